@@ -1,0 +1,85 @@
+/**
+ * The AWS resources the worker uses, as plain data. Read by the CDKTF stacks
+ * (cdktf/) and by the local bootstrap (`npm start`, test setup), so production
+ * and local servers have the same keys, indexes, TTL and queue wiring.
+ */
+
+export interface AttributeDefinition {
+  name: string
+  type: 'S' | 'N' | 'B'
+}
+
+export interface GlobalIndexDefinition {
+  name: string
+  partitionKey: string
+  sortKey: string
+  projection: 'ALL' | 'KEYS_ONLY'
+}
+
+export interface TableDefinition {
+  /** Suffix after the table prefix; '' for the main table. */
+  suffix: string
+  partitionKey: string
+  sortKey: string
+  attributes: AttributeDefinition[]
+  globalIndexes: GlobalIndexDefinition[]
+  ttlAttribute: string
+}
+
+export interface QueueDefinition {
+  suffix: string
+  visibilityTimeoutSeconds: number
+  messageRetentionSeconds: number
+  /** Receives after which a message moves to the dead-letter queue. */
+  maxReceiveCount: number
+  deadLetterSuffix: string
+  deadLetterRetentionSeconds: number
+}
+
+export interface TopicDefinition {
+  suffix: string
+}
+
+/**
+ * Single-table design. Items (pk / sk):
+ *   USER#<id> / PROFILE               a user; EMAIL#<email> / EMAIL  the uniqueness marker
+ *   USER#<id> / WATCH#<movieId>       a watchlist entry (gsi1: WATCHERS#<movieId> / USER#<id>)
+ *   MOVIE#<id> / REVIEW#<userId>      a review (gsi1: USER#<id> / REVIEW#<movieId>); MOVIE#<id> / AGG its aggregate
+ *   USER#<id> / NOTIF#<ts>#<id>       a notification (expires_at TTL)
+ *   GENRE#<id> / USER#<id>            who follows a genre through their list
+ *   EVENT#<id> / EVENT                processed-event marker for at-least-once delivery (expires_at TTL)
+ *   RATE#<key> / WINDOW#<start>       rate-limit counters (expires_at TTL)
+ */
+export const MAIN_TABLE: TableDefinition = {
+  suffix: '',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  attributes: [
+    { name: 'pk', type: 'S' },
+    { name: 'sk', type: 'S' },
+    { name: 'gsi1pk', type: 'S' },
+    { name: 'gsi1sk', type: 'S' },
+  ],
+  globalIndexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' }],
+  ttlAttribute: 'expires_at',
+}
+
+export const TABLES: TableDefinition[] = [MAIN_TABLE]
+
+export const EVENTS_TOPIC: TopicDefinition = { suffix: '-events' }
+
+export const NOTIFICATIONS_QUEUE: QueueDefinition = {
+  suffix: '-notifications',
+  visibilityTimeoutSeconds: 60,
+  messageRetentionSeconds: 4 * 24 * 3600,
+  maxReceiveCount: 5,
+  deadLetterSuffix: '-notifications-dlq',
+  deadLetterRetentionSeconds: 14 * 24 * 3600,
+}
+
+export const DEFAULT_PREFIX = 'netflix-clone'
+
+export const tableName = (prefix: string, table: TableDefinition) => `${prefix}${table.suffix}`
+export const topicName = (prefix: string) => `${prefix}${EVENTS_TOPIC.suffix}`
+export const queueName = (prefix: string) => `${prefix}${NOTIFICATIONS_QUEUE.suffix}`
+export const deadLetterQueueName = (prefix: string) => `${prefix}${NOTIFICATIONS_QUEUE.deadLetterSuffix}`

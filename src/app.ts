@@ -1,0 +1,51 @@
+import { Hono } from 'hono'
+import { configFor } from './config'
+import type { AppEnv } from './context'
+import { apiCors } from './http/cors'
+import { onError, onNotFound } from './http/error-handler'
+import { requestId } from './http/request-id'
+import { securityHeaders } from './http/security-headers'
+import { buildOpenApiDocument } from './openapi/document'
+import { systemRoutes } from './routes/system'
+import { createServices, type ServicesFactory } from './services'
+
+export interface AppOptions {
+  /** Replaces how services are built (tests drive the app with their own). */
+  services?: ServicesFactory
+}
+
+/** Builds the one Hono app: middleware, then every route group. The only place routes are mounted. */
+export function createApp(options: AppOptions = {}) {
+  const makeServices = options.services ?? createServices
+  const app = new Hono<AppEnv>()
+
+  app.use('*', requestId())
+  app.use('*', async (c, next) => {
+    c.set('config', configFor(c.env))
+    let executionCtx: ExecutionContext | undefined
+    try {
+      executionCtx = c.executionCtx
+    } catch {
+      executionCtx = undefined
+    }
+    c.set('services', makeServices({ config: c.get('config'), env: c.env, executionCtx }))
+    await next()
+  })
+  app.use('*', securityHeaders())
+  app.use('/api/*', apiCors())
+
+  app.route('/', systemRoutes)
+
+  const api = new Hono<AppEnv>()
+  api.get('/openapi.json', (c) => c.json(openApiDocument()))
+  app.route('/api/v1', api)
+
+  app.onError(onError)
+  app.notFound(onNotFound)
+
+  let openApi: object | undefined
+  const openApiDocument = () => (openApi ??= buildOpenApiDocument(app, { title: 'Flixpeek API', version: '1.0.0' }))
+  return app
+}
+
+export type App = ReturnType<typeof createApp>

@@ -1,0 +1,118 @@
+import { z } from 'zod'
+
+/** Worker bindings: KV, static assets and the string vars/secrets of the contract. */
+export interface Env {
+  TMDB_CACHE: KVNamespace
+  ASSETS?: Fetcher
+  [name: string]: unknown
+}
+
+const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value)
+const optionalString = z.preprocess(unsetIfEmpty, z.string().min(1).optional())
+const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+const url = () => z.preprocess(unsetIfEmpty, httpUrl.optional())
+const urlWithDefault = (fallback: string) => z.preprocess(unsetIfEmpty, httpUrl.default(fallback))
+const isoDate = z.preprocess(
+  unsetIfEmpty,
+  z.iso.date({ message: 'must be an ISO date (YYYY-MM-DD)' }).optional(),
+)
+
+const DUMMY_AWS_VALUES = new Set(['local', 'dummy', 'test', 'fake', 'x'])
+
+const ConfigSchema = z
+  .object({
+    ENVIRONMENT: z.preprocess(unsetIfEmpty, z.enum(['development', 'production']).default('development')),
+    TMDB_READ_TOKEN: optionalString,
+    TMDB_API_KEY: optionalString,
+    TMDB_BASE_URL: urlWithDefault('https://api.themoviedb.org/3'),
+    TMDB_IMAGE_BASE_URL: urlWithDefault('https://image.tmdb.org/t/p'),
+    CATALOG_TODAY: isoDate,
+    AWS_REGION: z.preprocess(unsetIfEmpty, z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region like us-east-1').default('us-east-1')),
+    AWS_ACCESS_KEY_ID: z.preprocess(unsetIfEmpty, z.string().default('local')),
+    AWS_SECRET_ACCESS_KEY: z.preprocess(unsetIfEmpty, z.string().default('local')),
+    DYNAMODB_ENDPOINT: url(),
+    SNS_ENDPOINT: url(),
+    SQS_ENDPOINT: url(),
+    DYNAMODB_TABLE: z.preprocess(unsetIfEmpty, z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name').default('netflix-clone')),
+    SNS_TOPIC_ARN: optionalString,
+    SQS_QUEUE_URL: url(),
+    JWT_SECRET: optionalString,
+    PASSWORD_PEPPER: optionalString,
+  })
+  .superRefine((cfg, ctx) => {
+    if (cfg.JWT_SECRET !== undefined && new TextEncoder().encode(cfg.JWT_SECRET).length < 32) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must be at least 32 bytes' })
+    }
+    if (cfg.ENVIRONMENT !== 'production') return
+    const require = (name: keyof typeof cfg, why: string) => {
+      if (cfg[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: why })
+    }
+    require('JWT_SECRET', 'is required in production (at least 32 random bytes)')
+    require('SNS_TOPIC_ARN', 'is required in production')
+    require('SQS_QUEUE_URL', 'is required in production')
+    if (!cfg.TMDB_READ_TOKEN && !cfg.TMDB_API_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['TMDB_READ_TOKEN'], message: 'or TMDB_API_KEY is required in production' })
+    }
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const) {
+      if (DUMMY_AWS_VALUES.has(cfg[name].toLowerCase())) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'must be a real credential in production' })
+      }
+    }
+  })
+
+type ParsedConfig = z.infer<typeof ConfigSchema>
+
+export interface Config extends ParsedConfig {
+  /** The TMDB credential in use, if any; without one the bundled catalog is served. */
+  tmdbAuth: { kind: 'bearer'; token: string } | { kind: 'api_key'; key: string } | null
+  /** Secret used to sign JWTs. In development without one, a per-isolate random secret. */
+  jwtSecret: string
+  isProduction: boolean
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** One line naming every bad or missing variable, e.g. `Invalid configuration: JWT_SECRET must be at least 32 bytes`. */
+export function describeConfigIssues(error: z.ZodError): string {
+  const parts = error.issues.map((issue) => `${issue.path.join('.') || 'config'} ${issue.message}`)
+  return `Invalid configuration: ${parts.join('; ')}`
+}
+
+let developmentSecret: string | undefined
+function randomSecret(): string {
+  developmentSecret ??= Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, '0')).join('')
+  return developmentSecret
+}
+
+/** Parses the string variables of `vars` (worker env, or process.env in scripts). Throws ConfigError. */
+export function parseConfig(vars: Record<string, unknown>): Config {
+  const result = ConfigSchema.safeParse(vars)
+  if (!result.success) throw new ConfigError(describeConfigIssues(result.error))
+  const cfg = result.data
+  const tmdbAuth = cfg.TMDB_READ_TOKEN
+    ? ({ kind: 'bearer', token: cfg.TMDB_READ_TOKEN } as const)
+    : cfg.TMDB_API_KEY
+      ? ({ kind: 'api_key', key: cfg.TMDB_API_KEY } as const)
+      : null
+  return {
+    ...cfg,
+    TMDB_BASE_URL: cfg.TMDB_BASE_URL.replace(/\/+$/, ''),
+    TMDB_IMAGE_BASE_URL: cfg.TMDB_IMAGE_BASE_URL.replace(/\/+$/, ''),
+    tmdbAuth,
+    jwtSecret: cfg.JWT_SECRET ?? randomSecret(),
+    isProduction: cfg.ENVIRONMENT === 'production',
+  }
+}
+
+const cache = new WeakMap<object, Config>()
+/** The config for one env object, parsed once per isolate. */
+export function configFor(env: Env): Config {
+  let config = cache.get(env)
+  if (!config) {
+    config = parseConfig(env)
+    cache.set(env, config)
+  }
+  return config
+}

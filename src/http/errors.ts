@@ -1,0 +1,71 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+
+export interface ErrorDetail {
+  path: string
+  message: string
+}
+
+/** Every error code of the contract's error table, plus the catch-all for our own bugs. */
+export type ErrorCode =
+  | 'malformed_request'
+  | 'invalid_id'
+  | 'validation_failed'
+  | 'unauthorized'
+  | 'invalid_credentials'
+  | 'invalid_password'
+  | 'csrf_rejected'
+  | 'not_found'
+  | 'movie_not_found'
+  | 'email_taken'
+  | 'rate_limited'
+  | 'upstream_unavailable'
+  | 'internal_error'
+
+/**
+ * The one error type routes and services throw. The error middleware turns it
+ * into the contract's JSON body on API routes and a friendly page elsewhere.
+ */
+export class ApiError extends Error {
+  override name = 'ApiError'
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetail[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message)
+  }
+}
+
+export const errors = {
+  malformed: (message = 'The request body could not be parsed.') => new ApiError(400, 'malformed_request', message),
+  invalidId: (value?: string) =>
+    new ApiError(400, 'invalid_id', value === undefined ? 'That is not a valid id.' : `"${value.slice(0, 40)}" is not a valid id.`),
+  validation: (details: ErrorDetail[]) =>
+    new ApiError(422, 'validation_failed', 'The request did not pass validation.', details),
+  unauthorized: (message = 'Sign in to continue.') => new ApiError(401, 'unauthorized', message),
+  notFound: (message = 'There is nothing here.') => new ApiError(404, 'not_found', message),
+  movieNotFound: () => new ApiError(404, 'movie_not_found', 'We could not find that film.'),
+  rateLimited: (retryAfterSeconds: number) =>
+    new ApiError(429, 'rate_limited', 'Too many attempts. Please wait and try again.', undefined, {
+      'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+    }),
+  upstream: () =>
+    new ApiError(503, 'upstream_unavailable', 'The film catalog is unavailable right now. Please try again shortly.'),
+}
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; request_id: string; details?: ErrorDetail[] }
+}
+
+export function errorBody(error: ApiError, requestId: string): ErrorBody {
+  return {
+    error: {
+      code: error.code,
+      message: error.message,
+      request_id: requestId,
+      ...(error.details?.length ? { details: error.details } : {}),
+    },
+  }
+}

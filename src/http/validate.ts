@@ -1,0 +1,47 @@
+import { zValidator } from '@hono/zod-validator'
+import type { MiddlewareHandler, ValidationTargets } from 'hono'
+import type { ZodType, z } from 'zod'
+import { tag } from '../openapi/metadata'
+import { errors, type ErrorDetail } from './errors'
+
+export function issuesToDetails(issues: readonly z.core.$ZodIssue[]): ErrorDetail[] {
+  return issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }))
+}
+
+const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json(\s*;.*)?$/i
+
+/** Rejects bodies that are not JSON, or not parseable, with 400 malformed_request before schema validation. */
+const requireJsonBody: MiddlewareHandler = async (c, next) => {
+  if (!JSON_TYPE.test(c.req.header('Content-Type') ?? '')) {
+    throw errors.malformed('Send the body as JSON with Content-Type: application/json.')
+  }
+  try {
+    await c.req.json()
+  } catch {
+    throw errors.malformed('The request body is not valid JSON.')
+  }
+  await next()
+}
+
+/**
+ * zod validation with the contract's errors: a bad path id is 400 invalid_id,
+ * anything else that breaks the schema is 422 validation_failed with details.
+ * The schema is also what the OpenAPI document shows for this route.
+ */
+export function validate<Target extends keyof ValidationTargets & ('json' | 'query' | 'param' | 'form' | 'header'), Schema extends ZodType>(
+  target: Target,
+  schema: Schema,
+) {
+  const validator = zValidator(target, schema, (result, c) => {
+    if (result.success) return
+    if (target === 'param') {
+      const first = result.error.issues[0]
+      const key = first?.path[0]
+      throw errors.invalidId(typeof key === 'string' ? c.req.param(key) : undefined)
+    }
+    throw errors.validation(issuesToDetails(result.error.issues))
+  })
+  const withBodyCheck: typeof validator =
+    target === 'json' ? (async (c, next) => requireJsonBody(c, () => validator(c, next) as Promise<void>)) as typeof validator : validator
+  return tag(withBodyCheck, { kind: 'validator', target, schema })
+}

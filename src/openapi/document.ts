@@ -1,0 +1,103 @@
+import type { Hono } from 'hono'
+import { z, type ZodType } from 'zod'
+import { ErrorBodySchema } from '../schemas/common'
+import { metaOf, type OperationDoc, type ValidationTarget } from './metadata'
+
+type JsonSchema = Record<string, unknown>
+
+function jsonSchema(schema: ZodType, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' })
+  return rest
+}
+
+/** `/api/v1/movies/:id` → `/api/v1/movies/{id}` */
+const openApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}')
+
+function parametersFrom(target: 'query' | 'param' | 'header', schema: ZodType) {
+  const shape = jsonSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] }
+  const location = target === 'param' ? 'path' : target
+  return Object.entries(shape.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: location,
+    required: location === 'path' || (shape.required ?? []).includes(name),
+    schema: property,
+    ...(typeof property.description === 'string' ? { description: property.description } : {}),
+  }))
+}
+
+const STANDARD_ERRORS: Record<number, string> = {
+  400: 'Malformed request or invalid id',
+  401: 'Missing, expired or revoked token',
+  422: 'Validation failed',
+}
+
+function operationFor(doc: OperationDoc | undefined, validators: { target: ValidationTarget; schema: ZodType }[]) {
+  const operation: Record<string, unknown> = {
+    summary: doc?.summary ?? '',
+    ...(doc?.description ? { description: doc.description } : {}),
+    ...(doc?.tags ? { tags: doc.tags } : {}),
+    ...(doc?.auth ? { security: [{ bearerAuth: [] }] } : {}),
+  }
+  const parameters = validators.flatMap(({ target, schema }) =>
+    target === 'query' || target === 'param' || target === 'header' ? parametersFrom(target, schema) : [],
+  )
+  if (parameters.length) operation.parameters = parameters
+  const body = validators.find((v) => v.target === 'json' || v.target === 'form')
+  if (body) {
+    const mediaType = body.target === 'json' ? 'application/json' : 'application/x-www-form-urlencoded'
+    operation.requestBody = { required: true, content: { [mediaType]: { schema: jsonSchema(body.schema, 'input') } } }
+  }
+  const responses: Record<string, unknown> = {}
+  for (const [status, response] of Object.entries(doc?.responses ?? { 200: { description: 'OK' } })) {
+    responses[status] = {
+      description: response.description,
+      ...(response.schema ? { content: { 'application/json': { schema: jsonSchema(response.schema, 'output') } } } : {}),
+    }
+  }
+  const errorStatuses = new Set<number>()
+  if (validators.length) errorStatuses.add(422)
+  if (validators.some((v) => v.target === 'param' || v.target === 'json')) errorStatuses.add(400)
+  if (doc?.auth) errorStatuses.add(401)
+  for (const status of errorStatuses) {
+    responses[status] ??= {
+      description: STANDARD_ERRORS[status],
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    }
+  }
+  operation.responses = responses
+  return operation
+}
+
+/**
+ * Builds the OpenAPI 3.1 document from the app's own routes: every route whose
+ * handlers include `describe(...)` or `validate(...)` is listed, with the very
+ * zod schemas that validate its requests.
+ */
+export function buildOpenApiDocument(app: Hono<any>, info: { title: string; version: string }) {
+  const grouped = new Map<string, { method: string; path: string; handlers: unknown[] }>()
+  for (const route of app.routes) {
+    if (route.method === 'ALL') continue
+    const key = `${route.method} ${route.path}`
+    const entry = grouped.get(key) ?? { method: route.method.toLowerCase(), path: route.path, handlers: [] }
+    entry.handlers.push(route.handler)
+    grouped.set(key, entry)
+  }
+  const paths: Record<string, Record<string, unknown>> = {}
+  for (const { method, path, handlers } of grouped.values()) {
+    const metas = handlers.map(metaOf).filter((m) => m !== undefined)
+    if (!metas.length) continue
+    const doc = metas.find((m) => m.kind === 'operation')
+    const validators = metas.filter((m) => m.kind === 'validator')
+    const item = (paths[openApiPath(path)] ??= {})
+    item[method] = operationFor(doc?.kind === 'operation' ? doc.doc : undefined, validators)
+  }
+  return {
+    openapi: '3.1.0',
+    info,
+    paths,
+    components: {
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: { Error: jsonSchema(ErrorBodySchema, 'output') },
+    },
+  }
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod'
+
+/** A film or other numeric id: a positive integer below 2^31, written in plain digits. */
+export const IdSchema = z
+  .string()
+  .regex(/^[1-9][0-9]{0,9}$/, 'must be a positive integer')
+  .transform(Number)
+  .refine((n) => n < 2 ** 31, 'must be below 2^31')
+
+export const PageQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).max(500).default(1).describe('Page number, 1–500'),
+})
+
+export const ErrorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      request_id: z.string(),
+      details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  })
+
+export const HealthSchema = z.object({ status: z.literal('ok') })

@@ -1,0 +1,67 @@
+import { SELF } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+
+describe('system routes', () => {
+  it('answers /healthz with ok and a request id', async () => {
+    const res = await SELF.fetch('https://example.com/healthz')
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ status: 'ok' })
+    expect(res.headers.get('X-Request-Id')).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
+  it('echoes a well-formed caller request id and replaces a malformed one', async () => {
+    const ok = await SELF.fetch('https://example.com/healthz', { headers: { 'X-Request-Id': 'trace-12345678' } })
+    expect(ok.headers.get('X-Request-Id')).toBe('trace-12345678')
+    const bad = await SELF.fetch('https://example.com/healthz', { headers: { 'X-Request-Id': '<script>' } })
+    expect(bad.headers.get('X-Request-Id')).not.toContain('<')
+  })
+
+  it('sends security headers on every response', async () => {
+    for (const path of ['/healthz', '/no-such-page', '/api/v1/nope']) {
+      const res = await SELF.fetch(`https://example.com${path}`)
+      const csp = res.headers.get('Content-Security-Policy') ?? ''
+      expect(csp).toContain("script-src 'self'")
+      expect(csp).not.toContain('unsafe-inline')
+      expect(csp).toContain("frame-ancestors 'none'")
+      expect(res.headers.get('X-Content-Type-Options')).toBe('nosniff')
+      expect(res.headers.get('X-Frame-Options')).toBe('DENY')
+      expect(res.headers.get('Referrer-Policy')).toBe('strict-origin-when-cross-origin')
+      expect(res.headers.get('Strict-Transport-Security')).toContain('max-age=')
+    }
+  })
+
+  it('answers an unknown API route with the contract error shape', async () => {
+    const res = await SELF.fetch('https://example.com/api/v1/nope')
+    expect(res.status).toBe(404)
+    const body = (await res.json()) as { error: { code: string; message: string; request_id: string } }
+    expect(body.error.code).toBe('not_found')
+    expect(body.error.request_id).toBe(res.headers.get('X-Request-Id'))
+  })
+
+  it('answers an unknown page with a friendly HTML 404', async () => {
+    const res = await SELF.fetch('https://example.com/no-such-page')
+    expect(res.status).toBe(404)
+    expect(res.headers.get('Content-Type')).toContain('text/html')
+    const html = await res.text()
+    expect(html).toContain('Page not found')
+    expect(html).not.toMatch(/at .*\.ts:\d+/)
+  })
+
+  it('lets any origin call the API without credentials', async () => {
+    const res = await SELF.fetch('https://example.com/api/v1/openapi.json', {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://elsewhere.example', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' },
+    })
+    expect(res.headers.get('Access-Control-Allow-Origin')).toBe('*')
+    expect(res.headers.get('Access-Control-Allow-Credentials')).toBeNull()
+    expect(res.headers.get('Access-Control-Allow-Headers')?.toLowerCase()).toContain('authorization')
+  })
+
+  it('serves an OpenAPI 3 document listing the health route', async () => {
+    const res = await SELF.fetch('https://example.com/api/v1/openapi.json')
+    expect(res.status).toBe(200)
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> }
+    expect(doc.openapi).toMatch(/^3\./)
+    expect(doc.paths['/healthz']).toBeDefined()
+  })
+})

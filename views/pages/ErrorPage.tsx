@@ -1,0 +1,42 @@
+import type { ApiError } from '../../src/http/errors'
+import { Layout } from '../Layout'
+
+const HEADINGS: Record<number, string> = {
+  400: 'That request did not look right',
+  401: 'Please sign in',
+  403: 'That action was blocked',
+  404: 'Page not found',
+  422: 'Some details need fixing',
+  429: 'Slow down a moment',
+  503: 'The catalog is taking a break',
+}
+
+/** A friendly page for any error status; never shows internals, only the request id for support. */
+export function ErrorPage({ error, requestId }: { error: ApiError; requestId: string }) {
+  const heading = HEADINGS[error.status] ?? 'Something went wrong'
+  return (
+    <Layout title={heading}>
+      <section class="error-page" aria-labelledby="error-heading">
+        <p class="error-status">{error.status}</p>
+        <h1 id="error-heading">{heading}</h1>
+        <p>{error.message}</p>
+        {error.details?.length ? (
+          <ul>
+            {error.details.map((d) => (
+              <li>
+                {d.path ? `${d.path}: ` : ''}
+                {d.message}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        <p>
+          <a class="button" href="/">
+            Back to browsing
+          </a>
+        </p>
+        <p class="muted">Reference: {requestId}</p>
+      </section>
+    </Layout>
+  )
+}

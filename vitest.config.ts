@@ -1,0 +1,42 @@
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers'
+import { defineConfig } from 'vitest/config'
+
+/**
+ * Three suites, one command (`npm test`):
+ * - worker: the app inside workerd, against real local DynamoDB/SNS/SQS and a fake TMDB server;
+ * - node: infrastructure synth, workflows and scripts;
+ * - e2e: Chromium against a real `wrangler dev`.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest(async ({ inject }) => ({
+            main: './src/index.ts',
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: {
+                ENVIRONMENT: 'development',
+                JWT_SECRET: 'test-secret-that-is-at-least-32-bytes-long!!',
+                ...(inject('workerBindings') ?? {}),
+              },
+            },
+          })),
+        ],
+        test: {
+          name: 'worker',
+          include: ['src/**/*.test.{ts,tsx}', 'test/worker/**/*.test.{ts,tsx}'],
+          globalSetup: ['./test/support/global-worker.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['test/node/**/*.test.ts', 'cdktf/**/*.test.ts', 'scripts/**/*.test.ts'],
+        },
+      },
+    ],
+  },
+})
