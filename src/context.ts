@@ -1,6 +1,15 @@
 import type { Config, Env } from './config'
 import type { Services } from './services'
 
+export interface SessionUser {
+  id: string
+  email: string
+  display_name: string
+  language: string
+  /** How the request authenticated: bearer requests are exempt from CSRF checks. */
+  via: 'cookie' | 'bearer'
+}
+
 /** Hono's environment for this app: bindings plus what middleware puts on the context. */
 export interface AppEnv {
   Bindings: Env
@@ -8,5 +17,7 @@ export interface AppEnv {
     requestId: string
     config: Config
     services: Services
+    /** The signed-in user, when the request carries a valid session cookie or bearer token. */
+    user?: SessionUser
   }
 }
