@@ -1,0 +1,123 @@
+import { AwsClient } from 'aws4fetch'
+import { AwsError, isThrottlingType, toAwsError } from './errors'
+
+/** Connection settings shared by the DynamoDB, SNS and SQS clients. */
+export interface AwsConnection {
+  /** Service endpoint; the AWS regional endpoint when omitted. */
+  endpoint?: string
+  region: string
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+  /** Transport; defaults to the global fetch. */
+  fetch?: typeof fetch
+  /** Retries after the first attempt on throttling, 5xx and network errors (default 3). */
+  maxRetries?: number
+  /** Base of the jittered exponential backoff in ms (default 50). */
+  baseDelayMs?: number
+}
+
+/** The AWS-related part of the worker config (src/config.ts Config satisfies it). */
+export interface AwsConfig {
+  AWS_REGION: string
+  AWS_ACCESS_KEY_ID: string
+  AWS_SECRET_ACCESS_KEY: string
+  AWS_SESSION_TOKEN?: string
+  DYNAMODB_ENDPOINT?: string
+  SNS_ENDPOINT?: string
+  SQS_ENDPOINT?: string
+}
+
+export function connectionFromConfig(config: AwsConfig, endpoint: string | undefined): AwsConnection {
+  return {
+    endpoint,
+    region: config.AWS_REGION,
+    accessKeyId: config.AWS_ACCESS_KEY_ID,
+    secretAccessKey: config.AWS_SECRET_ACCESS_KEY,
+    ...(config.AWS_SESSION_TOKEN ? { sessionToken: config.AWS_SESSION_TOKEN } : {}),
+  }
+}
+
+/** What a protocol reads out of an error answer. */
+export interface ParsedError {
+  type: string
+  message: string
+  reasons?: string[]
+}
+
+export interface SignedRequest {
+  headers: Record<string, string>
+  body: string
+  /** Path under the endpoint; '/' by default. */
+  path?: string
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Signs (SigV4, via aws4fetch) and sends POST requests to one AWS service, retrying with
+ * full-jitter exponential backoff on throttling, 5xx and network errors only.
+ */
+export class SignedClient {
+  readonly endpoint: string
+  private readonly signer: AwsClient
+  private readonly send: typeof fetch
+  private readonly maxRetries: number
+  private readonly baseDelayMs: number
+
+  constructor(
+    private readonly service: string,
+    connection: AwsConnection,
+    private readonly parseError: (response: Response, text: string) => ParsedError,
+  ) {
+    this.endpoint = (connection.endpoint ?? `https://${service}.${connection.region}.amazonaws.com`).replace(/\/+$/, '')
+    this.signer = new AwsClient({
+      accessKeyId: connection.accessKeyId,
+      secretAccessKey: connection.secretAccessKey,
+      ...(connection.sessionToken ? { sessionToken: connection.sessionToken } : {}),
+      service,
+      region: connection.region,
+      retries: 0,
+    })
+    // workerd throws "Illegal invocation" when its fetch is called as a method of another object.
+    const transport = connection.fetch
+    this.send = transport ? (input, init) => transport(input, init) : (input, init) => fetch(input, init)
+    this.maxRetries = connection.maxRetries ?? 3
+    this.baseDelayMs = connection.baseDelayMs ?? 50
+  }
+
+  /** Sends the request; resolves with the body text of a 2xx answer, throws an AwsError otherwise. */
+  async request(request: SignedRequest): Promise<string> {
+    const url = this.endpoint + (request.path ?? '/')
+    for (let attempt = 0; ; attempt++) {
+      let failure: AwsError
+      try {
+        const signed = await this.signer.sign(url, { method: 'POST', headers: request.headers, body: request.body })
+        const response = await this.send(signed)
+        const text = await response.text()
+        if (response.ok) return text
+        const parsed = this.parseError(response, text)
+        failure = errorFor(parsed, response.status)
+        const retryable = response.status >= 500 || response.status === 429 || isThrottlingType(parsed.type)
+        if (!retryable) throw failure
+      } catch (error) {
+        if (error instanceof AwsError) {
+          if (!isRetryable(error)) throw error
+          failure = error
+        } else {
+          failure = new AwsError('NetworkError', 0, `${this.service} unreachable at ${this.endpoint}: ${String(error)}`, { cause: error })
+        }
+      }
+      if (attempt >= this.maxRetries) throw failure
+      await sleep(Math.random() * this.baseDelayMs * 2 ** attempt)
+    }
+  }
+}
+
+function isRetryable(error: AwsError): boolean {
+  return error.status === 0 || error.status >= 500 || error.status === 429 || isThrottlingType(error.type)
+}
+
+function errorFor(parsed: ParsedError, status: number): AwsError {
+  return toAwsError(parsed.type, status, parsed.message, parsed.reasons ? { reasons: parsed.reasons } : undefined)
+}
