@@ -1,3 +1,6 @@
+import { DynamoDb } from './aws/dynamodb'
+import { Sns } from './aws/sns'
+import { Sqs } from './aws/sqs'
 import type { Config, Env } from './config'
 
 /**
@@ -7,6 +10,10 @@ import type { Config, Env } from './config'
 export interface Services {
   /** Runs work after the response is sent (ExecutionContext.waitUntil), or inline when there is none. */
   defer(work: Promise<unknown>): void
+  /** DynamoDB (table name: config.DYNAMODB_TABLE), SNS and SQS clients; built on first use. */
+  readonly db: DynamoDb
+  readonly sns: Sns
+  readonly sqs: Sqs
 }
 
 export interface ServiceContext {
@@ -17,10 +24,24 @@ export interface ServiceContext {
 
 export type ServicesFactory = (ctx: ServiceContext) => Services
 
-export const createServices: ServicesFactory = ({ executionCtx }) => {
+export const createServices: ServicesFactory = ({ config, executionCtx }) => {
   const defer = (work: Promise<unknown>) => {
     const guarded = work.catch((error: unknown) => console.error('deferred work failed', error))
     if (executionCtx) executionCtx.waitUntil(guarded)
   }
-  return { defer }
+  let db: DynamoDb | undefined
+  let sns: Sns | undefined
+  let sqs: Sqs | undefined
+  return {
+    defer,
+    get db() {
+      return (db ??= DynamoDb.fromConfig(config))
+    },
+    get sns() {
+      return (sns ??= Sns.fromConfig(config))
+    },
+    get sqs() {
+      return (sqs ??= Sqs.fromConfig(config))
+    },
+  }
 }

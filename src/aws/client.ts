@@ -1,5 +1,5 @@
 import { AwsClient } from 'aws4fetch'
-import { AwsError, isThrottlingType, toAwsError } from './errors'
+import { AwsError, isThrottlingType, shortErrorType, toAwsError } from './errors'
 
 /** Connection settings shared by the DynamoDB, SNS and SQS clients. */
 export interface AwsConnection {
@@ -50,6 +50,20 @@ export interface SignedRequest {
   body: string
   /** Path under the endpoint; '/' by default. */
   path?: string
+}
+
+/** Error answers of the JSON protocols (DynamoDB, SQS): `{__type, message}`. */
+export function parseJsonError(response: Response, text: string): ParsedError {
+  try {
+    const body = JSON.parse(text) as { __type?: string; message?: string; Message?: string; CancellationReasons?: { Code?: string }[] }
+    return {
+      type: shortErrorType(body.__type ?? `Http${response.status}`),
+      message: body.message ?? body.Message ?? text,
+      ...(body.CancellationReasons ? { reasons: body.CancellationReasons.map((r) => r.Code ?? 'None') } : {}),
+    }
+  } catch {
+    return { type: `Http${response.status}`, message: text.slice(0, 200) || response.statusText }
+  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

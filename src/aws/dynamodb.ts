@@ -1,5 +1,4 @@
-import { connectionFromConfig, SignedClient, type AwsConfig, type AwsConnection, type ParsedError } from './client'
-import { shortErrorType } from './errors'
+import { connectionFromConfig, parseJsonError, SignedClient, type AwsConfig, type AwsConnection } from './client'
 import { marshall, unmarshall, type AttributeMap } from './marshall'
 
 export type DynamoOptions = AwsConnection
@@ -45,19 +44,6 @@ export type BatchWriteOp = { put: Record<string, unknown> } | { delete: Key }
 const BATCH_GET_SIZE = 100
 const BATCH_WRITE_SIZE = 25
 const BATCH_ATTEMPTS = 8
-
-function parseJsonError(response: Response, text: string): ParsedError {
-  try {
-    const body = JSON.parse(text) as { __type?: string; message?: string; Message?: string; CancellationReasons?: { Code?: string }[] }
-    return {
-      type: shortErrorType(body.__type ?? `Http${response.status}`),
-      message: body.message ?? body.Message ?? text,
-      ...(body.CancellationReasons ? { reasons: body.CancellationReasons.map((r) => r.Code ?? 'None') } : {}),
-    }
-  } catch {
-    return { type: `Http${response.status}`, message: text.slice(0, 200) || response.statusText }
-  }
-}
 
 /** Adds ExpressionAttributeNames/Values when present (DynamoDB rejects empty maps). */
 function expression(names?: Names, values?: Values): Record<string, unknown> {
