@@ -1,0 +1,233 @@
+import type { DynamoDb } from '../aws/dynamodb'
+import { ConditionalCheckFailedError, TransactionCanceledError } from '../aws/errors'
+import { retryOptimistic } from '../shared/conflict-retry'
+
+export const REVIEWS_PAGE_SIZE = 20
+
+const moviePk = (movieId: number) => `MOVIE#${movieId}`
+const reviewSk = (userId: string) => `REVIEW#${userId}`
+const AGG_SK = 'AGG'
+
+/** MOVIE#<movieId> / REVIEW#<userId>: one review per user per film. gsi1 (USER#<id> / REVIEW#<movieId>) lists a user's reviews. */
+export type ReviewItem = {
+  pk: string
+  sk: string
+  gsi1pk: string
+  gsi1sk: string
+  movie_id: number
+  user_id: string
+  /** Denormalised so listing reviews needs no user lookups; never the email. */
+  display_name: string
+  rating: number
+  text: string | null
+  created_at: string
+  updated_at: string
+}
+
+/** MOVIE#<movieId> / AGG: written in the same transaction as every review write, so it is always exact. */
+interface AggregateItem {
+  rating_sum?: number
+  rating_count?: number
+}
+
+/** The contract's review shape. */
+export interface Review {
+  user: { id: string; display_name: string }
+  rating: number
+  text: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface ReviewSummary {
+  average: number | null
+  count: number
+}
+
+export interface ReviewPage extends ReviewSummary {
+  page: number
+  total_pages: number
+  results: Review[]
+}
+
+export interface ReviewInput {
+  rating: number
+  text?: string | null
+}
+
+export function toReview(item: ReviewItem): Review {
+  return {
+    user: { id: item.user_id, display_name: item.display_name },
+    rating: item.rating,
+    text: item.text ?? null,
+    created_at: item.created_at,
+    updated_at: item.updated_at,
+  }
+}
+
+const average = (sum: number, count: number) => (count > 0 ? Math.round((sum / count) * 100) / 100 : null)
+
+const isConditionFailure = (error: unknown) => error instanceof TransactionCanceledError && error.conditionFailed
+
+async function readReview(db: DynamoDb, table: string, movieId: number, userId: string): Promise<ReviewItem | undefined> {
+  return db.get<ReviewItem>(table, { pk: moviePk(movieId), sk: reviewSk(userId) }, { consistent: true })
+}
+
+/** The review's state as we read it: the write only goes through if it is still that state. */
+function unchangedSince(existing: ReviewItem) {
+  return {
+    condition: 'rating = :oldRating AND created_at = :oldCreated',
+    values: { ':oldRating': existing.rating, ':oldCreated': existing.created_at },
+  }
+}
+
+/**
+ * Deletes a user's review of a film and takes it out of the film's aggregate in the same
+ * transaction. Idempotent: true when this call removed a review. Used by account deletion too.
+ */
+export async function deleteReview(db: DynamoDb, table: string, movieId: number, userId: string): Promise<boolean> {
+  return retryOptimistic(async () => {
+    const existing = await readReview(db, table, movieId, userId)
+    if (!existing) return false
+    const guard = unchangedSince(existing)
+    try {
+      await db.transactWrite([
+        { delete: { table, key: { pk: moviePk(movieId), sk: reviewSk(userId) }, condition: guard.condition, values: guard.values } },
+        {
+          update: {
+            table,
+            key: { pk: moviePk(movieId), sk: AGG_SK },
+            update: 'ADD rating_sum :sum, rating_count :count',
+            values: { ':sum': -existing.rating, ':count': -1 },
+          },
+        },
+      ])
+      return true
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined
+      throw error
+    }
+  })
+}
+
+/** Account deletion: every review the user wrote, each with its aggregate corrected. */
+export async function deleteUserReviews(db: DynamoDb, table: string, userId: string): Promise<number> {
+  const items = await db.queryAll<Pick<ReviewItem, 'movie_id'>>(table, {
+    index: 'gsi1',
+    keyCondition: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+    values: { ':pk': `USER#${userId}`, ':prefix': 'REVIEW#' },
+  })
+  const removed = await Promise.all(items.map((item) => deleteReview(db, table, item.movie_id, userId)))
+  return removed.filter(Boolean).length
+}
+
+/** Ratings and reviews of films, with a per-film aggregate kept exact under concurrent writers. */
+export class ReviewService {
+  constructor(
+    private readonly db: DynamoDb,
+    private readonly table: string,
+  ) {}
+
+  /** Creates or replaces the user's review of the film. */
+  async put(movieId: number, user: { id: string; display_name: string }, input: ReviewInput): Promise<{ created: boolean; review: Review }> {
+    const text = input.text?.trim() ? input.text.trim() : null
+    return retryOptimistic(async () => {
+      const existing = await readReview(this.db, this.table, movieId, user.id)
+      const now = new Date().toISOString()
+      const item: ReviewItem = {
+        pk: moviePk(movieId),
+        sk: reviewSk(user.id),
+        gsi1pk: `USER#${user.id}`,
+        gsi1sk: `REVIEW#${movieId}`,
+        movie_id: movieId,
+        user_id: user.id,
+        display_name: user.display_name,
+        rating: input.rating,
+        text,
+        created_at: existing?.created_at ?? now,
+        updated_at: now,
+      }
+      const guard = existing ? unchangedSince(existing) : { condition: 'attribute_not_exists(pk)', values: {} }
+      try {
+        await this.db.transactWrite([
+          { put: { table: this.table, item, condition: guard.condition, values: guard.values } },
+          {
+            update: {
+              table: this.table,
+              key: { pk: moviePk(movieId), sk: AGG_SK },
+              update: 'ADD rating_sum :sum, rating_count :count',
+              values: { ':sum': input.rating - (existing?.rating ?? 0), ':count': existing ? 0 : 1 },
+            },
+          },
+        ])
+        return { created: !existing, review: toReview(item) }
+      } catch (error) {
+        if (isConditionFailure(error)) return undefined
+        throw error
+      }
+    })
+  }
+
+  async delete(movieId: number, userId: string): Promise<boolean> {
+    return deleteReview(this.db, this.table, movieId, userId)
+  }
+
+  /** The user's own review of the film, if any. */
+  async get(movieId: number, userId: string): Promise<Review | undefined> {
+    const item = await readReview(this.db, this.table, movieId, userId)
+    return item ? toReview(item) : undefined
+  }
+
+  async summary(movieId: number): Promise<ReviewSummary> {
+    const agg = await this.db.get<AggregateItem>(this.table, { pk: moviePk(movieId), sk: AGG_SK }, { consistent: true })
+    const count = agg?.rating_count ?? 0
+    return { count, average: average(agg?.rating_sum ?? 0, count) }
+  }
+
+  /**
+   * One page of a film's reviews, newest first, with the aggregate. Reviews are keyed by user
+   * (one per user), so the page is cut from the film's reviews sorted by time.
+   */
+  async page(movieId: number, page = 1, pageSize = REVIEWS_PAGE_SIZE): Promise<ReviewPage> {
+    const [summary, items] = await Promise.all([
+      this.summary(movieId),
+      this.db.queryAll<ReviewItem>(this.table, {
+        keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
+        values: { ':pk': moviePk(movieId), ':prefix': 'REVIEW#' },
+        consistent: true,
+      }),
+    ])
+    items.sort((a, b) => b.created_at.localeCompare(a.created_at) || a.user_id.localeCompare(b.user_id))
+    const start = (page - 1) * pageSize
+    return {
+      ...summary,
+      page,
+      total_pages: Math.max(1, Math.ceil(items.length / pageSize)),
+      results: items.slice(start, start + pageSize).map(toReview),
+    }
+  }
+
+  /** Keeps the denormalised reviewer name current after a display-name change. */
+  async renameReviewer(userId: string, displayName: string): Promise<void> {
+    const items = await this.db.queryAll<Pick<ReviewItem, 'pk' | 'sk'>>(this.table, {
+      index: 'gsi1',
+      keyCondition: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+      values: { ':pk': `USER#${userId}`, ':prefix': 'REVIEW#' },
+    })
+    await Promise.all(
+      items.map((item) =>
+        this.db
+          .update(this.table, { pk: item.pk, sk: item.sk }, {
+            update: 'SET display_name = :name',
+            condition: 'attribute_exists(pk)',
+            values: { ':name': displayName },
+            returnValues: 'NONE',
+          })
+          .catch((error: unknown) => {
+            // The review was deleted meanwhile: nothing to rename.
+            if (!(error instanceof ConditionalCheckFailedError)) throw error
+          }),
+      ),
+    )
+  }
+}
