@@ -1,0 +1,35 @@
+import { App } from 'cdktf'
+import { readInputs, stackId } from './inputs'
+import { AppStack } from './stack'
+
+/**
+ * `npm run synth` (tsx cdktf/main.ts) and `cdktf synth|deploy|destroy` (cdktf.json) both run this.
+ * Offline: no provider download, no terraform binary.
+ */
+export function synthesize(env: Record<string, string | undefined>, outdir = 'cdktf.out'): App {
+  const inputs = readInputs(env)
+  const app = new App({ outdir, skipValidation: false })
+  for (const environment of inputs.environments) {
+    new AppStack(app, stackId(inputs.prefix, environment), {
+      prefix: inputs.prefix,
+      environment,
+      ...(inputs.remoteState ? { remoteState: inputs.remoteState } : {}),
+    })
+  }
+  app.synth()
+  return app
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))
+if (invokedDirectly) {
+  process.env.CHECKPOINT_DISABLE ??= '1'
+  try {
+    const started = performance.now()
+    const app = synthesize(process.env, process.env.CDKTF_OUTDIR || 'cdktf.out')
+    const stacks = app.node.children.map((child) => child.node.id).join(', ')
+    console.log(`Synthesized ${stacks} into ${app.outdir} in ${Math.round(performance.now() - started)} ms`)
+  } catch (error) {
+    console.error(`synth failed: ${error instanceof Error ? error.message : String(error)}`)
+    process.exit(1)
+  }
+}

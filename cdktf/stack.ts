@@ -1,0 +1,154 @@
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf'
+import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region'
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table'
+import { IamUser } from '@cdktf/provider-aws/lib/iam-user'
+import { IamUserPolicy } from '@cdktf/provider-aws/lib/iam-user-policy'
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider'
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic'
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription'
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue'
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy'
+import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy'
+import { Construct } from 'constructs'
+import {
+  NOTIFICATIONS_QUEUE,
+  TABLES,
+  deadLetterQueueName,
+  queueName,
+  tableName,
+  topicName,
+  type TableDefinition,
+} from '../infra/resources'
+import { addAppHostnameRecords } from './dns'
+import { environmentPrefix, type EnvironmentName, type RemoteStateInputs } from './inputs'
+import { topicToQueuePolicy, workerPolicy } from './worker-policy'
+
+export interface AppStackProps {
+  prefix: string
+  environment: EnvironmentName
+  remoteState?: RemoteStateInputs
+}
+
+/** Construct id (and Terraform name) of a table: `table` for the main one, `table<suffix>` otherwise. */
+export const tableResourceId = (table: TableDefinition) => `table${table.suffix.replace(/[^a-z0-9]/gi, '_')}`
+
+/**
+ * Everything on AWS for one environment: the table(s), the events topic, the notifications queue
+ * with its dead-letter queue, the subscription, the app's DNS records and the worker's IAM user.
+ * Names come from `<prefix>-<env>`; the region and account come from the credentials at deploy
+ * time (AWS_REGION), never from this code.
+ */
+export class AppStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: AppStackProps) {
+    super(scope, id)
+    const names = environmentPrefix(props.prefix, props.environment)
+    const isProduction = props.environment === 'prod'
+
+    new AwsProvider(this, 'aws', {
+      defaultTags: [{ tags: { app: props.prefix, environment: props.environment, 'managed-by': 'cdktf' } }],
+    })
+    if (props.remoteState) {
+      const state = props.remoteState
+      const backend = new S3Backend(this, {
+        bucket: state.bucket,
+        key: `${state.keyPrefix}/${props.environment}.tfstate`,
+        region: state.region,
+        encrypt: true,
+        ...(state.lockTable ? { dynamodbTable: state.lockTable } : {}),
+      })
+      // S3's native lock file (Terraform ≥ 1.10) when no lock table is given; cdktf 0.21 has no typed field for it.
+      if (!state.lockTable) backend.addOverride('use_lockfile', true)
+    } else {
+      new LocalBackend(this, { path: `terraform.${id}.tfstate` })
+    }
+
+    const deletionProtection = new TerraformVariable(this, 'deletion_protection', {
+      type: 'bool',
+      default: isProduction,
+      description: 'DynamoDB deletion protection; destroy.yml sets it to false before destroying a protected table',
+    })
+
+    const tables = TABLES.map(
+      (table) =>
+        new DynamodbTable(this, tableResourceId(table), {
+          name: tableName(names, table),
+          billingMode: 'PAY_PER_REQUEST',
+          hashKey: table.partitionKey,
+          rangeKey: table.sortKey,
+          attribute: table.attributes.map((attribute) => ({ name: attribute.name, type: attribute.type })),
+          globalSecondaryIndex: table.globalIndexes.map((index) => ({
+            name: index.name,
+            hashKey: index.partitionKey,
+            rangeKey: index.sortKey,
+            projectionType: index.projection,
+          })),
+          ttl: { attributeName: table.ttlAttribute, enabled: true },
+          pointInTimeRecovery: { enabled: true },
+          serverSideEncryption: { enabled: true },
+          deletionProtectionEnabled: deletionProtection.booleanValue,
+        }),
+    )
+    const indexArns = tables.flatMap((resource, i) =>
+      (TABLES[i]?.globalIndexes ?? []).map((index) => `${resource.arn}/index/${index.name}`),
+    )
+
+    const topic = new SnsTopic(this, 'events_topic', { name: topicName(names) })
+    const deadLetterQueue = new SqsQueue(this, 'notifications_dlq', {
+      name: deadLetterQueueName(names),
+      messageRetentionSeconds: NOTIFICATIONS_QUEUE.deadLetterRetentionSeconds,
+      sqsManagedSseEnabled: true,
+    })
+    const queue = new SqsQueue(this, 'notifications_queue', {
+      name: queueName(names),
+      visibilityTimeoutSeconds: NOTIFICATIONS_QUEUE.visibilityTimeoutSeconds,
+      messageRetentionSeconds: NOTIFICATIONS_QUEUE.messageRetentionSeconds,
+      sqsManagedSseEnabled: true,
+      redrivePolicy: JSON.stringify({
+        deadLetterTargetArn: deadLetterQueue.arn,
+        maxReceiveCount: NOTIFICATIONS_QUEUE.maxReceiveCount,
+      }),
+    })
+    new SqsQueueRedriveAllowPolicy(this, 'notifications_dlq_redrive_allow', {
+      queueUrl: deadLetterQueue.url,
+      redriveAllowPolicy: JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: [queue.arn] }),
+    })
+    const queuePolicy = new SqsQueuePolicy(this, 'notifications_queue_policy', {
+      queueUrl: queue.url,
+      policy: JSON.stringify(topicToQueuePolicy(queue.arn, topic.arn)),
+    })
+    new SnsTopicSubscription(this, 'notifications_subscription', {
+      topicArn: topic.arn,
+      protocol: 'sqs',
+      endpoint: queue.arn,
+      // The consumer reads the SNS envelope, as fauxqs delivers it locally.
+      rawMessageDelivery: false,
+      dependsOn: [queuePolicy],
+    })
+
+    addAppHostnameRecords(this)
+
+    // The access key is created outside Terraform (deploy workflow or by hand) so no secret lands in state.
+    const worker = new IamUser(this, 'worker_user', { name: `${names}-worker`, forceDestroy: true })
+    new IamUserPolicy(this, 'worker_policy', {
+      name: `${names}-worker-access`,
+      user: worker.name,
+      policy: JSON.stringify(
+        workerPolicy({
+          tableArns: tables.map((table) => table.arn),
+          indexArns,
+          topicArn: topic.arn,
+          queueArn: queue.arn,
+        }),
+      ),
+    })
+
+    const region = new DataAwsRegion(this, 'current')
+    const output = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description })
+    output('table_name', tables[0]?.name ?? '', 'DYNAMODB_TABLE for the worker')
+    output('topic_arn', topic.arn, 'SNS_TOPIC_ARN for the worker')
+    output('queue_url', queue.url, 'SQS_QUEUE_URL for the worker')
+    output('dead_letter_queue_url', deadLetterQueue.url, 'Where messages go after maxReceiveCount failed receives')
+    output('region', region.region, 'AWS_REGION for the worker')
+    output('worker_user_name', worker.name, 'IAM user whose access key becomes the worker secret')
+  }
+}
