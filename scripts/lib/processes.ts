@@ -1,0 +1,142 @@
+/**
+ * Child processes in their own process groups, stopped by PID (never by name: other
+ * people on the machine run the same programs), plus port helpers.
+ */
+import { spawn } from 'node:child_process'
+import { createServer } from 'node:net'
+
+export interface Child {
+  readonly name: string
+  readonly pid: number
+  /** Resolves with the exit code (or signal name) once the process has exited. */
+  readonly exited: Promise<number | string>
+  hasExited(): boolean
+  /** The last few KB of stdout+stderr, for error messages. */
+  output(): string
+  /** SIGTERM to the whole group, SIGKILL after `graceMs`; resolves once the leader has exited. */
+  stop(graceMs?: number): Promise<void>
+}
+
+export interface SpawnOptions {
+  cwd?: string
+  env?: NodeJS.ProcessEnv
+  /** Copy the child's output to ours (prefixed lines are not needed: wrangler prints its own). */
+  echo?: boolean
+  onStdout?: (chunk: string) => void
+}
+
+const OUTPUT_TAIL = 8192
+
+export function spawnGroup(name: string, command: string, args: string[], options: SpawnOptions = {}): Child {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let tail = ''
+  let done = false
+  const record = (chunk: Buffer, stream: NodeJS.WriteStream) => {
+    const text = chunk.toString()
+    tail = (tail + text).slice(-OUTPUT_TAIL)
+    if (options.echo) stream.write(text)
+    return text
+  }
+  child.stdout!.on('data', (chunk: Buffer) => options.onStdout?.(record(chunk, process.stdout)))
+  child.stderr!.on('data', (chunk: Buffer) => record(chunk, process.stderr))
+  const exited = new Promise<number | string>((resolve) => {
+    child.once('error', (error) => {
+      done = true
+      tail += `\n${error.message}`
+      resolve(-1)
+    })
+    child.once('exit', (code, signal) => {
+      done = true
+      resolve(code ?? signal ?? -1)
+    })
+  })
+  const pid = child.pid ?? -1
+  return {
+    name,
+    pid,
+    exited,
+    hasExited: () => done,
+    output: () => tail,
+    async stop(graceMs = 5000) {
+      if (pid <= 0) return
+      signalGroup(pid, 'SIGTERM')
+      const timer = setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs)
+      await exited
+      clearTimeout(timer)
+      // The leader is gone; make sure nothing it started in its group outlives it.
+      signalGroup(pid, 'SIGKILL')
+    },
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals) {
+  try {
+    process.kill(-pid, signal)
+  } catch {
+    // the group is already gone
+  }
+}
+
+/** True while a process with this PID exists (zombies aside). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** A port that was free a moment ago on `host`. */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, host, () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** Whether something already listens on host:port (so we can say "port busy" before starting). */
+export function isPortBusy(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.once('error', () => resolve(true))
+    server.listen(port, host, () => server.close(() => resolve(false)))
+  })
+}
+
+/**
+ * Polls `probe` until it resolves true. Fails early when `child` exits, with its output,
+ * and after `timeoutMs` otherwise.
+ */
+export async function waitUntil(
+  what: string,
+  probe: () => Promise<boolean>,
+  { child, timeoutMs = 60_000, intervalMs = 100 }: { child?: Child; timeoutMs?: number; intervalMs?: number } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    if (child?.hasExited()) {
+      throw new Error(`${what} exited before it was ready:\n${child.output().trim().split('\n').slice(-15).join('\n')}`)
+    }
+    if (await probe().catch(() => false)) return
+    if (Date.now() > deadline) throw new Error(`${what} was not ready after ${timeoutMs / 1000}s`)
+    await new Promise((resolve) => setTimeout(resolve, intervalMs))
+  }
+}
+
+/** True when an HTTP server answers at `url` at all (any status). */
+export async function answers(url: string): Promise<boolean> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(2000) })
+  await response.body?.cancel()
+  return true
+}

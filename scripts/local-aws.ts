@@ -1,0 +1,163 @@
+/**
+ * Local stand-ins for AWS: DynamoDB Local (AWS's jar, on Java 17) and fauxqs (SNS + SQS),
+ * each in its own process group, bootstrapped with the app's table, topic, queue and DLQ.
+ * Used by `npm start` (scripts/dev.ts) and the test setups. `tsx scripts/local-aws.ts` runs it alone.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { DEFAULT_PREFIX } from '../infra/resources'
+import { DynamoDb } from '../src/aws/dynamodb'
+import { Sns } from '../src/aws/sns'
+import { Sqs } from '../src/aws/sqs'
+import { bootstrapAws, type AwsResources } from './lib/bootstrap-aws'
+import { answers, freePort, isPortBusy, spawnGroup, waitUntil, type Child } from './lib/processes'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const DYNAMODB_LOCAL_DIR = resolve(ROOT, 'node_modules/amplify-dynamodb-simulator/emulator')
+const FAUXQS_RUNNER = resolve(ROOT, 'scripts/fauxqs-server.mjs')
+
+export const LOCAL_REGION = 'us-east-1'
+/** DynamoDB Local and fauxqs accept any credentials; these make it obvious nothing real is used. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const
+
+export interface LocalAwsOptions {
+  /** Folder for DynamoDB Local's data (created if missing); null or undefined = in memory. */
+  dataDir?: string | null
+  /** Fixed ports; free ones are picked when omitted. */
+  ports?: { dynamodb?: number; sqs?: number }
+  /** Resource name prefix (DYNAMODB_TABLE); default `netflix-clone`. */
+  prefix?: string
+}
+
+export interface LocalAws extends AwsResources {
+  endpoints: { dynamodb: string; sns: string; sqs: string }
+  region: string
+  /** PIDs of the process-group leaders, so callers and tests can check they are gone. */
+  pids: number[]
+  /** Milliseconds from spawn until each server answered. */
+  timings: { dynamodbMs: number; fauxqsMs: number; bootstrapMs: number }
+  /** The worker vars that point at these servers. */
+  vars: Record<string, string>
+  stop(): Promise<void>
+}
+
+/** Thrown for problems with a one-line fix (missing Java, busy port): print the message, not a stack. */
+export class SetupError extends Error {
+  override name = 'SetupError'
+}
+
+export function checkJava(java = process.env.JAVA ?? 'java'): void {
+  const probe = spawnSync(java, ['-version'], { stdio: 'ignore' })
+  if (probe.error || probe.status !== 0) {
+    throw new SetupError(
+      `DynamoDB Local needs Java 17, but \`${java}\` was not found. Install it with: sudo apt-get install -y openjdk-17-jre-headless`,
+    )
+  }
+}
+
+async function startDynamoDbLocal(dataDir: string | null, port: number | undefined): Promise<{ child: Child; endpoint: string; ms: number }> {
+  checkJava()
+  const chosen = port ?? (await freePort())
+  if (port !== undefined && (await isPortBusy(port))) throw new SetupError(`Port ${port} for DynamoDB Local is already in use.`)
+  const storage = dataDir ? ['-dbPath', resolve(dataDir)] : ['-inMemory']
+  if (dataDir) mkdirSync(dataDir, { recursive: true })
+  const started = Date.now()
+  const child = spawnGroup(
+    'DynamoDB Local',
+    process.env.JAVA ?? 'java',
+    ['-Djava.library.path=./DynamoDBLocal_lib', '-jar', 'DynamoDBLocal.jar', '-port', String(chosen), '-sharedDb', ...storage],
+    { cwd: DYNAMODB_LOCAL_DIR },
+  )
+  const endpoint = `http://127.0.0.1:${chosen}`
+  await waitUntil('DynamoDB Local', () => answers(endpoint), { child, timeoutMs: 60_000 })
+  return { child, endpoint, ms: Date.now() - started }
+}
+
+async function startFauxqs(port: number | undefined): Promise<{ child: Child; endpoint: string; ms: number }> {
+  if (port !== undefined && (await isPortBusy(port))) throw new SetupError(`Port ${port} for fauxqs (SNS/SQS) is already in use.`)
+  const started = Date.now()
+  let endpoint = ''
+  let buffered = ''
+  const child = spawnGroup('fauxqs', process.execPath, [FAUXQS_RUNNER], {
+    cwd: ROOT,
+    env: { ...process.env, FAUXQS_PORT: String(port ?? 0), AWS_REGION: LOCAL_REGION },
+    onStdout(chunk) {
+      buffered += chunk
+      const line = /^\{.*"address".*\}$/m.exec(buffered)
+      if (line && !endpoint) endpoint = (JSON.parse(line[0]) as { address: string }).address
+    },
+  })
+  await waitUntil('fauxqs', async () => endpoint !== '' && (await answers(`${endpoint}/health`)), { child, timeoutMs: 30_000 })
+  return { child, endpoint, ms: Date.now() - started }
+}
+
+export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
+  const prefix = options.prefix ?? DEFAULT_PREFIX
+  const children: Child[] = []
+  const stop = async () => {
+    await Promise.all(children.map((child) => child.stop()))
+  }
+  try {
+    const [dynamo, fauxqs] = await Promise.all([
+      startDynamoDbLocal(options.dataDir ?? null, options.ports?.dynamodb).then((started) => {
+        children.push(started.child)
+        return started
+      }),
+      startFauxqs(options.ports?.sqs).then((started) => {
+        children.push(started.child)
+        return started
+      }),
+    ])
+    const connection = { region: LOCAL_REGION, ...LOCAL_CREDENTIALS }
+    const bootstrapStarted = Date.now()
+    const resources = await bootstrapAws(
+      {
+        db: new DynamoDb({ ...connection, endpoint: dynamo.endpoint }),
+        sns: new Sns({ ...connection, endpoint: fauxqs.endpoint }),
+        sqs: new Sqs({ ...connection, endpoint: fauxqs.endpoint }),
+      },
+      prefix,
+    )
+    const endpoints = { dynamodb: dynamo.endpoint, sns: fauxqs.endpoint, sqs: fauxqs.endpoint }
+    return {
+      ...resources,
+      endpoints,
+      region: LOCAL_REGION,
+      pids: children.map((child) => child.pid),
+      timings: { dynamodbMs: dynamo.ms, fauxqsMs: fauxqs.ms, bootstrapMs: Date.now() - bootstrapStarted },
+      vars: {
+        AWS_REGION: LOCAL_REGION,
+        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+        DYNAMODB_ENDPOINT: endpoints.dynamodb,
+        SNS_ENDPOINT: endpoints.sns,
+        SQS_ENDPOINT: endpoints.sqs,
+        DYNAMODB_TABLE: prefix,
+        SNS_TOPIC_ARN: resources.topicArn,
+        SQS_QUEUE_URL: resources.queueUrl,
+      },
+      stop,
+    }
+  } catch (error) {
+    // Promise.all may reject before the other server registered; give it a moment, then stop all.
+    await new Promise((r) => setTimeout(r, 200))
+    await stop()
+    throw error
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const dataDir = process.env.DATA_DIR ? resolve(process.env.DATA_DIR, 'dynamodb') : null
+  try {
+    const aws = await startLocalAws({ dataDir })
+    console.log(JSON.stringify({ ...aws.vars, DLQ_URL: aws.dlqUrl, pids: aws.pids, timings: aws.timings }, null, 2))
+    const shutdown = () => void aws.stop().then(() => process.exit(0))
+    process.once('SIGINT', shutdown)
+    process.once('SIGTERM', shutdown)
+  } catch (error) {
+    console.error(error instanceof SetupError ? error.message : error)
+    process.exit(1)
+  }
+}
