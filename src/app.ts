@@ -1,7 +1,9 @@
 import { Hono } from 'hono'
+import { authenticate } from './auth/middleware'
 import { configFor } from './config'
 import type { AppEnv } from './context'
 import { apiCors } from './http/cors'
+import { csrf } from './http/csrf'
 import { onError, onNotFound } from './http/error-handler'
 import { requestId } from './http/request-id'
 import { securityHeaders } from './http/security-headers'
@@ -33,6 +35,8 @@ export function createApp(options: AppOptions = {}) {
   })
   app.use('*', securityHeaders())
   app.use('/api/*', apiCors())
+  app.use('*', authenticate())
+  app.use('*', csrf())
 
   app.route('/', systemRoutes)
 

@@ -1,3 +1,4 @@
+import { Accounts } from './accounts/service'
 import { DynamoDb } from './aws/dynamodb'
 import { Sns } from './aws/sns'
 import { Sqs } from './aws/sqs'
@@ -14,6 +15,8 @@ export interface Services {
   readonly db: DynamoDb
   readonly sns: Sns
   readonly sqs: Sqs
+  /** Sign-up, login, sessions, profile, export and deletion (src/accounts). */
+  readonly accounts: Accounts
 }
 
 export interface ServiceContext {
@@ -32,6 +35,7 @@ export const createServices: ServicesFactory = ({ config, executionCtx }) => {
   let db: DynamoDb | undefined
   let sns: Sns | undefined
   let sqs: Sqs | undefined
+  let accounts: Accounts | undefined
   return {
     defer,
     get db() {
@@ -42,6 +46,9 @@ export const createServices: ServicesFactory = ({ config, executionCtx }) => {
     },
     get sqs() {
       return (sqs ??= Sqs.fromConfig(config))
+    },
+    get accounts() {
+      return (accounts ??= new Accounts(this.db, config.DYNAMODB_TABLE, config))
     },
   }
 }

@@ -1,0 +1,191 @@
+import type { DynamoDb } from '../aws/dynamodb'
+import type { Config } from '../config'
+import { errors, ApiError } from '../http/errors'
+import { burnTime, hashPassword, pepperKey, PBKDF2_ITERATIONS, verifyPassword } from '../auth/password'
+import { issueToken, verifyToken, type SessionClaims } from '../auth/tokens'
+import { eraseUserItems, exportUserItems, type UserExport } from './data'
+import { AccountStore, EmailTakenError, ProfileChangedError } from './store'
+import { LIMITS, RateLimitedError, Throttle } from './throttle'
+import { generatedDisplayName, normaliseEmail, type Language, type NotificationPrefs, type Profile } from './types'
+
+export interface SignupInput {
+  email: string
+  password: string
+  display_name?: string | undefined
+  language?: Language | undefined
+}
+
+export interface ProfilePatch {
+  email?: string | undefined
+  password?: string | undefined
+  display_name?: string | undefined
+  language?: Language | undefined
+  notifications?: NotificationPrefs | undefined
+  current_password?: string | undefined
+}
+
+export const emailTaken = () => new ApiError(409, 'email_taken', 'An account with that email already exists.')
+export const invalidCredentials = () => new ApiError(401, 'invalid_credentials', 'That email and password do not match an account.')
+export const invalidPassword = () => new ApiError(403, 'invalid_password', 'Your current password is not correct.')
+/** The token version moved while saving (a logout-all or password change elsewhere): the caller's token is revoked too. */
+const concurrentChange = () => errors.unauthorized('Your session ended while saving. Please sign in again.')
+
+const peppers = new WeakMap<Config, Promise<CryptoKey>>()
+
+/** Sign-up, login, sessions, profile changes, export and erasure. Routes (HTML and JSON) call only this. */
+export class Accounts {
+  private readonly store: AccountStore
+  private readonly throttle: Throttle
+
+  constructor(
+    private readonly db: DynamoDb,
+    private readonly table: string,
+    private readonly config: Config,
+  ) {
+    this.store = new AccountStore(db, table)
+    this.throttle = new Throttle(db, table)
+  }
+
+  private pepper(): Promise<CryptoKey> {
+    let key = peppers.get(this.config)
+    if (!key) {
+      key = pepperKey(this.config)
+      peppers.set(this.config, key)
+    }
+    return key
+  }
+
+  /** A fresh session token for the profile's current token version. */
+  token(profile: Profile): Promise<string> {
+    return issueToken(this.config.jwtSecret, { sub: profile.id, tv: profile.token_version })
+  }
+
+  /** The user a token belongs to, or null when it is invalid, expired or revoked (older token version). */
+  async userForToken(token: string): Promise<Profile | null> {
+    const claims: SessionClaims | null = await verifyToken(this.config.jwtSecret, token)
+    if (!claims) return null
+    const profile = await this.store.byId(claims.sub)
+    return profile && profile.token_version === claims.tv ? profile : null
+  }
+
+  async byId(userId: string): Promise<Profile | undefined> {
+    return this.store.byId(userId)
+  }
+
+  /** 429 with Retry-After when the client has signed up too often; 409 when the email is taken. */
+  async signup(input: SignupInput, client: string): Promise<Profile> {
+    await this.limit(() => this.throttle.reserve(LIMITS.signupPerClient, client))
+    const now = new Date().toISOString()
+    const profile: Profile = {
+      id: crypto.randomUUID(),
+      email: normaliseEmail(input.email),
+      display_name: input.display_name?.trim() || generatedDisplayName(),
+      language: input.language ?? 'en',
+      created_at: now,
+      updated_at: now,
+      password_hash: await hashPassword(await this.pepper(), input.password),
+      token_version: 1,
+      notifications: { release: true, recommendation: true },
+    }
+    try {
+      await this.store.create(profile)
+    } catch (error) {
+      if (error instanceof EmailTakenError) throw emailTaken()
+      throw error
+    }
+    return profile
+  }
+
+  /**
+   * The same 401 for an unknown email and a wrong password, after the same hashing work.
+   * A slot on the per-account and per-client counters is taken first and given back on success,
+   * so only failures count and concurrent guesses cannot overshoot the limits.
+   */
+  async login(emailInput: string, password: string, client: string): Promise<Profile> {
+    const email = normaliseEmail(emailInput)
+    const slot = await this.limit(() =>
+      this.throttle.reserveAll([
+        [LIMITS.loginPerAccount, email],
+        [LIMITS.loginPerClient, client],
+      ]),
+    )
+    const pepper = await this.pepper()
+    const profile = await this.store.byEmail(email)
+    if (!profile) {
+      await burnTime(pepper, password)
+      throw invalidCredentials()
+    }
+    const result = await verifyPassword(pepper, password, profile.password_hash)
+    if (!result.ok) throw invalidCredentials()
+    await slot.refund()
+    if (result.needsRehash) {
+      const password_hash = await hashPassword(pepper, password, PBKDF2_ITERATIONS)
+      // Conditional on the version read: a concurrent password change wins over the rehash.
+      await this.store.update(profile.id, { password_hash }, { expectVersion: profile.token_version }).catch(() => undefined)
+    }
+    return profile
+  }
+
+  /** 403 invalid_password unless `password` is the user's current one. */
+  async checkPassword(profile: Profile, password: string | undefined): Promise<void> {
+    const result = await verifyPassword(await this.pepper(), password ?? '', profile.password_hash)
+    if (!result.ok) throw invalidPassword()
+  }
+
+  /**
+   * Applies a profile patch. Email and password changes need the current password and
+   * revoke every older token: `rotated` tells the caller to hand out a fresh token.
+   */
+  async update(userId: string, patch: ProfilePatch): Promise<{ profile: Profile; rotated: boolean }> {
+    const current = await this.store.byId(userId)
+    if (!current) throw errors.unauthorized()
+    const newEmail = patch.email === undefined ? undefined : normaliseEmail(patch.email)
+    const emailChanges = newEmail !== undefined && newEmail !== current.email
+    const passwordChanges = patch.password !== undefined
+    if (emailChanges || passwordChanges) await this.checkPassword(current, patch.current_password)
+    const fields = {
+      display_name: patch.display_name?.trim() || undefined,
+      language: patch.language,
+      notifications: patch.notifications,
+      password_hash: passwordChanges ? await hashPassword(await this.pepper(), patch.password!) : undefined,
+    }
+    try {
+      if (emailChanges) return { profile: await this.store.changeEmail(current, newEmail, fields), rotated: true }
+      const profile = await this.store.update(userId, fields, passwordChanges ? { revoke: true, expectVersion: current.token_version } : {})
+      return { profile, rotated: passwordChanges }
+    } catch (error) {
+      if (error instanceof EmailTakenError) throw emailTaken()
+      if (error instanceof ProfileChangedError) throw concurrentChange()
+      throw error
+    }
+  }
+
+  /** Revokes every token of the user (the caller's included). */
+  async logoutAll(userId: string): Promise<Profile> {
+    return this.store.update(userId, {}, { revoke: true })
+  }
+
+  /** Deletes every item of the user after checking the password: list, reviews (aggregates corrected), notifications, profile, marker. */
+  async deleteAccount(userId: string, currentPassword: string | undefined): Promise<void> {
+    const profile = await this.store.byId(userId)
+    if (!profile) return
+    await this.checkPassword(profile, currentPassword)
+    await eraseUserItems(this.db, this.table, userId)
+    await this.store.deleteProfile(profile)
+  }
+
+  async exportData(userId: string): Promise<UserExport> {
+    const profile = await this.store.byId(userId)
+    if (!profile) throw errors.unauthorized()
+    return exportUserItems(this.db, this.table, profile)
+  }
+
+  private async limit<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work()
+    } catch (error) {
+      if (error instanceof RateLimitedError) throw errors.rateLimited(error.retryAfter)
+      throw error
+    }
+  }
+}

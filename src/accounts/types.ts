@@ -1,0 +1,81 @@
+import { z } from 'zod'
+
+/** UI languages (also sent to TMDB as `language`). */
+export const LANGUAGES = {
+  en: 'English',
+  es: 'Español',
+  fr: 'Français',
+  de: 'Deutsch',
+  it: 'Italiano',
+  pt: 'Português',
+  nl: 'Nederlands',
+  sv: 'Svenska',
+  pl: 'Polski',
+  tr: 'Türkçe',
+  ru: 'Русский',
+  ja: '日本語',
+  ko: '한국어',
+  zh: '中文',
+  hi: 'हिन्दी',
+} as const
+
+export type Language = keyof typeof LANGUAGES
+export const LANGUAGE_CODES = Object.keys(LANGUAGES) as [Language, ...Language[]]
+
+/** Trimmed, lower-cased: the one form stored, compared and used in the uniqueness marker. */
+export const normaliseEmail = (email: string) => email.trim().toLowerCase()
+
+export const EmailSchema = z
+  .string()
+  .trim()
+  .max(254, 'must be at most 254 characters')
+  .pipe(z.email({ message: 'must be a valid email address' }))
+  .transform(normaliseEmail)
+  .describe('Email address (case-insensitive)')
+export const PasswordSchema = z
+  .string()
+  .min(8, 'must be at least 8 characters')
+  .max(128, 'must be at most 128 characters')
+  .describe('8–128 characters')
+export const DisplayNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(50, 'must be at most 50 characters')
+  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not contain control characters')
+export const LanguageSchema = z.enum(LANGUAGE_CODES, { message: `must be one of ${LANGUAGE_CODES.join(', ')}` })
+export const NotificationPrefsSchema = z.object({ release: z.boolean(), recommendation: z.boolean() })
+export type NotificationPrefs = z.infer<typeof NotificationPrefsSchema>
+
+/** The contract's User. */
+export const UserSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  display_name: z.string(),
+  language: z.string(),
+  created_at: z.string(),
+})
+export type User = z.infer<typeof UserSchema>
+
+/** A user's profile item as stored (USER#<id> / PROFILE). */
+export interface Profile extends User {
+  password_hash: string
+  /** Bumped by password change, email change and logout-all; tokens carry the version they were issued at. */
+  token_version: number
+  notifications: NotificationPrefs
+  updated_at: string
+}
+
+export const toUser = (p: Profile): User => ({
+  id: p.id,
+  email: p.email,
+  display_name: p.display_name,
+  language: p.language,
+  created_at: p.created_at,
+})
+
+/** A neutral generated name, never derived from the email. */
+export function generatedDisplayName(): string {
+  const n = crypto.getRandomValues(new Uint32Array(1))[0]! % 9000
+  return `Viewer ${1000 + n}`
+}

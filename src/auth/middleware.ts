@@ -1,0 +1,116 @@
+import type { Context, MiddlewareHandler } from 'hono'
+import { getCookie } from 'hono/cookie'
+import type { AppEnv, SessionUser } from '../context'
+import { errors } from '../http/errors'
+import { foreignOrigin, siteOrigin } from '../http/origin'
+import type { Profile } from '../accounts/types'
+
+export const SESSION_COOKIE = 'session'
+
+const isApi = (c: Context) => c.req.path.startsWith('/api/')
+
+/**
+ * A cookie is never accepted cross-origin: not when Origin names another site, and not
+ * when the browser says the request is cross-site (Sec-Fetch-Site) — except a plain
+ * top-level GET navigation to a page (a link from elsewhere), which SameSite=Lax
+ * also allows, so a visitor following a link still sees themselves signed in.
+ */
+function cookieUsable(c: Context): boolean {
+  if (foreignOrigin(c)) return false
+  if (c.req.header('Sec-Fetch-Site') !== 'cross-site') return true
+  const safe = c.req.method === 'GET' || c.req.method === 'HEAD'
+  return safe && c.req.header('Sec-Fetch-Mode') === 'navigate' && !isApi(c)
+}
+
+const sessionUser = (profile: Profile, via: SessionUser['via']): SessionUser => ({
+  id: profile.id,
+  email: profile.email,
+  display_name: profile.display_name,
+  language: profile.language,
+  via,
+})
+
+/**
+ * Puts the signed-in user on the context (`c.get('user')`) from `Authorization: Bearer <jwt>`
+ * or the `session` cookie. A request with an Authorization header is judged by it alone (the
+ * cookie is not consulted), and on /api an invalid, expired or revoked one is 401 rather than
+ * anonymous. A bad cookie just means anonymous.
+ */
+export const authenticate = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+  const accounts = c.get('services').accounts
+  const authorization = c.req.header('Authorization')
+  if (authorization !== undefined) {
+    const match = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(authorization)
+    const profile = match ? await accounts.userForToken(match[1]!) : null
+    if (profile) c.set('user', sessionUser(profile, 'bearer'))
+    else if (isApi(c)) throw errors.unauthorized('The bearer token is missing, malformed, expired or revoked.')
+  } else {
+    const token = getCookie(c, SESSION_COOKIE)
+    if (token && cookieUsable(c)) {
+      const profile = await accounts.userForToken(token)
+      if (profile) c.set('user', sessionUser(profile, 'cookie'))
+    }
+  }
+  await next()
+}
+
+/** The signed-in user; 401 unauthorized when there is none (for handlers behind requireApiUser/requirePageUser). */
+export function currentUser(c: Context<AppEnv>): SessionUser {
+  const user = c.get('user')
+  if (!user) throw errors.unauthorized()
+  return user
+}
+
+/** For /api routes: 401 unauthorized without a signed-in user. */
+export const requireApiUser: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!c.get('user')) throw errors.unauthorized()
+  await next()
+}
+
+/** Where to come back to after signing in: the page itself, or for a form post the same-site page it was sent from. */
+function returnPath(c: Context): string {
+  const url = new URL(c.req.url)
+  if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+    const referer = c.req.header('Referer') ?? c.req.header('HX-Current-URL')
+    if (referer) {
+      try {
+        const from = new URL(referer)
+        if (from.origin === siteOrigin(c)) return safeNext(from.pathname + from.search)
+      } catch {
+        // not a URL: fall back to the request path
+      }
+    }
+  }
+  return safeNext(url.pathname + url.search)
+}
+
+/** Only same-site relative paths: one leading '/', not '//' or '/\' (which browsers treat as another host). */
+export function safeNext(next: string | undefined | null): string {
+  if (!next || next.length > 2000) return '/'
+  if (!next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/'
+  if (/[\u0000-\u001f\\]/.test(next.slice(0, 2))) return '/'
+  try {
+    const resolved = new URL(next, 'https://same.invalid')
+    if (resolved.origin !== 'https://same.invalid') return '/'
+  } catch {
+    return '/'
+  }
+  return next
+}
+
+export const loginUrl = (next: string) => (next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`)
+
+/**
+ * For HTML routes: an anonymous visitor is sent to /login?next=<path> (303), or for htmx
+ * requests answered 200 with HX-Redirect so htmx navigates the whole page.
+ */
+export const requirePageUser: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.get('user')) return next()
+  const target = loginUrl(returnPath(c))
+  c.header('Cache-Control', 'no-store')
+  if (c.req.header('HX-Request') === 'true') {
+    c.header('HX-Redirect', target)
+    return c.body(null, 200)
+  }
+  return c.redirect(target, 303)
+}
