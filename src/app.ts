@@ -8,6 +8,12 @@ import { onError, onNotFound } from './http/error-handler'
 import { requestId } from './http/request-id'
 import { securityHeaders } from './http/security-headers'
 import { buildOpenApiDocument } from './openapi/document'
+import { authApi } from './routes/auth-api'
+import { catalogApiRoutes } from './routes/catalog-api'
+import { catalogImageRoutes } from './routes/catalog-images'
+import { movieSeedRoutes } from './routes/movie-seed'
+import { pageRoutes } from './routes/pages'
+import { meApi } from './routes/me-api'
 import { systemRoutes } from './routes/system'
 import { createServices, type ServicesFactory } from './services'
 
@@ -30,7 +36,7 @@ export function createApp(options: AppOptions = {}) {
     } catch {
       executionCtx = undefined
     }
-    c.set('services', makeServices({ config: c.get('config'), env: c.env, executionCtx }))
+    c.set('services', makeServices({ config: c.get('config'), env: c.env, executionCtx, origin: new URL(c.req.url).origin }))
     await next()
   })
   app.use('*', securityHeaders())
@@ -39,9 +45,15 @@ export function createApp(options: AppOptions = {}) {
   app.use('*', csrf())
 
   app.route('/', systemRoutes)
+  app.route('/', pageRoutes)
+  app.route('/', catalogImageRoutes)
+  app.route('/', movieSeedRoutes)
 
   const api = new Hono<AppEnv>()
   api.get('/openapi.json', (c) => c.json(openApiDocument()))
+  api.route('/', authApi)
+  api.route('/', meApi)
+  api.route('/', catalogApiRoutes)
   app.route('/api/v1', api)
 
   app.onError(onError)

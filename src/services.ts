@@ -2,7 +2,11 @@ import { Accounts } from './accounts/service'
 import { DynamoDb } from './aws/dynamodb'
 import { Sns } from './aws/sns'
 import { Sqs } from './aws/sqs'
+import { createCatalog } from './catalog'
+import type { Catalog } from './catalog/types'
 import type { Config, Env } from './config'
+import { createPublisher, type Publish } from './events/publisher'
+import { NotificationStore } from './notifications/store'
 
 /**
  * The services routes call. Built once per request from the config and
@@ -17,17 +21,25 @@ export interface Services {
   readonly sqs: Sqs
   /** Sign-up, login, sessions, profile, export and deletion (src/accounts). */
   readonly accounts: Accounts
+  /** The film catalog: TMDB behind the KV cache with a credential, else the bundled catalog. Built on first use. */
+  readonly catalog: Catalog
+  /** Publishes a domain event to SNS after the response (never fails or slows the request): src/events. */
+  readonly publish: Publish
+  /** A user's in-app notifications (src/notifications/store.ts). */
+  readonly notifications: NotificationStore
 }
 
 export interface ServiceContext {
   config: Config
   env: Env
   executionCtx?: ExecutionContext
+  /** The request's origin (`https://host`): absolute URLs of generated artwork. Absent in cron jobs. */
+  origin?: string
 }
 
 export type ServicesFactory = (ctx: ServiceContext) => Services
 
-export const createServices: ServicesFactory = ({ config, executionCtx }) => {
+export const createServices: ServicesFactory = ({ config, env, executionCtx, origin }) => {
   const defer = (work: Promise<unknown>) => {
     const guarded = work.catch((error: unknown) => console.error('deferred work failed', error))
     if (executionCtx) executionCtx.waitUntil(guarded)
@@ -36,8 +48,12 @@ export const createServices: ServicesFactory = ({ config, executionCtx }) => {
   let sns: Sns | undefined
   let sqs: Sqs | undefined
   let accounts: Accounts | undefined
-  return {
+  let catalog: Catalog | undefined
+  let notifications: NotificationStore | undefined
+  const publish = createPublisher({ topicArn: config.SNS_TOPIC_ARN, topic: () => services.sns, defer })
+  const services: Services = {
     defer,
+    publish,
     get db() {
       return (db ??= DynamoDb.fromConfig(config))
     },
@@ -50,5 +66,12 @@ export const createServices: ServicesFactory = ({ config, executionCtx }) => {
     get accounts() {
       return (accounts ??= new Accounts(this.db, config.DYNAMODB_TABLE, config))
     },
+    get catalog() {
+      return (catalog ??= createCatalog(config, env, { defer, origin }))
+    },
+    get notifications() {
+      return (notifications ??= new NotificationStore(this.db, config.DYNAMODB_TABLE))
+    },
   }
+  return services
 }

@@ -1,0 +1,87 @@
+import { genreName } from '../genres'
+import type { Movie, MovieDetails } from '../types'
+import type { Film } from './data'
+
+/** Absolute URLs of a bundled film's generated artwork, on the worker that serves the request. */
+export const posterPath = (id: number) => `/images/posters/${id}.svg`
+export const backdropPath = (id: number) => `/images/backdrops/${id}.svg`
+
+export function toMovie(film: Film, origin: string): Movie {
+  return {
+    id: film.id,
+    title: film.title,
+    overview: film.overview,
+    release_date: film.releaseDate,
+    poster_url: `${origin}${posterPath(film.id)}`,
+    backdrop_url: `${origin}${backdropPath(film.id)}`,
+    vote_average: film.rating ?? 0,
+    vote_count: film.votes,
+    genre_ids: film.genreIds,
+  }
+}
+
+const SIMILAR_COUNT = 12
+
+/**
+ * Films like this one: 2 points per shared genre, 3 for the same director, up to 2 for release
+ * within a few years of it (1 within ten); popularity breaks ties. Films with nothing in common are left out.
+ */
+export function similarTo(film: Film, films: readonly Film[]): Film[] {
+  const score = (other: Film) => {
+    let points = 2 * other.genreIds.filter((id) => film.genreIds.includes(id)).length
+    if (film.director && other.director === film.director) points += 3
+    if (points === 0) return 0
+    if (film.year !== null && other.year !== null) {
+      const gap = Math.abs(film.year - other.year)
+      points += gap <= 3 ? 2 : gap <= 10 ? 1 : 0
+    }
+    return points
+  }
+  const scored: { other: Film; points: number }[] = []
+  for (const other of films) {
+    if (other.id === film.id) continue
+    const points = score(other)
+    if (points > 0) scored.push({ other, points })
+  }
+  scored.sort((a, b) => b.points - a.points || b.other.votes - a.other.votes || a.other.id - b.other.id)
+  return scored.slice(0, SIMILAR_COUNT).map(({ other }) => other)
+}
+
+export function toDetails(film: Film, films: readonly Film[], origin: string): MovieDetails {
+  return {
+    ...toMovie(film, origin),
+    runtime: film.runtime,
+    genres: film.genreIds.map((id) => ({ id, name: genreName(id) ?? 'Other' })),
+    tagline: null,
+    director: film.director,
+    // The dataset names no actors; an empty cast hides the section rather than inventing one.
+    cast: [],
+    trailer: null,
+    similar: similarTo(film, films).map((other) => toMovie(other, origin)),
+  }
+}
+
+/**
+ * A TMDB `search/movie` result object for a bundled film (the seed's GET /movie/:title). `poster_path` and
+ * `backdrop_path` are paths on this worker (TMDB's are paths on its image CDN); `poster_url`/`backdrop_url`
+ * give the absolute URLs. An unknown date is '' as TMDB sends it.
+ */
+export function toTmdbMovie(film: Film, origin: string) {
+  return {
+    adult: false,
+    backdrop_path: backdropPath(film.id),
+    genre_ids: film.genreIds,
+    id: film.id,
+    original_title: film.title,
+    overview: film.overview,
+    popularity: film.votes / 1000,
+    poster_path: posterPath(film.id),
+    release_date: film.releaseDate ?? '',
+    title: film.title,
+    video: false,
+    vote_average: film.rating ?? 0,
+    vote_count: film.votes,
+    poster_url: `${origin}${posterPath(film.id)}`,
+    backdrop_url: `${origin}${backdropPath(film.id)}`,
+  }
+}

@@ -1,0 +1,95 @@
+import { Hono, type Context } from 'hono'
+import { z } from 'zod'
+import { GenreSchema, MovieDetailsSchema, MoviePageSchema } from '../catalog/types'
+import type { AppEnv } from '../context'
+import { errors } from '../http/errors'
+import { validate } from '../http/validate'
+import { describe } from '../openapi/metadata'
+import { IdSchema, PageQuerySchema } from '../schemas/common'
+
+/** Public catalog JSON is the same for everyone: browsers and CDNs may keep it briefly. */
+const LIST_CACHE = 'public, max-age=60, stale-while-revalidate=300'
+const DETAILS_CACHE = 'public, max-age=300, stale-while-revalidate=3600'
+const GENRES_CACHE = 'public, max-age=3600, stale-while-revalidate=86400'
+
+const TrendingQuerySchema = PageQuerySchema.extend({
+  window: z.enum(['day', 'week']).default('week').describe('Trending over the last day or week'),
+})
+const SearchQuerySchema = PageQuerySchema.extend({
+  q: z.string().trim().min(1).max(200).describe('Title to search for, 1–200 characters'),
+})
+const MovieParamSchema = z.object({ id: IdSchema })
+const GenreListSchema = z.object({ genres: z.array(GenreSchema) })
+
+const listDoc = (summary: string) =>
+  describe({ summary, tags: ['catalog'], responses: { 200: { description: 'A page of films', schema: MoviePageSchema } } })
+
+const language = (c: Context<AppEnv>) => c.get('user')?.language
+
+/** A signed-in caller may get another language: their copy is theirs alone. */
+const cacheFor = (c: Context<AppEnv>, policy: string) => ({
+  'Cache-Control': c.get('user') ? policy.replace('public', 'private') : policy,
+})
+
+/** The catalog's JSON API (mounted under /api/v1): thin routes over `services.catalog`. */
+export const catalogApiRoutes = new Hono<AppEnv>()
+  .get('/movies/popular', listDoc('Popular films (most voted)'), validate('query', PageQuerySchema), async (c) => {
+    const { page } = c.req.valid('query')
+    const result = await c.get('services').catalog.list('popular', { page, language: language(c) })
+    return c.json(result, 200, cacheFor(c, LIST_CACHE))
+  })
+  .get('/movies/top_rated', listDoc('Top rated films'), validate('query', PageQuerySchema), async (c) => {
+    const { page } = c.req.valid('query')
+    const result = await c.get('services').catalog.list('top_rated', { page, language: language(c) })
+    return c.json(result, 200, cacheFor(c, LIST_CACHE))
+  })
+  .get('/movies/now_playing', listDoc('Films now in cinemas'), validate('query', PageQuerySchema), async (c) => {
+    const { page } = c.req.valid('query')
+    const result = await c.get('services').catalog.list('now_playing', { page, language: language(c) })
+    return c.json(result, 200, cacheFor(c, LIST_CACHE))
+  })
+  .get('/movies/trending', listDoc('Trending films'), validate('query', TrendingQuerySchema), async (c) => {
+    const { page, window } = c.req.valid('query')
+    const result = await c.get('services').catalog.trending(window, { page, language: language(c) })
+    return c.json(result, 200, cacheFor(c, LIST_CACHE))
+  })
+  .get('/movies/search', listDoc('Search films by title'), validate('query', SearchQuerySchema), async (c) => {
+    const { page, q } = c.req.valid('query')
+    const result = await c.get('services').catalog.search(q, { page, language: language(c) })
+    return c.json(result, 200, cacheFor(c, LIST_CACHE))
+  })
+  .get(
+    '/movies/:id',
+    describe({
+      summary: 'A film with its genres, director, cast, trailer and similar films',
+      tags: ['catalog'],
+      responses: { 200: { description: 'The film', schema: MovieDetailsSchema }, 404: { description: 'No such film' } },
+    }),
+    validate('param', MovieParamSchema),
+    async (c) => {
+      const { id } = c.req.valid('param')
+      const details = await c.get('services').catalog.details(id, { language: language(c) })
+      if (!details) throw errors.movieNotFound()
+      return c.json(details, 200, cacheFor(c, DETAILS_CACHE))
+    },
+  )
+  .get(
+    '/genres',
+    describe({ summary: 'Film genres', tags: ['catalog'], responses: { 200: { description: 'Genres', schema: GenreListSchema } } }),
+    async (c) => {
+      const genres = await c.get('services').catalog.genres({ language: language(c) })
+      return c.json({ genres }, 200, cacheFor(c, GENRES_CACHE))
+    },
+  )
+  .get(
+    '/genres/:id/movies',
+    listDoc("A genre's films, most popular first"),
+    validate('param', z.object({ id: IdSchema })),
+    validate('query', PageQuerySchema),
+    async (c) => {
+      const { id } = c.req.valid('param')
+      const { page } = c.req.valid('query')
+      const result = await c.get('services').catalog.byGenre(id, { page, language: language(c) })
+      return c.json(result, 200, cacheFor(c, LIST_CACHE))
+    },
+  )
