@@ -1,0 +1,25 @@
+import type { DynamoDb } from '../aws/dynamodb'
+
+/** The profile's switches (USER#<id> / PROFILE `notifications`); welcome and security are always on. */
+export interface Preferences {
+  release: boolean
+  recommendation: boolean
+}
+
+interface ProfileSlice {
+  id: string
+  notifications?: Partial<Preferences>
+}
+
+const DEFAULTS: Preferences = { release: true, recommendation: true }
+
+/** Preferences of the users that exist (a deleted account is simply absent from the map). */
+export async function readPreferences(db: DynamoDb, table: string, userIds: string[]): Promise<Map<string, Preferences>> {
+  const unique = [...new Set(userIds)]
+  if (unique.length === 0) return new Map()
+  const profiles = await db.batchGet<ProfileSlice>(
+    table,
+    unique.map((id) => ({ pk: `USER#${id}`, sk: 'PROFILE' })),
+  )
+  return new Map(profiles.map((p) => [p.id, { ...DEFAULTS, ...(p.notifications ?? {}) }]))
+}

@@ -1,0 +1,117 @@
+import type { DynamoDb } from '../aws/dynamodb'
+import type { Catalog, Movie } from '../catalog/types'
+import type { DomainEvent } from '../events/schema'
+import { readPreferences } from './preferences'
+import type { NewNotification } from './store'
+
+export interface RuleContext {
+  db: DynamoDb
+  table: string
+  catalog: Pick<Catalog, 'details'>
+}
+
+/** A notification for the event's user, plus extra items written in the same transaction. */
+export interface Outcome {
+  notifications: NewNotification[]
+  extraItems: Record<string, unknown>[]
+}
+
+/** A rating at or above this earns a "more like this" recommendation. */
+export const RECOMMEND_AT_RATING = 8
+const RECOMMENDED_TTL_SECONDS = 180 * 24 * 3600
+const nothing: Outcome = { notifications: [], extraItems: [] }
+
+/**
+ * What an event means for its user. Plain actions (adding, removing, reviewing) never echo back
+ * ("you added X"); they only lead to something new: a recommendation after a high rating.
+ */
+export async function notificationsFor(event: DomainEvent, ctx: RuleContext): Promise<Outcome> {
+  const at = new Date(event.occurred_at)
+  const key = event.id
+  const prefs = (await readPreferences(ctx.db, ctx.table, [event.user_id])).get(event.user_id)
+  if (!prefs) return nothing // the account is gone
+  switch (event.type) {
+    case 'user.signed_up':
+      return only({
+        type: 'welcome',
+        title: 'Welcome to Flixpeek',
+        body: 'Add films to your list: we will tell you when they are out, and suggest more like the ones you love.',
+        at,
+        key,
+      })
+    case 'user.password_changed':
+      return only({
+        type: 'security',
+        title: 'Your password was changed',
+        body: 'Every other session was signed out. If this was not you, reset your password and check your email address in your profile.',
+        at,
+        key,
+      })
+    case 'user.email_changed':
+      return only({
+        type: 'security',
+        title: 'Your email address was changed',
+        body: 'You now sign in with the new address. If this was not you, change your password now and review your profile.',
+        at,
+        key,
+      })
+    case 'review.posted':
+      if (event.payload.rating < RECOMMEND_AT_RATING || !prefs.recommendation) return nothing
+      return recommendAfterRating(event.user_id, event.payload.movie_id, event.payload.rating, at, key, ctx)
+    case 'watchlist.added':
+    case 'watchlist.removed':
+      return nothing
+  }
+}
+
+const only = (notification: NewNotification): Outcome => ({ notifications: [notification], extraItems: [] })
+
+async function recommendAfterRating(
+  userId: string,
+  movieId: number,
+  rating: number,
+  at: Date,
+  key: string,
+  ctx: RuleContext,
+): Promise<Outcome> {
+  const rated = await ctx.catalog.details(movieId)
+  if (!rated) return nothing
+  const candidates = rated.similar.filter((m) => m.id !== movieId).slice(0, 20)
+  const pick = await firstUnseen(userId, candidates, ctx)
+  if (!pick) return nothing
+  return {
+    notifications: [
+      {
+        type: 'recommendation',
+        title: `You might like ${pick.title}`,
+        body: `Because you rated ${rated.title} ${rating}/10.`,
+        movie_id: pick.id,
+        at,
+        key,
+      },
+    ],
+    extraItems: [
+      {
+        pk: `USER#${userId}`,
+        sk: `RECOMMENDED#${pick.id}`,
+        movie_id: pick.id,
+        expires_at: Math.floor(at.getTime() / 1000) + RECOMMENDED_TTL_SECONDS,
+      },
+    ],
+  }
+}
+
+/** The first candidate the user has neither listed, reviewed, nor been recommended already. */
+async function firstUnseen(userId: string, candidates: Movie[], ctx: RuleContext): Promise<Movie | undefined> {
+  if (candidates.length === 0) return undefined
+  const keys = candidates.flatMap((m) => [
+    { pk: `USER#${userId}`, sk: `WATCH#${m.id}` },
+    { pk: `USER#${userId}`, sk: `RECOMMENDED#${m.id}` },
+    { pk: `MOVIE#${m.id}`, sk: `REVIEW#${userId}` },
+  ])
+  const seen = await ctx.db.batchGet<{ pk: string; sk: string; movie_id?: number }>(ctx.table, keys)
+  const seenIds = new Set(
+    seen.map((item) => (item.pk.startsWith('MOVIE#') ? Number(item.pk.slice(6)) : Number(item.sk.split('#')[1]))),
+  )
+  return candidates.find((m) => !seenIds.has(m.id))
+}

@@ -1,0 +1,179 @@
+import { z } from 'zod'
+import type { DynamoDb, TransactItem } from '../aws/dynamodb'
+import { ConditionalCheckFailedError } from '../aws/errors'
+
+export const NOTIFICATION_TYPES = ['welcome', 'release', 'recommendation', 'security'] as const
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number]
+
+/** The contract's Notification. */
+export const NotificationSchema = z.object({
+  id: z.string(),
+  type: z.enum(NOTIFICATION_TYPES),
+  title: z.string(),
+  body: z.string(),
+  movie_id: z.number().int().nullable(),
+  created_at: z.string(),
+  read: z.boolean(),
+})
+export type Notification = z.infer<typeof NotificationSchema>
+
+export interface NewNotification {
+  type: NotificationType
+  title: string
+  body: string
+  movie_id?: number | null
+  /** When it happened (default now); it orders the list. */
+  at?: Date
+  /** Makes the id deterministic (e.g. the event id), so a retried write lands on the same item. */
+  key?: string
+}
+
+export type NotificationItem = Notification & {
+  pk: string
+  sk: string
+  entity: 'notification'
+  user_id: string
+  /** Epoch seconds; DynamoDB TTL removes the item after it. */
+  expires_at: number
+}
+
+export const NOTIFICATION_TTL_SECONDS = 90 * 24 * 3600
+export const PAGE_SIZE = 20
+
+// An id starts with its creation time (ms, base36, 9 chars), so the sort key can be rebuilt from
+// the id alone: reads and updates of one notification are a key lookup, not a scan of the partition.
+const ID_PATTERN = /^[0-9a-z]{9}[0-9a-f]{16}$/
+const TIME_CHARS = 9
+
+const nowSeconds = () => Math.floor(Date.now() / 1000)
+const userKey = (userId: string) => `USER#${userId}`
+const sortKey = (createdAt: string, id: string) => `NOTIF#${createdAt}#${id}`
+
+function sortKeyForId(id: string): string | undefined {
+  if (!ID_PATTERN.test(id)) return undefined
+  const ms = parseInt(id.slice(0, TIME_CHARS), 36)
+  const at = new Date(ms)
+  return Number.isNaN(at.getTime()) ? undefined : sortKey(at.toISOString(), id)
+}
+
+async function suffixFor(key: string | undefined): Promise<string> {
+  if (key === undefined) return Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('')
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key)))
+  return Array.from(digest.slice(0, 8), (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+export function toNotification(item: NotificationItem): Notification {
+  return {
+    id: item.id,
+    type: item.type,
+    title: item.title,
+    body: item.body,
+    movie_id: item.movie_id ?? null,
+    created_at: item.created_at,
+    read: item.read === true,
+  }
+}
+
+/** A user's notifications: USER#<id> / NOTIF#<iso time>#<id>, newest first, kept 90 days. */
+export class NotificationStore {
+  constructor(
+    private readonly db: DynamoDb,
+    private readonly table: string,
+  ) {}
+
+  /** The item for a new notification (not yet written). */
+  async build(userId: string, input: NewNotification): Promise<NotificationItem> {
+    const at = input.at ?? new Date()
+    const id = at.getTime().toString(36).padStart(TIME_CHARS, '0') + (await suffixFor(input.key))
+    const createdAt = new Date(at.getTime()).toISOString()
+    return {
+      pk: userKey(userId),
+      sk: sortKey(createdAt, id),
+      entity: 'notification',
+      user_id: userId,
+      id,
+      type: input.type,
+      title: input.title,
+      body: input.body,
+      movie_id: input.movie_id ?? null,
+      created_at: createdAt,
+      read: false,
+      expires_at: Math.floor(at.getTime() / 1000) + NOTIFICATION_TTL_SECONDS,
+    }
+  }
+
+  /** The transaction entry that writes `item` once (a retried write of the same item is a no-op failure). */
+  putEntry(item: NotificationItem): TransactItem {
+    return { put: { table: this.table, item, condition: 'attribute_not_exists(pk)' } }
+  }
+
+  /** Newest first, PAGE_SIZE per page. */
+  async list(userId: string, page = 1): Promise<Notification[]> {
+    const items = await this.db.queryAll<NotificationItem>(this.table, {
+      keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
+      // DynamoDB deletes expired items lazily (within days), so expiry is also filtered here.
+      filter: 'expires_at > :now',
+      values: { ':pk': userKey(userId), ':prefix': 'NOTIF#', ':now': nowSeconds() },
+      forward: false,
+      limit: page * PAGE_SIZE,
+    })
+    return items.slice((page - 1) * PAGE_SIZE).map(toNotification)
+  }
+
+  async unreadCount(userId: string): Promise<number> {
+    const unread = await this.unreadKeys(userId)
+    return unread.length
+  }
+
+  /** Marks one as read; undefined when the user has no such notification. */
+  async markRead(userId: string, id: string): Promise<Notification | undefined> {
+    const sk = sortKeyForId(id)
+    if (!sk) return undefined
+    try {
+      const item = await this.db.update<NotificationItem>(this.table, { pk: userKey(userId), sk }, {
+        update: 'SET #read = :true',
+        condition: 'attribute_exists(pk)',
+        names: { '#read': 'read' },
+        values: { ':true': true },
+      })
+      return item ? toNotification(item) : undefined
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedError) return undefined
+      throw error
+    }
+  }
+
+  /** Marks every unread notification of the user as read; resolves with how many changed. */
+  async markAllRead(userId: string): Promise<number> {
+    const unread = await this.unreadKeys(userId)
+    for (let start = 0; start < unread.length; start += 10) {
+      await Promise.all(
+        unread.slice(start, start + 10).map((key) =>
+          this.db
+            .update(this.table, key, {
+              update: 'SET #read = :true',
+              condition: 'attribute_exists(pk)',
+              names: { '#read': 'read' },
+              values: { ':true': true },
+              returnValues: 'NONE',
+            })
+            .catch((error: unknown) => {
+              // Expired by TTL between the query and the update: nothing left to mark.
+              if (!(error instanceof ConditionalCheckFailedError)) throw error
+            }),
+        ),
+      )
+    }
+    return unread.length
+  }
+
+  private async unreadKeys(userId: string): Promise<{ pk: string; sk: string }[]> {
+    return this.db.queryAll<{ pk: string; sk: string }>(this.table, {
+      keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
+      filter: '#read = :false AND expires_at > :now',
+      names: { '#read': 'read' },
+      values: { ':pk': userKey(userId), ':prefix': 'NOTIF#', ':false': false, ':now': nowSeconds() },
+      projection: 'pk, sk',
+    })
+  }
+}
