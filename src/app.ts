@@ -12,9 +12,16 @@ import { authApi } from './routes/auth-api'
 import { catalogApiRoutes } from './routes/catalog-api'
 import { catalogImageRoutes } from './routes/catalog-images'
 import { movieSeedRoutes } from './routes/movie-seed'
+import { notificationPageRoutes } from './routes/notification-pages'
+import { notificationsApiRoutes } from './routes/notifications-api'
+import { unreadForPages } from './notifications/unread'
 import { pageRoutes } from './routes/pages'
 import { meApi } from './routes/me-api'
 import { systemRoutes } from './routes/system'
+import { reviewPages } from './routes/review-pages'
+import { reviewsApi } from './routes/reviews-api'
+import { watchlistApi } from './routes/watchlist-api'
+import { watchlistPages } from './routes/watchlist-pages'
 import { createServices, type ServicesFactory } from './services'
 
 export interface AppOptions {
@@ -43,17 +50,24 @@ export function createApp(options: AppOptions = {}) {
   app.use('/api/*', apiCors())
   app.use('*', authenticate())
   app.use('*', csrf())
+  app.use('*', unreadForPages())
 
   app.route('/', systemRoutes)
   app.route('/', pageRoutes)
   app.route('/', catalogImageRoutes)
   app.route('/', movieSeedRoutes)
+  app.route('/', notificationPageRoutes)
+  app.route('/', watchlistPages)
+  app.route('/', reviewPages)
 
   const api = new Hono<AppEnv>()
   api.get('/openapi.json', (c) => c.json(openApiDocument()))
   api.route('/', authApi)
   api.route('/', meApi)
   api.route('/', catalogApiRoutes)
+  api.route('/', notificationsApiRoutes)
+  api.route('/', watchlistApi)
+  api.route('/', reviewsApi)
   app.route('/api/v1', api)
 
   app.onError(onError)

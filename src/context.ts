@@ -19,5 +19,7 @@ export interface AppEnv {
     services: Services
     /** The signed-in user, when the request carries a valid session cookie or bearer token. */
     user?: SessionUser
+    /** Unread notifications of the signed-in user, on full page loads (src/notifications/unread.ts). */
+    unread?: number
   }
 }

@@ -1,0 +1,24 @@
+import type { MiddlewareHandler } from 'hono'
+import type { AppEnv } from '../context'
+
+/**
+ * For a signed-in user's full page loads, the unread count the header's bell shows
+ * (`c.get('unread')`, read by layoutContext). Fragments, JSON and assets skip it; a failed
+ * lookup only costs the badge, never the page.
+ */
+export const unreadForPages = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+  const user = c.get('user')
+  const isPageLoad =
+    c.req.method === 'GET' &&
+    !c.req.path.startsWith('/api/') &&
+    (c.req.header('HX-Request') !== 'true' || c.req.header('HX-History-Restore-Request') === 'true') &&
+    (c.req.header('Accept') ?? '').includes('text/html')
+  if (user && isPageLoad) {
+    try {
+      c.set('unread', await c.get('services').notifications.unreadCount(user.id))
+    } catch (error) {
+      console.warn('unread count unavailable', String(error))
+    }
+  }
+  await next()
+}

@@ -1,0 +1,52 @@
+import { Hono } from 'hono'
+import { currentUser, requirePageUser } from '../auth/middleware'
+import type { AppEnv } from '../context'
+import { errors } from '../http/errors'
+import { PAGE_SIZE } from '../notifications/store'
+import { PageQuerySchema } from '../schemas/common'
+import { NotificationBell } from '../../views/components/NotificationBell'
+import { NotificationItemFragment, NotificationListFragment, NotificationsPage } from '../../views/pages/NotificationsPage'
+import { layoutContext, pageQuery, setPageHeaders, wantsFragment } from './page-helpers'
+
+/** The in-app notifications: the page, the bell fragment htmx polls, and the mark-read forms. */
+export const notificationPageRoutes = new Hono<AppEnv>()
+
+/** The bell alone, polled by htmx every minute. Signed out: 204, which htmx leaves in place. */
+notificationPageRoutes.get('/notifications/bell', async (c) => {
+  const user = c.get('user')
+  c.header('Cache-Control', 'private, no-store')
+  if (!user) return c.body(null, 204)
+  const unread = await c.get('services').notifications.unreadCount(user.id)
+  return c.html(<NotificationBell unread={unread} />)
+})
+
+notificationPageRoutes.get('/notifications', requirePageUser, async (c) => {
+  const user = currentUser(c)
+  const { page } = pageQuery(c, PageQuerySchema)
+  const store = c.get('services').notifications
+  const [unread, notifications] = await Promise.all([store.unreadCount(user.id), store.list(user.id, page)])
+  const olderHref = notifications.length === PAGE_SIZE && page < 500 ? `/notifications?page=${page + 1}` : undefined
+  setPageHeaders(c)
+  c.header('Cache-Control', 'private, no-store')
+  return c.html(<NotificationsPage {...layoutContext(c)} notifications={notifications} unread={unread} page={page} olderHref={olderHref} />)
+})
+
+notificationPageRoutes.post('/notifications/read-all', requirePageUser, async (c) => {
+  const user = currentUser(c)
+  const store = c.get('services').notifications
+  await store.markAllRead(user.id)
+  if (!wantsFragment(c)) return c.redirect('/notifications', 303)
+  const notifications = await store.list(user.id, 1)
+  const olderHref = notifications.length === PAGE_SIZE ? '/notifications?page=2' : undefined
+  return c.html(<NotificationListFragment notifications={notifications} unread={0} page={1} olderHref={olderHref} />)
+})
+
+notificationPageRoutes.post('/notifications/:id/read', requirePageUser, async (c) => {
+  const user = currentUser(c)
+  const store = c.get('services').notifications
+  const notification = await store.markRead(user.id, c.req.param('id'))
+  if (!notification) throw errors.notFound('There is no such notification.')
+  if (!wantsFragment(c)) return c.redirect('/notifications', 303)
+  const unread = await store.unreadCount(user.id)
+  return c.html(<NotificationItemFragment notification={notification} unread={unread} />)
+})

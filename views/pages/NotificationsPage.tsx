@@ -1,0 +1,119 @@
+import type { Notification } from '../../src/notifications/store'
+import { Layout, type LayoutProps } from '../Layout'
+import { NotificationBell } from '../components/NotificationBell'
+
+export interface NotificationListProps {
+  notifications: Notification[]
+  unread: number
+  page: number
+  /** The next (older) page's URL, when there may be one. */
+  olderHref?: string
+}
+
+const KIND: Record<Notification['type'], string> = {
+  welcome: 'Welcome',
+  release: 'Out now',
+  recommendation: 'For you',
+  security: 'Security',
+}
+
+function when(iso: string): string {
+  const date = new Date(iso)
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }) + ' UTC'
+}
+
+/** One notification; its "Mark as read" form swaps just this item with htmx, or reloads the page without it. */
+export function NotificationItem({ notification: n }: { notification: Notification }) {
+  const title = n.movie_id !== null ? <a href={`/movies/${n.movie_id}`}>{n.title}</a> : n.title
+  return (
+    <li id={`notification-${n.id}`} class={n.read ? 'notification is-read' : 'notification is-unread'}>
+      <p class="notification-kind">
+        {KIND[n.type]}
+        {n.read ? null : <span class="visually-hidden"> (unread)</span>}
+      </p>
+      <h2 class="notification-title">{title}</h2>
+      <p class="notification-body">{n.body}</p>
+      <p class="notification-meta">
+        <time datetime={n.created_at}>{when(n.created_at)}</time>
+      </p>
+      {n.read ? null : (
+        <form
+          method="post"
+          action={`/notifications/${n.id}/read`}
+          hx-post={`/notifications/${n.id}/read`}
+          hx-target={`#notification-${n.id}`}
+          hx-swap="outerHTML"
+        >
+          <button type="submit" class="button ghost small">
+            Mark as read
+          </button>
+        </form>
+      )}
+    </li>
+  )
+}
+
+/** The list and its "Mark all as read" form: what htmx swaps after marking everything read. */
+export function NotificationList({ notifications, unread, page, olderHref }: NotificationListProps) {
+  return (
+    <div id="notifications" class="notifications">
+      <div class="notifications-toolbar">
+        <p class="page-subtitle">{unread === 0 ? 'You are all caught up.' : `${unread} unread`}</p>
+        {unread > 0 ? (
+          <form method="post" action="/notifications/read-all" hx-post="/notifications/read-all" hx-target="#notifications" hx-swap="outerHTML">
+            <button type="submit" class="button small">
+              Mark all as read
+            </button>
+          </form>
+        ) : null}
+      </div>
+      {notifications.length === 0 ? (
+        <p class="empty-state">{page === 1 ? 'Nothing yet. Add films to your list and we will tell you when they are out.' : 'No older notifications.'}</p>
+      ) : (
+        <ol class="notification-list">
+          {notifications.map((n) => (
+            <NotificationItem notification={n} />
+          ))}
+        </ol>
+      )}
+      {olderHref ? (
+        <p class="pager">
+          <a href={olderHref}>Older notifications</a>
+        </p>
+      ) : null}
+    </div>
+  )
+}
+
+/** htmx fragments also refresh the header's bell out of band. */
+export function NotificationItemFragment({ notification, unread }: { notification: Notification; unread: number }) {
+  return (
+    <>
+      <NotificationItem notification={notification} />
+      <NotificationBell unread={unread} oob />
+    </>
+  )
+}
+
+export function NotificationListFragment(props: NotificationListProps) {
+  return (
+    <>
+      <NotificationList {...props} />
+      <NotificationBell unread={props.unread} oob />
+    </>
+  )
+}
+
+export function NotificationsPage(props: NotificationListProps & Omit<LayoutProps, 'title' | 'children'>) {
+  const { notifications, unread, page, olderHref, ...layout } = props
+  return (
+    <Layout {...layout} title="Notifications" unread={unread}>
+      <section class="page notifications-page" aria-labelledby="notifications-heading">
+        <h1 id="notifications-heading" class="page-title">
+          Notifications
+        </h1>
+        <NotificationList notifications={notifications} unread={unread} page={page} olderHref={olderHref} />
+      </section>
+    </Layout>
+  )
+}
