@@ -1,0 +1,55 @@
+import { z } from 'zod'
+import {
+  DisplayNameSchema,
+  EmailSchema,
+  LanguageSchema,
+  NotificationPrefsSchema,
+  PasswordSchema,
+  UserSchema,
+} from '../accounts/types'
+
+export const SignupBodySchema = z.object({
+  email: EmailSchema,
+  password: PasswordSchema,
+  display_name: DisplayNameSchema.optional().describe('Shown with your reviews; a neutral name is generated when omitted'),
+  language: LanguageSchema.optional().describe('UI and catalog language (default en)'),
+})
+
+export const LoginBodySchema = z.object({
+  email: z.string().trim().min(1, 'is required').max(254, 'must be at most 254 characters'),
+  password: z.string().min(1, 'is required').max(1024, 'is too long'),
+})
+
+export const SessionSchema = z.object({ token: z.string().describe('Bearer token (HS256 JWT), valid 7 days'), user: UserSchema })
+
+export const ProfilePatchSchema = z
+  .object({
+    email: EmailSchema.optional(),
+    password: PasswordSchema.optional(),
+    display_name: DisplayNameSchema.optional(),
+    language: LanguageSchema.optional(),
+    notifications: NotificationPrefsSchema.optional(),
+    current_password: z.string().max(1024).optional().describe('Required to change email or password'),
+  })
+  .superRefine((patch, ctx) => {
+    if ((patch.email !== undefined || patch.password !== undefined) && !patch.current_password) {
+      ctx.addIssue({ code: 'custom', path: ['current_password'], message: 'is required to change your email or password' })
+    }
+  })
+
+export const ProfileSchema = UserSchema.extend({ notifications: NotificationPrefsSchema })
+export const PatchedProfileSchema = ProfileSchema.extend({
+  token: z.string().optional().describe('A fresh token, present when email or password changed (older tokens are revoked)'),
+})
+
+export const DeleteAccountBodySchema = z.object({ current_password: z.string().min(1, 'is required').max(1024) })
+
+export const ExportSchema = z.object({
+  exported_at: z.string(),
+  profile: ProfileSchema.extend({ updated_at: z.string() }),
+  watchlist: z.array(z.record(z.string(), z.unknown())),
+  reviews: z.array(z.record(z.string(), z.unknown())),
+  notifications: z.array(z.record(z.string(), z.unknown())),
+  genre_follows: z.array(z.record(z.string(), z.unknown())),
+  other: z.array(z.record(z.string(), z.unknown())),
+})
