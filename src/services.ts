@@ -64,7 +64,7 @@ export const createServices: ServicesFactory = ({ config, env, executionCtx, ori
       return (sqs ??= Sqs.fromConfig(config))
     },
     get accounts() {
-      return (accounts ??= new Accounts(this.db, config.DYNAMODB_TABLE, config))
+      return (accounts ??= new Accounts(this.db, config.DYNAMODB_TABLE, config, publish))
     },
     get catalog() {
       return (catalog ??= createCatalog(config, env, { defer, origin }))

@@ -3,6 +3,8 @@ import type { Config } from '../config'
 import { errors, ApiError } from '../http/errors'
 import { burnTime, hashPassword, pepperKey, PBKDF2_ITERATIONS, verifyPassword } from '../auth/password'
 import { issueToken, verifyToken, type SessionClaims } from '../auth/tokens'
+import type { Publish } from '../events/publisher'
+import { events } from '../events/schema'
 import { eraseUserItems, exportUserItems, type UserExport } from './data'
 import { AccountStore, EmailTakenError, ProfileChangedError } from './store'
 import { LIMITS, RateLimitedError, Throttle } from './throttle'
@@ -41,6 +43,8 @@ export class Accounts {
     private readonly db: DynamoDb,
     private readonly table: string,
     private readonly config: Config,
+    /** Domain events (sign-up, password and email changes) for the notification pipeline. */
+    private readonly publish?: Publish,
   ) {
     this.store = new AccountStore(db, table)
     this.throttle = new Throttle(db, table)
@@ -93,6 +97,7 @@ export class Accounts {
       if (error instanceof EmailTakenError) throw emailTaken()
       throw error
     }
+    this.publish?.(events.signedUp(profile.id))
     return profile
   }
 
@@ -150,9 +155,12 @@ export class Accounts {
       password_hash: passwordChanges ? await hashPassword(await this.pepper(), patch.password!) : undefined,
     }
     try {
-      if (emailChanges) return { profile: await this.store.changeEmail(current, newEmail, fields), rotated: true }
-      const profile = await this.store.update(userId, fields, passwordChanges ? { revoke: true, expectVersion: current.token_version } : {})
-      return { profile, rotated: passwordChanges }
+      const profile = emailChanges
+        ? await this.store.changeEmail(current, newEmail, fields)
+        : await this.store.update(userId, fields, passwordChanges ? { revoke: true, expectVersion: current.token_version } : {})
+      if (emailChanges) this.publish?.(events.emailChanged(userId))
+      if (passwordChanges) this.publish?.(events.passwordChanged(userId))
+      return { profile, rotated: emailChanges || passwordChanges }
     } catch (error) {
       if (error instanceof EmailTakenError) throw emailTaken()
       if (error instanceof ProfileChangedError) throw concurrentChange()
