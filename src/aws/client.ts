@@ -108,7 +108,8 @@ export class SignedClient {
       try {
         const signed = await this.signer.sign(url, { method: 'POST', headers: request.headers, body: request.body })
         const response = await this.send(signed)
-        const text = await response.text()
+        // Decoded by hand: workerd warns on .text() for AWS's x-amz-json content types.
+        const text = new TextDecoder().decode(await response.arrayBuffer())
         if (response.ok) return text
         const parsed = this.parseError(response, text)
         failure = errorFor(parsed, response.status)

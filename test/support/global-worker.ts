@@ -1,4 +1,6 @@
 import type { TestProject } from 'vitest/node'
+import { startFakeTmdb } from './fake-tmdb'
+import { startLocalAws } from '../../scripts/local-aws'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -7,8 +9,39 @@ declare module 'vitest' {
   }
 }
 
+/** One local server the worker suite needs: the bindings that point at it, and how to stop it. */
+export interface StartedServer {
+  bindings: Record<string, string>
+  stop(): Promise<void>
+}
+
+/** DynamoDB Local + fauxqs, in memory, on free ports, with the table, topic, queue and DLQ created. */
+async function localAws(): Promise<StartedServer> {
+  const aws = await startLocalAws({ dataDir: null })
+  return { bindings: { ...aws.vars, SQS_DLQ_URL: aws.dlqUrl }, stop: () => aws.stop() }
+}
+
+/** The fake TMDB server (test/support/fake-tmdb.ts); tests point TMDB_BASE_URL at TMDB_FAKE_URL themselves. */
+async function fakeTmdb(): Promise<StartedServer> {
+  const tmdb = await startFakeTmdb()
+  return { bindings: { TMDB_FAKE_URL: tmdb.url }, stop: () => tmdb.stop() }
+}
+
+/** Add a server here (e.g. the fake TMDB server) and its bindings reach every worker test. */
+const SERVERS: (() => Promise<StartedServer>)[] = [localAws, fakeTmdb]
+
 /** Starts the local servers the worker suite talks to and hands their endpoints to the worker as bindings. */
 export default async function setup(project: TestProject) {
-  project.provide('workerBindings', {})
-  return async () => {}
+  const results = await Promise.allSettled(SERVERS.map((start) => start()))
+  const started = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))
+  const stopAll = async () => {
+    await Promise.all(started.map((server) => server.stop()))
+  }
+  const failure = results.find((result) => result.status === 'rejected')
+  if (failure) {
+    await stopAll()
+    throw failure.reason
+  }
+  project.provide('workerBindings', Object.assign({}, ...started.map((server) => server.bindings)))
+  return stopAll
 }
