@@ -1,40 +1,62 @@
+import { raw } from 'hono/html'
 import type { Child } from 'hono/jsx'
+import type { Genre } from '../src/catalog/types'
+import { ASSETS } from './assets'
+import { Footer } from './components/Footer'
+import { Header } from './components/Header'
 
 export interface LayoutProps {
   title: string
   children: Child
-  /** Shows TMDB's attribution in the footer (whenever TMDB data is on the page). */
+  /** Shows TMDB's attribution in the footer (whenever TMDB data is on the page). Same as source="tmdb". */
   tmdb?: boolean
+  /** Which catalog the page's films come from; decides the footer's attribution. */
+  source?: 'tmdb' | 'bundled'
+  /** The signed-in user, for the account menu; anonymous when absent. */
+  user?: { display_name: string }
+  /** Unread notifications, for the bell. */
+  unread?: number
+  /** Genres for the navigation menu. */
+  genres?: Genre[]
+  /** The current search text (search page). */
+  query?: string
+  description?: string
 }
 
-/** The page shell: dark theme, header with search, main landmark, footer. */
-export function Layout({ title, children, tmdb }: LayoutProps) {
+/** htmx settings: no inline indicator styles (CSP style-src 'self'), no eval (CSP script-src 'self'). */
+const HTMX_CONFIG = JSON.stringify({ includeIndicatorStyles: false, allowEval: false, allowScriptTags: false })
+
+/** The page shell: dark theme, header with search and account menu, main landmark, footer. */
+export function Layout({ title, children, tmdb, source, user, unread, genres, query, description }: LayoutProps) {
   return (
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="dark" />
-        <title>{title === 'Flixpeek' ? title : `${title} · Flixpeek`}</title>
-        <link rel="stylesheet" href="/assets/app.css" />
-      </head>
-      <body>
-        <a class="skip-link" href="#main">Skip to content</a>
-        <header class="site-header">
-          <a class="logo" href="/">Flixpeek</a>
-          <form class="search" action="/search" method="get" role="search">
-            <label class="visually-hidden" for="q">Search films</label>
-            <input id="q" name="q" type="search" placeholder="Search films" autocomplete="off" />
-          </form>
-        </header>
-        <main id="main">{children}</main>
-        <footer class="site-footer">
-          {tmdb ? <p>This product uses the TMDB API but is not endorsed or certified by TMDB.</p> : null}
-          <p>
-            <a href="/api/v1/openapi.json">API</a>
-          </p>
-        </footer>
-      </body>
-    </html>
+    <>
+      {raw('<!DOCTYPE html>')}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="color-scheme" content="dark" />
+          <meta name="theme-color" content="#141414" />
+          <meta name="htmx-config" content={HTMX_CONFIG} />
+          {description ? <meta name="description" content={description} /> : null}
+          <title>{title === 'Flixpeek' ? title : `${title} · Flixpeek`}</title>
+          <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+          <link rel="stylesheet" href={ASSETS.css} />
+          <script src={ASSETS.htmx} defer></script>
+          <script src={ASSETS.js} defer></script>
+        </head>
+        <body>
+          <a class="skip-link" href="#main">
+            Skip to content
+          </a>
+          <Header genres={genres} query={query} user={user} unread={unread} />
+          <main id="main" tabindex={-1}>
+            {children}
+          </main>
+          <p id="live-status" class="visually-hidden" role="status" aria-live="polite"></p>
+          <Footer source={tmdb ? 'tmdb' : source} />
+        </body>
+      </html>
+    </>
   )
 }

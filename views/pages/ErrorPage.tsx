@@ -17,11 +17,14 @@ export function ErrorPage({ error, requestId }: { error: ApiError; requestId: st
   return (
     <Layout title={heading}>
       <section class="error-page" aria-labelledby="error-heading">
-        <p class="error-status">{error.status}</p>
+        <p class="error-code" aria-hidden="true">
+          {error.status}
+        </p>
+        <p class="visually-hidden">Error {error.status}</p>
         <h1 id="error-heading">{heading}</h1>
-        <p>{error.message}</p>
+        <p class="error-message">{error.message}</p>
         {error.details?.length ? (
-          <ul>
+          <ul class="error-details">
             {error.details.map((d) => (
               <li>
                 {d.path ? `${d.path}: ` : ''}
@@ -30,12 +33,15 @@ export function ErrorPage({ error, requestId }: { error: ApiError; requestId: st
             ))}
           </ul>
         ) : null}
-        <p>
-          <a class="button" href="/">
+        <p class="error-actions">
+          <a class="button primary" href="/">
             Back to browsing
           </a>
+          <a class="button secondary" href="/search">
+            Search films
+          </a>
         </p>
-        <p class="muted">Reference: {requestId}</p>
+        <p class="muted small">Reference: {requestId}</p>
       </section>
     </Layout>
   )

@@ -1,0 +1,58 @@
+import type { Context } from 'hono'
+import type { z } from 'zod'
+import type { AppEnv } from '../context'
+import { errors } from '../http/errors'
+import { issuesToDetails } from '../http/validate'
+import { IdSchema } from '../schemas/common'
+
+/**
+ * htmx asked for a fragment. A history-restore request (the page was not in
+ * htmx's cache after Back) wants the full page, as does any plain navigation.
+ */
+export function wantsFragment(c: Context<AppEnv>): boolean {
+  return c.req.header('HX-Request') === 'true' && c.req.header('HX-History-Restore-Request') !== 'true'
+}
+
+/** Pages differ by HX-Request (fragment or full page), so caches must key on it; the account menu makes them private. */
+export function setPageHeaders(c: Context<AppEnv>): void {
+  c.header('Vary', 'HX-Request, HX-History-Restore-Request')
+  c.header('Cache-Control', 'private, no-cache')
+}
+
+/** A path id, or a friendly 400 page (pages render HTML errors, so no validate() here). */
+export function pageId(c: Context<AppEnv>, name = 'id'): number {
+  const raw = c.req.param(name) ?? ''
+  const parsed = IdSchema.safeParse(raw)
+  if (!parsed.success) throw errors.invalidId(raw)
+  return parsed.data
+}
+
+/** Query parameters through a zod schema, or a friendly 422 page listing what is wrong. */
+export function pageQuery<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.infer<S> {
+  const parsed = schema.safeParse(c.req.query())
+  if (!parsed.success) throw errors.validation(issuesToDetails(parsed.error.issues))
+  return parsed.data
+}
+
+/** The catalog options of the viewer: their UI language when signed in. */
+export function catalogOptions(c: Context<AppEnv>, page?: number) {
+  const language = c.get('user')?.language
+  return { ...(page ? { page } : {}), ...(language ? { language } : {}) }
+}
+
+/** What every page's layout needs from the request: who is signed in and where the films come from. */
+export function layoutContext(c: Context<AppEnv>) {
+  const user = c.get('user')
+  return {
+    source: c.get('services').catalog.source,
+    user: user ? { display_name: user.display_name } : undefined,
+    unread: c.get('unread'),
+  }
+}
+
+/** The next page's URL while there is one (TMDB stops at page 500). */
+export function nextPageHref(path: string, params: Record<string, string>, page: number, totalPages: number): string | undefined {
+  if (page >= Math.min(totalPages, 500)) return undefined
+  const query = new URLSearchParams({ ...params, page: String(page + 1) })
+  return `${path}?${query.toString()}`
+}

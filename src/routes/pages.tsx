@@ -1,0 +1,123 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { AppEnv } from '../context'
+import { errors } from '../http/errors'
+import { PageQuerySchema } from '../schemas/common'
+import { GridItems } from '../../views/components/MovieGrid'
+import { TrailerEmbed } from '../../views/components/Trailer'
+import { GenrePage } from '../../views/pages/GenrePage'
+import { HomePage, HomeRowsFragment } from '../../views/pages/HomePage'
+import { MoviePage } from '../../views/pages/MoviePage'
+import { SearchFragment, SearchPage } from '../../views/pages/SearchPage'
+import { FIRST_GENRE_ROWS, LAZY_BATCH, ROW_SIZE, genreRows, orderGenres } from './home'
+import { catalogOptions, layoutContext, nextPageHref, pageId, pageQuery, setPageHeaders, wantsFragment } from './page-helpers'
+
+const SearchQuerySchema = PageQuerySchema.extend({
+  q: z.string().trim().max(200, 'must be at most 200 characters').default(''),
+})
+
+const LazyRowsQuerySchema = z.object({
+  from: z.coerce.number().int().min(0).max(100).default(0),
+})
+
+/** The HTML pages: thin routes that read the catalog service and render views. */
+export const pageRoutes = new Hono<AppEnv>()
+
+pageRoutes.get('/', async (c) => {
+  const catalog = c.get('services').catalog
+  const options = catalogOptions(c)
+  const [trending, popular, topRated, nowPlaying, allGenres] = await Promise.all([
+    catalog.trending('week', options),
+    catalog.list('popular', options),
+    catalog.list('top_rated', options),
+    catalog.list('now_playing', options),
+    catalog.genres(options),
+  ])
+  const genres = orderGenres(allGenres)
+  const firstGenres = await genreRows(catalog, genres.slice(0, FIRST_GENRE_ROWS), options)
+  const featured = trending.results.find((m) => m.backdrop_url) ?? trending.results[0] ?? null
+  const rows = [
+    { id: 'trending', title: 'Trending now', movies: trending.results },
+    { id: 'popular', title: 'Popular on Flixpeek', movies: popular.results },
+    { id: 'top-rated', title: 'Top rated', movies: topRated.results },
+    { id: 'now-playing', title: 'New releases', movies: nowPlaying.results },
+  ].map((row) => ({ ...row, movies: row.movies.slice(0, ROW_SIZE) }))
+  setPageHeaders(c)
+  return c.html(
+    <HomePage
+      {...layoutContext(c)}
+      featured={featured}
+      genres={allGenres}
+      rows={[...rows, ...firstGenres]}
+      lazyGenres={genres.slice(FIRST_GENRE_ROWS)}
+      lazyHref={genres.length > FIRST_GENRE_ROWS ? `/home/rows?from=${FIRST_GENRE_ROWS}` : undefined}
+    />,
+  )
+})
+
+/** Further genre rows of the home page, fetched by htmx as they scroll into view. */
+pageRoutes.get('/home/rows', async (c) => {
+  const { from } = pageQuery(c, LazyRowsQuerySchema)
+  const catalog = c.get('services').catalog
+  const options = catalogOptions(c)
+  const genres = orderGenres(await catalog.genres(options))
+  const batch = genres.slice(from, from + LAZY_BATCH)
+  const rows = await genreRows(catalog, batch, options)
+  const next = from + LAZY_BATCH
+  setPageHeaders(c)
+  return c.html(
+    <HomeRowsFragment rows={rows} lazyGenres={genres.slice(next)} lazyHref={next < genres.length ? `/home/rows?from=${next}` : undefined} />,
+  )
+})
+
+pageRoutes.get('/search', async (c) => {
+  const { q, page } = pageQuery(c, SearchQuerySchema)
+  const catalog = c.get('services').catalog
+  const [genres, results] = await Promise.all([
+    catalog.genres(catalogOptions(c)),
+    q ? catalog.search(q, catalogOptions(c, page)) : Promise.resolve(null),
+  ])
+  const nextHref = results ? nextPageHref('/search', { q }, results.page, results.total_pages) : undefined
+  setPageHeaders(c)
+  if (wantsFragment(c)) {
+    // Infinite scroll asks for the next page's cards; the search box for the whole results section.
+    if (page > 1) return c.html(<GridItems movies={results?.results ?? []} nextHref={nextHref} />)
+    return c.html(<SearchFragment query={q} results={results} genres={orderGenres(genres)} nextHref={nextHref} />)
+  }
+  return c.html(<SearchPage {...layoutContext(c)} query={q} results={results} genres={orderGenres(genres)} nextHref={nextHref} />)
+})
+
+pageRoutes.get('/genres/:id', async (c) => {
+  const id = pageId(c)
+  const { page } = pageQuery(c, PageQuerySchema)
+  const catalog = c.get('services').catalog
+  const genres = await catalog.genres(catalogOptions(c))
+  const genre = genres.find((g) => g.id === id)
+  if (!genre) throw errors.notFound('We could not find that genre.')
+  const list = await catalog.byGenre(id, catalogOptions(c, page))
+  const nextHref = nextPageHref(`/genres/${id}`, {}, list.page, list.total_pages)
+  setPageHeaders(c)
+  if (wantsFragment(c)) return c.html(<GridItems movies={list.results} nextHref={nextHref} />)
+  return c.html(<GenrePage {...layoutContext(c)} genres={genres} genre={genre} page={list} nextHref={nextHref} />)
+})
+
+pageRoutes.get('/movies/:id', async (c) => {
+  const id = pageId(c)
+  const catalog = c.get('services').catalog
+  const [movie, genres] = await Promise.all([catalog.details(id, catalogOptions(c)), catalog.genres(catalogOptions(c))])
+  if (!movie) throw errors.movieNotFound()
+  setPageHeaders(c)
+  return c.html(<MoviePage {...layoutContext(c)} genres={genres} movie={movie} />)
+})
+
+/** The trailer player the facade swaps in on click; without htmx, off to the trailer itself. */
+pageRoutes.get('/movies/:id/trailer', async (c) => {
+  const id = pageId(c)
+  const movie = await c.get('services').catalog.details(id, catalogOptions(c))
+  if (!movie) throw errors.movieNotFound()
+  if (!movie.trailer) throw errors.notFound('This film has no trailer.')
+  setPageHeaders(c)
+  const youTube = movie.trailer.site.toLowerCase() === 'youtube'
+  if (!wantsFragment(c) || !youTube) return c.redirect(movie.trailer.url, 303)
+  return c.html(<TrailerEmbed movie={movie} />)
+})

@@ -1,0 +1,16 @@
+/**
+ * URLs of our static assets. app.css and app.js carry a content hash in the
+ * query string so public/_headers can let browsers cache them for a year; the
+ * hashes are checked by test/node/assets.test.ts and rewritten by
+ * `npx tsx scripts/fingerprint-assets.ts` after editing either file.
+ */
+export const ASSET_HASHES = {
+  css: '167ee602c8',
+  js: '7f903200fe',
+}
+
+export const ASSETS = {
+  css: `/assets/app.css?v=${ASSET_HASHES.css}`,
+  js: `/assets/app.js?v=${ASSET_HASHES.js}`,
+  htmx: '/vendor/htmx-2.0.11.min.js',
+}

@@ -1,0 +1,59 @@
+import { NotificationBell } from './NotificationBell'
+
+export interface AccountMenuProps {
+  user?: { display_name: string }
+  /** Unread notifications; shown as a badge on the bell when above zero. */
+  unread?: number
+}
+
+/**
+ * Sign in / Sign up when anonymous; otherwise the bell and a disclosure menu
+ * (a <details>, so it opens without JavaScript) with My List, Profile and Log out.
+ */
+export function AccountMenu({ user, unread = 0 }: AccountMenuProps) {
+  if (!user) {
+    return (
+      <div class="account">
+        <a class="button ghost small" href="/login">
+          Sign in
+        </a>
+        <a class="button primary small" href="/signup">
+          Sign up
+        </a>
+      </div>
+    )
+  }
+  const initial = user.display_name.trim().charAt(0).toUpperCase() || '?'
+  return (
+    <div class="account">
+      <NotificationBell unread={unread} />
+      <details class="menu account-menu">
+        <summary>
+          <span class="avatar" aria-hidden="true">
+            {initial}
+          </span>
+          <span class="account-name">{user.display_name}</span>
+          <span class="visually-hidden"> account menu</span>
+        </summary>
+        <ul class="menu-list">
+          <li>
+            <a href="/watchlist">My List</a>
+          </li>
+          <li>
+            <a href="/profile">Profile</a>
+          </li>
+          <li>
+            <a href="/notifications">Notifications</a>
+          </li>
+          <li>
+            <form method="post" action="/logout">
+              <button type="submit" class="menu-button">
+                Log out
+              </button>
+            </form>
+          </li>
+        </ul>
+      </details>
+    </div>
+  )
+}

@@ -1,0 +1,65 @@
+import type { Child } from 'hono/jsx'
+import type { Genre, Movie } from '../../src/catalog/types'
+import { BACKDROP_WIDTHS, formatRating, isGeneratedArt, srcsetFor, yearOf } from '../format'
+import { WatchlistButton } from './WatchlistButton'
+
+export interface HeroProps {
+  movie: Movie
+  genres: Genre[]
+  kicker?: string
+  /** Replaces the default My List button (the accounts routes pass the user's state). */
+  watchlistButton?: Child
+}
+
+/** The featured title across the top of the home page: backdrop, title, overview and actions. */
+export function Hero({ movie, genres, kicker, watchlistButton }: HeroProps) {
+  const image = movie.backdrop_url ?? movie.poster_url
+  const srcset = srcsetFor(image, BACKDROP_WIDTHS)
+  const year = yearOf(movie.release_date)
+  const rating = formatRating(movie.vote_average, movie.vote_count)
+  const genreNames = movie.genre_ids
+    .map((id) => genres.find((g) => g.id === id)?.name)
+    .filter((name): name is string => Boolean(name))
+    .slice(0, 3)
+  return (
+    <section class="hero" aria-labelledby="hero-title">
+      {image ? (
+        <img
+          class={`hero-backdrop${movie.backdrop_url ? '' : ' from-poster'}${isGeneratedArt(image) ? ' generated' : ''}`}
+          src={image}
+          srcset={srcset}
+          sizes={srcset ? '100vw' : undefined}
+          alt=""
+          width="1280"
+          height="720"
+          fetchpriority="high"
+          decoding="async"
+        />
+      ) : null}
+      <div class="hero-content">
+        {kicker ? <p class="hero-kicker">{kicker}</p> : null}
+        <h1 id="hero-title" class="hero-title">
+          {movie.title}
+        </h1>
+        <p class="hero-meta">
+          {rating ? (
+            <span class="rating">
+              <span aria-hidden="true">★</span> {rating}
+            </span>
+          ) : null}
+          {year ? <span>{year}</span> : null}
+          {genreNames.map((name) => (
+            <span>{name}</span>
+          ))}
+        </p>
+        {movie.overview ? <p class="hero-overview">{movie.overview}</p> : null}
+        <div class="hero-actions">
+          <a class="button primary" href={`/movies/${movie.id}`}>
+            <span class="icon" aria-hidden="true">ℹ</span> More info<span class="visually-hidden"> about {movie.title}</span>
+          </a>
+          {watchlistButton ?? <WatchlistButton movieId={movie.id} title={movie.title} />}
+        </div>
+      </div>
+    </section>
+  )
+}

@@ -1,0 +1,35 @@
+import type { Child } from 'hono/jsx'
+import type { Movie } from '../../src/catalog/types'
+import { formatRating, yearOf } from '../format'
+import { Poster } from './Poster'
+
+export interface MovieCardProps {
+  movie: Movie
+  /** Slot beside the link, e.g. a compact WatchlistButton (a form cannot sit inside a link). */
+  action?: Child
+  eager?: boolean
+}
+
+/** One film in a row or grid: poster, title, year and rating, linking to its details page. */
+export function MovieCard({ movie, action, eager }: MovieCardProps) {
+  const year = yearOf(movie.release_date)
+  const rating = formatRating(movie.vote_average, movie.vote_count)
+  return (
+    <li class="card">
+      <a class="card-link" href={`/movies/${movie.id}`}>
+        <Poster url={movie.poster_url} title={movie.title} eager={eager} />
+        <span class="card-title">{movie.title}</span>
+        <span class="card-meta">
+          {year}
+          {year && rating ? ' · ' : null}
+          {rating ? (
+            <span class="rating">
+              <span aria-hidden="true">★</span> {rating}
+            </span>
+          ) : null}
+        </span>
+      </a>
+      {action ?? null}
+    </li>
+  )
+}

@@ -1,0 +1,48 @@
+export interface WatchlistButtonProps {
+  movieId: number
+  title: string
+  /** Whether the film is already on the signed-in user's list. */
+  inList?: boolean
+  /** Icon-only variant for cards. */
+  compact?: boolean
+  /** On the My List page: removing takes the whole card away (htmx swaps the closest list item). */
+  removeCard?: boolean
+}
+
+/**
+ * Add to / remove from My List: a toggle (aria-pressed) inside a plain form, so it works
+ * without JavaScript (the POST answers 303 back to the page). htmx posts it in place and
+ * swaps in the button the server returns; the hidden fields tell the server which variant
+ * to send back. Anonymous users are sent to /login?next=… (htmx: HX-Redirect).
+ */
+export function WatchlistButton({ movieId, title, inList = false, compact = false, removeCard = false }: WatchlistButtonProps) {
+  const action = inList ? `/watchlist/${movieId}/remove` : `/watchlist/${movieId}`
+  const hint = inList ? `Remove ${title} from My List` : `Add ${title} to My List`
+  const swapCard = removeCard && inList
+  return (
+    <form
+      class={compact ? 'watchlist-form compact' : 'watchlist-form'}
+      method="post"
+      action={action}
+      hx-post={action}
+      hx-swap="outerHTML"
+      hx-target={swapCard ? 'closest li' : undefined}
+    >
+      {compact ? <input type="hidden" name="compact" value="1" /> : null}
+      {swapCard ? <input type="hidden" name="from" value="list" /> : null}
+      <button
+        type="submit"
+        class={inList ? 'button secondary watchlist-toggle in-list' : 'button secondary watchlist-toggle'}
+        aria-label={compact ? `My List: ${title}` : undefined}
+        aria-pressed={inList ? 'true' : 'false'}
+        title={hint}
+        data-movie-id={String(movieId)}
+      >
+        <span class="icon" aria-hidden="true">
+          {inList ? '✓' : '+'}
+        </span>
+        {compact ? null : <span>My List</span>}
+      </button>
+    </form>
+  )
+}

@@ -1,0 +1,46 @@
+/** Small presentation helpers shared by the views (pure functions, no I/O). */
+
+export function yearOf(releaseDate: string | null): string | null {
+  const year = releaseDate?.slice(0, 4)
+  return year && /^\d{4}$/.test(year) ? year : null
+}
+
+export function formatRuntime(minutes: number | null): string | null {
+  if (!minutes || minutes <= 0) return null
+  const h = Math.floor(minutes / 60)
+  const m = minutes % 60
+  return h ? `${h}h ${m}m` : `${m}m`
+}
+
+/** TMDB-style 0–10 average to one decimal; null when nobody has voted. */
+export function formatRating(average: number, votes: number): string | null {
+  return votes > 0 && average > 0 ? average.toFixed(1) : null
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US')
+}
+
+/** TMDB image sizes for srcset; applies only to URLs shaped like `<base>/<size>/<file>` (TMDB's image CDN). */
+const SIZED_IMAGE = /^(https?:\/\/[^?#]+\/)(w\d+|original)(\/[^/?#]+\.(?:jpe?g|png|webp))$/i
+
+export function srcsetFor(url: string | null, widths: number[]): string | undefined {
+  const match = url ? SIZED_IMAGE.exec(url) : null
+  if (!match) return undefined
+  const [, base, , file] = match
+  return widths.map((w) => `${base}w${w}${file} ${w}w`).join(', ')
+}
+
+/** The TMDB URL resized to `width`, or the URL unchanged when it is not a sized TMDB image. */
+export function sizedImage(url: string, width: number): string {
+  const match = SIZED_IMAGE.exec(url)
+  return match ? `${match[1]}w${width}${match[3]}` : url
+}
+
+export const POSTER_WIDTHS = [185, 342, 500]
+export const BACKDROP_WIDTHS = [780, 1280]
+
+/** Artwork the bundled catalog draws itself (SVG with the title lettered on it), styled softer behind our own text. */
+export function isGeneratedArt(url: string | null): boolean {
+  return Boolean(url && /\.svg(?:$|\?)/i.test(url))
+}

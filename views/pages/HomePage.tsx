@@ -1,0 +1,73 @@
+import type { Child } from 'hono/jsx'
+import type { Genre, Movie } from '../../src/catalog/types'
+import { Layout, type LayoutProps } from '../Layout'
+import { Hero } from '../components/Hero'
+import { Row } from '../components/Row'
+
+export interface HomeRow {
+  id: string
+  title: string
+  movies: Movie[]
+  moreHref?: string
+}
+
+export interface HomePageProps extends Omit<LayoutProps, 'title' | 'children'> {
+  featured: Movie | null
+  genres: Genre[]
+  rows: HomeRow[]
+  /** Genres whose rows load as the visitor scrolls (links without JavaScript). */
+  lazyGenres: Genre[]
+  /** Where htmx fetches the next rows from. */
+  lazyHref?: string
+  /** Replaces the hero's default My List button (signed-in state). */
+  heroWatchlistButton?: Child
+}
+
+/** Rows that load when scrolled into view; without JavaScript, links to the same genres. */
+export function LazyRows({ href, genres }: { href: string; genres: Genre[] }) {
+  if (genres.length === 0) return null
+  return (
+    <div class="lazy-rows" hx-get={href} hx-trigger="revealed" hx-swap="outerHTML" hx-indicator="#progress">
+      <h2 class="lazy-heading">More genres</h2>
+      <ul class="chips">
+        {genres.map((g) => (
+          <li>
+            <a class="chip" href={`/genres/${g.id}`}>
+              {g.name}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  )
+}
+
+/** The lazily loaded part of the home page: a few more rows and the sentinel for the rest. */
+export function HomeRowsFragment({ rows, lazyHref, lazyGenres }: { rows: HomeRow[]; lazyHref?: string; lazyGenres: Genre[] }) {
+  return (
+    <>
+      {rows.map((row) => (
+        <Row {...row} />
+      ))}
+      {lazyHref ? <LazyRows href={lazyHref} genres={lazyGenres} /> : null}
+    </>
+  )
+}
+
+export function HomePage({ featured, genres, rows, lazyGenres, lazyHref, heroWatchlistButton, ...layout }: HomePageProps) {
+  return (
+    <Layout {...layout} genres={genres} title="Flixpeek" description="Browse, search and track films: trending, popular and top rated.">
+      {featured ? (
+        <Hero movie={featured} genres={genres} kicker="#1 trending this week" watchlistButton={heroWatchlistButton} />
+      ) : (
+        <h1 class="page-title">Flixpeek</h1>
+      )}
+      <div class="rows">
+        {rows.map((row, i) => (
+          <Row {...row} eager={i === 0} />
+        ))}
+        {lazyHref ? <LazyRows href={lazyHref} genres={lazyGenres} /> : null}
+      </div>
+    </Layout>
+  )
+}

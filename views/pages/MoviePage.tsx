@@ -1,0 +1,110 @@
+import type { Child } from 'hono/jsx'
+import type { MovieDetails } from '../../src/catalog/types'
+import { BACKDROP_WIDTHS, formatCount, formatRating, formatRuntime, isGeneratedArt, srcsetFor, yearOf } from '../format'
+import { Layout, type LayoutProps } from '../Layout'
+import { CastStrip } from '../components/CastStrip'
+import { Poster } from '../components/Poster'
+import { Row } from '../components/Row'
+import { TrailerFacade } from '../components/Trailer'
+import { WatchlistButton } from '../components/WatchlistButton'
+
+export interface MoviePageProps extends Omit<LayoutProps, 'title' | 'children'> {
+  movie: MovieDetails
+  /** The watchlist slot; the accounts routes pass the user's real state. Defaults to an "add" button. */
+  watchlistButton?: Child
+  /** The reviews slot (the reviews feature renders its list and form here). */
+  reviews?: Child
+}
+
+/** A film's details: backdrop, poster, facts, overview, trailer, cast, similar titles, reviews. */
+export function MoviePage({ movie, watchlistButton, reviews, ...layout }: MoviePageProps) {
+  const year = yearOf(movie.release_date)
+  const rating = formatRating(movie.vote_average, movie.vote_count)
+  const runtime = formatRuntime(movie.runtime)
+  const backdropSrcset = srcsetFor(movie.backdrop_url, BACKDROP_WIDTHS)
+  return (
+    <Layout {...layout} title={year ? `${movie.title} (${year})` : movie.title} description={movie.overview.slice(0, 160) || undefined}>
+      <article class="details" aria-labelledby="movie-title">
+        <div class="details-backdrop">
+          {movie.backdrop_url ? (
+            <img
+              class={isGeneratedArt(movie.backdrop_url) ? 'generated' : undefined}
+              src={movie.backdrop_url}
+              srcset={backdropSrcset}
+              sizes={backdropSrcset ? '100vw' : undefined}
+              alt=""
+              width="1280"
+              height="720"
+              fetchpriority="high"
+              decoding="async"
+            />
+          ) : null}
+        </div>
+        <div class="details-body">
+          <Poster
+            url={movie.poster_url}
+            title={movie.title}
+            alt={`Poster of ${movie.title}`}
+            class="details-poster"
+            sizes="(min-width: 800px) 300px, 45vw"
+            eager
+          />
+          <div class="details-info">
+            <h1 id="movie-title" class="details-title">
+              {movie.title} {year ? <span class="details-year">({year})</span> : null}
+            </h1>
+            {movie.tagline ? <p class="tagline">{movie.tagline}</p> : null}
+            <ul class="facts">
+              {rating ? (
+                <li class="rating">
+                  <span aria-hidden="true">★</span> {rating}
+                  <span class="muted">
+                    {' '}
+                    / 10 · {formatCount(movie.vote_count)} {movie.vote_count === 1 ? 'vote' : 'votes'}
+                  </span>
+                </li>
+              ) : null}
+              {year ? <li>{year}</li> : null}
+              {runtime ? <li>{runtime}</li> : null}
+            </ul>
+            {movie.genres.length ? (
+              <ul class="chips" aria-label="Genres">
+                {movie.genres.map((g) => (
+                  <li>
+                    <a class="chip" href={`/genres/${g.id}`}>
+                      {g.name}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            {movie.overview ? <p class="overview">{movie.overview}</p> : null}
+            {movie.director ? (
+              <p class="credit">
+                <span class="muted">Director</span> {movie.director}
+              </p>
+            ) : null}
+            <div class="details-actions" id="watchlist-slot">
+              {movie.trailer ? (
+                <a class="button primary" href="#trailer">
+                  <span class="icon" aria-hidden="true">
+                    ▶
+                  </span>{' '}
+                  Trailer
+                </a>
+              ) : null}
+              {watchlistButton ?? <WatchlistButton movieId={movie.id} title={movie.title} />}
+            </div>
+          </div>
+        </div>
+        <TrailerFacade movie={movie} />
+        <CastStrip cast={movie.cast} />
+        <Row id="similar" title="More like this" movies={movie.similar.slice(0, 15)} />
+        <section class="reviews-section" id="reviews" aria-labelledby="reviews-heading">
+          <h2 id="reviews-heading">Reviews</h2>
+          {reviews ?? <p class="muted">Reviews are on their way.</p>}
+        </section>
+      </article>
+    </Layout>
+  )
+}
