@@ -67,6 +67,15 @@ export function toReview(item: ReviewItem): Review {
 
 const average = (sum: number, count: number) => (count > 0 ? Math.round((sum / count) * 100) / 100 : null)
 
+function paginate(items: ReviewItem[], page: number, pageSize: number) {
+  const start = (page - 1) * pageSize
+  return {
+    page,
+    total_pages: Math.max(1, Math.ceil(items.length / pageSize)),
+    results: items.slice(start, start + pageSize).map(toReview),
+  }
+}
+
 const isConditionFailure = (error: unknown) => error instanceof TransactionCanceledError && error.conditionFailed
 
 async function readReview(db: DynamoDb, table: string, movieId: number, userId: string): Promise<ReviewItem | undefined> {
@@ -184,27 +193,28 @@ export class ReviewService {
     return { count, average: average(agg?.rating_sum ?? 0, count) }
   }
 
-  /**
-   * One page of a film's reviews, newest first, with the aggregate. Reviews are keyed by user
-   * (one per user), so the page is cut from the film's reviews sorted by time.
-   */
+  /** Every review of the film, newest first (reviews are keyed by user, so time order is a sort here). */
+  private async all(movieId: number): Promise<ReviewItem[]> {
+    const items = await this.db.queryAll<ReviewItem>(this.table, {
+      keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
+      values: { ':pk': moviePk(movieId), ':prefix': 'REVIEW#' },
+      consistent: true,
+    })
+    return items.sort((a, b) => b.created_at.localeCompare(a.created_at) || a.user_id.localeCompare(b.user_id))
+  }
+
+  /** One page of a film's reviews, newest first, with the aggregate. */
   async page(movieId: number, page = 1, pageSize = REVIEWS_PAGE_SIZE): Promise<ReviewPage> {
-    const [summary, items] = await Promise.all([
-      this.summary(movieId),
-      this.db.queryAll<ReviewItem>(this.table, {
-        keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
-        values: { ':pk': moviePk(movieId), ':prefix': 'REVIEW#' },
-        consistent: true,
-      }),
-    ])
-    items.sort((a, b) => b.created_at.localeCompare(a.created_at) || a.user_id.localeCompare(b.user_id))
-    const start = (page - 1) * pageSize
-    return {
-      ...summary,
-      page,
-      total_pages: Math.max(1, Math.ceil(items.length / pageSize)),
-      results: items.slice(start, start + pageSize).map(toReview),
-    }
+    const [summary, items] = await Promise.all([this.summary(movieId), this.all(movieId)])
+    return { ...summary, ...paginate(items, page, pageSize) }
+  }
+
+  /** For the details page: the viewer's own review apart, and a page of everyone else's. */
+  async forViewer(movieId: number, viewerId: string | undefined, page = 1, pageSize = REVIEWS_PAGE_SIZE): Promise<ReviewPage & { own?: Review }> {
+    const [summary, items] = await Promise.all([this.summary(movieId), this.all(movieId)])
+    const ownItem = viewerId ? items.find((item) => item.user_id === viewerId) : undefined
+    const others = ownItem ? items.filter((item) => item !== ownItem) : items
+    return { ...summary, ...paginate(others, page, pageSize), ...(ownItem ? { own: toReview(ownItem) } : {}) }
   }
 
   /** Keeps the denormalised reviewer name current after a display-name change. */

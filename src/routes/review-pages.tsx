@@ -1,0 +1,89 @@
+import { Hono, type Context } from 'hono'
+import { z } from 'zod'
+import { ReviewsSection, type ReviewFormState } from '../../views/components/ReviewsSection'
+import { ReviewsPage } from '../../views/pages/ReviewsPage'
+import { currentUser, loginUrl, requirePageUser } from '../auth/middleware'
+import type { MovieDetails } from '../catalog/types'
+import type { AppEnv } from '../context'
+import { errors } from '../http/errors'
+import { validate } from '../http/validate'
+import { reviewsFor } from '../reviews'
+import { REVIEW_TEXT_MAX } from '../reviews/schemas'
+import { IdSchema, PageQuerySchema } from '../schemas/common'
+import { layoutContext } from './page-helpers'
+
+const FilmParam = z.object({ id: IdSchema })
+
+const RATING_MESSAGE = 'Choose a rating from 1 to 10.'
+/** The HTML form: strings from a <select> and a <textarea>. */
+const ReviewFormSchema = z.object({
+  rating: z.string({ error: RATING_MESSAGE }).regex(/^(10|[1-9])$/, RATING_MESSAGE).transform(Number),
+  text: z
+    .string({ error: 'That review text could not be read.' })
+    .max(REVIEW_TEXT_MAX, `Keep your review to ${REVIEW_TEXT_MAX.toLocaleString('en-US')} characters or fewer.`)
+    .optional(),
+})
+
+const isHtmx = (c: Context) => c.req.header('HX-Request') === 'true'
+
+/** The reviews block for a film as the current visitor sees it (their own review apart, as a form). */
+export async function reviewsSectionFor(c: Context<AppEnv>, movie: Pick<MovieDetails, 'id' | 'title'>, page = 1, extra: { form?: ReviewFormState; notice?: string } = {}) {
+  const user = c.get('user')
+  const reviews = await reviewsFor(c).forViewer(movie.id, user?.id, page)
+  const loginHref = user ? undefined : loginUrl(`/movies/${movie.id}#reviews`)
+  return { movieId: movie.id, movieTitle: movie.title, reviews, loginHref, ...extra }
+}
+
+async function filmOr404(c: Context<AppEnv>, id: number): Promise<MovieDetails> {
+  const film = await c.get('services').catalog.details(id, { language: c.get('user')?.language })
+  if (!film) throw errors.movieNotFound()
+  return film
+}
+
+/** HTML routes for rating and reviewing films (the API twin is routes/reviews-api.ts). */
+export const reviewPages = new Hono<AppEnv>()
+
+reviewPages.get('/movies/:id/reviews', validate('param', FilmParam), validate('query', PageQuerySchema), async (c) => {
+  const { id } = c.req.valid('param')
+  const film = await filmOr404(c, id)
+  const section = await reviewsSectionFor(c, film, c.req.valid('query').page)
+  c.header('Vary', 'HX-Request')
+  c.header('Cache-Control', 'private, no-store')
+  if (isHtmx(c)) return c.html(<ReviewsSection {...section} />)
+  return c.html(<ReviewsPage {...layoutContext(c)} movie={film} section={section} />)
+})
+
+reviewPages.post('/movies/:id/reviews', requirePageUser, validate('param', FilmParam), async (c) => {
+  const user = currentUser(c)
+  const { id } = c.req.valid('param')
+  const [film, body] = await Promise.all([filmOr404(c, id), c.req.parseBody().catch(() => null)])
+  if (!body) throw errors.malformed()
+  c.header('Cache-Control', 'no-store')
+  const parsed = ReviewFormSchema.safeParse(body)
+  if (!parsed.success) {
+    const fieldErrors: ReviewFormState['errors'] = {}
+    for (const issue of parsed.error.issues) {
+      const field = issue.path[0]
+      if ((field === 'rating' || field === 'text') && !fieldErrors[field]) fieldErrors[field] = issue.message
+    }
+    const form = { rating: typeof body.rating === 'string' ? body.rating : '', text: typeof body.text === 'string' ? body.text : '', errors: fieldErrors }
+    const section = await reviewsSectionFor(c, film, 1, { form })
+    // htmx only swaps 2xx answers; a plain form post gets the honest 422.
+    if (isHtmx(c)) return c.html(<ReviewsSection {...section} />)
+    return c.html(<ReviewsPage {...layoutContext(c)} movie={film} section={section} />, 422)
+  }
+  const { created } = await reviewsFor(c).put(id, user, parsed.data)
+  if (!isHtmx(c)) return c.redirect(`/movies/${id}#reviews`, 303)
+  const section = await reviewsSectionFor(c, film, 1, { notice: created ? 'Thanks! Your review is posted.' : 'Your review is updated.' })
+  return c.html(<ReviewsSection {...section} />)
+})
+
+reviewPages.post('/movies/:id/reviews/delete', requirePageUser, validate('param', FilmParam), async (c) => {
+  const user = currentUser(c)
+  const { id } = c.req.valid('param')
+  await reviewsFor(c).delete(id, user.id)
+  if (!isHtmx(c)) return c.redirect(`/movies/${id}#reviews`, 303)
+  c.header('Cache-Control', 'no-store')
+  const film = await filmOr404(c, id)
+  return c.html(<ReviewsSection {...(await reviewsSectionFor(c, film, 1, { notice: 'Your review is deleted.' }))} />)
+})

@@ -1,0 +1,75 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { currentUser, requireApiUser } from '../auth/middleware'
+import { MovieSchema } from '../catalog/types'
+import type { AppEnv } from '../context'
+import { errors } from '../http/errors'
+import { validate } from '../http/validate'
+import { describe } from '../openapi/metadata'
+import { ErrorBodySchema, IdSchema } from '../schemas/common'
+import { movieOf, watchlistFor } from '../watchlist'
+
+const ListedMovieSchema = MovieSchema.extend({ added_at: z.string().describe('When the film was added (ISO 8601)') })
+const WatchlistSchema = z.object({ results: z.array(ListedMovieSchema) })
+const MovieParam = z.object({ movieId: IdSchema })
+const TAGS = ['Watchlist']
+
+/** /api/v1/me/watchlist: the signed-in user's list. Adds and removes are idempotent. */
+export const watchlistApi = new Hono<AppEnv>()
+
+watchlistApi.get(
+  '/me/watchlist',
+  describe({
+    summary: 'Your list, newest first',
+    tags: TAGS,
+    auth: true,
+    responses: { 200: { description: 'The films on your list with when each was added', schema: WatchlistSchema } },
+  }),
+  requireApiUser,
+  async (c) => {
+    const user = currentUser(c)
+    const results = await watchlistFor(c).movies(user.id, c.get('services').catalog, { language: user.language })
+    return c.json({ results })
+  },
+)
+
+watchlistApi.put(
+  '/me/watchlist/:movieId',
+  describe({
+    summary: 'Add a film to your list (idempotent)',
+    tags: TAGS,
+    auth: true,
+    responses: {
+      201: { description: 'Added', schema: ListedMovieSchema },
+      200: { description: 'Already on your list (added_at unchanged)', schema: ListedMovieSchema },
+      404: { description: 'Unknown film (movie_not_found)', schema: ErrorBodySchema },
+    },
+  }),
+  requireApiUser,
+  validate('param', MovieParam),
+  async (c) => {
+    const user = currentUser(c)
+    const { movieId } = c.req.valid('param')
+    const details = await c.get('services').catalog.details(movieId, { language: user.language })
+    if (!details) throw errors.movieNotFound()
+    const movie = movieOf(details)
+    const { created, added_at } = await watchlistFor(c).add(user.id, movie)
+    return c.json({ ...movie, added_at }, created ? 201 : 200)
+  },
+)
+
+watchlistApi.delete(
+  '/me/watchlist/:movieId',
+  describe({
+    summary: 'Remove a film from your list (idempotent)',
+    tags: TAGS,
+    auth: true,
+    responses: { 204: { description: 'The film is not on your list' } },
+  }),
+  requireApiUser,
+  validate('param', MovieParam),
+  async (c) => {
+    await watchlistFor(c).remove(currentUser(c).id, c.req.valid('param').movieId)
+    return c.body(null, 204)
+  },
+)

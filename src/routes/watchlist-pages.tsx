@@ -1,0 +1,100 @@
+import { Hono, type Context } from 'hono'
+import { z } from 'zod'
+import { LiveStatus } from '../../views/components/LiveStatus'
+import { WatchlistButton } from '../../views/components/WatchlistButton'
+import { WatchlistEmpty, WatchlistPage } from '../../views/pages/WatchlistPage'
+import { currentUser, requirePageUser } from '../auth/middleware'
+import type { AppEnv } from '../context'
+import { errors } from '../http/errors'
+import { siteOrigin } from '../http/origin'
+import { validate } from '../http/validate'
+import { IdSchema } from '../schemas/common'
+import { movieOf, watchlistFor } from '../watchlist'
+import { layoutContext } from './page-helpers'
+
+const MovieParam = z.object({ movieId: IdSchema })
+
+/** HTML routes of My List: the page, and add/remove that answer htmx with the swapped button. */
+export const watchlistPages = new Hono<AppEnv>()
+
+const isHtmx = (c: Context) => c.req.header('HX-Request') === 'true'
+
+/** Form fields the button sends: which variant to render back, and whether it sits on the My List page. */
+async function buttonContext(c: Context<AppEnv>) {
+  const contentType = c.req.header('Content-Type') ?? ''
+  const form = /form/i.test(contentType) ? await c.req.parseBody().catch(() => ({}) as Record<string, unknown>) : {}
+  // htmx sends a DELETE's fields in the query string.
+  const field = (name: string) => form[name] ?? c.req.query(name)
+  return { compact: field('compact') === '1', fromList: field('from') === 'list' }
+}
+
+/** Without JavaScript: back to the page the form was on (same site only), else the film's page. */
+function backTo(c: Context, movieId: number): string {
+  const referer = c.req.header('Referer')
+  if (referer) {
+    try {
+      const url = new URL(referer)
+      if (url.origin === siteOrigin(c)) return url.pathname + url.search + url.hash
+    } catch {
+      // not a URL: use the film's page
+    }
+  }
+  return `/movies/${movieId}`
+}
+
+watchlistPages.get('/watchlist', requirePageUser, async (c) => {
+  const user = currentUser(c)
+  const catalog = c.get('services').catalog
+  const movies = await watchlistFor(c).movies(user.id, catalog, { language: user.language })
+  c.header('Cache-Control', 'private, no-store')
+  return c.html(<WatchlistPage {...layoutContext(c)} movies={movies} />)
+})
+
+watchlistPages.post('/watchlist/:movieId', requirePageUser, validate('param', MovieParam), async (c) => {
+  const user = currentUser(c)
+  const { movieId } = c.req.valid('param')
+  const [details, context] = await Promise.all([c.get('services').catalog.details(movieId, { language: user.language }), buttonContext(c)])
+  if (!details) throw errors.movieNotFound()
+  await watchlistFor(c).add(user.id, movieOf(details))
+  if (!isHtmx(c)) return c.redirect(backTo(c, movieId), 303)
+  c.header('Cache-Control', 'no-store')
+  return c.html(
+    <>
+      <WatchlistButton movieId={movieId} title={details.title} inList compact={context.compact} />
+      <LiveStatus message={`Added ${details.title} to My List.`} />
+    </>,
+  )
+})
+
+const remove = async (c: Context<AppEnv>, movieId: number) => {
+  const user = currentUser(c)
+  const watchlist = watchlistFor(c)
+  const [details, context] = await Promise.all([
+    c.get('services').catalog.details(movieId, { language: user.language }).catch(() => null),
+    buttonContext(c),
+    watchlist.remove(user.id, movieId),
+  ])
+  if (!isHtmx(c)) return c.redirect(backTo(c, movieId), 303)
+  c.header('Cache-Control', 'no-store')
+  const title = details?.title ?? 'The film'
+  const status = <LiveStatus message={`Removed ${title} from My List.`} />
+  if (context.fromList) {
+    // On My List the card itself is swapped out; when it was the last one, the empty state comes in.
+    const empty = (await watchlist.entries(user.id)).length === 0
+    return c.html(
+      <>
+        {status}
+        {empty ? <WatchlistEmpty empty oob /> : null}
+      </>,
+    )
+  }
+  return c.html(
+    <>
+      <WatchlistButton movieId={movieId} title={title} compact={context.compact} />
+      {status}
+    </>,
+  )
+}
+
+watchlistPages.post('/watchlist/:movieId/remove', requirePageUser, validate('param', MovieParam), (c) => remove(c, c.req.valid('param').movieId))
+watchlistPages.delete('/watchlist/:movieId', requirePageUser, validate('param', MovieParam), (c) => remove(c, c.req.valid('param').movieId))

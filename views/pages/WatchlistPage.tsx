@@ -1,0 +1,53 @@
+import type { ListedMovie } from '../../src/watchlist/service'
+import { Layout, type LayoutProps } from '../Layout'
+import { MovieCard } from '../components/MovieCard'
+import { WatchlistButton } from '../components/WatchlistButton'
+
+export interface WatchlistPageProps extends Omit<LayoutProps, 'title' | 'children'> {
+  movies: ListedMovie[]
+}
+
+/** Shown when the list is empty; also swapped in (out of band) when the last film is removed in place. */
+export function WatchlistEmpty({ empty, oob }: { empty: boolean; oob?: boolean }) {
+  return (
+    <div id="watchlist-empty" class="empty-state" hx-swap-oob={oob ? 'true' : undefined}>
+      {empty ? (
+        <>
+          <p>Your list is empty.</p>
+          <p class="muted">Add films with the + button on any poster or film page, and they will wait for you here.</p>
+          <p>
+            <a class="button primary" href="/">
+              Browse films
+            </a>
+          </p>
+        </>
+      ) : null}
+    </div>
+  )
+}
+
+/** My List: the user's films, newest first, each removable in place. */
+export function WatchlistPage({ movies, ...layout }: WatchlistPageProps) {
+  return (
+    <Layout {...layout} title="My List">
+      <section class="page-section watchlist" aria-labelledby="watchlist-heading">
+        <h1 id="watchlist-heading">My List</h1>
+        {movies.length ? (
+          <p class="muted">
+            {movies.length} {movies.length === 1 ? 'film' : 'films'}, newest first
+          </p>
+        ) : null}
+        <ul class="grid watchlist-grid" aria-labelledby="watchlist-heading">
+          {movies.map((movie, i) => (
+            <MovieCard
+              movie={movie}
+              eager={i < 6}
+              action={<WatchlistButton movieId={movie.id} title={movie.title} inList compact removeCard />}
+            />
+          ))}
+        </ul>
+        <WatchlistEmpty empty={movies.length === 0} />
+      </section>
+    </Layout>
+  )
+}
