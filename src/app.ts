@@ -8,6 +8,7 @@ import { onError, onNotFound } from './http/error-handler'
 import { requestId } from './http/request-id'
 import { securityHeaders } from './http/security-headers'
 import { buildOpenApiDocument } from './openapi/document'
+import { accountPages } from './routes/account-pages'
 import { authApi } from './routes/auth-api'
 import { catalogApiRoutes } from './routes/catalog-api'
 import { catalogImageRoutes } from './routes/catalog-images'
@@ -54,6 +55,7 @@ export function createApp(options: AppOptions = {}) {
 
   app.route('/', systemRoutes)
   app.route('/', pageRoutes)
+  app.route('/', accountPages)
   app.route('/', catalogImageRoutes)
   app.route('/', movieSeedRoutes)
   app.route('/', notificationPageRoutes)

@@ -1,0 +1,61 @@
+import { z } from 'zod'
+import type { FieldErrors } from '../../views/components/FormField'
+import { DisplayNameSchema, EmailSchema, LanguageSchema, PasswordSchema } from './types'
+
+const LABELS: Record<string, string> = {
+  email: 'Email',
+  password: 'Password',
+  display_name: 'Display name',
+  language: 'Language',
+  new_password: 'New password',
+  current_password: 'Current password',
+  delete_password: 'Current password',
+}
+
+/** Empty form inputs mean "not given". */
+const blankAsUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value)
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankAsUndefined, schema.optional())
+const requiredText = (message: string) => z.string({ message }).min(1, message)
+
+export const SignupFormSchema = z.object({
+  email: z.preprocess(blankAsUndefined, EmailSchema.optional()).refine((v) => v !== undefined, 'Enter your email address.'),
+  password: requiredText('Choose a password.').pipe(PasswordSchema),
+  display_name: optional(DisplayNameSchema),
+  language: optional(LanguageSchema),
+})
+
+export const LoginFormSchema = z.object({
+  email: requiredText('Enter your email address.').max(254),
+  password: requiredText('Enter your password.').max(1024),
+})
+
+export const ProfileFormSchema = z.object({
+  display_name: z.preprocess(blankAsUndefined, DisplayNameSchema.optional()).refine((v) => v !== undefined, 'Enter a display name.'),
+  language: LanguageSchema,
+  email: z.preprocess(blankAsUndefined, EmailSchema.optional()).refine((v) => v !== undefined, 'Enter your email address.'),
+  new_password: optional(PasswordSchema),
+  current_password: optional(z.string().max(1024)),
+  notifications_shown: z.string().optional(),
+  notify_release: z.string().optional(),
+  notify_recommendation: z.string().optional(),
+})
+
+/** zod issues → one friendly sentence per field ("Password must be at least 8 characters."). */
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {}
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? 'form')
+    if (out[field]) continue
+    const message = issue.message
+    const sentence = /^[A-Z]/.test(message) ? message : `${LABELS[field] ?? field} ${message}`
+    out[field] = sentence.endsWith('.') ? sentence : `${sentence}.`
+  }
+  return out
+}
+
+/** A form body's string fields (files and repeated fields are ignored). */
+export function formStrings(body: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(body)) if (typeof value === 'string') out[name] = value
+  return out
+}

@@ -1,0 +1,194 @@
+import { Hono, type Context } from 'hono'
+import { currentUser, requirePageUser, safeNext } from '../auth/middleware'
+import { clearSessionCookie, setSessionCookie } from '../auth/session'
+import { fieldErrors, formStrings, LoginFormSchema, ProfileFormSchema, SignupFormSchema } from '../accounts/forms'
+import type { Profile } from '../accounts/types'
+import type { AppEnv } from '../context'
+import { ApiError, errors } from '../http/errors'
+import { clientAddress } from '../http/origin'
+import type { FieldErrors } from '../../views/components/FormField'
+import { LoginPage, SignupPage } from '../../views/pages/AuthPages'
+import { ProfilePage, type ProfilePageProps, type ProfileValues } from '../../views/pages/ProfilePage'
+
+type Ctx = Context<AppEnv>
+
+/** What the layout needs: the account menu's user and the unread count. */
+const shell = (c: Ctx) => {
+  const user = c.get('user')
+  return { user: user ? { display_name: user.display_name } : undefined, unread: c.get('unread') }
+}
+
+/** Account pages are personal: never cached, and they vary by cookie. */
+const noStore = (c: Ctx) => c.header('Cache-Control', 'no-store')
+
+async function readForm(c: Ctx): Promise<Record<string, string>> {
+  const type = c.req.header('Content-Type') ?? ''
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) return {}
+  try {
+    return formStrings(await c.req.parseBody())
+  } catch {
+    throw errors.malformed('The form could not be read.')
+  }
+}
+
+const nextOf = (c: Ctx, form?: Record<string, string>) => safeNext(form?.next ?? c.req.query('next'))
+
+/** Signed in now: the cookie, then where the visitor was going (same-site paths only). */
+async function startSession(c: Ctx, profile: Profile, next: string) {
+  setSessionCookie(c, await c.get('services').accounts.token(profile))
+  noStore(c)
+  return c.redirect(next, 303)
+}
+
+/** Form-level messages for errors a user can fix by trying again; anything else goes to the error page. */
+function formProblem(error: unknown): { status: 401 | 409 | 429; text: string; headers?: Record<string, string> } | null {
+  if (!(error instanceof ApiError)) return null
+  if (error.code === 'invalid_credentials') return { status: 401, text: 'That email and password do not match an account.' }
+  if (error.code === 'email_taken') return { status: 409, text: 'An account with that email already exists. Try signing in instead.' }
+  if (error.code === 'rate_limited') {
+    const wait = Math.ceil(Number(error.headers?.['Retry-After'] ?? 60) / 60)
+    return { status: 429, text: `Too many attempts. Please wait about ${wait} minute${wait === 1 ? '' : 's'} and try again.`, headers: error.headers }
+  }
+  return null
+}
+
+/** Sign-up, sign-in, sign-out and the profile, as plain forms (no JavaScript needed). */
+export const accountPages = new Hono<AppEnv>()
+
+accountPages.get('/signup', (c) => {
+  const next = nextOf(c)
+  if (c.get('user')) return c.redirect(next, 303)
+  noStore(c)
+  return c.html(<SignupPage next={next} {...shell(c)} />)
+})
+
+accountPages.post('/signup', async (c) => {
+  const form = await readForm(c)
+  const next = nextOf(c, form)
+  const values = { email: form.email, display_name: form.display_name, language: form.language }
+  noStore(c)
+  const parsed = SignupFormSchema.safeParse(form)
+  if (!parsed.success) return c.html(<SignupPage next={next} values={values} errors={fieldErrors(parsed.error)} {...shell(c)} />, 422)
+  try {
+    const { email, password, display_name, language } = parsed.data
+    const profile = await c.get('services').accounts.signup({ email: email!, password, display_name, language }, clientAddress(c))
+    return await startSession(c, profile, next)
+  } catch (error) {
+    const problem = formProblem(error)
+    if (!problem) throw error
+    const fields: FieldErrors = problem.status === 409 ? { email: problem.text } : {}
+    const notice = problem.status === 409 ? undefined : problem.text
+    return c.html(<SignupPage next={next} values={values} errors={fields} notice={notice} {...shell(c)} />, problem.status, problem.headers)
+  }
+})
+
+accountPages.get('/login', (c) => {
+  const next = nextOf(c)
+  if (c.get('user')) return c.redirect(next, 303)
+  noStore(c)
+  return c.html(<LoginPage next={next} {...shell(c)} />)
+})
+
+accountPages.post('/login', async (c) => {
+  const form = await readForm(c)
+  const next = nextOf(c, form)
+  noStore(c)
+  const parsed = LoginFormSchema.safeParse(form)
+  if (!parsed.success) return c.html(<LoginPage next={next} email={form.email} errors={fieldErrors(parsed.error)} {...shell(c)} />, 422)
+  try {
+    const profile = await c.get('services').accounts.login(parsed.data.email, parsed.data.password, clientAddress(c))
+    return await startSession(c, profile, next)
+  } catch (error) {
+    const problem = formProblem(error)
+    if (!problem) throw error
+    return c.html(<LoginPage next={next} email={form.email} notice={problem.text} {...shell(c)} />, problem.status, problem.headers)
+  }
+})
+
+/** Signs this browser out; with `everywhere=1`, revokes every session of the account first. */
+accountPages.post('/logout', async (c) => {
+  const form = await readForm(c)
+  const user = c.get('user')
+  if (user && form.everywhere === '1') await c.get('services').accounts.logoutAll(user.id)
+  clearSessionCookie(c)
+  noStore(c)
+  return c.redirect('/', 303)
+})
+
+async function profileValues(c: Ctx): Promise<ProfileValues> {
+  const profile = await c.get('services').accounts.byId(currentUser(c).id)
+  if (!profile) throw errors.unauthorized()
+  return { email: profile.email, display_name: profile.display_name, language: profile.language, notifications: profile.notifications }
+}
+
+const renderProfile = (c: Ctx, props: ProfilePageProps, status: 200 | 401 | 403 | 409 | 422 = 200) =>
+  c.html(<ProfilePage {...props} {...shell(c)} />, status)
+
+accountPages.get('/profile', requirePageUser, async (c) => {
+  noStore(c)
+  const saved = c.req.query('saved') === '1'
+  const notice = saved ? ({ form: 'profile', kind: 'success', text: 'Your changes are saved.' } as const) : undefined
+  return renderProfile(c, { values: await profileValues(c), notice })
+})
+
+accountPages.post('/profile', requirePageUser, async (c) => {
+  noStore(c)
+  const user = currentUser(c)
+  const form = await readForm(c)
+  const stored = await profileValues(c)
+  const notifications = form.notifications_shown
+    ? { release: form.notify_release === '1', recommendation: form.notify_recommendation === '1' }
+    : stored.notifications
+  const shown: ProfileValues = {
+    email: form.email ?? stored.email,
+    display_name: form.display_name ?? stored.display_name,
+    language: form.language ?? stored.language,
+    notifications,
+  }
+  const invalid = (fields: FieldErrors, status: 403 | 409 | 422) =>
+    renderProfile(c, { values: shown, errors: fields, notice: { form: 'profile', kind: 'error', text: 'Please fix the highlighted fields.' } }, status)
+  const parsed = ProfileFormSchema.safeParse(form)
+  if (!parsed.success) return invalid(fieldErrors(parsed.error), 422)
+  const { email, new_password, current_password, display_name, language } = parsed.data
+  const sensitive = email !== stored.email || new_password !== undefined
+  if (sensitive && !current_password) return invalid({ current_password: 'Enter your current password to change your email or password.' }, 422)
+  try {
+    const accounts = c.get('services').accounts
+    const { profile, rotated } = await accounts.update(user.id, {
+      email,
+      password: new_password,
+      display_name,
+      language,
+      notifications,
+      current_password,
+    })
+    if (rotated) setSessionCookie(c, await accounts.token(profile))
+    return c.redirect('/profile?saved=1', 303)
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'invalid_password') return invalid({ current_password: 'That is not your current password.' }, 403)
+    if (error instanceof ApiError && error.code === 'email_taken') return invalid({ email: 'An account with that email already exists.' }, 409)
+    throw error
+  }
+})
+
+accountPages.post('/profile/delete', requirePageUser, async (c) => {
+  noStore(c)
+  const user = currentUser(c)
+  const form = await readForm(c)
+  try {
+    await c.get('services').accounts.deleteAccount(user.id, form.delete_password)
+  } catch (error) {
+    if (!(error instanceof ApiError && error.code === 'invalid_password')) throw error
+    return renderProfile(
+      c,
+      {
+        values: await profileValues(c),
+        errors: { delete_password: 'That is not your current password.' },
+        notice: { form: 'delete', kind: 'error', text: 'Your account was not deleted.' },
+      },
+      403,
+    )
+  }
+  clearSessionCookie(c)
+  return c.redirect('/', 303)
+})

@@ -1,0 +1,59 @@
+import type { Child } from 'hono/jsx'
+
+/** Field name → the message to show under it. */
+export type FieldErrors = Record<string, string>
+
+export interface FieldProps {
+  name: string
+  label: string
+  type?: 'text' | 'email' | 'password'
+  value?: string
+  error?: string | undefined
+  hint?: string
+  autocomplete?: string
+  required?: boolean
+  minlength?: number
+  maxlength?: number
+}
+
+/** A labelled input with its hint and inline error, tied together with aria-describedby. */
+export function Field({ name, label, type = 'text', value, error, hint, autocomplete, required, minlength, maxlength }: FieldProps) {
+  const id = `field-${name}`
+  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined
+  return (
+    <div class={error ? 'field invalid' : 'field'}>
+      <label for={id}>{label}</label>
+      <input
+        id={id}
+        name={name}
+        type={type}
+        value={type === 'password' ? undefined : value}
+        autocomplete={autocomplete}
+        required={required}
+        minlength={minlength}
+        maxlength={maxlength}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy}
+      />
+      {hint ? (
+        <p class="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p class="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  )
+}
+
+/** The form-level message (wrong password, email taken, saved…), announced to screen readers. */
+export function FormNotice({ kind, children }: { kind: 'error' | 'success'; children: Child }) {
+  return (
+    <p class={`form-notice ${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
+      {children}
+    </p>
+  )
+}
