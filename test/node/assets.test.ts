@@ -1,0 +1,29 @@
+import { readFileSync, statSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { expectedHashes } from '../../scripts/fingerprint-assets'
+import { ASSET_HASHES, ASSETS } from '../../views/assets'
+
+/** Our own static assets: fingerprinted (so they can be cached for a year) and small. */
+describe('static assets', () => {
+  it('references app.css and app.js by their current content hash', () => {
+    // Fails after editing either file: run `npx tsx scripts/fingerprint-assets.ts`.
+    expect(ASSET_HASHES).toEqual(expectedHashes())
+  })
+
+  it('serves the installed htmx under its versioned name', () => {
+    const installed = JSON.parse(readFileSync('node_modules/htmx.org/package.json', 'utf8')) as { version: string }
+    expect(ASSETS.htmx).toBe(`/vendor/htmx-${installed.version}.min.js`)
+    expect(readFileSync(`public${ASSETS.htmx}`, 'utf8')).toBe(readFileSync('node_modules/htmx.org/dist/htmx.min.js', 'utf8'))
+  })
+
+  it('keeps our own JavaScript at or under 5 KB', () => {
+    expect(statSync('public/assets/app.js').size).toBeLessThanOrEqual(5 * 1024)
+  })
+
+  it('caches /vendor and the fingerprinted files for a year through public/_headers', () => {
+    const headers = readFileSync('public/_headers', 'utf8')
+    for (const path of ['/vendor/*', '/assets/app.css', '/assets/app.js']) {
+      expect(headers).toMatch(new RegExp(`^${path.replace(/[.*]/g, '\\$&')}\\n\\s+Cache-Control: public, max-age=31536000, immutable$`, 'm'))
+    }
+  })
+})
