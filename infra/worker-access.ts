@@ -1,21 +1,14 @@
 /**
  * The AWS API operations the worker calls, as plain data: the one list the IAM policy
  * in cdktf/ is built from and that tests hold the policy and the adapters (src/aws) to.
- * Add an operation here when the worker starts calling it; the policy follows.
+ * Add an operation here when the worker starts calling it (test/node/cdktf-sources.test.ts notices); the policy follows.
  */
 export const WORKER_OPERATIONS = {
-  dynamodb: [
-    'GetItem',
-    'PutItem',
-    'UpdateItem',
-    'DeleteItem',
-    'Query',
-    'BatchGetItem',
-    'BatchWriteItem',
-    'TransactWriteItems',
-  ],
+  // Items are written only inside transactions (PutItem is authorized through TransactWriteItems).
+  dynamodb: ['GetItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem', 'TransactWriteItems'],
   sns: ['Publish'],
-  sqs: ['ReceiveMessage', 'DeleteMessage', 'DeleteMessageBatch', 'ChangeMessageVisibility'],
+  // The cron consumer receives and deletes in batches; failed messages return after the visibility timeout.
+  sqs: ['ReceiveMessage', 'DeleteMessageBatch'],
 } as const
 
 export type AwsService = keyof typeof WORKER_OPERATIONS

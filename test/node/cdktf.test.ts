@@ -156,7 +156,8 @@ describe('worker IAM policy', () => {
       'dynamodb:Query',
       'dynamodb:UpdateItem',
     ])
-    expect(iamActionsFor('sqs')).toEqual(['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:ReceiveMessage'])
+    expect(iamActionsFor('sqs')).toEqual(['sqs:DeleteMessage', 'sqs:ReceiveMessage'])
+    expect(iamActionsFor('sqs', ['DeleteMessageBatch', 'SendMessageBatch'])).toEqual(['sqs:DeleteMessage', 'sqs:SendMessage'])
   })
 })
 
