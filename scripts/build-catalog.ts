@@ -107,8 +107,8 @@ interface SourceRecord {
 }
 
 /** One film, as an array to keep the file small: see FilmRow in src/catalog/bundled/data.ts. */
-type FilmRow = [
-  id: number,
+type FilmRow = [id: number, ...FilmData]
+type FilmData = [
   title: string,
   releaseDate: string | null,
   genreIds: number[],
@@ -134,7 +134,7 @@ function fnv1a(text: string): number {
 }
 
 export function buildRows(records: SourceRecord[]): FilmRow[] {
-  const byKey = new Map<string, Omit<FilmRow, 0>>()
+  const byKey = new Map<string, FilmData>()
   for (const record of records) {
     let title = cleanTitle(record.Title)
     if (!title) continue
@@ -142,7 +142,7 @@ export function buildRows(records: SourceRecord[]): FilmRow[] {
     // `King Kong (1933)`: a year in the title that repeats the release year only disambiguated the source.
     if (date && title.endsWith(` (${date.slice(0, 4)})`)) title = title.slice(0, -7)
     const rating = num(record['IMDB Rating'])
-    const row: Omit<FilmRow, 0> = [
+    const row: FilmData = [
       title,
       date,
       genresOf(record['Major Genre'], record['Creative Type']),
@@ -156,7 +156,7 @@ export function buildRows(records: SourceRecord[]): FilmRow[] {
     ]
     const key = `${title}|${date}`
     const known = byKey.get(key)
-    const filled = (r: Omit<FilmRow, 0>) => r.filter((v) => v !== null && !(Array.isArray(v) && !v.length)).length
+    const filled = (r: FilmData) => r.filter((v) => v !== null && !(Array.isArray(v) && !v.length)).length
     if (!known || filled(row) > filled(known)) byKey.set(key, row)
   }
   const sorted = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

@@ -1,5 +1,6 @@
 import type { Config, Env } from '../config'
 import { createBundledCatalog } from './bundled'
+import { createTmdbCatalog } from './tmdb-catalog'
 import type { Catalog } from './types'
 
 export interface CatalogContext {
@@ -7,9 +8,20 @@ export interface CatalogContext {
   defer?: (work: Promise<unknown>) => void
   /** The request's origin, for the absolute URLs of bundled films' generated artwork. */
   origin?: string
+  /** TMDB timeout per attempt (default 5 s); tests shorten it. */
+  tmdbTimeoutMs?: number
 }
 
 /** TMDB behind the KV cache when a credential is configured, else the bundled offline catalog. */
-export function createCatalog(config: Config, _env: Env, ctx: CatalogContext = {}): Catalog {
+export function createCatalog(config: Config, env: Env, ctx: CatalogContext = {}): Catalog {
+  if (config.tmdbAuth) {
+    return createTmdbCatalog({
+      config,
+      kv: env.TMDB_CACHE,
+      // Without an execution context (cron, scripts) a refresh simply runs on; failures are logged by the cache.
+      defer: ctx.defer ?? ((work) => void work.catch(() => undefined)),
+      timeoutMs: ctx.tmdbTimeoutMs,
+    })
+  }
   return createBundledCatalog({ origin: ctx.origin ?? '', today: config.CATALOG_TODAY })
 }

@@ -1,0 +1,121 @@
+import { errors } from '../http/errors'
+import { TmdbError } from './tmdb'
+
+/**
+ * Stale-while-revalidate in Workers KV in front of TMDB.
+ * - fresh entry → served;
+ * - stale entry → served, and refreshed after the response (defer → waitUntil);
+ * - miss → one upstream call per isolate per key (concurrent misses share it), stored, served;
+ * - upstream down (5xx, timeout, 429, 401) → the stale copy if any, else 503 upstream_unavailable.
+ * TMDB's 404 is an answer, not a failure: it is cached (briefly) like any other, so unknown ids stay cheap.
+ */
+
+export type Freshness = 'list' | 'details' | 'static'
+
+/** How long an entry is fresh, and how long KV keeps it (long enough to ride out an outage). */
+export const FRESH_SECONDS: Record<Freshness, number> = { list: 10 * 60, details: 6 * 60 * 60, static: 7 * 24 * 60 * 60 }
+const KEEP_SECONDS: Record<Freshness, number> = { list: 7 * 24 * 60 * 60, details: 30 * 24 * 60 * 60, static: 60 * 24 * 60 * 60 }
+const NOT_FOUND_FRESH_SECONDS = 10 * 60
+const NOT_FOUND_KEEP_SECONDS = 60 * 60
+
+/** What KV holds for one key. `status` 404 records TMDB's "no such resource". */
+export interface CacheEntry {
+  body: unknown
+  fetchedAt: number
+  status?: 200 | 404
+}
+
+export type CachedResult = { found: true; body: unknown } | { found: false }
+
+export interface TmdbCacheOptions {
+  kv: KVNamespace
+  defer: (work: Promise<unknown>) => void
+  now?: () => number
+}
+
+/**
+ * Upstream calls in progress, per isolate: concurrent misses for one key wait for the same call.
+ * The promise resolves to a parsed value (not an I/O object), so sharing it across requests is safe.
+ */
+const inFlight = new Map<string, Promise<CacheEntry>>()
+
+export class TmdbCache {
+  private readonly now: () => number
+
+  constructor(private readonly options: TmdbCacheOptions) {
+    this.now = options.now ?? Date.now
+  }
+
+  /** The cached or freshly loaded body for `key`; `load` calls TMDB. Throws ApiError 503 when neither is possible. */
+  async get(key: string, freshness: Freshness, load: () => Promise<unknown>): Promise<CachedResult> {
+    const entry = await this.read(key)
+    if (entry) {
+      if (!this.isFresh(entry, freshness)) this.options.defer(this.refresh(key, freshness, load).catch(() => undefined))
+      return toResult(entry)
+    }
+    try {
+      return toResult(await this.refresh(key, freshness, load))
+    } catch (error) {
+      if (!(error instanceof TmdbError)) throw error
+      throw errors.upstream()
+    }
+  }
+
+  private isFresh(entry: CacheEntry, freshness: Freshness): boolean {
+    const fresh = entry.status === 404 ? NOT_FOUND_FRESH_SECONDS : FRESH_SECONDS[freshness]
+    return this.now() - entry.fetchedAt < fresh * 1000
+  }
+
+  private async read(key: string): Promise<CacheEntry | null> {
+    try {
+      const entry = await this.options.kv.get<CacheEntry>(key, 'json')
+      return entry && typeof entry.fetchedAt === 'number' ? entry : null
+    } catch (error) {
+      // An unreadable entry or a KV hiccup is a miss, not an error page.
+      console.warn(`TMDB cache: could not read ${key}`, error)
+      return null
+    }
+  }
+
+  /** Loads once per isolate per key, stores the result, logs upstream failures clearly. */
+  private refresh(key: string, freshness: Freshness, load: () => Promise<unknown>): Promise<CacheEntry> {
+    const pending = inFlight.get(key)
+    if (pending) return pending
+    const call = (async () => {
+      let entry: CacheEntry
+      try {
+        entry = { body: await load(), fetchedAt: this.now(), status: 200 }
+      } catch (error) {
+        if (!(error instanceof TmdbError)) throw error
+        if (error.failure !== 'not_found') {
+          const hint = error.failure === 'unauthorized' ? ' (check TMDB_READ_TOKEN / TMDB_API_KEY)' : ''
+          console.error(`TMDB ${error.failure}${hint}: ${error.message}`)
+          throw error
+        }
+        entry = { body: null, fetchedAt: this.now(), status: 404 }
+      }
+      await this.write(key, entry, freshness)
+      return entry
+    })()
+    inFlight.set(key, call)
+    const forget = () => {
+      if (inFlight.get(key) === call) inFlight.delete(key)
+    }
+    call.then(forget, forget)
+    return call
+  }
+
+  private async write(key: string, entry: CacheEntry, freshness: Freshness): Promise<void> {
+    const expirationTtl = entry.status === 404 ? NOT_FOUND_KEEP_SECONDS : KEEP_SECONDS[freshness]
+    try {
+      await this.options.kv.put(key, JSON.stringify(entry), { expirationTtl })
+    } catch (error) {
+      // Serving the answer matters more than caching it (KV allows one write per key per second).
+      console.warn(`TMDB cache: could not store ${key}`, error)
+    }
+  }
+}
+
+function toResult(entry: CacheEntry): CachedResult {
+  return entry.status === 404 ? { found: false } : { found: true, body: entry.body }
+}
