@@ -1,0 +1,89 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createApp } from '../../src/app'
+import type { Env } from '../../src/config'
+import { DomainEventSchema, parseEventMessage } from '../../src/events/schema'
+import { createServices, type ServicesFactory } from '../../src/services'
+import { clientIp, uniqueEmail } from './support/accounts'
+import { aws, privateQueue } from './support/notifications'
+
+const signupRequest = () =>
+  new Request('https://example.com/api/v1/auth/signup', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': clientIp() },
+    body: JSON.stringify({ email: uniqueEmail('events'), password: 'correct horse battery' }),
+  })
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+describe('domain events', { timeout: 60_000 }, () => {
+  it('should publish a versioned sign-up event to the topic after the response', async () => {
+    const queue = await privateQueue({ subscribed: true })
+    const ctx = createExecutionContext()
+    const res = await createApp().fetch(signupRequest(), env, ctx)
+    expect(res.status).toBe(201)
+    const { user } = (await res.json()) as { user: { id: string } }
+    await waitOnExecutionContext(ctx)
+
+    const messages = await aws.sqs.receive(queue.url, { maxMessages: 10, waitSeconds: 1 })
+    const events = messages.map((m) => parseEventMessage(m.body)).filter((e) => e.user_id === user.id)
+    expect(events).toHaveLength(1)
+    expect(DomainEventSchema.parse(events[0])).toMatchObject({ type: 'user.signed_up', version: 1, user_id: user.id, payload: {} })
+    expect(Date.parse(events[0]!.occurred_at)).not.toBeNaN()
+  })
+
+  it('should answer the request while the publish is still pending, and never let its failure reach the user', async () => {
+    let release: (error: Error) => void = () => {}
+    const pending = new Promise<never>((_, reject) => (release = reject))
+    const publish = vi.fn(() => pending)
+    // SNS that hangs until the test lets it fail: the response must not be waiting on it.
+    const services: ServicesFactory = (sctx) => {
+      const real = createServices(sctx)
+      Object.defineProperty(real, 'sns', { get: () => ({ publish }) })
+      return real
+    }
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const ctx = createExecutionContext()
+    const res = await createApp({ services }).fetch(signupRequest(), env, ctx)
+    expect(res.status).toBe(201)
+    expect(publish).toHaveBeenCalledTimes(1)
+    expect(errors).not.toHaveBeenCalled()
+
+    release(new Error('SNS is down'))
+    await waitOnExecutionContext(ctx)
+    expect(publish.mock.calls.length).toBeGreaterThanOrEqual(2)
+    expect(publish.mock.calls.length).toBeLessThanOrEqual(3)
+    expect(errors).toHaveBeenCalledWith(expect.stringMatching(/user\.signed_up .* not published after \d attempts/), expect.anything())
+  })
+
+  it('should still sign the user up when SNS is unreachable (bad endpoint)', async () => {
+    const unreachable = { ...(env as unknown as Env), SNS_ENDPOINT: 'http://127.0.0.1:9' }
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const ctx = createExecutionContext()
+    const res = await createApp().fetch(signupRequest(), unreachable, ctx)
+    expect(res.status).toBe(201)
+    expect(((await res.json()) as { token: string }).token).toEqual(expect.any(String))
+    await waitOnExecutionContext(ctx)
+    expect(errors).toHaveBeenCalledWith(expect.stringMatching(/not published after 3 attempts/), expect.stringMatching(/unreachable/))
+  })
+
+  it('should publish nothing, and log it once, when no topic is configured', async () => {
+    const noTopic = { ...(env as unknown as Env), SNS_TOPIC_ARN: '' }
+    const queue = await privateQueue({ subscribed: true })
+    const warnings = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const ids: string[] = []
+    for (let i = 0; i < 2; i++) {
+      const ctx = createExecutionContext()
+      const res = await createApp().fetch(signupRequest(), noTopic, ctx)
+      expect(res.status).toBe(201)
+      ids.push(((await res.json()) as { user: { id: string } }).user.id)
+      await waitOnExecutionContext(ctx)
+    }
+    const messages = await aws.sqs.receive(queue.url, { maxMessages: 10, waitSeconds: 1 })
+    expect(messages.map((m) => parseEventMessage(m.body)).filter((e) => ids.includes(e.user_id))).toEqual([])
+    expect(warnings.mock.calls.filter(([message]) => String(message).includes('SNS_TOPIC_ARN is unset')).length).toBeLessThanOrEqual(1)
+  })
+})
