@@ -10,6 +10,7 @@ import { HomePage, HomeRowsFragment } from '../../views/pages/HomePage'
 import { MoviePage } from '../../views/pages/MoviePage'
 import { SearchFragment, SearchPage } from '../../views/pages/SearchPage'
 import { FIRST_GENRE_ROWS, LAZY_BATCH, ROW_SIZE, genreRows, orderGenres } from './home'
+import { detailsSlots } from './details-slots'
 import { catalogOptions, layoutContext, nextPageHref, pageId, pageQuery, setPageHeaders, wantsFragment } from './page-helpers'
 
 const SearchQuerySchema = PageQuerySchema.extend({
@@ -104,10 +105,14 @@ pageRoutes.get('/genres/:id', async (c) => {
 pageRoutes.get('/movies/:id', async (c) => {
   const id = pageId(c)
   const catalog = c.get('services').catalog
-  const [movie, genres] = await Promise.all([catalog.details(id, catalogOptions(c)), catalog.genres(catalogOptions(c))])
+  const [movie, genres, slots] = await Promise.all([
+    catalog.details(id, catalogOptions(c)),
+    catalog.genres(catalogOptions(c)),
+    detailsSlots(c, id),
+  ])
   if (!movie) throw errors.movieNotFound()
   setPageHeaders(c)
-  return c.html(<MoviePage {...layoutContext(c)} genres={genres} movie={movie} />)
+  return c.html(<MoviePage {...layoutContext(c)} genres={genres} movie={movie} {...slots(movie)} />)
 })
 
 /** The trailer player the facade swaps in on click; without htmx, off to the trailer itself. */

@@ -1,0 +1,39 @@
+import type { Context } from 'hono'
+import type { Child } from 'hono/jsx'
+import { ReviewsSection } from '../../views/components/ReviewsSection'
+import { WatchlistButton } from '../../views/components/WatchlistButton'
+import type { MovieDetails } from '../catalog/types'
+import type { AppEnv } from '../context'
+import { watchlistFor } from '../watchlist'
+import { reviewsSectionFor } from './review-pages'
+
+export interface DetailsSlots {
+  watchlistButton: Child
+  reviews: Child
+}
+
+/**
+ * The details page's per-viewer parts: the watchlist button in its real state (one GetItem)
+ * and the reviews section. Start it beside the catalog fetch; it needs only the film's id
+ * until it renders.
+ */
+export function detailsSlots(c: Context<AppEnv>, movieId: number): Promise<(movie: Pick<MovieDetails, 'id' | 'title'>) => DetailsSlots> {
+  const user = c.get('user')
+  const listed = user ? watchlistFor(c).has(user.id, movieId) : Promise.resolve(false)
+  const reviews = reviewsSectionFor(c, { id: movieId, title: '' })
+  return Promise.all([listed, reviews]).then(
+    ([inList, section]) =>
+      (movie) => ({
+        watchlistButton: <WatchlistButton movieId={movie.id} title={movie.title} inList={inList} />,
+        reviews: <ReviewsSection {...section} movieTitle={movie.title} />,
+      }),
+    (error: unknown) => {
+      // The film page still works when user data is unreachable; only these parts degrade.
+      console.error(`[${c.get('requestId')}] details page: user data unavailable`, error)
+      return (movie) => ({
+        watchlistButton: <WatchlistButton movieId={movie.id} title={movie.title} />,
+        reviews: <p class="muted">Reviews are unavailable right now. Please try again shortly.</p>,
+      })
+    },
+  )
+}
