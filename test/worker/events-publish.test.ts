@@ -15,6 +15,15 @@ const signupRequest = () =>
     body: JSON.stringify({ email: uniqueEmail('events'), password: 'correct horse battery' }),
   })
 
+/** Other test files publish raw text to the same topic: keep only what parses as an event. */
+const eventsIn = (message: { body: string }) => {
+  try {
+    return [parseEventMessage(message.body)]
+  } catch {
+    return []
+  }
+}
+
 afterEach(() => {
   vi.restoreAllMocks()
 })
@@ -28,8 +37,11 @@ describe('domain events', { timeout: 60_000 }, () => {
     const { user } = (await res.json()) as { user: { id: string } }
     await waitOnExecutionContext(ctx)
 
-    const messages = await aws.sqs.receive(queue.url, { maxMessages: 10, waitSeconds: 1 })
-    const events = messages.map((m) => parseEventMessage(m.body)).filter((e) => e.user_id === user.id)
+    const events = []
+    for (let i = 0; i < 10 && events.length === 0; i++) {
+      const messages = await aws.sqs.receive(queue.url, { maxMessages: 10, waitSeconds: 1 })
+      events.push(...messages.flatMap(eventsIn).filter((e) => e.user_id === user.id))
+    }
     expect(events).toHaveLength(1)
     expect(DomainEventSchema.parse(events[0])).toMatchObject({ type: 'user.signed_up', version: 1, user_id: user.id, payload: {} })
     expect(Date.parse(events[0]!.occurred_at)).not.toBeNaN()
@@ -83,7 +95,7 @@ describe('domain events', { timeout: 60_000 }, () => {
       await waitOnExecutionContext(ctx)
     }
     const messages = await aws.sqs.receive(queue.url, { maxMessages: 10, waitSeconds: 1 })
-    expect(messages.map((m) => parseEventMessage(m.body)).filter((e) => ids.includes(e.user_id))).toEqual([])
+    expect(messages.flatMap(eventsIn).filter((e) => ids.includes(e.user_id))).toEqual([])
     expect(warnings.mock.calls.filter(([message]) => String(message).includes('SNS_TOPIC_ARN is unset')).length).toBeLessThanOrEqual(1)
   })
 })
