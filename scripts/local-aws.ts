@@ -29,6 +29,8 @@ export interface LocalAwsOptions {
   ports?: { dynamodb?: number; sqs?: number }
   /** Resource name prefix (DYNAMODB_TABLE); default `netflix-clone`. */
   prefix?: string
+  /** Region the worker signs with; fauxqs keys its topics and queues by region. Default us-east-1. */
+  region?: string
 }
 
 export interface LocalAws extends AwsResources {
@@ -75,14 +77,14 @@ async function startDynamoDbLocal(dataDir: string | null, port: number | undefin
   return { child, endpoint, ms: Date.now() - started }
 }
 
-async function startFauxqs(port: number | undefined): Promise<{ child: Child; endpoint: string; ms: number }> {
+async function startFauxqs(port: number | undefined, region: string): Promise<{ child: Child; endpoint: string; ms: number }> {
   if (port !== undefined && (await isPortBusy(port))) throw new SetupError(`Port ${port} for fauxqs (SNS/SQS) is already in use.`)
   const started = Date.now()
   let endpoint = ''
   let buffered = ''
   const child = spawnGroup('fauxqs', process.execPath, [FAUXQS_RUNNER], {
     cwd: ROOT,
-    env: { ...process.env, FAUXQS_PORT: String(port ?? 0), AWS_REGION: LOCAL_REGION },
+    env: { ...process.env, FAUXQS_PORT: String(port ?? 0), AWS_REGION: region },
     onStdout(chunk) {
       buffered += chunk
       const line = /^\{.*"address".*\}$/m.exec(buffered)
@@ -95,6 +97,7 @@ async function startFauxqs(port: number | undefined): Promise<{ child: Child; en
 
 export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
   const prefix = options.prefix ?? DEFAULT_PREFIX
+  const region = options.region ?? LOCAL_REGION
   const children: Child[] = []
   const stop = async () => {
     await Promise.all(children.map((child) => child.stop()))
@@ -105,12 +108,12 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
         children.push(started.child)
         return started
       }),
-      startFauxqs(options.ports?.sqs).then((started) => {
+      startFauxqs(options.ports?.sqs, region).then((started) => {
         children.push(started.child)
         return started
       }),
     ])
-    const connection = { region: LOCAL_REGION, ...LOCAL_CREDENTIALS }
+    const connection = { region, ...LOCAL_CREDENTIALS }
     const bootstrapStarted = Date.now()
     const resources = await bootstrapAws(
       {
@@ -124,11 +127,11 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     return {
       ...resources,
       endpoints,
-      region: LOCAL_REGION,
+      region,
       pids: children.map((child) => child.pid),
       timings: { dynamodbMs: dynamo.ms, fauxqsMs: fauxqs.ms, bootstrapMs: Date.now() - bootstrapStarted },
       vars: {
-        AWS_REGION: LOCAL_REGION,
+        AWS_REGION: region,
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
         DYNAMODB_ENDPOINT: endpoints.dynamodb,

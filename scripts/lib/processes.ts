@@ -27,6 +27,24 @@ export interface SpawnOptions {
 
 const OUTPUT_TAIL = 8192
 
+/** Groups we started that are still running: killed if this process exits without stopping them. */
+const running = new Set<number>()
+let exitHookInstalled = false
+function trackGroup(pid: number) {
+  running.add(pid)
+  if (exitHookInstalled) return
+  exitHookInstalled = true
+  process.on('exit', () => {
+    for (const group of running) signalGroup(group, 'SIGKILL')
+  })
+}
+
+/** Stops every group this process started and has not stopped yet (for signal handlers). */
+export async function stopAllChildren(): Promise<void> {
+  await Promise.all([...children.values()].map((child) => child.stop()))
+}
+const children = new Map<number, Child>()
+
 export function spawnGroup(name: string, command: string, args: string[], options: SpawnOptions = {}): Child {
   const child = spawn(command, args, {
     cwd: options.cwd,
@@ -42,7 +60,10 @@ export function spawnGroup(name: string, command: string, args: string[], option
     if (options.echo) stream.write(text)
     return text
   }
-  child.stdout!.on('data', (chunk: Buffer) => options.onStdout?.(record(chunk, process.stdout)))
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const text = record(chunk, process.stdout)
+    options.onStdout?.(text)
+  })
   child.stderr!.on('data', (chunk: Buffer) => record(chunk, process.stderr))
   const exited = new Promise<number | string>((resolve) => {
     child.once('error', (error) => {
@@ -56,7 +77,7 @@ export function spawnGroup(name: string, command: string, args: string[], option
     })
   })
   const pid = child.pid ?? -1
-  return {
+  const handle: Child = {
     name,
     pid,
     exited,
@@ -70,8 +91,15 @@ export function spawnGroup(name: string, command: string, args: string[], option
       clearTimeout(timer)
       // The leader is gone; make sure nothing it started in its group outlives it.
       signalGroup(pid, 'SIGKILL')
+      running.delete(pid)
+      children.delete(pid)
     },
   }
+  if (pid > 0) {
+    trackGroup(pid)
+    children.set(pid, handle)
+  }
+  return handle
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals) {

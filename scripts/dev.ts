@@ -1,0 +1,65 @@
+/**
+ * `npm start`: the whole app on http://127.0.0.1:8787 (HOST, PORT, DATA_DIR override), with
+ * DynamoDB Local and fauxqs beside `wrangler dev`. Ctrl-C or SIGTERM stops everything it started.
+ */
+import { writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { startDevStack, ROOT, type DevStack } from './lib/dev-stack'
+import { stopAllChildren } from './lib/processes'
+import { SetupError } from './local-aws'
+
+export { startDevStack, type DevStack, type DevStackOptions } from './lib/dev-stack'
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`
+
+async function main(): Promise<void> {
+  const port = process.env.PORT ? Number(process.env.PORT) : 8787
+  const host = process.env.HOST || '127.0.0.1'
+  const dataDir = resolve(ROOT, process.env.DATA_DIR || '.data')
+  let stack: DevStack | undefined
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    console.log(`\n${signal}: stopping wrangler, DynamoDB Local and fauxqs…`)
+    await (stack ? stack.stop() : stopAllChildren())
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  process.on('SIGHUP', () => void shutdown('SIGHUP'))
+  // If whatever launched us dies without passing a signal on (e.g. SIGKILL), stop rather than linger.
+  const launcher = process.ppid
+  setInterval(() => {
+    if (process.ppid !== launcher) void shutdown('launcher exited')
+  }, 1000).unref()
+
+  console.log(`Starting DynamoDB Local, fauxqs and wrangler dev (data in ${dataDir})…`)
+  try {
+    stack = await startDevStack({ port, host, dataDir, env: process.env, echo: true })
+  } catch (error) {
+    if (stopping) return
+    await stopAllChildren()
+    const message = error instanceof Error ? error.message : String(error)
+    console.error(error instanceof SetupError ? message : `npm start failed: ${message}`)
+    process.exit(1)
+  }
+  const { timings } = stack
+  // For tools and tests: where it runs and which process groups belong to it.
+  writeFileSync(join(dataDir, 'dev-state.json'), JSON.stringify({ url: stack.url, pids: stack.pids, timings }, null, 2))
+  console.log(
+    `\n  Ready on ${stack.url}  (started in ${seconds(timings.totalMs)}: AWS stand-ins ${seconds(timings.awsMs)}, ` +
+      `wrangler ${seconds(timings.wranglerMs)})\n  Cron: ${stack.url}/__scheduled?cron=*/5+*+*+*+*   Stop: Ctrl-C\n`,
+  )
+  const exit = await Promise.race([stack.wrangler.exited.then((code) => ({ who: 'wrangler dev', code }))])
+  if (!stopping) {
+    console.error(`${exit.who} exited (${exit.code}); stopping the rest.`)
+    await stack.stop()
+    process.exit(1)
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  await main()
+}
