@@ -1,7 +1,7 @@
 import type { DynamoDb } from '../aws/dynamodb'
 import type { Config } from '../config'
 import { errors, ApiError } from '../http/errors'
-import { burnTime, hashPassword, pepperKey, PBKDF2_ITERATIONS, verifyPassword } from '../auth/password'
+import { burnTime, hashPassword, pepperKey, verifyPassword } from '../auth/password'
 import { issueToken, verifyToken, type SessionClaims } from '../auth/tokens'
 import type { Publish } from '../events/publisher'
 import { events } from '../events/schema'
@@ -124,7 +124,7 @@ export class Accounts {
     if (!result.ok) throw invalidCredentials()
     await slot.refund()
     if (result.needsRehash) {
-      const password_hash = await hashPassword(pepper, password, PBKDF2_ITERATIONS)
+      const password_hash = await hashPassword(pepper, password)
       // Conditional on the version read: a concurrent password change wins over the rehash.
       await this.store.update(profile.id, { password_hash }, { expectVersion: profile.token_version }).catch(() => undefined)
     }

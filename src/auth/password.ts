@@ -1,15 +1,20 @@
+import { ARGON2_PARAMS, argon2id, type Argon2Params } from './argon2'
+
 /**
- * Password hashing within what Workers allow (see docs/passwords.md for the numbers):
- * HMAC-SHA256 with a secret pepper, then PBKDF2-SHA256 at WebCrypto's cap in workerd
- * (100,000 iterations), 16-byte per-user salt, 32-byte output. Stored as a versioned
- * string so parameters can be raised later; verify reports when a rehash is due.
+ * Password hashing within what Workers allow (numbers and reasoning: docs/passwords.md).
+ * The password is first peppered, HMAC-SHA256(pepper, password), then hashed with a
+ * 16-byte per-user salt. Stored as versioned strings so parameters can be raised later;
+ * verify reports when a rehash is due (done on the next successful login):
  *
- *   pbkdf2-sha256$v1$<iterations>$<salt base64>$<hash base64>
+ *   argon2id$v1$m=19456,t=2,p=1$<salt b64>$<hash b64>     current: Argon2id (.wasm module)
+ *   pbkdf2-sha256$v1$100000$<salt b64>$<hash b64>          fallback: WebCrypto PBKDF2 at the Workers cap
  *
- * v1 = the password is peppered (HMAC-SHA256(pepper, password)) before PBKDF2.
+ * v1 = peppered with HMAC-SHA256 before the key derivation.
  */
+export type Scheme = 'argon2id' | 'pbkdf2-sha256'
+export const CURRENT_SCHEME: Scheme = 'argon2id'
+/** WebCrypto's PBKDF2 cap on Cloudflare's runtime. */
 export const PBKDF2_ITERATIONS = 100_000
-const SCHEME = 'pbkdf2-sha256'
 const VERSION = 'v1'
 const SALT_BYTES = 16
 const HASH_BYTES = 32
@@ -22,7 +27,8 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(binary)
 }
 
-function fromBase64(text: string): Uint8Array | null {
+function fromBase64(text: string | undefined): Uint8Array | null {
+  if (!text) return null
   try {
     return Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0))
   } catch {
@@ -57,44 +63,76 @@ export async function pepperKey(secrets: { PASSWORD_PEPPER?: string | undefined;
   return crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
 }
 
-async function derive(pepper: CryptoKey, password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
-  const peppered = await crypto.subtle.sign('HMAC', pepper, encoder.encode(password))
+const pepper = async (key: CryptoKey, password: string) => new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(password)))
+
+async function pbkdf2(peppered: Uint8Array, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
   const base = await crypto.subtle.importKey('raw', peppered, 'PBKDF2', false, ['deriveBits'])
-  const bits = await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, base, HASH_BYTES * 8)
-  return new Uint8Array(bits)
+  return new Uint8Array(await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, base, HASH_BYTES * 8))
+}
+
+const argon2 = (peppered: Uint8Array, salt: Uint8Array, params: Argon2Params) => argon2id(toBase64(peppered), salt, params)
+
+const formatArgon2 = (p: Argon2Params) => `m=${p.memoryKiB},t=${p.passes},p=${p.lanes}`
+function parseArgon2(text: string | undefined): Argon2Params | null {
+  const match = /^m=(\d{1,7}),t=(\d{1,2}),p=(\d{1,2})$/.exec(text ?? '')
+  if (!match) return null
+  const params = { memoryKiB: Number(match[1]), passes: Number(match[2]), lanes: Number(match[3]) }
+  // Bounded so a corrupt stored string cannot ask for more memory or time than a worker has.
+  const sane = params.lanes >= 1 && params.memoryKiB >= 8 * params.lanes && params.memoryKiB <= 65_536 && params.passes >= 1
+  return sane ? params : null
 }
 
 /** A fresh salted, peppered hash string for storage. */
-export async function hashPassword(pepper: CryptoKey, password: string, iterations = PBKDF2_ITERATIONS): Promise<string> {
+export async function hashPassword(key: CryptoKey, password: string, scheme: Scheme = CURRENT_SCHEME): Promise<string> {
   const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES))
-  const hash = await derive(pepper, password, salt, iterations)
-  return [SCHEME, VERSION, String(iterations), toBase64(salt), toBase64(hash)].join('$')
+  const peppered = await pepper(key, password)
+  if (scheme === 'pbkdf2-sha256') {
+    const hash = await pbkdf2(peppered, salt, PBKDF2_ITERATIONS)
+    return [scheme, VERSION, String(PBKDF2_ITERATIONS), toBase64(salt), toBase64(hash)].join('$')
+  }
+  const hash = await argon2(peppered, salt, ARGON2_PARAMS)
+  return [scheme, VERSION, formatArgon2(ARGON2_PARAMS), toBase64(salt), toBase64(hash)].join('$')
 }
 
 export interface VerifyResult {
   ok: boolean
-  /** The stored hash uses older parameters: store a fresh hash now that the password is known. */
+  /** The stored hash uses another scheme or weaker parameters: store a fresh hash now that the password is known. */
   needsRehash: boolean
 }
 
-/** Checks a password against a stored hash string; an unreadable hash never matches. */
-export async function verifyPassword(pepper: CryptoKey, password: string, stored: string): Promise<VerifyResult> {
-  const [scheme, version, iterText, saltText, hashText] = stored.split('$')
-  const iterations = Number(iterText)
-  const salt = saltText === undefined ? null : fromBase64(saltText)
-  const expected = hashText === undefined ? null : fromBase64(hashText)
-  if (scheme !== SCHEME || version !== VERSION || !Number.isInteger(iterations) || iterations < 1 || !salt || !expected) {
-    await burnTime(pepper, password)
-    return { ok: false, needsRehash: false }
+const weaker = (p: Argon2Params) =>
+  p.memoryKiB < ARGON2_PARAMS.memoryKiB || p.passes < ARGON2_PARAMS.passes || p.lanes < ARGON2_PARAMS.lanes
+
+/** Checks a password against a stored hash string; an unreadable hash never matches (after the same work). */
+export async function verifyPassword(key: CryptoKey, password: string, stored: string): Promise<VerifyResult> {
+  const [scheme, version, params, saltText, hashText] = stored.split('$')
+  const salt = fromBase64(saltText)
+  const expected = fromBase64(hashText)
+  const peppered = await pepper(key, password)
+  if (version === VERSION && salt && expected) {
+    if (scheme === 'argon2id') {
+      const argon = parseArgon2(params)
+      if (argon) {
+        const ok = constantTimeEqual(await argon2(peppered, salt, argon), expected)
+        return { ok, needsRehash: ok && (CURRENT_SCHEME !== 'argon2id' || weaker(argon)) }
+      }
+    } else if (scheme === 'pbkdf2-sha256') {
+      const iterations = Number(params)
+      if (Number.isInteger(iterations) && iterations >= 1 && iterations <= PBKDF2_ITERATIONS) {
+        const ok = constantTimeEqual(await pbkdf2(peppered, salt, iterations), expected)
+        return { ok, needsRehash: ok && (CURRENT_SCHEME !== 'pbkdf2-sha256' || iterations < PBKDF2_ITERATIONS) }
+      }
+    }
   }
-  const actual = await derive(pepper, password, salt, Math.min(iterations, PBKDF2_ITERATIONS))
-  const ok = constantTimeEqual(actual, expected)
-  return { ok, needsRehash: ok && iterations < PBKDF2_ITERATIONS }
+  await burnTime(key, password)
+  return { ok: false, needsRehash: false }
 }
 
 const DUMMY_SALT = new Uint8Array(SALT_BYTES)
 
-/** Does the work of one verification, so an unknown email takes as long as a wrong password. */
-export async function burnTime(pepper: CryptoKey, password: string): Promise<void> {
-  await derive(pepper, password, DUMMY_SALT, PBKDF2_ITERATIONS)
+/** Does the work of one verification with the current scheme, so an unknown email takes as long as a wrong password. */
+export async function burnTime(key: CryptoKey, password: string): Promise<void> {
+  const peppered = await pepper(key, password)
+  if (CURRENT_SCHEME === 'argon2id') await argon2(peppered, DUMMY_SALT, ARGON2_PARAMS)
+  else await pbkdf2(peppered, DUMMY_SALT, PBKDF2_ITERATIONS)
 }
