@@ -37,6 +37,18 @@ export default defineConfig({
           include: ['test/node/**/*.test.ts', 'cdktf/**/*.test.ts', 'scripts/**/*.test.ts'],
         },
       },
+      {
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          // The whole app as `npm start` runs it (wrangler dev + DynamoDB Local + fauxqs), once per run.
+          globalSetup: ['./test/support/global-e2e.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 })

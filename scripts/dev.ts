@@ -17,6 +17,8 @@ async function main(): Promise<void> {
   const port = process.env.PORT ? Number(process.env.PORT) : 8787
   const host = process.env.HOST || '127.0.0.1'
   const dataDir = resolve(ROOT, process.env.DATA_DIR || '.data')
+  // Tests point this elsewhere so they never touch the developer's .dev.vars.
+  const devVarsPath = process.env.DEV_VARS_PATH ? resolve(process.env.DEV_VARS_PATH) : undefined
   let stack: DevStack | undefined
   let stopping = false
   const shutdown = async (signal: string) => {
@@ -37,7 +39,7 @@ async function main(): Promise<void> {
 
   console.log(`Starting DynamoDB Local, fauxqs and wrangler dev (data in ${dataDir})…`)
   try {
-    stack = await startDevStack({ port, host, dataDir, env: process.env, echo: true })
+    stack = await startDevStack({ port, host, dataDir, env: process.env, echo: true, ...(devVarsPath ? { devVarsPath } : {}) })
   } catch (error) {
     if (stopping) return
     await stopAllChildren()

@@ -1,0 +1,35 @@
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { launchBrowser, openPage, screenshot } from '../support/browser'
+
+const baseUrl = inject('baseUrl')
+let browser: Browser
+
+beforeAll(async () => {
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+describe('smoke: the app in Chromium against npm start', () => {
+  it('should load the home page with a <main> and no console errors', async () => {
+    const { page, problems, close } = await openPage(browser)
+    try {
+      const response = await page.goto(`${baseUrl}/`, { waitUntil: 'load' })
+      expect(response?.status()).toBe(200)
+      expect(response?.headers()['content-type']).toContain('text/html')
+      await expect(page.locator('main').count()).resolves.toBeGreaterThan(0)
+      await screenshot(page, 'smoke-home')
+      expect(problems.all()).toEqual([])
+    } finally {
+      await close()
+    }
+  })
+
+  it('should answer /healthz with ok through the dev server', async () => {
+    const response = await fetch(`${baseUrl}/healthz`)
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({ status: 'ok' })
+  })
+})

@@ -1,0 +1,70 @@
+/**
+ * Chromium (Debian's, driven by playwright-core) for the e2e suite: launch, per-page error
+ * recording, and screenshots under test-results/ (git-ignored).
+ */
+import { mkdirSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core'
+
+export const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  })
+}
+
+/** What went wrong on a page: console errors, uncaught exceptions, failed requests. */
+export interface PageProblems {
+  consoleErrors: string[]
+  pageErrors: string[]
+  failedRequests: string[]
+  /** Everything above in one list, for `expect(all()).toEqual([])`. */
+  all(): string[]
+}
+
+export function recordProblems(page: Page): PageProblems {
+  const problems: PageProblems = {
+    consoleErrors: [],
+    pageErrors: [],
+    failedRequests: [],
+    all: () => [...problems.consoleErrors, ...problems.pageErrors, ...problems.failedRequests],
+  }
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.consoleErrors.push(`console: ${message.text()} (${message.location().url})`)
+  })
+  page.on('pageerror', (error) => problems.pageErrors.push(`page error: ${error.message}`))
+  page.on('requestfailed', (request) => {
+    problems.failedRequests.push(`request failed: ${request.method()} ${request.url()} (${request.failure()?.errorText ?? 'unknown'})`)
+  })
+  return problems
+}
+
+/** A fresh context + page with problem recording attached. */
+export async function openPage(browser: Browser, options: BrowserContextOptions = {}): Promise<{ page: Page; problems: PageProblems; close(): Promise<void> }> {
+  const context = await browser.newContext(options)
+  const page = await context.newPage()
+  return { page, problems: recordProblems(page), close: () => context.close() }
+}
+
+const RESULTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../test-results')
+
+/** Saves a full-page screenshot as test-results/<name>.png and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(RESULTS_DIR, { recursive: true })
+  const path = join(RESULTS_DIR, `${name.replace(/[^\w.-]+/g, '-')}.png`)
+  await page.screenshot({ path, fullPage: true })
+  return path
+}
