@@ -23,4 +23,9 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  {
+    // Ambient declaration files declare opaque stand-ins for types from other runtimes.
+    files: ['**/*.d.ts'],
+    rules: { '@typescript-eslint/no-empty-object-type': 'off' },
+  },
 )

@@ -42,7 +42,7 @@ function main(): void {
   const kvNamespaceId = inputs.kvNamespaceId ?? ensureKvNamespace(inputs.kvTitle, kvWrangler)
 
   const configFile = join(OUT_DIR, 'wrangler.toml')
-  writeFileSync(configFile, deployConfig(readFileSync(join(ROOT, 'wrangler.toml'), 'utf8'), ROOT, kvNamespaceId, workerVars(outputs)))
+  writeFileSync(configFile, deployConfig(readFileSync(join(ROOT, 'wrangler.toml'), 'utf8'), ROOT, kvNamespaceId, workerVars(outputs), inputs.saasZone))
   const deployed = capture(WRANGLER, ['deploy', '-c', configFile, '--name', inputs.workerName], { cwd: ROOT, env: quietWrangler })
   process.stdout.write(deployed)
 

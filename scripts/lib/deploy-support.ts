@@ -19,6 +19,8 @@ export interface DeployInputs extends AppInputs {
   /** Title of the KV namespace created for TMDB_CACHE when KV_NAMESPACE_ID is not given. */
   kvTitle: string
   kvNamespaceId?: string
+  /** The Cloudflare for SaaS zone whose custom hostnames the worker serves (route `*\/*`). */
+  saasZone?: string
 }
 
 /** Reads and checks what deploy/destroy need; remote state is required here (unlike synth). */
@@ -42,6 +44,7 @@ export function readDeployInputs(env: Record<string, string | undefined>): Deplo
     workerName: environment === 'prod' ? inputs.prefix : `${inputs.prefix}-${environment}`,
     kvTitle: `${inputs.prefix}-${environment}-tmdb-cache`,
     ...(env.KV_NAMESPACE_ID ? { kvNamespaceId: env.KV_NAMESPACE_ID } : {}),
+    ...(env.CLOUDFLARE_SAAS_ZONE ? { saasZone: env.CLOUDFLARE_SAAS_ZONE } : {}),
   }
 }
 
@@ -124,7 +127,13 @@ export const workerVars = (outputs: StackOutputs): Record<string, string> => ({
  * wrangler.toml for a deploy: the repo's file with absolute paths (it is written under .wrangler/),
  * the real KV namespace id, and the vars from the stack. Throws if wrangler.toml changed shape.
  */
-export function deployConfig(toml: string, root: string, kvNamespaceId: string, vars: Record<string, string>): string {
+export function deployConfig(
+  toml: string,
+  root: string,
+  kvNamespaceId: string,
+  vars: Record<string, string>,
+  saasZone?: string,
+): string {
   const replace = (pattern: RegExp, replacement: string, what: string) => {
     if (!pattern.test(toml)) throw new DeployError(`wrangler.toml: cannot find ${what} to rewrite for deploy`)
     toml = toml.replace(pattern, replacement)
@@ -134,6 +143,13 @@ export function deployConfig(toml: string, root: string, kvNamespaceId: string, 
   replace(/^directory\s*=\s*"([^"]+)"/m, `directory = ${quoted(join(root, /^directory\s*=\s*"([^"]+)"/m.exec(toml)?.[1] ?? ''))}`, 'the assets directory')
   if (!/^[0-9a-f]{32}$/.test(kvNamespaceId)) throw new DeployError(`KV namespace id "${kvNamespaceId}" is not a 32-hex-digit id`)
   replace(/(binding\s*=\s*"TMDB_CACHE"\s*\n(?:#.*\n)*id\s*=\s*)"[^"]*"/, `$1${quoted(kvNamespaceId)}`, 'the TMDB_CACHE namespace id')
+  if (saasZone) {
+    // Cloudflare for SaaS: every custom hostname of the SaaS zone reaches the worker (docs/setup.md §7).
+    if (/^routes\s*=/m.test(toml)) throw new DeployError('wrangler.toml already has routes; merge them in scripts/lib/deploy-support.ts')
+    if (!/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(saasZone)) throw new DeployError(`CLOUDFLARE_SAAS_ZONE "${saasZone}" is not a zone name`)
+    // Top-level keys must come before the first [table] of a TOML file.
+    replace(/^\[/m, `routes = [{ pattern = "*/*", zone_name = ${quoted(saasZone)} }]\n\n[`, 'the first table')
+  }
   if (/^\[vars\]/m.test(toml)) throw new DeployError('wrangler.toml already has [vars]; merge them in scripts/lib/deploy-support.ts')
   const lines = Object.entries(vars).map(([name, value]) => `${name} = ${quoted(value)}`)
   return `${toml.trimEnd()}\n\n# Added by scripts/deploy.ts from the cdktf stack outputs.\n[vars]\n${lines.join('\n')}\n`

@@ -118,8 +118,9 @@ describe('worker configuration from the stack outputs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'deploy-config-'))
     try {
       const vars = workerVars(parseStackOutputs(JSON.stringify(outputs), 'netflix-clone-prod'))
-      const config = deployConfig(readFileSync('wrangler.toml', 'utf8'), ROOT, 'c'.repeat(32), vars)
+      const config = deployConfig(readFileSync('wrangler.toml', 'utf8'), ROOT, 'c'.repeat(32), vars, 'example-edge.net')
       expect(config).toMatch(/\nid = "c{32}"/)
+      expect(config).toContain('routes = [{ pattern = "*/*", zone_name = "example-edge.net" }]')
       expect(config).toContain(`main = "${join(ROOT, 'src/index.ts')}"`)
       mkdirSync(join(dir, 'cfg'))
       writeFileSync(join(dir, 'cfg', 'wrangler.toml'), config)
@@ -132,6 +133,7 @@ describe('worker configuration from the stack outputs', () => {
       expect(result.stdout).toContain('env.TMDB_CACHE')
       expect(result.stdout).toContain('c'.repeat(32))
       expect(result.stdout).toContain('env.SQS_QUEUE_URL')
+      expect(`${result.stdout}${result.stderr}`).not.toMatch(/Unexpected fields|is not a valid/i)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
