@@ -16,6 +16,7 @@ import { movieSeedRoutes } from './routes/movie-seed'
 import { notificationPageRoutes } from './routes/notification-pages'
 import { notificationsApiRoutes } from './routes/notifications-api'
 import { unreadForPages } from './notifications/unread'
+import { listedForPages } from './watchlist/listed'
 import { pageRoutes } from './routes/pages'
 import { meApi } from './routes/me-api'
 import { systemRoutes } from './routes/system'
@@ -52,6 +53,7 @@ export function createApp(options: AppOptions = {}) {
   app.use('*', authenticate())
   app.use('*', csrf())
   app.use('*', unreadForPages())
+  app.use('*', listedForPages())
 
   app.route('/', systemRoutes)
   app.route('/', pageRoutes)

@@ -21,5 +21,7 @@ export interface AppEnv {
     user?: SessionUser
     /** Unread notifications of the signed-in user, on full page loads (src/notifications/unread.ts). */
     unread?: number
+    /** Ids on the viewer's list, for cards on browsing pages (src/watchlist/listed.ts); empty when anonymous. */
+    listed?: ReadonlySet<number>
   }
 }

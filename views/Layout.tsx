@@ -4,6 +4,7 @@ import type { Genre } from '../src/catalog/types'
 import { ASSETS } from './assets'
 import { Footer } from './components/Footer'
 import { Header } from './components/Header'
+import { WithListed } from './components/ListedContext'
 
 export interface LayoutProps {
   title: string
@@ -21,13 +22,15 @@ export interface LayoutProps {
   /** The current search text (search page). */
   query?: string
   description?: string
+  /** Ids on the viewer's list: cards and buttons on the page show their My List state (src/watchlist/listed.ts). */
+  listed?: ReadonlySet<number>
 }
 
 /** htmx settings: no inline indicator styles (CSP style-src 'self'), no eval (CSP script-src 'self'). */
 const HTMX_CONFIG = JSON.stringify({ includeIndicatorStyles: false, allowEval: false, allowScriptTags: false })
 
 /** The page shell: dark theme, header with search and account menu, main landmark, footer. */
-export function Layout({ title, children, tmdb, source, user, unread, genres, query, description }: LayoutProps) {
+export function Layout({ title, children, tmdb, source, user, unread, genres, query, description, listed }: LayoutProps) {
   return (
     <>
       {raw('<!DOCTYPE html>')}
@@ -51,7 +54,7 @@ export function Layout({ title, children, tmdb, source, user, unread, genres, qu
           </a>
           <Header genres={genres} query={query} user={user} unread={unread} />
           <main id="main" tabindex={-1}>
-            {children}
+            <WithListed listed={listed}>{children}</WithListed>
           </main>
           <p id="live-status" class="visually-hidden" role="status" aria-live="polite"></p>
           <Footer source={tmdb ? 'tmdb' : source} />

@@ -47,6 +47,7 @@ export function layoutContext(c: Context<AppEnv>) {
     source: c.get('services').catalog.source,
     user: user ? { display_name: user.display_name } : undefined,
     unread: c.get('unread'),
+    listed: c.get('listed'),
   }
 }
 

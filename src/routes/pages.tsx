@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { AppEnv } from '../context'
 import { errors } from '../http/errors'
 import { PageQuerySchema } from '../schemas/common'
+import { WithListed } from '../../views/components/ListedContext'
 import { GridItems } from '../../views/components/MovieGrid'
 import { TrailerEmbed } from '../../views/components/Trailer'
 import { GenrePage } from '../../views/pages/GenrePage'
@@ -67,7 +68,9 @@ pageRoutes.get('/home/rows', async (c) => {
   const next = from + LAZY_BATCH
   setPageHeaders(c)
   return c.html(
-    <HomeRowsFragment rows={rows} lazyGenres={genres.slice(next)} lazyHref={next < genres.length ? `/home/rows?from=${next}` : undefined} />,
+    <WithListed listed={c.get('listed')}>
+      <HomeRowsFragment rows={rows} lazyGenres={genres.slice(next)} lazyHref={next < genres.length ? `/home/rows?from=${next}` : undefined} />
+    </WithListed>,
   )
 })
 
@@ -82,8 +85,13 @@ pageRoutes.get('/search', async (c) => {
   setPageHeaders(c)
   if (wantsFragment(c)) {
     // Infinite scroll asks for the next page's cards; the search box for the whole results section.
-    if (page > 1) return c.html(<GridItems movies={results?.results ?? []} nextHref={nextHref} />)
-    return c.html(<SearchFragment query={q} results={results} genres={orderGenres(genres)} nextHref={nextHref} />)
+    const listed = c.get('listed')
+    if (page > 1) return c.html(<WithListed listed={listed}><GridItems movies={results?.results ?? []} nextHref={nextHref} /></WithListed>)
+    return c.html(
+      <WithListed listed={listed}>
+        <SearchFragment query={q} results={results} genres={orderGenres(genres)} nextHref={nextHref} />
+      </WithListed>,
+    )
   }
   return c.html(<SearchPage {...layoutContext(c)} query={q} results={results} genres={orderGenres(genres)} nextHref={nextHref} />)
 })
@@ -98,7 +106,7 @@ pageRoutes.get('/genres/:id', async (c) => {
   const list = await catalog.byGenre(id, catalogOptions(c, page))
   const nextHref = nextPageHref(`/genres/${id}`, {}, list.page, list.total_pages)
   setPageHeaders(c)
-  if (wantsFragment(c)) return c.html(<GridItems movies={list.results} nextHref={nextHref} />)
+  if (wantsFragment(c)) return c.html(<WithListed listed={c.get('listed')}><GridItems movies={list.results} nextHref={nextHref} /></WithListed>)
   return c.html(<GenrePage {...layoutContext(c)} genres={genres} genre={genre} page={list} nextHref={nextHref} />)
 })
 

@@ -13,8 +13,8 @@ const htmx = { 'HX-Request': 'true' }
 const listIds = async (token: string) =>
   ((await (await api('/me/watchlist', { token })).json()) as { results: { id: number }[] }).results.map((m) => m.id)
 
-describe('watchlist pages', () => {
-  it('should show the real list state on the details page and toggle it with htmx in place', { timeout: 30_000 }, async () => {
+describe('watchlist pages', { timeout: 30_000 }, () => {
+  it('should show the real list state on the details page and toggle it with htmx in place', async () => {
     const { token } = await signUp()
     const [film] = await films(1, 20)
     const before = await (await page(`/movies/${film!.id}`, token)).text()
@@ -40,5 +40,88 @@ describe('watchlist pages', () => {
     expect(removed.status).toBe(200)
     expect(await removed.text()).toContain('aria-pressed="false"')
     expect(await listIds(token)).toEqual([])
+  })
+
+  it('should show My List newest first, remove a card in place, and show the empty state after the last one', async () => {
+    const { token } = await signUp()
+    const [a, b] = await films(2, 21)
+    await api(`/me/watchlist/${a!.id}`, { method: 'PUT', token })
+    await api(`/me/watchlist/${b!.id}`, { method: 'PUT', token })
+    const html = await (await page('/watchlist', token)).text()
+    expect(html).toContain('My List')
+    expect(html.indexOf(`/movies/${b!.id}"`)).toBeLessThan(html.indexOf(`/movies/${a!.id}"`))
+    expect(html).toContain('hx-target="closest li"')
+    expect(html).not.toContain('Your list is empty')
+
+    const first = await form(`/watchlist/${b!.id}/remove`, { compact: '1', from: 'list' }, { cookie: token, headers: htmx })
+    expect(first.status).toBe(200)
+    const firstBody = await first.text()
+    expect(firstBody).not.toContain('<form')
+    expect(firstBody).not.toContain('Your list is empty')
+    const last = await form(`/watchlist/${a!.id}/remove`, { compact: '1', from: 'list' }, { cookie: token, headers: htmx })
+    const lastBody = await last.text()
+    expect(lastBody).toContain('id="watchlist-empty"')
+    expect(lastBody).toContain('hx-swap-oob="true"')
+    expect(lastBody).toContain('Your list is empty')
+    expect(await listIds(token)).toEqual([])
+    expect(await (await page('/watchlist', token)).text()).toContain('Your list is empty')
+  })
+
+  it('should work as plain forms without JavaScript: 303 back to a same-site Referer, else to the film', async () => {
+    const { token } = await signUp()
+    const [film] = await films(1, 22)
+    const back = await form(`/watchlist/${film!.id}`, {}, { cookie: token, headers: { Referer: `${ORIGIN}/genres/28?page=2` } })
+    expect(back.status).toBe(303)
+    expect(back.headers.get('Location')).toBe('/genres/28?page=2')
+    const foreign = await form(`/watchlist/${film!.id}/remove`, {}, { cookie: token, headers: { Referer: 'https://evil.example/x' } })
+    expect(foreign.status).toBe(303)
+    expect(foreign.headers.get('Location')).toBe(`/movies/${film!.id}`)
+    expect(await listIds(token)).toEqual([])
+  })
+
+  it('should send anonymous visitors to log in: 303 with next, or HX-Redirect for htmx', async () => {
+    const [film] = await films(1, 22)
+    const list = await page('/watchlist')
+    expect(list.status).toBe(303)
+    expect(list.headers.get('Location')).toBe('/login?next=%2Fwatchlist')
+    const add = await form(`/watchlist/${film!.id}`, {}, { headers: { Referer: `${ORIGIN}/movies/${film!.id}` } })
+    expect(add.status).toBe(303)
+    expect(add.headers.get('Location')).toBe(`/login?next=${encodeURIComponent(`/movies/${film!.id}`)}`)
+    const viaHtmx = await form(`/watchlist/${film!.id}`, {}, { headers: { ...htmx, 'HX-Current-URL': `${ORIGIN}/search?q=heat` } })
+    expect(viaHtmx.status).toBe(200)
+    expect(viaHtmx.headers.get('HX-Redirect')).toMatch(/^\/login\?next=/)
+  })
+
+  it('should answer an unknown film with a 404 page and a bad id with a 400 page', async () => {
+    const { token } = await signUp()
+    const unknown = await form('/watchlist/1234', {}, { cookie: token })
+    expect(unknown.status).toBe(404)
+    expect(unknown.headers.get('Content-Type')).toContain('text/html')
+    const bad = await form('/watchlist/abc', {}, { cookie: token })
+    expect(bad.status).toBe(400)
+    expect(bad.headers.get('Content-Type')).toContain('text/html')
+  })
+
+  it('should reject a cross-site form post with the session cookie', async () => {
+    const { token } = await signUp()
+    const [film] = await films(1, 22)
+    const res = await form(`/watchlist/${film!.id}`, {}, { cookie: token, headers: { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' } })
+    expect(res.status).toBe(403)
+    expect(await listIds(token)).toEqual([])
+  })
+
+  it("should put a My List toggle on every card, in the viewer's real state", async () => {
+    const { token } = await signUp()
+    const home = await (await page('/', token)).text()
+    const cardIds = [...home.matchAll(/<li class="card">\s*<a class="card-link" href="\/movies\/(\d+)"/g)].map((m) => Number(m[1]))
+    expect(cardIds.length).toBeGreaterThan(5)
+    const listedId = cardIds[0]!
+    await api(`/me/watchlist/${listedId}`, { method: 'PUT', token })
+    const again = await (await page('/', token)).text()
+    expect(again).toContain(`action="/watchlist/${listedId}/remove"`)
+    expect(again).toContain(`action="/watchlist/${cardIds[1]}"`)
+    const anonymous = await (await page('/')).text()
+    expect(anonymous).toContain(`action="/watchlist/${listedId}"`)
+    expect(anonymous).not.toContain('/remove"')
   })
 })

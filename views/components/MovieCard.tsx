@@ -1,7 +1,9 @@
 import type { Child } from 'hono/jsx'
 import type { Movie } from '../../src/catalog/types'
 import { formatRating, yearOf } from '../format'
+import { useListed } from './ListedContext'
 import { Poster } from './Poster'
+import { WatchlistButton } from './WatchlistButton'
 
 export interface MovieCardProps {
   movie: Movie
@@ -14,6 +16,8 @@ export interface MovieCardProps {
 export function MovieCard({ movie, action, eager }: MovieCardProps) {
   const year = yearOf(movie.release_date)
   const rating = formatRating(movie.vote_average, movie.vote_count)
+  // Where the response knows the viewer's list, every card gets its My List toggle.
+  const listed = useListed()
   return (
     <li class="card">
       <a class="card-link" href={`/movies/${movie.id}`}>
@@ -29,7 +33,7 @@ export function MovieCard({ movie, action, eager }: MovieCardProps) {
           ) : null}
         </span>
       </a>
-      {action ?? null}
+      {action ?? (listed ? <WatchlistButton movieId={movie.id} title={movie.title} compact /> : null)}
     </li>
   )
 }

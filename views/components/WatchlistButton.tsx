@@ -1,7 +1,9 @@
+import { useListed } from './ListedContext'
+
 export interface WatchlistButtonProps {
   movieId: number
   title: string
-  /** Whether the film is already on the signed-in user's list. */
+  /** Whether the film is already on the signed-in user's list; defaults to the response's list state (ListedContext). */
   inList?: boolean
   /** Icon-only variant for cards. */
   compact?: boolean
@@ -15,7 +17,9 @@ export interface WatchlistButtonProps {
  * swaps in the button the server returns; the hidden fields tell the server which variant
  * to send back. Anonymous users are sent to /login?next=… (htmx: HX-Redirect).
  */
-export function WatchlistButton({ movieId, title, inList = false, compact = false, removeCard = false }: WatchlistButtonProps) {
+export function WatchlistButton({ movieId, title, inList: listedProp, compact = false, removeCard = false }: WatchlistButtonProps) {
+  const listed = useListed()
+  const inList = listedProp ?? listed?.has(movieId) ?? false
   const action = inList ? `/watchlist/${movieId}/remove` : `/watchlist/${movieId}`
   const hint = inList ? `Remove ${title} from My List` : `Add ${title} to My List`
   const swapCard = removeCard && inList
