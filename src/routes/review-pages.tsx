@@ -11,6 +11,7 @@ import { reviewsFor } from '../reviews'
 import { REVIEW_TEXT_MAX } from '../reviews/schemas'
 import { IdSchema, PageQuerySchema } from '../schemas/common'
 import { layoutContext } from './page-helpers'
+import { events } from '../events/schema'
 
 const FilmParam = z.object({ id: IdSchema })
 
@@ -73,6 +74,7 @@ reviewPages.post('/movies/:id/reviews', requirePageUser, validate('param', FilmP
     return c.html(<ReviewsPage {...layoutContext(c)} movie={film} section={section} />, 422)
   }
   const { created } = await reviewsFor(c).put(id, user, parsed.data)
+  c.get('services').publish(events.reviewPosted(user.id, id, parsed.data.rating))
   if (!isHtmx(c)) return c.redirect(`/movies/${id}#reviews`, 303)
   const section = await reviewsSectionFor(c, film, 1, { notice: created ? 'Thanks! Your review is posted.' : 'Your review is updated.' })
   return c.html(<ReviewsSection {...section} />)

@@ -8,6 +8,7 @@ import { describe } from '../openapi/metadata'
 import { reviewsFor } from '../reviews'
 import { ReviewBodySchema, ReviewPageSchema, ReviewSchema } from '../reviews/schemas'
 import { ErrorBodySchema, IdSchema, PageQuerySchema } from '../schemas/common'
+import { events } from '../events/schema'
 
 const FilmParam = z.object({ id: IdSchema })
 const TAGS = ['Reviews']
@@ -58,6 +59,7 @@ reviewsApi.put(
     const body = c.req.valid('json')
     if (!(await c.get('services').catalog.details(id))) throw errors.movieNotFound()
     const { created, review } = await reviewsFor(c).put(id, user, body)
+    c.get('services').publish(events.reviewPosted(user.id, id, body.rating))
     return c.json(review, created ? 201 : 200)
   },
 )

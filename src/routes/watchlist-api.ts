@@ -8,6 +8,7 @@ import { validate } from '../http/validate'
 import { describe } from '../openapi/metadata'
 import { ErrorBodySchema, IdSchema } from '../schemas/common'
 import { movieOf, watchlistFor } from '../watchlist'
+import { events } from '../events/schema'
 
 const ListedMovieSchema = MovieSchema.extend({ added_at: z.string().describe('When the film was added (ISO 8601)') })
 const WatchlistSchema = z.object({ results: z.array(ListedMovieSchema) })
@@ -54,6 +55,7 @@ watchlistApi.put(
     if (!details) throw errors.movieNotFound()
     const movie = movieOf(details)
     const { created, added_at } = await watchlistFor(c).add(user.id, movie)
+    if (created) c.get('services').publish(events.watchlistAdded(user.id, movie.id))
     return c.json({ ...movie, added_at }, created ? 201 : 200)
   },
 )
@@ -69,7 +71,8 @@ watchlistApi.delete(
   requireApiUser,
   validate('param', MovieParam),
   async (c) => {
-    await watchlistFor(c).remove(currentUser(c).id, c.req.valid('param').movieId)
+    const [userId, movieId] = [currentUser(c).id, c.req.valid('param').movieId]
+    if (await watchlistFor(c).remove(userId, movieId)) c.get('services').publish(events.watchlistRemoved(userId, movieId))
     return c.body(null, 204)
   },
 )

@@ -11,6 +11,7 @@ import { validate } from '../http/validate'
 import { IdSchema } from '../schemas/common'
 import { movieOf, watchlistFor } from '../watchlist'
 import { layoutContext } from './page-helpers'
+import { events } from '../events/schema'
 
 const MovieParam = z.object({ movieId: IdSchema })
 
@@ -55,7 +56,8 @@ watchlistPages.post('/watchlist/:movieId', requirePageUser, validate('param', Mo
   const { movieId } = c.req.valid('param')
   const [details, context] = await Promise.all([c.get('services').catalog.details(movieId, { language: user.language }), buttonContext(c)])
   if (!details) throw errors.movieNotFound()
-  await watchlistFor(c).add(user.id, movieOf(details))
+  const { created } = await watchlistFor(c).add(user.id, movieOf(details))
+  if (created) c.get('services').publish(events.watchlistAdded(user.id, movieId))
   if (!isHtmx(c)) return c.redirect(backTo(c, movieId), 303)
   c.header('Cache-Control', 'no-store')
   return c.html(
@@ -69,11 +71,12 @@ watchlistPages.post('/watchlist/:movieId', requirePageUser, validate('param', Mo
 const remove = async (c: Context<AppEnv>, movieId: number) => {
   const user = currentUser(c)
   const watchlist = watchlistFor(c)
-  const [details, context] = await Promise.all([
+  const [details, context, removed] = await Promise.all([
     c.get('services').catalog.details(movieId, { language: user.language }).catch(() => null),
     buttonContext(c),
     watchlist.remove(user.id, movieId),
   ])
+  if (removed) c.get('services').publish(events.watchlistRemoved(user.id, movieId))
   if (!isHtmx(c)) return c.redirect(backTo(c, movieId), 303)
   c.header('Cache-Control', 'no-store')
   const title = details?.title ?? 'The film'

@@ -107,6 +107,20 @@ describe('notification consumer (SNS → SQS → cron) on fauxqs and DynamoDB Lo
     expect(recommendations[0]!.movie_id).toEqual(expect.any(Number))
   })
 
+  it('should turn a review posted through the API into a recommendation, and a list add into nothing', async () => {
+    const queue = await privateQueue({ subscribed: true })
+    const user = await signUp()
+    const { results: popular } = (await (await api('/movies/top_rated')).json()) as { results: { id: number; title: string }[] }
+    const [rated, listed] = [popular[2]!, popular[3]!]
+    expect((await api(`/me/watchlist/${listed.id}`, { method: 'PUT', token: user.token })).status).toBe(201)
+    expect((await api(`/movies/${rated.id}/reviews`, { method: 'PUT', token: user.token, body: { rating: 8 } })).status).toBe(201)
+    const list = await drainUntil(queue.url, user.token, (l) => l.some((n) => n.type === 'recommendation'))
+    expect(list.map((n) => n.type).sort()).toEqual(['recommendation', 'welcome'])
+    const recommendation = list.find((n) => n.type === 'recommendation')!
+    expect(recommendation.body).toBe(`Because you rated ${rated.title} 8/10.`)
+    expect([rated.id, listed.id]).not.toContain(recommendation.movie_id)
+  })
+
   it('should not echo plain actions, and send no recommendation when the user switched them off', async () => {
     const queue = await privateQueue()
     const user = await signUp()
