@@ -6,7 +6,8 @@ import { TmdbError } from './tmdb'
  * - fresh entry → served;
  * - stale entry → served, and refreshed after the response (defer → waitUntil);
  * - miss → one upstream call per isolate per key (concurrent misses share it), stored, served;
- * - upstream down (5xx, timeout, 429, 401) → the stale copy if any, else 503 upstream_unavailable.
+ * - upstream down (5xx, timeout, 429, 401) → the stale copy if any (no new refresh of that key for 30 s),
+ *   else 503 upstream_unavailable.
  * TMDB's 404 is an answer, not a failure: it is cached (briefly) like any other, so unknown ids stay cheap.
  */
 
@@ -35,9 +36,20 @@ export interface TmdbCacheOptions {
 
 /**
  * Upstream calls in progress, per isolate: concurrent misses for one key wait for the same call.
- * The promise resolves to a parsed value (not an I/O object), so sharing it across requests is safe.
+ * The promise resolves to a parsed value (not an I/O object), so it can be shared across requests. If the
+ * request that started the call is cancelled (its client went away), workerd may never settle it, so a
+ * joiner waits at most JOIN_WAIT_MS (longer than a full upstream attempt with its retry) and then calls itself.
  */
 const inFlight = new Map<string, Promise<CacheEntry>>()
+const JOIN_WAIT_MS = 15_000
+
+/**
+ * Keys whose upstream call just failed, per isolate: while TMDB is down (or rate limiting us) requests that
+ * already have a stale copy do not start another background refresh for REFRESH_BACKOFF_MS.
+ */
+const refreshBackoff = new Map<string, number>()
+const REFRESH_BACKOFF_MS = 30_000
+const BACKOFF_KEYS_MAX = 1_000
 
 export class TmdbCache {
   private readonly now: () => number
@@ -50,7 +62,9 @@ export class TmdbCache {
   async get(key: string, freshness: Freshness, load: () => Promise<unknown>): Promise<CachedResult> {
     const entry = await this.read(key)
     if (entry) {
-      if (!this.isFresh(entry, freshness)) this.options.defer(this.refresh(key, freshness, load).catch(() => undefined))
+      if (!this.isFresh(entry, freshness) && (refreshBackoff.get(key) ?? 0) <= this.now()) {
+        this.options.defer(this.refresh(key, freshness, load).catch(() => undefined))
+      }
       return toResult(entry)
     }
     try {
@@ -80,29 +94,46 @@ export class TmdbCache {
   /** Loads once per isolate per key, stores the result, logs upstream failures clearly. */
   private refresh(key: string, freshness: Freshness, load: () => Promise<unknown>): Promise<CacheEntry> {
     const pending = inFlight.get(key)
-    if (pending) return pending
-    const call = (async () => {
-      let entry: CacheEntry
-      try {
-        entry = { body: await load(), fetchedAt: this.now(), status: 200 }
-      } catch (error) {
-        if (!(error instanceof TmdbError)) throw error
-        if (error.failure !== 'not_found') {
-          const hint = error.failure === 'unauthorized' ? ' (check TMDB_READ_TOKEN / TMDB_API_KEY)' : ''
-          console.error(`TMDB ${error.failure}${hint}: ${error.message}`)
-          throw error
-        }
-        entry = { body: null, fetchedAt: this.now(), status: 404 }
-      }
-      await this.write(key, entry, freshness)
-      return entry
-    })()
+    if (pending) return this.join(pending, key, freshness, load)
+    const call = this.loadAndStore(key, freshness, load)
     inFlight.set(key, call)
     const forget = () => {
       if (inFlight.get(key) === call) inFlight.delete(key)
     }
     call.then(forget, forget)
     return call
+  }
+
+  private join(pending: Promise<CacheEntry>, key: string, freshness: Freshness, load: () => Promise<unknown>): Promise<CacheEntry> {
+    let timer: ReturnType<typeof setTimeout> | null = null
+    const giveUp = new Promise<'gave_up'>((resolve) => {
+      timer = setTimeout(() => resolve('gave_up'), JOIN_WAIT_MS)
+    })
+    return Promise.race([pending, giveUp])
+      .finally(() => clearTimeout(timer))
+      .then((result) => (result === 'gave_up' ? this.loadAndStore(key, freshness, load) : result))
+  }
+
+  private loadAndStore(key: string, freshness: Freshness, load: () => Promise<unknown>): Promise<CacheEntry> {
+    return (async () => {
+      let entry: CacheEntry
+      try {
+        entry = { body: await load(), fetchedAt: this.now(), status: 200 }
+      } catch (error) {
+        if (!(error instanceof TmdbError)) throw error
+        if (error.failure !== 'not_found') {
+          if (refreshBackoff.size >= BACKOFF_KEYS_MAX) refreshBackoff.clear()
+          refreshBackoff.set(key, this.now() + REFRESH_BACKOFF_MS)
+          const hint = error.failure === 'unauthorized' ? ' (check TMDB_READ_TOKEN / TMDB_API_KEY)' : ''
+          console.error(`TMDB ${error.failure}${hint}: ${error.message}`)
+          throw error
+        }
+        entry = { body: null, fetchedAt: this.now(), status: 404 }
+      }
+      refreshBackoff.delete(key)
+      await this.write(key, entry, freshness)
+      return entry
+    })()
   }
 
   private async write(key: string, entry: CacheEntry, freshness: Freshness): Promise<void> {

@@ -73,8 +73,11 @@ describe('TMDB cache', () => {
     const stale = await tmdb.get('/api/v1/movies/popular')
     expect(stale.status).toBe(200)
     expect(stale.body).toBe(before[0]!.body)
-    // The failed refresh left the stale copy in place.
+    // The failed refresh left the stale copy in place, and TMDB is not asked again right away.
     expect((await tmdb.kv.get<CacheEntry>(POPULAR_KEY, 'json'))?.body).toBeTruthy()
+    const calls = (await fakeTmdb.stats()).total
+    expect((await tmdb.get('/api/v1/movies/popular')).status).toBe(200)
+    expect((await fakeTmdb.stats()).total).toBe(calls)
   })
 
   it('answers 503 upstream_unavailable JSON when TMDB fails and nothing is cached', async () => {
