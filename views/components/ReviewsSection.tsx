@@ -49,7 +49,7 @@ function ReviewForm({ movieId, own, form }: { movieId: number; own?: Review; for
     <div class="review-own">
       <form class="review-form" method="post" action={action} hx-post={action} hx-target={`#${ID}`} hx-swap="outerHTML" novalidate>
         <h3>{own ? 'Your review' : 'Rate this film'}</h3>
-        <div class="field">
+        <div class={errors.rating ? 'field invalid' : 'field'}>
           <label for="review-rating">Your rating (1–10)</label>
           <select
             id="review-rating"
@@ -73,7 +73,7 @@ function ReviewForm({ movieId, own, form }: { movieId: number; own?: Review; for
             </p>
           ) : null}
         </div>
-        <div class="field">
+        <div class={errors.text ? 'field invalid' : 'field'}>
           <label for="review-text">Your review (optional)</label>
           <textarea
             id="review-text"
@@ -90,7 +90,7 @@ function ReviewForm({ movieId, own, form }: { movieId: number; own?: Review; for
               {errors.text}
             </p>
           ) : (
-            <p class="hint muted" id="review-text-hint">
+            <p class="field-hint" id="review-text-hint">
               Up to {REVIEW_TEXT_MAX.toLocaleString('en-US')} characters.
             </p>
           )}
@@ -163,7 +163,7 @@ export function ReviewsSection({ movieId, movieTitle, reviews, loginHref, form, 
     <div id={ID} class="reviews-body">
       <Summary average={reviews.average} count={reviews.count} />
       {notice ? (
-        <p class="notice" role="status">
+        <p class="form-notice success" role="status">
           {notice}
         </p>
       ) : null}

@@ -17,11 +17,11 @@ export function ReviewsPage({ movie, section, ...layout }: ReviewsPageProps) {
   const name = year ? `${movie.title} (${year})` : movie.title
   return (
     <Layout {...layout} title={`Reviews of ${name}`}>
-      <section class="page-section reviews-section" id="reviews" aria-labelledby="reviews-heading">
-        <p>
+      <section class="page reviews-section" id="reviews" aria-labelledby="reviews-heading">
+        <p class="back-link">
           <a href={`/movies/${movie.id}`}>← Back to {movie.title}</a>
         </p>
-        <h1 id="reviews-heading">Reviews of {name}</h1>
+        <h1 id="reviews-heading" class="page-title">Reviews of {name}</h1>
         <ReviewsSection movieId={movie.id} movieTitle={movie.title} {...section} />
       </section>
     </Layout>

@@ -30,10 +30,12 @@ export function WatchlistEmpty({ empty, oob }: { empty: boolean; oob?: boolean }
 export function WatchlistPage({ movies, ...layout }: WatchlistPageProps) {
   return (
     <Layout {...layout} title="My List">
-      <section class="page-section watchlist" aria-labelledby="watchlist-heading">
-        <h1 id="watchlist-heading">My List</h1>
+      <section class="page watchlist" aria-labelledby="watchlist-heading">
+        <h1 id="watchlist-heading" class="page-title">
+          My List
+        </h1>
         {movies.length ? (
-          <p class="muted">
+          <p class="page-subtitle">
             {movies.length} {movies.length === 1 ? 'film' : 'films'}, newest first
           </p>
         ) : null}
