@@ -31,6 +31,8 @@ export const movieSeedRoutes = new Hono<AppEnv>().get(
     const parsed = TitleParamSchema.safeParse({ title: c.req.param('title') })
     if (!parsed.success) throw errors.validation(issuesToDetails(parsed.error.issues))
     const body = await c.get('services').catalog.searchRaw(parsed.data.title, { language: c.get('user')?.language })
-    return c.json(body as Record<string, unknown>, 200, { 'Cache-Control': 'public, max-age=60' })
+    // A signed-in caller's language can differ: their copy is theirs alone.
+    const cacheControl = c.get('user') ? 'private, max-age=60' : 'public, max-age=60'
+    return c.json(body as Record<string, unknown>, 200, { 'Cache-Control': cacheControl })
   },
 )
