@@ -5,7 +5,7 @@ import { api, form, ORIGIN, sessionCookieOf, sessionSetCookie, signUp, uniqueEma
 const page = (path: string, cookie?: string, headers: Record<string, string> = {}) =>
   SELF.fetch(`${ORIGIN}${path}`, { headers: { ...(cookie ? { Cookie: `session=${cookie}` } : {}), ...headers }, redirect: 'manual' })
 
-describe('sign-up and sign-in pages', () => {
+describe('sign-up and sign-in pages', { timeout: 120_000 }, () => {
   it('should render the sign-up form that works without JavaScript', async () => {
     const res = await page('/signup?next=/watchlist')
     expect(res.status).toBe(200)
@@ -88,7 +88,7 @@ describe('sign-up and sign-in pages', () => {
   })
 })
 
-describe('signed-in pages', () => {
+describe('signed-in pages', { timeout: 120_000 }, () => {
   it('should send anonymous visitors to /login?next=… (303, or HX-Redirect for htmx)', async () => {
     const res = await page('/profile?tab=1')
     expect(res.status).toBe(303)

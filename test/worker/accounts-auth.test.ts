@@ -7,7 +7,8 @@ const secret = new TextEncoder().encode((env as unknown as { JWT_SECRET: string 
 const b64url = (value: unknown) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')
 const codeOf = async (res: Response) => ((await res.json()) as ErrorJson).error.code
 
-describe('sign-up', () => {
+// Each sign-up and login runs a real Argon2id hash (~40 ms CPU): on a loaded machine the default 5 s per test is too short.
+describe('sign-up', { timeout: 120_000 }, () => {
   it('should create an account with a normalised email and a neutral generated name', async () => {
     const email = uniqueEmail('Mixed')
     const res = await api('/auth/signup', { body: { email: `  ${email.toUpperCase()} `, password: 'long enough password' } })
@@ -66,7 +67,7 @@ describe('sign-up', () => {
   })
 })
 
-describe('login', () => {
+describe('login', { timeout: 120_000 }, () => {
   it('should give the same 401 for an unknown email and a wrong password', async () => {
     const { email } = await signUp()
     const wrong = await api('/auth/login', { body: { email, password: 'not the password' } })
@@ -117,7 +118,7 @@ describe('login', () => {
   })
 })
 
-describe('tokens', () => {
+describe('tokens', { timeout: 120_000 }, () => {
   it('should reject tampered, alg:none, expired, wrongly signed and garbage tokens with 401', async () => {
     const { token, user } = await signUp()
     const [header, payload, signature] = token.split('.') as [string, string, string]

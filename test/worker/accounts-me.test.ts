@@ -25,7 +25,7 @@ async function itemsMentioning(dynamo: DynamoDb, needles: string[]): Promise<Rec
   return found
 }
 
-describe('PATCH /api/v1/me', () => {
+describe('PATCH /api/v1/me', { timeout: 120_000 }, () => {
   it('should change display name, language and notification preferences without rotating the token', async () => {
     const { token } = await signUp()
     const res = await api('/me', {
@@ -85,7 +85,7 @@ describe('PATCH /api/v1/me', () => {
   })
 })
 
-describe('CSRF and cookies on the API', () => {
+describe('CSRF and cookies on the API', { timeout: 120_000 }, () => {
   it('should refuse a cross-origin cookie-authenticated write with 403 csrf_rejected', async () => {
     const { token } = await signUp()
     const res = await api('/me', {
@@ -138,7 +138,7 @@ describe('CSRF and cookies on the API', () => {
   })
 })
 
-describe('export and deletion', () => {
+describe('export and deletion', { timeout: 120_000 }, () => {
   it('should export the profile, list and reviews without secrets', async () => {
     const { token, user } = await signUp()
     await new WatchlistService(db, table).add(user.id, { id: 900000001, genre_ids: [18] })
@@ -175,5 +175,16 @@ describe('export and deletion', () => {
     expect((await api('/me', { token })).status).toBe(401)
     expect((await api('/auth/login', { body: { email, password } })).status).toBe(401)
     await signUp({ email })
+  })
+})
+
+describe('OpenAPI', { timeout: 120_000 }, () => {
+  it('should document every account route with its request schema', async () => {
+    const doc = (await (await api('/openapi.json')).json()) as { paths: Record<string, Record<string, { requestBody?: unknown; security?: unknown }>> }
+    expect(doc.paths['/api/v1/auth/signup']?.post?.requestBody).toBeDefined()
+    expect(doc.paths['/api/v1/auth/login']?.post?.requestBody).toBeDefined()
+    expect(doc.paths['/api/v1/auth/logout-all']?.post?.security).toBeDefined()
+    expect(Object.keys(doc.paths['/api/v1/me'] ?? {}).sort()).toEqual(['delete', 'get', 'patch'])
+    expect(doc.paths['/api/v1/me/export']?.get).toBeDefined()
   })
 })

@@ -7,7 +7,7 @@ import { testAws } from './support/aws'
 const { db, table } = testAws()
 const jwtSecret = (env as unknown as { JWT_SECRET: string }).JWT_SECRET
 
-describe('password hashing inside workerd', () => {
+describe('password hashing inside workerd', { timeout: 120_000 }, () => {
   it('should store Argon2id (19 MiB, t=2, p=1) with a per-user salt and verify only the right password', async () => {
     const key = await pepperKey({ jwtSecret })
     const first = await hashPassword(key, 'same password')
