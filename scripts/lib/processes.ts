@@ -89,8 +89,9 @@ export function spawnGroup(name: string, command: string, args: string[], option
       const timer = setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs)
       await exited
       clearTimeout(timer)
-      // The leader is gone; make sure nothing it started in its group outlives it.
+      // The leader is gone; make sure nothing it started in its group (workerd, esbuild) outlives it.
       signalGroup(pid, 'SIGKILL')
+      await groupGone(pid)
       running.delete(pid)
       children.delete(pid)
     },
@@ -107,6 +108,19 @@ function signalGroup(pid: number, signal: NodeJS.Signals) {
     process.kill(-pid, signal)
   } catch {
     // the group is already gone
+  }
+}
+
+/** Resolves once no process is left in the group (or after `timeoutMs`, e.g. unreaped zombies). */
+async function groupGone(pgid: number, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    try {
+      process.kill(-pgid, 0)
+    } catch {
+      return
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
 

@@ -1,0 +1,104 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { DynamoDb } from '../../src/aws/dynamodb'
+import { isAlive, freePort } from '../../scripts/lib/processes'
+import { parseDevVars } from '../../scripts/lib/dev-vars'
+
+const ROOT = resolve(import.meta.dirname ?? '.', '../..')
+const dir = mkdtempSync(join(tmpdir(), 'netflix-dev-script-'))
+const dataDir = join(dir, 'data')
+const devVarsPath = join(dir, '.dev.vars')
+const running: ChildProcess[] = []
+
+afterAll(() => {
+  for (const child of running) if (child.exitCode === null) child.kill('SIGKILL')
+  rmSync(dir, { recursive: true, force: true })
+})
+
+/** Runs scripts/dev.ts the way `npm start` does (npm execs exactly this), until it prints its URL. */
+async function npmStart(port: number): Promise<{ child: ChildProcess; url: string; pids: number[]; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, DEV_VARS_PATH: devVarsPath, TMDB_API_KEY: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  running.push(child)
+  let output = ''
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  await new Promise<void>((ready, fail) => {
+    const check = () => /Ready on http:\/\/\S+ +\(started/.test(output) && ready()
+    child.stdout!.on('data', check)
+    child.once('exit', (code) => fail(new Error(`npm start exited (${code}) before it was ready:\n${output}`)))
+  })
+  const state = JSON.parse(readFileSync(join(dataDir, 'dev-state.json'), 'utf8')) as { url: string; pids: number[] }
+  return { child, url: state.url, pids: state.pids, output: () => output }
+}
+
+/** Processes whose process group is one of `groups` (workerd runs in wrangler's group). */
+function membersOf(groups: number[]): string[] {
+  const ps = spawnSync('ps', ['-eo', 'pid=,pgid=,comm='], { encoding: 'utf8' }).stdout
+  return ps
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([, pgid]) => groups.includes(Number(pgid)))
+    .map((fields) => fields.join(' '))
+}
+
+async function stopWith(child: ChildProcess, signal: NodeJS.Signals): Promise<number | null> {
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)))
+  child.kill(signal)
+  return exited
+}
+
+describe('npm start (scripts/dev.ts)', () => {
+  const table = 'netflix-clone'
+  const marker = { pk: `DEVTEST#${Date.now()}`, sk: 'PERSISTED', note: 'written by the first start' }
+  let firstSecret = ''
+
+  it('should serve /healthz, and leave no process behind after SIGTERM', { timeout: 240_000 }, async () => {
+    const port = await freePort()
+    const first = await npmStart(port)
+    expect(first.url).toBe(`http://127.0.0.1:${port}`)
+    const health = await fetch(`${first.url}/healthz`)
+    expect(health.status).toBe(200)
+    expect(await health.json()).toEqual({ status: 'ok' })
+    expect(membersOf(first.pids).some((line) => line.includes('workerd'))).toBe(true)
+
+    const vars = parseDevVars(readFileSync(devVarsPath, 'utf8'))
+    firstSecret = vars.JWT_SECRET!
+    expect(firstSecret).toMatch(/^[0-9a-f]{64}$/)
+    const db = DynamoDb.fromConfig({ AWS_REGION: vars.AWS_REGION!, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', DYNAMODB_ENDPOINT: vars.DYNAMODB_ENDPOINT! })
+    await db.put(table, marker)
+
+    expect(await stopWith(first.child, 'SIGTERM')).toBe(0)
+    expect(first.pids.filter(isAlive)).toEqual([])
+    expect(membersOf(first.pids)).toEqual([])
+  })
+
+  it('should keep DynamoDB data and the JWT secret across restarts with the same DATA_DIR, and stop on SIGINT', { timeout: 240_000 }, async () => {
+    expect(firstSecret).not.toBe('')
+    const second = await npmStart(await freePort())
+    const vars = parseDevVars(readFileSync(devVarsPath, 'utf8'))
+    expect(vars.JWT_SECRET).toBe(firstSecret)
+    const db = DynamoDb.fromConfig({ AWS_REGION: vars.AWS_REGION!, AWS_ACCESS_KEY_ID: 'other', AWS_SECRET_ACCESS_KEY: 'other', DYNAMODB_ENDPOINT: vars.DYNAMODB_ENDPOINT! })
+    expect(await db.get(table, { pk: marker.pk, sk: marker.sk })).toEqual(marker)
+
+    expect(await stopWith(second.child, 'SIGINT')).toBe(0)
+    expect(second.pids.filter(isAlive)).toEqual([])
+    expect(membersOf(second.pids)).toEqual([])
+  })
+
+  it('should refuse a bad configuration with one clear line and exit 1', { timeout: 60_000 }, () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/dev.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, JWT_SECRET: 'too-short', DATA_DIR: dataDir, DEV_VARS_PATH: devVarsPath },
+      encoding: 'utf8',
+    })
+    expect(result.status).toBe(1)
+    expect(result.stderr.trim()).toBe('Invalid configuration: JWT_SECRET must be at least 32 bytes')
+  })
+})

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest'
+import { generatedDefaults, parseDevVars, shellOverrides, toWranglerVars, updateDevVars } from '../../scripts/lib/dev-vars'
+
+describe('.dev.vars generation', () => {
+  it('should write a fresh file with a 32-byte hex JWT_SECRET, dummy credentials and the server lines', () => {
+    const text = updateDevVars('', { DYNAMODB_ENDPOINT: 'http://127.0.0.1:1234' }, generatedDefaults())
+    const vars = parseDevVars(text)
+    expect(vars.JWT_SECRET).toMatch(/^[0-9a-f]{64}$/)
+    expect(vars).toMatchObject({ AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', DYNAMODB_ENDPOINT: 'http://127.0.0.1:1234' })
+    expect(parseDevVars(updateDevVars('', {}, generatedDefaults())).JWT_SECRET).not.toBe(vars.JWT_SECRET)
+  })
+
+  it('should refresh server lines on the next start but keep the secret, comments and whatever the user added', () => {
+    const first = updateDevVars('', { DYNAMODB_ENDPOINT: 'http://127.0.0.1:1111' }, generatedDefaults())
+    const edited = `${first}# my TMDB key\nTMDB_API_KEY="abc 123"\n`
+    const second = updateDevVars(edited, { DYNAMODB_ENDPOINT: 'http://127.0.0.1:2222' }, generatedDefaults())
+    const before = parseDevVars(edited)
+    const after = parseDevVars(second)
+    expect(after.JWT_SECRET).toBe(before.JWT_SECRET)
+    expect(after.DYNAMODB_ENDPOINT).toBe('http://127.0.0.1:2222')
+    expect(after.TMDB_API_KEY).toBe('abc 123')
+    expect(second).toContain('# my TMDB key')
+    expect(second.match(/DYNAMODB_ENDPOINT=/g)).toHaveLength(1)
+  })
+
+  it('should let the shell override the contract variables and anything in .dev.vars, and nothing else', () => {
+    const shell = { TMDB_API_KEY: 'from-shell', MY_FLAG: 'on', HOME: '/root', PATH: '/bin' }
+    expect(shellOverrides(shell, { MY_FLAG: 'off' })).toEqual({ TMDB_API_KEY: 'from-shell', MY_FLAG: 'on' })
+  })
+
+  it('should hand wrangler every value intact, including $ and quotes', () => {
+    const { envFile, cliVars } = toWranglerVars({ A: 'plain', B: 'x$HOME y', C: "it's", D: 'back\\slash' })
+    expect(envFile).toBe("A='plain'\nB='x\\$HOME y'\n")
+    expect(cliVars).toEqual(["C:it's", 'D:back\\slash'])
+  })
+})
