@@ -5,7 +5,7 @@
  * `npx tsx scripts/fingerprint-assets.ts` after editing either file.
  */
 export const ASSET_HASHES = {
-  css: '8f0504b2a1',
+  css: '5507fcec32',
   js: '7f903200fe',
 }
 

@@ -2,7 +2,7 @@ import type { Catalog, Genre } from '../catalog/types'
 import type { HomeRow } from '../../views/pages/HomePage'
 
 /** Posters per row: enough to scroll on a wide screen while keeping the home page small. */
-export const ROW_SIZE = 14
+export const ROW_SIZE = 10
 /** Genre rows rendered with the page; the rest load as the visitor scrolls. */
 export const FIRST_GENRE_ROWS = 2
 export const LAZY_BATCH = 3

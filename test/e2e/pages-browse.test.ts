@@ -1,10 +1,12 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchBrowser, openPage } from '../support/browser'
+import { launchBrowser, openPage, type PageProblems } from '../support/browser'
 
 /** Browsing the pages in Chromium as a visitor would: live search, history, details, keyboard only, JavaScript off. */
 
 const baseUrl = inject('baseUrl')
+/** Several page loads per test on a shared, busy machine: generous, and never a timing assertion. */
+const SLOW = 240_000
 let browser: Browser
 
 beforeAll(async () => {
@@ -13,6 +15,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
 })
+
+/** Problems on the page, less images a navigation cancelled on purpose (ERR_ABORTED is not an error). */
+const realProblems = (problems: PageProblems) => problems.all().filter((p) => !p.includes('net::ERR_ABORTED'))
 
 /** Marks the current document; the mark survives htmx swaps and is gone after a real page load. */
 const markDocument = (page: Page) => page.evaluate(() => Object.assign(window, { __sameDocument: true }))
@@ -57,11 +62,11 @@ describe('browsing with htmx', () => {
       await page.goForward()
       await page.waitForURL(/\/search\?q=star$/)
       await page.locator('#search-heading', { hasText: 'star' }).waitFor()
-      expect(problems.all()).toEqual([])
+      expect(realProblems(problems)).toEqual([])
     } finally {
       await close()
     }
-  })
+  }, SLOW)
 
   it('should open a film from a poster in the results', async () => {
     const { page, problems, close } = await openPage(browser)
@@ -73,11 +78,11 @@ describe('browsing with htmx', () => {
       await page.waitForURL(/\/movies\/\d+$/)
       await expect(page.locator('#movie-title').textContent()).resolves.toContain(title)
       expect(await page.locator('.details-poster').count()).toBe(1)
-      expect(problems.all()).toEqual([])
+      expect(realProblems(problems)).toEqual([])
     } finally {
       await close()
     }
-  })
+  }, SLOW)
 
   it('should load more genre rows on the home page and more films on a genre page as you scroll', async () => {
     const { page, problems, close } = await openPage(browser)
@@ -93,11 +98,11 @@ describe('browsing with htmx', () => {
       const cardsBefore = await page.locator('.grid .card').count()
       await page.locator('.grid-more').scrollIntoViewIfNeeded()
       await page.waitForFunction((n) => document.querySelectorAll('.grid .card').length > n, cardsBefore)
-      expect(problems.all()).toEqual([])
+      expect(realProblems(problems)).toEqual([])
     } finally {
       await close()
     }
-  })
+  }, SLOW)
 
   it('should get from search to a film with the keyboard alone', async () => {
     const { page, problems, close } = await openPage(browser)
@@ -125,11 +130,11 @@ describe('browsing with htmx', () => {
       const secondHref = await page.evaluate(() => document.activeElement?.getAttribute('href'))
       expect(secondHref).toMatch(/^\/movies\/\d+$/)
       expect(secondHref).not.toBe(firstHref)
-      expect(problems.all()).toEqual([])
+      expect(realProblems(problems)).toEqual([])
     } finally {
       await close()
     }
-  })
+  }, SLOW)
 })
 
 describe('with JavaScript disabled', () => {
@@ -154,9 +159,9 @@ describe('with JavaScript disabled', () => {
       await page.waitForURL(/\/genres\/18$/)
       expect(await page.locator('.grid .card').count()).toBeGreaterThan(10)
       expect(await page.locator('.grid-more a[href="/genres/18?page=2"]').count()).toBe(1)
-      expect(problems.all()).toEqual([])
+      expect(realProblems(problems)).toEqual([])
     } finally {
       await close()
     }
-  })
+  }, SLOW)
 })

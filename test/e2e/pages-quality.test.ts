@@ -1,0 +1,149 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { launchBrowser, openPage, screenshot } from '../support/browser'
+
+/** Accessibility (axe-core), screenshots at phone and desktop width, and the page-weight and layout-shift numbers. */
+
+const baseUrl = inject('baseUrl')
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
+const VIEWPORTS = { phone: { width: 390, height: 844 }, desktop: { width: 1366, height: 900 } } as const
+/** Several full page loads per test on a shared, busy machine: generous, and never a timing assertion. */
+const SLOW = 240_000
+let browser: Browser
+let detailsPath: string
+
+beforeAll(async () => {
+  browser = await launchBrowser()
+  const search = (await (await fetch(`${baseUrl}/api/v1/movies/search?q=inception`)).json()) as { results: { id: number }[] }
+  detailsPath = `/movies/${search.results[0]!.id}`
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+const pages = () => [
+  ['home', '/'],
+  ['search', '/search?q=star'],
+  ['details', detailsPath],
+]
+
+async function settle(page: Page) {
+  await page.waitForFunction(() => 'htmx' in window)
+  await page.evaluate(() => document.fonts.ready)
+}
+
+describe('accessibility', () => {
+  it('should have no serious or critical axe violation on home, search and details', async () => {
+    // axe is injected as a script tag, which our own CSP (script-src 'self') rightly refuses: bypass it for the audit only.
+    const { page, close } = await openPage(browser, { bypassCSP: true })
+    try {
+      for (const [name, path] of pages()) {
+        await page.goto(`${baseUrl}${path}`, { waitUntil: 'domcontentloaded' })
+        await settle(page)
+        await page.addScriptTag({ path: AXE_PATH })
+        const violations = await page.evaluate(async () => {
+          const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe
+          const result = await axe.run()
+          return result.violations
+            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+            .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)
+        })
+        expect(violations, name).toEqual([])
+      }
+    } finally {
+      await close()
+    }
+  }, SLOW)
+
+  it('should show a visible focus ring and a skip link that moves focus to the content', async () => {
+    const { page, close } = await openPage(browser)
+    try {
+      await page.goto(`${baseUrl}/`, { waitUntil: 'load' })
+      await settle(page)
+      await page.keyboard.press('Tab')
+      const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)
+      expect(outline).toBe('solid')
+      await page.keyboard.press('Enter')
+      await page.waitForURL(/#main$/)
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('main')
+    } finally {
+      await close()
+    }
+  })
+})
+
+describe('look and weight', () => {
+  it.each(Object.entries(VIEWPORTS))('should render home, search and details at %s width without console errors', async (size, viewport) => {
+    {
+      const { page, problems, close } = await openPage(browser, { viewport })
+      try {
+        for (const [name, path] of pages()) {
+          const response = await page.goto(`${baseUrl}${path}`, { waitUntil: 'load' })
+          expect(response?.status(), path).toBe(200)
+          await settle(page)
+          // Nothing may overflow sideways: the page scrolls only vertically (rows scroll inside themselves).
+          expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} ${size}`).toBeLessThanOrEqual(viewport.width)
+          await screenshot(page, `pages-${name}-${size}`)
+        }
+        expect(problems.all()).toEqual([])
+      } finally {
+        await close()
+      }
+    }
+  }, SLOW)
+
+  it('should keep the home page small and its layout still while it loads (numbers in test-results/pages-metrics.json)', async () => {
+    const home = await fetch(`${baseUrl}/`)
+    const html = await home.text()
+    const htmlBytes = new TextEncoder().encode(html).length
+    expect(htmlBytes).toBeLessThan(60 * 1024)
+    const scripts = [...html.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]!)
+    expect(scripts).toHaveLength(2)
+    const sizes: Record<string, number> = {}
+    for (const src of scripts) {
+      const res = await fetch(`${baseUrl}${src}`)
+      expect(res.headers.get('Cache-Control'), src).toBe('public, max-age=31536000, immutable')
+      sizes[src] = (await res.arrayBuffer()).byteLength
+    }
+    const ownJs = Object.entries(sizes).filter(([src]) => !src.startsWith('/vendor/'))
+    expect(ownJs).toHaveLength(1)
+    expect(ownJs[0]![1]).toBeLessThanOrEqual(5 * 1024)
+
+    const metrics: Record<string, unknown> = { htmlBytes, scriptBytes: sizes }
+    for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+      const { page, close } = await openPage(browser, { viewport })
+      try {
+        await page.goto(`${baseUrl}/`, { waitUntil: 'load' })
+        await settle(page)
+        const vitals = await page.evaluate(
+          () =>
+            new Promise<{ lcpMs: number; lcpElement: string; cls: number }>((resolve) => {
+              let lcp = { startTime: 0, element: '' }
+              let cls = 0
+              new PerformanceObserver((list) => {
+                for (const entry of list.getEntries() as (PerformanceEntry & { element?: Element })[]) {
+                  lcp = { startTime: entry.startTime, element: entry.element ? `${entry.element.tagName.toLowerCase()}.${entry.element.className}` : '' }
+                }
+              }).observe({ type: 'largest-contentful-paint', buffered: true })
+              new PerformanceObserver((list) => {
+                for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+                  if (!entry.hadRecentInput) cls += entry.value
+                }
+              }).observe({ type: 'layout-shift', buffered: true })
+              // Observers deliver buffered entries asynchronously; two frames later they have all arrived.
+              requestAnimationFrame(() => requestAnimationFrame(() => resolve({ lcpMs: Math.round(lcp.startTime), lcpElement: lcp.element, cls })))
+            }),
+        )
+        metrics[size] = vitals
+        expect(vitals.cls, `CLS at ${size}`).toBeLessThan(0.1)
+      } finally {
+        await close()
+      }
+    }
+    mkdirSync('test-results', { recursive: true })
+    writeFileSync('test-results/pages-metrics.json', `${JSON.stringify(metrics, null, 2)}\n`)
+    console.log('pages metrics', JSON.stringify(metrics))
+  }, SLOW)
+})
