@@ -5,7 +5,7 @@
  * `npx tsx scripts/fingerprint-assets.ts` after editing either file.
  */
 export const ASSET_HASHES = {
-  css: '5507fcec32',
+  css: '45bd7d2ced',
   js: '7f903200fe',
 }
 
