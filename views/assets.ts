@@ -5,7 +5,7 @@
  * `npx tsx scripts/fingerprint-assets.ts` after editing either file.
  */
 export const ASSET_HASHES = {
-  css: '45bd7d2ced',
+  css: 'd8d3cda99d',
   js: '7f903200fe',
 }
 
