@@ -18,7 +18,7 @@ export interface StartedServer {
 /** DynamoDB Local + fauxqs, in memory, on free ports, with the table, topic, queue and DLQ created. */
 async function localAws(): Promise<StartedServer> {
   const aws = await startLocalAws({ dataDir: null })
-  return { bindings: { ...aws.vars, SQS_DLQ_URL: aws.dlqUrl }, stop: () => aws.stop() }
+  return { bindings: aws.vars, stop: () => aws.stop() }
 }
 
 /** The fake TMDB server (test/support/fake-tmdb.ts); tests point TMDB_BASE_URL at TMDB_FAKE_URL themselves. */
