@@ -159,3 +159,23 @@ describe('signed-in pages', { timeout: 120_000 }, () => {
     expect((await api('/auth/login', { body: { email, password } })).status).toBe(401)
   })
 })
+
+describe('returning after sign-in', { timeout: 120_000 }, () => {
+  it('should send an anonymous form post back to the same-site page it came from', async () => {
+    const fromMovie = await SELF.fetch(`${ORIGIN}/profile`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: ORIGIN, Referer: `${ORIGIN}/movies/900000001?tab=cast` },
+      body: 'display_name=x',
+      redirect: 'manual',
+    })
+    expect(fromMovie.status).toBe(303)
+    expect(fromMovie.headers.get('Location')).toBe('/login?next=%2Fmovies%2F900000001%3Ftab%3Dcast')
+    const foreignReferer = await SELF.fetch(`${ORIGIN}/profile`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: ORIGIN, Referer: 'https://evil.example/x' },
+      body: 'display_name=x',
+      redirect: 'manual',
+    })
+    expect(foreignReferer.headers.get('Location')).toBe('/login?next=%2Fprofile')
+  })
+})
