@@ -54,9 +54,9 @@ async function main(): Promise<void> {
     `\n  Ready on ${stack.url}  (started in ${seconds(timings.totalMs)}: AWS stand-ins ${seconds(timings.awsMs)}, ` +
       `wrangler ${seconds(timings.wranglerMs)})\n  Cron: ${stack.url}/__scheduled?cron=*/5+*+*+*+*   Stop: Ctrl-C\n`,
   )
-  const exit = await Promise.race([stack.wrangler.exited.then((code) => ({ who: 'wrangler dev', code }))])
+  const code = await stack.wrangler.exited
   if (!stopping) {
-    console.error(`${exit.who} exited (${exit.code}); stopping the rest.`)
+    console.error(`wrangler dev exited (${code}); stopping DynamoDB Local and fauxqs.`)
     await stack.stop()
     process.exit(1)
   }
