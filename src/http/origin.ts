@@ -9,7 +9,11 @@ export function foreignOrigin(c: Context): boolean {
   return origin !== undefined && origin !== siteOrigin(c)
 }
 
-/** The client for rate limits: CF-Connecting-IP (set by Cloudflare's edge), else the peer address when the runtime exposes one. */
+/**
+ * The client for rate limits: CF-Connecting-IP, which Cloudflare's edge always sets (and a client
+ * cannot override there). Workers do not expose the peer address, so without it (only off
+ * Cloudflare, e.g. a bare workerd) every caller shares one bucket rather than trusting a header.
+ */
 export function clientAddress(c: Context): string {
-  return c.req.header('CF-Connecting-IP')?.trim() || c.req.header('X-Real-IP')?.trim() || 'unknown-peer'
+  return c.req.header('CF-Connecting-IP')?.trim() || 'unknown-peer'
 }
