@@ -5,7 +5,7 @@
  * `npx tsx scripts/fingerprint-assets.ts` after editing either file.
  */
 export const ASSET_HASHES = {
-  css: 'd8d3cda99d',
+  css: 'd345a54da1',
   js: '7f903200fe',
 }
 
