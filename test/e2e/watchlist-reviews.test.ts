@@ -1,0 +1,127 @@
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { launchBrowser, openPage, screenshot, type PageProblems } from '../support/browser'
+
+/** A viewer's journey in Chromium: sign up, list a film from a card, rate it, log out and back in. */
+
+const baseUrl = inject('baseUrl')
+let browser: Browser
+
+beforeAll(async () => {
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+const realProblems = (problems: PageProblems) => problems.all().filter((p) => !p.includes('net::ERR_ABORTED'))
+const uniqueEmail = () => `viewer-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`
+const PASSWORD = 'popcorn and a good film'
+
+async function signUpInBrowser(page: Page, email: string, displayName: string) {
+  page.setDefaultTimeout(20_000)
+  await page.goto(`${baseUrl}/signup`, { waitUntil: 'domcontentloaded' })
+  await page.fill('#field-email', email)
+  await page.fill('#field-password', PASSWORD)
+  await page.fill('#field-display_name', displayName)
+  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/signup')), page.locator('form.auth-form button[type="submit"]').click()])
+  await page.locator('.account-name', { hasText: displayName }).waitFor()
+}
+
+// Generous timeouts: several helpers share two cores while this suite runs.
+describe('watchlist and reviews in the browser', { timeout: 240_000 }, () => {
+  it('should sign up, add a film from a card, see it on My List, rate it, log out and log back in', async () => {
+    const { page, problems, close } = await openPage(browser)
+    const email = uniqueEmail()
+    try {
+      await signUpInBrowser(page, email, 'Browser Critic')
+      await page.goto(`${baseUrl}/`, { waitUntil: 'domcontentloaded' })
+      await page.waitForFunction(() => 'htmx' in window)
+
+      // Add to My List from the first card of the first row; htmx swaps the toggle in place.
+      const toggle = page.locator('.row .card .watchlist-form.compact button[aria-pressed="false"]').first()
+      const movieId = await toggle.getAttribute('data-movie-id')
+      expect(movieId).toMatch(/^\d+$/)
+      const title = (await page.locator(`.row .card:has(button[data-movie-id="${movieId}"]) .card-title`).first().textContent())?.trim()
+      await toggle.click()
+      await page.locator(`button[data-movie-id="${movieId}"][aria-pressed="true"]`).first().waitFor()
+      expect(new URL(page.url()).pathname).toBe('/')
+      await expect(page.locator('#live-status').textContent()).resolves.toContain('Added')
+
+      // My List shows it.
+      await page.goto(`${baseUrl}/watchlist`, { waitUntil: 'domcontentloaded' })
+      await page.locator(`.watchlist-grid .card a[href="/movies/${movieId}"]`).waitFor()
+      if (title) await expect(page.locator('.watchlist-grid .card-title').first().textContent()).resolves.toContain(title)
+      await screenshot(page, 'watchlist-page')
+
+      // Rate it on its page; htmx swaps the reviews section in place.
+      await page.goto(`${baseUrl}/movies/${movieId}`, { waitUntil: 'domcontentloaded' })
+      await page.waitForFunction(() => 'htmx' in window)
+      await expect(page.locator('#watchlist-slot button[aria-pressed="true"]').count()).resolves.toBe(1)
+      await page.selectOption('#review-rating', '9')
+      await page.fill('#review-text', 'Gripping from the first frame.')
+      await page.locator('.review-form button[type="submit"]').click()
+      await page.locator('#reviews-body .form-notice', { hasText: 'posted' }).waitFor()
+      await expect(page.locator('#reviews-body .reviews-summary').textContent()).resolves.toContain('9.0')
+      await screenshot(page, 'details-reviewed')
+
+      // Log out through the account menu.
+      await page.locator('.account-menu summary').click()
+      await Promise.all([page.waitForURL(/.*/), page.locator('.account-menu button', { hasText: 'Log out' }).click()])
+      await page.locator('.account a[href="/login"]').waitFor()
+      await page.goto(`${baseUrl}/watchlist`, { waitUntil: 'domcontentloaded' })
+      expect(new URL(page.url()).pathname).toBe('/login')
+
+      // Log back in: sent on to My List, which still has the film; the review is still ours.
+      await page.fill('#field-email', email)
+      await page.fill('#field-password', PASSWORD)
+      await Promise.all([page.waitForURL(/\/watchlist$/), page.locator('form.auth-form button[type="submit"]').click()])
+      await page.locator(`.watchlist-grid .card a[href="/movies/${movieId}"]`).waitFor()
+      await page.goto(`${baseUrl}/movies/${movieId}`, { waitUntil: 'domcontentloaded' })
+      await expect(page.locator('#review-rating').inputValue()).resolves.toBe('9')
+      await expect(page.locator('#review-text').inputValue()).resolves.toBe('Gripping from the first frame.')
+
+      // Remove it in place on My List; the empty state appears.
+      await page.goto(`${baseUrl}/watchlist`, { waitUntil: 'domcontentloaded' })
+      await page.waitForFunction(() => 'htmx' in window)
+      await page.locator(`.watchlist-grid button[data-movie-id="${movieId}"]`).click()
+      await page.locator('#watchlist-empty', { hasText: 'Your list is empty' }).waitFor()
+      expect(await page.locator('.watchlist-grid .card').count()).toBe(0)
+      expect(realProblems(problems)).toEqual([])
+    } catch (error) {
+      await screenshot(page, `failed-${expect.getState().currentTestName ?? 'watchlist'}`).catch(() => undefined)
+      throw error
+    } finally {
+      await close()
+    }
+  })
+
+  it('should add to My List and rate with JavaScript off, as plain forms', async () => {
+    const { page, problems, close } = await openPage(browser, { javaScriptEnabled: false })
+    try {
+      await signUpInBrowser(page, uniqueEmail(), 'No Script')
+      await page.goto(`${baseUrl}/`, { waitUntil: 'domcontentloaded' })
+      // Not the first card: the other test rated that one.
+      const href = await page.locator('.row .card .card-link').nth(3).getAttribute('href')
+      await page.goto(`${baseUrl}${href}`, { waitUntil: 'domcontentloaded' })
+      await Promise.all([page.waitForURL(`${baseUrl}${href}`), page.locator('#watchlist-slot button[aria-pressed="false"]').click()])
+      await expect(page.locator('#watchlist-slot button[aria-pressed="true"]').count()).resolves.toBe(1)
+
+      await page.selectOption('#review-rating', '11').catch(() => undefined)
+      await page.locator('.review-form button[type="submit"]').click()
+      await page.locator('.field-error', { hasText: 'Choose a rating from 1 to 10.' }).waitFor()
+      await page.selectOption('#review-rating', '6')
+      await page.locator('.review-form button[type="submit"]').click()
+      await page.waitForURL(new RegExp(`${href}#reviews$`))
+      await expect(page.locator('#review-rating').inputValue()).resolves.toBe('6')
+      await expect(page.locator('#reviews-body .reviews-summary').textContent()).resolves.toContain('6.0')
+      // The rejected rating above is an honest 422, which Chromium logs; nothing else may go wrong.
+      expect(realProblems(problems).filter((p) => !p.includes('status of 422'))).toEqual([])
+    } catch (error) {
+      await screenshot(page, `failed-${expect.getState().currentTestName ?? 'watchlist'}`).catch(() => undefined)
+      throw error
+    } finally {
+      await close()
+    }
+  })
+})
