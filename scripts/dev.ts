@@ -51,8 +51,8 @@ async function main(): Promise<void> {
   // For tools and tests: where it runs and which process groups belong to it.
   writeFileSync(join(dataDir, 'dev-state.json'), JSON.stringify({ url: stack.url, pids: stack.pids, timings }, null, 2))
   console.log(
-    `\n  Ready on ${stack.url}  (started in ${seconds(timings.totalMs)}: AWS stand-ins ${seconds(timings.awsMs)}, ` +
-      `wrangler ${seconds(timings.wranglerMs)})\n  Cron: ${stack.url}/__scheduled?cron=*/5+*+*+*+*   Stop: Ctrl-C\n`,
+    `\n  Ready on ${stack.url}  (started in ${seconds(timings.totalMs)}: DynamoDB Local + fauxqs ${seconds(timings.awsMs)}, ` +
+      `wrangler dev ${seconds(timings.wranglerMs)}, side by side)\n  Cron: ${stack.url}/__scheduled?cron=*/5+*+*+*+*   Stop: Ctrl-C\n`,
   )
   const code = await stack.wrangler.exited
   if (!stopping) {

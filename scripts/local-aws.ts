@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { DEFAULT_PREFIX } from '../infra/resources'
+import { DEFAULT_PREFIX, queueName, topicName } from '../infra/resources'
 import { DynamoDb } from '../src/aws/dynamodb'
 import { Sns } from '../src/aws/sns'
 import { Sqs } from '../src/aws/sqs'
@@ -43,6 +43,21 @@ export interface LocalAws extends AwsResources {
   /** The worker vars that point at these servers. */
   vars: Record<string, string>
   stop(): Promise<void>
+}
+
+/**
+ * The server variables the stand-ins will have on these ports, known before they start (fauxqs
+ * names queues `http://sqs.<region>.localhost:<port>/000000000000/<name>`; account 000000000000).
+ */
+export function localServerVars(region: string, prefix: string, ports: { dynamodb: number; sqs: number }): Record<string, string> {
+  const fauxqs = `http://127.0.0.1:${ports.sqs}`
+  return {
+    DYNAMODB_ENDPOINT: `http://127.0.0.1:${ports.dynamodb}`,
+    SNS_ENDPOINT: fauxqs,
+    SQS_ENDPOINT: fauxqs,
+    SNS_TOPIC_ARN: `arn:aws:sns:${region}:000000000000:${topicName(prefix)}`,
+    SQS_QUEUE_URL: `http://sqs.${region}.localhost:${ports.sqs}/000000000000/${queueName(prefix)}`,
+  }
 }
 
 /** Thrown for problems with a one-line fix (missing Java, busy port): print the message, not a stack. */

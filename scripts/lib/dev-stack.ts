@@ -7,9 +7,10 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseConfig } from '../../src/config'
-import { SetupError, startLocalAws, type LocalAws } from '../local-aws'
+import { DEFAULT_PREFIX } from '../../infra/resources'
+import { checkJava, LOCAL_REGION, localServerVars, SetupError, startLocalAws, type LocalAws } from '../local-aws'
 import { generatedDefaults, parseDevVars, SERVER_VARS, shellOverrides, toWranglerVars, updateDevVars } from './dev-vars'
-import { isPortBusy, spawnGroup, waitUntil, type Child } from './processes'
+import { freePort, isPortBusy, spawnGroup, waitUntil, type Child } from './processes'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const WRANGLER_BIN = resolve(ROOT, 'node_modules/wrangler/bin/wrangler.js')
@@ -43,6 +44,7 @@ export interface DevStack {
   pids: number[]
   /** The values the worker runs with. */
   vars: Record<string, string>
+  /** Time until the stand-ins were bootstrapped and until /healthz answered (they start together), and in all. */
   timings: { awsMs: number; wranglerMs: number; totalMs: number }
   stop(): Promise<void>
 }
@@ -64,17 +66,50 @@ function validate(vars: Record<string, string>): void {
   }
 }
 
+/** Starts `wrangler dev` with these values and resolves once /healthz answers 200. */
+async function runWrangler(vars: Record<string, string>, at: { host: string; port: number; url: string; dataDir: string; echo: boolean }): Promise<Child> {
+  const { envFile, cliVars } = toWranglerVars(vars)
+  const envFilePath = join(at.dataDir, 'wrangler-vars.env')
+  writeFileSync(envFilePath, envFile, { mode: 0o600 })
+  chmodSync(envFilePath, 0o600)
+  const wrangler = spawnGroup(
+    'wrangler dev',
+    process.execPath,
+    [
+      WRANGLER_BIN, 'dev', '-c', join(ROOT, 'wrangler.toml'),
+      '--ip', at.host, '--port', String(at.port),
+      '--test-scheduled',
+      '--persist-to', join(at.dataDir, 'wrangler'),
+      '--env-file', envFilePath,
+      '--show-interactive-dev-session=false',
+      ...cliVars.flatMap((pair) => ['--var', pair]),
+    ],
+    { cwd: ROOT, env: { ...process.env, ...QUIET_WRANGLER_ENV }, echo: at.echo },
+  )
+  try {
+    await waitUntil('wrangler dev', () => healthy(at.url), { child: wrangler, timeoutMs: 120_000, intervalMs: 250 })
+    return wrangler
+  } catch (error) {
+    await wrangler.stop()
+    const busy = /EADDRINUSE|address already in use/i.test(wrangler.output())
+    throw busy ? new SetupError(`Port ${at.port} on ${at.host} is already in use. Pick another: PORT=${at.port + 1} npm start`) : error
+  }
+}
+
 export async function startDevStack(options: DevStackOptions = {}): Promise<DevStack> {
   const started = Date.now()
   const host = options.host ?? '127.0.0.1'
   const port = options.port ?? 8787
   const dataDir = resolve(options.dataDir ?? join(ROOT, '.data'))
   const devVarsPath = options.devVarsPath ?? join(ROOT, '.dev.vars')
+  const url = `http://${urlHost(probeHost(host))}:${port}`
+  const at = { host, port, url, dataDir, echo: options.echo ?? false }
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new SetupError(`PORT must be a port number (1-65535), got ${port}`)
   if (await isPortBusy(port, host)) {
     throw new SetupError(`Port ${port} on ${host} is already in use (another \`npm start\`?). Stop it, or pick another: PORT=${port + 1} npm start`)
   }
 
+  checkJava()
   const existing = existsSync(devVarsPath) ? readFileSync(devVarsPath, 'utf8') : ''
   const defaults = generatedDefaults()
   const fileVars = { ...defaults, ...parseDevVars(existing) }
@@ -82,60 +117,68 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   // Fail fast on a bad value before starting anything (server lines come later).
   validate({ ...fileVars, ...overrides })
   const wanted = { ...fileVars, ...overrides }
+  const prefix = wanted.DYNAMODB_TABLE ?? DEFAULT_PREFIX
+  const region = wanted.AWS_REGION ?? LOCAL_REGION
 
-  mkdirSync(dataDir, { recursive: true })
-  const awsStarted = Date.now()
-  const aws = await startLocalAws({ dataDir: join(dataDir, 'dynamodb'), prefix: wanted.DYNAMODB_TABLE ?? 'netflix-clone', region: wanted.AWS_REGION ?? 'us-east-1' })
-  const awsMs = Date.now() - awsStarted
-  try {
-    const server = Object.fromEntries(SERVER_VARS.map((key) => [key, aws.vars[key]!]))
+  /** Refreshes .dev.vars with these server lines; returns the values the worker gets. */
+  const writeVars = (server: Record<string, string>) => {
     const refreshed = updateDevVars(existing, server, defaults)
     writeFileSync(devVarsPath, refreshed, { mode: 0o600 })
     const vars = { ...parseDevVars(refreshed), ...overrides }
     validate(vars)
+    return vars
+  }
 
-    const { envFile, cliVars } = toWranglerVars(vars)
-    const envFilePath = join(dataDir, 'wrangler-vars.env')
-    writeFileSync(envFilePath, envFile, { mode: 0o600 })
-    chmodSync(envFilePath, 0o600)
-    const wranglerStarted = Date.now()
-    const wrangler = spawnGroup(
-      'wrangler dev',
-      process.execPath,
-      [
-        WRANGLER_BIN, 'dev', '-c', join(ROOT, 'wrangler.toml'),
-        '--ip', host, '--port', String(port),
-        '--test-scheduled',
-        '--persist-to', join(dataDir, 'wrangler'),
-        '--env-file', envFilePath,
-        '--show-interactive-dev-session=false',
-        ...cliVars.flatMap((pair) => ['--var', pair]),
-      ],
-      { cwd: ROOT, env: { ...process.env, ...QUIET_WRANGLER_ENV }, echo: options.echo ?? false },
-    )
-    const url = `http://${urlHost(probeHost(host))}:${port}`
-    const stopAll = async () => {
+  // The AWS stand-ins' addresses are known before they run, so wrangler starts alongside them
+  // instead of after (the two dominate start-up time).
+  mkdirSync(dataDir, { recursive: true })
+  const ports = { dynamodb: await freePort(), sqs: await freePort() }
+  const predicted = localServerVars(region, prefix, ports)
+  let vars = writeVars(predicted)
+  const awsStarted = Date.now()
+  let awsMs = 0
+  let wranglerMs = 0
+  const [awsResult, wranglerResult] = await Promise.allSettled([
+    startLocalAws({ dataDir: join(dataDir, 'dynamodb'), prefix, region, ports }).then((aws) => {
+      awsMs = Date.now() - awsStarted
+      return aws
+    }),
+    runWrangler(vars, at).then((child) => {
+      wranglerMs = Date.now() - awsStarted
+      return child
+    }),
+  ])
+  if (awsResult.status === 'rejected' || wranglerResult.status === 'rejected') {
+    if (awsResult.status === 'fulfilled') await awsResult.value.stop()
+    if (wranglerResult.status === 'fulfilled') await wranglerResult.value.stop()
+    throw awsResult.status === 'rejected' ? awsResult.reason : (wranglerResult as PromiseRejectedResult).reason
+  }
+  const aws = awsResult.value
+  let wrangler = wranglerResult.value
+  try {
+    const actual = Object.fromEntries(SERVER_VARS.map((key) => [key, aws.vars[key]!]))
+    if (SERVER_VARS.some((key) => actual[key] !== predicted[key])) {
+      // An emulator named something differently than predicted: restart wrangler with the real values.
       await wrangler.stop()
-      await aws.stop()
-    }
-    try {
-      await waitUntil('wrangler dev', () => healthy(url), { child: wrangler, timeoutMs: 120_000, intervalMs: 250 })
-    } catch (error) {
-      await stopAll()
-      const busy = /EADDRINUSE|address already in use/i.test(wrangler.output())
-      throw busy ? new SetupError(`Port ${port} on ${host} is already in use. Pick another: PORT=${port + 1} npm start`) : error
-    }
-    return {
-      url,
-      aws,
-      wrangler,
-      pids: [...aws.pids, wrangler.pid],
-      vars,
-      timings: { awsMs, wranglerMs: Date.now() - wranglerStarted, totalMs: Date.now() - started },
-      stop: stopAll,
+      vars = writeVars(actual)
+      wrangler = await runWrangler(vars, at)
+      wranglerMs = Date.now() - awsStarted
     }
   } catch (error) {
     await aws.stop()
     throw error
+  }
+  const finalWrangler = wrangler
+  return {
+    url,
+    aws,
+    wrangler: finalWrangler,
+    pids: [...aws.pids, finalWrangler.pid],
+    vars,
+    timings: { awsMs, wranglerMs, totalMs: Date.now() - started },
+    stop: async () => {
+      await finalWrangler.stop()
+      await aws.stop()
+    },
   }
 }
