@@ -78,6 +78,8 @@ describe('sign-up and sign-in pages', { timeout: 120_000 }, () => {
       redirect: 'manual',
     })
     expect(bare.status).toBe(403)
+    const crossSignup = await form('/signup', { email: uniqueEmail(), password: 'long enough pass' }, { headers: { Origin: 'https://evil.example' } })
+    expect(crossSignup.status).toBe(403)
     const viaFetchMetadata = await SELF.fetch(`${ORIGIN}/login`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Sec-Fetch-Site': 'same-origin' },

@@ -99,6 +99,19 @@ describe('CSRF and cookies on the API', { timeout: 120_000 }, () => {
     expect(((await (await api('/me', { token })).json()) as { display_name: string }).display_name).not.toBe('Hijacked')
   })
 
+  it('should refuse a cross-site HTML form posting to a cookie-authenticated API write, and keep the sessions', async () => {
+    const { token } = await signUp()
+    const res = await api('/auth/logout-all', {
+      method: 'POST',
+      cookie: token,
+      body: 'x=1',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' },
+    })
+    expect(res.status).toBe(403)
+    expect(await codeOf(res)).toBe('csrf_rejected')
+    expect((await api('/me', { token })).status).toBe(200)
+  })
+
   it('should refuse a cookie-authenticated write that carries neither Origin nor Sec-Fetch-Site', async () => {
     const { token } = await signUp()
     const res = await api('/me', { method: 'PATCH', cookie: token, body: { display_name: 'No Origin' } })
