@@ -21,6 +21,7 @@ export const drainNotificationQueue: Job = async (job) => {
     return
   }
   const services = servicesFor(job)
+  const started = Date.now()
   const report = await drainQueue({
     queueUrl,
     sqs: services.sqs,
@@ -29,19 +30,20 @@ export const drainNotificationQueue: Job = async (job) => {
     store: services.notifications,
     catalog: services.catalog,
   })
-  console.log(JSON.stringify({ job: 'drain-notification-queue', ...report }))
+  console.log(JSON.stringify({ job: 'drain-notification-queue', ...report, elapsed_ms: Date.now() - started }))
 }
 
 /** Finds films now playing and alerts the users who listed them or follow their genres (daily cron). */
 export const runReleaseAlerts: Job = async (job) => {
   const services = servicesFor(job)
+  const started = Date.now()
   const report = await runReleaseAlertsJob({
     db: services.db,
     table: job.config.DYNAMODB_TABLE,
     store: services.notifications,
     catalog: services.catalog,
   })
-  console.log(JSON.stringify({ job: 'release-alerts', ...report }))
+  console.log(JSON.stringify({ job: 'release-alerts', ...report, elapsed_ms: Date.now() - started }))
 }
 
 /** Cron expression (as declared in wrangler.toml) → job. */

@@ -14,12 +14,18 @@ interface ProfileSlice {
 const DEFAULTS: Preferences = { release: true, recommendation: true }
 
 /** Preferences of the users that exist (a deleted account is simply absent from the map). */
-export async function readPreferences(db: DynamoDb, table: string, userIds: string[]): Promise<Map<string, Preferences>> {
+export async function readPreferences(
+  db: DynamoDb,
+  table: string,
+  userIds: string[],
+  opts: { consistent?: boolean } = {},
+): Promise<Map<string, Preferences>> {
   const unique = [...new Set(userIds)]
   if (unique.length === 0) return new Map()
   const profiles = await db.batchGet<ProfileSlice>(
     table,
     unique.map((id) => ({ pk: `USER#${id}`, sk: 'PROFILE' })),
+    opts,
   )
   return new Map(profiles.map((p) => [p.id, { ...DEFAULTS, ...(p.notifications ?? {}) }]))
 }

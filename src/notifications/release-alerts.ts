@@ -28,6 +28,7 @@ export interface ReleaseAlertReport {
 /** Markers keep "never twice for one film" long after the film leaves theatres. */
 const ALERTED_TTL_SECONDS = 365 * 24 * 3600
 const PARALLEL_WRITES = 10
+const PARALLEL_FILMS = 4
 
 type Reason = { kind: 'listed' } | { kind: 'genre'; genre: string }
 
@@ -43,28 +44,49 @@ export async function runReleaseAlertsJob(options: ReleaseAlertOptions): Promise
   const films = await nowPlaying(options)
   const genreNames = new Map((await options.catalog.genres()).map((g) => [g.id, g.name]))
   const genreAlerts = new Map<string, number>()
+  // Films share genres: each genre's followers are read once per run.
+  const followersByGenre = new Map<number, Promise<string[]>>()
+  const followersOf = (genreId: number) => {
+    let followers = followersByGenre.get(genreId)
+    if (!followers) followersByGenre.set(genreId, (followers = genreFollowers(genreId, options)))
+    return followers
+  }
+  // Preferences too: one read per user and run, not one per film.
+  const releaseOn = new Map<string, boolean>()
+  const wantingReleases = async (userIds: string[]) => {
+    const unknown = userIds.filter((id) => !releaseOn.has(id))
+    const prefs = await readPreferences(options.db, options.table, unknown)
+    for (const id of unknown) releaseOn.set(id, prefs.get(id)?.release === true)
+    return userIds.filter((id) => releaseOn.get(id))
+  }
   const report: ReleaseAlertReport = { films: films.length, notified: 0, skipped: 0 }
-  for (const film of films) {
-    if (Date.now() > deadline) break
-    const audience = await audienceOf(film, options, genreNames)
-    const prefs = await readPreferences(options.db, options.table, [...audience.keys()])
+  const alertAbout = async (film: Movie) => {
+    const audience = await audienceOf(film, options, genreNames, followersOf)
+    const wanted = await wantingReleases([...audience.keys()])
+    const done = await alreadyAlerted(film.id, wanted, options)
+    report.skipped += done.size
+    // Genre slots are taken while choosing (synchronously), so films handled side by side share the cap exactly.
     const recipients = [...audience].filter(([userId, reason]) => {
-      if (!prefs.get(userId)?.release) return false
+      if (!wanted.includes(userId) || done.has(userId)) return false
       if (reason.kind === 'listed') return true
       const sent = genreAlerts.get(userId) ?? 0
-      return sent < (options.maxGenreAlertsPerUser ?? 3)
+      if (sent >= (options.maxGenreAlertsPerUser ?? 3)) return false
+      genreAlerts.set(userId, sent + 1)
+      return true
     })
     for (let start = 0; start < recipients.length; start += PARALLEL_WRITES) {
-      const results = await Promise.all(
-        recipients.slice(start, start + PARALLEL_WRITES).map(([userId, reason]) => alert(userId, film, reason, now, options)),
-      )
+      const chunk = recipients.slice(start, start + PARALLEL_WRITES)
+      const results = await Promise.all(chunk.map(([userId, reason]) => alert(userId, film, reason, now, options)))
       results.forEach((sent, i) => {
-        if (!sent) return void report.skipped++
-        report.notified++
-        const [userId, reason] = recipients[start + i]!
-        if (reason.kind === 'genre') genreAlerts.set(userId, (genreAlerts.get(userId) ?? 0) + 1)
+        const [userId, reason] = chunk[i]!
+        if (sent) return void report.notified++
+        report.skipped++
+        if (reason.kind === 'genre') genreAlerts.set(userId, (genreAlerts.get(userId) ?? 1) - 1)
       })
     }
+  }
+  for (let start = 0; start < films.length && Date.now() < deadline; start += PARALLEL_FILMS) {
+    await Promise.all(films.slice(start, start + PARALLEL_FILMS).map(alertAbout))
   }
   return report
 }
@@ -86,27 +108,49 @@ async function nowPlaying(options: ReleaseAlertOptions): Promise<Movie[]> {
 }
 
 /** Who cares about `film`: its listers, then followers of its genres (a lister is told once, as a lister). */
-async function audienceOf(film: Movie, options: ReleaseAlertOptions, genreNames: Map<number, string>): Promise<Map<string, Reason>> {
-  const { db, table } = options
+async function audienceOf(
+  film: Movie,
+  options: ReleaseAlertOptions,
+  genreNames: Map<number, string>,
+  followersOf: (genreId: number) => Promise<string[]>,
+): Promise<Map<string, Reason>> {
+  const [listers, ...followersPerGenre] = await Promise.all([
+    options.db.queryAll<{ user_id: string }>(options.table, {
+      index: 'gsi1',
+      keyCondition: 'gsi1pk = :pk',
+      values: { ':pk': `WATCHERS#${film.id}` },
+      projection: 'user_id',
+    }),
+    ...film.genre_ids.map(followersOf),
+  ])
   const audience = new Map<string, Reason>()
-  const listers = await db.queryAll<{ user_id: string }>(table, {
-    index: 'gsi1',
-    keyCondition: 'gsi1pk = :pk',
-    values: { ':pk': `WATCHERS#${film.id}` },
+  for (const { user_id } of listers!) audience.set(user_id, { kind: 'listed' })
+  film.genre_ids.forEach((genreId, i) => {
+    const genre = genreNames.get(genreId) ?? 'a genre you follow'
+    for (const userId of followersPerGenre[i] as string[]) if (!audience.has(userId)) audience.set(userId, { kind: 'genre', genre })
+  })
+  return audience
+}
+
+/** GENRE#<genreId>: users with at least one listed film of the genre. */
+async function genreFollowers(genreId: number, options: ReleaseAlertOptions): Promise<string[]> {
+  const items = await options.db.queryAll<{ user_id: string }>(options.table, {
+    keyCondition: 'pk = :pk AND begins_with(sk, :user)',
+    filter: 'listed_count > :zero',
+    values: { ':pk': `GENRE#${genreId}`, ':user': 'USER#', ':zero': 0 },
     projection: 'user_id',
   })
-  for (const { user_id } of listers) audience.set(user_id, { kind: 'listed' })
-  for (const genreId of film.genre_ids) {
-    const followers = await db.queryAll<{ user_id: string }>(table, {
-      keyCondition: 'pk = :pk AND begins_with(sk, :user)',
-      filter: 'listed_count > :zero',
-      values: { ':pk': `GENRE#${genreId}`, ':user': 'USER#', ':zero': 0 },
-      projection: 'user_id',
-    })
-    const genre = genreNames.get(genreId) ?? 'a genre you follow'
-    for (const { user_id } of followers) if (!audience.has(user_id)) audience.set(user_id, { kind: 'genre', genre })
-  }
-  return audience
+  return items.map((item) => item.user_id)
+}
+
+/** Users among `userIds` already alerted about the film (their marker exists): a read instead of a failed write. */
+async function alreadyAlerted(movieId: number, userIds: string[], options: ReleaseAlertOptions): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set()
+  const markers = await options.db.batchGet<{ pk: string }>(
+    options.table,
+    userIds.map((id) => ({ pk: `USER#${id}`, sk: `ALERTED#${movieId}` })),
+  )
+  return new Set(markers.map((marker) => marker.pk.slice('USER#'.length)))
 }
 
 /** Writes the marker and the notification together; false when the user was already alerted about the film. */

@@ -28,7 +28,8 @@ const nothing: Outcome = { notifications: [], extraItems: [] }
 export async function notificationsFor(event: DomainEvent, ctx: RuleContext): Promise<Outcome> {
   const at = new Date(event.occurred_at)
   const key = event.id
-  const prefs = (await readPreferences(ctx.db, ctx.table, [event.user_id])).get(event.user_id)
+  // Consistent: a profile created just before its sign-up event must not look missing.
+  const prefs = (await readPreferences(ctx.db, ctx.table, [event.user_id], { consistent: true })).get(event.user_id)
   if (!prefs) return nothing // the account is gone
   switch (event.type) {
     case 'user.signed_up':

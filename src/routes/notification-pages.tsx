@@ -24,7 +24,8 @@ notificationPageRoutes.get('/notifications', requirePageUser, async (c) => {
   const user = currentUser(c)
   const { page } = pageQuery(c, PageQuerySchema)
   const store = c.get('services').notifications
-  const [unread, notifications] = await Promise.all([store.unreadCount(user.id), store.list(user.id, page)])
+  // The unread middleware has usually counted already for the header's bell.
+  const [unread, notifications] = await Promise.all([c.get('unread') ?? store.unreadCount(user.id), store.list(user.id, page)])
   const olderHref = notifications.length === PAGE_SIZE && page < 500 ? `/notifications?page=${page + 1}` : undefined
   setPageHeaders(c)
   c.header('Cache-Control', 'private, no-store')
