@@ -54,6 +54,24 @@
     cards[target].scrollIntoView({ block: 'nearest', inline: 'nearest' })
   })
 
+  // Disclosure menus (<details class="menu">) close on a click elsewhere or on Escape, like any menu.
+  function closeMenus(except) {
+    Array.prototype.forEach.call(document.querySelectorAll('details.menu[open]'), function (menu) {
+      if (menu !== except) menu.removeAttribute('open')
+    })
+  }
+  document.addEventListener('click', function (event) {
+    closeMenus(event.target.closest && event.target.closest('details.menu'))
+  })
+  document.addEventListener('keydown', function (event) {
+    if (event.key !== 'Escape') return
+    var open = document.querySelector('details.menu[open]')
+    if (!open) return
+    closeMenus(null)
+    var summary = open.querySelector('summary')
+    if (summary) summary.focus()
+  })
+
   // aria-busy on whatever htmx is about to replace, for assistive technology.
   document.addEventListener('htmx:beforeRequest', function (event) {
     var target = event.detail && event.detail.target

@@ -135,6 +135,25 @@ describe('browsing with htmx', () => {
       await close()
     }
   }, SLOW)
+  it('should close the genre menu on Escape or a click elsewhere', async () => {
+    const { page, problems, close } = await openPage(browser)
+    try {
+      await page.goto(`${baseUrl}/genres/18`, { waitUntil: 'domcontentloaded' })
+      await waitForHtmx(page)
+      const menu = page.locator('details.genre-menu')
+      await menu.locator('summary').click()
+      expect(await menu.getAttribute('open')).not.toBeNull()
+      await page.keyboard.press('Escape')
+      expect(await menu.getAttribute('open')).toBeNull()
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Genres')
+      await menu.locator('summary').click()
+      await page.locator('#genre-heading').click()
+      expect(await menu.getAttribute('open')).toBeNull()
+      expect(realProblems(problems)).toEqual([])
+    } finally {
+      await close()
+    }
+  }, SLOW)
 })
 
 describe('with JavaScript disabled', () => {
