@@ -6,7 +6,7 @@
  */
 export const ASSET_HASHES = {
   css: 'd345a54da1',
-  js: '7f6b3ef5d5',
+  js: '3d34c0eaa0',
 }
 
 export const ASSETS = {

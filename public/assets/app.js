@@ -81,6 +81,11 @@
     var target = event.detail && event.detail.target
     if (target) target.removeAttribute('aria-busy')
   })
+  // The page htmx snapshots for Back must not keep the loading state (or an open menu).
+  document.addEventListener('htmx:beforeHistorySave', function () {
+    Array.prototype.forEach.call(document.querySelectorAll('[aria-busy]'), function (el) { el.removeAttribute('aria-busy') })
+    closeMenus(null)
+  })
   document.addEventListener('htmx:afterSettle', function (event) {
     updateAll(event.detail && event.detail.target)
   })

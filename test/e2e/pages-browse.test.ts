@@ -57,6 +57,8 @@ describe('browsing with htmx', () => {
       await page.waitForURL(`${baseUrl}/`)
       await page.locator('#hero-title').waitFor()
       expect(await page.locator('#search-heading').count()).toBe(0)
+      // The restored page is not left in its loading state.
+      expect(await page.locator('[aria-busy]').count()).toBe(0)
       expect(await page.locator('main section.row').count()).toBeGreaterThanOrEqual(6)
 
       await page.goForward()
