@@ -29,6 +29,7 @@ export interface ReleaseAlertReport {
 const ALERTED_TTL_SECONDS = 365 * 24 * 3600
 const PARALLEL_WRITES = 10
 const PARALLEL_FILMS = 4
+const NEW_RELEASE_DAYS = 30
 
 type Reason = { kind: 'listed' } | { kind: 'genre'; genre: string }
 
@@ -42,6 +43,7 @@ export async function runReleaseAlertsJob(options: ReleaseAlertOptions): Promise
   const deadline = Date.now() + (options.maxMillis ?? 60_000)
   const now = options.now ?? new Date()
   const films = await nowPlaying(options)
+  const newSince = newReleaseCutoff(films, options)
   const genreNames = new Map((await options.catalog.genres()).map((g) => [g.id, g.name]))
   const genreAlerts = new Map<string, number>()
   // Films share genres: each genre's followers are read once per run.
@@ -61,7 +63,8 @@ export async function runReleaseAlertsJob(options: ReleaseAlertOptions): Promise
   }
   const report: ReleaseAlertReport = { films: films.length, notified: 0, skipped: 0 }
   const alertAbout = async (film: Movie) => {
-    const audience = await audienceOf(film, options, genreNames, followersOf)
+    // Listers hear about any film now playing; genre followers only about new ones.
+    const audience = await audienceOf(film, options, genreNames, (film.release_date ?? '') >= newSince ? followersOf : undefined)
     const wanted = await wantingReleases([...audience.keys()])
     const done = await alreadyAlerted(film.id, wanted, options)
     report.skipped += done.size
@@ -107,13 +110,24 @@ async function nowPlaying(options: ReleaseAlertOptions): Promise<Movie[]> {
     .sort((a, b) => (b.release_date ?? '').localeCompare(a.release_date ?? ''))
 }
 
+/**
+ * Films released on or after this date count as new for genre followers: the 30 days up to today
+ * (for the bundled catalog, up to its newest film now playing, which is CATALOG_TODAY's neighbourhood).
+ */
+function newReleaseCutoff(films: Movie[], options: ReleaseAlertOptions): string {
+  const today = options.catalog.source === 'bundled' ? films[0]?.release_date : (options.now ?? new Date()).toISOString().slice(0, 10)
+  if (!today) return '9999-12-31'
+  return new Date(Date.parse(today) - NEW_RELEASE_DAYS * 24 * 3600 * 1000).toISOString().slice(0, 10)
+}
+
 /** Who cares about `film`: its listers, then followers of its genres (a lister is told once, as a lister). */
 async function audienceOf(
   film: Movie,
   options: ReleaseAlertOptions,
   genreNames: Map<number, string>,
-  followersOf: (genreId: number) => Promise<string[]>,
+  followersOf: ((genreId: number) => Promise<string[]>) | undefined,
 ): Promise<Map<string, Reason>> {
+  const genreIds = followersOf ? film.genre_ids : []
   const [listers, ...followersPerGenre] = await Promise.all([
     options.db.queryAll<{ user_id: string }>(options.table, {
       index: 'gsi1',
@@ -121,11 +135,11 @@ async function audienceOf(
       values: { ':pk': `WATCHERS#${film.id}` },
       projection: 'user_id',
     }),
-    ...film.genre_ids.map(followersOf),
+    ...genreIds.map((genreId) => followersOf!(genreId)),
   ])
   const audience = new Map<string, Reason>()
   for (const { user_id } of listers!) audience.set(user_id, { kind: 'listed' })
-  film.genre_ids.forEach((genreId, i) => {
+  genreIds.forEach((genreId, i) => {
     const genre = genreNames.get(genreId) ?? 'a genre you follow'
     for (const userId of followersPerGenre[i] as string[]) if (!audience.has(userId)) audience.set(userId, { kind: 'genre', genre })
   })
