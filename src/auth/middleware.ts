@@ -47,7 +47,12 @@ export const authenticate = (): MiddlewareHandler<AppEnv> => async (c, next) => 
   } else {
     const token = getCookie(c, SESSION_COOKIE)
     if (token && cookieUsable(c)) {
-      const profile = await accounts.userForToken(token)
+      // With DynamoDB unreachable the catalog pages still render, for a visitor who looks signed out.
+      const profile = await accounts.userForToken(token).catch((error: unknown) => {
+        if (isApi(c)) throw error
+        console.error(`[${c.get('requestId')}] session lookup failed; serving the page anonymously`, error)
+        return null
+      })
       if (profile) c.set('user', sessionUser(profile, 'cookie'))
     }
   }
