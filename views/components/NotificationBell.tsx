@@ -20,7 +20,13 @@ export function NotificationBell({ unread, oob }: NotificationBellProps) {
       hx-swap="outerHTML"
       {...(oob ? { 'hx-swap-oob': 'true' } : {})}
     >
-      <span aria-hidden="true">🔔</span>
+      {/* An SVG, not an emoji: not every device has an emoji font (Chromium on Linux shows a box). */}
+      <svg class="bell-icon" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
+        <path
+          fill="currentColor"
+          d="M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2zm6-6v-5c0-3.07-1.64-5.64-4.5-6.32V4a1.5 1.5 0 0 0-3 0v.68C7.63 5.36 6 7.92 6 11v5l-2 2v1h16v-1l-2-2z"
+        />
+      </svg>
       {unread > 0 ? (
         <span class="badge" aria-hidden="true">
           {unread > 99 ? '99+' : unread}
