@@ -5,6 +5,7 @@ import { burnTime, hashPassword, pepperKey, verifyPassword } from '../auth/passw
 import { issueToken, verifyToken, type SessionClaims } from '../auth/tokens'
 import type { Publish } from '../events/publisher'
 import { events } from '../events/schema'
+import { renameReviewer } from '../reviews/service'
 import { eraseUserItems, exportUserItems, type UserExport } from './data'
 import { AccountStore, EmailTakenError, ProfileChangedError } from './store'
 import { LIMITS, RateLimitedError, Throttle } from './throttle'
@@ -158,6 +159,8 @@ export class Accounts {
       const profile = emailChanges
         ? await this.store.changeEmail(current, newEmail, fields)
         : await this.store.update(userId, fields, passwordChanges ? { revoke: true, expectVersion: current.token_version } : {})
+      // Reviews carry the reviewer's name: keep them in step with the profile.
+      if (profile.display_name !== current.display_name) await renameReviewer(this.db, this.table, userId, profile.display_name)
       if (emailChanges) this.publish?.(events.emailChanged(userId))
       if (passwordChanges) this.publish?.(events.passwordChanged(userId))
       return { profile, rotated: emailChanges || passwordChanges }

@@ -130,6 +130,32 @@ export async function deleteUserReviews(db: DynamoDb, table: string, userId: str
   return removed.filter(Boolean).length
 }
 
+/** After a display-name change: every review of the user shows the new name (reviews carry it denormalised). */
+export async function renameReviewer(db: DynamoDb, table: string, userId: string, displayName: string): Promise<void> {
+  const items = await db.queryAll<Pick<ReviewItem, 'pk' | 'sk' | 'display_name'>>(table, {
+    index: 'gsi1',
+    keyCondition: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+    values: { ':pk': `USER#${userId}`, ':prefix': 'REVIEW#' },
+  })
+  await Promise.all(
+    items
+      .filter((item) => item.display_name !== displayName)
+      .map((item) =>
+        db
+          .update(table, { pk: item.pk, sk: item.sk }, {
+            update: 'SET display_name = :name',
+            condition: 'attribute_exists(pk)',
+            values: { ':name': displayName },
+            returnValues: 'NONE',
+          })
+          .catch((error: unknown) => {
+            // The review was deleted meanwhile: nothing to rename.
+            if (!(error instanceof ConditionalCheckFailedError)) throw error
+          }),
+      ),
+  )
+}
+
 /** Ratings and reviews of films, with a per-film aggregate kept exact under concurrent writers. */
 export class ReviewService {
   constructor(
@@ -219,25 +245,6 @@ export class ReviewService {
 
   /** Keeps the denormalised reviewer name current after a display-name change. */
   async renameReviewer(userId: string, displayName: string): Promise<void> {
-    const items = await this.db.queryAll<Pick<ReviewItem, 'pk' | 'sk'>>(this.table, {
-      index: 'gsi1',
-      keyCondition: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-      values: { ':pk': `USER#${userId}`, ':prefix': 'REVIEW#' },
-    })
-    await Promise.all(
-      items.map((item) =>
-        this.db
-          .update(this.table, { pk: item.pk, sk: item.sk }, {
-            update: 'SET display_name = :name',
-            condition: 'attribute_exists(pk)',
-            values: { ':name': displayName },
-            returnValues: 'NONE',
-          })
-          .catch((error: unknown) => {
-            // The review was deleted meanwhile: nothing to rename.
-            if (!(error instanceof ConditionalCheckFailedError)) throw error
-          }),
-      ),
-    )
+    return renameReviewer(this.db, this.table, userId, displayName)
   }
 }

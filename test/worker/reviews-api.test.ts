@@ -39,7 +39,7 @@ async function allReviews(id: number): Promise<ReviewPageJson & { all: ReviewJso
 
 const mean = (ratings: number[]) => Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 100) / 100
 
-describe('reviews API', () => {
+describe('reviews API', { timeout: 30_000 }, () => {
   it('should keep the average and count exact while 20 users rate, re-rate and delete concurrently', async () => {
     const [film] = await films(1, 12)
     const { db, table } = testAws()
@@ -184,5 +184,22 @@ describe('reviews API', () => {
     expect((await unrate('', film!.id)).status).toBe(401)
     const page0 = await api(`/movies/${film!.id}/reviews?page=0`)
     expect(page0.status).toBe(422)
+  })
+
+  it('should show the new display name on past reviews after a profile rename', async () => {
+    const critic = await signUp({ display_name: 'Old Name' })
+    const [film] = await films(1, 16)
+    expect((await rate(critic.token, film!.id, { rating: 7 })).status).toBe(201)
+    const patch = await api('/me', { method: 'PATCH', token: critic.token, body: { display_name: 'New Name' } })
+    expect(patch.status).toBe(200)
+    const mine = (await allReviews(film!.id)).all.find((r) => r.user.id === critic.user.id)
+    expect(mine?.user.display_name).toBe('New Name')
+  })
+
+  it('should document the review routes in the OpenAPI document', async () => {
+    const doc = (await (await api('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> }
+    const path = Object.keys(doc.paths).find((p) => /^\/api\/v1\/movies\/\{id\}\/reviews$/.test(p))
+    expect(path).toBeDefined()
+    expect(Object.keys(doc.paths[path!]!).sort()).toEqual(expect.arrayContaining(['delete', 'get', 'put']))
   })
 })
