@@ -34,6 +34,17 @@ describe('notifications API', { timeout: 30_000 }, () => {
     expect(await (await api('/me/notifications?page=2', { token: user.token })).json()).toEqual({ unread: 3, results: [] })
   })
 
+  it('should forget notifications after 90 days, even before DynamoDB’s TTL sweep removes them', async () => {
+    const user = await signUp()
+    const old = await store.build(user.user.id, { type: 'welcome', title: 'Long ago', body: 'x', at: new Date(Date.now() - 91 * 86_400_000) })
+    const recent = await store.build(user.user.id, { type: 'welcome', title: 'Lately', body: 'x', at: new Date(Date.now() - 89 * 86_400_000) })
+    expect(recent.expires_at - Math.floor(Date.parse(recent.created_at) / 1000)).toBe(90 * 86_400)
+    await aws.db.transactWrite([store.putEntry(old), store.putEntry(recent)])
+    const body = await notificationsOf(user.token)
+    expect(body.results.map((n) => n.title)).toEqual(['Lately'])
+    expect(body.unread).toBe(1)
+  })
+
   it('should reject a bad page with 422 and an anonymous caller with 401', async () => {
     const user = await signUp()
     const bad = await api('/me/notifications?page=0', { token: user.token })

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { events } from '../../src/events/schema'
 import { drainNotificationQueue } from '../../src/jobs'
+import { drainQueue } from '../../src/notifications/consumer'
 import { api, signUp } from './support/accounts'
-import { aws, drain, drainUntil, envelope, jobContext, notificationsOf, privateQueue, queueCounts } from './support/notifications'
+import { aws, drain, drainUntil, envelope, jobContext, notificationsOf, privateQueue, queueCounts, store } from './support/notifications'
 
 describe('notification consumer (SNS → SQS → cron) on fauxqs and DynamoDB Local', { timeout: 60_000 }, () => {
   it('should welcome a new user once the queue is drained', async () => {
@@ -90,6 +91,21 @@ describe('notification consumer (SNS → SQS → cron) on fauxqs and DynamoDB Lo
     const dead = await aws.sqs.receive(queue.dlqUrl, { maxMessages: 10 })
     expect(dead.map((m) => m.body)).toEqual(['not even json'])
     expect(await queueCounts(queue.url)).toEqual({ visible: 0, inFlight: 0 })
+  })
+
+  it('should lose nothing when processing fails halfway: the undeleted message is handled on a later run', async () => {
+    const queue = await privateQueue({ visibilitySeconds: 0 })
+    const user = await signUp()
+    const { results: popular } = (await (await api('/movies/popular')).json()) as { results: { id: number }[] }
+    await aws.sqs.send(queue.url, envelope(events.reviewPosted(user.user.id, popular[4]!.id, 10)).body)
+    const down = { details: () => Promise.reject(new Error('catalog unavailable')) }
+    const failed = await drainQueue({ queueUrl: queue.url, sqs: aws.sqs, db: aws.db, table: aws.table, store, catalog: down, maxBatches: 1 })
+    expect(failed).toMatchObject({ received: 1, processed: 0, failed: 1 })
+    expect((await notificationsOf(user.token)).results).toEqual([])
+
+    const retried = await drain(queue.url)
+    expect(retried).toMatchObject({ processed: 1, notified: 1 })
+    expect((await notificationsOf(user.token)).results.map((n) => n.type)).toEqual(['recommendation'])
   })
 
   it('should recommend a similar film, with the reason, after a rating of 8 or more', async () => {
