@@ -13,13 +13,15 @@ export interface DetailsSlots {
 }
 
 /**
- * The details page's per-viewer parts: the watchlist button in its real state (one GetItem)
- * and the reviews section. Start it beside the catalog fetch; it needs only the film's id
+ * The details page's per-viewer parts: the watchlist button in its real state (from the list
+ * the browsing middleware read, else one GetItem) and the reviews section. Start it beside the catalog fetch; it needs only the film's id
  * until it renders.
  */
 export function detailsSlots(c: Context<AppEnv>, movieId: number): Promise<(movie: Pick<MovieDetails, 'id' | 'title'>) => DetailsSlots> {
   const user = c.get('user')
-  const listed = user ? watchlistFor(c).has(user.id, movieId) : Promise.resolve(false)
+  // The browsing middleware may already know the whole list (for the similar-titles cards).
+  const known = c.get('listed')
+  const listed = !user ? Promise.resolve(false) : known ? Promise.resolve(known.has(movieId)) : watchlistFor(c).has(user.id, movieId)
   const reviews = reviewsSectionFor(c, { id: movieId, title: '' })
   return Promise.all([listed, reviews]).then(
     ([inList, section]) =>
