@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { LiveStatus } from '../../views/components/LiveStatus'
 import { WatchlistButton } from '../../views/components/WatchlistButton'
 import { WatchlistEmpty, WatchlistPage } from '../../views/pages/WatchlistPage'
-import { currentUser, requirePageUser } from '../auth/middleware'
+import { currentUser, requirePageUser, safeNext } from '../auth/middleware'
 import type { AppEnv } from '../context'
 import { errors } from '../http/errors'
 import { siteOrigin } from '../http/origin'
@@ -35,7 +35,8 @@ function backTo(c: Context, movieId: number): string {
   if (referer) {
     try {
       const url = new URL(referer)
-      if (url.origin === siteOrigin(c)) return url.pathname + url.search + url.hash
+      // safeNext: a path like `//evil.example` would be another host once used as a Location.
+      if (url.origin === siteOrigin(c)) return safeNext(url.pathname + url.search + url.hash)
     } catch {
       // not a URL: use the film's page
     }

@@ -76,6 +76,9 @@ describe('watchlist pages', { timeout: 30_000 }, () => {
     const foreign = await form(`/watchlist/${film!.id}/remove`, {}, { cookie: token, headers: { Referer: 'https://evil.example/x' } })
     expect(foreign.status).toBe(303)
     expect(foreign.headers.get('Location')).toBe(`/movies/${film!.id}`)
+    const sneaky = await form(`/watchlist/${film!.id}`, {}, { cookie: token, headers: { Referer: `${ORIGIN}//evil.example/x` } })
+    expect(sneaky.headers.get('Location')).toBe('/')
+    await form(`/watchlist/${film!.id}/remove`, {}, { cookie: token })
     expect(await listIds(token)).toEqual([])
   })
 
