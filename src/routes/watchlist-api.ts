@@ -14,6 +14,8 @@ const ListedMovieSchema = MovieSchema.extend({ added_at: z.string().describe('Wh
 const WatchlistSchema = z.object({ results: z.array(ListedMovieSchema) })
 const MovieParam = z.object({ movieId: IdSchema })
 const TAGS = ['Watchlist']
+/** A user's own list: never stored by shared caches. */
+const noStore = { 'Cache-Control': 'private, no-store' }
 
 /** /api/v1/me/watchlist: the signed-in user's list. Adds and removes are idempotent. */
 export const watchlistApi = new Hono<AppEnv>()
@@ -30,7 +32,7 @@ watchlistApi.get(
   async (c) => {
     const user = currentUser(c)
     const results = await watchlistFor(c).movies(user.id, c.get('services').catalog, { language: user.language })
-    return c.json({ results })
+    return c.json({ results }, 200, noStore)
   },
 )
 
@@ -56,7 +58,7 @@ watchlistApi.put(
     const movie = movieOf(details)
     const { created, added_at } = await watchlistFor(c).add(user.id, movie)
     if (created) c.get('services').publish(events.watchlistAdded(user.id, movie.id))
-    return c.json({ ...movie, added_at }, created ? 201 : 200)
+    return c.json({ ...movie, added_at }, created ? 201 : 200, noStore)
   },
 )
 
