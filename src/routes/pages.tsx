@@ -28,7 +28,10 @@ export const pageRoutes = new Hono<AppEnv>()
 pageRoutes.get('/', async (c) => {
   const catalog = c.get('services').catalog
   const options = catalogOptions(c)
-  const [trending, popular, topRated, nowPlaying, allGenres] = await Promise.all([
+  // The viewer's list was read once by listedForPages (newest first); only its films are fetched here.
+  const listedIds = c.get('user') ? [...(c.get('listed') ?? [])].slice(0, ROW_SIZE) : []
+  const [myList, trending, popular, topRated, nowPlaying, allGenres] = await Promise.all([
+    listedIds.length ? catalog.many(listedIds, options) : Promise.resolve([]),
     catalog.trending('week', options),
     catalog.list('popular', options),
     catalog.list('top_rated', options),
@@ -40,6 +43,7 @@ pageRoutes.get('/', async (c) => {
   const featured = trending.results.find((m) => m.backdrop_url) ?? trending.results[0] ?? null
   const rows = [
     { id: 'trending', title: 'Trending now', movies: trending.results },
+    ...(myList.length ? [{ id: 'my-list', title: 'My List', movies: myList, moreHref: '/watchlist' }] : []),
     { id: 'popular', title: 'Popular on Flixpeek', movies: popular.results },
     { id: 'top-rated', title: 'Top rated', movies: topRated.results },
     { id: 'now-playing', title: 'New releases', movies: nowPlaying.results },
