@@ -23,6 +23,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { FilmData, FilmRow } from '../src/catalog/bundled/data'
 
 const LATEST_PLAUSIBLE_YEAR = 2012
 const FIRST_ID = 900_000_000
@@ -106,20 +107,6 @@ interface SourceRecord {
   Source: unknown
 }
 
-/** One film, as an array to keep the file small: see FilmRow in src/catalog/bundled/data.ts. */
-type FilmRow = [id: number, ...FilmData]
-type FilmData = [
-  title: string,
-  releaseDate: string | null,
-  genreIds: number[],
-  director: string | null,
-  runtime: number | null,
-  imdbRating: number | null,
-  imdbVotes: number | null,
-  rottenTomatoes: number | null,
-  mpaa: string | null,
-  source: string | null,
-]
 
 const num = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : null)
 const str = (value: unknown) => (typeof value === 'string' && value.trim() ? fixMacRomanMojibake(value.trim()) : null)

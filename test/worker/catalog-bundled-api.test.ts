@@ -1,20 +1,10 @@
 import { SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import type { FilmJson as Movie } from './support/films'
 
 /** The catalog API with no TMDB credential: every route answers from the bundled films. */
 const BASE = 'https://flix.test'
 
-interface Movie {
-  id: number
-  title: string
-  overview: string
-  release_date: string | null
-  poster_url: string | null
-  backdrop_url: string | null
-  vote_average: number
-  vote_count: number
-  genre_ids: number[]
-}
 interface MoviePage {
   page: number
   total_pages: number

@@ -1,8 +1,7 @@
 import dataset from './films.json'
 
-/** One row of films.json, as written by scripts/build-catalog.ts. */
-type FilmRow = [
-  id: number,
+/** One film's fields in films.json, as written by scripts/build-catalog.ts (arrays keep the file small). */
+export type FilmData = [
   title: string,
   releaseDate: string | null,
   genreIds: number[],
@@ -14,6 +13,9 @@ type FilmRow = [
   mpaa: string | null,
   source: string | null,
 ]
+
+/** One row of films.json: the film's id, then its fields. */
+export type FilmRow = [id: number, ...FilmData]
 
 /** A film of the bundled catalog with everything ranking, search and rendering need. */
 export interface Film {
