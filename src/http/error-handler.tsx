@@ -1,5 +1,6 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
+import { AwsError, ThrottlingError } from '../aws/errors'
 import { ConfigError } from '../config'
 import type { AppEnv } from '../context'
 import { ErrorPage } from '../../views/pages/ErrorPage'
@@ -18,6 +19,12 @@ function toApiError(err: unknown): ApiError {
     if (err.status === 401) return errors.unauthorized()
     if (err.status === 404) return errors.notFound()
     if (err.status === 413) return new ApiError(413, 'malformed_request', 'The request body is too large.')
+  }
+  if (err instanceof AwsError && (err instanceof ThrottlingError || err.status === 0 || err.status >= 500)) {
+    // Our data store is down or overloaded: a temporary outage to retry, not a bug.
+    return new ApiError(503, 'upstream_unavailable', 'Your account data is unavailable right now. Please try again shortly.', undefined, {
+      'Retry-After': '5',
+    })
   }
   return new ApiError(500, 'internal_error', 'Something went wrong on our side. Please try again.')
 }

@@ -65,3 +65,28 @@ describe('system routes', () => {
     expect(doc.paths['/healthz']).toBeDefined()
   })
 })
+
+describe('when DynamoDB is unreachable', () => {
+  it('should answer account routes with 503 upstream_unavailable, not a 500', { timeout: 30_000 }, async () => {
+    const { env } = await import('cloudflare:workers')
+    const { createApp } = await import('../../src/app')
+    const { createExecutionContext, waitOnExecutionContext } = await import('cloudflare:test')
+    const down = { ...(env as unknown as Record<string, unknown>), DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' }
+    const ctx = createExecutionContext()
+    const res = await createApp().fetch(
+      new Request('https://example.com/api/v1/auth/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: 'nobody@example.com', password: 'long enough password' }),
+      }),
+      down as never,
+      ctx,
+    )
+    await waitOnExecutionContext(ctx)
+    expect(res.status).toBe(503)
+    expect(res.headers.get('Retry-After')).toBe('5')
+    const body = (await res.json()) as { error: { code: string; message: string } }
+    expect(body.error.code).toBe('upstream_unavailable')
+    expect(body.error.message).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|NetworkError/)
+  })
+})
