@@ -1,7 +1,7 @@
 import type { DynamoDb } from '../aws/dynamodb'
 import { deleteUserReviews } from '../reviews/service'
 import { deleteUserWatchlist } from '../watchlist/service'
-import { PROFILE_SK, userPk } from './keys'
+import { GENRE_PREFIX, NOTIF_PREFIX, PROFILE_SK, REVIEW_PREFIX, WATCH_PREFIX, userPk } from '../shared/keys'
 import { toUser, type NotificationPrefs, type Profile, type User } from './types'
 
 type Item = Record<string, unknown> & { pk: string; sk: string; gsi1pk?: string; gsi1sk?: string }
@@ -30,11 +30,11 @@ export async function eraseUserItems(db: DynamoDb, table: string, userId: string
   for (const item of [...own, ...indexed]) {
     if (item.pk === userPk(userId) && item.sk === PROFILE_SK) continue
     // A review that appeared after deleteUserReviews ran must still go through the aggregate-correcting path.
-    if (item.sk.startsWith('REVIEW#')) continue
+    if (item.sk.startsWith(REVIEW_PREFIX)) continue
     keys.set(`${item.pk}|${item.sk}`, { pk: item.pk, sk: item.sk })
   }
   await db.batchWrite(table, [...keys.values()].map((key) => ({ delete: key })))
-  if (indexed.some((item) => item.sk.startsWith('REVIEW#'))) await deleteUserReviews(db, table, userId)
+  if (indexed.some((item) => item.sk.startsWith(REVIEW_PREFIX))) await deleteUserReviews(db, table, userId)
 }
 
 export interface UserExport {
@@ -64,13 +64,13 @@ export async function exportUserItems(db: DynamoDb, table: string, profile: Prof
   }
   for (const item of own) {
     if (item.sk === PROFILE_SK) continue
-    if (item.sk.startsWith('WATCH#')) out.watchlist.push(publicFields(item))
-    else if (item.sk.startsWith('NOTIF#')) out.notifications.push(publicFields(item))
+    if (item.sk.startsWith(WATCH_PREFIX)) out.watchlist.push(publicFields(item))
+    else if (item.sk.startsWith(NOTIF_PREFIX)) out.notifications.push(publicFields(item))
     else out.other.push(publicFields(item))
   }
   for (const item of indexed) {
-    if (item.sk.startsWith('REVIEW#')) out.reviews.push(publicFields(item))
-    else if (item.pk.startsWith('GENRE#')) out.genre_follows.push(publicFields(item))
+    if (item.sk.startsWith(REVIEW_PREFIX)) out.reviews.push(publicFields(item))
+    else if (item.pk.startsWith(GENRE_PREFIX)) out.genre_follows.push(publicFields(item))
   }
   out.watchlist.sort((a, b) => String(b.added_at ?? '').localeCompare(String(a.added_at ?? '')))
   out.notifications.sort((a, b) => String(b.created_at ?? '').localeCompare(String(a.created_at ?? '')))

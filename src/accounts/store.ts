@@ -1,7 +1,7 @@
 import type { DynamoDb, TransactItem } from '../aws/dynamodb'
 import { TransactionCanceledError } from '../aws/errors'
 import { retryOptimistic } from '../shared/conflict-retry'
-import { emailKey, profileKey } from './keys'
+import { emailKey, profileKey } from '../shared/keys'
 import type { Profile } from './types'
 
 /** The email is already someone's (the marker's condition failed). */

@@ -1,4 +1,5 @@
 import type { DynamoDb } from '../aws/dynamodb'
+import { profileKey } from '../shared/keys'
 
 /** The profile's switches (USER#<id> / PROFILE `notifications`); welcome and security are always on. */
 export interface Preferences {
@@ -24,7 +25,7 @@ export async function readPreferences(
   if (unique.length === 0) return new Map()
   const profiles = await db.batchGet<ProfileSlice>(
     table,
-    unique.map((id) => ({ pk: `USER#${id}`, sk: 'PROFILE' })),
+    unique.map(profileKey),
     opts,
   )
   return new Map(profiles.map((p) => [p.id, { ...DEFAULTS, ...(p.notifications ?? {}) }]))

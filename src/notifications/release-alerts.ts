@@ -1,6 +1,8 @@
 import type { DynamoDb } from '../aws/dynamodb'
 import { TransactionCanceledError } from '../aws/errors'
 import type { Catalog, Movie } from '../catalog/types'
+import { USER_PREFIX, alertedSk, userPk } from '../shared/keys'
+import { followersOfGenre, watchersOf } from '../watchlist/service'
 import { readPreferences } from './preferences'
 import type { NotificationStore } from './store'
 
@@ -50,7 +52,7 @@ export async function runReleaseAlertsJob(options: ReleaseAlertOptions): Promise
   const followersByGenre = new Map<number, Promise<string[]>>()
   const followersOf = (genreId: number) => {
     let followers = followersByGenre.get(genreId)
-    if (!followers) followersByGenre.set(genreId, (followers = genreFollowers(genreId, options)))
+    if (!followers) followersByGenre.set(genreId, (followers = followersOfGenre(options.db, options.table, genreId)))
     return followers
   }
   // Preferences too: one read per user and run, not one per film.
@@ -129,16 +131,11 @@ async function audienceOf(
 ): Promise<Map<string, Reason>> {
   const genreIds = followersOf ? film.genre_ids : []
   const [listers, ...followersPerGenre] = await Promise.all([
-    options.db.queryAll<{ user_id: string }>(options.table, {
-      index: 'gsi1',
-      keyCondition: 'gsi1pk = :pk',
-      values: { ':pk': `WATCHERS#${film.id}` },
-      projection: 'user_id',
-    }),
+    watchersOf(options.db, options.table, film.id),
     ...genreIds.map((genreId) => followersOf!(genreId)),
   ])
   const audience = new Map<string, Reason>()
-  for (const { user_id } of listers!) audience.set(user_id, { kind: 'listed' })
+  for (const userId of listers!) audience.set(userId, { kind: 'listed' })
   genreIds.forEach((genreId, i) => {
     const genre = genreNames.get(genreId) ?? 'a genre you follow'
     for (const userId of followersPerGenre[i] as string[]) if (!audience.has(userId)) audience.set(userId, { kind: 'genre', genre })
@@ -146,25 +143,14 @@ async function audienceOf(
   return audience
 }
 
-/** GENRE#<genreId>: users with at least one listed film of the genre. */
-async function genreFollowers(genreId: number, options: ReleaseAlertOptions): Promise<string[]> {
-  const items = await options.db.queryAll<{ user_id: string }>(options.table, {
-    keyCondition: 'pk = :pk AND begins_with(sk, :user)',
-    filter: 'listed_count > :zero',
-    values: { ':pk': `GENRE#${genreId}`, ':user': 'USER#', ':zero': 0 },
-    projection: 'user_id',
-  })
-  return items.map((item) => item.user_id)
-}
-
 /** Users among `userIds` already alerted about the film (their marker exists): a read instead of a failed write. */
 async function alreadyAlerted(movieId: number, userIds: string[], options: ReleaseAlertOptions): Promise<Set<string>> {
   if (userIds.length === 0) return new Set()
   const markers = await options.db.batchGet<{ pk: string }>(
     options.table,
-    userIds.map((id) => ({ pk: `USER#${id}`, sk: `ALERTED#${movieId}` })),
+    userIds.map((id) => ({ pk: userPk(id), sk: alertedSk(movieId) })),
   )
-  return new Set(markers.map((marker) => marker.pk.slice('USER#'.length)))
+  return new Set(markers.map((marker) => marker.pk.slice(USER_PREFIX.length)))
 }
 
 /** Writes the marker and the notification together; false when the user was already alerted about the film. */
@@ -184,8 +170,8 @@ async function alert(userId: string, film: Movie, reason: Reason, now: Date, opt
         put: {
           table: options.table,
           item: {
-            pk: `USER#${userId}`,
-            sk: `ALERTED#${film.id}`,
+            pk: userPk(userId),
+            sk: alertedSk(film.id),
             movie_id: film.id,
             alerted_at: now.toISOString(),
             expires_at: Math.floor(now.getTime() / 1000) + ALERTED_TTL_SECONDS,

@@ -1,6 +1,7 @@
 import type { DynamoDb } from '../aws/dynamodb'
 import type { Catalog, Movie } from '../catalog/types'
 import type { DomainEvent } from '../events/schema'
+import { moviePk, recommendedSk, reviewSk, userPk, watchSk } from '../shared/keys'
 import { readPreferences } from './preferences'
 import type { NewNotification } from './store'
 
@@ -93,8 +94,8 @@ async function recommendAfterRating(
     ],
     extraItems: [
       {
-        pk: `USER#${userId}`,
-        sk: `RECOMMENDED#${pick.id}`,
+        pk: userPk(userId),
+        sk: recommendedSk(pick.id),
         movie_id: pick.id,
         expires_at: Math.floor(at.getTime() / 1000) + RECOMMENDED_TTL_SECONDS,
       },
@@ -106,13 +107,12 @@ async function recommendAfterRating(
 async function firstUnseen(userId: string, candidates: Movie[], ctx: RuleContext): Promise<Movie | undefined> {
   if (candidates.length === 0) return undefined
   const keys = candidates.flatMap((m) => [
-    { pk: `USER#${userId}`, sk: `WATCH#${m.id}` },
-    { pk: `USER#${userId}`, sk: `RECOMMENDED#${m.id}` },
-    { pk: `MOVIE#${m.id}`, sk: `REVIEW#${userId}` },
+    { pk: userPk(userId), sk: watchSk(m.id) },
+    { pk: userPk(userId), sk: recommendedSk(m.id) },
+    { pk: moviePk(m.id), sk: reviewSk(userId) },
   ])
-  const seen = await ctx.db.batchGet<{ pk: string; sk: string; movie_id?: number }>(ctx.table, keys)
-  const seenIds = new Set(
-    seen.map((item) => (item.pk.startsWith('MOVIE#') ? Number(item.pk.slice(6)) : Number(item.sk.split('#')[1]))),
-  )
+  // Each of the three item kinds carries the film's movie_id.
+  const seen = await ctx.db.batchGet<{ movie_id: number }>(ctx.table, keys)
+  const seenIds = new Set(seen.map((item) => item.movie_id))
   return candidates.find((m) => !seenIds.has(m.id))
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { DynamoDb, TransactItem } from '../aws/dynamodb'
 import { ConditionalCheckFailedError } from '../aws/errors'
+import { NOTIF_PREFIX, notificationSk, userPk } from '../shared/keys'
 
 export const NOTIFICATION_TYPES = ['welcome', 'release', 'recommendation', 'security'] as const
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number]
@@ -46,14 +47,12 @@ const ID_PATTERN = /^[0-9a-z]{9}[0-9a-f]{16}$/
 const TIME_CHARS = 9
 
 const nowSeconds = () => Math.floor(Date.now() / 1000)
-const userKey = (userId: string) => `USER#${userId}`
-const sortKey = (createdAt: string, id: string) => `NOTIF#${createdAt}#${id}`
 
 function sortKeyForId(id: string): string | undefined {
   if (!ID_PATTERN.test(id)) return undefined
   const ms = parseInt(id.slice(0, TIME_CHARS), 36)
   const at = new Date(ms)
-  return Number.isNaN(at.getTime()) ? undefined : sortKey(at.toISOString(), id)
+  return Number.isNaN(at.getTime()) ? undefined : notificationSk(at.toISOString(), id)
 }
 
 async function suffixFor(key: string | undefined): Promise<string> {
@@ -87,8 +86,8 @@ export class NotificationStore {
     const id = at.getTime().toString(36).padStart(TIME_CHARS, '0') + (await suffixFor(input.key))
     const createdAt = new Date(at.getTime()).toISOString()
     return {
-      pk: userKey(userId),
-      sk: sortKey(createdAt, id),
+      pk: userPk(userId),
+      sk: notificationSk(createdAt, id),
       entity: 'notification',
       user_id: userId,
       id,
@@ -113,7 +112,7 @@ export class NotificationStore {
       keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
       // DynamoDB deletes expired items lazily (within days), so expiry is also filtered here.
       filter: 'expires_at > :now',
-      values: { ':pk': userKey(userId), ':prefix': 'NOTIF#', ':now': nowSeconds() },
+      values: { ':pk': userPk(userId), ':prefix': NOTIF_PREFIX, ':now': nowSeconds() },
       forward: false,
       limit: page * PAGE_SIZE,
     })
@@ -130,7 +129,7 @@ export class NotificationStore {
     const sk = sortKeyForId(id)
     if (!sk) return undefined
     try {
-      const item = await this.db.update<NotificationItem>(this.table, { pk: userKey(userId), sk }, {
+      const item = await this.db.update<NotificationItem>(this.table, { pk: userPk(userId), sk }, {
         update: 'SET #read = :true',
         condition: 'attribute_exists(pk)',
         names: { '#read': 'read' },
@@ -172,7 +171,7 @@ export class NotificationStore {
       keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
       filter: '#read = :false AND expires_at > :now',
       names: { '#read': 'read' },
-      values: { ':pk': userKey(userId), ':prefix': 'NOTIF#', ':false': false, ':now': nowSeconds() },
+      values: { ':pk': userPk(userId), ':prefix': NOTIF_PREFIX, ':false': false, ':now': nowSeconds() },
       projection: 'pk, sk',
     })
   }

@@ -1,12 +1,9 @@
 import type { DynamoDb } from '../aws/dynamodb'
 import { ConditionalCheckFailedError, TransactionCanceledError } from '../aws/errors'
 import { retryOptimistic } from '../shared/conflict-retry'
+import { REVIEW_PREFIX, movieAggKey, moviePk, reviewIndexSk, reviewSk, userPk } from '../shared/keys'
 
 export const REVIEWS_PAGE_SIZE = 20
-
-const moviePk = (movieId: number) => `MOVIE#${movieId}`
-const reviewSk = (userId: string) => `REVIEW#${userId}`
-const AGG_SK = 'AGG'
 
 /** MOVIE#<movieId> / REVIEW#<userId>: one review per user per film. gsi1 (USER#<id> / REVIEW#<movieId>) lists a user's reviews. */
 export type ReviewItem = {
@@ -105,7 +102,7 @@ export async function deleteReview(db: DynamoDb, table: string, movieId: number,
         {
           update: {
             table,
-            key: { pk: moviePk(movieId), sk: AGG_SK },
+            key: movieAggKey(movieId),
             update: 'ADD rating_sum :sum, rating_count :count',
             values: { ':sum': -existing.rating, ':count': -1 },
           },
@@ -124,7 +121,7 @@ export async function deleteUserReviews(db: DynamoDb, table: string, userId: str
   const items = await db.queryAll<Pick<ReviewItem, 'movie_id'>>(table, {
     index: 'gsi1',
     keyCondition: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-    values: { ':pk': `USER#${userId}`, ':prefix': 'REVIEW#' },
+    values: { ':pk': userPk(userId), ':prefix': REVIEW_PREFIX },
   })
   const removed = await Promise.all(items.map((item) => deleteReview(db, table, item.movie_id, userId)))
   return removed.filter(Boolean).length
@@ -135,7 +132,7 @@ export async function renameReviewer(db: DynamoDb, table: string, userId: string
   const items = await db.queryAll<Pick<ReviewItem, 'pk' | 'sk' | 'display_name'>>(table, {
     index: 'gsi1',
     keyCondition: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-    values: { ':pk': `USER#${userId}`, ':prefix': 'REVIEW#' },
+    values: { ':pk': userPk(userId), ':prefix': REVIEW_PREFIX },
   })
   await Promise.all(
     items
@@ -172,8 +169,8 @@ export class ReviewService {
       const item: ReviewItem = {
         pk: moviePk(movieId),
         sk: reviewSk(user.id),
-        gsi1pk: `USER#${user.id}`,
-        gsi1sk: `REVIEW#${movieId}`,
+        gsi1pk: userPk(user.id),
+        gsi1sk: reviewIndexSk(movieId),
         movie_id: movieId,
         user_id: user.id,
         display_name: user.display_name,
@@ -189,7 +186,7 @@ export class ReviewService {
           {
             update: {
               table: this.table,
-              key: { pk: moviePk(movieId), sk: AGG_SK },
+              key: movieAggKey(movieId),
               update: 'ADD rating_sum :sum, rating_count :count',
               values: { ':sum': input.rating - (existing?.rating ?? 0), ':count': existing ? 0 : 1 },
             },
@@ -214,7 +211,7 @@ export class ReviewService {
   }
 
   async summary(movieId: number): Promise<ReviewSummary> {
-    const agg = await this.db.get<AggregateItem>(this.table, { pk: moviePk(movieId), sk: AGG_SK }, { consistent: true })
+    const agg = await this.db.get<AggregateItem>(this.table, movieAggKey(movieId), { consistent: true })
     const count = agg?.rating_count ?? 0
     return { count, average: average(agg?.rating_sum ?? 0, count) }
   }
@@ -223,7 +220,7 @@ export class ReviewService {
   private async all(movieId: number): Promise<ReviewItem[]> {
     const items = await this.db.queryAll<ReviewItem>(this.table, {
       keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
-      values: { ':pk': moviePk(movieId), ':prefix': 'REVIEW#' },
+      values: { ':pk': moviePk(movieId), ':prefix': REVIEW_PREFIX },
       consistent: true,
     })
     return items.sort((a, b) => b.created_at.localeCompare(a.created_at) || a.user_id.localeCompare(b.user_id))

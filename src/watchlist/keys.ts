@@ -1,11 +1,4 @@
-/** Key layout of the watchlist's items in the single table (see infra/resources.ts). */
-
-export const userPk = (userId: string) => `USER#${userId}`
-export const WATCH_PREFIX = 'WATCH#'
-export const watchSk = (movieId: number) => `${WATCH_PREFIX}${movieId}`
-export const watchersPk = (movieId: number) => `WATCHERS#${movieId}`
-export const genrePk = (genreId: number) => `GENRE#${genreId}`
-export const GENRE_PREFIX = 'GENRE#'
+/** The watchlist's items in the single table; their keys come from src/shared/keys.ts. */
 
 /** USER#<id> / WATCH#<movieId>: one listed film. gsi1 answers "who listed film F". */
 export type WatchItem = {

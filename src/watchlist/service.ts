@@ -2,16 +2,8 @@ import type { DynamoDb, TransactItem } from '../aws/dynamodb'
 import { ConditionalCheckFailedError, TransactionCanceledError } from '../aws/errors'
 import type { Catalog, CatalogOptions, Movie } from '../catalog/types'
 import { isTransactionConflict, retryOptimistic } from '../shared/conflict-retry'
-import {
-  GENRE_PREFIX,
-  WATCH_PREFIX,
-  genrePk,
-  userPk,
-  watchSk,
-  watchersPk,
-  type GenreFollowItem,
-  type WatchItem,
-} from './keys'
+import { GENRE_PREFIX, WATCH_PREFIX, genrePk, userPk, watchSk, watchersPk } from '../shared/keys'
+import type { GenreFollowItem, WatchItem } from './keys'
 
 export type ListedMovie = Movie & { added_at: string }
 
@@ -162,20 +154,22 @@ export class WatchlistService {
 
 /** Users with film `movieId` on their list (for release alerts). */
 export async function watchersOf(db: DynamoDb, table: string, movieId: number): Promise<string[]> {
-  const items = await db.queryAll<WatchItem>(table, {
+  const items = await db.queryAll<Pick<WatchItem, 'user_id'>>(table, {
     index: 'gsi1',
     keyCondition: 'gsi1pk = :pk',
     values: { ':pk': watchersPk(movieId) },
+    projection: 'user_id',
   })
   return items.map((item) => item.user_id)
 }
 
 /** Users who follow genre `genreId` (at least one film of it on their list). */
 export async function followersOfGenre(db: DynamoDb, table: string, genreId: number): Promise<string[]> {
-  const items = await db.queryAll<GenreFollowItem>(table, {
+  const items = await db.queryAll<Pick<GenreFollowItem, 'user_id'>>(table, {
     keyCondition: 'pk = :pk',
     filter: 'listed_count > :zero',
     values: { ':pk': genrePk(genreId), ':zero': 0 },
+    projection: 'user_id',
   })
   return items.map((item) => item.user_id)
 }
