@@ -1,3 +1,4 @@
+import type { Profile } from './accounts/types'
 import type { Config, Env } from './config'
 import type { Services } from './services'
 
@@ -8,6 +9,8 @@ export interface SessionUser {
   language: string
   /** How the request authenticated: bearer requests are exempt from CSRF checks. */
   via: 'cookie' | 'bearer'
+  /** The profile item, read (strongly consistent) to authenticate this request: handlers use it rather than read it again. */
+  profile: Profile
 }
 
 /** Hono's environment for this app: bindings plus what middleware puts on the context. */

@@ -73,10 +73,6 @@ export class Accounts {
     return profile && profile.token_version === claims.tv ? profile : null
   }
 
-  async byId(userId: string): Promise<Profile | undefined> {
-    return this.store.byId(userId)
-  }
-
   /** 429 with Retry-After when the client has signed up too often; 409 when the email is taken. */
   async signup(input: SignupInput, client: string): Promise<Profile> {
     await this.limit(() => this.throttle.reserve(LIMITS.signupPerClient, client))
@@ -140,11 +136,11 @@ export class Accounts {
 
   /**
    * Applies a profile patch. Email and password changes need the current password and
-   * revoke every older token: `rotated` tells the caller to hand out a fresh token.
+   * revoke every older token: `rotated` tells the caller to hand out a fresh token. `current` is the
+   * profile as the request authenticated with it; the writes are conditional where a race matters.
    */
-  async update(userId: string, patch: ProfilePatch): Promise<{ profile: Profile; rotated: boolean }> {
-    const current = await this.store.byId(userId)
-    if (!current) throw errors.unauthorized()
+  async update(current: Profile, patch: ProfilePatch): Promise<{ profile: Profile; rotated: boolean }> {
+    const userId = current.id
     const newEmail = patch.email === undefined ? undefined : normaliseEmail(patch.email)
     const emailChanges = newEmail !== undefined && newEmail !== current.email
     const passwordChanges = patch.password !== undefined
@@ -177,17 +173,13 @@ export class Accounts {
   }
 
   /** Deletes every item of the user after checking the password: list, reviews (aggregates corrected), notifications, profile, marker. */
-  async deleteAccount(userId: string, currentPassword: string | undefined): Promise<void> {
-    const profile = await this.store.byId(userId)
-    if (!profile) return
+  async deleteAccount(profile: Profile, currentPassword: string | undefined): Promise<void> {
     await this.checkPassword(profile, currentPassword)
-    await eraseUserItems(this.db, this.table, userId)
+    await eraseUserItems(this.db, this.table, profile.id)
     await this.store.deleteProfile(profile)
   }
 
-  async exportData(userId: string): Promise<UserExport> {
-    const profile = await this.store.byId(userId)
-    if (!profile) throw errors.unauthorized()
+  async exportData(profile: Profile): Promise<UserExport> {
     return exportUserItems(this.db, this.table, profile)
   }
 

@@ -28,6 +28,7 @@ const sessionUser = (profile: Profile, via: SessionUser['via']): SessionUser => 
   display_name: profile.display_name,
   language: profile.language,
   via,
+  profile,
 })
 
 /**

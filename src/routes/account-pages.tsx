@@ -115,9 +115,8 @@ accountPages.post('/logout', async (c) => {
   return c.redirect('/', 303)
 })
 
-async function profileValues(c: Ctx): Promise<ProfileValues> {
-  const profile = await c.get('services').accounts.byId(currentUser(c).id)
-  if (!profile) throw errors.unauthorized()
+function profileValues(c: Ctx): ProfileValues {
+  const profile = currentUser(c).profile
   return { email: profile.email, display_name: profile.display_name, language: profile.language, notifications: profile.notifications }
 }
 
@@ -128,14 +127,14 @@ accountPages.get('/profile', requirePageUser, async (c) => {
   noStore(c)
   const saved = c.req.query('saved') === '1'
   const notice = saved ? ({ form: 'profile', kind: 'success', text: 'Your changes are saved.' } as const) : undefined
-  return renderProfile(c, { values: await profileValues(c), notice })
+  return renderProfile(c, { values: profileValues(c), notice })
 })
 
 accountPages.post('/profile', requirePageUser, async (c) => {
   noStore(c)
   const user = currentUser(c)
   const form = await readForm(c)
-  const stored = await profileValues(c)
+  const stored = profileValues(c)
   const notifications = form.notifications_shown
     ? { release: form.notify_release === '1', recommendation: form.notify_recommendation === '1' }
     : stored.notifications
@@ -154,7 +153,7 @@ accountPages.post('/profile', requirePageUser, async (c) => {
   if (sensitive && !current_password) return invalid({ current_password: 'Enter your current password to change your email or password.' }, 422)
   try {
     const accounts = c.get('services').accounts
-    const { profile, rotated } = await accounts.update(user.id, {
+    const { profile, rotated } = await accounts.update(user.profile, {
       email,
       password: new_password,
       display_name,
@@ -176,13 +175,13 @@ accountPages.post('/profile/delete', requirePageUser, async (c) => {
   const user = currentUser(c)
   const form = await readForm(c)
   try {
-    await c.get('services').accounts.deleteAccount(user.id, form.delete_password)
+    await c.get('services').accounts.deleteAccount(user.profile, form.delete_password)
   } catch (error) {
     if (!(error instanceof ApiError && error.code === 'invalid_password')) throw error
     return renderProfile(
       c,
       {
-        values: await profileValues(c),
+        values: profileValues(c),
         errors: { delete_password: 'That is not your current password.' },
         notice: { form: 'delete', kind: 'error', text: 'Your account was not deleted.' },
       },

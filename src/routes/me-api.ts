@@ -3,7 +3,6 @@ import { currentUser, requireApiUser } from '../auth/middleware'
 import { clearSessionCookie, setSessionCookie } from '../auth/session'
 import { toUser, type Profile } from '../accounts/types'
 import type { AppEnv } from '../context'
-import { errors } from '../http/errors'
 import { validate } from '../http/validate'
 import { describe } from '../openapi/metadata'
 import { ErrorBodySchema } from '../schemas/common'
@@ -31,11 +30,7 @@ meApi.get(
     responses: { 200: { description: 'The user, with notification preferences', schema: ProfileSchema } },
   }),
   requireApiUser,
-  async (c) => {
-    const profile = await c.get('services').accounts.byId(currentUser(c).id)
-    if (!profile) throw errors.unauthorized()
-    return c.json(profileJson(profile), 200, noStore)
-  },
+  (c) => c.json(profileJson(currentUser(c).profile), 200, noStore),
 )
 
 meApi.patch(
@@ -56,7 +51,7 @@ meApi.patch(
   async (c) => {
     const user = currentUser(c)
     const accounts = c.get('services').accounts
-    const { profile, rotated } = await accounts.update(user.id, c.req.valid('json'))
+    const { profile, rotated } = await accounts.update(user.profile, c.req.valid('json'))
     if (!rotated) return c.json(profileJson(profile), 200, noStore)
     const token = await accounts.token(profile)
     if (user.via === 'cookie') setSessionCookie(c, token)
@@ -76,7 +71,7 @@ meApi.delete(
   validate('json', DeleteAccountBodySchema),
   async (c) => {
     const user = currentUser(c)
-    await c.get('services').accounts.deleteAccount(user.id, c.req.valid('json').current_password)
+    await c.get('services').accounts.deleteAccount(user.profile, c.req.valid('json').current_password)
     if (user.via === 'cookie') clearSessionCookie(c)
     return c.body(null, 204, noStore)
   },
@@ -92,7 +87,7 @@ meApi.get(
   }),
   requireApiUser,
   async (c) => {
-    const data = await c.get('services').accounts.exportData(currentUser(c).id)
+    const data = await c.get('services').accounts.exportData(currentUser(c).profile)
     return c.json(data, 200, { ...noStore, 'Content-Disposition': 'attachment; filename="flixpeek-export.json"' })
   },
 )
