@@ -31,16 +31,25 @@ const STANDARD_ERRORS: Record<number, string> = {
   422: 'Validation failed',
 }
 
-function operationFor(doc: OperationDoc | undefined, validators: { target: ValidationTarget; schema: ZodType }[]) {
+/** OpenAPI requires every `{name}` of a path to be declared; a route without a param validator still gets a plain string. */
+function undeclaredPathParameters(path: string, declared: { name: string; in: string }[]) {
+  const names = [...path.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((match) => match[1] as string)
+  return names
+    .filter((name) => !declared.some((p) => p.in === 'path' && p.name === name))
+    .map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }))
+}
+
+function operationFor(path: string, doc: OperationDoc, validators: { target: ValidationTarget; schema: ZodType }[]) {
   const operation: Record<string, unknown> = {
-    summary: doc?.summary ?? '',
-    ...(doc?.description ? { description: doc.description } : {}),
-    ...(doc?.tags ? { tags: doc.tags } : {}),
-    ...(doc?.auth ? { security: [{ bearerAuth: [] }] } : {}),
+    summary: doc.summary,
+    ...(doc.description ? { description: doc.description } : {}),
+    ...(doc.tags ? { tags: doc.tags } : {}),
+    ...(doc.auth ? { security: [{ bearerAuth: [] }] } : {}),
   }
   const parameters = validators.flatMap(({ target, schema }) =>
     target === 'query' || target === 'param' || target === 'header' ? parametersFrom(target, schema) : [],
   )
+  parameters.push(...undeclaredPathParameters(path, parameters))
   if (parameters.length) operation.parameters = parameters
   const body = validators.find((v) => v.target === 'json' || v.target === 'form')
   if (body) {
@@ -48,7 +57,7 @@ function operationFor(doc: OperationDoc | undefined, validators: { target: Valid
     operation.requestBody = { required: true, content: { [mediaType]: { schema: jsonSchema(body.schema, 'input') } } }
   }
   const responses: Record<string, unknown> = {}
-  for (const [status, response] of Object.entries(doc?.responses ?? { 200: { description: 'OK' } })) {
+  for (const [status, response] of Object.entries(doc.responses)) {
     responses[status] = {
       description: response.description,
       ...(response.schema ? { content: { 'application/json': { schema: jsonSchema(response.schema, 'output') } } } : {}),
@@ -57,7 +66,7 @@ function operationFor(doc: OperationDoc | undefined, validators: { target: Valid
   const errorStatuses = new Set<number>()
   if (validators.length) errorStatuses.add(422)
   if (validators.some((v) => v.target === 'param' || v.target === 'json')) errorStatuses.add(400)
-  if (doc?.auth) errorStatuses.add(401)
+  if (doc.auth) errorStatuses.add(401)
   for (const status of errorStatuses) {
     responses[status] ??= {
       description: STANDARD_ERRORS[status],
@@ -70,8 +79,8 @@ function operationFor(doc: OperationDoc | undefined, validators: { target: Valid
 
 /**
  * Builds the OpenAPI 3.1 document from the app's own routes: every route whose
- * handlers include `describe(...)` or `validate(...)` is listed, with the very
- * zod schemas that validate its requests.
+ * handlers include `describe(...)` is listed, with the very zod schemas that
+ * validate its requests. HTML form routes use `validate(...)` too but are not API operations.
  */
 export function buildOpenApiDocument(app: Hono<any>, info: { title: string; version: string }) {
   const grouped = new Map<string, { method: string; path: string; handlers: unknown[] }>()
@@ -87,9 +96,10 @@ export function buildOpenApiDocument(app: Hono<any>, info: { title: string; vers
     const metas = handlers.map(metaOf).filter((m) => m !== undefined)
     if (!metas.length) continue
     const doc = metas.find((m) => m.kind === 'operation')
+    if (doc?.kind !== 'operation') continue
     const validators = metas.filter((m) => m.kind === 'validator')
     const item = (paths[openApiPath(path)] ??= {})
-    item[method] = operationFor(doc?.kind === 'operation' ? doc.doc : undefined, validators)
+    item[method] = operationFor(openApiPath(path), doc.doc, validators)
   }
   return {
     openapi: '3.1.0',

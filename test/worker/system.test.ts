@@ -64,6 +64,23 @@ describe('system routes', () => {
     expect(doc.openapi).toMatch(/^3\./)
     expect(doc.paths['/healthz']).toBeDefined()
   })
+
+  it('documents only API operations, each declaring every path parameter it uses', async () => {
+    type Operation = { summary: string; parameters?: { name: string; in: string; required?: boolean }[] }
+    const doc = (await (await SELF.fetch('https://example.com/api/v1/openapi.json')).json()) as { paths: Record<string, Record<string, Operation>> }
+    const listed = Object.keys(doc.paths)
+    // HTML form routes (POST /watchlist/:id, POST /movies/:id/reviews…) are not part of the JSON API.
+    expect(listed.filter((path) => !/^\/(api\/v1\/|healthz$|movie\/)/.test(path))).toEqual([])
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      const templated = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1])
+      for (const [method, operation] of Object.entries(operations)) {
+        expect(operation.summary, `${method} ${path}`).not.toBe('')
+        const declared = (operation.parameters ?? []).filter((p) => p.in === 'path' && p.required).map((p) => p.name)
+        expect(declared.sort(), `${method} ${path}`).toEqual([...templated].sort())
+      }
+    }
+    expect(doc.paths['/movie/{title}']?.get?.parameters?.[0]).toMatchObject({ name: 'title', in: 'path', required: true })
+  })
 })
 
 describe('when DynamoDB is unreachable', () => {
