@@ -73,21 +73,23 @@ export const requireApiUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next()
 }
 
+/** The path of a page of this site a URL names (safeNext-checked), or undefined for another site or a non-URL. */
+export function sameSitePath(c: Context, url: string | undefined): string | undefined {
+  if (!url) return undefined
+  try {
+    const from = new URL(url)
+    return from.origin === siteOrigin(c) ? safeNext(from.pathname + from.search + from.hash) : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** Where to come back to after signing in: the page itself, or for a form post the same-site page it was sent from. */
 function returnPath(c: Context): string {
   const url = new URL(c.req.url)
-  if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
-    const referer = c.req.header('Referer') ?? c.req.header('HX-Current-URL')
-    if (referer) {
-      try {
-        const from = new URL(referer)
-        if (from.origin === siteOrigin(c)) return safeNext(from.pathname + from.search)
-      } catch {
-        // not a URL: fall back to the request path
-      }
-    }
-  }
-  return safeNext(url.pathname + url.search)
+  const isForm = c.req.method !== 'GET' && c.req.method !== 'HEAD'
+  const from = isForm ? sameSitePath(c, c.req.header('Referer') ?? c.req.header('HX-Current-URL')) : undefined
+  return from ?? safeNext(url.pathname + url.search)
 }
 
 /** Only same-site relative paths: one leading '/', not '//' or '/\' (which browsers treat as another host). */

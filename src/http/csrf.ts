@@ -1,11 +1,11 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
+import { SESSION_COOKIE } from '../auth/middleware'
 import type { AppEnv } from '../context'
 import { ApiError } from './errors'
 import { siteOrigin } from './origin'
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
-const SESSION_COOKIE = 'session'
 
 /** The HTML forms that create a session: a cross-site post would sign the victim into the attacker's account. */
 const isSessionForm = (path: string) => path === '/login' || path === '/signup'

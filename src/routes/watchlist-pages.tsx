@@ -3,10 +3,9 @@ import { z } from 'zod'
 import { LiveStatus } from '../../views/components/LiveStatus'
 import { WatchlistButton } from '../../views/components/WatchlistButton'
 import { WatchlistEmpty, WatchlistPage } from '../../views/pages/WatchlistPage'
-import { currentUser, requirePageUser, safeNext } from '../auth/middleware'
+import { currentUser, requirePageUser, sameSitePath } from '../auth/middleware'
 import type { AppEnv } from '../context'
 import { errors } from '../http/errors'
-import { siteOrigin } from '../http/origin'
 import { validate } from '../http/validate'
 import { IdSchema } from '../schemas/common'
 import { movieOf, watchlistFor } from '../watchlist'
@@ -31,17 +30,7 @@ async function buttonContext(c: Context<AppEnv>) {
 
 /** Without JavaScript: back to the page the form was on (same site only), else the film's page. */
 function backTo(c: Context, movieId: number): string {
-  const referer = c.req.header('Referer')
-  if (referer) {
-    try {
-      const url = new URL(referer)
-      // safeNext: a path like `//evil.example` would be another host once used as a Location.
-      if (url.origin === siteOrigin(c)) return safeNext(url.pathname + url.search + url.hash)
-    } catch {
-      // not a URL: use the film's page
-    }
-  }
-  return `/movies/${movieId}`
+  return sameSitePath(c, c.req.header('Referer')) ?? `/movies/${movieId}`
 }
 
 watchlistPages.get('/watchlist', requirePageUser, async (c) => {
