@@ -7,8 +7,15 @@ export const IdSchema = z
   .transform(Number)
   .refine((n) => n < 2 ** 31, 'must be below 2^31')
 
+/** Plain digits only: `1e2`, `0x10`, `+5` or a repeated `page` are mistakes to report, not pages to guess. */
 export const PageQuerySchema = z.object({
-  page: z.coerce.number().int().min(1).max(500).default(1).describe('Page number, 1–500'),
+  page: z
+    .string('must be a single whole number')
+    .regex(/^[0-9]{1,4}$/, 'must be a whole number from 1 to 500')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'must be at least 1').max(500, 'must be at most 500'))
+    .default(1)
+    .describe('Page number, 1–500'),
 })
 
 export const ErrorBodySchema = z

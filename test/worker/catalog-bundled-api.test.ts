@@ -115,6 +115,18 @@ describe('catalog API on the bundled catalog', () => {
       ['/api/v1/movies/2147483648', 400, 'invalid_id'],
       ['/api/v1/genres/abc/movies', 400, 'invalid_id'],
       ['/api/v1/genres/18/movies?page=-3', 422, 'validation_failed'],
+      // A page is written in plain digits, like an id: no exponent, hex, sign, blanks or repeats.
+      ['/api/v1/movies/popular?page=1e2', 422, 'validation_failed'],
+      ['/api/v1/movies/popular?page=0x10', 422, 'validation_failed'],
+      ['/api/v1/movies/popular?page=%2B5', 422, 'validation_failed'],
+      ['/api/v1/movies/popular?page=%205', 422, 'validation_failed'],
+      ['/api/v1/movies/popular?page=', 422, 'validation_failed'],
+      ['/api/v1/movies/popular?page=1&page=2', 422, 'validation_failed'],
+      ['/api/v1/movies/00012', 400, 'invalid_id'],
+      ['/api/v1/movies/%20', 400, 'invalid_id'],
+      ['/api/v1/movies/1e3', 400, 'invalid_id'],
+      ['/api/v1/movies/0x10', 400, 'invalid_id'],
+      ['/api/v1/movies/%2B5', 400, 'invalid_id'],
     ]
     for (const [path, status, code] of cases) {
       const body = await getJson<{ error: { code: string; message: string; request_id: string } }>(path, status)
