@@ -9,14 +9,9 @@ import { clientAddress } from '../http/origin'
 import type { FieldErrors } from '../../views/components/FormField'
 import { LoginPage, SignupPage } from '../../views/pages/AuthPages'
 import { ProfilePage, type ProfilePageProps, type ProfileValues } from '../../views/pages/ProfilePage'
+import { viewerContext } from './page-helpers'
 
 type Ctx = Context<AppEnv>
-
-/** What the layout needs: the account menu's user and the unread count. */
-const shell = (c: Ctx) => {
-  const user = c.get('user')
-  return { user: user ? { display_name: user.display_name } : undefined, unread: c.get('unread') }
-}
 
 /** Account pages are personal: never cached, and they vary by cookie. */
 const noStore = (c: Ctx) => c.header('Cache-Control', 'no-store')
@@ -59,7 +54,7 @@ accountPages.get('/signup', (c) => {
   const next = nextOf(c)
   if (c.get('user')) return c.redirect(next, 303)
   noStore(c)
-  return c.html(<SignupPage next={next} {...shell(c)} />)
+  return c.html(<SignupPage next={next} {...viewerContext(c)} />)
 })
 
 accountPages.post('/signup', async (c) => {
@@ -68,7 +63,7 @@ accountPages.post('/signup', async (c) => {
   const values = { email: form.email, display_name: form.display_name, language: form.language }
   noStore(c)
   const parsed = SignupFormSchema.safeParse(form)
-  if (!parsed.success) return c.html(<SignupPage next={next} values={values} errors={fieldErrors(parsed.error)} {...shell(c)} />, 422)
+  if (!parsed.success) return c.html(<SignupPage next={next} values={values} errors={fieldErrors(parsed.error)} {...viewerContext(c)} />, 422)
   try {
     const { email, password, display_name, language } = parsed.data
     const profile = await c.get('services').accounts.signup({ email: email!, password, display_name, language }, clientAddress(c))
@@ -78,7 +73,7 @@ accountPages.post('/signup', async (c) => {
     if (!problem) throw error
     const fields: FieldErrors = problem.status === 409 ? { email: problem.text } : {}
     const notice = problem.status === 409 ? undefined : problem.text
-    return c.html(<SignupPage next={next} values={values} errors={fields} notice={notice} {...shell(c)} />, problem.status, problem.headers)
+    return c.html(<SignupPage next={next} values={values} errors={fields} notice={notice} {...viewerContext(c)} />, problem.status, problem.headers)
   }
 })
 
@@ -86,7 +81,7 @@ accountPages.get('/login', (c) => {
   const next = nextOf(c)
   if (c.get('user')) return c.redirect(next, 303)
   noStore(c)
-  return c.html(<LoginPage next={next} {...shell(c)} />)
+  return c.html(<LoginPage next={next} {...viewerContext(c)} />)
 })
 
 accountPages.post('/login', async (c) => {
@@ -94,14 +89,14 @@ accountPages.post('/login', async (c) => {
   const next = nextOf(c, form)
   noStore(c)
   const parsed = LoginFormSchema.safeParse(form)
-  if (!parsed.success) return c.html(<LoginPage next={next} email={form.email} errors={fieldErrors(parsed.error)} {...shell(c)} />, 422)
+  if (!parsed.success) return c.html(<LoginPage next={next} email={form.email} errors={fieldErrors(parsed.error)} {...viewerContext(c)} />, 422)
   try {
     const profile = await c.get('services').accounts.login(parsed.data.email, parsed.data.password, clientAddress(c))
     return await startSession(c, profile, next)
   } catch (error) {
     const problem = formProblem(error)
     if (!problem) throw error
-    return c.html(<LoginPage next={next} email={form.email} notice={problem.text} {...shell(c)} />, problem.status, problem.headers)
+    return c.html(<LoginPage next={next} email={form.email} notice={problem.text} {...viewerContext(c)} />, problem.status, problem.headers)
   }
 })
 
@@ -121,7 +116,7 @@ function profileValues(c: Ctx): ProfileValues {
 }
 
 const renderProfile = (c: Ctx, props: ProfilePageProps, status: 200 | 401 | 403 | 409 | 422 = 200) =>
-  c.html(<ProfilePage {...props} {...shell(c)} />, status)
+  c.html(<ProfilePage {...props} {...viewerContext(c)} />, status)
 
 accountPages.get('/profile', requirePageUser, async (c) => {
   noStore(c)

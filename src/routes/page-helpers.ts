@@ -40,15 +40,15 @@ export function catalogOptions(c: Context<AppEnv>, page?: number) {
   return { ...(page ? { page } : {}), ...(language ? { language } : {}) }
 }
 
-/** What every page's layout needs from the request: who is signed in and where the films come from. */
-export function layoutContext(c: Context<AppEnv>) {
+/** The account menu and the bell: who is signed in, and their unread count. */
+export function viewerContext(c: Context<AppEnv>) {
   const user = c.get('user')
-  return {
-    source: c.get('services').catalog.source,
-    user: user ? { display_name: user.display_name } : undefined,
-    unread: c.get('unread'),
-    listed: c.get('listed'),
-  }
+  return { user: user ? { display_name: user.display_name } : undefined, unread: c.get('unread') }
+}
+
+/** What every page's layout needs from the request: the viewer, their list, and where the films come from. */
+export function layoutContext(c: Context<AppEnv>) {
+  return { ...viewerContext(c), source: c.get('services').catalog.source, listed: c.get('listed') }
 }
 
 /** The next page's URL while there is one (TMDB stops at page 500). */

@@ -10,7 +10,7 @@ import { validate } from '../http/validate'
 import { reviewsFor } from '../reviews'
 import { REVIEW_TEXT_MAX } from '../reviews/schemas'
 import { IdSchema, PageQuerySchema } from '../schemas/common'
-import { layoutContext } from './page-helpers'
+import { layoutContext, wantsFragment } from './page-helpers'
 import { events } from '../events/schema'
 
 const FilmParam = z.object({ id: IdSchema })
@@ -24,8 +24,6 @@ const ReviewFormSchema = z.object({
     .max(REVIEW_TEXT_MAX, `Keep your review to ${REVIEW_TEXT_MAX.toLocaleString('en-US')} characters or fewer.`)
     .optional(),
 })
-
-const isHtmx = (c: Context) => c.req.header('HX-Request') === 'true'
 
 /** The reviews block for a film as the current visitor sees it (their own review apart, as a form). */
 export async function reviewsSectionFor(c: Context<AppEnv>, movie: Pick<MovieDetails, 'id' | 'title'>, page = 1, extra: { form?: ReviewFormState; notice?: string } = {}) {
@@ -50,7 +48,7 @@ reviewPages.get('/movies/:id/reviews', validate('param', FilmParam), validate('q
   const section = await reviewsSectionFor(c, film, c.req.valid('query').page)
   c.header('Vary', 'HX-Request')
   c.header('Cache-Control', 'private, no-store')
-  if (isHtmx(c)) return c.html(<ReviewsSection {...section} />)
+  if (wantsFragment(c)) return c.html(<ReviewsSection {...section} />)
   return c.html(<ReviewsPage {...layoutContext(c)} movie={film} section={section} />)
 })
 
@@ -70,12 +68,12 @@ reviewPages.post('/movies/:id/reviews', requirePageUser, validate('param', FilmP
     const form = { rating: typeof body.rating === 'string' ? body.rating : '', text: typeof body.text === 'string' ? body.text : '', errors: fieldErrors }
     const section = await reviewsSectionFor(c, film, 1, { form })
     // htmx only swaps 2xx answers; a plain form post gets the honest 422.
-    if (isHtmx(c)) return c.html(<ReviewsSection {...section} />)
+    if (wantsFragment(c)) return c.html(<ReviewsSection {...section} />)
     return c.html(<ReviewsPage {...layoutContext(c)} movie={film} section={section} />, 422)
   }
   const { created } = await reviewsFor(c).put(id, user, parsed.data)
   c.get('services').publish(events.reviewPosted(user.id, id, parsed.data.rating))
-  if (!isHtmx(c)) return c.redirect(`/movies/${id}#reviews`, 303)
+  if (!wantsFragment(c)) return c.redirect(`/movies/${id}#reviews`, 303)
   const section = await reviewsSectionFor(c, film, 1, { notice: created ? 'Thanks! Your review is posted.' : 'Your review is updated.' })
   return c.html(<ReviewsSection {...section} />)
 })
@@ -84,7 +82,7 @@ reviewPages.post('/movies/:id/reviews/delete', requirePageUser, validate('param'
   const user = currentUser(c)
   const { id } = c.req.valid('param')
   await reviewsFor(c).delete(id, user.id)
-  if (!isHtmx(c)) return c.redirect(`/movies/${id}#reviews`, 303)
+  if (!wantsFragment(c)) return c.redirect(`/movies/${id}#reviews`, 303)
   c.header('Cache-Control', 'no-store')
   const film = await filmOr404(c, id)
   return c.html(<ReviewsSection {...(await reviewsSectionFor(c, film, 1, { notice: 'Your review is deleted.' }))} />)

@@ -9,15 +9,13 @@ import { errors } from '../http/errors'
 import { validate } from '../http/validate'
 import { IdSchema } from '../schemas/common'
 import { movieOf, watchlistFor } from '../watchlist'
-import { layoutContext } from './page-helpers'
+import { layoutContext, wantsFragment } from './page-helpers'
 import { events } from '../events/schema'
 
 const MovieParam = z.object({ movieId: IdSchema })
 
 /** HTML routes of My List: the page, and add/remove that answer htmx with the swapped button. */
 export const watchlistPages = new Hono<AppEnv>()
-
-const isHtmx = (c: Context) => c.req.header('HX-Request') === 'true'
 
 /** Form fields the button sends: which variant to render back, and whether it sits on the My List page. */
 async function buttonContext(c: Context<AppEnv>) {
@@ -48,7 +46,7 @@ watchlistPages.post('/watchlist/:movieId', requirePageUser, validate('param', Mo
   if (!details) throw errors.movieNotFound()
   const { created } = await watchlistFor(c).add(user.id, movieOf(details))
   if (created) c.get('services').publish(events.watchlistAdded(user.id, movieId))
-  if (!isHtmx(c)) return c.redirect(backTo(c, movieId), 303)
+  if (!wantsFragment(c)) return c.redirect(backTo(c, movieId), 303)
   c.header('Cache-Control', 'no-store')
   return c.html(
     <>
@@ -67,7 +65,7 @@ const remove = async (c: Context<AppEnv>, movieId: number) => {
     watchlist.remove(user.id, movieId),
   ])
   if (removed) c.get('services').publish(events.watchlistRemoved(user.id, movieId))
-  if (!isHtmx(c)) return c.redirect(backTo(c, movieId), 303)
+  if (!wantsFragment(c)) return c.redirect(backTo(c, movieId), 303)
   c.header('Cache-Control', 'no-store')
   const title = details?.title ?? 'The film'
   const status = <LiveStatus message={`Removed ${title} from My List.`} />
