@@ -135,7 +135,7 @@ describe('notification pages', { timeout: 30_000 }, () => {
     expect(res.headers.get('Location')).toBe('/login?next=%2Fnotifications')
   })
 
-  it('should mark read with plain forms (303 back) and with htmx (the item and the bell swapped)', async () => {
+  it('should mark read with plain forms (303 back) and with htmx (the item, the unread summary and the bell swapped)', async () => {
     const user = await signUp()
     await seed(user)
     const [newest, middle] = (await notificationsOf(user.token)).results
@@ -149,6 +149,8 @@ describe('notification pages', { timeout: 30_000 }, () => {
     expect(fragment).toContain(`id="notification-${middle!.id}"`)
     expect(fragment).toContain('is-read')
     expect(fragment).toMatch(/id="notification-bell"[^>]*hx-swap-oob="true"/)
+    // The page's "N unread" line and its Mark-all button follow the bell instead of going stale.
+    expect(fragment).toMatch(/id="notifications-toolbar"[^>]*hx-swap-oob="true"[^>]*>\s*<p class="page-subtitle">1 unread</)
     expect((await notificationsOf(user.token)).unread).toBe(1)
 
     const missing = await form('/notifications/nope/read', {}, { cookie: user.token })

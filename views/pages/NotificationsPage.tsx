@@ -44,7 +44,7 @@ export function NotificationItem({ notification: n }: { notification: Notificati
           hx-target={`#notification-${n.id}`}
           hx-swap="outerHTML"
         >
-          <button type="submit" class="button ghost small">
+          <button type="submit" class="button secondary small">
             Mark as read
           </button>
         </form>
@@ -53,20 +53,27 @@ export function NotificationItem({ notification: n }: { notification: Notificati
   )
 }
 
+/** The unread count and "Mark all as read"; sent out of band when one item is marked, so the count never goes stale. */
+export function NotificationsToolbar({ unread, oob }: { unread: number; oob?: boolean }) {
+  return (
+    <div id="notifications-toolbar" class="notifications-toolbar" {...(oob ? { 'hx-swap-oob': 'true' } : {})}>
+      <p class="page-subtitle">{unread === 0 ? 'You are all caught up.' : `${unread} unread`}</p>
+      {unread > 0 ? (
+        <form method="post" action="/notifications/read-all" hx-post="/notifications/read-all" hx-target="#notifications" hx-swap="outerHTML">
+          <button type="submit" class="button small">
+            Mark all as read
+          </button>
+        </form>
+      ) : null}
+    </div>
+  )
+}
+
 /** The list and its "Mark all as read" form: what htmx swaps after marking everything read. */
 export function NotificationList({ notifications, unread, page, olderHref }: NotificationListProps) {
   return (
     <div id="notifications" class="notifications">
-      <div class="notifications-toolbar">
-        <p class="page-subtitle">{unread === 0 ? 'You are all caught up.' : `${unread} unread`}</p>
-        {unread > 0 ? (
-          <form method="post" action="/notifications/read-all" hx-post="/notifications/read-all" hx-target="#notifications" hx-swap="outerHTML">
-            <button type="submit" class="button small">
-              Mark all as read
-            </button>
-          </form>
-        ) : null}
-      </div>
+      <NotificationsToolbar unread={unread} />
       {notifications.length === 0 ? (
         <p class="empty-state">{page === 1 ? 'Nothing yet. Add films to your list and we will tell you when they are out.' : 'No older notifications.'}</p>
       ) : (
@@ -90,6 +97,7 @@ export function NotificationItemFragment({ notification, unread }: { notificatio
   return (
     <>
       <NotificationItem notification={notification} />
+      <NotificationsToolbar unread={unread} oob />
       <NotificationBell unread={unread} oob />
     </>
   )
