@@ -50,6 +50,9 @@ export function createApp(options: AppOptions = {}) {
   })
   app.use('*', securityHeaders())
   app.use('/api/*', apiCors())
+  // The JSON routes outside /api/v1 (the seed's /movie/:title, /healthz) follow the API's CORS policy too.
+  app.use('/movie/*', apiCors())
+  app.use('/healthz', apiCors())
   app.use('*', authenticate())
   app.use('*', csrf())
   app.use('*', unreadForPages())

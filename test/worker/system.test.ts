@@ -57,6 +57,22 @@ describe('system routes', () => {
     expect(res.headers.get('Access-Control-Allow-Headers')?.toLowerCase()).toContain('authorization')
   })
 
+  it('applies the same CORS policy to the JSON routes outside /api/v1 (/movie/:title, /healthz)', async () => {
+    const origin = 'https://elsewhere.example'
+    for (const path of ['/movie/up', '/healthz']) {
+      const preflight = await SELF.fetch(`https://example.com${path}`, {
+        method: 'OPTIONS',
+        headers: { Origin: origin, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' },
+      })
+      expect(preflight.status, path).toBe(204)
+      expect(preflight.headers.get('Access-Control-Allow-Headers')?.toLowerCase(), path).toContain('authorization')
+      const res = await SELF.fetch(`https://example.com${path}`, { headers: { Origin: origin } })
+      expect(res.status, path).toBe(200)
+      expect(res.headers.get('Access-Control-Allow-Origin'), path).toBe('*')
+      expect(res.headers.get('Access-Control-Allow-Credentials'), path).toBeNull()
+    }
+  })
+
   it('serves an OpenAPI 3 document listing the health route', async () => {
     const res = await SELF.fetch('https://example.com/api/v1/openapi.json')
     expect(res.status).toBe(200)
