@@ -5,7 +5,7 @@ import type { AppEnv } from '../context'
 import { errors } from '../http/errors'
 import { validate } from '../http/validate'
 import { describe } from '../openapi/metadata'
-import { IdSchema, PageQuerySchema } from '../schemas/common'
+import { IdParamSchema, PageQuerySchema } from '../schemas/common'
 
 /** Public catalog JSON is the same for everyone: browsers and CDNs may keep it briefly. */
 const LIST_CACHE = 'public, max-age=60, stale-while-revalidate=300'
@@ -18,7 +18,6 @@ const TrendingQuerySchema = PageQuerySchema.extend({
 const SearchQuerySchema = PageQuerySchema.extend({
   q: z.string().trim().min(1).max(200).describe('Title to search for, 1–200 characters'),
 })
-const MovieParamSchema = z.object({ id: IdSchema })
 const GenreListSchema = z.object({ genres: z.array(GenreSchema) })
 
 const listDoc = (summary: string) =>
@@ -65,7 +64,7 @@ export const catalogApiRoutes = new Hono<AppEnv>()
       tags: ['catalog'],
       responses: { 200: { description: 'The film', schema: MovieDetailsSchema }, 404: { description: 'No such film' } },
     }),
-    validate('param', MovieParamSchema),
+    validate('param', IdParamSchema),
     async (c) => {
       const { id } = c.req.valid('param')
       const details = await c.get('services').catalog.details(id, { language: language(c) })
@@ -84,7 +83,7 @@ export const catalogApiRoutes = new Hono<AppEnv>()
   .get(
     '/genres/:id/movies',
     listDoc("A genre's films, most popular first"),
-    validate('param', z.object({ id: IdSchema })),
+    validate('param', IdParamSchema),
     validate('query', PageQuerySchema),
     async (c) => {
       const { id } = c.req.valid('param')

@@ -3,10 +3,11 @@ import { currentUser, requirePageUser } from '../auth/middleware'
 import type { AppEnv } from '../context'
 import { errors } from '../http/errors'
 import { PAGE_SIZE } from '../notifications/store'
+import { validate } from '../http/validate'
 import { PageQuerySchema } from '../schemas/common'
 import { NotificationBell } from '../../views/components/NotificationBell'
 import { NotificationItemFragment, NotificationListFragment, NotificationsPage } from '../../views/pages/NotificationsPage'
-import { layoutContext, pageQuery, setPageHeaders, wantsFragment } from './page-helpers'
+import { layoutContext, setPageHeaders, wantsFragment } from './page-helpers'
 
 /** The in-app notifications: the page, the bell fragment htmx polls, and the mark-read forms. */
 export const notificationPageRoutes = new Hono<AppEnv>()
@@ -20,9 +21,9 @@ notificationPageRoutes.get('/notifications/bell', async (c) => {
   return c.html(<NotificationBell unread={unread} />)
 })
 
-notificationPageRoutes.get('/notifications', requirePageUser, async (c) => {
+notificationPageRoutes.get('/notifications', requirePageUser, validate('query', PageQuerySchema), async (c) => {
   const user = currentUser(c)
-  const { page } = pageQuery(c, PageQuerySchema)
+  const { page } = c.req.valid('query')
   const store = c.get('services').notifications
   // The unread middleware has usually counted already for the header's bell.
   const [unread, notifications] = await Promise.all([c.get('unread') ?? store.unreadCount(user.id), store.list(user.id, page)])

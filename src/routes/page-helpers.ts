@@ -1,9 +1,5 @@
 import type { Context } from 'hono'
-import type { z } from 'zod'
 import type { AppEnv } from '../context'
-import { errors } from '../http/errors'
-import { issuesToDetails } from '../http/validate'
-import { IdSchema } from '../schemas/common'
 
 /**
  * htmx asked for a fragment. A history-restore request (the page was not in
@@ -17,21 +13,6 @@ export function wantsFragment(c: Context<AppEnv>): boolean {
 export function setPageHeaders(c: Context<AppEnv>): void {
   c.header('Vary', 'HX-Request, HX-History-Restore-Request')
   c.header('Cache-Control', 'private, no-cache')
-}
-
-/** A path id, or a friendly 400 page (pages render HTML errors, so no validate() here). */
-export function pageId(c: Context<AppEnv>, name = 'id'): number {
-  const raw = c.req.param(name) ?? ''
-  const parsed = IdSchema.safeParse(raw)
-  if (!parsed.success) throw errors.invalidId(raw)
-  return parsed.data
-}
-
-/** Query parameters through a zod schema, or a friendly 422 page listing what is wrong. */
-export function pageQuery<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.infer<S> {
-  const parsed = schema.safeParse(c.req.query())
-  if (!parsed.success) throw errors.validation(issuesToDetails(parsed.error.issues))
-  return parsed.data
 }
 
 /** The catalog options of the viewer: their UI language when signed in. */

@@ -2,7 +2,8 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../context'
 import { errors } from '../http/errors'
-import { PageQuerySchema } from '../schemas/common'
+import { validate } from '../http/validate'
+import { IdParamSchema, PageQuerySchema } from '../schemas/common'
 import { WithListed } from '../../views/components/ListedContext'
 import { GridItems } from '../../views/components/MovieGrid'
 import { TrailerEmbed } from '../../views/components/Trailer'
@@ -12,7 +13,7 @@ import { MoviePage } from '../../views/pages/MoviePage'
 import { SearchFragment, SearchPage } from '../../views/pages/SearchPage'
 import { FIRST_GENRE_ROWS, LAZY_BATCH, ROW_SIZE, genreRows, orderGenres } from './home'
 import { detailsSlots } from './details-slots'
-import { catalogOptions, layoutContext, nextPageHref, pageId, pageQuery, setPageHeaders, wantsFragment } from './page-helpers'
+import { catalogOptions, layoutContext, nextPageHref, setPageHeaders, wantsFragment } from './page-helpers'
 
 const SearchQuerySchema = PageQuerySchema.extend({
   q: z.string().trim().max(200, 'must be at most 200 characters').default(''),
@@ -62,8 +63,8 @@ pageRoutes.get('/', async (c) => {
 })
 
 /** Further genre rows of the home page, fetched by htmx as they scroll into view. */
-pageRoutes.get('/home/rows', async (c) => {
-  const { from } = pageQuery(c, LazyRowsQuerySchema)
+pageRoutes.get('/home/rows', validate('query', LazyRowsQuerySchema), async (c) => {
+  const { from } = c.req.valid('query')
   const catalog = c.get('services').catalog
   const options = catalogOptions(c)
   const genres = orderGenres(await catalog.genres(options))
@@ -78,8 +79,8 @@ pageRoutes.get('/home/rows', async (c) => {
   )
 })
 
-pageRoutes.get('/search', async (c) => {
-  const { q, page } = pageQuery(c, SearchQuerySchema)
+pageRoutes.get('/search', validate('query', SearchQuerySchema), async (c) => {
+  const { q, page } = c.req.valid('query')
   const catalog = c.get('services').catalog
   const [genres, results] = await Promise.all([
     catalog.genres(catalogOptions(c)),
@@ -100,9 +101,9 @@ pageRoutes.get('/search', async (c) => {
   return c.html(<SearchPage {...layoutContext(c)} query={q} results={results} genres={orderGenres(genres)} nextHref={nextHref} />)
 })
 
-pageRoutes.get('/genres/:id', async (c) => {
-  const id = pageId(c)
-  const { page } = pageQuery(c, PageQuerySchema)
+pageRoutes.get('/genres/:id', validate('param', IdParamSchema), validate('query', PageQuerySchema), async (c) => {
+  const { id } = c.req.valid('param')
+  const { page } = c.req.valid('query')
   const catalog = c.get('services').catalog
   const genres = await catalog.genres(catalogOptions(c))
   const genre = genres.find((g) => g.id === id)
@@ -114,8 +115,8 @@ pageRoutes.get('/genres/:id', async (c) => {
   return c.html(<GenrePage {...layoutContext(c)} genres={genres} genre={genre} page={list} nextHref={nextHref} />)
 })
 
-pageRoutes.get('/movies/:id', async (c) => {
-  const id = pageId(c)
+pageRoutes.get('/movies/:id', validate('param', IdParamSchema), async (c) => {
+  const { id } = c.req.valid('param')
   const catalog = c.get('services').catalog
   const [movie, genres, slots] = await Promise.all([
     catalog.details(id, catalogOptions(c)),
@@ -128,8 +129,8 @@ pageRoutes.get('/movies/:id', async (c) => {
 })
 
 /** The trailer player the facade swaps in on click; without htmx, off to the trailer itself. */
-pageRoutes.get('/movies/:id/trailer', async (c) => {
-  const id = pageId(c)
+pageRoutes.get('/movies/:id/trailer', validate('param', IdParamSchema), async (c) => {
+  const { id } = c.req.valid('param')
   const movie = await c.get('services').catalog.details(id, catalogOptions(c))
   if (!movie) throw errors.movieNotFound()
   if (!movie.trailer) throw errors.notFound('This film has no trailer.')

@@ -9,11 +9,10 @@ import { errors } from '../http/errors'
 import { validate } from '../http/validate'
 import { reviewsFor } from '../reviews'
 import { REVIEW_TEXT_MAX } from '../reviews/schemas'
-import { IdSchema, PageQuerySchema } from '../schemas/common'
+import { IdParamSchema, PageQuerySchema } from '../schemas/common'
 import { layoutContext, wantsFragment } from './page-helpers'
 import { events } from '../events/schema'
 
-const FilmParam = z.object({ id: IdSchema })
 
 const RATING_MESSAGE = 'Choose a rating from 1 to 10.'
 /** The HTML form: strings from a <select> and a <textarea>. */
@@ -42,7 +41,7 @@ async function filmOr404(c: Context<AppEnv>, id: number): Promise<MovieDetails> 
 /** HTML routes for rating and reviewing films (the API twin is routes/reviews-api.ts). */
 export const reviewPages = new Hono<AppEnv>()
 
-reviewPages.get('/movies/:id/reviews', validate('param', FilmParam), validate('query', PageQuerySchema), async (c) => {
+reviewPages.get('/movies/:id/reviews', validate('param', IdParamSchema), validate('query', PageQuerySchema), async (c) => {
   const { id } = c.req.valid('param')
   const film = await filmOr404(c, id)
   const section = await reviewsSectionFor(c, film, c.req.valid('query').page)
@@ -52,7 +51,7 @@ reviewPages.get('/movies/:id/reviews', validate('param', FilmParam), validate('q
   return c.html(<ReviewsPage {...layoutContext(c)} movie={film} section={section} />)
 })
 
-reviewPages.post('/movies/:id/reviews', requirePageUser, validate('param', FilmParam), async (c) => {
+reviewPages.post('/movies/:id/reviews', requirePageUser, validate('param', IdParamSchema), async (c) => {
   const user = currentUser(c)
   const { id } = c.req.valid('param')
   const [film, body] = await Promise.all([filmOr404(c, id), c.req.parseBody().catch(() => null)])
@@ -78,7 +77,7 @@ reviewPages.post('/movies/:id/reviews', requirePageUser, validate('param', FilmP
   return c.html(<ReviewsSection {...section} />)
 })
 
-reviewPages.post('/movies/:id/reviews/delete', requirePageUser, validate('param', FilmParam), async (c) => {
+reviewPages.post('/movies/:id/reviews/delete', requirePageUser, validate('param', IdParamSchema), async (c) => {
   const user = currentUser(c)
   const { id } = c.req.valid('param')
   await reviewsFor(c).delete(id, user.id)

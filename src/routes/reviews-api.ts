@@ -1,5 +1,4 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
 import { currentUser, requireApiUser } from '../auth/middleware'
 import type { AppEnv } from '../context'
 import { errors } from '../http/errors'
@@ -7,10 +6,9 @@ import { validate } from '../http/validate'
 import { describe } from '../openapi/metadata'
 import { reviewsFor } from '../reviews'
 import { ReviewBodySchema, ReviewPageSchema, ReviewSchema } from '../reviews/schemas'
-import { ErrorBodySchema, IdSchema, PageQuerySchema } from '../schemas/common'
+import { ErrorBodySchema, IdParamSchema, PageQuerySchema } from '../schemas/common'
 import { events } from '../events/schema'
 
-const FilmParam = z.object({ id: IdSchema })
 const TAGS = ['Reviews']
 
 /** /api/v1/movies/:id/reviews: read anonymously; write and delete your own with a token. */
@@ -26,7 +24,7 @@ reviewsApi.get(
       404: { description: 'Unknown film (movie_not_found)', schema: ErrorBodySchema },
     },
   }),
-  validate('param', FilmParam),
+  validate('param', IdParamSchema),
   validate('query', PageQuerySchema),
   async (c) => {
     const { id } = c.req.valid('param')
@@ -51,7 +49,7 @@ reviewsApi.put(
     },
   }),
   requireApiUser,
-  validate('param', FilmParam),
+  validate('param', IdParamSchema),
   validate('json', ReviewBodySchema),
   async (c) => {
     const user = currentUser(c)
@@ -73,7 +71,7 @@ reviewsApi.delete(
     responses: { 204: { description: 'No review of yours remains' } },
   }),
   requireApiUser,
-  validate('param', FilmParam),
+  validate('param', IdParamSchema),
   async (c) => {
     await reviewsFor(c).delete(c.req.valid('param').id, currentUser(c).id)
     return c.body(null, 204)

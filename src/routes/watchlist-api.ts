@@ -6,13 +6,12 @@ import type { AppEnv } from '../context'
 import { errors } from '../http/errors'
 import { validate } from '../http/validate'
 import { describe } from '../openapi/metadata'
-import { ErrorBodySchema, IdSchema } from '../schemas/common'
+import { ErrorBodySchema, MovieIdParamSchema } from '../schemas/common'
 import { movieOf, watchlistFor } from '../watchlist'
 import { events } from '../events/schema'
 
 const ListedMovieSchema = MovieSchema.extend({ added_at: z.string().describe('When the film was added (ISO 8601)') })
 const WatchlistSchema = z.object({ results: z.array(ListedMovieSchema) })
-const MovieParam = z.object({ movieId: IdSchema })
 const TAGS = ['Watchlist']
 /** A user's own list: never stored by shared caches. */
 const noStore = { 'Cache-Control': 'private, no-store' }
@@ -49,7 +48,7 @@ watchlistApi.put(
     },
   }),
   requireApiUser,
-  validate('param', MovieParam),
+  validate('param', MovieIdParamSchema),
   async (c) => {
     const user = currentUser(c)
     const { movieId } = c.req.valid('param')
@@ -71,7 +70,7 @@ watchlistApi.delete(
     responses: { 204: { description: 'The film is not on your list' } },
   }),
   requireApiUser,
-  validate('param', MovieParam),
+  validate('param', MovieIdParamSchema),
   async (c) => {
     const [userId, movieId] = [currentUser(c).id, c.req.valid('param').movieId]
     if (await watchlistFor(c).remove(userId, movieId)) c.get('services').publish(events.watchlistRemoved(userId, movieId))

@@ -1,5 +1,4 @@
 import { Hono, type Context } from 'hono'
-import { z } from 'zod'
 import { LiveStatus } from '../../views/components/LiveStatus'
 import { WatchlistButton } from '../../views/components/WatchlistButton'
 import { WatchlistEmpty, WatchlistPage } from '../../views/pages/WatchlistPage'
@@ -7,12 +6,11 @@ import { currentUser, requirePageUser, sameSitePath } from '../auth/middleware'
 import type { AppEnv } from '../context'
 import { errors } from '../http/errors'
 import { validate } from '../http/validate'
-import { IdSchema } from '../schemas/common'
+import { MovieIdParamSchema } from '../schemas/common'
 import { movieOf, watchlistFor } from '../watchlist'
 import { layoutContext, wantsFragment } from './page-helpers'
 import { events } from '../events/schema'
 
-const MovieParam = z.object({ movieId: IdSchema })
 
 /** HTML routes of My List: the page, and add/remove that answer htmx with the swapped button. */
 export const watchlistPages = new Hono<AppEnv>()
@@ -39,7 +37,7 @@ watchlistPages.get('/watchlist', requirePageUser, async (c) => {
   return c.html(<WatchlistPage {...layoutContext(c)} movies={movies} />)
 })
 
-watchlistPages.post('/watchlist/:movieId', requirePageUser, validate('param', MovieParam), async (c) => {
+watchlistPages.post('/watchlist/:movieId', requirePageUser, validate('param', MovieIdParamSchema), async (c) => {
   const user = currentUser(c)
   const { movieId } = c.req.valid('param')
   const [details, context] = await Promise.all([c.get('services').catalog.details(movieId, { language: user.language }), buttonContext(c)])
@@ -87,5 +85,5 @@ const remove = async (c: Context<AppEnv>, movieId: number) => {
   )
 }
 
-watchlistPages.post('/watchlist/:movieId/remove', requirePageUser, validate('param', MovieParam), (c) => remove(c, c.req.valid('param').movieId))
-watchlistPages.delete('/watchlist/:movieId', requirePageUser, validate('param', MovieParam), (c) => remove(c, c.req.valid('param').movieId))
+watchlistPages.post('/watchlist/:movieId/remove', requirePageUser, validate('param', MovieIdParamSchema), (c) => remove(c, c.req.valid('param').movieId))
+watchlistPages.delete('/watchlist/:movieId', requirePageUser, validate('param', MovieIdParamSchema), (c) => remove(c, c.req.valid('param').movieId))

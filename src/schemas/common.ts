@@ -7,6 +7,10 @@ export const IdSchema = z
   .transform(Number)
   .refine((n) => n < 2 ** 31, 'must be below 2^31')
 
+/** Path parameters: `/movies/:id`, `/genres/:id`, `/watchlist/:movieId`. */
+export const IdParamSchema = z.object({ id: IdSchema })
+export const MovieIdParamSchema = z.object({ movieId: IdSchema })
+
 /** Plain digits only: `1e2`, `0x10`, `+5` or a repeated `page` are mistakes to report, not pages to guess. */
 export const PageQuerySchema = z.object({
   page: z
