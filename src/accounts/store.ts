@@ -1,5 +1,5 @@
 import type { DynamoDb, TransactItem } from '../aws/dynamodb'
-import { TransactionCanceledError } from '../aws/errors'
+import { ConditionalCheckFailedError, TransactionCanceledError } from '../aws/errors'
 import { retryOptimistic } from '../shared/conflict-retry'
 import { emailKey, profileKey } from '../shared/keys'
 import type { Profile } from './types'
@@ -15,6 +15,17 @@ export class ProfileChangedError extends Error {
 }
 
 type ProfileFields = Partial<Pick<Profile, 'display_name' | 'language' | 'notifications' | 'password_hash'>>
+
+/** `#field = :field` for each field that is set, adding the names and values it uses. */
+function setClauses(fields: ProfileFields, names: Record<string, string>, values: Record<string, unknown>): string[] {
+  return Object.entries(fields)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => {
+      names[`#${name}`] = name
+      values[`:${name}`] = value
+      return `#${name} = :${name}`
+    })
+}
 
 /** DynamoDB access for profiles and email markers. Uniqueness only through conditional transactions. */
 export class AccountStore {
@@ -64,13 +75,7 @@ export class AccountStore {
   async update(userId: string, fields: ProfileFields, opts: { revoke?: boolean; expectVersion?: number } = {}): Promise<Profile> {
     const names: Record<string, string> = {}
     const values: Record<string, unknown> = { ':now': new Date().toISOString() }
-    const sets = ['updated_at = :now']
-    for (const [name, value] of Object.entries(fields)) {
-      if (value === undefined) continue
-      names[`#${name}`] = name
-      values[`:${name}`] = value
-      sets.push(`#${name} = :${name}`)
-    }
+    const sets = ['updated_at = :now', ...setClauses(fields, names, values)]
     let update = `SET ${sets.join(', ')}`
     if (opts.revoke) {
       update += ' ADD token_version :one'
@@ -85,7 +90,7 @@ export class AccountStore {
       const item = await this.db.update<Profile & { pk: string }>(this.table, profileKey(userId), { update, condition, names, values })
       return strip(item!)
     } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedError') throw new ProfileChangedError()
+      if (error instanceof ConditionalCheckFailedError) throw new ProfileChangedError()
       throw error
     }
   }
@@ -97,13 +102,7 @@ export class AccountStore {
   async changeEmail(current: Profile, newEmail: string, fields: ProfileFields): Promise<Profile> {
     const names: Record<string, string> = { '#email': 'email' }
     const values: Record<string, unknown> = { ':email': newEmail, ':now': new Date().toISOString(), ':one': 1, ':tv': current.token_version }
-    const sets = ['#email = :email', 'updated_at = :now']
-    for (const [name, value] of Object.entries(fields)) {
-      if (value === undefined) continue
-      names[`#${name}`] = name
-      values[`:${name}`] = value
-      sets.push(`#${name} = :${name}`)
-    }
+    const sets = ['#email = :email', 'updated_at = :now', ...setClauses(fields, names, values)]
     const items: TransactItem[] = [
       {
         put: {
