@@ -9,8 +9,6 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 /** The HTML forms that create a session: a cross-site post would sign the victim into the attacker's account. */
 const isSessionForm = (path: string) => path === '/login' || path === '/signup'
-/** The JSON sign-up/login: they set no cookie, and API clients (no browser) send neither Origin nor Sec-Fetch-Site. */
-const isSessionApi = (path: string) => path.startsWith('/api/v1/auth/')
 
 export const csrfRejected = () =>
   new ApiError(403, 'csrf_rejected', 'This request came from another site, so it was blocked to protect your account.')
@@ -24,19 +22,11 @@ function sameOrigin(c: Context): boolean {
   return false
 }
 
-/** A browser says the request comes from another origin (a request without either header is not a browser's). */
-function browserCrossOrigin(c: Context): boolean {
-  const origin = c.req.header('Origin')
-  if (origin !== undefined) return origin !== siteOrigin(c)
-  const fetchSite = c.req.header('Sec-Fetch-Site')
-  return fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none'
-}
-
 /**
  * CSRF protection by origin checking (no tokens needed: every browser we serve sends Origin
  * or Sec-Fetch-Site on state-changing requests). Applies to state-changing requests that
- * carry the session cookie, and to the login and sign-up forms (the JSON sign-up/login only
- * refuse what a browser marks cross-origin, so non-browser API clients can get a token); requests with an
+ * carry the session cookie, and to the login and sign-up forms. The JSON sign-up/login set no
+ * cookie, so any origin may call them (CORS) to get a bearer token; requests with an
  * Authorization header are exempt (the cookie is never consulted for them, and a browser
  * cannot attach one cross-site without a CORS preflight). Mount after authenticate().
  */
@@ -46,6 +36,5 @@ export const csrf = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   const path = c.req.path
   const cookieBearing = c.get('user')?.via === 'cookie' || getCookie(c, SESSION_COOKIE) !== undefined
   if ((cookieBearing || isSessionForm(path)) && !sameOrigin(c)) throw csrfRejected()
-  if (isSessionApi(path) && browserCrossOrigin(c)) throw csrfRejected()
   await next()
 }
