@@ -5,8 +5,8 @@
  * `npx tsx scripts/fingerprint-assets.ts` after editing either file.
  */
 export const ASSET_HASHES = {
-  css: 'd345a54da1',
-  js: '3d34c0eaa0',
+  css: '49d46b805e',
+  js: '573823df10',
 }
 
 export const ASSETS = {

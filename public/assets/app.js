@@ -86,6 +86,29 @@
     Array.prototype.forEach.call(document.querySelectorAll('[aria-busy]'), function (el) { el.removeAttribute('aria-busy') })
     closeMenus(null)
   })
+  // A film can sit on one page twice (the hero and a row, a row and My List): when htmx swaps in one
+  // My List toggle, the others for the same film take its state, so the page never contradicts itself.
+  document.addEventListener('htmx:load', function (event) {
+    var form = event.target
+    if (!form.classList || !form.classList.contains('watchlist-form')) return
+    var fresh = form.querySelector('.watchlist-toggle')
+    if (!fresh) return
+    var id = fresh.getAttribute('data-movie-id')
+    var pressed = fresh.getAttribute('aria-pressed') === 'true'
+    var action = '/watchlist/' + id + (pressed ? '/remove' : '')
+    Array.prototype.forEach.call(document.querySelectorAll('.watchlist-toggle[data-movie-id="' + id + '"]'), function (button) {
+      var other = button.closest('form')
+      if (button === fresh || !other || (button.getAttribute('aria-pressed') === 'true') === pressed) return
+      button.setAttribute('aria-pressed', String(pressed))
+      button.classList.toggle('in-list', pressed)
+      button.setAttribute('title', fresh.getAttribute('title') || '')
+      var icon = button.querySelector('.icon')
+      if (icon) icon.textContent = pressed ? '✓' : '+'
+      other.setAttribute('action', action)
+      other.setAttribute('hx-post', action)
+      if (window.htmx) window.htmx.process(other)
+    })
+  })
   document.addEventListener('htmx:afterSettle', function (event) {
     updateAll(event.detail && event.detail.target)
   })

@@ -96,6 +96,37 @@ describe('watchlist and reviews in the browser', { timeout: 240_000 }, () => {
     }
   })
 
+  it('should keep every My List toggle for one film in step (the hero and its card in a row)', async () => {
+    const { page, problems, close } = await openPage(browser)
+    try {
+      await signUpInBrowser(page, uniqueEmail(), 'Two Buttons')
+      await page.goto(`${baseUrl}/`, { waitUntil: 'domcontentloaded' })
+      await page.waitForFunction(() => 'htmx' in window)
+      const movieId = await page.locator('.hero .watchlist-toggle').getAttribute('data-movie-id')
+      const hero = page.locator(`.hero button[data-movie-id="${movieId}"]`)
+      const card = page.locator(`.row .card button[data-movie-id="${movieId}"]`).first()
+      await expect(card.getAttribute('aria-pressed')).resolves.toBe('false')
+
+      await card.click()
+      await page.locator(`.row .card button[data-movie-id="${movieId}"][aria-pressed="true"]`).first().waitFor()
+      await page.locator(`.hero button[data-movie-id="${movieId}"][aria-pressed="true"]`).waitFor()
+      await expect(hero.getAttribute('title')).resolves.toMatch(/^Remove /)
+
+      // The updated hero button now removes the film (it posts to the remove route, not the add one again).
+      await hero.click()
+      await page.locator(`.hero button[data-movie-id="${movieId}"][aria-pressed="false"]`).waitFor()
+      await page.locator(`.row .card button[data-movie-id="${movieId}"][aria-pressed="false"]`).first().waitFor()
+      const list = await page.request.get(`${baseUrl}/api/v1/me/watchlist`)
+      expect(((await list.json()) as { results: { id: number }[] }).results.map((m) => m.id)).not.toContain(Number(movieId))
+      expect(realProblems(problems)).toEqual([])
+    } catch (error) {
+      await screenshot(page, `failed-${expect.getState().currentTestName ?? 'watchlist'}`).catch(() => undefined)
+      throw error
+    } finally {
+      await close()
+    }
+  })
+
   it('should add to My List and rate with JavaScript off, as plain forms', async () => {
     const { page, problems, close } = await openPage(browser, { javaScriptEnabled: false })
     try {
