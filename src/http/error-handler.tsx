@@ -33,7 +33,10 @@ export function respondWithError(c: Context<AppEnv>, apiError: ApiError): Respon
   const requestId = c.get('requestId') ?? crypto.randomUUID()
   const headers: Record<string, string> = { 'X-Request-Id': requestId, 'Cache-Control': 'no-store', ...apiError.headers }
   if (wantsJson(c)) return c.json(errorBody(apiError, requestId), apiError.status, headers)
-  return c.html(<ErrorPage error={apiError} requestId={requestId} />, apiError.status, headers)
+  // A signed-in visitor keeps their account menu and bell on error pages too (not a Sign in button).
+  const user = c.get('user')
+  const account = user ? { user: { display_name: user.display_name }, unread: c.get('unread') } : {}
+  return c.html(<ErrorPage error={apiError} requestId={requestId} {...account} />, apiError.status, headers)
 }
 
 export const onError: ErrorHandler<AppEnv> = (err, c) => {

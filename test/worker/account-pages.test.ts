@@ -91,6 +91,20 @@ describe('sign-up and sign-in pages', { timeout: 120_000 }, () => {
 })
 
 describe('signed-in pages', { timeout: 120_000 }, () => {
+  it('should keep a signed-in visitor’s account menu on error pages (not Sign in / Sign up)', async () => {
+    const user = await signUp({ display_name: 'Lost Viewer' })
+    for (const [path, status] of [['/no-such-page', 404], ['/movies/abc', 400]] as const) {
+      const res = await page(path, user.token)
+      expect(res.status).toBe(status)
+      const html = await res.text()
+      expect(html).toContain('<span class="account-name">Lost Viewer</span>')
+      expect(html).toContain('id="notification-bell"')
+      expect(html).not.toContain('href="/signup"')
+    }
+    const anonymous = await (await page('/no-such-page')).text()
+    expect(anonymous).toContain('href="/signup"')
+  })
+
   it('should send anonymous visitors to /login?next=… (303, or HX-Redirect for htmx)', async () => {
     const res = await page('/profile?tab=1')
     expect(res.status).toBe(303)

@@ -1,5 +1,5 @@
 import type { ApiError } from '../../src/http/errors'
-import { Layout } from '../Layout'
+import { Layout, type LayoutProps } from '../Layout'
 
 const HEADINGS: Record<number, string> = {
   400: 'That request did not look right',
@@ -12,10 +12,10 @@ const HEADINGS: Record<number, string> = {
 }
 
 /** A friendly page for any error status; never shows internals, only the request id for support. */
-export function ErrorPage({ error, requestId }: { error: ApiError; requestId: string }) {
+export function ErrorPage({ error, requestId, user, unread }: { error: ApiError; requestId: string } & Pick<LayoutProps, 'user' | 'unread'>) {
   const heading = HEADINGS[error.status] ?? 'Something went wrong'
   return (
-    <Layout title={heading}>
+    <Layout title={heading} user={user} unread={unread}>
       <section class="error-page" aria-labelledby="error-heading">
         <p class="error-code" aria-hidden="true">
           {error.status}
