@@ -204,12 +204,6 @@ export class ReviewService {
     return deleteReview(this.db, this.table, movieId, userId)
   }
 
-  /** The user's own review of the film, if any. */
-  async get(movieId: number, userId: string): Promise<Review | undefined> {
-    const item = await readReview(this.db, this.table, movieId, userId)
-    return item ? toReview(item) : undefined
-  }
-
   async summary(movieId: number): Promise<ReviewSummary> {
     const agg = await this.db.get<AggregateItem>(this.table, movieAggKey(movieId), { consistent: true })
     const count = agg?.rating_count ?? 0
@@ -226,10 +220,9 @@ export class ReviewService {
     return items.sort((a, b) => b.created_at.localeCompare(a.created_at) || a.user_id.localeCompare(b.user_id))
   }
 
-  /** One page of a film's reviews, newest first, with the aggregate. */
+  /** One page of a film's reviews, newest first, with the aggregate (everyone's, as an anonymous viewer sees them). */
   async page(movieId: number, page = 1, pageSize = REVIEWS_PAGE_SIZE): Promise<ReviewPage> {
-    const [summary, items] = await Promise.all([this.summary(movieId), this.all(movieId)])
-    return { ...summary, ...paginate(items, page, pageSize) }
+    return this.forViewer(movieId, undefined, page, pageSize)
   }
 
   /** For the details page: the viewer's own review apart, and a page of everyone else's. */
@@ -238,10 +231,5 @@ export class ReviewService {
     const ownItem = viewerId ? items.find((item) => item.user_id === viewerId) : undefined
     const others = ownItem ? items.filter((item) => item !== ownItem) : items
     return { ...summary, ...paginate(others, page, pageSize), ...(ownItem ? { own: toReview(ownItem) } : {}) }
-  }
-
-  /** Keeps the denormalised reviewer name current after a display-name change. */
-  async renameReviewer(userId: string, displayName: string): Promise<void> {
-    return renameReviewer(this.db, this.table, userId, displayName)
   }
 }
