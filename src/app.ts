@@ -8,6 +8,7 @@ import { onError, onNotFound } from './http/error-handler'
 import { requestId } from './http/request-id'
 import { securityHeaders } from './http/security-headers'
 import { buildOpenApiDocument } from './openapi/document'
+import { describe } from './openapi/metadata'
 import { accountPages } from './routes/account-pages'
 import { authApi } from './routes/auth-api'
 import { catalogApiRoutes } from './routes/catalog-api'
@@ -68,7 +69,11 @@ export function createApp(options: AppOptions = {}) {
   app.route('/', reviewPages)
 
   const api = new Hono<AppEnv>()
-  api.get('/openapi.json', (c) => c.json(openApiDocument()))
+  api.get(
+    '/openapi.json',
+    describe({ summary: 'This OpenAPI document', tags: ['system'], responses: { 200: { description: 'OpenAPI 3.1 document of the JSON API' } } }),
+    (c) => c.json(openApiDocument()),
+  )
   api.route('/', authApi)
   api.route('/', meApi)
   api.route('/', catalogApiRoutes)

@@ -97,6 +97,23 @@ describe('system routes', () => {
     }
     expect(doc.paths['/movie/{title}']?.get?.parameters?.[0]).toMatchObject({ name: 'title', in: 'path', required: true })
   })
+
+  it('lists every route of the contract, the document itself included', async () => {
+    const doc = (await (await SELF.fetch('https://example.com/api/v1/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> }
+    const listed = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`))
+    const contract = [
+      'GET /api/v1/movies/popular', 'GET /api/v1/movies/top_rated', 'GET /api/v1/movies/now_playing', 'GET /api/v1/movies/trending',
+      'GET /api/v1/movies/search', 'GET /api/v1/movies/{id}', 'GET /api/v1/genres', 'GET /api/v1/genres/{id}/movies',
+      'POST /api/v1/auth/signup', 'POST /api/v1/auth/login', 'POST /api/v1/auth/logout-all',
+      'GET /api/v1/me', 'PATCH /api/v1/me', 'DELETE /api/v1/me', 'GET /api/v1/me/export',
+      'GET /api/v1/me/watchlist', 'PUT /api/v1/me/watchlist/{movieId}', 'DELETE /api/v1/me/watchlist/{movieId}',
+      'GET /api/v1/me/notifications', 'POST /api/v1/me/notifications/{id}/read', 'POST /api/v1/me/notifications/read-all',
+      'GET /api/v1/movies/{id}/reviews', 'PUT /api/v1/movies/{id}/reviews', 'DELETE /api/v1/movies/{id}/reviews',
+      'GET /api/v1/openapi.json', 'GET /healthz', 'GET /movie/{title}',
+    ]
+    expect(listed.filter((op) => !contract.includes(op))).toEqual([])
+    expect(contract.filter((op) => !listed.includes(op))).toEqual([])
+  })
 })
 
 describe('when DynamoDB is unreachable', () => {
