@@ -3,7 +3,7 @@ import { getCookie } from 'hono/cookie'
 import { SESSION_COOKIE } from '../auth/middleware'
 import type { AppEnv } from '../context'
 import { ApiError } from './errors'
-import { siteOrigin } from './origin'
+import { foreignOrigin } from './origin'
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
@@ -15,11 +15,8 @@ export const csrfRejected = () =>
 
 /** The request provably comes from a page of this site: Origin says so, or lacking it, Sec-Fetch-Site does. */
 function sameOrigin(c: Context): boolean {
-  const origin = c.req.header('Origin')
-  if (origin !== undefined) return origin === siteOrigin(c)
-  const fetchSite = c.req.header('Sec-Fetch-Site')
-  if (fetchSite !== undefined) return fetchSite === 'same-origin'
-  return false
+  if (c.req.header('Origin') !== undefined) return !foreignOrigin(c)
+  return c.req.header('Sec-Fetch-Site') === 'same-origin'
 }
 
 /**
