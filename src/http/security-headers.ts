@@ -15,9 +15,19 @@ function originOf(url: string): string {
  * served by the worker); images also from the TMDB image host; frames only from
  * YouTube's privacy-enhanced domain, loaded on click for trailers.
  */
-export const securityHeaders = (): MiddlewareHandler<AppEnv> => async (c, next) => {
-  const imageOrigin = originOf(c.get('config')?.TMDB_IMAGE_BASE_URL ?? 'https://image.tmdb.org')
-  const middleware = secureHeaders({
+export const securityHeaders = (): MiddlewareHandler<AppEnv> => {
+  // Built once per image origin (in practice once per isolate), not on every request.
+  const byImageOrigin = new Map<string, MiddlewareHandler>()
+  return async (c, next) => {
+    const imageOrigin = originOf(c.get('config')?.TMDB_IMAGE_BASE_URL ?? 'https://image.tmdb.org')
+    let middleware = byImageOrigin.get(imageOrigin)
+    if (!middleware) byImageOrigin.set(imageOrigin, (middleware = headersFor(imageOrigin)))
+    return middleware(c, next)
+  }
+}
+
+function headersFor(imageOrigin: string): MiddlewareHandler {
+  return secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'"],
@@ -38,5 +48,4 @@ export const securityHeaders = (): MiddlewareHandler<AppEnv> => async (c, next) 
     crossOriginResourcePolicy: 'same-site',
     permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
   })
-  return middleware(c, next)
 }
