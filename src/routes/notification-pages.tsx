@@ -7,7 +7,7 @@ import { validate } from '../http/validate'
 import { PageQuerySchema } from '../schemas/common'
 import { NotificationBell } from '../../views/components/NotificationBell'
 import { NotificationItemFragment, NotificationListFragment, NotificationsPage } from '../../views/pages/NotificationsPage'
-import { layoutContext, setPageHeaders, wantsFragment } from './page-helpers'
+import { layoutContext, navGenres, setPageHeaders, wantsFragment } from './page-helpers'
 
 /** The in-app notifications: the page, the bell fragment htmx polls, and the mark-read forms. */
 export const notificationPageRoutes = new Hono<AppEnv>()
@@ -26,11 +26,11 @@ notificationPageRoutes.get('/notifications', requirePageUser, validate('query', 
   const { page } = c.req.valid('query')
   const store = c.get('services').notifications
   // The unread middleware has usually counted already for the header's bell.
-  const [unread, notifications] = await Promise.all([c.get('unread') ?? store.unreadCount(user.id), store.list(user.id, page)])
+  const [unread, notifications, genres] = await Promise.all([c.get('unread') ?? store.unreadCount(user.id), store.list(user.id, page), navGenres(c)])
   const olderHref = notifications.length === PAGE_SIZE && page < 500 ? `/notifications?page=${page + 1}` : undefined
   setPageHeaders(c)
   c.header('Cache-Control', 'private, no-store')
-  return c.html(<NotificationsPage {...layoutContext(c)} notifications={notifications} unread={unread} page={page} olderHref={olderHref} />)
+  return c.html(<NotificationsPage {...layoutContext(c)} genres={genres} notifications={notifications} unread={unread} page={page} olderHref={olderHref} />)
 })
 
 notificationPageRoutes.post('/notifications/read-all', requirePageUser, async (c) => {

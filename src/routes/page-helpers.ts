@@ -38,3 +38,11 @@ export function nextPageHref(path: string, params: Record<string, string>, page:
   const query = new URLSearchParams({ ...params, page: String(page + 1) })
   return `${path}?${query.toString()}`
 }
+
+/**
+ * The header's Genres menu for pages that show no catalog of their own (My List, notifications), so the
+ * navigation is the same on every page. A catalog hiccup only hides the menu; it never fails the page.
+ */
+export async function navGenres(c: Context<AppEnv>) {
+  return c.get('services').catalog.genres(catalogOptions(c)).catch(() => [])
+}

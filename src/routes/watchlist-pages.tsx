@@ -8,7 +8,7 @@ import { errors } from '../http/errors'
 import { validate } from '../http/validate'
 import { MovieIdParamSchema } from '../schemas/common'
 import { movieOf, watchlistFor } from '../watchlist'
-import { layoutContext, wantsFragment } from './page-helpers'
+import { layoutContext, navGenres, wantsFragment } from './page-helpers'
 import { events } from '../events/schema'
 
 
@@ -32,9 +32,9 @@ function backTo(c: Context, movieId: number): string {
 watchlistPages.get('/watchlist', requirePageUser, async (c) => {
   const user = currentUser(c)
   const catalog = c.get('services').catalog
-  const movies = await watchlistFor(c).movies(user.id, catalog, { language: user.language })
+  const [movies, genres] = await Promise.all([watchlistFor(c).movies(user.id, catalog, { language: user.language }), navGenres(c)])
   c.header('Cache-Control', 'private, no-store')
-  return c.html(<WatchlistPage {...layoutContext(c)} movies={movies} />)
+  return c.html(<WatchlistPage {...layoutContext(c)} genres={genres} movies={movies} />)
 })
 
 watchlistPages.post('/watchlist/:movieId', requirePageUser, validate('param', MovieIdParamSchema), async (c) => {

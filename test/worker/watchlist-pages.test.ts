@@ -113,6 +113,15 @@ describe('watchlist pages', { timeout: 30_000 }, () => {
     expect(await listIds(token)).toEqual([])
   })
 
+  it('should keep the header’s Genres menu on My List and notifications, like every browsing page', async () => {
+    const { token } = await signUp()
+    for (const path of ['/watchlist', '/notifications']) {
+      const html = await (await page(path, token)).text()
+      expect(html).toContain('<summary>Genres</summary>')
+      expect(html).toMatch(/<a href="\/genres\/\d+">/)
+    }
+  })
+
   it("should put a My List toggle on every card, in the viewer's real state", async () => {
     const { token } = await signUp()
     const home = await (await page('/', token)).text()
