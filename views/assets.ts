@@ -5,7 +5,7 @@
  * `npx tsx scripts/fingerprint-assets.ts` after editing either file.
  */
 export const ASSET_HASHES = {
-  css: '49d46b805e',
+  css: 'f24be602c1',
   js: '573823df10',
 }
 
