@@ -9,7 +9,7 @@ import { renameReviewer } from '../reviews/service'
 import { eraseUserItems, exportUserItems, type UserExport } from './data'
 import { AccountStore, EmailTakenError, ProfileChangedError } from './store'
 import { LIMITS, RateLimitedError, Throttle } from './throttle'
-import { generatedDisplayName, normaliseEmail, type Language, type NotificationPrefs, type Profile } from './types'
+import { DEFAULT_NOTIFICATION_PREFS, generatedDisplayName, normaliseEmail, type Language, type NotificationPrefs, type Profile } from './types'
 
 export interface SignupInput {
   email: string
@@ -86,7 +86,7 @@ export class Accounts {
       updated_at: now,
       password_hash: await hashPassword(await this.pepper(), input.password),
       token_version: 1,
-      notifications: { release: true, recommendation: true },
+      notifications: { ...DEFAULT_NOTIFICATION_PREFS },
     }
     try {
       await this.store.create(profile)

@@ -46,6 +46,8 @@ export const DisplayNameSchema = z
 export const LanguageSchema = z.enum(LANGUAGE_CODES, { message: `must be one of ${LANGUAGE_CODES.join(', ')}` })
 export const NotificationPrefsSchema = z.object({ release: z.boolean(), recommendation: z.boolean() })
 export type NotificationPrefs = z.infer<typeof NotificationPrefsSchema>
+/** A new account hears about releases and recommendations until it says otherwise. */
+export const DEFAULT_NOTIFICATION_PREFS: NotificationPrefs = { release: true, recommendation: true }
 
 /** The contract's User. */
 export const UserSchema = z.object({
