@@ -5,7 +5,7 @@
  * `npx tsx scripts/fingerprint-assets.ts` after editing either file.
  */
 export const ASSET_HASHES = {
-  css: 'f24be602c1',
+  css: '5e3ae79d99',
   js: '573823df10',
 }
 

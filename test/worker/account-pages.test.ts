@@ -105,6 +105,13 @@ describe('signed-in pages', { timeout: 120_000 }, () => {
     expect(anonymous).toContain('href="/signup"')
   })
 
+  it('should tell a visitor sent to sign in why, and not a visitor who chose to', async () => {
+    const sent = await (await page('/login?next=%2Fnotifications')).text()
+    expect(sent).toContain('Sign in to continue where you left off.')
+    expect(sent).toContain('name="next" value="/notifications"')
+    expect(await (await page('/login')).text()).not.toContain('Sign in to continue')
+  })
+
   it('should send anonymous visitors to /login?next=… (303, or HX-Redirect for htmx)', async () => {
     const res = await page('/profile?tab=1')
     expect(res.status).toBe(303)

@@ -19,6 +19,8 @@ export function LoginPage({ next, email, errors = {}, notice, ...shell }: LoginP
     <Layout title="Sign in" {...shell}>
       <section class="auth-page" aria-labelledby="auth-heading">
         <h1 id="auth-heading">Sign in</h1>
+        {/* Sent here from a page or action that needs an account: say why, not just show a bare form. */}
+        {next !== '/' && !notice ? <p class="auth-lead">Sign in to continue where you left off.</p> : null}
         {notice ? <FormNotice kind="error">{notice}</FormNotice> : null}
         <form class="auth-form" method="post" action={`/login${nextQuery(next)}`} novalidate>
           <input type="hidden" name="next" value={next} />
