@@ -5,7 +5,7 @@
  * `npx tsx scripts/fingerprint-assets.ts` after editing either file.
  */
 export const ASSET_HASHES = {
-  css: '5e3ae79d99',
+  css: '9428c9729e',
   js: '573823df10',
 }
 
