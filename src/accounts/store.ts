@@ -52,7 +52,7 @@ export class AccountStore {
         return true
       })
     } catch (error) {
-      if (error instanceof TransactionCanceledError && error.reasons[0] === 'ConditionalCheckFailed') throw new EmailTakenError()
+      if (error instanceof TransactionCanceledError && error.conditionFailedAt(0)) throw new EmailTakenError()
       throw error
     }
   }
@@ -130,7 +130,7 @@ export class AccountStore {
       })
     } catch (error) {
       if (error instanceof TransactionCanceledError) {
-        if (error.reasons[0] === 'ConditionalCheckFailed') throw new EmailTakenError()
+        if (error.conditionFailedAt(0)) throw new EmailTakenError()
         if (error.conditionFailed) throw new ProfileChangedError()
       }
       throw error

@@ -32,6 +32,11 @@ export class TransactionCanceledError extends AwsError {
   get conditionFailed(): boolean {
     return this.reasons.includes('ConditionalCheckFailed')
   }
+
+  /** True when item `index` of the transaction failed its condition. */
+  conditionFailedAt(index: number): boolean {
+    return this.reasons[index] === 'ConditionalCheckFailed'
+  }
 }
 
 /** The service kept throttling after the bounded retries. */

@@ -47,7 +47,7 @@ export class WatchlistService {
         await this.db.transactWrite(writes)
         return { created: true, added_at: addedAt }
       } catch (error) {
-        if (!(error instanceof TransactionCanceledError) || error.reasons[0] !== 'ConditionalCheckFailed') throw error
+        if (!(error instanceof TransactionCanceledError && error.conditionFailedAt(0))) throw error
         const existing = await this.entry(userId, movie.id)
         // Removed between our write and this read: try the add again.
         return existing ? { created: false, added_at: existing.added_at } : undefined
@@ -76,7 +76,7 @@ export class WatchlistService {
         ])
         return { removed: true, genres }
       } catch (error) {
-        if (error instanceof TransactionCanceledError && error.reasons[0] === 'ConditionalCheckFailed') return undefined
+        if (error instanceof TransactionCanceledError && error.conditionFailedAt(0)) return undefined
         throw error
       }
     })
