@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../context'
+import { wantsFragment } from '../http/htmx'
 
 /**
  * For a signed-in user's full page loads, the unread count the header's bell shows
@@ -9,10 +10,7 @@ import type { AppEnv } from '../context'
 export const unreadForPages = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   const user = c.get('user')
   const isPageLoad =
-    c.req.method === 'GET' &&
-    !c.req.path.startsWith('/api/') &&
-    (c.req.header('HX-Request') !== 'true' || c.req.header('HX-History-Restore-Request') === 'true') &&
-    (c.req.header('Accept') ?? '').includes('text/html')
+    c.req.method === 'GET' && !c.req.path.startsWith('/api/') && !wantsFragment(c) && (c.req.header('Accept') ?? '').includes('text/html')
   if (user && isPageLoad) {
     try {
       c.set('unread', await c.get('services').notifications.unreadCount(user.id))

@@ -1,13 +1,7 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../context'
 
-/**
- * htmx asked for a fragment. A history-restore request (the page was not in
- * htmx's cache after Back) wants the full page, as does any plain navigation.
- */
-export function wantsFragment(c: Context<AppEnv>): boolean {
-  return c.req.header('HX-Request') === 'true' && c.req.header('HX-History-Restore-Request') !== 'true'
-}
+export { wantsFragment } from '../http/htmx'
 
 /** Pages differ by HX-Request (fragment or full page), so caches must key on it; the account menu makes them private. */
 export function setPageHeaders(c: Context<AppEnv>): void {
