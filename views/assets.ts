@@ -5,7 +5,7 @@
  * `npx tsx scripts/fingerprint-assets.ts` after editing either file.
  */
 export const ASSET_HASHES = {
-  css: '9428c9729e',
+  css: '5a26c9c62b',
   js: '573823df10',
 }
 

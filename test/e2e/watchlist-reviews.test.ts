@@ -62,6 +62,8 @@ describe('watchlist and reviews in the browser', { timeout: 240_000 }, () => {
       await page.fill('#review-text', 'Gripping from the first frame.')
       await page.locator('.review-form button[type="submit"]').click()
       await page.locator('#reviews-body .form-notice', { hasText: 'posted' }).waitFor()
+      // The swap removed the focused button; keyboard focus stays in the reviews, on the notice.
+      await page.waitForFunction(() => document.activeElement?.classList.contains('form-notice'))
       await expect(page.locator('#reviews-body .reviews-summary').textContent()).resolves.toContain('9.0')
       await screenshot(page, 'details-reviewed')
 

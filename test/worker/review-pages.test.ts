@@ -57,13 +57,18 @@ describe('review pages', { timeout: 30_000 }, () => {
     }
     const long = await form(`/movies/${film!.id}/reviews`, { rating: '5', text: 'y'.repeat(2001) }, { cookie: token })
     expect(long.status).toBe(422)
-    expect(await long.text()).toContain('2,000 characters or fewer')
+    const longHtml = await long.text()
+    expect(longHtml).toContain('2,000 characters or fewer')
+    // Focus goes to the first field to fix (htmx honours autofocus on swap; browsers on page load).
+    expect(longHtml).toMatch(/<textarea id="review-text"[^>]*autofocus/)
     const viaHtmx = await form(`/movies/${film!.id}/reviews`, { rating: '11' }, { cookie: token, headers: htmx })
     expect(viaHtmx.status).toBe(200)
     const fragment = await viaHtmx.text()
     expect(fragment).not.toContain('<html')
     expect(fragment).toContain('id="reviews-body"')
     expect(fragment).toContain('Choose a rating from 1 to 10.')
+    expect(fragment).toMatch(/<select id="review-rating"[^>]*autofocus/)
+    expect(fragment).not.toMatch(/<textarea[^>]*autofocus/)
     expect((await api(`/movies/${film!.id}/reviews`)).ok).toBe(true)
     const count = ((await (await api(`/movies/${film!.id}/reviews`)).json()) as { count: number }).count
     expect(count).toBe(0)
@@ -77,6 +82,8 @@ describe('review pages', { timeout: 30_000 }, () => {
     const html = await res.text()
     expect(html.startsWith('<div id="reviews-body"')).toBe(true)
     expect(html).toContain('Your review is posted')
+    // The form that had focus is gone: the notice takes it (and is announced).
+    expect(html).toMatch(/<p class="form-notice success" role="status" tabindex="-1" autofocus/)
     expect(html).toContain('10.0')
     const removed = await form(`/movies/${film!.id}/reviews/delete`, {}, { cookie: token, headers: htmx })
     expect(await removed.text()).toContain('No ratings yet')

@@ -55,6 +55,7 @@ function ReviewForm({ movieId, own, form }: { movieId: number; own?: Review; for
             id="review-rating"
             name="rating"
             required
+            autofocus={errors.rating ? true : undefined}
             aria-invalid={errors.rating ? 'true' : undefined}
             aria-describedby={errors.rating ? 'review-rating-error' : undefined}
           >
@@ -80,6 +81,7 @@ function ReviewForm({ movieId, own, form }: { movieId: number; own?: Review; for
             name="text"
             rows={4}
             maxlength={REVIEW_TEXT_MAX}
+            autofocus={errors.text && !errors.rating ? true : undefined}
             aria-invalid={errors.text ? 'true' : undefined}
             aria-describedby={errors.text ? 'review-text-error' : 'review-text-hint'}
           >
@@ -163,7 +165,8 @@ export function ReviewsSection({ movieId, movieTitle, reviews, loginHref, form, 
     <div id={ID} class="reviews-body">
       <Summary average={reviews.average} count={reviews.count} />
       {notice ? (
-        <p class="form-notice success" role="status">
+        // htmx replaced the form that had focus: autofocus (htmx honours it on swap) keeps keyboard users here.
+        <p class="form-notice success" role="status" tabindex={-1} autofocus>
           {notice}
         </p>
       ) : null}
