@@ -6,7 +6,7 @@
  */
 export const ASSET_HASHES = {
   css: '5a26c9c62b',
-  js: '573823df10',
+  js: '825e96bca7',
 }
 
 export const ASSETS = {

@@ -5,10 +5,10 @@
   root.classList.add('js')
 
   function cardsOf(track) {
-    return Array.prototype.slice.call(track.querySelectorAll(':scope > .card > .card-link'))
+    return Array.from(track.querySelectorAll(':scope > .card > .card-link'))
   }
 
-  // Hide the prev/next button at the end the track cannot scroll past.
+  // Hide prev/next at the end the track cannot scroll past.
   function updateEdges(track) {
     var viewport = track.parentElement
     if (!viewport) return
@@ -20,7 +20,7 @@
   }
 
   function updateAll(scope) {
-    Array.prototype.forEach.call((scope || document).querySelectorAll('.row-track'), updateEdges)
+    (scope || document).querySelectorAll('.row-track').forEach(updateEdges)
   }
 
   // Prev/next buttons page a row by most of its visible width.
@@ -54,9 +54,9 @@
     cards[target].scrollIntoView({ block: 'nearest', inline: 'nearest' })
   })
 
-  // Disclosure menus (<details class="menu">) close on a click elsewhere or on Escape, like any menu.
+  // <details class="menu"> closes on an outside click or Escape, like any menu.
   function closeMenus(except) {
-    Array.prototype.forEach.call(document.querySelectorAll('details.menu[open]'), function (menu) {
+    document.querySelectorAll('details.menu[open]').forEach(function (menu) {
       if (menu !== except) menu.removeAttribute('open')
     })
   }
@@ -81,32 +81,28 @@
     var target = event.detail && event.detail.target
     if (target) target.removeAttribute('aria-busy')
   })
-  // The page htmx snapshots for Back must not keep the loading state (or an open menu).
+  // htmx's snapshot for Back keeps no loading state or open menu.
   document.addEventListener('htmx:beforeHistorySave', function () {
-    Array.prototype.forEach.call(document.querySelectorAll('[aria-busy]'), function (el) { el.removeAttribute('aria-busy') })
+    document.querySelectorAll('[aria-busy]').forEach(function (el) { el.removeAttribute('aria-busy') })
     closeMenus(null)
   })
-  // A film can sit on one page twice (the hero and a row, a row and My List): when htmx swaps in one
-  // My List toggle, the others for the same film take its state, so the page never contradicts itself.
+  // A swapped-in My List toggle brings the film's other toggles (hero, rows) into step.
   document.addEventListener('htmx:load', function (event) {
-    var form = event.target
-    if (!form.classList || !form.classList.contains('watchlist-form')) return
-    var fresh = form.querySelector('.watchlist-toggle')
+    var fresh = event.target.matches && event.target.matches('.watchlist-form') && event.target.querySelector('.watchlist-toggle')
     if (!fresh) return
     var id = fresh.getAttribute('data-movie-id')
-    var pressed = fresh.getAttribute('aria-pressed') === 'true'
-    var action = '/watchlist/' + id + (pressed ? '/remove' : '')
-    Array.prototype.forEach.call(document.querySelectorAll('.watchlist-toggle[data-movie-id="' + id + '"]'), function (button) {
-      var other = button.closest('form')
-      if (button === fresh || !other || (button.getAttribute('aria-pressed') === 'true') === pressed) return
-      button.setAttribute('aria-pressed', String(pressed))
-      button.classList.toggle('in-list', pressed)
-      button.setAttribute('title', fresh.getAttribute('title') || '')
-      var icon = button.querySelector('.icon')
-      if (icon) icon.textContent = pressed ? '✓' : '+'
-      other.setAttribute('action', action)
-      other.setAttribute('hx-post', action)
-      if (window.htmx) window.htmx.process(other)
+    var on = fresh.getAttribute('aria-pressed')
+    var action = '/watchlist/' + id + (on === 'true' ? '/remove' : '')
+    document.querySelectorAll('.watchlist-toggle[data-movie-id="' + id + '"]').forEach(function (button) {
+      var form = button.closest('form')
+      if (button.getAttribute('aria-pressed') === on) return
+      button.setAttribute('aria-pressed', on)
+      button.classList.toggle('in-list', on === 'true')
+      button.title = fresh.title
+      button.querySelector('.icon').textContent = fresh.querySelector('.icon').textContent
+      form.setAttribute('action', action)
+      form.setAttribute('hx-post', action)
+      window.htmx.process(form)
     })
   })
   document.addEventListener('htmx:afterSettle', function (event) {
