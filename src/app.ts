@@ -1,9 +1,11 @@
 import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { authenticate } from './auth/middleware'
 import { configFor } from './config'
 import type { AppEnv } from './context'
 import { apiCors } from './http/cors'
 import { csrf } from './http/csrf'
+import { errors } from './http/errors'
 import { onError, onNotFound } from './http/error-handler'
 import { requestId } from './http/request-id'
 import { securityHeaders } from './http/security-headers'
@@ -26,6 +28,9 @@ import { reviewsApi } from './routes/reviews-api'
 import { watchlistApi } from './routes/watchlist-api'
 import { watchlistPages } from './routes/watchlist-pages'
 import { createServices, type ServicesFactory } from './services'
+
+/** Reviews are at most 2,000 characters; 64 KB leaves room for any form or JSON body we take. */
+const MAX_BODY_KB = 64
 
 export interface AppOptions {
   /** Replaces how services are built (tests drive the app with their own). */
@@ -54,6 +59,8 @@ export function createApp(options: AppOptions = {}) {
   // The JSON routes outside /api/v1 (the seed's /movie/:title, /healthz) follow the API's CORS policy too.
   app.use('/movie/*', apiCors())
   app.use('/healthz', apiCors())
+  // Every body we accept (forms, JSON) is small; refuse big ones before reading them.
+  app.use('*', bodyLimit({ maxSize: MAX_BODY_KB * 1024, onError: () => { throw errors.tooLarge(MAX_BODY_KB) } }))
   app.use('*', authenticate())
   app.use('*', csrf())
   app.use('*', unreadForPages())

@@ -18,7 +18,6 @@ function toApiError(err: unknown): ApiError {
     if (err.status === 400) return errors.malformed()
     if (err.status === 401) return errors.unauthorized()
     if (err.status === 404) return errors.notFound()
-    if (err.status === 413) return new ApiError(413, 'malformed_request', 'The request body is too large.')
   }
   if (err instanceof AwsError && (err instanceof ThrottlingError || err.status === 0 || err.status >= 500)) {
     // Our data store is down or overloaded: a temporary outage to retry, not a bug.

@@ -52,7 +52,10 @@ export const errors = {
       'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
     }),
   upstream: () =>
-    new ApiError(503, 'upstream_unavailable', 'The film catalog is unavailable right now. Please try again shortly.'),
+    new ApiError(503, 'upstream_unavailable', 'The film catalog is unavailable right now. Please try again shortly.', undefined, {
+      'Retry-After': '30',
+    }),
+  tooLarge: (maxKb: number) => new ApiError(413, 'malformed_request', `The request body is too large (${maxKb} KB at most).`),
 }
 
 export interface ErrorBody {

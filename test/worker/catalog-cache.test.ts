@@ -91,6 +91,7 @@ describe('TMDB cache', () => {
       const res = await tmdb.get(path)
       expect(res.status, mode).toBe(503)
       expect(res.headers.get('Content-Type'), mode).toContain('application/json')
+      expect(Number(res.headers.get('Retry-After')), mode).toBeGreaterThan(0)
       expect(res.json().error, mode).toMatchObject({ code: 'upstream_unavailable', request_id: expect.any(String) })
     }
   })

@@ -140,3 +140,18 @@ describe('when DynamoDB is unreachable', () => {
     expect(body.error.message).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|NetworkError/)
   })
 })
+
+describe('request bodies', () => {
+  it('should refuse a body over 64 KB with 413 in the contract error shape, before reading it all', async () => {
+    const res = await SELF.fetch('https://example.com/api/v1/auth/signup', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: 'https://example.com' },
+      body: JSON.stringify({ email: 'big@example.com', password: 'x'.repeat(100 * 1024) }),
+    })
+    expect(res.status).toBe(413)
+    const body = (await res.json()) as { error: { code: string; message: string; request_id: string } }
+    expect(body.error.code).toBe('malformed_request')
+    expect(body.error.message).toContain('64 KB')
+    expect(body.error.request_id).toBe(res.headers.get('X-Request-Id'))
+  })
+})
