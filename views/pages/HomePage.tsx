@@ -3,6 +3,7 @@ import type { Genre, Movie } from '../../src/catalog/types'
 import { Layout, type LayoutProps } from '../Layout'
 import { Hero } from '../components/Hero'
 import { Row } from '../components/Row'
+import { GenreChips } from '../components/GenreChips'
 
 export interface HomeRow {
   id: string
@@ -29,15 +30,7 @@ export function LazyRows({ href, genres }: { href: string; genres: Genre[] }) {
   return (
     <div class="lazy-rows" hx-get={href} hx-trigger="revealed" hx-swap="outerHTML" hx-indicator="#progress">
       <h2 class="lazy-heading">More genres</h2>
-      <ul class="chips">
-        {genres.map((g) => (
-          <li>
-            <a class="chip" href={`/genres/${g.id}`}>
-              {g.name}
-            </a>
-          </li>
-        ))}
-      </ul>
+      <GenreChips genres={genres} />
     </div>
   )
 }

@@ -7,6 +7,7 @@ import { Poster } from '../components/Poster'
 import { Row } from '../components/Row'
 import { TrailerFacade } from '../components/Trailer'
 import { WatchlistButton } from '../components/WatchlistButton'
+import { GenreChips } from '../components/GenreChips'
 
 export interface MoviePageProps extends Omit<LayoutProps, 'title' | 'children'> {
   movie: MovieDetails
@@ -67,17 +68,7 @@ export function MoviePage({ movie, watchlistButton, reviews, ...layout }: MovieP
               {year ? <li>{year}</li> : null}
               {runtime ? <li>{runtime}</li> : null}
             </ul>
-            {movie.genres.length ? (
-              <ul class="chips" aria-label="Genres">
-                {movie.genres.map((g) => (
-                  <li>
-                    <a class="chip" href={`/genres/${g.id}`}>
-                      {g.name}
-                    </a>
-                  </li>
-                ))}
-              </ul>
-            ) : null}
+            <GenreChips genres={movie.genres} label="Genres" />
             {movie.overview ? <p class="overview">{movie.overview}</p> : null}
             {movie.director ? (
               <p class="credit">

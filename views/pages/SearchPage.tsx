@@ -2,6 +2,7 @@ import type { Genre, MoviePage } from '../../src/catalog/types'
 import { formatCount } from '../format'
 import { Layout, type LayoutProps } from '../Layout'
 import { MovieGrid } from '../components/MovieGrid'
+import { GenreChips } from '../components/GenreChips'
 
 export interface SearchResultsProps {
   query: string
@@ -42,15 +43,7 @@ export function SearchResults({ query, results, genres, nextHref }: SearchResult
       ) : (
         <div class="empty-state">
           <p>{query ? 'Try another title, or browse a genre:' : 'Or browse a genre:'}</p>
-          <ul class="chips">
-            {genres.map((g) => (
-              <li>
-                <a class="chip" href={`/genres/${g.id}`}>
-                  {g.name}
-                </a>
-              </li>
-            ))}
-          </ul>
+          <GenreChips genres={genres} />
         </div>
       )}
     </section>
