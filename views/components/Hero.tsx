@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx'
 import type { Genre, Movie } from '../../src/catalog/types'
-import { BACKDROP_WIDTHS, formatRating, isGeneratedArt, srcsetFor, yearOf } from '../format'
+import { formatRating, yearOf } from '../format'
+import { Backdrop } from './Backdrop'
 import { WatchlistButton } from './WatchlistButton'
 
 export interface HeroProps {
@@ -14,7 +15,6 @@ export interface HeroProps {
 /** The featured title across the top of the home page: backdrop, title, overview and actions. */
 export function Hero({ movie, genres, kicker, watchlistButton }: HeroProps) {
   const image = movie.backdrop_url ?? movie.poster_url
-  const srcset = srcsetFor(image, BACKDROP_WIDTHS)
   const year = yearOf(movie.release_date)
   const rating = formatRating(movie.vote_average, movie.vote_count)
   const genreNames = movie.genre_ids
@@ -23,19 +23,7 @@ export function Hero({ movie, genres, kicker, watchlistButton }: HeroProps) {
     .slice(0, 3)
   return (
     <section class="hero" aria-labelledby="hero-title">
-      {image ? (
-        <img
-          class={`hero-backdrop${movie.backdrop_url ? '' : ' from-poster'}${isGeneratedArt(image) ? ' generated' : ''}`}
-          src={image}
-          srcset={srcset}
-          sizes={srcset ? '100vw' : undefined}
-          alt=""
-          width="1280"
-          height="720"
-          fetchpriority="high"
-          decoding="async"
-        />
-      ) : null}
+      {image ? <Backdrop url={image} class={`hero-backdrop${movie.backdrop_url ? '' : ' from-poster'}`} /> : null}
       <div class="hero-content">
         {kicker ? <p class="hero-kicker">{kicker}</p> : null}
         <h1 id="hero-title" class="hero-title">

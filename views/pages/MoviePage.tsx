@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx'
 import type { MovieDetails } from '../../src/catalog/types'
-import { BACKDROP_WIDTHS, formatCount, formatRating, formatRuntime, isGeneratedArt, srcsetFor, yearOf } from '../format'
+import { formatCount, formatRating, formatRuntime, yearOf } from '../format'
+import { Backdrop } from '../components/Backdrop'
 import { Layout, type LayoutProps } from '../Layout'
 import { CastStrip } from '../components/CastStrip'
 import { Poster } from '../components/Poster'
@@ -22,24 +23,11 @@ export function MoviePage({ movie, watchlistButton, reviews, ...layout }: MovieP
   const year = yearOf(movie.release_date)
   const rating = formatRating(movie.vote_average, movie.vote_count)
   const runtime = formatRuntime(movie.runtime)
-  const backdropSrcset = srcsetFor(movie.backdrop_url, BACKDROP_WIDTHS)
   return (
     <Layout {...layout} title={year ? `${movie.title} (${year})` : movie.title} description={movie.overview.slice(0, 160) || undefined}>
       <article class="details" aria-labelledby="movie-title">
         <div class="details-backdrop">
-          {movie.backdrop_url ? (
-            <img
-              class={isGeneratedArt(movie.backdrop_url) ? 'generated' : undefined}
-              src={movie.backdrop_url}
-              srcset={backdropSrcset}
-              sizes={backdropSrcset ? '100vw' : undefined}
-              alt=""
-              width="1280"
-              height="720"
-              fetchpriority="high"
-              decoding="async"
-            />
-          ) : null}
+          {movie.backdrop_url ? <Backdrop url={movie.backdrop_url} /> : null}
         </div>
         <div class="details-body">
           <Poster
