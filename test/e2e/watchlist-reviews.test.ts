@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchBrowser, openPage, screenshot, type PageProblems } from '../support/browser'
+import { launchBrowser, screenshot, withPage, type PageProblems } from '../support/browser'
 
 /** A viewer's journey in Chromium: sign up, list a film from a card, rate it, log out and back in. */
 
@@ -31,9 +31,8 @@ async function signUpInBrowser(page: Page, email: string, displayName: string) {
 // Generous timeouts: several helpers share two cores while this suite runs.
 describe('watchlist and reviews in the browser', { timeout: 240_000 }, () => {
   it('should sign up, add a film from a card, see it on My List, rate it, log out and log back in', async () => {
-    const { page, problems, close } = await openPage(browser)
     const email = uniqueEmail()
-    try {
+    await withPage(browser, {}, async ({ page, problems }) => {
       await signUpInBrowser(page, email, 'Browser Critic')
       await page.goto(`${baseUrl}/`, { waitUntil: 'domcontentloaded' })
       await page.waitForFunction(() => 'htmx' in window)
@@ -90,17 +89,11 @@ describe('watchlist and reviews in the browser', { timeout: 240_000 }, () => {
       await page.locator('#watchlist-empty', { hasText: 'Your list is empty' }).waitFor()
       expect(await page.locator('.watchlist-grid .card').count()).toBe(0)
       expect(realProblems(problems)).toEqual([])
-    } catch (error) {
-      await screenshot(page, `failed-${expect.getState().currentTestName ?? 'watchlist'}`).catch(() => undefined)
-      throw error
-    } finally {
-      await close()
-    }
+    })
   })
 
   it('should keep every My List toggle for one film in step (the hero and its card in a row)', async () => {
-    const { page, problems, close } = await openPage(browser)
-    try {
+    await withPage(browser, {}, async ({ page, problems }) => {
       await signUpInBrowser(page, uniqueEmail(), 'Two Buttons')
       await page.goto(`${baseUrl}/`, { waitUntil: 'domcontentloaded' })
       await page.waitForFunction(() => 'htmx' in window)
@@ -121,17 +114,11 @@ describe('watchlist and reviews in the browser', { timeout: 240_000 }, () => {
       const list = await page.request.get(`${baseUrl}/api/v1/me/watchlist`)
       expect(((await list.json()) as { results: { id: number }[] }).results.map((m) => m.id)).not.toContain(Number(movieId))
       expect(realProblems(problems)).toEqual([])
-    } catch (error) {
-      await screenshot(page, `failed-${expect.getState().currentTestName ?? 'watchlist'}`).catch(() => undefined)
-      throw error
-    } finally {
-      await close()
-    }
+    })
   })
 
   it('should add to My List and rate with JavaScript off, as plain forms', async () => {
-    const { page, problems, close } = await openPage(browser, { javaScriptEnabled: false })
-    try {
+    await withPage(browser, { javaScriptEnabled: false }, async ({ page, problems }) => {
       await signUpInBrowser(page, uniqueEmail(), 'No Script')
       await page.goto(`${baseUrl}/`, { waitUntil: 'domcontentloaded' })
       // Not the first card: the other test rated that one.
@@ -150,11 +137,6 @@ describe('watchlist and reviews in the browser', { timeout: 240_000 }, () => {
       await expect(page.locator('#reviews-body .reviews-summary').textContent()).resolves.toContain('6.0')
       // The rejected rating above is an honest 422, which Chromium logs; nothing else may go wrong.
       expect(realProblems(problems).filter((p) => !p.includes('status of 422'))).toEqual([])
-    } catch (error) {
-      await screenshot(page, `failed-${expect.getState().currentTestName ?? 'watchlist'}`).catch(() => undefined)
-      throw error
-    } finally {
-      await close()
-    }
+    })
   })
 })

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core'
+import { expect } from 'vitest'
 
 export const CHROMIUM_ARGS = [
   '--headless=new',
@@ -57,6 +58,26 @@ export async function openPage(browser: Browser, options: BrowserContextOptions 
   const context = await browser.newContext(options)
   const page = await context.newPage()
   return { page, problems: recordProblems(page), close: () => context.close() }
+}
+
+/**
+ * Runs `use` on a fresh page and always closes it; when `use` fails, the page is saved first
+ * as test-results/failed-<test name>.png so the failure can be seen.
+ */
+export async function withPage(
+  browser: Browser,
+  options: BrowserContextOptions,
+  use: (opened: { page: Page; problems: PageProblems }) => Promise<void>,
+): Promise<void> {
+  const { page, problems, close } = await openPage(browser, options)
+  try {
+    await use({ page, problems })
+  } catch (error) {
+    await screenshot(page, `failed-${expect.getState().currentTestName ?? 'test'}`).catch(() => undefined)
+    throw error
+  } finally {
+    await close()
+  }
 }
 
 const RESULTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../test-results')
