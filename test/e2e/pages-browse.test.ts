@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchBrowser, openPage, type PageProblems } from '../support/browser'
+import { launchBrowser, type PageProblems, withPage } from '../support/browser'
 
 /** Browsing the pages in Chromium as a visitor would: live search, history, details, keyboard only, JavaScript off. */
 
@@ -38,8 +38,7 @@ async function tabTo(page: Page, selector: string, limit = 60): Promise<void> {
 
 describe('browsing with htmx', () => {
   it('should swap search results in as you type, update the URL, and restore the page on Back', async () => {
-    const { page, problems, close } = await openPage(browser)
-    try {
+    await withPage(browser, {}, async ({ page, problems }) => {
       await page.goto(`${baseUrl}/`, { waitUntil: 'domcontentloaded' })
       await waitForHtmx(page)
       await expect(page.locator('#hero-title').count()).resolves.toBe(1)
@@ -65,14 +64,11 @@ describe('browsing with htmx', () => {
       await page.waitForURL(/\/search\?q=star$/)
       await page.locator('#search-heading', { hasText: 'star' }).waitFor()
       expect(realProblems(problems)).toEqual([])
-    } finally {
-      await close()
-    }
+    })
   }, SLOW)
 
   it('should open a film from a poster in the results', async () => {
-    const { page, problems, close } = await openPage(browser)
-    try {
+    await withPage(browser, {}, async ({ page, problems }) => {
       await page.goto(`${baseUrl}/search?q=star`, { waitUntil: 'domcontentloaded' })
       const first = page.locator('main .grid .card-link').first()
       const title = (await first.locator('.card-title').textContent())!.trim()
@@ -81,14 +77,11 @@ describe('browsing with htmx', () => {
       await expect(page.locator('#movie-title').textContent()).resolves.toContain(title)
       expect(await page.locator('.details-poster').count()).toBe(1)
       expect(realProblems(problems)).toEqual([])
-    } finally {
-      await close()
-    }
+    })
   }, SLOW)
 
   it('should load more genre rows on the home page and more films on a genre page as you scroll', async () => {
-    const { page, problems, close } = await openPage(browser)
-    try {
+    await withPage(browser, {}, async ({ page, problems }) => {
       await page.goto(`${baseUrl}/`, { waitUntil: 'domcontentloaded' })
       await waitForHtmx(page)
       const rowsBefore = await page.locator('main section.row').count()
@@ -101,14 +94,11 @@ describe('browsing with htmx', () => {
       await page.locator('.grid-more').scrollIntoViewIfNeeded()
       await page.waitForFunction((n) => document.querySelectorAll('.grid .card').length > n, cardsBefore)
       expect(realProblems(problems)).toEqual([])
-    } finally {
-      await close()
-    }
+    })
   }, SLOW)
 
   it('should get from search to a film with the keyboard alone', async () => {
-    const { page, problems, close } = await openPage(browser)
-    try {
+    await withPage(browser, {}, async ({ page, problems }) => {
       await page.goto(`${baseUrl}/`, { waitUntil: 'domcontentloaded' })
       await waitForHtmx(page)
       await page.keyboard.press('Tab')
@@ -133,13 +123,10 @@ describe('browsing with htmx', () => {
       expect(secondHref).toMatch(/^\/movies\/\d+$/)
       expect(secondHref).not.toBe(firstHref)
       expect(realProblems(problems)).toEqual([])
-    } finally {
-      await close()
-    }
+    })
   }, SLOW)
   it('should close the genre menu on Escape or a click elsewhere', async () => {
-    const { page, problems, close } = await openPage(browser)
-    try {
+    await withPage(browser, {}, async ({ page, problems }) => {
       await page.goto(`${baseUrl}/genres/18`, { waitUntil: 'domcontentloaded' })
       await waitForHtmx(page)
       const menu = page.locator('details.genre-menu')
@@ -152,16 +139,13 @@ describe('browsing with htmx', () => {
       await page.locator('#genre-heading').click()
       expect(await menu.getAttribute('open')).toBeNull()
       expect(realProblems(problems)).toEqual([])
-    } finally {
-      await close()
-    }
+    })
   }, SLOW)
 })
 
 describe('with JavaScript disabled', () => {
   it('should search with the form and open a film', async () => {
-    const { page, problems, close } = await openPage(browser, { javaScriptEnabled: false })
-    try {
+    await withPage(browser, { javaScriptEnabled: false }, async ({ page, problems }) => {
       await page.goto(`${baseUrl}/`, { waitUntil: 'domcontentloaded' })
       await page.locator('#q').fill('star')
       await page.keyboard.press('Enter')
@@ -181,8 +165,6 @@ describe('with JavaScript disabled', () => {
       expect(await page.locator('.grid .card').count()).toBeGreaterThan(10)
       expect(await page.locator('.grid-more a[href="/genres/18?page=2"]').count()).toBe(1)
       expect(realProblems(problems)).toEqual([])
-    } finally {
-      await close()
-    }
+    })
   }, SLOW)
 })

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchBrowser, openPage, screenshot } from '../support/browser'
+import { launchBrowser, screenshot, withPage } from '../support/browser'
 
 /** Accessibility (axe-core), screenshots at phone and desktop width, and the page-weight and layout-shift numbers. */
 
@@ -37,8 +37,7 @@ async function settle(page: Page) {
 describe('accessibility', () => {
   it('should have no serious or critical axe violation on home, search and details', async () => {
     // axe is injected as a script tag, which our own CSP (script-src 'self') rightly refuses: bypass it for the audit only.
-    const { page, close } = await openPage(browser, { bypassCSP: true })
-    try {
+    await withPage(browser, { bypassCSP: true }, async ({ page }) => {
       for (const [name, path] of pages()) {
         await page.goto(`${baseUrl}${path}`, { waitUntil: 'domcontentloaded' })
         await settle(page)
@@ -52,14 +51,11 @@ describe('accessibility', () => {
         })
         expect(violations, name).toEqual([])
       }
-    } finally {
-      await close()
-    }
+    })
   }, SLOW)
 
   it('should show a visible focus ring and a skip link that moves focus to the content', async () => {
-    const { page, close } = await openPage(browser)
-    try {
+    await withPage(browser, {}, async ({ page }) => {
       await page.goto(`${baseUrl}/`, { waitUntil: 'load' })
       await settle(page)
       await page.keyboard.press('Tab')
@@ -68,17 +64,14 @@ describe('accessibility', () => {
       await page.keyboard.press('Enter')
       await page.waitForURL(/#main$/)
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('main')
-    } finally {
-      await close()
-    }
+    })
   })
 })
 
 describe('look and weight', () => {
   it.each(Object.entries(VIEWPORTS))('should render home, search and details at %s width without console errors', async (size, viewport) => {
     {
-      const { page, problems, close } = await openPage(browser, { viewport })
-      try {
+      await withPage(browser, { viewport }, async ({ page, problems }) => {
         for (const [name, path] of pages()) {
           const response = await page.goto(`${baseUrl}${path}`, { waitUntil: 'load' })
           expect(response?.status(), path).toBe(200)
@@ -88,9 +81,7 @@ describe('look and weight', () => {
           await screenshot(page, `pages-${name}-${size}`)
         }
         expect(problems.all()).toEqual([])
-      } finally {
-        await close()
-      }
+      })
     }
   }, SLOW)
 
@@ -113,8 +104,7 @@ describe('look and weight', () => {
 
     const metrics: Record<string, unknown> = { htmlBytes, scriptBytes: sizes }
     for (const [size, viewport] of Object.entries(VIEWPORTS)) {
-      const { page, close } = await openPage(browser, { viewport })
-      try {
+      await withPage(browser, { viewport }, async ({ page }) => {
         await page.goto(`${baseUrl}/`, { waitUntil: 'load' })
         await settle(page)
         const vitals = await page.evaluate(
@@ -138,9 +128,7 @@ describe('look and weight', () => {
         )
         metrics[size] = vitals
         expect(vitals.cls, `CLS at ${size}`).toBeLessThan(0.1)
-      } finally {
-        await close()
-      }
+      })
     }
     mkdirSync('test-results', { recursive: true })
     writeFileSync('test-results/pages-metrics.json', `${JSON.stringify(metrics, null, 2)}\n`)

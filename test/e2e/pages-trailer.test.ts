@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDevStack, type DevStack } from '../../scripts/dev'
 import { freePort } from '../../scripts/lib/processes'
-import { launchBrowser, openPage } from '../support/browser'
+import { launchBrowser, openPage, withPage } from '../support/browser'
 import { startFakeTmdb, type FakeTmdb } from '../support/fake-tmdb'
 
 /**
@@ -69,14 +69,11 @@ describe('trailer facade', () => {
   })
 
   it('should credit TMDB in the footer', async () => {
-    const { page, close } = await openPage(browser)
-    try {
+    await withPage(browser, {}, async ({ page }) => {
       await page.goto(`${stack.url}/movies/11`, { waitUntil: 'domcontentloaded' })
       await expect(page.locator('.site-footer').textContent()).resolves.toContain(
         'This product uses the TMDB API but is not endorsed or certified by TMDB.',
       )
-    } finally {
-      await close()
-    }
+    })
   })
 })

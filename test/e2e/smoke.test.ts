@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchBrowser, openPage, screenshot } from '../support/browser'
+import { launchBrowser, screenshot, withPage } from '../support/browser'
 
 const baseUrl = inject('baseUrl')
 let browser: Browser
@@ -14,17 +14,14 @@ afterAll(async () => {
 
 describe('smoke: the app in Chromium against npm start', () => {
   it('should load the home page with a <main> and no console errors', async () => {
-    const { page, problems, close } = await openPage(browser)
-    try {
+    await withPage(browser, {}, async ({ page, problems }) => {
       const response = await page.goto(`${baseUrl}/`, { waitUntil: 'load' })
       expect(response?.status()).toBe(200)
       expect(response?.headers()['content-type']).toContain('text/html')
       await expect(page.locator('main').count()).resolves.toBeGreaterThan(0)
       await screenshot(page, 'smoke-home')
       expect(problems.all()).toEqual([])
-    } finally {
-      await close()
-    }
+    })
   })
 
   it('should answer /healthz with ok through the dev server', async () => {
