@@ -44,14 +44,10 @@ export function createApp(options: AppOptions = {}) {
 
   app.use('*', requestId())
   app.use('*', async (c, next) => {
-    c.set('config', configFor(c.env))
-    let executionCtx: ExecutionContext | undefined
-    try {
-      executionCtx = c.executionCtx
-    } catch {
-      executionCtx = undefined
-    }
-    c.set('services', makeServices({ config: c.get('config'), env: c.env, executionCtx, origin: new URL(c.req.url).origin }))
+    // The runtime entry (src/main/) hands the platform in as the app's only binding.
+    const platform = c.env.platform
+    c.set('config', configFor(platform.vars))
+    c.set('services', makeServices({ config: c.get('config'), platform, origin: new URL(c.req.url).origin }))
     await next()
   })
   app.use('*', securityHeaders())

@@ -107,8 +107,8 @@ export function parseConfig(vars: Record<string, unknown>): Config {
 }
 
 const cache = new WeakMap<object, Config>()
-/** The config for one env object, parsed once per isolate. */
-export function configFor(env: Env): Config {
+/** The config for one set of variables (a Worker's env object), parsed once per isolate. */
+export function configFor(env: Record<string, unknown>): Config {
   let config = cache.get(env)
   if (!config) {
     config = parseConfig(env)

@@ -1,5 +1,6 @@
 import type { Profile } from './accounts/types'
-import type { Config, Env } from './config'
+import type { Config } from './config'
+import type { Platform } from './platform'
 import type { Services } from './services'
 
 export interface SessionUser {
@@ -13,9 +14,9 @@ export interface SessionUser {
   profile: Profile
 }
 
-/** Hono's environment for this app: bindings plus what middleware puts on the context. */
+/** Hono's environment for this app: the runtime's platform (src/platform.ts) plus what middleware puts on the context. */
 export interface AppEnv {
-  Bindings: Env
+  Bindings: { platform: Platform }
   Variables: {
     requestId: string
     config: Config

@@ -1,77 +1,153 @@
 import { Accounts } from './accounts/service'
+import { provideArgon2Module } from './auth/argon2'
 import { DynamoDb } from './aws/dynamodb'
 import { Sns } from './aws/sns'
 import { Sqs } from './aws/sqs'
 import { createCatalog } from './catalog'
 import type { Catalog } from './catalog/types'
-import type { Config, Env } from './config'
-import { createPublisher, type Publish } from './events/publisher'
+import type { Config } from './config'
+import type { DataStore } from './data/store'
+import type { EventHandlers, EventQueue } from './events/dispatcher'
+import { eventMarkers, type OnceFor } from './events/markers'
+import { createPublisher, type Publish, type TopicClient } from './events/publisher'
+import { logMailer, type Mailer } from './mail/mailer'
+import { notificationsParticipant } from './notifications'
+import { notificationHandler } from './notifications/handler'
+import type { ReleaseAlertOptions } from './notifications/release-alerts'
 import { NotificationStore } from './notifications/store'
+import type { Defer, Platform } from './platform'
+import { ReviewService, reviewsParticipant } from './reviews'
+import { WatchlistService, watchlistParticipant } from './watchlist'
 
 /**
- * The services routes call. Built once per request from the config and
- * bindings, so tests can swap any of them by passing a different factory to createApp.
+ * What routes and jobs use: domain services and the ports they need, never the AWS clients.
+ * Built per request (and per cron run) from the config and the runtime's platform; tests swap
+ * any part by passing their own factory to createApp.
  */
 export interface Services {
-  /** Runs work after the response is sent (ExecutionContext.waitUntil), or inline when there is none. */
-  defer(work: Promise<unknown>): void
-  /** DynamoDB (table name: config.DYNAMODB_TABLE), SNS and SQS clients; built on first use. */
-  readonly db: DynamoDb
-  readonly sns: Sns
-  readonly sqs: Sqs
-  /** Sign-up, login, sessions, profile, export and deletion (src/accounts). */
-  readonly accounts: Accounts
-  /** The film catalog: TMDB behind the KV cache with a credential, else the bundled catalog. Built on first use. */
-  readonly catalog: Catalog
-  /** Publishes a domain event to SNS after the response (never fails or slows the request): src/events. */
+  readonly config: Config
+  /** Runs work after the response is sent (the platform's waitUntil); failures are logged. */
+  defer: Defer
+  /** Publishes a domain event after the response (never fails or slows the request). */
   readonly publish: Publish
-  /** A user's in-app notifications (src/notifications/store.ts). */
+  /** The film catalog: TMDB behind the cache with a credential, else the bundled catalog. */
+  readonly catalog: Catalog
+  /** Sign-up, login, sessions, profile, preferences, export and deletion. */
+  readonly accounts: Accounts
+  readonly watchlist: WatchlistService
+  readonly reviews: ReviewService
+  /** A user's in-app notifications. */
   readonly notifications: NotificationStore
+  readonly mailer: Mailer
+  /** The event consumer's parts: the queue (null without SQS_QUEUE_URL), the handlers per event type, their markers. */
+  readonly events: { queue: EventQueue | null; handlers: EventHandlers; once: OnceFor }
+  /** What the daily release alerts read and write. */
+  readonly releaseAlerts: ReleaseAlertOptions
 }
 
 export interface ServiceContext {
   config: Config
-  env: Env
-  executionCtx?: ExecutionContext
+  platform: Platform
   /** The request's origin (`https://host`): absolute URLs of generated artwork. Absent in cron jobs. */
   origin?: string
+  /** Replaces an adapter (tests: a data store or an SNS client that misbehaves on purpose). */
+  adapters?: { db?: () => DataStore; topic?: () => TopicClient }
 }
 
 export type ServicesFactory = (ctx: ServiceContext) => Services
 
-export const createServices: ServicesFactory = ({ config, env, executionCtx, origin }) => {
-  const defer = (work: Promise<unknown>) => {
-    const guarded = work.catch((error: unknown) => console.error('deferred work failed', error))
-    if (executionCtx) executionCtx.waitUntil(guarded)
-  }
-  let db: DynamoDb | undefined
-  let sns: Sns | undefined
-  let sqs: Sqs | undefined
-  let accounts: Accounts | undefined
-  let catalog: Catalog | undefined
-  let notifications: NotificationStore | undefined
-  const publish = createPublisher({ topicArn: config.SNS_TOPIC_ARN, topic: () => services.sns, defer })
-  const services: Services = {
+/** A lazily built value: a request that never touches a service never builds it (or its client). */
+function lazy<T>(build: () => T): () => T {
+  let value: T | undefined
+  return () => (value ??= build())
+}
+
+/** The composition root: the only place the AWS adapters are constructed and wired to the features. */
+export const createServices: ServicesFactory = ({ config, platform, origin, adapters = {} }) => {
+  provideArgon2Module(platform.argon2Module)
+  const table = config.DYNAMODB_TABLE
+  const defer: Defer = (work) => platform.defer(work.catch((error: unknown) => console.error('deferred work failed', error)))
+  const db = lazy<DataStore>(adapters.db ?? (() => DynamoDb.fromConfig(config)))
+  const sns = lazy(() => Sns.fromConfig(config))
+  const sqs = lazy(() => Sqs.fromConfig(config))
+  const publish = createPublisher({ topicArn: config.SNS_TOPIC_ARN, topic: adapters.topic ?? sns, defer })
+  const catalog = lazy(() => createCatalog(config, { cache: platform.cache, defer, origin }))
+  const notifications = lazy(() => new NotificationStore(db(), table))
+  const watchlist = lazy(() => new WatchlistService({ db: db(), table, catalog: catalog(), publish }))
+  const reviews = lazy(() => new ReviewService({ db: db(), table, catalog: catalog(), publish }))
+  const accounts = lazy(
+    () =>
+      new Accounts({
+        db: db(),
+        table,
+        config,
+        publish,
+        participants: () => [reviewsParticipant(reviews()), watchlistParticipant(watchlist()), notificationsParticipant(notifications())],
+        onDisplayNameChanged: (userId, name) => reviews().renameReviewer(userId, name),
+      }),
+  )
+  const mailer = lazy(() => logMailer({ production: config.isProduction }))
+  const ruleContext = () => ({
+    catalog: catalog(),
+    preferencesOf: (ids: string[], opts?: { consistent?: boolean }) => accounts().preferencesOf(ids, opts),
+    listedAmong: (userId: string, ids: number[]) => watchlist().listedAmong(userId, ids),
+    reviewedAmong: (userId: string, ids: number[]) => reviews().reviewedAmong(userId, ids),
+    recommendedAmong: (userId: string, ids: number[]) => notifications().recommendedAmong(userId, ids),
+  })
+  const events = lazy(() => {
+    const queueUrl = config.SQS_QUEUE_URL
+    const queue: EventQueue | null = queueUrl
+      ? {
+          receive: (opts) => sqs().receive(queueUrl, opts),
+          deleteBatch: (handles) => sqs().deleteBatch(queueUrl, handles),
+        }
+      : null
+    const notify = notificationHandler({ db: db(), table, store: notifications(), ...ruleContext() })
+    const handlers: EventHandlers = {
+      'user.signed_up': [notify],
+      'user.password_changed': [notify],
+      'user.email_changed': [notify],
+      'watchlist.added': [notify],
+      'watchlist.removed': [notify],
+      'review.posted': [notify],
+    }
+    return { queue, handlers, once: eventMarkers(db(), table) }
+  })
+  const releaseAlerts = lazy<ReleaseAlertOptions>(() => ({
+    db: db(),
+    table,
+    store: notifications(),
+    catalog: catalog(),
+    audience: watchlist(),
+    preferencesOf: (ids) => accounts().preferencesOf(ids),
+  }))
+  return {
+    config,
     defer,
     publish,
-    get db() {
-      return (db ??= DynamoDb.fromConfig(config))
-    },
-    get sns() {
-      return (sns ??= Sns.fromConfig(config))
-    },
-    get sqs() {
-      return (sqs ??= Sqs.fromConfig(config))
+    get catalog() {
+      return catalog()
     },
     get accounts() {
-      return (accounts ??= new Accounts(this.db, config.DYNAMODB_TABLE, config, publish))
+      return accounts()
     },
-    get catalog() {
-      return (catalog ??= createCatalog(config, env, { defer, origin }))
+    get watchlist() {
+      return watchlist()
+    },
+    get reviews() {
+      return reviews()
     },
     get notifications() {
-      return (notifications ??= new NotificationStore(this.db, config.DYNAMODB_TABLE))
+      return notifications()
+    },
+    get mailer() {
+      return mailer()
+    },
+    get events() {
+      return events()
+    },
+    get releaseAlerts() {
+      return releaseAlerts()
     },
   }
-  return services
 }

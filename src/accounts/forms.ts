@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { FieldErrors } from '../../views/components/FormField'
+import { fieldErrors } from '../http/forms'
 import { DisplayNameSchema, EmailSchema, LanguageSchema, PasswordSchema } from './types'
 
 const LABELS: Record<string, string> = {
@@ -41,21 +42,4 @@ export const ProfileFormSchema = z.object({
 })
 
 /** zod issues → one friendly sentence per field ("Password must be at least 8 characters."). */
-export function fieldErrors(error: z.ZodError): FieldErrors {
-  const out: FieldErrors = {}
-  for (const issue of error.issues) {
-    const field = String(issue.path[0] ?? 'form')
-    if (out[field]) continue
-    const message = issue.message
-    const sentence = /^[A-Z]/.test(message) ? message : `${LABELS[field] ?? field} ${message}`
-    out[field] = sentence.endsWith('.') ? sentence : `${sentence}.`
-  }
-  return out
-}
-
-/** A form body's string fields (files and repeated fields are ignored). */
-export function formStrings(body: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const [name, value] of Object.entries(body)) if (typeof value === 'string') out[name] = value
-  return out
-}
+export const accountFieldErrors = (error: z.ZodError): FieldErrors => fieldErrors(error, LABELS)

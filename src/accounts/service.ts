@@ -1,14 +1,14 @@
-import type { DynamoDb } from '../aws/dynamodb'
 import type { Config } from '../config'
-import { errors, ApiError } from '../http/errors'
+import type { DataStore } from '../data/store'
 import { burnTime, hashPassword, pepperKey, verifyPassword } from '../auth/password'
 import { issueToken, verifyToken, type SessionClaims } from '../auth/tokens'
 import type { Publish } from '../events/publisher'
 import { events } from '../events/schema'
-import { renameReviewer } from '../reviews/service'
+import { EmailTaken, InvalidCredentials, InvalidPassword, SessionEnded } from '../shared/errors'
+import type { AccountDataParticipant } from '../shared/participants'
 import { eraseUserItems, exportUserItems, type UserExport } from './data'
 import { AccountStore, EmailTakenError, ProfileChangedError } from './store'
-import { LIMITS, RateLimitedError, Throttle } from './throttle'
+import { LIMITS, Throttle } from './throttle'
 import { DEFAULT_NOTIFICATION_PREFS, generatedDisplayName, normaliseEmail, type Language, type NotificationPrefs, type Profile } from './types'
 
 export interface SignupInput {
@@ -27,11 +27,17 @@ export interface ProfilePatch {
   current_password?: string | undefined
 }
 
-export const emailTaken = () => new ApiError(409, 'email_taken', 'An account with that email already exists.')
-export const invalidCredentials = () => new ApiError(401, 'invalid_credentials', 'That email and password do not match an account.')
-export const invalidPassword = () => new ApiError(403, 'invalid_password', 'Your current password is not correct.')
-/** The token version moved while saving (a logout-all or password change elsewhere): the caller's token is revoked too. */
-const concurrentChange = () => errors.unauthorized('Your session ended while saving. Please sign in again.')
+export interface AccountsDeps {
+  db: DataStore
+  table: string
+  config: Config
+  /** Domain events (sign-up, password and email changes) for the notification pipeline. */
+  publish: Publish
+  /** Every feature that stores data about a user: export and erasure go through each. */
+  participants: () => AccountDataParticipant[]
+  /** After a display-name change (reviews carry the name denormalised). */
+  onDisplayNameChanged: (userId: string, displayName: string) => Promise<void>
+}
 
 const peppers = new WeakMap<Config, Promise<CryptoKey>>()
 
@@ -39,16 +45,12 @@ const peppers = new WeakMap<Config, Promise<CryptoKey>>()
 export class Accounts {
   private readonly store: AccountStore
   private readonly throttle: Throttle
+  private readonly config: Config
 
-  constructor(
-    private readonly db: DynamoDb,
-    private readonly table: string,
-    private readonly config: Config,
-    /** Domain events (sign-up, password and email changes) for the notification pipeline. */
-    private readonly publish?: Publish,
-  ) {
-    this.store = new AccountStore(db, table)
-    this.throttle = new Throttle(db, table)
+  constructor(private readonly deps: AccountsDeps) {
+    this.store = new AccountStore(deps.db, deps.table)
+    this.throttle = new Throttle(deps.db, deps.table)
+    this.config = deps.config
   }
 
   private pepper(): Promise<CryptoKey> {
@@ -75,7 +77,7 @@ export class Accounts {
 
   /** 429 with Retry-After when the client has signed up too often; 409 when the email is taken. */
   async signup(input: SignupInput, client: string): Promise<Profile> {
-    await this.limit(() => this.throttle.reserve(LIMITS.signupPerClient, client))
+    await this.throttle.reserve(LIMITS.signupPerClient, client)
     const now = new Date().toISOString()
     const profile: Profile = {
       id: crypto.randomUUID(),
@@ -91,10 +93,10 @@ export class Accounts {
     try {
       await this.store.create(profile)
     } catch (error) {
-      if (error instanceof EmailTakenError) throw emailTaken()
+      if (error instanceof EmailTakenError) throw new EmailTaken()
       throw error
     }
-    this.publish?.(events.signedUp(profile.id))
+    this.deps.publish(events.signedUp(profile.id))
     return profile
   }
 
@@ -105,20 +107,18 @@ export class Accounts {
    */
   async login(emailInput: string, password: string, client: string): Promise<Profile> {
     const email = normaliseEmail(emailInput)
-    const slot = await this.limit(() =>
-      this.throttle.reserveAll([
-        [LIMITS.loginPerAccount, email],
-        [LIMITS.loginPerClient, client],
-      ]),
-    )
+    const slot = await this.throttle.reserveAll([
+      [LIMITS.loginPerAccount, email],
+      [LIMITS.loginPerClient, client],
+    ])
     const pepper = await this.pepper()
     const profile = await this.store.byEmail(email)
     if (!profile) {
       await burnTime(pepper, password)
-      throw invalidCredentials()
+      throw new InvalidCredentials()
     }
     const result = await verifyPassword(pepper, password, profile.password_hash)
-    if (!result.ok) throw invalidCredentials()
+    if (!result.ok) throw new InvalidCredentials()
     await slot.refund()
     if (result.needsRehash) {
       const password_hash = await hashPassword(pepper, password)
@@ -131,7 +131,7 @@ export class Accounts {
   /** 403 invalid_password unless `password` is the user's current one. */
   async checkPassword(profile: Profile, password: string | undefined): Promise<void> {
     const result = await verifyPassword(await this.pepper(), password ?? '', profile.password_hash)
-    if (!result.ok) throw invalidPassword()
+    if (!result.ok) throw new InvalidPassword()
   }
 
   /**
@@ -156,13 +156,13 @@ export class Accounts {
         ? await this.store.changeEmail(current, newEmail, fields)
         : await this.store.update(userId, fields, passwordChanges ? { revoke: true, expectVersion: current.token_version } : {})
       // Reviews carry the reviewer's name: keep them in step with the profile.
-      if (profile.display_name !== current.display_name) await renameReviewer(this.db, this.table, userId, profile.display_name)
-      if (emailChanges) this.publish?.(events.emailChanged(userId))
-      if (passwordChanges) this.publish?.(events.passwordChanged(userId))
+      if (profile.display_name !== current.display_name) await this.deps.onDisplayNameChanged(userId, profile.display_name)
+      if (emailChanges) this.deps.publish(events.emailChanged(userId))
+      if (passwordChanges) this.deps.publish(events.passwordChanged(userId))
       return { profile, rotated: emailChanges || passwordChanges }
     } catch (error) {
-      if (error instanceof EmailTakenError) throw emailTaken()
-      if (error instanceof ProfileChangedError) throw concurrentChange()
+      if (error instanceof EmailTakenError) throw new EmailTaken()
+      if (error instanceof ProfileChangedError) throw new SessionEnded()
       throw error
     }
   }
@@ -175,20 +175,17 @@ export class Accounts {
   /** Deletes every item of the user after checking the password: list, reviews (aggregates corrected), notifications, profile, marker. */
   async deleteAccount(profile: Profile, currentPassword: string | undefined): Promise<void> {
     await this.checkPassword(profile, currentPassword)
-    await eraseUserItems(this.db, this.table, profile.id)
+    await eraseUserItems(this.deps.db, this.deps.table, profile.id, this.deps.participants())
     await this.store.deleteProfile(profile)
   }
 
   async exportData(profile: Profile): Promise<UserExport> {
-    return exportUserItems(this.db, this.table, profile)
+    return exportUserItems(profile, this.deps.participants())
   }
 
-  private async limit<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work()
-    } catch (error) {
-      if (error instanceof RateLimitedError) throw errors.rateLimited(error.retryAfter)
-      throw error
-    }
+  /** Notification switches of the users that exist (a deleted account is simply absent from the map). */
+  async preferencesOf(userIds: string[], opts: { consistent?: boolean } = {}): Promise<Map<string, NotificationPrefs>> {
+    const profiles = await this.store.slices(userIds, opts)
+    return new Map(profiles.map((p) => [p.id, { ...DEFAULT_NOTIFICATION_PREFS, ...(p.notifications ?? {}) }]))
   }
 }

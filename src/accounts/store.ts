@@ -1,8 +1,8 @@
-import type { DynamoDb, TransactItem } from '../aws/dynamodb'
-import { ConditionalCheckFailedError, TransactionCanceledError } from '../aws/errors'
+import { ConditionalCheckFailedError, TransactionCanceledError } from '../data/errors'
+import type { DataStore, TransactItem } from '../data/store'
 import { retryOptimistic } from '../shared/conflict-retry'
-import { emailKey, profileKey } from '../shared/keys'
-import type { Profile } from './types'
+import { emailKey, profileKey } from './keys'
+import type { NotificationPrefs, Profile } from './types'
 
 /** The email is already someone's (the marker's condition failed). */
 export class EmailTakenError extends Error {
@@ -30,7 +30,7 @@ function setClauses(fields: ProfileFields, names: Record<string, string>, values
 /** DynamoDB access for profiles and email markers. Uniqueness only through conditional transactions. */
 export class AccountStore {
   constructor(
-    private readonly db: DynamoDb,
+    private readonly db: DataStore,
     private readonly table: string,
   ) {}
 
@@ -60,6 +60,13 @@ export class AccountStore {
   async byId(userId: string): Promise<Profile | undefined> {
     const item = await this.db.get<Profile & { pk: string }>(this.table, profileKey(userId), { consistent: true })
     return item ? strip(item) : undefined
+  }
+
+  /** Id and notification switches of the profiles that exist, in one BatchGetItem per 100. */
+  async slices(userIds: string[], opts: { consistent?: boolean } = {}): Promise<{ id: string; notifications?: Partial<NotificationPrefs> }[]> {
+    const unique = [...new Set(userIds)]
+    if (unique.length === 0) return []
+    return this.db.batchGet(this.table, unique.map(profileKey), opts)
   }
 
   async byEmail(email: string): Promise<Profile | undefined> {

@@ -1,5 +1,7 @@
-import type { DynamoDb } from '../aws/dynamodb'
-import { ConditionalCheckFailedError } from '../aws/errors'
+import { ConditionalCheckFailedError } from '../data/errors'
+import type { DataStore } from '../data/store'
+/** Thrown when a counter is full; `retryAfter` is seconds until its window ends. */
+import { RateLimited } from '../shared/errors'
 
 /** A limit: at most `limit` counted events per fixed window of `windowSeconds`. */
 export interface Limit {
@@ -15,13 +17,6 @@ export const LIMITS = {
   signupPerClient: { name: 'signup-client', limit: 300, windowSeconds: 3600 },
 } satisfies Record<string, Limit>
 
-/** Thrown when a counter is full; `retryAfter` is seconds until its window ends. */
-export class RateLimitedError extends Error {
-  override name = 'RateLimitedError'
-  constructor(readonly retryAfter: number) {
-    super('rate limited')
-  }
-}
 
 export interface Reservation {
   /** Gives the slot back (e.g. a login that succeeded does not count as a failure). */
@@ -40,7 +35,7 @@ async function hashKey(text: string): Promise<string> {
  */
 export class Throttle {
   constructor(
-    private readonly db: DynamoDb,
+    private readonly db: DataStore,
     private readonly table: string,
     private readonly now: () => number = Date.now,
   ) {}
@@ -59,7 +54,7 @@ export class Throttle {
         returnValues: 'NONE',
       })
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedError) throw new RateLimitedError(Math.max(1, end - nowSeconds))
+      if (error instanceof ConditionalCheckFailedError) throw new RateLimited(Math.max(1, end - nowSeconds))
       throw error
     }
     return {
@@ -87,9 +82,9 @@ export class Throttle {
     }
     if (failures.length > 0) {
       await refundAll()
-      const limited = failures.filter((f): f is RateLimitedError => f instanceof RateLimitedError)
-      if (limited.length === failures.length) throw new RateLimitedError(Math.max(...limited.map((f) => f.retryAfter)))
-      throw failures.find((f) => !(f instanceof RateLimitedError))
+      const limited = failures.filter((f): f is RateLimited => f instanceof RateLimited)
+      if (limited.length === failures.length) throw new RateLimited(Math.max(...limited.map((f) => f.retryAfter)))
+      throw failures.find((f) => !(f instanceof RateLimited))
     }
     return { refund: refundAll }
   }

@@ -4,8 +4,7 @@ import type { AppEnv, SessionUser } from '../context'
 import { errors } from '../http/errors'
 import { foreignOrigin, siteOrigin } from '../http/origin'
 import type { Profile } from '../accounts/types'
-
-export const SESSION_COOKIE = 'session'
+import { SESSION_COOKIE } from './session'
 
 const isApi = (c: Context) => c.req.path.startsWith('/api/')
 

@@ -1,7 +1,9 @@
 import type { Context } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
 import { SESSION_TTL_SECONDS } from './tokens'
-import { SESSION_COOKIE } from './middleware'
+
+/** The session cookie's name (the contract's `session`). */
+export const SESSION_COOKIE = 'session'
 
 /** `session=<jwt>; HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age=604800` */
 export function setSessionCookie(c: Context, token: string): void {

@@ -3,43 +3,9 @@ import { marshall, unmarshall, type AttributeMap } from './marshall'
 
 export type DynamoOptions = AwsConnection
 
-type Names = Record<string, string>
-type Values = Record<string, unknown>
-type Key = Record<string, unknown>
+import type { BatchWriteOp, ConditionOptions, DataStore, Key, Names, QueryOptions, TransactItem, UpdateOptions, Values } from '../data/store'
 
-export interface ConditionOptions {
-  condition?: string
-  names?: Names
-  values?: Values
-}
-
-export interface UpdateOptions extends ConditionOptions {
-  update: string
-  /** Default `ALL_NEW`: the item after the update is returned. */
-  returnValues?: 'ALL_NEW' | 'ALL_OLD' | 'UPDATED_NEW' | 'UPDATED_OLD' | 'NONE'
-}
-
-export interface QueryOptions {
-  keyCondition: string
-  names?: Names
-  values: Values
-  index?: string
-  limit?: number
-  /** false = descending sort key (newest first for time-prefixed keys). */
-  forward?: boolean
-  startKey?: Key
-  filter?: string
-  consistent?: boolean
-  projection?: string
-}
-
-export type TransactItem =
-  | { put: { table: string; item: Record<string, unknown> } & ConditionOptions }
-  | { update: { table: string; key: Key; update: string } & ConditionOptions }
-  | { delete: { table: string; key: Key } & ConditionOptions }
-  | { conditionCheck: { table: string; key: Key; condition: string; names?: Names; values?: Values } }
-
-export type BatchWriteOp = { put: Record<string, unknown> } | { delete: Key }
+export type { BatchWriteOp, ConditionOptions, QueryOptions, TransactItem, UpdateOptions } from '../data/store'
 
 const BATCH_GET_SIZE = 100
 const BATCH_WRITE_SIZE = 25
@@ -62,7 +28,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const backoff = (attempt: number) => sleep(Math.random() * 50 * 2 ** attempt)
 
 /** DynamoDB over its JSON protocol (DynamoDB_20120810), signed with aws4fetch. Items are plain objects. */
-export class DynamoDb {
+export class DynamoDb implements DataStore {
   private readonly client: SignedClient
 
   constructor(options: DynamoOptions) {

@@ -1,8 +1,9 @@
-import { errors } from '../http/errors'
+import type { CacheStore } from '../platform'
+import { CatalogUnavailable } from '../shared/errors'
 import { TmdbError } from './tmdb'
 
 /**
- * Stale-while-revalidate in Workers KV in front of TMDB.
+ * Stale-while-revalidate in a CacheStore (Workers KV on Workers) in front of TMDB.
  * - fresh entry → served;
  * - stale entry → served, and refreshed after the response (defer → waitUntil);
  * - miss → one upstream call per isolate per key (concurrent misses share it), stored, served;
@@ -29,7 +30,7 @@ export interface CacheEntry {
 export type CachedResult = { found: true; body: unknown } | { found: false }
 
 export interface TmdbCacheOptions {
-  kv: KVNamespace
+  store: CacheStore
   defer: (work: Promise<unknown>) => void
   now?: () => number
 }
@@ -58,7 +59,7 @@ export class TmdbCache {
     this.now = options.now ?? Date.now
   }
 
-  /** The cached or freshly loaded body for `key`; `load` calls TMDB. Throws ApiError 503 when neither is possible. */
+  /** The cached or freshly loaded body for `key`; `load` calls TMDB. Throws CatalogUnavailable when neither is possible. */
   async get(key: string, freshness: Freshness, load: () => Promise<unknown>): Promise<CachedResult> {
     const entry = await this.read(key)
     if (entry) {
@@ -71,7 +72,7 @@ export class TmdbCache {
       return toResult(await this.refresh(key, freshness, load))
     } catch (error) {
       if (!(error instanceof TmdbError)) throw error
-      throw errors.upstream()
+      throw new CatalogUnavailable()
     }
   }
 
@@ -82,7 +83,7 @@ export class TmdbCache {
 
   private async read(key: string): Promise<CacheEntry | null> {
     try {
-      const entry = await this.options.kv.get<CacheEntry>(key, 'json')
+      const entry = await this.options.store.get<CacheEntry>(key)
       return entry && typeof entry.fetchedAt === 'number' ? entry : null
     } catch (error) {
       // An unreadable entry or a KV hiccup is a miss, not an error page.
@@ -139,7 +140,7 @@ export class TmdbCache {
   private async write(key: string, entry: CacheEntry, freshness: Freshness): Promise<void> {
     const expirationTtl = entry.status === 404 ? NOT_FOUND_KEEP_SECONDS : KEEP_SECONDS[freshness]
     try {
-      await this.options.kv.put(key, JSON.stringify(entry), { expirationTtl })
+      await this.options.store.put(key, JSON.stringify(entry), { ttlSeconds: expirationTtl })
     } catch (error) {
       // Serving the answer matters more than caching it (KV allows one write per key per second).
       console.warn(`TMDB cache: could not store ${key}`, error)

@@ -1,23 +1,26 @@
-import type { Config, Env } from '../config'
+import type { Config } from '../config'
+import type { CacheStore, Defer } from '../platform'
 import { createBundledCatalog } from './bundled'
 import { createTmdbCatalog } from './tmdb-catalog'
 import type { Catalog } from './types'
 
 export interface CatalogContext {
-  /** Runs work after the response (ExecutionContext.waitUntil): background cache refreshes. */
-  defer?: (work: Promise<unknown>) => void
+  /** Where TMDB answers are cached. */
+  cache: CacheStore
+  /** Runs work after the response (waitUntil): background cache refreshes. */
+  defer?: Defer
   /** The request's origin, for the absolute URLs of bundled films' generated artwork. */
   origin?: string
   /** TMDB timeout per attempt (default 5 s); tests shorten it. */
   tmdbTimeoutMs?: number
 }
 
-/** TMDB behind the KV cache when a credential is configured, else the bundled offline catalog. */
-export function createCatalog(config: Config, env: Env, ctx: CatalogContext = {}): Catalog {
+/** TMDB behind the cache when a credential is configured, else the bundled offline catalog. */
+export function createCatalog(config: Config, ctx: CatalogContext): Catalog {
   if (config.tmdbAuth) {
     return createTmdbCatalog({
       config,
-      kv: env.TMDB_CACHE,
+      cache: ctx.cache,
       // Without an execution context (cron, scripts) a refresh simply runs on; failures are logged by the cache.
       defer: ctx.defer ?? ((work) => void work.catch(() => undefined)),
       timeoutMs: ctx.tmdbTimeoutMs,

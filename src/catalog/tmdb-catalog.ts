@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { Config } from '../config'
-import { ApiError, errors } from '../http/errors'
+import type { CacheStore } from '../platform'
+import { CatalogUnavailable, DomainError } from '../shared/errors'
 import { TmdbCache, type Freshness } from './cache'
 import { TmdbClient, TmdbError, normalizedQuery, type Query } from './tmdb'
 import { toDetails, toMovie, toMoviePage, trimDetails } from './tmdb-map'
@@ -15,7 +16,8 @@ import type { Catalog, CatalogOptions, MoviePage } from './types'
 
 export interface TmdbCatalogOptions {
   config: Config
-  kv: KVNamespace
+  /** Where TMDB answers are cached (Workers KV on Workers). */
+  cache: CacheStore
   defer: (work: Promise<unknown>) => void
   /** Per upstream attempt; 5 s by default. */
   timeoutMs?: number
@@ -36,7 +38,7 @@ export function createTmdbCatalog(options: TmdbCatalogOptions): TmdbCatalog {
   const { config } = options
   if (!config.tmdbAuth) throw new Error('createTmdbCatalog needs a TMDB credential')
   const client = new TmdbClient({ baseUrl: config.TMDB_BASE_URL, auth: config.tmdbAuth, timeoutMs: options.timeoutMs, fetch: options.fetch })
-  const cache = new TmdbCache({ kv: options.kv, defer: options.defer })
+  const cache = new TmdbCache({ store: options.cache, defer: options.defer })
   const images = { base: config.TMDB_IMAGE_BASE_URL }
 
   /**
@@ -61,7 +63,7 @@ export function createTmdbCatalog(options: TmdbCatalogOptions): TmdbCatalog {
     const parsed = schema.safeParse(result.body)
     if (!parsed.success) {
       console.error(`TMDB cache entry ${key} no longer matches its schema`)
-      throw errors.upstream()
+      throw new CatalogUnavailable()
     }
     return parsed.data
   }
@@ -94,7 +96,7 @@ export function createTmdbCatalog(options: TmdbCatalogOptions): TmdbCatalog {
       // One film TMDB cannot give right now is left out; only when every lookup fails is it an outage.
       if (failures.length && failures.length === settled.length) {
         const reason = failures[0]!.reason
-        throw reason instanceof ApiError ? reason : errors.upstream()
+        throw reason instanceof DomainError ? reason : new CatalogUnavailable()
       }
       return settled.flatMap((result) => (result.status === 'fulfilled' && result.value ? [toMovie(result.value, images)] : []))
     },
@@ -123,7 +125,7 @@ export function createTmdbCatalog(options: TmdbCatalogOptions): TmdbCatalog {
     },
     async configuration() {
       const body = await fetchParsed('/configuration', {}, 'static', TmdbConfigurationSchema)
-      if (!body) throw errors.upstream()
+      if (!body) throw new CatalogUnavailable()
       return body
     },
   }

@@ -1,4 +1,4 @@
-import { parseSnsEnvelope } from '../aws/sns'
+import { parseSnsEnvelope } from './envelope'
 import { z } from 'zod'
 
 /**

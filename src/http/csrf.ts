@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
-import { SESSION_COOKIE } from '../auth/middleware'
+import { SESSION_COOKIE } from '../auth/session'
 import type { AppEnv } from '../context'
 import { ApiError } from './errors'
 import { foreignOrigin } from './origin'

@@ -1,10 +1,9 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import { AwsError, ThrottlingError } from '../aws/errors'
 import { ConfigError } from '../config'
 import type { AppEnv } from '../context'
 import { ErrorPage } from '../../views/pages/ErrorPage'
-import { ApiError, errorBody, errors } from './errors'
+import { ApiError, errorBody, errors, knownError } from './errors'
 
 /** JSON for API clients (the contract's error shape), friendly HTML pages for browsers. */
 export function wantsJson(c: Context): boolean {
@@ -13,17 +12,12 @@ export function wantsJson(c: Context): boolean {
 }
 
 function toApiError(err: unknown): ApiError {
-  if (err instanceof ApiError) return err
+  const known = knownError(err)
+  if (known) return known
   if (err instanceof HTTPException) {
     if (err.status === 400) return errors.malformed()
     if (err.status === 401) return errors.unauthorized()
     if (err.status === 404) return errors.notFound()
-  }
-  if (err instanceof AwsError && (err instanceof ThrottlingError || err.status === 0 || err.status >= 500)) {
-    // Our data store is down or overloaded: a temporary outage to retry, not a bug.
-    return new ApiError(503, 'upstream_unavailable', 'Your account data is unavailable right now. Please try again shortly.', undefined, {
-      'Retry-After': '5',
-    })
   }
   return new ApiError(500, 'internal_error', 'Something went wrong on our side. Please try again.')
 }

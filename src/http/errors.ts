@@ -1,4 +1,6 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { AwsError, ThrottlingError } from '../data/errors'
+import { DomainError, type DomainErrorCode, type Missing } from '../shared/errors'
 
 export interface ErrorDetail {
   path: string
@@ -55,6 +57,10 @@ export const errors = {
     new ApiError(503, 'upstream_unavailable', 'The film catalog is unavailable right now. Please try again shortly.', undefined, {
       'Retry-After': '30',
     }),
+  dataStore: () =>
+    new ApiError(503, 'upstream_unavailable', 'Your account data is unavailable right now. Please try again shortly.', undefined, {
+      'Retry-After': '5',
+    }),
   tooLarge: (maxKb: number) => new ApiError(413, 'malformed_request', `The request body is too large (${maxKb} KB at most).`),
 }
 
@@ -71,4 +77,35 @@ export function errorBody(error: ApiError, requestId: string): ErrorBody {
       ...(error.details?.length ? { details: error.details } : {}),
     },
   }
+}
+
+const NOT_FOUND_MESSAGES: Record<Exclude<Missing, 'movie'>, string> = {
+  genre: 'We could not find that genre.',
+  trailer: 'This film has no trailer.',
+  notification: 'There is no such notification.',
+  page: 'There is nothing here.',
+}
+
+/** The one table from a service's domain error to the contract's status, code and message. */
+const FROM_DOMAIN: { [C in DomainErrorCode]: (error: DomainError) => ApiError } = {
+  email_taken: () => new ApiError(409, 'email_taken', 'An account with that email already exists.'),
+  invalid_credentials: () => new ApiError(401, 'invalid_credentials', 'That email and password do not match an account.'),
+  invalid_password: () => new ApiError(403, 'invalid_password', 'Your current password is not correct.'),
+  session_ended: () => errors.unauthorized('Your session ended while saving. Please sign in again.'),
+  rate_limited: (error) => errors.rateLimited(Number(error.params.retryAfter)),
+  catalog_unavailable: () => errors.upstream(),
+  data_store_unavailable: () => errors.dataStore(),
+  not_found: (error) => {
+    const what = error.params.what as Missing
+    return what === 'movie' ? errors.movieNotFound() : errors.notFound(NOT_FOUND_MESSAGES[what])
+  },
+}
+
+/** A domain error, or a data store that is down or overloaded, as the contract's error; anything else is ours: a 500. */
+export function knownError(err: unknown): ApiError | undefined {
+  if (err instanceof ApiError) return err
+  if (err instanceof DomainError) return FROM_DOMAIN[err.code](err)
+  // Our data store is down or overloaded: a temporary outage to retry, not a bug.
+  if (err instanceof AwsError && (err instanceof ThrottlingError || err.status === 0 || err.status >= 500)) return errors.dataStore()
+  return undefined
 }

@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import type { AppEnv } from '../context'
 
 /** This site's origin, as the request reached the worker. */
 export const siteOrigin = (c: Context) => new URL(c.req.url).origin
@@ -10,10 +11,10 @@ export function foreignOrigin(c: Context): boolean {
 }
 
 /**
- * The client for rate limits: CF-Connecting-IP, which Cloudflare's edge always sets (and a client
- * cannot override there). Workers do not expose the peer address, so without it (only off
- * Cloudflare, e.g. a bare workerd) every caller shares one bucket rather than trusting a header.
+ * The client for rate limits, as the runtime knows it (the platform port: CF-Connecting-IP on
+ * Workers). When the runtime cannot tell (a bare workerd), every caller shares one bucket rather
+ * than trusting a header.
  */
-export function clientAddress(c: Context): string {
-  return c.req.header('CF-Connecting-IP')?.trim() || 'unknown-peer'
+export function clientAddress(c: Context<AppEnv>): string {
+  return c.env.platform.clientAddress(c.req.raw) || 'unknown-peer'
 }

@@ -1,53 +1,36 @@
-import type { Config, Env } from '../config'
-import { drainQueue } from '../notifications/consumer'
+import { drainEvents } from '../events/dispatcher'
 import { runReleaseAlertsJob } from '../notifications/release-alerts'
-import { createServices } from '../services'
+import { CRON, type CronName } from '../platform'
+import type { Services } from '../services'
 
-export interface JobContext {
-  config: Config
-  env: Env
-  ctx: ExecutionContext
-}
+/** A cron job: it gets the services, like a route does, never the adapters. */
+export type Job = (services: Services) => Promise<void>
 
-export type Job = (job: JobContext) => Promise<void>
-
-const servicesFor = ({ config, env, ctx }: JobContext) => createServices({ config, env, executionCtx: ctx })
-
-/** Drains the notification queue (cron every 5 minutes): events → notifications. */
-export const drainNotificationQueue: Job = async (job) => {
-  const queueUrl = job.config.SQS_QUEUE_URL
-  if (!queueUrl) {
-    console.warn('SQS_QUEUE_URL is unset: the notification queue is not drained')
+/** Drains the event queue (cron every 5 minutes): events → their handlers (notifications). */
+export const drainEventQueue: Job = async (services) => {
+  const { queue, handlers, once } = services.events
+  if (!queue) {
+    console.warn('SQS_QUEUE_URL is unset: the event queue is not drained')
     return
   }
-  const services = servicesFor(job)
   const started = Date.now()
-  const report = await drainQueue({
-    queueUrl,
-    sqs: services.sqs,
-    db: services.db,
-    table: job.config.DYNAMODB_TABLE,
-    store: services.notifications,
-    catalog: services.catalog,
-  })
-  console.log(JSON.stringify({ job: 'drain-notification-queue', ...report, elapsed_ms: Date.now() - started }))
+  const report = await drainEvents({ queue, handlers, once })
+  console.log(JSON.stringify({ job: 'drain-event-queue', ...report, elapsed_ms: Date.now() - started }))
 }
 
 /** Finds films now playing and alerts the users who listed them or follow their genres (daily cron). */
-export const runReleaseAlerts: Job = async (job) => {
-  const services = servicesFor(job)
+export const runReleaseAlerts: Job = async (services) => {
   const started = Date.now()
-  const report = await runReleaseAlertsJob({
-    db: services.db,
-    table: job.config.DYNAMODB_TABLE,
-    store: services.notifications,
-    catalog: services.catalog,
-  })
+  const report = await runReleaseAlertsJob(services.releaseAlerts)
   console.log(JSON.stringify({ job: 'release-alerts', ...report, elapsed_ms: Date.now() - started }))
 }
 
-/** Cron expression (as declared in wrangler.toml) → job. */
-export const CRON_JOBS: Record<string, Job> = {
-  '*/5 * * * *': drainNotificationQueue,
-  '0 6 * * *': runReleaseAlerts,
+const JOBS: Record<CronName, Job> = {
+  drainEvents: drainEventQueue,
+  releaseAlerts: runReleaseAlerts,
 }
+
+/** Cron expression (src/platform.ts CRON, as declared in wrangler.toml) → job. */
+export const CRON_JOBS: Record<string, Job> = Object.fromEntries(
+  (Object.keys(CRON) as CronName[]).map((name) => [CRON[name], JOBS[name]]),
+)

@@ -1,15 +1,18 @@
-import type { DynamoDb } from '../aws/dynamodb'
-import { TransactionCanceledError } from '../aws/errors'
+import type { NotificationPrefs } from '../accounts/types'
 import type { Catalog, Movie } from '../catalog/types'
-import { USER_PREFIX, alertedSk, userPk } from '../shared/keys'
-import { followersOfGenre, watchersOf } from '../watchlist/service'
-import { readPreferences } from './preferences'
+import { TransactionCanceledError } from '../data/errors'
+import type { DataStore } from '../data/store'
+import { USER_PREFIX, userPk } from '../shared/keys'
+import { alertedSk } from './keys'
 import type { NotificationStore } from './store'
 
 export interface ReleaseAlertOptions {
-  db: DynamoDb
+  db: DataStore
   table: string
   store: NotificationStore
+  /** Who listed a film, who follows a genre (the watchlist's narrow API). */
+  audience: { watchersOf(movieId: number): Promise<string[]>; followersOfGenre(genreId: number): Promise<string[]> }
+  preferencesOf(userIds: string[]): Promise<Map<string, NotificationPrefs>>
   catalog: Pick<Catalog, 'source' | 'list' | 'genres'>
   /** Pages of the now-playing list to consider (default 2, i.e. 40 films). */
   maxPages?: number
@@ -52,14 +55,14 @@ export async function runReleaseAlertsJob(options: ReleaseAlertOptions): Promise
   const followersByGenre = new Map<number, Promise<string[]>>()
   const followersOf = (genreId: number) => {
     let followers = followersByGenre.get(genreId)
-    if (!followers) followersByGenre.set(genreId, (followers = followersOfGenre(options.db, options.table, genreId)))
+    if (!followers) followersByGenre.set(genreId, (followers = options.audience.followersOfGenre(genreId)))
     return followers
   }
   // Preferences too: one read per user and run, not one per film.
   const releaseOn = new Map<string, boolean>()
   const wantingReleases = async (userIds: string[]) => {
     const unknown = userIds.filter((id) => !releaseOn.has(id))
-    const prefs = await readPreferences(options.db, options.table, unknown)
+    const prefs = await options.preferencesOf(unknown)
     for (const id of unknown) releaseOn.set(id, prefs.get(id)?.release === true)
     return userIds.filter((id) => releaseOn.get(id))
   }
@@ -131,7 +134,7 @@ async function audienceOf(
 ): Promise<Map<string, Reason>> {
   const genreIds = followersOf ? film.genre_ids : []
   const [listers, ...followersPerGenre] = await Promise.all([
-    watchersOf(options.db, options.table, film.id),
+    options.audience.watchersOf(film.id),
     ...genreIds.map((genreId) => followersOf!(genreId)),
   ])
   const audience = new Map<string, Reason>()

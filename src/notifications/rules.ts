@@ -1,14 +1,18 @@
-import type { DynamoDb } from '../aws/dynamodb'
+import type { NotificationPrefs } from '../accounts/types'
 import type { Catalog, Movie } from '../catalog/types'
 import type { DomainEvent } from '../events/schema'
-import { moviePk, recommendedSk, reviewSk, userPk, watchSk } from '../shared/keys'
-import { readPreferences } from './preferences'
+import { userPk } from '../shared/keys'
+import { recommendedSk } from './keys'
 import type { NewNotification } from './store'
 
+/** What the rules ask of other features, through their narrow APIs (wired in src/services.ts). */
 export interface RuleContext {
-  db: DynamoDb
-  table: string
   catalog: Pick<Catalog, 'details'>
+  /** Preferences of the users that exist (a deleted account is absent). */
+  preferencesOf(userIds: string[], opts?: { consistent?: boolean }): Promise<Map<string, NotificationPrefs>>
+  listedAmong(userId: string, movieIds: number[]): Promise<Set<number>>
+  reviewedAmong(userId: string, movieIds: number[]): Promise<Set<number>>
+  recommendedAmong(userId: string, movieIds: number[]): Promise<Set<number>>
 }
 
 /** A notification for the event's user, plus extra items written in the same transaction. */
@@ -30,7 +34,7 @@ export async function notificationsFor(event: DomainEvent, ctx: RuleContext): Pr
   const at = new Date(event.occurred_at)
   const key = event.id
   // Consistent: a profile created just before its sign-up event must not look missing.
-  const prefs = (await readPreferences(ctx.db, ctx.table, [event.user_id], { consistent: true })).get(event.user_id)
+  const prefs = (await ctx.preferencesOf([event.user_id], { consistent: true })).get(event.user_id)
   if (!prefs) return nothing // the account is gone
   switch (event.type) {
     case 'user.signed_up':
@@ -106,13 +110,7 @@ async function recommendAfterRating(
 /** The first candidate the user has neither listed, reviewed, nor been recommended already. */
 async function firstUnseen(userId: string, candidates: Movie[], ctx: RuleContext): Promise<Movie | undefined> {
   if (candidates.length === 0) return undefined
-  const keys = candidates.flatMap((m) => [
-    { pk: userPk(userId), sk: watchSk(m.id) },
-    { pk: userPk(userId), sk: recommendedSk(m.id) },
-    { pk: moviePk(m.id), sk: reviewSk(userId) },
-  ])
-  // Each of the three item kinds carries the film's movie_id.
-  const seen = await ctx.db.batchGet<{ movie_id: number }>(ctx.table, keys)
-  const seenIds = new Set(seen.map((item) => item.movie_id))
-  return candidates.find((m) => !seenIds.has(m.id))
+  const ids = candidates.map((m) => m.id)
+  const seen = await Promise.all([ctx.listedAmong(userId, ids), ctx.reviewedAmong(userId, ids), ctx.recommendedAmong(userId, ids)])
+  return candidates.find((m) => !seen.some((set) => set.has(m.id)))
 }

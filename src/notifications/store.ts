@@ -1,7 +1,8 @@
 import { z } from 'zod'
-import type { DynamoDb, TransactItem } from '../aws/dynamodb'
-import { ConditionalCheckFailedError } from '../aws/errors'
-import { NOTIF_PREFIX, notificationSk, userPk } from '../shared/keys'
+import { ConditionalCheckFailedError } from '../data/errors'
+import type { DataStore, TransactItem } from '../data/store'
+import { userPk } from '../shared/keys'
+import { ALERTED_PREFIX, NOTIF_PREFIX, RECOMMENDED_PREFIX, notificationSk, recommendedSk } from './keys'
 
 export const NOTIFICATION_TYPES = ['welcome', 'release', 'recommendation', 'security'] as const
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number]
@@ -76,7 +77,7 @@ export function toNotification(item: NotificationItem): Notification {
 /** A user's notifications: USER#<id> / NOTIF#<iso time>#<id>, newest first, kept 90 days. */
 export class NotificationStore {
   constructor(
-    private readonly db: DynamoDb,
+    private readonly db: DataStore,
     private readonly table: string,
   ) {}
 
@@ -174,5 +175,36 @@ export class NotificationStore {
       values: { ':pk': userPk(userId), ':prefix': NOTIF_PREFIX, ':false': false, ':now': nowSeconds() },
       projection: 'pk, sk',
     })
+  }
+
+  /** Which of `movieIds` the user has been recommended already (the RECOMMENDED# markers). */
+  async recommendedAmong(userId: string, movieIds: number[]): Promise<Set<number>> {
+    if (movieIds.length === 0) return new Set()
+    const items = await this.db.batchGet<{ movie_id: number }>(
+      this.table,
+      movieIds.map((id) => ({ pk: userPk(userId), sk: recommendedSk(id) })),
+    )
+    return new Set(items.map((item) => item.movie_id))
+  }
+
+  /** The user's notifications and markers (account export and erasure). */
+  async userItems(userId: string): Promise<{ notifications: NotificationItem[]; markers: Record<string, unknown>[] }> {
+    const items = await this.db.queryAll<Record<string, unknown> & { pk: string; sk: string }>(this.table, {
+      keyCondition: 'pk = :pk',
+      values: { ':pk': userPk(userId) },
+      consistent: true,
+    })
+    const ours = (prefix: string) => items.filter((item) => item.sk.startsWith(prefix))
+    return {
+      notifications: ours(NOTIF_PREFIX) as unknown as NotificationItem[],
+      markers: [...ours(RECOMMENDED_PREFIX), ...ours(ALERTED_PREFIX)],
+    }
+  }
+
+  /** Account deletion: every notification and marker of the user. */
+  async eraseUser(userId: string): Promise<void> {
+    const { notifications, markers } = await this.userItems(userId)
+    const keys = [...notifications, ...markers].map((item) => ({ delete: { pk: item.pk, sk: item.sk } }))
+    await this.db.batchWrite(this.table, keys)
   }
 }

@@ -1,10 +1,15 @@
-import type { Context } from 'hono'
-import type { AppEnv } from '../context'
-import { ReviewService } from './service'
+import { newestFirst, publicFields, type AccountDataParticipant } from '../shared/participants'
+import type { ReviewService } from './service'
 
-export { REVIEWS_PAGE_SIZE, ReviewService, deleteReview, deleteUserReviews, renameReviewer, type Review, type ReviewPage, type ReviewSummary } from './service'
+export { REVIEWS_PAGE_SIZE, ReviewService, type Review, type ReviewPage, type ReviewSummary } from './service'
 
-/** The review service for this request (the table from config, the request's DynamoDB client). */
-export function reviewsFor(c: Context<AppEnv>): ReviewService {
-  return new ReviewService(c.get('services').db, c.get('config').DYNAMODB_TABLE)
+/** Reviews' part in account export and erasure (erasure corrects each film's aggregate). */
+export function reviewsParticipant(reviews: ReviewService): AccountDataParticipant {
+  return {
+    name: 'reviews',
+    async export(userId) {
+      return { reviews: (await reviews.byUser(userId)).map(publicFields).sort(newestFirst('updated_at')) }
+    },
+    erase: async (userId) => void (await reviews.eraseUser(userId)),
+  }
 }

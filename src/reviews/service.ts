@@ -1,7 +1,12 @@
-import type { DynamoDb } from '../aws/dynamodb'
-import { ConditionalCheckFailedError, TransactionCanceledError } from '../aws/errors'
+import type { Catalog } from '../catalog/types'
+import { ConditionalCheckFailedError, TransactionCanceledError } from '../data/errors'
+import type { DataStore } from '../data/store'
+import { events } from '../events/schema'
+import type { Publish } from '../events/publisher'
 import { retryOptimistic } from '../shared/conflict-retry'
-import { REVIEW_PREFIX, movieAggKey, moviePk, reviewIndexSk, reviewSk, userPk } from '../shared/keys'
+import { NotFound } from '../shared/errors'
+import { userPk } from '../shared/keys'
+import { REVIEW_PREFIX, movieAggKey, moviePk, reviewIndexSk, reviewSk } from './keys'
 
 export const REVIEWS_PAGE_SIZE = 20
 
@@ -75,7 +80,7 @@ function paginate(items: ReviewItem[], page: number, pageSize: number) {
 
 const isConditionFailure = (error: unknown) => error instanceof TransactionCanceledError && error.conditionFailed
 
-async function readReview(db: DynamoDb, table: string, movieId: number, userId: string): Promise<ReviewItem | undefined> {
+async function readReview(db: DataStore, table: string, movieId: number, userId: string): Promise<ReviewItem | undefined> {
   return db.get<ReviewItem>(table, { pk: moviePk(movieId), sk: reviewSk(userId) }, { consistent: true })
 }
 
@@ -91,7 +96,7 @@ function unchangedSince(existing: ReviewItem) {
  * Deletes a user's review of a film and takes it out of the film's aggregate in the same
  * transaction. Idempotent: true when this call removed a review. Used by account deletion too.
  */
-export async function deleteReview(db: DynamoDb, table: string, movieId: number, userId: string): Promise<boolean> {
+async function deleteReview(db: DataStore, table: string, movieId: number, userId: string): Promise<boolean> {
   return retryOptimistic(async () => {
     const existing = await readReview(db, table, movieId, userId)
     if (!existing) return false
@@ -116,52 +121,38 @@ export async function deleteReview(db: DynamoDb, table: string, movieId: number,
   })
 }
 
-/** Account deletion: every review the user wrote, each with its aggregate corrected. */
-export async function deleteUserReviews(db: DynamoDb, table: string, userId: string): Promise<number> {
-  const items = await db.queryAll<Pick<ReviewItem, 'movie_id'>>(table, {
-    index: 'gsi1',
-    keyCondition: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-    values: { ':pk': userPk(userId), ':prefix': REVIEW_PREFIX },
-  })
-  const removed = await Promise.all(items.map((item) => deleteReview(db, table, item.movie_id, userId)))
-  return removed.filter(Boolean).length
-}
-
-/** After a display-name change: every review of the user shows the new name (reviews carry it denormalised). */
-export async function renameReviewer(db: DynamoDb, table: string, userId: string, displayName: string): Promise<void> {
-  const items = await db.queryAll<Pick<ReviewItem, 'pk' | 'sk' | 'display_name'>>(table, {
-    index: 'gsi1',
-    keyCondition: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-    values: { ':pk': userPk(userId), ':prefix': REVIEW_PREFIX },
-  })
-  await Promise.all(
-    items
-      .filter((item) => item.display_name !== displayName)
-      .map((item) =>
-        db
-          .update(table, { pk: item.pk, sk: item.sk }, {
-            update: 'SET display_name = :name',
-            condition: 'attribute_exists(pk)',
-            values: { ':name': displayName },
-            returnValues: 'NONE',
-          })
-          .catch((error: unknown) => {
-            // The review was deleted meanwhile: nothing to rename.
-            if (!(error instanceof ConditionalCheckFailedError)) throw error
-          }),
-      ),
-  )
-}
-
 /** Ratings and reviews of films, with a per-film aggregate kept exact under concurrent writers. */
-export class ReviewService {
-  constructor(
-    private readonly db: DynamoDb,
-    private readonly table: string,
-  ) {}
+export interface ReviewDeps {
+  db: DataStore
+  table: string
+  /** Reviews are only for films that exist. */
+  catalog: Pick<Catalog, 'details'>
+  publish: Publish
+}
 
-  /** Creates or replaces the user's review of the film. */
+export class ReviewService {
+  private readonly db: DataStore
+  private readonly table: string
+
+  constructor(private readonly deps: ReviewDeps) {
+    this.db = deps.db
+    this.table = deps.table
+  }
+
+  /** NotFound 'movie' unless the film exists. */
+  private async requireFilm(movieId: number): Promise<void> {
+    if (!(await this.deps.catalog.details(movieId))) throw new NotFound('movie')
+  }
+
+  /** Creates or replaces the user's review of an existing film, then publishes `review.posted`. */
   async put(movieId: number, user: { id: string; display_name: string }, input: ReviewInput): Promise<{ created: boolean; review: Review }> {
+    await this.requireFilm(movieId)
+    const result = await this.write(movieId, user, input)
+    this.deps.publish(events.reviewPosted(user.id, movieId, input.rating))
+    return result
+  }
+
+  private async write(movieId: number, user: { id: string; display_name: string }, input: ReviewInput): Promise<{ created: boolean; review: Review }> {
     const text = input.text?.trim() ? input.text.trim() : null
     return retryOptimistic(async () => {
       const existing = await readReview(this.db, this.table, movieId, user.id)
@@ -200,6 +191,7 @@ export class ReviewService {
     })
   }
 
+  /** Deletes the user's review of the film (idempotent). */
   async delete(movieId: number, userId: string): Promise<boolean> {
     return deleteReview(this.db, this.table, movieId, userId)
   }
@@ -220,9 +212,10 @@ export class ReviewService {
     return items.sort((a, b) => b.created_at.localeCompare(a.created_at) || a.user_id.localeCompare(b.user_id))
   }
 
-  /** One page of a film's reviews, newest first, with the aggregate (everyone's, as an anonymous viewer sees them). */
+  /** One page of an existing film's reviews, newest first, with the aggregate (everyone's, as an anonymous viewer sees them). */
   async page(movieId: number, page = 1, pageSize = REVIEWS_PAGE_SIZE): Promise<ReviewPage> {
-    return this.forViewer(movieId, undefined, page, pageSize)
+    const [, reviews] = await Promise.all([this.requireFilm(movieId), this.forViewer(movieId, undefined, page, pageSize)])
+    return reviews
   }
 
   /** For the details page: the viewer's own review apart, and a page of everyone else's. */
@@ -231,5 +224,53 @@ export class ReviewService {
     const ownItem = viewerId ? items.find((item) => item.user_id === viewerId) : undefined
     const others = ownItem ? items.filter((item) => item !== ownItem) : items
     return { ...summary, ...paginate(others, page, pageSize), ...(ownItem ? { own: toReview(ownItem) } : {}) }
+  }
+
+  /** Which of `movieIds` the user has reviewed (one BatchGetItem). */
+  async reviewedAmong(userId: string, movieIds: number[]): Promise<Set<number>> {
+    if (movieIds.length === 0) return new Set()
+    const items = await this.db.batchGet<Pick<ReviewItem, 'movie_id'>>(
+      this.table,
+      movieIds.map((id) => ({ pk: moviePk(id), sk: reviewSk(userId) })),
+    )
+    return new Set(items.map((item) => item.movie_id))
+  }
+
+  /** Every review the user wrote (gsi1: USER#<id> / REVIEW#<movieId>). */
+  async byUser(userId: string): Promise<ReviewItem[]> {
+    return this.db.queryAll<ReviewItem>(this.table, {
+      index: 'gsi1',
+      keyCondition: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+      values: { ':pk': userPk(userId), ':prefix': REVIEW_PREFIX },
+    })
+  }
+
+  /** Account deletion: every review the user wrote, each with its film's aggregate corrected. */
+  async eraseUser(userId: string): Promise<number> {
+    const items = await this.byUser(userId)
+    const removed = await Promise.all(items.map((item) => deleteReview(this.db, this.table, item.movie_id, userId)))
+    return removed.filter(Boolean).length
+  }
+
+  /** After a display-name change: every review of the user shows the new name (reviews carry it denormalised). */
+  async renameReviewer(userId: string, displayName: string): Promise<void> {
+    const items = await this.byUser(userId)
+    await Promise.all(
+      items
+        .filter((item) => item.display_name !== displayName)
+        .map((item) =>
+          this.db
+            .update(this.table, { pk: item.pk, sk: item.sk }, {
+              update: 'SET display_name = :name',
+              condition: 'attribute_exists(pk)',
+              values: { ':name': displayName },
+              returnValues: 'NONE',
+            })
+            .catch((error: unknown) => {
+              // The review was deleted meanwhile: nothing to rename.
+              if (!(error instanceof ConditionalCheckFailedError)) throw error
+            }),
+        ),
+    )
   }
 }

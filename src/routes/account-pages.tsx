@@ -1,10 +1,11 @@
 import { Hono, type Context } from 'hono'
 import { currentUser, requirePageUser, safeNext } from '../auth/middleware'
 import { clearSessionCookie, setSessionCookie } from '../auth/session'
-import { fieldErrors, formStrings, LoginFormSchema, ProfileFormSchema, SignupFormSchema } from '../accounts/forms'
+import { accountFieldErrors as fieldErrors, LoginFormSchema, ProfileFormSchema, SignupFormSchema } from '../accounts/forms'
 import type { Profile } from '../accounts/types'
 import type { AppEnv } from '../context'
-import { ApiError, errors } from '../http/errors'
+import { readForm } from '../http/forms'
+import { DomainError, InvalidPassword, EmailTaken, RateLimited } from '../shared/errors'
 import { clientAddress } from '../http/origin'
 import type { FieldErrors } from '../../views/components/FormField'
 import { LoginPage, SignupPage } from '../../views/pages/AuthPages'
@@ -15,16 +16,6 @@ type Ctx = Context<AppEnv>
 
 /** Account pages are personal: never cached, and they vary by cookie. */
 const noStore = (c: Ctx) => c.header('Cache-Control', 'no-store')
-
-async function readForm(c: Ctx): Promise<Record<string, string>> {
-  const type = c.req.header('Content-Type') ?? ''
-  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) return {}
-  try {
-    return formStrings(await c.req.parseBody())
-  } catch {
-    throw errors.malformed('The form could not be read.')
-  }
-}
 
 const nextOf = (c: Ctx, form?: Record<string, string>) => safeNext(form?.next ?? c.req.query('next'))
 
@@ -37,12 +28,17 @@ async function startSession(c: Ctx, profile: Profile, next: string) {
 
 /** Form-level messages for errors a user can fix by trying again; anything else goes to the error page. */
 function formProblem(error: unknown): { status: 401 | 409 | 429; text: string; headers?: Record<string, string> } | null {
-  if (!(error instanceof ApiError)) return null
+  if (!(error instanceof DomainError)) return null
   if (error.code === 'invalid_credentials') return { status: 401, text: 'That email and password do not match an account.' }
-  if (error.code === 'email_taken') return { status: 409, text: 'An account with that email already exists. Try signing in instead.' }
-  if (error.code === 'rate_limited') {
-    const wait = Math.ceil(Number(error.headers?.['Retry-After'] ?? 60) / 60)
-    return { status: 429, text: `Too many attempts. Please wait about ${wait} minute${wait === 1 ? '' : 's'} and try again.`, headers: error.headers }
+  if (error instanceof EmailTaken) return { status: 409, text: 'An account with that email already exists. Try signing in instead.' }
+  if (error instanceof RateLimited) {
+    const retryAfter = Math.max(1, Math.ceil(error.retryAfter))
+    const wait = Math.ceil(retryAfter / 60)
+    return {
+      status: 429,
+      text: `Too many attempts. Please wait about ${wait} minute${wait === 1 ? '' : 's'} and try again.`,
+      headers: { 'Retry-After': String(retryAfter) },
+    }
   }
   return null
 }
@@ -159,8 +155,8 @@ accountPages.post('/profile', requirePageUser, async (c) => {
     if (rotated) setSessionCookie(c, await accounts.token(profile))
     return c.redirect('/profile?saved=1', 303)
   } catch (error) {
-    if (error instanceof ApiError && error.code === 'invalid_password') return invalid({ current_password: 'That is not your current password.' }, 403)
-    if (error instanceof ApiError && error.code === 'email_taken') return invalid({ email: 'An account with that email already exists.' }, 409)
+    if (error instanceof InvalidPassword) return invalid({ current_password: 'That is not your current password.' }, 403)
+    if (error instanceof EmailTaken) return invalid({ email: 'An account with that email already exists.' }, 409)
     throw error
   }
 })
@@ -172,7 +168,7 @@ accountPages.post('/profile/delete', requirePageUser, async (c) => {
   try {
     await c.get('services').accounts.deleteAccount(user.profile, form.delete_password)
   } catch (error) {
-    if (!(error instanceof ApiError && error.code === 'invalid_password')) throw error
+    if (!(error instanceof InvalidPassword)) throw error
     return renderProfile(
       c,
       {

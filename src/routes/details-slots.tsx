@@ -4,7 +4,6 @@ import { ReviewsSection } from '../../views/components/ReviewsSection'
 import { WatchlistButton } from '../../views/components/WatchlistButton'
 import type { MovieDetails } from '../catalog/types'
 import type { AppEnv } from '../context'
-import { watchlistFor } from '../watchlist'
 import { reviewsSectionFor } from './review-pages'
 
 export interface DetailsSlots {
@@ -21,7 +20,7 @@ export function detailsSlots(c: Context<AppEnv>, movieId: number): Promise<(movi
   const user = c.get('user')
   // The browsing middleware may already know the whole list (for the similar-titles cards).
   const known = c.get('listed')
-  const listed = !user ? Promise.resolve(false) : known ? Promise.resolve(known.has(movieId)) : watchlistFor(c).has(user.id, movieId)
+  const listed = !user ? Promise.resolve(false) : known ? Promise.resolve(known.has(movieId)) : c.get('services').watchlist.has(user.id, movieId)
   const reviews = reviewsSectionFor(c, { id: movieId, title: '' })
   return Promise.all([listed, reviews]).then(
     ([inList, section]) =>

@@ -7,12 +7,9 @@ import type { MovieDetails } from '../catalog/types'
 import type { AppEnv } from '../context'
 import { errors } from '../http/errors'
 import { validate } from '../http/validate'
-import { reviewsFor } from '../reviews'
 import { REVIEW_TEXT_MAX } from '../reviews/schemas'
 import { IdParamSchema, PageQuerySchema } from '../schemas/common'
 import { layoutContext, wantsFragment } from './page-helpers'
-import { events } from '../events/schema'
-
 
 const RATING_MESSAGE = 'Choose a rating from 1 to 10.'
 /** The HTML form: strings from a <select> and a <textarea>. */
@@ -27,7 +24,7 @@ const ReviewFormSchema = z.object({
 /** The reviews block for a film as the current visitor sees it (their own review apart, as a form). */
 export async function reviewsSectionFor(c: Context<AppEnv>, movie: Pick<MovieDetails, 'id' | 'title'>, page = 1, extra: { form?: ReviewFormState; notice?: string } = {}) {
   const user = c.get('user')
-  const reviews = await reviewsFor(c).forViewer(movie.id, user?.id, page)
+  const reviews = await c.get('services').reviews.forViewer(movie.id, user?.id, page)
   const loginHref = user ? undefined : loginUrl(`/movies/${movie.id}#reviews`)
   return { movieId: movie.id, movieTitle: movie.title, reviews, loginHref, ...extra }
 }
@@ -70,8 +67,7 @@ reviewPages.post('/movies/:id/reviews', requirePageUser, validate('param', IdPar
     if (wantsFragment(c)) return c.html(<ReviewsSection {...section} />)
     return c.html(<ReviewsPage {...layoutContext(c)} movie={film} section={section} />, 422)
   }
-  const { created } = await reviewsFor(c).put(id, user, parsed.data)
-  c.get('services').publish(events.reviewPosted(user.id, id, parsed.data.rating))
+  const { created } = await c.get('services').reviews.put(id, user, parsed.data)
   if (!wantsFragment(c)) return c.redirect(`/movies/${id}#reviews`, 303)
   const section = await reviewsSectionFor(c, film, 1, { notice: created ? 'Thanks! Your review is posted.' : 'Your review is updated.' })
   return c.html(<ReviewsSection {...section} />)
@@ -80,7 +76,7 @@ reviewPages.post('/movies/:id/reviews', requirePageUser, validate('param', IdPar
 reviewPages.post('/movies/:id/reviews/delete', requirePageUser, validate('param', IdParamSchema), async (c) => {
   const user = currentUser(c)
   const { id } = c.req.valid('param')
-  await reviewsFor(c).delete(id, user.id)
+  await c.get('services').reviews.delete(id, user.id)
   if (!wantsFragment(c)) return c.redirect(`/movies/${id}#reviews`, 303)
   c.header('Cache-Control', 'no-store')
   const film = await filmOr404(c, id)

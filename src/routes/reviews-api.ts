@@ -1,13 +1,10 @@
 import { Hono } from 'hono'
 import { currentUser, requireApiUser } from '../auth/middleware'
 import type { AppEnv } from '../context'
-import { errors } from '../http/errors'
 import { validate } from '../http/validate'
 import { describe } from '../openapi/metadata'
-import { reviewsFor } from '../reviews'
 import { ReviewBodySchema, ReviewPageSchema, ReviewSchema } from '../reviews/schemas'
 import { ErrorBodySchema, IdParamSchema, PageQuerySchema } from '../schemas/common'
-import { events } from '../events/schema'
 
 const TAGS = ['Reviews']
 
@@ -29,9 +26,7 @@ reviewsApi.get(
   async (c) => {
     const { id } = c.req.valid('param')
     const { page } = c.req.valid('query')
-    const [film, reviews] = await Promise.all([c.get('services').catalog.details(id), reviewsFor(c).page(id, page)])
-    if (!film) throw errors.movieNotFound()
-    return c.json(reviews)
+    return c.json(await c.get('services').reviews.page(id, page))
   },
 )
 
@@ -52,12 +47,7 @@ reviewsApi.put(
   validate('param', IdParamSchema),
   validate('json', ReviewBodySchema),
   async (c) => {
-    const user = currentUser(c)
-    const { id } = c.req.valid('param')
-    const body = c.req.valid('json')
-    if (!(await c.get('services').catalog.details(id))) throw errors.movieNotFound()
-    const { created, review } = await reviewsFor(c).put(id, user, body)
-    c.get('services').publish(events.reviewPosted(user.id, id, body.rating))
+    const { created, review } = await c.get('services').reviews.put(c.req.valid('param').id, currentUser(c), c.req.valid('json'))
     return c.json(review, created ? 201 : 200)
   },
 )
@@ -73,7 +63,7 @@ reviewsApi.delete(
   requireApiUser,
   validate('param', IdParamSchema),
   async (c) => {
-    await reviewsFor(c).delete(c.req.valid('param').id, currentUser(c).id)
+    await c.get('services').reviews.delete(c.req.valid('param').id, currentUser(c).id)
     return c.body(null, 204)
   },
 )

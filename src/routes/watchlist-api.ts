@@ -3,12 +3,9 @@ import { z } from 'zod'
 import { currentUser, requireApiUser } from '../auth/middleware'
 import { MovieSchema } from '../catalog/types'
 import type { AppEnv } from '../context'
-import { errors } from '../http/errors'
 import { validate } from '../http/validate'
 import { describe } from '../openapi/metadata'
 import { ErrorBodySchema, MovieIdParamSchema } from '../schemas/common'
-import { movieOf, watchlistFor } from '../watchlist'
-import { events } from '../events/schema'
 
 const ListedMovieSchema = MovieSchema.extend({ added_at: z.string().describe('When the film was added (ISO 8601)') })
 const WatchlistSchema = z.object({ results: z.array(ListedMovieSchema) })
@@ -30,7 +27,7 @@ watchlistApi.get(
   requireApiUser,
   async (c) => {
     const user = currentUser(c)
-    const results = await watchlistFor(c).movies(user.id, c.get('services').catalog, { language: user.language })
+    const results = await c.get('services').watchlist.movies(user.id, { language: user.language })
     return c.json({ results }, 200, noStore)
   },
 )
@@ -50,13 +47,7 @@ watchlistApi.put(
   requireApiUser,
   validate('param', MovieIdParamSchema),
   async (c) => {
-    const user = currentUser(c)
-    const { movieId } = c.req.valid('param')
-    const details = await c.get('services').catalog.details(movieId, { language: user.language })
-    if (!details) throw errors.movieNotFound()
-    const movie = movieOf(details)
-    const { created, added_at } = await watchlistFor(c).add(user.id, movie)
-    if (created) c.get('services').publish(events.watchlistAdded(user.id, movie.id))
+    const { movie, created, added_at } = await c.get('services').watchlist.add(currentUser(c), c.req.valid('param').movieId)
     return c.json({ ...movie, added_at }, created ? 201 : 200, noStore)
   },
 )
@@ -72,8 +63,7 @@ watchlistApi.delete(
   requireApiUser,
   validate('param', MovieIdParamSchema),
   async (c) => {
-    const [userId, movieId] = [currentUser(c).id, c.req.valid('param').movieId]
-    if (await watchlistFor(c).remove(userId, movieId)) c.get('services').publish(events.watchlistRemoved(userId, movieId))
+    await c.get('services').watchlist.remove(currentUser(c).id, c.req.valid('param').movieId)
     return c.body(null, 204)
   },
 )

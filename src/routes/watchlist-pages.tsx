@@ -4,13 +4,9 @@ import { WatchlistButton } from '../../views/components/WatchlistButton'
 import { WatchlistEmpty, WatchlistPage } from '../../views/pages/WatchlistPage'
 import { currentUser, requirePageUser, sameSitePath } from '../auth/middleware'
 import type { AppEnv } from '../context'
-import { errors } from '../http/errors'
 import { validate } from '../http/validate'
 import { MovieIdParamSchema } from '../schemas/common'
-import { movieOf, watchlistFor } from '../watchlist'
 import { layoutContext, navGenres, wantsFragment } from './page-helpers'
-import { events } from '../events/schema'
-
 
 /** HTML routes of My List: the page, and add/remove that answer htmx with the swapped button. */
 export const watchlistPages = new Hono<AppEnv>()
@@ -31,19 +27,14 @@ function backTo(c: Context, movieId: number): string {
 
 watchlistPages.get('/watchlist', requirePageUser, async (c) => {
   const user = currentUser(c)
-  const catalog = c.get('services').catalog
-  const [movies, genres] = await Promise.all([watchlistFor(c).movies(user.id, catalog, { language: user.language }), navGenres(c)])
+  const [movies, genres] = await Promise.all([c.get('services').watchlist.movies(user.id, { language: user.language }), navGenres(c)])
   c.header('Cache-Control', 'private, no-store')
   return c.html(<WatchlistPage {...layoutContext(c)} genres={genres} movies={movies} />)
 })
 
 watchlistPages.post('/watchlist/:movieId', requirePageUser, validate('param', MovieIdParamSchema), async (c) => {
-  const user = currentUser(c)
   const { movieId } = c.req.valid('param')
-  const [details, context] = await Promise.all([c.get('services').catalog.details(movieId, { language: user.language }), buttonContext(c)])
-  if (!details) throw errors.movieNotFound()
-  const { created } = await watchlistFor(c).add(user.id, movieOf(details))
-  if (created) c.get('services').publish(events.watchlistAdded(user.id, movieId))
+  const [{ movie: details }, context] = await Promise.all([c.get('services').watchlist.add(currentUser(c), movieId), buttonContext(c)])
   if (!wantsFragment(c)) return c.redirect(backTo(c, movieId), 303)
   c.header('Cache-Control', 'no-store')
   return c.html(
@@ -56,13 +47,12 @@ watchlistPages.post('/watchlist/:movieId', requirePageUser, validate('param', Mo
 
 const remove = async (c: Context<AppEnv>, movieId: number) => {
   const user = currentUser(c)
-  const watchlist = watchlistFor(c)
-  const [details, context, removed] = await Promise.all([
+  const watchlist = c.get('services').watchlist
+  const [details, context] = await Promise.all([
     c.get('services').catalog.details(movieId, { language: user.language }).catch(() => null),
     buttonContext(c),
     watchlist.remove(user.id, movieId),
   ])
-  if (removed) c.get('services').publish(events.watchlistRemoved(user.id, movieId))
   if (!wantsFragment(c)) return c.redirect(backTo(c, movieId), 303)
   c.header('Cache-Control', 'no-store')
   const title = details?.title ?? 'The film'

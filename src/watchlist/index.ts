@@ -1,17 +1,16 @@
-import type { Context } from 'hono'
-import type { Movie, MovieDetails } from '../catalog/types'
-import type { AppEnv } from '../context'
-import { WatchlistService } from './service'
+import { newestFirst, publicFields, type AccountDataParticipant } from '../shared/participants'
+import type { WatchlistService } from './service'
 
-export { WatchlistService, deleteUserWatchlist, followedGenres, followersOfGenre, watchersOf, type ListedMovie } from './service'
+export { WatchlistService, movieOf, type ListedMovie, type Lister } from './service'
 
-/** The watchlist service for this request (the table from config, the request's DynamoDB client). */
-export function watchlistFor(c: Context<AppEnv>): WatchlistService {
-  return new WatchlistService(c.get('services').db, c.get('config').DYNAMODB_TABLE)
-}
-
-/** The contract's Movie out of a MovieDetails (the list shows cards, not details). */
-export function movieOf(details: MovieDetails): Movie {
-  const { id, title, overview, release_date, poster_url, backdrop_url, vote_average, vote_count, genre_ids } = details
-  return { id, title, overview, release_date, poster_url, backdrop_url, vote_average, vote_count, genre_ids }
+/** The list's part in account export and erasure. */
+export function watchlistParticipant(watchlist: WatchlistService): AccountDataParticipant {
+  return {
+    name: 'watchlist',
+    async export(userId) {
+      const { entries, follows } = await watchlist.exportUser(userId)
+      return { watchlist: entries.map(publicFields).sort(newestFirst('added_at')), genre_follows: follows.map(publicFields) }
+    },
+    erase: (userId) => watchlist.eraseUser(userId),
+  }
 }

@@ -1,4 +1,13 @@
-/** The watchlist's items in the single table; their keys come from src/shared/keys.ts. */
+/** The watchlist's keys and items in the single table. */
+
+/** USER#<id> / WATCH#<movieId> (gsi1: WATCHERS#<movieId> / USER#<id>). */
+export const WATCH_PREFIX = 'WATCH#'
+export const watchSk = (movieId: number) => `${WATCH_PREFIX}${movieId}`
+export const watchersPk = (movieId: number) => `WATCHERS#${movieId}`
+
+/** GENRE#<genreId> / USER#<id> (gsi1: USER#<id> / GENRE#<genreId>). */
+export const GENRE_PREFIX = 'GENRE#'
+export const genrePk = (genreId: number) => `${GENRE_PREFIX}${genreId}`
 
 /** USER#<id> / WATCH#<movieId>: one listed film. gsi1 answers "who listed film F". */
 export type WatchItem = {

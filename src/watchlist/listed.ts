@@ -1,6 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../context'
-import { watchlistFor } from '.'
 
 /** Pages (and their htmx fragments) that show film cards with a My List toggle. */
 const BROWSING = /^\/(?:$|home\/rows$|search$|genres\/[^/]+$|movies\/[^/]+$)/
@@ -16,7 +15,7 @@ export const listedForPages = (): MiddlewareHandler<AppEnv> => async (c, next) =
     if (!user) c.set('listed', new Set())
     else {
       try {
-        c.set('listed', await watchlistFor(c).listedIds(user.id))
+        c.set('listed', await c.get('services').watchlist.listedIds(user.id))
       } catch (error) {
         console.warn('watchlist state unavailable', String(error))
       }

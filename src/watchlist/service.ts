@@ -1,31 +1,72 @@
-import type { DynamoDb, TransactItem } from '../aws/dynamodb'
-import { ConditionalCheckFailedError, TransactionCanceledError } from '../aws/errors'
-import type { Catalog, CatalogOptions, Movie } from '../catalog/types'
+import type { Catalog, CatalogOptions, Movie, MovieDetails } from '../catalog/types'
+import { ConditionalCheckFailedError, TransactionCanceledError } from '../data/errors'
+import type { DataStore, TransactItem } from '../data/store'
+import { events } from '../events/schema'
+import type { Publish } from '../events/publisher'
 import { isTransactionConflict, retryOptimistic } from '../shared/conflict-retry'
-import { GENRE_PREFIX, WATCH_PREFIX, genrePk, userPk, watchSk, watchersPk } from '../shared/keys'
-import type { GenreFollowItem, WatchItem } from './keys'
+import { NotFound } from '../shared/errors'
+import { userPk } from '../shared/keys'
+import { GENRE_PREFIX, WATCH_PREFIX, genrePk, watchSk, watchersPk, type GenreFollowItem, type WatchItem } from './keys'
 
 export type ListedMovie = Movie & { added_at: string }
 
-export interface AddResult {
-  created: boolean
-  added_at: string
+export interface WatchlistDeps {
+  db: DataStore
+  table: string
+  /** Checks that a film exists and supplies the cards of the list. */
+  catalog: Pick<Catalog, 'details' | 'many'>
+  publish: Publish
+}
+
+/** Who is adding: the catalog answers in their language. */
+export interface Lister {
+  id: string
+  language?: string
 }
 
 const uniqueGenres = (ids: number[]) => [...new Set(ids.filter((id) => Number.isInteger(id) && id > 0))]
+
+/** The contract's Movie out of a MovieDetails (the list shows cards, not details). */
+export function movieOf(details: MovieDetails): Movie {
+  const { id, title, overview, release_date, poster_url, backdrop_url, vote_average, vote_count, genre_ids } = details
+  return { id, title, overview, release_date, poster_url, backdrop_url, vote_average, vote_count, genre_ids }
+}
 
 /**
  * A user's list of films to watch, and the genre follows it implies. Every add and remove is one
  * TransactWriteItems (the list entry plus the genre counters), so the counters never drift.
  */
 export class WatchlistService {
-  constructor(
-    private readonly db: DynamoDb,
-    private readonly table: string,
-  ) {}
+  private readonly db: DataStore
+  private readonly table: string
 
-  /** Adds `movie` (already known to exist) if absent. Idempotent: a second add keeps the first added_at. */
-  async add(userId: string, movie: Pick<Movie, 'id' | 'genre_ids'>): Promise<AddResult> {
+  constructor(private readonly deps: WatchlistDeps) {
+    this.db = deps.db
+    this.table = deps.table
+  }
+
+  /**
+   * Adds a film to the user's list: the film must exist (NotFound 'movie'), a second add keeps the
+   * first added_at, and only a real add publishes `watchlist.added`.
+   */
+  async add(user: Lister, movieId: number): Promise<{ movie: Movie; created: boolean; added_at: string }> {
+    const details = await this.deps.catalog.details(movieId, user.language ? { language: user.language } : {})
+    if (!details) throw new NotFound('movie')
+    const movie = movieOf(details)
+    const { created, added_at } = await this.addEntry(user.id, movie)
+    if (created) this.deps.publish(events.watchlistAdded(user.id, movie.id))
+    return { movie, created, added_at }
+  }
+
+  /** Removes the film from the list if present (idempotent); true when this call removed it, and then publishes `watchlist.removed`. */
+  async remove(userId: string, movieId: number): Promise<boolean> {
+    const removed = await this.removeEntry(userId, movieId)
+    if (removed) this.deps.publish(events.watchlistRemoved(userId, movieId))
+    return removed
+  }
+
+  /** The list entry write: the film is known to exist. Idempotent. */
+  private async addEntry(userId: string, movie: Pick<Movie, 'id' | 'genre_ids'>): Promise<{ created: boolean; added_at: string }> {
     const genres = uniqueGenres(movie.genre_ids)
     return retryOptimistic(async () => {
       const addedAt = new Date().toISOString()
@@ -55,8 +96,7 @@ export class WatchlistService {
     })
   }
 
-  /** Removes the film from the list if present; true when this call removed it. */
-  async remove(userId: string, movieId: number): Promise<boolean> {
+  private async removeEntry(userId: string, movieId: number): Promise<boolean> {
     const removed = await retryOptimistic(async () => {
       const existing = await this.entry(userId, movieId)
       if (!existing) return { removed: false, genres: [] as number[] }
@@ -103,16 +143,26 @@ export class WatchlistService {
     return items.sort((a, b) => b.added_at.localeCompare(a.added_at) || b.movie_id - a.movie_id)
   }
 
-  /** Ids on the user's list, for marking cards as listed. */
+  /** Ids on the user's list, newest first, for marking cards as listed. */
   async listedIds(userId: string): Promise<Set<number>> {
     return new Set((await this.entries(userId)).map((entry) => entry.movie_id))
   }
 
+  /** Which of `movieIds` the user has listed (one BatchGetItem). */
+  async listedAmong(userId: string, movieIds: number[]): Promise<Set<number>> {
+    if (movieIds.length === 0) return new Set()
+    const items = await this.db.batchGet<Pick<WatchItem, 'movie_id'>>(
+      this.table,
+      movieIds.map((id) => ({ pk: userPk(userId), sk: watchSk(id) })),
+    )
+    return new Set(items.map((item) => item.movie_id))
+  }
+
   /** The list with movie data, newest first; the films are fetched in parallel through catalog.many. */
-  async movies(userId: string, catalog: Catalog, options?: CatalogOptions): Promise<ListedMovie[]> {
+  async movies(userId: string, options?: CatalogOptions): Promise<ListedMovie[]> {
     const entries = await this.entries(userId)
     if (entries.length === 0) return []
-    const films = await catalog.many(
+    const films = await this.deps.catalog.many(
       entries.map((entry) => entry.movie_id),
       options,
     )
@@ -121,6 +171,59 @@ export class WatchlistService {
       const film = byId.get(entry.movie_id)
       return film ? [{ ...film, added_at: entry.added_at }] : []
     })
+  }
+
+  /** Users with film `movieId` on their list (release alerts). */
+  async watchersOf(movieId: number): Promise<string[]> {
+    const items = await this.db.queryAll<Pick<WatchItem, 'user_id'>>(this.table, {
+      index: 'gsi1',
+      keyCondition: 'gsi1pk = :pk',
+      values: { ':pk': watchersPk(movieId) },
+      projection: 'user_id',
+    })
+    return items.map((item) => item.user_id)
+  }
+
+  /** Users who follow genre `genreId` (at least one film of it on their list). */
+  async followersOfGenre(genreId: number): Promise<string[]> {
+    const items = await this.db.queryAll<Pick<GenreFollowItem, 'user_id'>>(this.table, {
+      keyCondition: 'pk = :pk',
+      filter: 'listed_count > :zero',
+      values: { ':pk': genrePk(genreId), ':zero': 0 },
+      projection: 'user_id',
+    })
+    return items.map((item) => item.user_id)
+  }
+
+  /** Genres a user follows through their list. */
+  async followedGenres(userId: string): Promise<number[]> {
+    return (await this.follows(userId)).filter((item) => item.listed_count > 0).map((item) => item.genre_id)
+  }
+
+  private follows(userId: string): Promise<GenreFollowItem[]> {
+    return this.db.queryAll<GenreFollowItem>(this.table, {
+      index: 'gsi1',
+      keyCondition: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+      values: { ':pk': userPk(userId), ':prefix': GENRE_PREFIX },
+    })
+  }
+
+  /** Account deletion: every watchlist entry and genre follow of the user. */
+  async eraseUser(userId: string): Promise<void> {
+    const [entries, follows] = await Promise.all([this.entries(userId), this.follows(userId)])
+    // The index lags writes, so the entries' own genres name follows it may not show yet.
+    const keys = new Map<string, { pk: string; sk: string }>()
+    for (const item of [...entries, ...follows]) keys.set(`${item.pk}|${item.sk}`, { pk: item.pk, sk: item.sk })
+    for (const genreId of entries.flatMap((entry) => entry.genre_ids ?? [])) {
+      keys.set(`${genrePk(genreId)}|${userPk(userId)}`, { pk: genrePk(genreId), sk: userPk(userId) })
+    }
+    await this.db.batchWrite(this.table, [...keys.values()].map((key) => ({ delete: key })))
+  }
+
+  /** Export: the entries and the genre follows they imply. */
+  async exportUser(userId: string): Promise<{ entries: WatchItem[]; follows: GenreFollowItem[] }> {
+    const [entries, follows] = await Promise.all([this.entries(userId), this.follows(userId)])
+    return { entries, follows }
   }
 
   private genreCounter(userId: string, genreId: number, delta: 1 | -1): TransactItem {
@@ -150,60 +253,4 @@ export class WatchlistService {
     }
     // Still contended: a 0-count follow is harmless (readers require listed_count > 0).
   }
-}
-
-/** Users with film `movieId` on their list (for release alerts). */
-export async function watchersOf(db: DynamoDb, table: string, movieId: number): Promise<string[]> {
-  const items = await db.queryAll<Pick<WatchItem, 'user_id'>>(table, {
-    index: 'gsi1',
-    keyCondition: 'gsi1pk = :pk',
-    values: { ':pk': watchersPk(movieId) },
-    projection: 'user_id',
-  })
-  return items.map((item) => item.user_id)
-}
-
-/** Users who follow genre `genreId` (at least one film of it on their list). */
-export async function followersOfGenre(db: DynamoDb, table: string, genreId: number): Promise<string[]> {
-  const items = await db.queryAll<Pick<GenreFollowItem, 'user_id'>>(table, {
-    keyCondition: 'pk = :pk',
-    filter: 'listed_count > :zero',
-    values: { ':pk': genrePk(genreId), ':zero': 0 },
-    projection: 'user_id',
-  })
-  return items.map((item) => item.user_id)
-}
-
-/** Genres a user follows through their list. */
-export async function followedGenres(db: DynamoDb, table: string, userId: string): Promise<number[]> {
-  const items = await db.queryAll<GenreFollowItem>(table, {
-    index: 'gsi1',
-    keyCondition: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-    filter: 'listed_count > :zero',
-    values: { ':pk': userPk(userId), ':prefix': GENRE_PREFIX, ':zero': 0 },
-  })
-  return items.map((item) => item.genre_id)
-}
-
-/** Account deletion: every watchlist entry and genre follow of the user. */
-export async function deleteUserWatchlist(db: DynamoDb, table: string, userId: string): Promise<void> {
-  const [entries, follows] = await Promise.all([
-    db.queryAll<WatchItem>(table, {
-      keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
-      values: { ':pk': userPk(userId), ':prefix': WATCH_PREFIX },
-      consistent: true,
-    }),
-    db.queryAll<GenreFollowItem>(table, {
-      index: 'gsi1',
-      keyCondition: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-      values: { ':pk': userPk(userId), ':prefix': GENRE_PREFIX },
-    }),
-  ])
-  // The index lags writes, so the entries' own genres name follows it may not show yet.
-  const keys = new Map<string, { pk: string; sk: string }>()
-  for (const item of [...entries, ...follows]) keys.set(`${item.pk}|${item.sk}`, { pk: item.pk, sk: item.sk })
-  for (const genreId of entries.flatMap((entry) => entry.genre_ids ?? [])) {
-    keys.set(`${genrePk(genreId)}|${userPk(userId)}`, { pk: genrePk(genreId), sk: userPk(userId) })
-  }
-  await db.batchWrite(table, [...keys.values()].map((key) => ({ delete: key })))
 }

@@ -121,7 +121,7 @@ describe('worker configuration from the stack outputs', () => {
       const config = deployConfig(readFileSync('wrangler.toml', 'utf8'), ROOT, 'c'.repeat(32), vars, 'example-edge.net')
       expect(config).toMatch(/\nid = "c{32}"/)
       expect(config).toContain('routes = [{ pattern = "*/*", zone_name = "example-edge.net" }]')
-      expect(config).toContain(`main = "${join(ROOT, 'src/index.ts')}"`)
+      expect(config).toContain(`main = "${join(ROOT, 'src/main/worker.ts')}"`)
       mkdirSync(join(dir, 'cfg'))
       writeFileSync(join(dir, 'cfg', 'wrangler.toml'), config)
       const result = spawnSync(join(ROOT, 'node_modules/.bin/wrangler'), ['deploy', '--dry-run', '-c', join(dir, 'cfg', 'wrangler.toml'), '--outdir', join(dir, 'out')], {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { DynamoDb } from '../../src/aws/dynamodb'
-import { ReviewService } from '../../src/reviews/service'
-import { WatchlistService } from '../../src/watchlist/service'
 import { api, ORIGIN, signUp, uniqueEmail, type ErrorJson } from './support/accounts'
 import { testAws } from './support/aws'
+import { seedingServices } from './support/services'
 
 const { db, table } = testAws()
 const codeOf = async (res: Response) => ((await res.json()) as ErrorJson).error.code
@@ -163,8 +162,9 @@ describe('CSRF and cookies on the API', { timeout: 120_000 }, () => {
 describe('export and deletion', { timeout: 120_000 }, () => {
   it('should export the profile, list and reviews without secrets', async () => {
     const { token, user } = await signUp()
-    await new WatchlistService(db, table).add(user.id, { id: 900000001, genre_ids: [18] })
-    await new ReviewService(db, table).put(900000002, user, { rating: 8, text: 'Lovely' })
+    const seed = seedingServices({ 900000001: [18] })
+    await seed.watchlist.add(user, 900000001)
+    await seed.reviews.put(900000002, user, { rating: 8, text: 'Lovely' })
     const res = await api('/me/export', { token })
     expect(res.status).toBe(200)
     const text = await res.text()
@@ -180,10 +180,10 @@ describe('export and deletion', { timeout: 120_000 }, () => {
     const { token, user, email, password } = await signUp()
     const movieId = 900000000 + Math.floor(Math.random() * 1_000_000)
     const other = await signUp()
-    const reviews = new ReviewService(db, table)
+    const { reviews, watchlist } = seedingServices({ [movieId]: [18, 35] })
     await reviews.put(movieId, other.user, { rating: 4 })
     await reviews.put(movieId, user, { rating: 10, text: 'Best ever' })
-    await new WatchlistService(db, table).add(user.id, { id: movieId, genre_ids: [18, 35] })
+    await watchlist.add(user, movieId)
     await db.put(table, { pk: `USER#${user.id}`, sk: `NOTIF#${new Date().toISOString()}#n1`, type: 'welcome', title: 'Hi' })
 
     const wrong = await api('/me', { method: 'DELETE', token, body: { current_password: 'not it at all' } })

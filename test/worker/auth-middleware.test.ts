@@ -1,19 +1,22 @@
+import { createExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { createApp } from '../../src/app'
 import { safeNext } from '../../src/auth/middleware'
 import type { Env } from '../../src/config'
+import { createWorker } from '../../src/main/worker'
 import { createServices, type Services } from '../../src/services'
 
 /** The app with an accounts service whose DynamoDB is unreachable. */
-const appWithDownDatabase = () =>
-  createApp({
+const appWithDownDatabase = () => {
+  const worker = createWorker({
     services: (ctx) => {
       const real = createServices(ctx)
       const accounts = { userForToken: async () => Promise.reject(new Error('DynamoDB unreachable')) }
       return new Proxy(real, { get: (target, name) => (name === 'accounts' ? accounts : Reflect.get(target, name)) }) as Services
     },
   })
+  return { request: (url: string, init: RequestInit, vars: Env) => worker.fetch(new Request(url, init), vars, createExecutionContext()) }
+}
 
 describe('authenticate when the session store is down', () => {
   it('should serve pages anonymously but fail API calls rather than pretend the caller is signed out', async () => {

@@ -1,9 +1,9 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createApp } from '../../src/app'
 import type { Env } from '../../src/config'
 import { DomainEventSchema, parseEventMessage } from '../../src/events/schema'
+import { createWorker } from '../../src/main/worker'
 import { createServices, type ServicesFactory } from '../../src/services'
 import { clientIp, uniqueEmail } from './support/accounts'
 import { aws, privateQueue } from './support/notifications'
@@ -32,7 +32,7 @@ describe('domain events', { timeout: 60_000 }, () => {
   it('should publish a versioned sign-up event to the topic after the response', async () => {
     const queue = await privateQueue({ subscribed: true })
     const ctx = createExecutionContext()
-    const res = await createApp().fetch(signupRequest(), env, ctx)
+    const res = await createWorker().fetch(signupRequest(), env as unknown as Env, ctx)
     expect(res.status).toBe(201)
     const { user } = (await res.json()) as { user: { id: string } }
     await waitOnExecutionContext(ctx)
@@ -52,14 +52,10 @@ describe('domain events', { timeout: 60_000 }, () => {
     const pending = new Promise<never>((_, reject) => (release = reject))
     const publish = vi.fn(() => pending)
     // SNS that hangs until the test lets it fail: the response must not be waiting on it.
-    const services: ServicesFactory = (sctx) => {
-      const real = createServices(sctx)
-      Object.defineProperty(real, 'sns', { get: () => ({ publish }) })
-      return real
-    }
+    const services: ServicesFactory = (sctx) => createServices({ ...sctx, adapters: { topic: () => ({ publish }) } })
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
     const ctx = createExecutionContext()
-    const res = await createApp({ services }).fetch(signupRequest(), env, ctx)
+    const res = await createWorker({ services }).fetch(signupRequest(), env as unknown as Env, ctx)
     expect(res.status).toBe(201)
     expect(publish).toHaveBeenCalledTimes(1)
     expect(errors).not.toHaveBeenCalled()
@@ -75,7 +71,7 @@ describe('domain events', { timeout: 60_000 }, () => {
     const unreachable = { ...(env as unknown as Env), SNS_ENDPOINT: 'http://127.0.0.1:9' }
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
     const ctx = createExecutionContext()
-    const res = await createApp().fetch(signupRequest(), unreachable, ctx)
+    const res = await createWorker().fetch(signupRequest(), unreachable, ctx)
     expect(res.status).toBe(201)
     expect(((await res.json()) as { token: string }).token).toEqual(expect.any(String))
     await waitOnExecutionContext(ctx)
@@ -89,7 +85,7 @@ describe('domain events', { timeout: 60_000 }, () => {
     const ids: string[] = []
     for (let i = 0; i < 2; i++) {
       const ctx = createExecutionContext()
-      const res = await createApp().fetch(signupRequest(), noTopic, ctx)
+      const res = await createWorker().fetch(signupRequest(), noTopic, ctx)
       expect(res.status).toBe(201)
       ids.push(((await res.json()) as { user: { id: string } }).user.id)
       await waitOnExecutionContext(ctx)

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { events } from '../../src/events/schema'
-import { drainNotificationQueue } from '../../src/jobs'
-import { drainQueue } from '../../src/notifications/consumer'
+import { drainEventQueue } from '../../src/jobs'
+import { drainEvents } from '../../src/events/dispatcher'
+import { notificationHandler } from '../../src/notifications/handler'
 import { api, signUp } from './support/accounts'
-import { aws, drain, drainUntil, envelope, jobContext, notificationsOf, privateQueue, queueCounts, store } from './support/notifications'
+import { aws, drain, drainUntil, envelope, jobContext, notificationsOf, privateQueue, queueCounts } from './support/notifications'
+import { testServices } from './support/services'
 
 describe('notification consumer (SNS → SQS → cron) on fauxqs and DynamoDB Local', { timeout: 60_000 }, () => {
   it('should welcome a new user once the queue is drained', async () => {
@@ -23,7 +25,7 @@ describe('notification consumer (SNS → SQS → cron) on fauxqs and DynamoDB Lo
     const { token } = (await res.json()) as { token: string }
     for (let i = 0; i < 30; i++) {
       const { job, settle } = jobContext({ SQS_QUEUE_URL: queue.url })
-      await drainNotificationQueue(job)
+      await drainEventQueue(job)
       await settle()
       if ((await notificationsOf(token)).results.some((n) => n.type === 'security')) break
       await new Promise((resolve) => setTimeout(resolve, 100))
@@ -98,8 +100,19 @@ describe('notification consumer (SNS → SQS → cron) on fauxqs and DynamoDB Lo
     const user = await signUp()
     const { results: popular } = (await (await api('/movies/popular')).json()) as { results: { id: number }[] }
     await aws.sqs.send(queue.url, envelope(events.reviewPosted(user.user.id, popular[4]!.id, 10)).body)
-    const down = { details: () => Promise.reject(new Error('catalog unavailable')) }
-    const failed = await drainQueue({ queueUrl: queue.url, sqs: aws.sqs, db: aws.db, table: aws.table, store, catalog: down, maxBatches: 1 })
+    const real = testServices({ SQS_QUEUE_URL: queue.url })
+    // The app's notification handler, wired to a catalog that fails.
+    const down = notificationHandler({
+      db: aws.db,
+      table: aws.table,
+      store: real.notifications,
+      catalog: { details: () => Promise.reject(new Error('catalog unavailable')) },
+      preferencesOf: (ids, opts) => real.accounts.preferencesOf(ids, opts),
+      listedAmong: (userId, ids) => real.watchlist.listedAmong(userId, ids),
+      reviewedAmong: (userId, ids) => real.reviews.reviewedAmong(userId, ids),
+      recommendedAmong: (userId, ids) => real.notifications.recommendedAmong(userId, ids),
+    })
+    const failed = await drainEvents({ queue: real.events.queue!, handlers: { 'review.posted': [down] }, once: real.events.once, maxBatches: 1 })
     expect(failed).toMatchObject({ received: 1, processed: 0, failed: 1 })
     expect((await notificationsOf(user.token)).results).toEqual([])
 

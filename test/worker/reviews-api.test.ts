@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { ReviewService } from '../../src/reviews'
 import { api, signUp, type ErrorJson, type TestUser } from './support/accounts'
 import { testAws, uniqueId } from './support/aws'
+import { seedingServices } from './support/services'
 import { UNKNOWN_FILM, films } from './support/films'
 
 interface ReviewJson {
@@ -119,17 +119,16 @@ describe('reviews API', { timeout: 30_000 }, () => {
   })
 
   it('should page reviews newest first, 20 to a page by default', async () => {
-    const { db, table } = testAws()
-    const reviews = new ReviewService(db, table)
+    const { reviews } = seedingServices()
     const movieId = 2_000_000_000 + Math.floor(Math.random() * 100_000_000)
     const ids = Array.from({ length: 7 }, () => uniqueId('reviewer'))
     for (const [i, id] of ids.entries()) await reviews.put(movieId, { id, display_name: `R${i}` }, { rating: i + 1 })
-    const page1 = await reviews.page(movieId, 1, 5)
+    const page1 = await reviews.forViewer(movieId, undefined, 1, 5)
     expect(page1).toMatchObject({ count: 7, average: 4, page: 1, total_pages: 2 })
     expect(page1.results.map((r) => r.user.display_name)).toEqual(['R6', 'R5', 'R4', 'R3', 'R2'])
-    const page2 = await reviews.page(movieId, 2, 5)
+    const page2 = await reviews.forViewer(movieId, undefined, 2, 5)
     expect(page2.results.map((r) => r.user.display_name)).toEqual(['R1', 'R0'])
-    expect((await reviews.page(movieId)).results).toHaveLength(7)
+    expect((await reviews.forViewer(movieId, undefined)).results).toHaveLength(7)
     const viewer = await reviews.forViewer(movieId, ids[3], 1, 5)
     expect(viewer.own?.rating).toBe(4)
     expect(viewer.results.map((r) => r.user.display_name)).toEqual(['R6', 'R5', 'R4', 'R2', 'R1'])

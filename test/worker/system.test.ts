@@ -119,11 +119,11 @@ describe('system routes', () => {
 describe('when DynamoDB is unreachable', () => {
   it('should answer account routes with 503 upstream_unavailable, not a 500', { timeout: 30_000 }, async () => {
     const { env } = await import('cloudflare:workers')
-    const { createApp } = await import('../../src/app')
+    const { createWorker } = await import('../../src/main/worker')
     const { createExecutionContext, waitOnExecutionContext } = await import('cloudflare:test')
     const down = { ...(env as unknown as Record<string, unknown>), DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' }
     const ctx = createExecutionContext()
-    const res = await createApp().fetch(
+    const res = await createWorker().fetch(
       new Request('https://example.com/api/v1/auth/login', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { LIMITS, RateLimitedError, Throttle } from '../../src/accounts/throttle'
+import { LIMITS, Throttle } from '../../src/accounts/throttle'
+import { RateLimited as RateLimitedError } from '../../src/shared/errors'
 import { testAws, uniqueId } from './support/aws'
 
 const { db, table } = testAws()

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { followedGenres, watchersOf } from '../../src/watchlist'
 import { api, signUp, type ErrorJson } from './support/accounts'
 import { testAws } from './support/aws'
+import { testServices } from './support/services'
 import { MOVIE_KEYS, UNKNOWN_FILM, films, type FilmJson } from './support/films'
 
 type Listed = FilmJson & { added_at: string }
@@ -84,18 +84,19 @@ describe('watchlist API', () => {
 
   it('should follow a genre while at least one listed film has it, and find listers by film', async () => {
     const { token, user } = await signUp()
+    const { watchlist } = testServices()
     const { db, table } = testAws()
     const candidates = await films(30, 9)
     const withGenres = candidates.filter((f) => f.genre_ids.length > 0).slice(0, 4)
     for (const film of withGenres) expect((await add(token, film.id)).status).toBe(201)
     const expected = new Set(withGenres.flatMap((f) => f.genre_ids))
-    expect(new Set(await followedGenres(db, table, user.id))).toEqual(expected)
-    expect(await watchersOf(db, table, withGenres[0]!.id)).toContain(user.id)
+    expect(new Set(await watchlist.followedGenres(user.id))).toEqual(expected)
+    expect(await watchlist.watchersOf(withGenres[0]!.id)).toContain(user.id)
 
     const [kept, ...dropped] = withGenres
     await Promise.all(dropped.map((film) => remove(token, film.id)))
-    expect(new Set(await followedGenres(db, table, user.id))).toEqual(new Set(kept!.genre_ids))
-    expect(await watchersOf(db, table, dropped[0]!.id)).not.toContain(user.id)
+    expect(new Set(await watchlist.followedGenres(user.id))).toEqual(new Set(kept!.genre_ids))
+    expect(await watchlist.watchersOf(dropped[0]!.id)).not.toContain(user.id)
     // Counters are exact: each followed genre counts the listed films that have it.
     for (const genreId of kept!.genre_ids) {
       const follow = await db.get<{ listed_count: number }>(table, { pk: `GENRE#${genreId}`, sk: `USER#${user.id}` }, { consistent: true })

@@ -1,17 +1,19 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
-import { createCatalog } from '../../../src/catalog'
 import type { Env } from '../../../src/config'
-import worker from '../../../src/index'
+import { drainEvents, type DrainReport } from '../../../src/events/dispatcher'
 import { newEvent, type DomainEvent, type EventInput } from '../../../src/events/schema'
-import { drainQueue, type DrainReport } from '../../../src/notifications/consumer'
-import { NotificationStore, type Notification } from '../../../src/notifications/store'
+import worker from '../../../src/main/worker'
+import type { Notification } from '../../../src/notifications/store'
+import type { Services } from '../../../src/services'
 import { api } from './accounts'
 import { testAws, uniqueId } from './aws'
+import { testServices } from './services'
 
 export const aws = testAws()
-export const store = new NotificationStore(aws.db, aws.table)
-export const catalog = createCatalog(aws.config, env as unknown as Env)
+export const services = testServices()
+export const catalog = services.catalog
+export const store = services.notifications
 
 export interface PrivateQueue {
   url: string
@@ -37,9 +39,10 @@ export async function privateQueue(opts: { subscribed?: boolean; visibilitySecon
   return { url, dlqUrl }
 }
 
-/** One run of the consumer over `queueUrl`, with the app's own clients and catalog. */
-export function drain(queueUrl: string, limits: { maxBatches?: number } = {}): Promise<DrainReport> {
-  return drainQueue({ queueUrl, sqs: aws.sqs, db: aws.db, table: aws.table, store, catalog, ...limits })
+/** One run of the event consumer over `queueUrl`, with the app's own handlers (or those of `from`). */
+export function drain(queueUrl: string, limits: { maxBatches?: number } = {}, from: Services = testServices({ SQS_QUEUE_URL: queueUrl })): Promise<DrainReport> {
+  const { queue, handlers, once } = from.events
+  return drainEvents({ queue: queue!, handlers, once, ...limits })
 }
 
 /** An event as the worker would publish it, wrapped in the SNS envelope SQS delivers. */
@@ -87,10 +90,10 @@ export async function runCron(cron: '*/5 * * * *' | '0 6 * * *'): Promise<void> 
   await waitOnExecutionContext(ctx)
 }
 
-/** A JobContext for calling a job directly, with config overrides (e.g. a private queue). */
+/** The services a cron job gets, with config overrides (e.g. a private queue). */
 export function jobContext(overrides: Partial<typeof aws.config> = {}) {
   const ctx = createExecutionContext()
-  return { job: { config: { ...aws.config, ...overrides }, env: env as unknown as Env, ctx }, settle: () => waitOnExecutionContext(ctx) }
+  return { job: testServices(overrides, ctx), settle: () => waitOnExecutionContext(ctx) }
 }
 
 export const queueCounts = async (url: string) => {

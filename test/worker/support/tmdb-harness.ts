@@ -1,7 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
-import { createApp } from '../../../src/app'
 import { createCatalog } from '../../../src/catalog'
 import { parseConfig, type Env } from '../../../src/config'
+import { createWorker, kvCacheStore } from '../../../src/main/worker'
 import { createServices, type Services } from '../../../src/services'
 
 /**
@@ -49,23 +49,24 @@ export function tmdbHarness(options: HarnessOptions = {}) {
   const credential =
     options.auth === 'bearer' ? { TMDB_READ_TOKEN: 'token-123' } : { TMDB_API_KEY: options.auth === 'invalid' ? 'invalid' : 'key-123' }
   const testEnv = { ...workerEnv, ...credential, TMDB_BASE_URL: TMDB_URL, TMDB_IMAGE_BASE_URL: 'https://image.tmdb.org/t/p' }
-  const app = createApp({
+  const app = createWorker({
     services: (ctx) => {
       const base = createServices(ctx)
-      const catalog = createCatalog(ctx.config, { ...ctx.env, TMDB_CACHE: kv }, { defer: base.defer, origin: ctx.origin, tmdbTimeoutMs: options.timeoutMs })
+      const catalog = createCatalog(ctx.config, { cache: kvCacheStore(kv), defer: base.defer, origin: ctx.origin, tmdbTimeoutMs: options.timeoutMs })
       return Object.create(base, { catalog: { value: catalog } }) as Services
     },
   })
+  const request = (path: string, init: RequestInit, ctx: ExecutionContext) => app.fetch(new Request(new URL(path, 'http://localhost'), init), testEnv as Env, ctx)
 
   return {
     kv,
     /** The catalog itself, for what the HTTP API does not expose (year, language). */
     catalog: (defer: (work: Promise<unknown>) => void = () => undefined) =>
-      createCatalog(parseConfig(testEnv), { ...testEnv, TMDB_CACHE: kv }, { defer, tmdbTimeoutMs: options.timeoutMs }),
+      createCatalog(parseConfig(testEnv), { cache: kvCacheStore(kv), defer, tmdbTimeoutMs: options.timeoutMs }),
     /** One request; background work (cache refreshes) has finished when it resolves. */
     async get(path: string, init: RequestInit = {}) {
       const ctx = createExecutionContext()
-      const res = await app.request(path, init, testEnv, ctx)
+      const res = await request(path, init, ctx)
       const body = await res.text()
       await waitOnExecutionContext(ctx)
       return { status: res.status, headers: res.headers, body, json: <T = any>() => JSON.parse(body) as T }
@@ -73,7 +74,7 @@ export function tmdbHarness(options: HarnessOptions = {}) {
     /** One request whose background work is still running: `settle()` waits for it. */
     async getUnsettled(path: string) {
       const ctx = createExecutionContext()
-      const res = await app.request(path, {}, testEnv, ctx)
+      const res = await request(path, {}, ctx)
       return { res, settle: () => waitOnExecutionContext(ctx) }
     },
   }

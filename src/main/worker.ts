@@ -1,0 +1,52 @@
+import argon2Wasm from '@phi-ag/argon2/argon2.wasm'
+import { createApp, type AppOptions } from '../app'
+import { configFor, type Env } from '../config'
+import { CRON_JOBS } from '../jobs'
+import type { CacheStore, Platform } from '../platform'
+import { createServices } from '../services'
+
+/** Workers KV as the platform's CacheStore. */
+export function kvCacheStore(kv: KVNamespace): CacheStore {
+  return {
+    get: <T>(key: string) => kv.get<T>(key, 'json'),
+    put: (key, value, { ttlSeconds }) => kv.put(key, value, { expirationTtl: ttlSeconds }),
+  }
+}
+
+/** The precompiled Argon2 module wrangler bundles from the `.wasm` import. */
+export const argon2Module = () => argon2Wasm
+
+/**
+ * Maps a Worker's bindings and execution context to the platform ports. Cron runs and scripts have no
+ * execution context: deferred work then simply runs on.
+ */
+export function workersPlatform(env: Env, ctx?: Pick<ExecutionContext, 'waitUntil'>): Platform {
+  return {
+    vars: env,
+    cache: kvCacheStore(env.TMDB_CACHE),
+    defer: (work) => (ctx ? ctx.waitUntil(work) : void work),
+    // Cloudflare's edge always sets it (a client cannot override it there); workerd exposes no peer address.
+    clientAddress: (request) => request.headers.get('CF-Connecting-IP')?.trim() || undefined,
+    ...(env.ASSETS ? { assets: env.ASSETS } : {}),
+    argon2Module,
+  }
+}
+
+/** The Worker: HTTP through the one Hono app, cron triggers through the job table. */
+export function createWorker(options: AppOptions = {}) {
+  const app = createApp(options)
+  const makeServices = options.services ?? createServices
+  return {
+    fetch: (request: Request, env: Env, ctx: ExecutionContext) => app.fetch(request, { platform: workersPlatform(env, ctx) }, ctx),
+    async scheduled(controller: Pick<ScheduledController, 'cron'>, env: Env, ctx: ExecutionContext) {
+      const job = CRON_JOBS[controller.cron]
+      if (!job) {
+        console.warn(`no job for cron "${controller.cron}"`)
+        return
+      }
+      await job(makeServices({ config: configFor(env), platform: workersPlatform(env, ctx) }))
+    },
+  } satisfies ExportedHandler<Env>
+}
+
+export default createWorker()

@@ -1,0 +1,38 @@
+import { TransactionCanceledError } from '../data/errors'
+import type { DataStore, TransactItem } from '../data/store'
+import type { EventHandler } from '../events/dispatcher'
+import { notificationsFor, type RuleContext } from './rules'
+import type { NotificationStore } from './store'
+
+export interface NotificationHandlerDeps extends RuleContext {
+  db: DataStore
+  table: string
+  store: NotificationStore
+}
+
+/**
+ * The in-app notifications an event leads to (src/notifications/rules.ts), written in one
+ * transaction with the handler's event marker, so a redelivered message writes nothing new.
+ */
+export function notificationHandler(deps: NotificationHandlerDeps): EventHandler {
+  return {
+    name: 'notifications',
+    async handle(event, once) {
+      const outcome = await notificationsFor(event, deps)
+      if (outcome.notifications.length === 0) return { duplicate: false, delivered: 0 }
+      const items = await Promise.all(outcome.notifications.map((n) => deps.store.build(event.user_id, n)))
+      const writes: TransactItem[] = [
+        once.marker,
+        ...items.map((item) => deps.store.putEntry(item)),
+        ...outcome.extraItems.map((item) => ({ put: { table: deps.table, item } })),
+      ]
+      try {
+        await deps.db.transactWrite(writes)
+        return { duplicate: false, delivered: items.length }
+      } catch (error) {
+        if (error instanceof TransactionCanceledError && error.conditionFailed) return { duplicate: true, delivered: 0 }
+        throw error
+      }
+    },
+  }
+}

@@ -1,0 +1,9 @@
+/** USER#<id> / NOTIF#<iso time>#<notification id>. */
+export const NOTIF_PREFIX = 'NOTIF#'
+export const notificationSk = (createdAt: string, id: string) => `${NOTIF_PREFIX}${createdAt}#${id}`
+
+/** Per-user markers: "recommended this film already", "alerted about this release already". */
+export const RECOMMENDED_PREFIX = 'RECOMMENDED#'
+export const ALERTED_PREFIX = 'ALERTED#'
+export const recommendedSk = (movieId: number) => `${RECOMMENDED_PREFIX}${movieId}`
+export const alertedSk = (movieId: number) => `${ALERTED_PREFIX}${movieId}`

@@ -1,0 +1,45 @@
+/**
+ * What the core asks of a runtime. The Workers entry (src/main/worker.ts) maps `env` and the
+ * execution context to these; a Node entry would map its own. Nothing outside src/main/ reads
+ * runtime globals, bindings or the execution context.
+ */
+
+/** A shared cache of strings with a time to live (Workers KV on Workers). Values may vanish early. */
+export interface CacheStore {
+  /** The stored value parsed as JSON, or null when absent or expired. */
+  get<T>(key: string): Promise<T | null>
+  put(key: string, value: string, opts: { ttlSeconds: number }): Promise<void>
+}
+
+/** Runs work after the response is sent (waitUntil), so the user never waits for it. */
+export type Defer = (work: Promise<unknown>) => void
+
+/** The site's static files (public/), for a runtime that does not serve them in front of the app. */
+export interface StaticAssets {
+  fetch(request: Request): Promise<Response>
+}
+
+export interface Platform {
+  /** Configuration variables and secrets, as strings (parsed and checked by src/config.ts). */
+  readonly vars: Record<string, unknown>
+  readonly cache: CacheStore
+  readonly defer: Defer
+  /** The client's address as the runtime knows it; undefined when it cannot tell. */
+  clientAddress(request: Request): string | undefined
+  readonly assets?: StaticAssets
+  /** The precompiled Argon2 module (workerd forbids compiling WebAssembly from bytes at run time). */
+  argon2Module(): WebAssembly.Module | Promise<WebAssembly.Module>
+}
+
+/**
+ * The cron table: one source for wrangler.toml's `[triggers] crons` (checked by a test) and the
+ * job map in src/jobs/index.ts.
+ */
+export const CRON = {
+  /** Drains the event queue: notifications (and later email and push). */
+  drainEvents: '*/5 * * * *',
+  /** Daily release alerts. */
+  releaseAlerts: '0 6 * * *',
+} as const
+
+export type CronName = keyof typeof CRON
