@@ -1,6 +1,29 @@
-// Flat config: ESLint's and typescript-eslint's recommended rules for every TypeScript file.
+// Flat config: ESLint's and typescript-eslint's recommended rules for every TypeScript file,
+// then the import rules that keep the architecture (docs/architecture.md): checked by
+// test/node/import-rules.test.ts, and run by `npm test` through `npm run lint`.
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
+
+/** Feature folders: each owns its data and use cases. */
+export const FEATURES = ['accounts', 'watchlist', 'reviews', 'notifications', 'catalog', 'recommendations', 'mail', 'events', 'jobs']
+
+/** Modules of a feature that may speak HTTP (Hono): its routes and its middleware. */
+const HTTP_MODULES = ['routes.ts', 'routes.tsx', 'api.ts', 'pages.tsx', 'middleware.ts']
+
+const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] })
+
+const NO_AWS = { group: ['**/aws/*', '**/aws'], message: 'Only the composition root (src/services.ts) and the runtime entries (src/main/) use the AWS adapters.' }
+const NO_HONO = { group: ['hono', 'hono/*', '@hono/*'], message: 'Features speak HTTP only in their route and middleware modules; services stay runtime- and transport-free.' }
+const notOthersData = (feature) => ({
+  regex: `^(\\.\\./)+(?!${feature}/)(${FEATURES.join('|')})/(keys|store)$`,
+  message: "A feature never reads another feature's keys or store: call its service's narrow API instead.",
+})
+const httpModules = (feature) => HTTP_MODULES.map((name) => `src/${feature}/**/${name}`)
+
+const featureRules = FEATURES.flatMap((feature) => [
+  { files: [`src/${feature}/**/*.{ts,tsx}`], ignores: httpModules(feature), rules: restrict([NO_HONO, notOthersData(feature), NO_AWS]) },
+  { files: httpModules(feature), rules: restrict([notOthersData(feature), NO_AWS]) },
+])
 
 export default tseslint.config(
   {
@@ -27,5 +50,22 @@ export default tseslint.config(
     // Ambient declaration files declare opaque stand-ins for types from other runtimes.
     files: ['**/*.d.ts'],
     rules: { '@typescript-eslint/no-empty-object-type': 'off' },
+  },
+  {
+    // Everything in src/ but the composition root, the runtime entries and the adapters themselves.
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/services.ts', 'src/main/**', 'src/aws/**', ...FEATURES.map((feature) => `src/${feature}/**`)],
+    rules: restrict([NO_AWS]),
+  },
+  ...featureRules,
+  {
+    // Views are pure: they may know the shapes of data (types), never code from src/.
+    files: ['views/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/src/*', '**/src/**'], allowTypeImports: true, message: 'Views import only types from src/; pass values in as props.' }] },
+      ],
+    },
   },
 )

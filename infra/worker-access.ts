@@ -5,7 +5,7 @@
  */
 export const WORKER_OPERATIONS = {
   // Items are written only inside transactions (PutItem is authorized through TransactWriteItems).
-  dynamodb: ['GetItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem', 'TransactWriteItems'],
+  dynamodb: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem', 'TransactWriteItems'],
   sns: ['Publish'],
   // The cron consumer receives and deletes in batches; failed messages return after the visibility timeout.
   sqs: ['ReceiveMessage', 'DeleteMessageBatch'],

@@ -18,8 +18,8 @@ import { catalogImageRoutes } from './routes/catalog-images'
 import { movieSeedRoutes } from './routes/movie-seed'
 import { notificationPageRoutes } from './routes/notification-pages'
 import { notificationsApiRoutes } from './routes/notifications-api'
-import { unreadForPages } from './notifications/unread'
-import { listedForPages } from './watchlist/listed'
+import { unreadForPages } from './notifications/middleware'
+import { listedForPages } from './watchlist/middleware'
 import { pageRoutes } from './routes/pages'
 import { meApi } from './routes/me-api'
 import { systemRoutes } from './routes/system'
@@ -62,6 +62,9 @@ export function createApp(options: AppOptions = {}) {
   app.use('*', unreadForPages())
   app.use('*', listedForPages())
 
+  // Route table. JSON: /healthz, /movie/:title (the seed's route), /api/v1/* (auth, me, movies, genres, watchlist,
+  // reviews, notifications, openapi.json). HTML (htmx): / and /home/rows, /search, /genres/:id, /movies/:id and its
+  // /trailer and /reviews, /signup /login /logout /profile, /watchlist, /notifications; generated artwork under /images.
   app.route('/', systemRoutes)
   app.route('/', pageRoutes)
   app.route('/', accountPages)

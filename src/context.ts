@@ -23,9 +23,9 @@ export interface AppEnv {
     services: Services
     /** The signed-in user, when the request carries a valid session cookie or bearer token. */
     user?: SessionUser
-    /** Unread notifications of the signed-in user, on full page loads (src/notifications/unread.ts). */
+    /** Unread notifications of the signed-in user, on full page loads (src/notifications/middleware.ts). */
     unread?: number
-    /** Ids on the viewer's list, for cards on browsing pages (src/watchlist/listed.ts); empty when anonymous. */
+    /** Ids on the viewer's list, for cards on browsing pages (src/watchlist/middleware.ts); empty when anonymous. */
     listed?: ReadonlySet<number>
   }
 }

@@ -22,7 +22,7 @@ export interface LayoutProps {
   /** The current search text (search page). */
   query?: string
   description?: string
-  /** Ids on the viewer's list: cards and buttons on the page show their My List state (src/watchlist/listed.ts). */
+  /** Ids on the viewer's list: cards and buttons on the page show their My List state (src/watchlist/middleware.ts). */
   listed?: ReadonlySet<number>
 }
 

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono'
 import { currentUser, requirePageUser, safeNext } from '../auth/middleware'
 import { clearSessionCookie, setSessionCookie } from '../auth/session'
 import { accountFieldErrors as fieldErrors, LoginFormSchema, ProfileFormSchema, SignupFormSchema } from '../accounts/forms'
-import type { Profile } from '../accounts/types'
+import { LANGUAGES, type Profile } from '../accounts/types'
 import type { AppEnv } from '../context'
 import { readForm } from '../http/forms'
 import { DomainError, InvalidPassword, EmailTaken, RateLimited } from '../shared/errors'
@@ -50,7 +50,7 @@ accountPages.get('/signup', (c) => {
   const next = nextOf(c)
   if (c.get('user')) return c.redirect(next, 303)
   noStore(c)
-  return c.html(<SignupPage next={next} {...viewerContext(c)} />)
+  return c.html(<SignupPage languages={LANGUAGES} next={next} {...viewerContext(c)} />)
 })
 
 accountPages.post('/signup', async (c) => {
@@ -59,7 +59,7 @@ accountPages.post('/signup', async (c) => {
   const values = { email: form.email, display_name: form.display_name, language: form.language }
   noStore(c)
   const parsed = SignupFormSchema.safeParse(form)
-  if (!parsed.success) return c.html(<SignupPage next={next} values={values} errors={fieldErrors(parsed.error)} {...viewerContext(c)} />, 422)
+  if (!parsed.success) return c.html(<SignupPage languages={LANGUAGES} next={next} values={values} errors={fieldErrors(parsed.error)} {...viewerContext(c)} />, 422)
   try {
     const { email, password, display_name, language } = parsed.data
     const profile = await c.get('services').accounts.signup({ email: email!, password, display_name, language }, clientAddress(c))
@@ -69,7 +69,7 @@ accountPages.post('/signup', async (c) => {
     if (!problem) throw error
     const fields: FieldErrors = problem.status === 409 ? { email: problem.text } : {}
     const notice = problem.status === 409 ? undefined : problem.text
-    return c.html(<SignupPage next={next} values={values} errors={fields} notice={notice} {...viewerContext(c)} />, problem.status, problem.headers)
+    return c.html(<SignupPage languages={LANGUAGES} next={next} values={values} errors={fields} notice={notice} {...viewerContext(c)} />, problem.status, problem.headers)
   }
 })
 
@@ -111,8 +111,8 @@ function profileValues(c: Ctx): ProfileValues {
   return { email: profile.email, display_name: profile.display_name, language: profile.language, notifications: profile.notifications }
 }
 
-const renderProfile = (c: Ctx, props: ProfilePageProps, status: 200 | 401 | 403 | 409 | 422 = 200) =>
-  c.html(<ProfilePage {...props} {...viewerContext(c)} />, status)
+const renderProfile = (c: Ctx, props: Omit<ProfilePageProps, 'languages'>, status: 200 | 401 | 403 | 409 | 422 = 200) =>
+  c.html(<ProfilePage languages={LANGUAGES} {...props} {...viewerContext(c)} />, status)
 
 accountPages.get('/profile', requirePageUser, async (c) => {
   noStore(c)

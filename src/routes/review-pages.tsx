@@ -26,7 +26,7 @@ export async function reviewsSectionFor(c: Context<AppEnv>, movie: Pick<MovieDet
   const user = c.get('user')
   const reviews = await c.get('services').reviews.forViewer(movie.id, user?.id, page)
   const loginHref = user ? undefined : loginUrl(`/movies/${movie.id}#reviews`)
-  return { movieId: movie.id, movieTitle: movie.title, reviews, loginHref, ...extra }
+  return { movieId: movie.id, movieTitle: movie.title, reviews, loginHref, textMax: REVIEW_TEXT_MAX, ...extra }
 }
 
 async function filmOr404(c: Context<AppEnv>, id: number): Promise<MovieDetails> {

@@ -1,4 +1,4 @@
-import { TransactionCanceledError } from '../aws/errors'
+import { TransactionCanceledError } from '../data/errors'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 

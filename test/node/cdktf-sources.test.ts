@@ -135,7 +135,7 @@ function adapterMethods(service: 'dynamodb' | 'sns' | 'sqs'): Map<string, string
 }
 
 /** How worker code reaches each client: `db.get(`, `this.db.query<T>(`, `options.sqs.receive(`, `options.topic().publish(`. */
-const RECEIVERS = { dynamodb: '(?:db|dynamo\\w*)', sns: '(?:sns\\w*|topic\\(\\))', sqs: '(?:sqs\\w*|queue\\(\\))' } as const
+const RECEIVERS = { dynamodb: '(?:db|dynamo\\w*)(?:\\(\\))?', sns: '(?:sns\\w*|topic)(?:\\(\\))?', sqs: '(?:sqs\\w*|queue)(?:\\(\\))?' } as const
 const SERVICES = ['dynamodb', 'sns', 'sqs'] as const
 
 /** The adapter operations worker code calls, per service (queryAll goes through query). */

@@ -1,5 +1,4 @@
 import type { Review, ReviewPage } from '../../src/reviews/service'
-import { REVIEW_TEXT_MAX } from '../../src/reviews/schemas'
 
 export interface ReviewFormState {
   /** What the user sent, so a rejected form keeps their text. */
@@ -17,6 +16,8 @@ export interface ReviewsSectionProps {
   form?: ReviewFormState
   /** A short confirmation after a save or delete (announced politely). */
   notice?: string
+  /** The longest review text accepted (characters). */
+  textMax: number
 }
 
 const ID = 'reviews-body'
@@ -40,7 +41,7 @@ function Summary({ average, count }: { average: number | null; count: number }) 
   )
 }
 
-function ReviewForm({ movieId, own, form }: { movieId: number; own?: Review; form?: ReviewFormState }) {
+function ReviewForm({ movieId, own, form, textMax }: { movieId: number; own?: Review; form?: ReviewFormState; textMax: number }) {
   const action = `/movies/${movieId}/reviews`
   const rating = form?.rating ?? (own ? String(own.rating) : '')
   const text = form?.text ?? own?.text ?? ''
@@ -80,7 +81,7 @@ function ReviewForm({ movieId, own, form }: { movieId: number; own?: Review; for
             id="review-text"
             name="text"
             rows={4}
-            maxlength={REVIEW_TEXT_MAX}
+            maxlength={textMax}
             autofocus={errors.text && !errors.rating ? true : undefined}
             aria-invalid={errors.text ? 'true' : undefined}
             aria-describedby={errors.text ? 'review-text-error' : 'review-text-hint'}
@@ -93,7 +94,7 @@ function ReviewForm({ movieId, own, form }: { movieId: number; own?: Review; for
             </p>
           ) : (
             <p class="field-hint" id="review-text-hint">
-              Up to {REVIEW_TEXT_MAX.toLocaleString('en-US')} characters.
+              Up to {textMax.toLocaleString('en-US')} characters.
             </p>
           )}
         </div>
@@ -160,7 +161,7 @@ function Pagination({ movieId, page, totalPages }: { movieId: number; page: numb
  * A film's reviews: the average, the signed-in user's own review as a prefilled form, and
  * everyone else's reviews, paginated. The whole block is what htmx swaps after a post.
  */
-export function ReviewsSection({ movieId, movieTitle, reviews, loginHref, form, notice }: ReviewsSectionProps) {
+export function ReviewsSection({ movieId, movieTitle, reviews, loginHref, form, notice, textMax }: ReviewsSectionProps) {
   return (
     <div id={ID} class="reviews-body">
       <Summary average={reviews.average} count={reviews.count} />
@@ -175,7 +176,7 @@ export function ReviewsSection({ movieId, movieTitle, reviews, loginHref, form, 
           <a href={loginHref}>Sign in</a> to rate {movieTitle}.
         </p>
       ) : (
-        <ReviewForm movieId={movieId} own={reviews.own} form={form} />
+        <ReviewForm movieId={movieId} own={reviews.own} form={form} textMax={textMax} />
       )}
       {reviews.results.length ? (
         <ol class="review-list" aria-label={`Reviews of ${movieTitle}`}>

@@ -1,4 +1,3 @@
-import { LANGUAGES } from '../../src/accounts/types'
 import { Layout, type LayoutProps } from '../Layout'
 import { Field, FormNotice, type FieldErrors } from '../components/FormField'
 
@@ -43,9 +42,11 @@ export interface SignupPageProps extends Shell {
   values?: { email?: string; display_name?: string; language?: string }
   errors?: FieldErrors
   notice?: string
+  /** The languages a user can choose: code → name in that language. */
+  languages: Record<string, string>
 }
 
-export function SignupPage({ next, values = {}, errors = {}, notice, ...shell }: SignupPageProps) {
+export function SignupPage({ next, values = {}, errors = {}, notice, languages, ...shell }: SignupPageProps) {
   return (
     <Layout title="Create your account" {...shell}>
       <section class="auth-page" aria-labelledby="auth-heading">
@@ -74,7 +75,7 @@ export function SignupPage({ next, values = {}, errors = {}, notice, ...shell }:
             autocomplete="nickname"
             maxlength={50}
           />
-          <LanguageSelect value={values.language ?? 'en'} error={errors.language} />
+          <LanguageSelect value={values.language ?? 'en'} error={errors.language} languages={languages} />
           <button class="button primary wide" type="submit">
             Create account
           </button>
@@ -87,12 +88,13 @@ export function SignupPage({ next, values = {}, errors = {}, notice, ...shell }:
   )
 }
 
-export function LanguageSelect({ value, error }: { value: string; error?: string | undefined }) {
+/** The language picker; `languages` maps each code to its name in that language. */
+export function LanguageSelect({ value, error, languages }: { value: string; error?: string | undefined; languages: Record<string, string> }) {
   return (
     <div class={error ? 'field invalid' : 'field'}>
       <label for="field-language">Language</label>
       <select id="field-language" name="language" aria-invalid={error ? 'true' : undefined} aria-describedby={error ? 'field-language-error' : undefined}>
-        {Object.entries(LANGUAGES).map(([code, name]) => (
+        {Object.entries(languages).map(([code, name]) => (
           <option value={code} lang={code} selected={code === value}>
             {name}
           </option>

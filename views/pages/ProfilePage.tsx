@@ -15,10 +15,12 @@ export interface ProfilePageProps extends Pick<LayoutProps, 'user' | 'unread'> {
   errors?: FieldErrors
   /** Which form the notice belongs to. */
   notice?: { form: 'profile' | 'delete'; kind: 'error' | 'success'; text: string }
+  /** The languages a user can choose: code → name in that language. */
+  languages: Record<string, string>
 }
 
 /** Profile settings, each part a plain form: details and security, data export, sign out everywhere, delete account. */
-export function ProfilePage({ values, errors = {}, notice, ...shell }: ProfilePageProps) {
+export function ProfilePage({ values, errors = {}, notice, languages, ...shell }: ProfilePageProps) {
   const noticeFor = (form: 'profile' | 'delete') =>
     notice?.form === form ? <FormNotice kind={notice.kind}>{notice.text}</FormNotice> : null
   return (
@@ -30,7 +32,7 @@ export function ProfilePage({ values, errors = {}, notice, ...shell }: ProfilePa
           <fieldset>
             <legend>About you</legend>
             <Field name="display_name" label="Display name" value={values.display_name} error={errors.display_name} maxlength={50} required />
-            <LanguageSelect value={values.language} error={errors.language} />
+            <LanguageSelect value={values.language} error={errors.language} languages={languages} />
           </fieldset>
           <fieldset>
             <legend>Notifications</legend>
