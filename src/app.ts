@@ -4,6 +4,7 @@ import { authenticate } from './auth/middleware'
 import { configFor } from './config'
 import type { AppEnv } from './context'
 import { apiCors } from './http/cors'
+import { JSON_PATTERNS } from './http/surfaces'
 import { csrf } from './http/csrf'
 import { errors } from './http/errors'
 import { onError, onNotFound } from './http/error-handler'
@@ -19,7 +20,6 @@ import { movieSeedRoutes } from './routes/movie-seed'
 import { notificationPageRoutes } from './routes/notification-pages'
 import { notificationsApiRoutes } from './routes/notifications-api'
 import { unreadForPages } from './notifications/middleware'
-import { listedForPages } from './watchlist/middleware'
 import { pageRoutes } from './routes/pages'
 import { meApi } from './routes/me-api'
 import { systemRoutes } from './routes/system'
@@ -51,16 +51,13 @@ export function createApp(options: AppOptions = {}) {
     await next()
   })
   app.use('*', securityHeaders())
-  app.use('/api/*', apiCors())
-  // The JSON routes outside /api/v1 (the seed's /movie/:title, /healthz) follow the API's CORS policy too.
-  app.use('/movie/*', apiCors())
-  app.use('/healthz', apiCors())
+  // The JSON surface (src/http/surfaces.ts): the API's CORS policy, also on /healthz and the seed's /movie/:title.
+  for (const pattern of JSON_PATTERNS) app.use(pattern, apiCors())
   // Every body we accept (forms, JSON) is small; refuse big ones before reading them.
   app.use('*', bodyLimit({ maxSize: MAX_BODY_KB * 1024, onError: () => { throw errors.tooLarge(MAX_BODY_KB) } }))
   app.use('*', authenticate())
   app.use('*', csrf())
   app.use('*', unreadForPages())
-  app.use('*', listedForPages())
 
   // Route table. JSON: /healthz, /movie/:title (the seed's route), /api/v1/* (auth, me, movies, genres, watchlist,
   // reviews, notifications, openapi.json). HTML (htmx): / and /home/rows, /search, /genres/:id, /movies/:id and its

@@ -14,6 +14,7 @@ import { logMailer, type Mailer } from './mail/mailer'
 import { notificationsParticipant } from './notifications'
 import { notificationHandler } from './notifications/handler'
 import type { ReleaseAlertOptions } from './notifications/release-alerts'
+import { NotificationService } from './notifications/service'
 import { NotificationStore } from './notifications/store'
 import type { Defer, Platform } from './platform'
 import { ReviewService, reviewsParticipant } from './reviews'
@@ -36,8 +37,8 @@ export interface Services {
   readonly accounts: Accounts
   readonly watchlist: WatchlistService
   readonly reviews: ReviewService
-  /** A user's in-app notifications. */
-  readonly notifications: NotificationStore
+  /** A user's in-app notifications, rendered in their language when read. */
+  readonly notifications: NotificationService
   readonly mailer: Mailer
   /** The event consumer's parts: the queue (null without SQS_QUEUE_URL), the handlers per event type, their markers. */
   readonly events: { queue: EventQueue | null; handlers: EventHandlers; once: OnceFor }
@@ -72,7 +73,8 @@ export const createServices: ServicesFactory = ({ config, platform, origin, adap
   const sqs = lazy(() => Sqs.fromConfig(config))
   const publish = createPublisher({ topicArn: config.SNS_TOPIC_ARN, topic: adapters.topic ?? sns, defer })
   const catalog = lazy(() => createCatalog(config, { cache: platform.cache, defer, origin }))
-  const notifications = lazy(() => new NotificationStore(db(), table))
+  const notificationStore = lazy(() => new NotificationStore(db(), table))
+  const notifications = lazy(() => new NotificationService({ store: notificationStore(), catalog: catalog() }))
   const watchlist = lazy(() => new WatchlistService({ db: db(), table, catalog: catalog(), publish }))
   const reviews = lazy(() => new ReviewService({ db: db(), table, catalog: catalog(), publish }))
   const accounts = lazy(
@@ -82,7 +84,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, adap
         table,
         config,
         publish,
-        participants: () => [reviewsParticipant(reviews()), watchlistParticipant(watchlist()), notificationsParticipant(notifications())],
+        participants: () => [reviewsParticipant(reviews()), watchlistParticipant(watchlist()), notificationsParticipant(notificationStore())],
         onDisplayNameChanged: (userId, name) => reviews().renameReviewer(userId, name),
       }),
   )
@@ -92,7 +94,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, adap
     preferencesOf: (ids: string[], opts?: { consistent?: boolean }) => accounts().preferencesOf(ids, opts),
     listedAmong: (userId: string, ids: number[]) => watchlist().listedAmong(userId, ids),
     reviewedAmong: (userId: string, ids: number[]) => reviews().reviewedAmong(userId, ids),
-    recommendedAmong: (userId: string, ids: number[]) => notifications().recommendedAmong(userId, ids),
+    recommendedAmong: (userId: string, ids: number[]) => notificationStore().recommendedAmong(userId, ids),
   })
   const events = lazy(() => {
     const queueUrl = config.SQS_QUEUE_URL
@@ -102,7 +104,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, adap
           deleteBatch: (handles) => sqs().deleteBatch(queueUrl, handles),
         }
       : null
-    const notify = notificationHandler({ db: db(), table, store: notifications(), ...ruleContext() })
+    const notify = notificationHandler({ db: db(), table, store: notificationStore(), ...ruleContext() })
     const handlers: EventHandlers = {
       'user.signed_up': [notify],
       'user.password_changed': [notify],
@@ -116,7 +118,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, adap
   const releaseAlerts = lazy<ReleaseAlertOptions>(() => ({
     db: db(),
     table,
-    store: notifications(),
+    store: notificationStore(),
     catalog: catalog(),
     audience: watchlist(),
     preferencesOf: (ids) => accounts().preferencesOf(ids),

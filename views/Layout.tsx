@@ -4,7 +4,7 @@ import type { Genre } from '../src/catalog/types'
 import { ASSETS } from './assets'
 import { Footer } from './components/Footer'
 import { Header } from './components/Header'
-import { WithListed } from './components/ListedContext'
+import { useViewer } from './components/PageContext'
 
 export interface LayoutProps {
   title: string
@@ -13,24 +13,27 @@ export interface LayoutProps {
   tmdb?: boolean
   /** Which catalog the page's films come from; decides the footer's attribution. */
   source?: 'tmdb' | 'bundled'
-  /** The signed-in user, for the account menu; anonymous when absent. */
+  /** The signed-in user, for the account menu; defaults to the page renderer's viewer. */
   user?: { display_name: string }
-  /** Unread notifications, for the bell. */
+  /** Unread notifications, for the bell; defaults to the page renderer's viewer. */
   unread?: number
   /** Genres for the navigation menu. */
   genres?: Genre[]
   /** The current search text (search page). */
   query?: string
   description?: string
-  /** Ids on the viewer's list: cards and buttons on the page show their My List state (src/watchlist/middleware.ts). */
-  listed?: ReadonlySet<number>
 }
 
 /** htmx settings: no inline indicator styles (CSP style-src 'self'), no eval (CSP script-src 'self'). */
 const HTMX_CONFIG = JSON.stringify({ includeIndicatorStyles: false, allowEval: false, allowScriptTags: false })
 
+/** Props a page passes explicitly win over the renderer's viewer. */
+const definedOnly = <T extends object>(props: T) => Object.fromEntries(Object.entries(props).filter(([, v]) => v !== undefined)) as Partial<T>
+
 /** The page shell: dark theme, header with search and account menu, main landmark, footer. */
-export function Layout({ title, children, tmdb, source, user, unread, genres, query, description, listed }: LayoutProps) {
+export function Layout({ title, children, tmdb, genres, query, description, ...given }: LayoutProps) {
+  const viewer = { ...useViewer(), ...definedOnly(given) }
+  const { user, unread, source } = viewer
   return (
     <>
       {raw('<!DOCTYPE html>')}
@@ -54,7 +57,7 @@ export function Layout({ title, children, tmdb, source, user, unread, genres, qu
           </a>
           <Header genres={genres} query={query} user={user} unread={unread} />
           <main id="main" tabindex={-1}>
-            <WithListed listed={listed}>{children}</WithListed>
+            {children}
           </main>
           <p id="live-status" class="visually-hidden" role="status" aria-live="polite"></p>
           <Footer source={tmdb ? 'tmdb' : source} />

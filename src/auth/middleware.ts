@@ -5,8 +5,10 @@ import { errors } from '../http/errors'
 import { foreignOrigin, siteOrigin } from '../http/origin'
 import type { Profile } from '../accounts/types'
 import { SESSION_COOKIE } from './session'
+import { isApiPath } from '../http/surfaces'
+import { CACHE, useCache } from '../http/cache'
 
-const isApi = (c: Context) => c.req.path.startsWith('/api/')
+const isApi = (c: Context) => isApiPath(c.req.path)
 
 /**
  * A cookie is never accepted cross-origin: not when Origin names another site, and not
@@ -114,7 +116,7 @@ export const loginUrl = (next: string) => (next === '/' ? '/login' : `/login?nex
 export const requirePageUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.get('user')) return next()
   const target = loginUrl(returnPath(c))
-  c.header('Cache-Control', 'no-store')
+  useCache(c, CACHE.noStore)
   if (c.req.header('HX-Request') === 'true') {
     c.header('HX-Redirect', target)
     return c.body(null, 200)

@@ -3,12 +3,14 @@ import { HTTPException } from 'hono/http-exception'
 import { ConfigError } from '../config'
 import type { AppEnv } from '../context'
 import { ErrorPage } from '../../views/pages/ErrorPage'
+import { render } from './render'
+import { isJsonPath } from './surfaces'
 import { ApiError, errorBody, errors, knownError } from './errors'
+import { CACHE, cacheHeaders } from './cache'
 
 /** JSON for API clients (the contract's error shape), friendly HTML pages for browsers. */
 export function wantsJson(c: Context): boolean {
-  const path = c.req.path
-  return path.startsWith('/api/') || path === '/healthz' || path.startsWith('/movie/')
+  return isJsonPath(c.req.path)
 }
 
 function toApiError(err: unknown): ApiError {
@@ -24,12 +26,10 @@ function toApiError(err: unknown): ApiError {
 
 export function respondWithError(c: Context<AppEnv>, apiError: ApiError): Response | Promise<Response> {
   const requestId = c.get('requestId') ?? crypto.randomUUID()
-  const headers: Record<string, string> = { 'X-Request-Id': requestId, 'Cache-Control': 'no-store', ...apiError.headers }
+  const headers: Record<string, string> = { 'X-Request-Id': requestId, ...cacheHeaders(c, CACHE.noStore), ...apiError.headers }
   if (wantsJson(c)) return c.json(errorBody(apiError, requestId), apiError.status, headers)
-  // A signed-in visitor keeps their account menu and bell on error pages too (not a Sign in button).
-  const user = c.get('user')
-  const account = user ? { user: { display_name: user.display_name }, unread: c.get('unread') } : {}
-  return c.html(<ErrorPage error={apiError} requestId={requestId} {...account} />, apiError.status, headers)
+  // The renderer keeps a signed-in visitor's account menu and bell on error pages too (not a Sign in button).
+  return render(c, <ErrorPage error={apiError} requestId={requestId} />, { status: apiError.status, headers })
 }
 
 export const onError: ErrorHandler<AppEnv> = (err, c) => {

@@ -1,16 +1,17 @@
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../context'
 import { wantsFragment } from '../http/htmx'
+import { isJsonPath } from '../http/surfaces'
 
 /**
  * For a signed-in user's full page loads, the unread count the header's bell shows
- * (`c.get('unread')`, read by layoutContext). Fragments, JSON and assets skip it; a failed
+ * (`c.get('unread')`, provided to pages by src/http/render.tsx). Fragments, JSON and assets skip it; a failed
  * lookup only costs the badge, never the page.
  */
 export const unreadForPages = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   const user = c.get('user')
   const isPageLoad =
-    c.req.method === 'GET' && !c.req.path.startsWith('/api/') && !wantsFragment(c) && (c.req.header('Accept') ?? '').includes('text/html')
+    c.req.method === 'GET' && !isJsonPath(c.req.path) && !wantsFragment(c) && (c.req.header('Accept') ?? '').includes('text/html')
   if (user && isPageLoad) {
     try {
       c.set('unread', await c.get('services').notifications.unreadCount(user.id))

@@ -36,7 +36,7 @@ const PARALLEL_WRITES = 10
 const PARALLEL_FILMS = 4
 const NEW_RELEASE_DAYS = 30
 
-type Reason = { kind: 'listed' } | { kind: 'genre'; genre: string }
+type Reason = { kind: 'listed' } | { kind: 'genre'; genreId: number }
 
 /**
  * Daily: for each film now playing, alert the users who listed it (gsi1 WATCHERS#<movieId>) and
@@ -140,8 +140,7 @@ async function audienceOf(
   const audience = new Map<string, Reason>()
   for (const userId of listers!) audience.set(userId, { kind: 'listed' })
   genreIds.forEach((genreId, i) => {
-    const genre = genreNames.get(genreId) ?? 'a genre you follow'
-    for (const userId of followersPerGenre[i] as string[]) if (!audience.has(userId)) audience.set(userId, { kind: 'genre', genre })
+    for (const userId of followersPerGenre[i] as string[]) if (!audience.has(userId)) audience.set(userId, { kind: 'genre', genreId })
   })
   return audience
 }
@@ -164,8 +163,8 @@ async function alert(userId: string, film: Movie, reason: Reason, now: Date, opt
     at: now,
     key: `release:${userId}:${film.id}`,
     ...(reason.kind === 'listed'
-      ? { title: `${film.title} is out now`, body: `A film on your list is now playing${released(film)}.` }
-      : { title: `New in ${reason.genre}: ${film.title}`, body: `Now playing${released(film)}, in a genre from your list.` }),
+      ? { template: 'release.listed' as const, params: { release_date: film.release_date } }
+      : { template: 'release.genre' as const, params: { genre_id: reason.genreId, release_date: film.release_date } }),
   })
   try {
     await options.db.transactWrite([
@@ -191,4 +190,3 @@ async function alert(userId: string, film: Movie, reason: Reason, now: Date, opt
   }
 }
 
-const released = (film: Movie) => (film.release_date ? ` (released ${film.release_date})` : '')

@@ -38,29 +38,11 @@ export async function notificationsFor(event: DomainEvent, ctx: RuleContext): Pr
   if (!prefs) return nothing // the account is gone
   switch (event.type) {
     case 'user.signed_up':
-      return only({
-        type: 'welcome',
-        title: 'Welcome to Flixpeek',
-        body: 'Add films to your list: we will tell you when they are out, and suggest more like the ones you love.',
-        at,
-        key,
-      })
+      return only({ type: 'welcome', template: 'welcome', params: {}, at, key })
     case 'user.password_changed':
-      return only({
-        type: 'security',
-        title: 'Your password was changed',
-        body: 'Every other session was signed out. If this was not you, reset your password and check your email address in your profile.',
-        at,
-        key,
-      })
+      return only({ type: 'security', template: 'security.password_changed', params: {}, at, key })
     case 'user.email_changed':
-      return only({
-        type: 'security',
-        title: 'Your email address was changed',
-        body: 'You now sign in with the new address. If this was not you, change your password now and review your profile.',
-        at,
-        key,
-      })
+      return only({ type: 'security', template: 'security.email_changed', params: {}, at, key })
     case 'review.posted':
       if (event.payload.rating < RECOMMEND_AT_RATING || !prefs.recommendation) return nothing
       return recommendAfterRating(event.user_id, event.payload.movie_id, event.payload.rating, at, key, ctx)
@@ -89,8 +71,8 @@ async function recommendAfterRating(
     notifications: [
       {
         type: 'recommendation',
-        title: `You might like ${pick.title}`,
-        body: `Because you rated ${rated.title} ${rating}/10.`,
+        template: 'recommendation.rated',
+        params: { rated_movie_id: movieId, rating },
         movie_id: pick.id,
         at,
         key,

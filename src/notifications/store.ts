@@ -19,18 +19,40 @@ export const NotificationSchema = z.object({
 })
 export type Notification = z.infer<typeof NotificationSchema>
 
-export interface NewNotification {
-  type: NotificationType
+/**
+ * What a notification says, as a template name and its params (ids and numbers, never display text):
+ * it is rendered in the reader's language when read (src/notifications/render.ts), with film titles
+ * and genre names looked up then.
+ */
+export type NotificationMessage =
+  | { template: 'welcome'; params: Record<string, never> }
+  | { template: 'security.password_changed'; params: Record<string, never> }
+  | { template: 'security.email_changed'; params: Record<string, never> }
+  | { template: 'recommendation.rated'; params: { rated_movie_id: number; rating: number } }
+  | { template: 'release.listed'; params: { release_date: string | null } }
+  | { template: 'release.genre'; params: { genre_id: number; release_date: string | null } }
+
+export type NotificationTemplate = NotificationMessage['template']
+
+/** Items written before notifications were stored as {template, params}: their text as it was rendered then. */
+export interface LegacyText {
   title: string
   body: string
+}
+
+export type NewNotification = {
+  type: NotificationType
   movie_id?: number | null
   /** When it happened (default now); it orders the list. */
   at?: Date
   /** Makes the id deterministic (e.g. the event id), so a retried write lands on the same item. */
   key?: string
-}
+} & (NotificationMessage | LegacyText)
 
-export type NotificationItem = Notification & {
+/** A stored notification: {template, params} (or, written before those, its rendered title and body). */
+export type NotificationItem = Omit<Notification, 'title' | 'body'> & Partial<LegacyText> & {
+  template?: NotificationTemplate
+  params?: Record<string, unknown>
   pk: string
   sk: string
   entity: 'notification'
@@ -62,17 +84,6 @@ async function suffixFor(key: string | undefined): Promise<string> {
   return Array.from(digest.slice(0, 8), (b) => b.toString(16).padStart(2, '0')).join('')
 }
 
-export function toNotification(item: NotificationItem): Notification {
-  return {
-    id: item.id,
-    type: item.type,
-    title: item.title,
-    body: item.body,
-    movie_id: item.movie_id ?? null,
-    created_at: item.created_at,
-    read: item.read === true,
-  }
-}
 
 /** A user's notifications: USER#<id> / NOTIF#<iso time>#<id>, newest first, kept 90 days. */
 export class NotificationStore {
@@ -93,8 +104,7 @@ export class NotificationStore {
       user_id: userId,
       id,
       type: input.type,
-      title: input.title,
-      body: input.body,
+      ...('template' in input ? { template: input.template, params: input.params } : { title: input.title, body: input.body }),
       movie_id: input.movie_id ?? null,
       created_at: createdAt,
       read: false,
@@ -108,7 +118,7 @@ export class NotificationStore {
   }
 
   /** Newest first, PAGE_SIZE per page. */
-  async list(userId: string, page = 1): Promise<Notification[]> {
+  async list(userId: string, page = 1): Promise<NotificationItem[]> {
     const items = await this.db.queryAll<NotificationItem>(this.table, {
       keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
       // DynamoDB deletes expired items lazily (within days), so expiry is also filtered here.
@@ -117,7 +127,7 @@ export class NotificationStore {
       forward: false,
       limit: page * PAGE_SIZE,
     })
-    return items.slice((page - 1) * PAGE_SIZE).map(toNotification)
+    return items.slice((page - 1) * PAGE_SIZE)
   }
 
   async unreadCount(userId: string): Promise<number> {
@@ -126,7 +136,7 @@ export class NotificationStore {
   }
 
   /** Marks one as read; undefined when the user has no such notification. */
-  async markRead(userId: string, id: string): Promise<Notification | undefined> {
+  async markRead(userId: string, id: string): Promise<NotificationItem | undefined> {
     const sk = sortKeyForId(id)
     if (!sk) return undefined
     try {
@@ -136,7 +146,7 @@ export class NotificationStore {
         names: { '#read': 'read' },
         values: { ':true': true },
       })
-      return item ? toNotification(item) : undefined
+      return item
     } catch (error) {
       if (error instanceof ConditionalCheckFailedError) return undefined
       throw error

@@ -10,12 +10,13 @@ import { clientAddress } from '../http/origin'
 import type { FieldErrors } from '../../views/components/FormField'
 import { LoginPage, SignupPage } from '../../views/pages/AuthPages'
 import { ProfilePage, type ProfilePageProps, type ProfileValues } from '../../views/pages/ProfilePage'
-import { viewerContext } from './page-helpers'
+import { render } from '../http/render'
+import { CACHE, useCache } from '../http/cache'
 
 type Ctx = Context<AppEnv>
 
 /** Account pages are personal: never cached, and they vary by cookie. */
-const noStore = (c: Ctx) => c.header('Cache-Control', 'no-store')
+const noStore = (c: Ctx) => useCache(c, CACHE.noStore)
 
 const nextOf = (c: Ctx, form?: Record<string, string>) => safeNext(form?.next ?? c.req.query('next'))
 
@@ -50,7 +51,7 @@ accountPages.get('/signup', (c) => {
   const next = nextOf(c)
   if (c.get('user')) return c.redirect(next, 303)
   noStore(c)
-  return c.html(<SignupPage languages={LANGUAGES} next={next} {...viewerContext(c)} />)
+  return render(c, <SignupPage languages={LANGUAGES} next={next} />)
 })
 
 accountPages.post('/signup', async (c) => {
@@ -59,7 +60,7 @@ accountPages.post('/signup', async (c) => {
   const values = { email: form.email, display_name: form.display_name, language: form.language }
   noStore(c)
   const parsed = SignupFormSchema.safeParse(form)
-  if (!parsed.success) return c.html(<SignupPage languages={LANGUAGES} next={next} values={values} errors={fieldErrors(parsed.error)} {...viewerContext(c)} />, 422)
+  if (!parsed.success) return render(c, <SignupPage languages={LANGUAGES} next={next} values={values} errors={fieldErrors(parsed.error)} />, { status: 422 })
   try {
     const { email, password, display_name, language } = parsed.data
     const profile = await c.get('services').accounts.signup({ email: email!, password, display_name, language }, clientAddress(c))
@@ -69,7 +70,7 @@ accountPages.post('/signup', async (c) => {
     if (!problem) throw error
     const fields: FieldErrors = problem.status === 409 ? { email: problem.text } : {}
     const notice = problem.status === 409 ? undefined : problem.text
-    return c.html(<SignupPage languages={LANGUAGES} next={next} values={values} errors={fields} notice={notice} {...viewerContext(c)} />, problem.status, problem.headers)
+    return render(c, <SignupPage languages={LANGUAGES} next={next} values={values} errors={fields} notice={notice} />, { status: problem.status, headers: problem.headers })
   }
 })
 
@@ -77,7 +78,7 @@ accountPages.get('/login', (c) => {
   const next = nextOf(c)
   if (c.get('user')) return c.redirect(next, 303)
   noStore(c)
-  return c.html(<LoginPage next={next} {...viewerContext(c)} />)
+  return render(c, <LoginPage next={next} />)
 })
 
 accountPages.post('/login', async (c) => {
@@ -85,14 +86,14 @@ accountPages.post('/login', async (c) => {
   const next = nextOf(c, form)
   noStore(c)
   const parsed = LoginFormSchema.safeParse(form)
-  if (!parsed.success) return c.html(<LoginPage next={next} email={form.email} errors={fieldErrors(parsed.error)} {...viewerContext(c)} />, 422)
+  if (!parsed.success) return render(c, <LoginPage next={next} email={form.email} errors={fieldErrors(parsed.error)} />, { status: 422 })
   try {
     const profile = await c.get('services').accounts.login(parsed.data.email, parsed.data.password, clientAddress(c))
     return await startSession(c, profile, next)
   } catch (error) {
     const problem = formProblem(error)
     if (!problem) throw error
-    return c.html(<LoginPage next={next} email={form.email} notice={problem.text} {...viewerContext(c)} />, problem.status, problem.headers)
+    return render(c, <LoginPage next={next} email={form.email} notice={problem.text} />, { status: problem.status, headers: problem.headers })
   }
 })
 
@@ -112,7 +113,7 @@ function profileValues(c: Ctx): ProfileValues {
 }
 
 const renderProfile = (c: Ctx, props: Omit<ProfilePageProps, 'languages'>, status: 200 | 401 | 403 | 409 | 422 = 200) =>
-  c.html(<ProfilePage languages={LANGUAGES} {...props} {...viewerContext(c)} />, status)
+  render(c, <ProfilePage languages={LANGUAGES} {...props} />, { status })
 
 accountPages.get('/profile', requirePageUser, async (c) => {
   noStore(c)

@@ -5,12 +5,14 @@ import { toUser } from '../accounts/types'
 import type { AppEnv } from '../context'
 import { clientAddress } from '../http/origin'
 import { validate } from '../http/validate'
+import { CACHE } from '../http/cache'
 import { describe } from '../openapi/metadata'
 import { ErrorBodySchema } from '../schemas/common'
 import { LoginBodySchema, SessionSchema, SignupBodySchema } from '../schemas/accounts'
 
 const TAGS = ['Accounts']
-const noStore = { 'Cache-Control': 'no-store' }
+/** Accounts, sessions and tokens are never stored by any cache. */
+const noStore = { 'Cache-Control': CACHE.noStore.cacheControl }
 
 /** /api/v1/auth: sign-up and login hand out bearer tokens; logout-all revokes every token. */
 export const authApi = new Hono<AppEnv>()

@@ -6,11 +6,9 @@ import { errors } from '../http/errors'
 import { validate } from '../http/validate'
 import { describe } from '../openapi/metadata'
 import { IdParamSchema, PageQuerySchema } from '../schemas/common'
+import { CACHE, cacheHeaders } from '../http/cache'
 
 /** Public catalog JSON is the same for everyone: browsers and CDNs may keep it briefly. */
-const LIST_CACHE = 'public, max-age=60, stale-while-revalidate=300'
-const DETAILS_CACHE = 'public, max-age=300, stale-while-revalidate=3600'
-const GENRES_CACHE = 'public, max-age=3600, stale-while-revalidate=86400'
 
 const TrendingQuerySchema = PageQuerySchema.extend({
   window: z.enum(['day', 'week']).default('week').describe('Trending over the last day or week'),
@@ -25,37 +23,35 @@ const listDoc = (summary: string) =>
 
 const language = (c: Context<AppEnv>) => c.get('user')?.language
 
-/** A signed-in caller may get another language: their copy is theirs alone. */
-const cacheFor = (c: Context<AppEnv>, policy: string) => ({
-  'Cache-Control': c.get('user') ? policy.replace('public', 'private') : policy,
-})
+/** A signed-in caller may get another language: their copy is theirs alone (cacheHeaders makes it private). */
+const cacheFor = cacheHeaders
 
 /** The catalog's JSON API (mounted under /api/v1): thin routes over `services.catalog`. */
 export const catalogApiRoutes = new Hono<AppEnv>()
   .get('/movies/popular', listDoc('Popular films (most voted)'), validate('query', PageQuerySchema), async (c) => {
     const { page } = c.req.valid('query')
     const result = await c.get('services').catalog.list('popular', { page, language: language(c) })
-    return c.json(result, 200, cacheFor(c, LIST_CACHE))
+    return c.json(result, 200, cacheFor(c, CACHE.catalogList))
   })
   .get('/movies/top_rated', listDoc('Top rated films'), validate('query', PageQuerySchema), async (c) => {
     const { page } = c.req.valid('query')
     const result = await c.get('services').catalog.list('top_rated', { page, language: language(c) })
-    return c.json(result, 200, cacheFor(c, LIST_CACHE))
+    return c.json(result, 200, cacheFor(c, CACHE.catalogList))
   })
   .get('/movies/now_playing', listDoc('Films now in cinemas'), validate('query', PageQuerySchema), async (c) => {
     const { page } = c.req.valid('query')
     const result = await c.get('services').catalog.list('now_playing', { page, language: language(c) })
-    return c.json(result, 200, cacheFor(c, LIST_CACHE))
+    return c.json(result, 200, cacheFor(c, CACHE.catalogList))
   })
   .get('/movies/trending', listDoc('Trending films'), validate('query', TrendingQuerySchema), async (c) => {
     const { page, window } = c.req.valid('query')
     const result = await c.get('services').catalog.trending(window, { page, language: language(c) })
-    return c.json(result, 200, cacheFor(c, LIST_CACHE))
+    return c.json(result, 200, cacheFor(c, CACHE.catalogList))
   })
   .get('/movies/search', listDoc('Search films by title'), validate('query', SearchQuerySchema), async (c) => {
     const { page, q } = c.req.valid('query')
     const result = await c.get('services').catalog.search(q, { page, language: language(c) })
-    return c.json(result, 200, cacheFor(c, LIST_CACHE))
+    return c.json(result, 200, cacheFor(c, CACHE.catalogList))
   })
   .get(
     '/movies/:id',
@@ -69,7 +65,7 @@ export const catalogApiRoutes = new Hono<AppEnv>()
       const { id } = c.req.valid('param')
       const details = await c.get('services').catalog.details(id, { language: language(c) })
       if (!details) throw errors.movieNotFound()
-      return c.json(details, 200, cacheFor(c, DETAILS_CACHE))
+      return c.json(details, 200, cacheFor(c, CACHE.catalogDetails))
     },
   )
   .get(
@@ -77,7 +73,7 @@ export const catalogApiRoutes = new Hono<AppEnv>()
     describe({ summary: 'Film genres', tags: ['catalog'], responses: { 200: { description: 'Genres', schema: GenreListSchema } } }),
     async (c) => {
       const genres = await c.get('services').catalog.genres({ language: language(c) })
-      return c.json({ genres }, 200, cacheFor(c, GENRES_CACHE))
+      return c.json({ genres }, 200, cacheFor(c, CACHE.catalogStatic))
     },
   )
   .get(
@@ -89,6 +85,6 @@ export const catalogApiRoutes = new Hono<AppEnv>()
       const { id } = c.req.valid('param')
       const { page } = c.req.valid('query')
       const result = await c.get('services').catalog.byGenre(id, { page, language: language(c) })
-      return c.json(result, 200, cacheFor(c, LIST_CACHE))
+      return c.json(result, 200, cacheFor(c, CACHE.catalogList))
     },
   )

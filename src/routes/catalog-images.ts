@@ -3,9 +3,9 @@ import { backdropSvg, posterSvg } from '../catalog/bundled/posters'
 import { bundledFilm } from '../catalog/bundled'
 import type { AppEnv } from '../context'
 import { errors } from '../http/errors'
+import { CACHE } from '../http/cache'
 
 /** Generated artwork never changes for a given id and data build. */
-const IMAGE_CACHE = 'public, max-age=31536000, immutable'
 const FILE = /^([1-9][0-9]{0,9})\.svg$/
 
 function filmFrom(file: string) {
@@ -19,7 +19,7 @@ const svg = (body: string) =>
   new Response(body, {
     headers: {
       'Content-Type': 'image/svg+xml; charset=utf-8',
-      'Cache-Control': IMAGE_CACHE,
+      'Cache-Control': CACHE.immutable.cacheControl,
     },
   })
 

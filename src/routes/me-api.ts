@@ -4,6 +4,7 @@ import { clearSessionCookie, setSessionCookie } from '../auth/session'
 import { toUser, type Profile } from '../accounts/types'
 import type { AppEnv } from '../context'
 import { validate } from '../http/validate'
+import { CACHE } from '../http/cache'
 import { describe } from '../openapi/metadata'
 import { ErrorBodySchema } from '../schemas/common'
 import {
@@ -15,7 +16,8 @@ import {
 } from '../schemas/accounts'
 
 const TAGS = ['Accounts']
-const noStore = { 'Cache-Control': 'no-store' }
+/** Accounts, sessions and tokens are never stored by any cache. */
+const noStore = { 'Cache-Control': CACHE.noStore.cacheControl }
 const profileJson = (p: Profile) => ({ ...toUser(p), notifications: p.notifications })
 
 /** /api/v1/me: the signed-in user's profile, export and deletion. */

@@ -4,6 +4,7 @@ import type { AppEnv } from '../context'
 import { errors } from '../http/errors'
 import { issuesToDetails } from '../http/validate'
 import { describe } from '../openapi/metadata'
+import { cacheHeaders, type CachePolicy } from '../http/cache'
 
 const TitleParamSchema = z.object({ title: z.string().trim().min(1).max(200).describe('Film title to search for') })
 
@@ -19,6 +20,9 @@ const TmdbSearchResponseSchema = z.object({
  * The seed's original route, kept for its clients: TMDB's `search/movie` JSON for a title,
  * from TMDB (cached) or the bundled catalog. Errors are JSON (see wantsJson in the error handler).
  */
+/** The seed's search answer: a minute fresh (private for a signed-in caller, whose language may differ). */
+const SEED_SEARCH: CachePolicy = { cacheControl: 'public, max-age=60' }
+
 export const movieSeedRoutes = new Hono<AppEnv>().get(
   '/movie/:title',
   describe({
@@ -31,8 +35,6 @@ export const movieSeedRoutes = new Hono<AppEnv>().get(
     const parsed = TitleParamSchema.safeParse({ title: c.req.param('title') })
     if (!parsed.success) throw errors.validation(issuesToDetails(parsed.error.issues))
     const body = await c.get('services').catalog.searchRaw(parsed.data.title, { language: c.get('user')?.language })
-    // A signed-in caller's language can differ: their copy is theirs alone.
-    const cacheControl = c.get('user') ? 'private, max-age=60' : 'public, max-age=60'
-    return c.json(body as Record<string, unknown>, 200, { 'Cache-Control': cacheControl })
+    return c.json(body as Record<string, unknown>, 200, cacheHeaders(c, SEED_SEARCH))
   },
 )

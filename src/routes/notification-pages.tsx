@@ -7,7 +7,9 @@ import { validate } from '../http/validate'
 import { PageQuerySchema } from '../schemas/common'
 import { NotificationBell } from '../../views/components/NotificationBell'
 import { NotificationItemFragment, NotificationListFragment, NotificationsPage } from '../../views/pages/NotificationsPage'
-import { layoutContext, navGenres, setPageHeaders, wantsFragment } from './page-helpers'
+import { render } from '../http/render'
+import { navGenres, wantsFragment } from './page-helpers'
+import { CACHE, useCache } from '../http/cache'
 
 /** The in-app notifications: the page, the bell fragment htmx polls, and the mark-read forms. */
 export const notificationPageRoutes = new Hono<AppEnv>()
@@ -15,10 +17,10 @@ export const notificationPageRoutes = new Hono<AppEnv>()
 /** The bell alone, polled by htmx every minute. Signed out: 204, which htmx leaves in place. */
 notificationPageRoutes.get('/notifications/bell', async (c) => {
   const user = c.get('user')
-  c.header('Cache-Control', 'private, no-store')
+  useCache(c, CACHE.personal)
   if (!user) return c.body(null, 204)
   const unread = await c.get('services').notifications.unreadCount(user.id)
-  return c.html(<NotificationBell unread={unread} />)
+  return render(c, <NotificationBell unread={unread} />)
 })
 
 notificationPageRoutes.get('/notifications', requirePageUser, validate('query', PageQuerySchema), async (c) => {
@@ -26,11 +28,10 @@ notificationPageRoutes.get('/notifications', requirePageUser, validate('query', 
   const { page } = c.req.valid('query')
   const store = c.get('services').notifications
   // The unread middleware has usually counted already for the header's bell.
-  const [unread, notifications, genres] = await Promise.all([c.get('unread') ?? store.unreadCount(user.id), store.list(user.id, page), navGenres(c)])
+  const [unread, notifications, genres] = await Promise.all([c.get('unread') ?? store.unreadCount(user.id), store.list(user, page), navGenres(c)])
   const olderHref = notifications.length === PAGE_SIZE && page < 500 ? `/notifications?page=${page + 1}` : undefined
-  setPageHeaders(c)
-  c.header('Cache-Control', 'private, no-store')
-  return c.html(<NotificationsPage {...layoutContext(c)} genres={genres} notifications={notifications} unread={unread} page={page} olderHref={olderHref} />)
+  useCache(c, CACHE.personalPage)
+  return render(c, <NotificationsPage genres={genres} notifications={notifications} unread={unread} page={page} olderHref={olderHref} />)
 })
 
 notificationPageRoutes.post('/notifications/read-all', requirePageUser, async (c) => {
@@ -38,17 +39,17 @@ notificationPageRoutes.post('/notifications/read-all', requirePageUser, async (c
   const store = c.get('services').notifications
   await store.markAllRead(user.id)
   if (!wantsFragment(c)) return c.redirect('/notifications', 303)
-  const notifications = await store.list(user.id, 1)
+  const notifications = await store.list(user, 1)
   const olderHref = notifications.length === PAGE_SIZE ? '/notifications?page=2' : undefined
-  return c.html(<NotificationListFragment notifications={notifications} unread={0} page={1} olderHref={olderHref} />)
+  return render(c, <NotificationListFragment notifications={notifications} unread={0} page={1} olderHref={olderHref} />)
 })
 
 notificationPageRoutes.post('/notifications/:id/read', requirePageUser, async (c) => {
   const user = currentUser(c)
   const store = c.get('services').notifications
-  const notification = await store.markRead(user.id, c.req.param('id'))
+  const notification = await store.markRead(user, c.req.param('id'))
   if (!notification) throw errors.notFound('There is no such notification.')
   if (!wantsFragment(c)) return c.redirect('/notifications', 303)
   const unread = await store.unreadCount(user.id)
-  return c.html(<NotificationItemFragment notification={notification} unread={unread} />)
+  return render(c, <NotificationItemFragment notification={notification} unread={unread} />)
 })

@@ -7,6 +7,7 @@ import { validate } from '../http/validate'
 import { NotificationSchema } from '../notifications/store'
 import { describe } from '../openapi/metadata'
 import { PageQuerySchema } from '../schemas/common'
+import { CACHE, cacheHeaders } from '../http/cache'
 
 const NotificationListSchema = z.object({
   unread: z.number().int().describe('Unread notifications in total'),
@@ -15,7 +16,6 @@ const NotificationListSchema = z.object({
 // Ids are opaque strings; one of the wrong shape is simply not found (404), like an unknown one.
 const NotificationParamSchema = z.object({ id: z.string().min(1).max(100) })
 
-const PRIVATE = { 'Cache-Control': 'private, no-store' }
 
 /** The signed-in user's notifications (mounted under /api/v1). */
 export const notificationsApiRoutes = new Hono<AppEnv>()
@@ -33,8 +33,8 @@ export const notificationsApiRoutes = new Hono<AppEnv>()
       const user = currentUser(c)
       const { page } = c.req.valid('query')
       const store = c.get('services').notifications
-      const [unread, results] = await Promise.all([store.unreadCount(user.id), store.list(user.id, page)])
-      return c.json({ unread, results }, 200, PRIVATE)
+      const [unread, results] = await Promise.all([store.unreadCount(user.id), store.list(user, page)])
+      return c.json({ unread, results }, 200, cacheHeaders(c, CACHE.personal))
     },
   )
   .post(
@@ -63,7 +63,7 @@ export const notificationsApiRoutes = new Hono<AppEnv>()
     validate('param', NotificationParamSchema),
     async (c) => {
       const { id } = c.req.valid('param')
-      const found = await c.get('services').notifications.markRead(currentUser(c).id, id)
+      const found = await c.get('services').notifications.markRead(currentUser(c), id)
       if (!found) throw errors.notFound('There is no such notification.')
       return c.body(null, 204)
     },

@@ -1,29 +1,18 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../context'
+import { CACHE, useCache } from '../http/cache'
 
 export { wantsFragment } from '../http/htmx'
 
 /** Pages differ by HX-Request (fragment or full page), so caches must key on it; the account menu makes them private. */
 export function setPageHeaders(c: Context<AppEnv>): void {
-  c.header('Vary', 'HX-Request, HX-History-Restore-Request')
-  c.header('Cache-Control', 'private, no-cache')
+  useCache(c, CACHE.page)
 }
 
 /** The catalog options of the viewer: their UI language when signed in. */
 export function catalogOptions(c: Context<AppEnv>, page?: number) {
   const language = c.get('user')?.language
   return { ...(page ? { page } : {}), ...(language ? { language } : {}) }
-}
-
-/** The account menu and the bell: who is signed in, and their unread count. */
-export function viewerContext(c: Context<AppEnv>) {
-  const user = c.get('user')
-  return { user: user ? { display_name: user.display_name } : undefined, unread: c.get('unread') }
-}
-
-/** What every page's layout needs from the request: the viewer, their list, and where the films come from. */
-export function layoutContext(c: Context<AppEnv>) {
-  return { ...viewerContext(c), source: c.get('services').catalog.source, listed: c.get('listed') }
 }
 
 /** The next page's URL while there is one (TMDB stops at page 500). */

@@ -4,16 +4,17 @@ import type { AppEnv } from '../context'
 import { errors } from '../http/errors'
 import { validate } from '../http/validate'
 import { IdParamSchema, PageQuerySchema } from '../schemas/common'
-import { WithListed } from '../../views/components/ListedContext'
 import { GridItems } from '../../views/components/MovieGrid'
 import { TrailerEmbed } from '../../views/components/Trailer'
 import { GenrePage } from '../../views/pages/GenrePage'
 import { HomePage, HomeRowsFragment } from '../../views/pages/HomePage'
 import { MoviePage } from '../../views/pages/MoviePage'
 import { SearchFragment, SearchPage } from '../../views/pages/SearchPage'
-import { FIRST_GENRE_ROWS, LAZY_BATCH, ROW_SIZE, genreRows, orderGenres } from './home'
+import { LAZY_BATCH, genreRows, homeModel, orderGenres, type StandardRow } from '../catalog/home'
 import { detailsSlots } from './details-slots'
-import { catalogOptions, layoutContext, nextPageHref, setPageHeaders, wantsFragment } from './page-helpers'
+import { render } from '../http/render'
+import { withListed } from '../watchlist/middleware'
+import { catalogOptions, nextPageHref, setPageHeaders, wantsFragment } from './page-helpers'
 
 const SearchQuerySchema = PageQuerySchema.extend({
   q: z.string().trim().max(200, 'must be at most 200 characters').default(''),
@@ -23,47 +24,31 @@ const LazyRowsQuerySchema = z.object({
   from: z.coerce.number().int().min(0).max(100).default(0),
 })
 
+const HOME_ROW_TITLES: Record<StandardRow, string> = {
+  trending: 'Trending now',
+  'my-list': 'My List',
+  popular: 'Popular on Flixpeek',
+  'top-rated': 'Top rated',
+  'now-playing': 'New releases',
+}
+
 /** The HTML pages: thin routes that read the catalog service and render views. */
 export const pageRoutes = new Hono<AppEnv>()
 
-pageRoutes.get('/', async (c) => {
-  const catalog = c.get('services').catalog
-  const options = catalogOptions(c)
-  // The viewer's list was read once by listedForPages (newest first); only its films are fetched here.
-  const listedIds = c.get('user') ? [...(c.get('listed') ?? [])].slice(0, ROW_SIZE) : []
-  const [myList, trending, popular, topRated, nowPlaying, allGenres] = await Promise.all([
-    listedIds.length ? catalog.many(listedIds, options) : Promise.resolve([]),
-    catalog.trending('week', options),
-    catalog.list('popular', options),
-    catalog.list('top_rated', options),
-    catalog.list('now_playing', options),
-    catalog.genres(options),
-  ])
-  const genres = orderGenres(allGenres)
-  const firstGenres = await genreRows(catalog, genres.slice(0, FIRST_GENRE_ROWS), options)
-  const featured = trending.results.find((m) => m.backdrop_url) ?? trending.results[0] ?? null
-  const rows = [
-    { id: 'trending', title: 'Trending now', movies: trending.results },
-    ...(myList.length ? [{ id: 'my-list', title: 'My List', movies: myList, moreHref: '/watchlist' }] : []),
-    { id: 'popular', title: 'Popular on Flixpeek', movies: popular.results },
-    { id: 'top-rated', title: 'Top rated', movies: topRated.results },
-    { id: 'now-playing', title: 'New releases', movies: nowPlaying.results },
-  ].map((row) => ({ ...row, movies: row.movies.slice(0, ROW_SIZE) }))
+pageRoutes.get('/', withListed, async (c) => {
+  // The viewer's list was read once by withListed (newest first); only its first films are fetched for the row.
+  const listedIds = c.get('user') ? [...(c.get('listed') ?? [])] : []
+  const home = await homeModel(c.get('services').catalog, catalogOptions(c), listedIds, HOME_ROW_TITLES)
   setPageHeaders(c)
-  return c.html(
-    <HomePage
-      {...layoutContext(c)}
-      featured={featured}
-      genres={allGenres}
-      rows={[...rows, ...firstGenres]}
-      lazyGenres={genres.slice(FIRST_GENRE_ROWS)}
-      lazyHref={genres.length > FIRST_GENRE_ROWS ? `/home/rows?from=${FIRST_GENRE_ROWS}` : undefined}
-    />,
+  return render(
+    c,
+    <HomePage featured={home.featured} genres={home.genres} rows={home.rows} lazyGenres={home.lazyGenres} lazyHref={home.lazyHref} />,
+    { films: true },
   )
 })
 
 /** Further genre rows of the home page, fetched by htmx as they scroll into view. */
-pageRoutes.get('/home/rows', validate('query', LazyRowsQuerySchema), async (c) => {
+pageRoutes.get('/home/rows', withListed, validate('query', LazyRowsQuerySchema), async (c) => {
   const { from } = c.req.valid('query')
   const catalog = c.get('services').catalog
   const options = catalogOptions(c)
@@ -72,14 +57,10 @@ pageRoutes.get('/home/rows', validate('query', LazyRowsQuerySchema), async (c) =
   const rows = await genreRows(catalog, batch, options)
   const next = from + LAZY_BATCH
   setPageHeaders(c)
-  return c.html(
-    <WithListed listed={c.get('listed')}>
-      <HomeRowsFragment rows={rows} lazyGenres={genres.slice(next)} lazyHref={next < genres.length ? `/home/rows?from=${next}` : undefined} />
-    </WithListed>,
-  )
+  return render(c, <HomeRowsFragment rows={rows} lazyGenres={genres.slice(next)} lazyHref={next < genres.length ? `/home/rows?from=${next}` : undefined} />)
 })
 
-pageRoutes.get('/search', validate('query', SearchQuerySchema), async (c) => {
+pageRoutes.get('/search', withListed, validate('query', SearchQuerySchema), async (c) => {
   const { q, page } = c.req.valid('query')
   const catalog = c.get('services').catalog
   const [genres, results] = await Promise.all([
@@ -90,18 +71,13 @@ pageRoutes.get('/search', validate('query', SearchQuerySchema), async (c) => {
   setPageHeaders(c)
   if (wantsFragment(c)) {
     // Infinite scroll asks for the next page's cards; the search box for the whole results section.
-    const listed = c.get('listed')
-    if (page > 1) return c.html(<WithListed listed={listed}><GridItems movies={results?.results ?? []} nextHref={nextHref} /></WithListed>)
-    return c.html(
-      <WithListed listed={listed}>
-        <SearchFragment query={q} results={results} genres={orderGenres(genres)} nextHref={nextHref} />
-      </WithListed>,
-    )
+    if (page > 1) return render(c, <GridItems movies={results?.results ?? []} nextHref={nextHref} />)
+    return render(c, <SearchFragment query={q} results={results} genres={orderGenres(genres)} nextHref={nextHref} />)
   }
-  return c.html(<SearchPage {...layoutContext(c)} query={q} results={results} genres={orderGenres(genres)} nextHref={nextHref} />)
+  return render(c, <SearchPage query={q} results={results} genres={orderGenres(genres)} nextHref={nextHref} />, { films: true })
 })
 
-pageRoutes.get('/genres/:id', validate('param', IdParamSchema), validate('query', PageQuerySchema), async (c) => {
+pageRoutes.get('/genres/:id', withListed, validate('param', IdParamSchema), validate('query', PageQuerySchema), async (c) => {
   const { id } = c.req.valid('param')
   const { page } = c.req.valid('query')
   const catalog = c.get('services').catalog
@@ -111,11 +87,11 @@ pageRoutes.get('/genres/:id', validate('param', IdParamSchema), validate('query'
   const list = await catalog.byGenre(id, catalogOptions(c, page))
   const nextHref = nextPageHref(`/genres/${id}`, {}, list.page, list.total_pages)
   setPageHeaders(c)
-  if (wantsFragment(c)) return c.html(<WithListed listed={c.get('listed')}><GridItems movies={list.results} nextHref={nextHref} /></WithListed>)
-  return c.html(<GenrePage {...layoutContext(c)} genres={genres} genre={genre} page={list} nextHref={nextHref} />)
+  if (wantsFragment(c)) return render(c, <GridItems movies={list.results} nextHref={nextHref} />)
+  return render(c, <GenrePage genres={genres} genre={genre} page={list} nextHref={nextHref} />, { films: true })
 })
 
-pageRoutes.get('/movies/:id', validate('param', IdParamSchema), async (c) => {
+pageRoutes.get('/movies/:id', withListed, validate('param', IdParamSchema), async (c) => {
   const { id } = c.req.valid('param')
   const catalog = c.get('services').catalog
   const [movie, genres, slots] = await Promise.all([
@@ -125,7 +101,7 @@ pageRoutes.get('/movies/:id', validate('param', IdParamSchema), async (c) => {
   ])
   if (!movie) throw errors.movieNotFound()
   setPageHeaders(c)
-  return c.html(<MoviePage {...layoutContext(c)} genres={genres} movie={movie} {...slots(movie)} />)
+  return render(c, <MoviePage genres={genres} movie={movie} {...slots(movie)} />, { films: true })
 })
 
 /** The trailer player the facade swaps in on click; without htmx, off to the trailer itself. */
@@ -137,5 +113,5 @@ pageRoutes.get('/movies/:id/trailer', validate('param', IdParamSchema), async (c
   setPageHeaders(c)
   const youTube = movie.trailer.site.toLowerCase() === 'youtube'
   if (!wantsFragment(c) || !youTube) return c.redirect(movie.trailer.url, 303)
-  return c.html(<TrailerEmbed movie={movie} />)
+  return render(c, <TrailerEmbed movie={movie} />)
 })

@@ -9,7 +9,10 @@ import { errors } from '../http/errors'
 import { validate } from '../http/validate'
 import { REVIEW_TEXT_MAX } from '../reviews/schemas'
 import { IdParamSchema, PageQuerySchema } from '../schemas/common'
-import { layoutContext, wantsFragment } from './page-helpers'
+import { readForm } from '../http/forms'
+import { render } from '../http/render'
+import { wantsFragment } from './page-helpers'
+import { CACHE, useCache } from '../http/cache'
 
 const RATING_MESSAGE = 'Choose a rating from 1 to 10.'
 /** The HTML form: strings from a <select> and a <textarea>. */
@@ -42,18 +45,16 @@ reviewPages.get('/movies/:id/reviews', validate('param', IdParamSchema), validat
   const { id } = c.req.valid('param')
   const film = await filmOr404(c, id)
   const section = await reviewsSectionFor(c, film, c.req.valid('query').page)
-  c.header('Vary', 'HX-Request')
-  c.header('Cache-Control', 'private, no-store')
-  if (wantsFragment(c)) return c.html(<ReviewsSection {...section} />)
-  return c.html(<ReviewsPage {...layoutContext(c)} movie={film} section={section} />)
+  useCache(c, CACHE.personalPage)
+  if (wantsFragment(c)) return render(c, <ReviewsSection {...section} />)
+  return render(c, <ReviewsPage movie={film} section={section} />, { films: true })
 })
 
 reviewPages.post('/movies/:id/reviews', requirePageUser, validate('param', IdParamSchema), async (c) => {
   const user = currentUser(c)
   const { id } = c.req.valid('param')
-  const [film, body] = await Promise.all([filmOr404(c, id), c.req.parseBody().catch(() => null)])
-  if (!body) throw errors.malformed()
-  c.header('Cache-Control', 'no-store')
+  const [film, body] = await Promise.all([filmOr404(c, id), readForm(c)])
+  useCache(c, CACHE.noStore)
   const parsed = ReviewFormSchema.safeParse(body)
   if (!parsed.success) {
     const fieldErrors: ReviewFormState['errors'] = {}
@@ -64,13 +65,13 @@ reviewPages.post('/movies/:id/reviews', requirePageUser, validate('param', IdPar
     const form = { rating: typeof body.rating === 'string' ? body.rating : '', text: typeof body.text === 'string' ? body.text : '', errors: fieldErrors }
     const section = await reviewsSectionFor(c, film, 1, { form })
     // htmx only swaps 2xx answers; a plain form post gets the honest 422.
-    if (wantsFragment(c)) return c.html(<ReviewsSection {...section} />)
-    return c.html(<ReviewsPage {...layoutContext(c)} movie={film} section={section} />, 422)
+    if (wantsFragment(c)) return render(c, <ReviewsSection {...section} />)
+    return render(c, <ReviewsPage movie={film} section={section} />, { films: true, status: 422 })
   }
   const { created } = await c.get('services').reviews.put(id, user, parsed.data)
   if (!wantsFragment(c)) return c.redirect(`/movies/${id}#reviews`, 303)
   const section = await reviewsSectionFor(c, film, 1, { notice: created ? 'Thanks! Your review is posted.' : 'Your review is updated.' })
-  return c.html(<ReviewsSection {...section} />)
+  return render(c, <ReviewsSection {...section} />)
 })
 
 reviewPages.post('/movies/:id/reviews/delete', requirePageUser, validate('param', IdParamSchema), async (c) => {
@@ -78,7 +79,7 @@ reviewPages.post('/movies/:id/reviews/delete', requirePageUser, validate('param'
   const { id } = c.req.valid('param')
   await c.get('services').reviews.delete(id, user.id)
   if (!wantsFragment(c)) return c.redirect(`/movies/${id}#reviews`, 303)
-  c.header('Cache-Control', 'no-store')
+  useCache(c, CACHE.noStore)
   const film = await filmOr404(c, id)
-  return c.html(<ReviewsSection {...(await reviewsSectionFor(c, film, 1, { notice: 'Your review is deleted.' }))} />)
+  return render(c, <ReviewsSection {...(await reviewsSectionFor(c, film, 1, { notice: 'Your review is deleted.' }))} />)
 })

@@ -6,12 +6,13 @@ import type { AppEnv } from '../context'
 import { validate } from '../http/validate'
 import { describe } from '../openapi/metadata'
 import { ErrorBodySchema, MovieIdParamSchema } from '../schemas/common'
+import { CACHE, cacheHeaders } from '../http/cache'
 
 const ListedMovieSchema = MovieSchema.extend({ added_at: z.string().describe('When the film was added (ISO 8601)') })
 const WatchlistSchema = z.object({ results: z.array(ListedMovieSchema) })
 const TAGS = ['Watchlist']
 /** A user's own list: never stored by shared caches. */
-const noStore = { 'Cache-Control': 'private, no-store' }
+const noStore = CACHE.personal
 
 /** /api/v1/me/watchlist: the signed-in user's list. Adds and removes are idempotent. */
 export const watchlistApi = new Hono<AppEnv>()
@@ -28,7 +29,7 @@ watchlistApi.get(
   async (c) => {
     const user = currentUser(c)
     const results = await c.get('services').watchlist.movies(user.id, { language: user.language })
-    return c.json({ results }, 200, noStore)
+    return c.json({ results }, 200, cacheHeaders(c, noStore))
   },
 )
 
@@ -48,7 +49,7 @@ watchlistApi.put(
   validate('param', MovieIdParamSchema),
   async (c) => {
     const { movie, created, added_at } = await c.get('services').watchlist.add(currentUser(c), c.req.valid('param').movieId)
-    return c.json({ ...movie, added_at }, created ? 201 : 200, noStore)
+    return c.json({ ...movie, added_at }, created ? 201 : 200, cacheHeaders(c, noStore))
   },
 )
 

@@ -6,15 +6,18 @@ import { currentUser, requirePageUser, sameSitePath } from '../auth/middleware'
 import type { AppEnv } from '../context'
 import { validate } from '../http/validate'
 import { MovieIdParamSchema } from '../schemas/common'
-import { layoutContext, navGenres, wantsFragment } from './page-helpers'
+import { readForm } from '../http/forms'
+import { render } from '../http/render'
+import { navGenres, wantsFragment } from './page-helpers'
+import { CACHE, useCache } from '../http/cache'
 
 /** HTML routes of My List: the page, and add/remove that answer htmx with the swapped button. */
 export const watchlistPages = new Hono<AppEnv>()
 
 /** Form fields the button sends: which variant to render back, and whether it sits on the My List page. */
 async function buttonContext(c: Context<AppEnv>) {
-  const contentType = c.req.header('Content-Type') ?? ''
-  const form = /form/i.test(contentType) ? await c.req.parseBody().catch(() => ({}) as Record<string, unknown>) : {}
+  // A form the button cannot read still toggles the list: only the answer's variant is at stake.
+  const form: Record<string, string> = await readForm(c).catch(() => ({}))
   // htmx sends a DELETE's fields in the query string.
   const field = (name: string) => form[name] ?? c.req.query(name)
   return { compact: field('compact') === '1', fromList: field('from') === 'list' }
@@ -28,16 +31,17 @@ function backTo(c: Context, movieId: number): string {
 watchlistPages.get('/watchlist', requirePageUser, async (c) => {
   const user = currentUser(c)
   const [movies, genres] = await Promise.all([c.get('services').watchlist.movies(user.id, { language: user.language }), navGenres(c)])
-  c.header('Cache-Control', 'private, no-store')
-  return c.html(<WatchlistPage {...layoutContext(c)} genres={genres} movies={movies} />)
+  useCache(c, CACHE.personalPage)
+  return render(c, <WatchlistPage genres={genres} movies={movies} />, { films: true })
 })
 
 watchlistPages.post('/watchlist/:movieId', requirePageUser, validate('param', MovieIdParamSchema), async (c) => {
   const { movieId } = c.req.valid('param')
   const [{ movie: details }, context] = await Promise.all([c.get('services').watchlist.add(currentUser(c), movieId), buttonContext(c)])
   if (!wantsFragment(c)) return c.redirect(backTo(c, movieId), 303)
-  c.header('Cache-Control', 'no-store')
-  return c.html(
+  useCache(c, CACHE.noStore)
+  return render(
+    c,
     <>
       <WatchlistButton movieId={movieId} title={details.title} inList compact={context.compact} />
       <LiveStatus message={`Added ${details.title} to My List.`} />
@@ -54,20 +58,22 @@ const remove = async (c: Context<AppEnv>, movieId: number) => {
     watchlist.remove(user.id, movieId),
   ])
   if (!wantsFragment(c)) return c.redirect(backTo(c, movieId), 303)
-  c.header('Cache-Control', 'no-store')
+  useCache(c, CACHE.noStore)
   const title = details?.title ?? 'The film'
   const status = <LiveStatus message={`Removed ${title} from My List.`} />
   if (context.fromList) {
     // On My List the card itself is swapped out; when it was the last one, the empty state comes in.
     const empty = (await watchlist.entries(user.id)).length === 0
-    return c.html(
+    return render(
+    c,
       <>
         {status}
         {empty ? <WatchlistEmpty empty oob /> : null}
       </>,
     )
   }
-  return c.html(
+  return render(
+    c,
     <>
       <WatchlistButton movieId={movieId} title={title} compact={context.compact} />
       {status}

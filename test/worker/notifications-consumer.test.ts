@@ -4,7 +4,7 @@ import { drainEventQueue } from '../../src/jobs'
 import { drainEvents } from '../../src/events/dispatcher'
 import { notificationHandler } from '../../src/notifications/handler'
 import { api, signUp } from './support/accounts'
-import { aws, drain, drainUntil, envelope, jobContext, notificationsOf, privateQueue, queueCounts } from './support/notifications'
+import { aws, drain, drainUntil, envelope, jobContext, notificationsOf, privateQueue, queueCounts, store } from './support/notifications'
 import { testServices } from './support/services'
 
 describe('notification consumer (SNS → SQS → cron) on fauxqs and DynamoDB Local', { timeout: 60_000 }, () => {
@@ -105,12 +105,12 @@ describe('notification consumer (SNS → SQS → cron) on fauxqs and DynamoDB Lo
     const down = notificationHandler({
       db: aws.db,
       table: aws.table,
-      store: real.notifications,
+      store,
       catalog: { details: () => Promise.reject(new Error('catalog unavailable')) },
       preferencesOf: (ids, opts) => real.accounts.preferencesOf(ids, opts),
       listedAmong: (userId, ids) => real.watchlist.listedAmong(userId, ids),
       reviewedAmong: (userId, ids) => real.reviews.reviewedAmong(userId, ids),
-      recommendedAmong: (userId, ids) => real.notifications.recommendedAmong(userId, ids),
+      recommendedAmong: (userId, ids) => store.recommendedAmong(userId, ids),
     })
     const failed = await drainEvents({ queue: real.events.queue!, handlers: { 'review.posted': [down] }, once: real.events.once, maxBatches: 1 })
     expect(failed).toMatchObject({ received: 1, processed: 0, failed: 1 })

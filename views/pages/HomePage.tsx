@@ -4,13 +4,9 @@ import { Layout, type LayoutProps } from '../Layout'
 import { Hero } from '../components/Hero'
 import { Row } from '../components/Row'
 import { GenreChips } from '../components/GenreChips'
+import type { HomeRow } from '../../src/catalog/home'
 
-export interface HomeRow {
-  id: string
-  title: string
-  movies: Movie[]
-  moreHref?: string
-}
+export type { HomeRow }
 
 export interface HomePageProps extends Omit<LayoutProps, 'title' | 'children'> {
   featured: Movie | null

@@ -4,7 +4,7 @@ import type { Env } from '../../../src/config'
 import { drainEvents, type DrainReport } from '../../../src/events/dispatcher'
 import { newEvent, type DomainEvent, type EventInput } from '../../../src/events/schema'
 import worker from '../../../src/main/worker'
-import type { Notification } from '../../../src/notifications/store'
+import { NotificationStore, type Notification } from '../../../src/notifications/store'
 import type { Services } from '../../../src/services'
 import { api } from './accounts'
 import { testAws, uniqueId } from './aws'
@@ -13,7 +13,7 @@ import { testServices } from './services'
 export const aws = testAws()
 export const services = testServices()
 export const catalog = services.catalog
-export const store = services.notifications
+export const store = new NotificationStore(aws.db, aws.table)
 
 export interface PrivateQueue {
   url: string

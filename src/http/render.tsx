@@ -1,0 +1,39 @@
+import type { Context } from 'hono'
+import type { Child } from 'hono/jsx'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { ListedContext } from '../../views/components/ListedContext'
+import { PageContext, type Viewer } from '../../views/components/PageContext'
+import type { AppEnv } from '../context'
+
+export interface RenderOptions {
+  status?: ContentfulStatusCode
+  headers?: Record<string, string>
+  /** The page shows films from the catalog: the footer then names the source (TMDB's attribution). */
+  films?: boolean
+}
+
+/** The viewer as middleware left them on the context: who, their unread count, and (for film pages) the catalog's source. */
+function viewerOf(c: Context<AppEnv>, films: boolean): Viewer {
+  const user = c.get('user')
+  return {
+    ...(user ? { user: { display_name: user.display_name } } : {}),
+    ...(c.get('unread') !== undefined ? { unread: c.get('unread') } : {}),
+    ...(films ? { source: c.get('services').catalog.source } : {}),
+  }
+}
+
+/**
+ * The one page renderer: a full page or an htmx fragment, with the viewer (account menu, bell,
+ * attribution) and the ids on their list (cards' My List state) provided once, so no route passes
+ * layout props or wraps list state by hand.
+ */
+export function render(c: Context<AppEnv>, node: Child, options: RenderOptions = {}) {
+  const listed = c.get('listed')
+  return c.html(
+    <PageContext.Provider value={viewerOf(c, options.films ?? false)}>
+      <ListedContext.Provider value={listed ?? null}>{node}</ListedContext.Provider>
+    </PageContext.Provider>,
+    options.status ?? 200,
+    options.headers,
+  )
+}

@@ -1,0 +1,37 @@
+import type { Catalog } from '../catalog/types'
+import { renderAll } from './render'
+import type { Notification, NotificationStore } from './store'
+
+/** The reader: notifications render in their language. */
+export interface Reader {
+  id: string
+  language?: string
+}
+
+/** A user's in-app notifications as they read them: stored as {template, params}, rendered on the way out. */
+export class NotificationService {
+  constructor(private readonly deps: { store: NotificationStore; catalog: Pick<Catalog, 'many' | 'genres'> }) {}
+
+  private options(reader: Reader) {
+    return reader.language ? { language: reader.language } : {}
+  }
+
+  /** Newest first, 20 per page. */
+  async list(reader: Reader, page = 1): Promise<Notification[]> {
+    return renderAll(await this.deps.store.list(reader.id, page), this.deps.catalog, this.options(reader))
+  }
+
+  unreadCount(userId: string): Promise<number> {
+    return this.deps.store.unreadCount(userId)
+  }
+
+  /** Marks one as read; undefined when the user has no such notification. */
+  async markRead(reader: Reader, id: string): Promise<Notification | undefined> {
+    const item = await this.deps.store.markRead(reader.id, id)
+    return item ? (await renderAll([item], this.deps.catalog, this.options(reader)))[0] : undefined
+  }
+
+  markAllRead(userId: string): Promise<number> {
+    return this.deps.store.markAllRead(userId)
+  }
+}
