@@ -34,6 +34,47 @@ describe('notifications API', { timeout: 30_000 }, () => {
     expect(await (await api('/me/notifications?page=2', { token: user.token })).json()).toEqual({ unread: 3, results: [] })
   })
 
+  it('should render a notification stored as {template, params} with names looked up when read, and one stored before that as it was', async () => {
+    const user = await signUp()
+    const { results: films } = (await (await api('/movies/popular')).json()) as { results: { id: number; title: string }[] }
+    const [pick, rated] = [films[0]!, films[1]!]
+    const now = Date.now()
+    // Written by today's consumer: ids and numbers only, no display text.
+    const current = await store.build(user.user.id, {
+      type: 'recommendation',
+      template: 'recommendation.rated',
+      params: { rated_movie_id: rated.id, rating: 9 },
+      movie_id: pick.id,
+      at: new Date(now - 60_000),
+    })
+    expect(JSON.stringify(current)).not.toContain(pick.title)
+    // Exactly as the code before templates wrote it: rendered English text, no template.
+    const legacy = {
+      pk: `USER#${user.user.id}`,
+      sk: `NOTIF#${new Date(now - 120_000).toISOString()}#${(now - 120_000).toString(36).padStart(9, '0')}0123456789abcdef`,
+      entity: 'notification',
+      user_id: user.user.id,
+      id: `${(now - 120_000).toString(36).padStart(9, '0')}0123456789abcdef`,
+      type: 'release',
+      title: 'Casablanca is out now',
+      body: 'A film on your list is now playing (released 1942-11-26).',
+      movie_id: 900000001,
+      created_at: new Date(now - 120_000).toISOString(),
+      read: false,
+      expires_at: Math.floor(now / 1000) + 3600,
+    }
+    await aws.db.transactWrite([store.putEntry(current), { put: { table: aws.table, item: legacy } }])
+    const { results } = await notificationsOf(user.token)
+    expect(results.map(({ type, title, body, movie_id }) => ({ type, title, body, movie_id }))).toEqual([
+      { type: 'recommendation', title: `You might like ${pick.title}`, body: `Because you rated ${rated.title} 9/10.`, movie_id: pick.id },
+      { type: 'release', title: 'Casablanca is out now', body: 'A film on your list is now playing (released 1942-11-26).', movie_id: 900000001 },
+    ])
+    const html = await (await page('/notifications', user.token)).text()
+    expect(html).toContain('Casablanca is out now')
+    expect(html).toContain(' 9/10.')
+    expect(html).toContain(`href="/movies/${pick.id}"`)
+  })
+
   it('should forget notifications after 90 days, even before DynamoDB’s TTL sweep removes them', async () => {
     const user = await signUp()
     const old = await store.build(user.user.id, { type: 'welcome', title: 'Long ago', body: 'x', at: new Date(Date.now() - 91 * 86_400_000) })

@@ -1,8 +1,13 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import { provideArgon2Module } from '../../src/auth/argon2'
 import { hashPassword, pepperKey, verifyPassword } from '../../src/auth/password'
+import { argon2Module } from '../../src/main/worker'
 import { api, signUp } from './support/accounts'
 import { testAws } from './support/aws'
+
+// The Workers entry's precompiled module, as the composition root provides it to the app.
+provideArgon2Module(argon2Module)
 
 const { db, table } = testAws()
 const jwtSecret = (env as unknown as { JWT_SECRET: string }).JWT_SECRET
