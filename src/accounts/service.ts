@@ -48,7 +48,7 @@ export class Accounts {
     private readonly publish?: Publish,
   ) {
     this.store = new AccountStore(db, table)
-    this.throttle = new Throttle(db, table)
+    this.throttle = new Throttle(db, table, Date.now, config.PASSWORD_PEPPER ?? config.jwtSecret)
   }
 
   private pepper(): Promise<CryptoKey> {
