@@ -7,6 +7,7 @@ import type { Publish } from '../events/publisher'
 import { events } from '../events/schema'
 import { renameReviewer } from '../reviews/service'
 import { eraseUserItems, exportUserItems, type UserExport } from './data'
+import { countedPasswordCheck } from './password-attempts'
 import { AccountStore, EmailTakenError, ProfileChangedError } from './store'
 import { LIMITS, RateLimitedError, Throttle } from './throttle'
 import { DEFAULT_NOTIFICATION_PREFS, generatedDisplayName, normaliseEmail, type Language, type NotificationPrefs, type Profile } from './types'
@@ -128,10 +129,10 @@ export class Accounts {
     return profile
   }
 
-  /** 403 invalid_password unless `password` is the user's current one. */
-  async checkPassword(profile: Profile, password: string | undefined): Promise<void> {
-    const result = await verifyPassword(await this.pepper(), password ?? '', profile.password_hash)
-    if (!result.ok) throw invalidPassword()
+  /** 403 invalid_password unless `password` is the user's current one; wrong guesses count like failed logins (429). */
+  async checkPassword(profile: Profile, password: string | undefined, client = 'unknown-peer'): Promise<void> {
+    const verify = async () => (await verifyPassword(await this.pepper(), password ?? '', profile.password_hash)).ok
+    if (!(await countedPasswordCheck(this.throttle, { email: profile.email, client }, verify))) throw invalidPassword()
   }
 
   /**
@@ -139,12 +140,12 @@ export class Accounts {
    * revoke every older token: `rotated` tells the caller to hand out a fresh token. `current` is the
    * profile as the request authenticated with it; the writes are conditional where a race matters.
    */
-  async update(current: Profile, patch: ProfilePatch): Promise<{ profile: Profile; rotated: boolean }> {
+  async update(current: Profile, patch: ProfilePatch, client?: string): Promise<{ profile: Profile; rotated: boolean }> {
     const userId = current.id
     const newEmail = patch.email === undefined ? undefined : normaliseEmail(patch.email)
     const emailChanges = newEmail !== undefined && newEmail !== current.email
     const passwordChanges = patch.password !== undefined
-    if (emailChanges || passwordChanges) await this.checkPassword(current, patch.current_password)
+    if (emailChanges || passwordChanges) await this.checkPassword(current, patch.current_password, client)
     const fields = {
       display_name: patch.display_name?.trim() || undefined,
       language: patch.language,
@@ -173,8 +174,8 @@ export class Accounts {
   }
 
   /** Deletes every item of the user after checking the password: list, reviews (aggregates corrected), notifications, profile, marker. */
-  async deleteAccount(profile: Profile, currentPassword: string | undefined): Promise<void> {
-    await this.checkPassword(profile, currentPassword)
+  async deleteAccount(profile: Profile, currentPassword: string | undefined, client?: string): Promise<void> {
+    await this.checkPassword(profile, currentPassword, client)
     await eraseUserItems(this.db, this.table, profile.id)
     await this.store.deleteProfile(profile)
   }

@@ -155,7 +155,7 @@ accountPages.post('/profile', requirePageUser, async (c) => {
       language,
       notifications,
       current_password,
-    })
+    }, clientAddress(c))
     if (rotated) setSessionCookie(c, await accounts.token(profile))
     return c.redirect('/profile?saved=1', 303)
   } catch (error) {
@@ -170,7 +170,7 @@ accountPages.post('/profile/delete', requirePageUser, async (c) => {
   const user = currentUser(c)
   const form = await readForm(c)
   try {
-    await c.get('services').accounts.deleteAccount(user.profile, form.delete_password)
+    await c.get('services').accounts.deleteAccount(user.profile, form.delete_password, clientAddress(c))
   } catch (error) {
     if (!(error instanceof ApiError && error.code === 'invalid_password')) throw error
     return renderProfile(
