@@ -19,6 +19,7 @@ export default defineConfig({
               bindings: {
                 ENVIRONMENT: 'development',
                 JWT_SECRET: 'test-secret-that-is-at-least-32-bytes-long!!',
+                PASSWORD_PEPPER: 'test-pepper-that-is-at-least-32-bytes-long!',
                 ...(inject('workerBindings') ?? {}),
               },
             },

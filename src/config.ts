@@ -48,6 +48,10 @@ const ConfigSchema = z
       if (cfg[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: why })
     }
     require('JWT_SECRET', 'is required in production (at least 32 random bytes)')
+    require('PASSWORD_PEPPER', 'is required in production (at least 32 random bytes; never rotate it)')
+    if (cfg.PASSWORD_PEPPER !== undefined && new TextEncoder().encode(cfg.PASSWORD_PEPPER).length < 32) {
+      ctx.addIssue({ code: 'custom', path: ['PASSWORD_PEPPER'], message: 'must be at least 32 bytes in production' })
+    }
     require('SNS_TOPIC_ARN', 'is required in production')
     require('SQS_QUEUE_URL', 'is required in production')
     if (!cfg.TMDB_READ_TOKEN && !cfg.TMDB_API_KEY) {

@@ -1,7 +1,7 @@
 import type { DynamoDb } from '../aws/dynamodb'
 import type { Config } from '../config'
 import { errors, ApiError } from '../http/errors'
-import { burnTime, hashPassword, pepperKey, verifyPassword } from '../auth/password'
+import { burnTime, hashPassword, pepperKey, verifyPassword, type Pepper } from '../auth/password'
 import { issueToken, verifyToken, type SessionClaims } from '../auth/tokens'
 import type { Publish } from '../events/publisher'
 import { events } from '../events/schema'
@@ -34,7 +34,7 @@ export const invalidPassword = () => new ApiError(403, 'invalid_password', 'Your
 /** The token version moved while saving (a logout-all or password change elsewhere): the caller's token is revoked too. */
 const concurrentChange = () => errors.unauthorized('Your session ended while saving. Please sign in again.')
 
-const peppers = new WeakMap<Config, Promise<CryptoKey>>()
+const peppers = new WeakMap<Config, Promise<Pepper>>()
 
 /** Sign-up, login, sessions, profile changes, export and erasure. Routes (HTML and JSON) call only this. */
 export class Accounts {
@@ -52,7 +52,7 @@ export class Accounts {
     this.throttle = new Throttle(db, table, Date.now, config.PASSWORD_PEPPER ?? config.jwtSecret)
   }
 
-  private pepper(): Promise<CryptoKey> {
+  private pepper(): Promise<Pepper> {
     let key = peppers.get(this.config)
     if (!key) {
       key = pepperKey(this.config)
