@@ -8,6 +8,7 @@ import { events } from '../events/schema'
 import { renameReviewer } from '../reviews/service'
 import { eraseUserItems, exportUserItems, type UserExport } from './data'
 import { countedPasswordCheck } from './password-attempts'
+import { writeTombstone } from './tombstone'
 import { AccountStore, EmailTakenError, ProfileChangedError } from './store'
 import { LIMITS, RateLimitedError, Throttle } from './throttle'
 import { DEFAULT_NOTIFICATION_PREFS, generatedDisplayName, normaliseEmail, type Language, type NotificationPrefs, type Profile } from './types'
@@ -176,6 +177,7 @@ export class Accounts {
   /** Deletes every item of the user after checking the password: list, reviews (aggregates corrected), notifications, profile, marker. */
   async deleteAccount(profile: Profile, currentPassword: string | undefined, client?: string): Promise<void> {
     await this.checkPassword(profile, currentPassword, client)
+    await writeTombstone(this.db, this.table, profile.id)
     await eraseUserItems(this.db, this.table, profile.id)
     await this.store.deleteProfile(profile)
   }

@@ -2,6 +2,7 @@ import type { DynamoDb } from '../aws/dynamodb'
 import { ConditionalCheckFailedError, TransactionCanceledError } from '../aws/errors'
 import { retryOptimistic } from '../shared/conflict-retry'
 import { REVIEW_PREFIX, movieAggKey, moviePk, reviewIndexSk, reviewSk, userPk } from '../shared/keys'
+import { notDeleted, throwIfDeleted } from '../accounts/tombstone'
 
 export const REVIEWS_PAGE_SIZE = 20
 
@@ -191,9 +192,11 @@ export class ReviewService {
               values: { ':sum': input.rating - (existing?.rating ?? 0), ':count': existing ? 0 : 1 },
             },
           },
+          notDeleted(this.table, user.id),
         ])
         return { created: !existing, review: toReview(item) }
       } catch (error) {
+        throwIfDeleted(error, 2)
         if (isConditionFailure(error)) return undefined
         throw error
       }

@@ -4,6 +4,7 @@ import type { Catalog, CatalogOptions, Movie } from '../catalog/types'
 import { isTransactionConflict, retryOptimistic } from '../shared/conflict-retry'
 import { GENRE_PREFIX, WATCH_PREFIX, genrePk, userPk, watchSk, watchersPk } from '../shared/keys'
 import type { GenreFollowItem, WatchItem } from './keys'
+import { notDeleted, throwIfDeleted } from '../accounts/tombstone'
 
 export type ListedMovie = Movie & { added_at: string }
 
@@ -42,11 +43,13 @@ export class WatchlistService {
       const writes: TransactItem[] = [
         { put: { table: this.table, item, condition: 'attribute_not_exists(pk)' } },
         ...genres.map((genreId) => this.genreCounter(userId, genreId, 1)),
+        notDeleted(this.table, userId),
       ]
       try {
         await this.db.transactWrite(writes)
         return { created: true, added_at: addedAt }
       } catch (error) {
+        throwIfDeleted(error, writes.length - 1)
         if (!(error instanceof TransactionCanceledError && error.conditionFailedAt(0))) throw error
         const existing = await this.entry(userId, movie.id)
         // Removed between our write and this read: try the add again.
