@@ -28,6 +28,7 @@ import { reviewsApi } from './routes/reviews-api'
 import { watchlistApi } from './routes/watchlist-api'
 import { watchlistPages } from './routes/watchlist-pages'
 import { createServices, type ServicesFactory } from './services'
+import { clientAddress } from './http/origin'
 
 /** Reviews are at most 2,000 characters; 64 KB leaves room for any form or JSON body we take. */
 const MAX_BODY_KB = 64
@@ -51,7 +52,7 @@ export function createApp(options: AppOptions = {}) {
     } catch {
       executionCtx = undefined
     }
-    c.set('services', makeServices({ config: c.get('config'), env: c.env, executionCtx, origin: new URL(c.req.url).origin }))
+    c.set('services', makeServices({ config: c.get('config'), env: c.env, executionCtx, origin: new URL(c.req.url).origin, client: clientAddress(c) }))
     await next()
   })
   app.use('*', securityHeaders())

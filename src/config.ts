@@ -38,6 +38,7 @@ const ConfigSchema = z
     SQS_QUEUE_URL: url(),
     JWT_SECRET: optionalString,
     PASSWORD_PEPPER: optionalString,
+    CATALOG_MISS_LIMIT: z.preprocess(unsetIfEmpty, z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 (off) or more').default(600)),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.JWT_SECRET !== undefined && new TextEncoder().encode(cfg.JWT_SECRET).length < 32) {

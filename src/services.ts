@@ -7,6 +7,7 @@ import type { Catalog } from './catalog/types'
 import type { Config, Env } from './config'
 import { createPublisher, type Publish } from './events/publisher'
 import { NotificationStore } from './notifications/store'
+import { catalogMissGuard } from './catalog/miss-limit'
 
 /**
  * The services routes call. Built once per request from the config and
@@ -35,11 +36,13 @@ export interface ServiceContext {
   executionCtx?: ExecutionContext
   /** The request's origin (`https://host`): absolute URLs of generated artwork. Absent in cron jobs. */
   origin?: string
+  /** The client key for per-client limits (src/http/client-key.ts). Absent in cron jobs. */
+  client?: string
 }
 
 export type ServicesFactory = (ctx: ServiceContext) => Services
 
-export const createServices: ServicesFactory = ({ config, env, executionCtx, origin }) => {
+export const createServices: ServicesFactory = ({ config, env, executionCtx, origin, client }) => {
   const defer = (work: Promise<unknown>) => {
     const guarded = work.catch((error: unknown) => console.error('deferred work failed', error))
     if (executionCtx) executionCtx.waitUntil(guarded)
@@ -67,7 +70,7 @@ export const createServices: ServicesFactory = ({ config, env, executionCtx, ori
       return (accounts ??= new Accounts(this.db, config.DYNAMODB_TABLE, config, publish))
     },
     get catalog() {
-      return (catalog ??= createCatalog(config, env, { defer, origin }))
+      return (catalog ??= createCatalog(config, env, { defer, origin, beforeMiss: catalogMissGuard(config, () => services.db, client) }))
     },
     get notifications() {
       return (notifications ??= new NotificationStore(this.db, config.DYNAMODB_TABLE))
