@@ -19,7 +19,10 @@ export default defineConfig({
               bindings: {
                 ENVIRONMENT: 'development',
                 JWT_SECRET: 'test-secret-that-is-at-least-32-bytes-long!!',
+                PASSWORD_PEPPER: 'test-pepper-that-is-at-least-32-bytes-long!',
                 ...(inject('workerBindings') ?? {}),
+                // The fuzz suite's knobs (test/worker/fuzz): a bigger run or a replay from the shell.
+                ...Object.fromEntries(['FUZZ_RUNS', 'FUZZ_SEED', 'FUZZ_PATH'].flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : []))),
               },
             },
           })),

@@ -28,6 +28,7 @@ import { reviewsApi } from './routes/reviews-api'
 import { watchlistApi } from './routes/watchlist-api'
 import { watchlistPages } from './routes/watchlist-pages'
 import { createServices, type ServicesFactory } from './services'
+import { clientAddress } from './http/origin'
 
 /** Reviews are at most 2,000 characters; 64 KB leaves room for any form or JSON body we take. */
 const MAX_BODY_KB = 64
@@ -47,7 +48,7 @@ export function createApp(options: AppOptions = {}) {
     // The runtime entry (src/main/) hands the platform in as the app's only binding.
     const platform = c.env.platform
     c.set('config', configFor(platform.vars))
-    c.set('services', makeServices({ config: c.get('config'), platform, origin: new URL(c.req.url).origin }))
+    c.set('services', makeServices({ config: c.get('config'), platform, origin: new URL(c.req.url).origin, client: clientAddress(c) }))
     await next()
   })
   app.use('*', securityHeaders())

@@ -38,6 +38,7 @@ const ConfigSchema = z
     SQS_QUEUE_URL: url(),
     JWT_SECRET: optionalString,
     PASSWORD_PEPPER: optionalString,
+    CATALOG_MISS_LIMIT: z.preprocess(unsetIfEmpty, z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 (off) or more').default(600)),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.JWT_SECRET !== undefined && new TextEncoder().encode(cfg.JWT_SECRET).length < 32) {
@@ -48,6 +49,10 @@ const ConfigSchema = z
       if (cfg[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: why })
     }
     require('JWT_SECRET', 'is required in production (at least 32 random bytes)')
+    require('PASSWORD_PEPPER', 'is required in production (at least 32 random bytes; never rotate it)')
+    if (cfg.PASSWORD_PEPPER !== undefined && new TextEncoder().encode(cfg.PASSWORD_PEPPER).length < 32) {
+      ctx.addIssue({ code: 'custom', path: ['PASSWORD_PEPPER'], message: 'must be at least 32 bytes in production' })
+    }
     require('SNS_TOPIC_ARN', 'is required in production')
     require('SQS_QUEUE_URL', 'is required in production')
     if (!cfg.TMDB_READ_TOKEN && !cfg.TMDB_API_KEY) {

@@ -19,6 +19,7 @@ import { NotificationStore } from './notifications/store'
 import type { Defer, Platform } from './platform'
 import { ReviewService, reviewsParticipant } from './reviews'
 import { WatchlistService, watchlistParticipant } from './watchlist'
+import { catalogMissGuard } from './catalog/miss-limit'
 
 /**
  * What routes and jobs use: domain services and the ports they need, never the AWS clients.
@@ -53,6 +54,8 @@ export interface ServiceContext {
   origin?: string
   /** Replaces an adapter (tests: a data store or an SNS client that misbehaves on purpose). */
   adapters?: { db?: () => DataStore; topic?: () => TopicClient }
+  /** The client key for per-client limits (src/http/client-key.ts). Absent in cron jobs. */
+  client?: string
 }
 
 export type ServicesFactory = (ctx: ServiceContext) => Services
@@ -64,7 +67,7 @@ function lazy<T>(build: () => T): () => T {
 }
 
 /** The composition root: the only place the AWS adapters are constructed and wired to the features. */
-export const createServices: ServicesFactory = ({ config, platform, origin, adapters = {} }) => {
+export const createServices: ServicesFactory = ({ config, platform, origin, client, adapters = {} }) => {
   provideArgon2Module(platform.argon2Module)
   const table = config.DYNAMODB_TABLE
   const defer: Defer = (work) => platform.defer(work.catch((error: unknown) => console.error('deferred work failed', error)))
@@ -72,7 +75,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, adap
   const sns = lazy(() => Sns.fromConfig(config))
   const sqs = lazy(() => Sqs.fromConfig(config))
   const publish = createPublisher({ topicArn: config.SNS_TOPIC_ARN, topic: adapters.topic ?? sns, defer })
-  const catalog = lazy(() => createCatalog(config, { cache: platform.cache, defer, origin }))
+  const catalog = lazy(() => createCatalog(config, { cache: platform.cache, defer, origin, beforeMiss: catalogMissGuard(config, db, client) }))
   const notificationStore = lazy(() => new NotificationStore(db(), table))
   const notifications = lazy(() => new NotificationService({ store: notificationStore(), catalog: catalog() }))
   const watchlist = lazy(() => new WatchlistService({ db: db(), table, catalog: catalog(), publish }))

@@ -1,6 +1,6 @@
 /**
  * The local `.dev.vars`: generated on the first `npm start`, its server lines refreshed on every
- * start (ports change), everything else (JWT_SECRET, anything the user added) kept as written.
+ * start (ports change), everything else (JWT_SECRET, PASSWORD_PEPPER, anything the user added) kept as written.
  */
 import { randomBytes } from 'node:crypto'
 
@@ -74,11 +74,16 @@ export function updateDevVars(text: string, server: Record<string, string>, defa
   return `${out.join('\n')}\n`
 }
 
-/** First-run values: a fresh JWT secret and the dummy local credentials. */
+/**
+ * First-run values: a fresh JWT secret and password pepper, and the dummy local credentials. Missing
+ * keys are added on later starts too, so an older .dev.vars gains a PASSWORD_PEPPER (existing local
+ * accounts' hashes, made with the JWT-derived pepper, are upgraded at their next login).
+ */
 export function generatedDefaults(): Record<string, string> {
   return {
     ENVIRONMENT: 'development',
     JWT_SECRET: randomBytes(32).toString('hex'),
+    PASSWORD_PEPPER: randomBytes(32).toString('hex'),
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',

@@ -1,12 +1,14 @@
 import type { Config } from '../config'
 import type { DataStore } from '../data/store'
-import { burnTime, hashPassword, pepperKey, verifyPassword } from '../auth/password'
+import { burnTime, hashPassword, pepperKey, verifyPassword, type Pepper } from '../auth/password'
 import { issueToken, verifyToken, type SessionClaims } from '../auth/tokens'
 import type { Publish } from '../events/publisher'
 import { events } from '../events/schema'
 import { EmailTaken, InvalidCredentials, InvalidPassword, SessionEnded } from '../shared/errors'
 import type { AccountDataParticipant } from '../shared/participants'
 import { eraseUserItems, exportUserItems, type UserExport } from './data'
+import { countedPasswordCheck } from './password-attempts'
+import { writeTombstone } from './tombstone'
 import { AccountStore, EmailTakenError, ProfileChangedError } from './store'
 import { LIMITS, Throttle } from './throttle'
 import { DEFAULT_NOTIFICATION_PREFS, generatedDisplayName, normaliseEmail, type Language, type NotificationPrefs, type Profile } from './types'
@@ -39,7 +41,7 @@ export interface AccountsDeps {
   onDisplayNameChanged: (userId: string, displayName: string) => Promise<void>
 }
 
-const peppers = new WeakMap<Config, Promise<CryptoKey>>()
+const peppers = new WeakMap<Config, Promise<Pepper>>()
 
 /** Sign-up, login, sessions, profile changes, export and erasure. Routes (HTML and JSON) call only this. */
 export class Accounts {
@@ -49,11 +51,11 @@ export class Accounts {
 
   constructor(private readonly deps: AccountsDeps) {
     this.store = new AccountStore(deps.db, deps.table)
-    this.throttle = new Throttle(deps.db, deps.table)
+    this.throttle = new Throttle(deps.db, deps.table, Date.now, deps.config.PASSWORD_PEPPER ?? deps.config.jwtSecret)
     this.config = deps.config
   }
 
-  private pepper(): Promise<CryptoKey> {
+  private pepper(): Promise<Pepper> {
     let key = peppers.get(this.config)
     if (!key) {
       key = pepperKey(this.config)
@@ -128,10 +130,10 @@ export class Accounts {
     return profile
   }
 
-  /** 403 invalid_password unless `password` is the user's current one. */
-  async checkPassword(profile: Profile, password: string | undefined): Promise<void> {
-    const result = await verifyPassword(await this.pepper(), password ?? '', profile.password_hash)
-    if (!result.ok) throw new InvalidPassword()
+  /** 403 invalid_password unless `password` is the user's current one; wrong guesses count like failed logins (429). */
+  async checkPassword(profile: Profile, password: string | undefined, client = 'unknown-peer'): Promise<void> {
+    const verify = async () => (await verifyPassword(await this.pepper(), password ?? '', profile.password_hash)).ok
+    if (!(await countedPasswordCheck(this.throttle, { email: profile.email, client }, verify))) throw new InvalidPassword()
   }
 
   /**
@@ -139,12 +141,12 @@ export class Accounts {
    * revoke every older token: `rotated` tells the caller to hand out a fresh token. `current` is the
    * profile as the request authenticated with it; the writes are conditional where a race matters.
    */
-  async update(current: Profile, patch: ProfilePatch): Promise<{ profile: Profile; rotated: boolean }> {
+  async update(current: Profile, patch: ProfilePatch, client?: string): Promise<{ profile: Profile; rotated: boolean }> {
     const userId = current.id
     const newEmail = patch.email === undefined ? undefined : normaliseEmail(patch.email)
     const emailChanges = newEmail !== undefined && newEmail !== current.email
     const passwordChanges = patch.password !== undefined
-    if (emailChanges || passwordChanges) await this.checkPassword(current, patch.current_password)
+    if (emailChanges || passwordChanges) await this.checkPassword(current, patch.current_password, client)
     const fields = {
       display_name: patch.display_name?.trim() || undefined,
       language: patch.language,
@@ -173,8 +175,9 @@ export class Accounts {
   }
 
   /** Deletes every item of the user after checking the password: list, reviews (aggregates corrected), notifications, profile, marker. */
-  async deleteAccount(profile: Profile, currentPassword: string | undefined): Promise<void> {
-    await this.checkPassword(profile, currentPassword)
+  async deleteAccount(profile: Profile, currentPassword: string | undefined, client?: string): Promise<void> {
+    await this.checkPassword(profile, currentPassword, client)
+    await writeTombstone(this.deps.db, this.deps.table, profile.id)
     await eraseUserItems(this.deps.db, this.deps.table, profile.id, this.deps.participants())
     await this.store.deleteProfile(profile)
   }

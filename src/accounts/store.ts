@@ -69,9 +69,15 @@ export class AccountStore {
     return this.db.batchGet(this.table, unique.map(profileKey), opts)
   }
 
+  /**
+   * The profile an email belongs to. Always two consistent reads (marker, then profile): for an
+   * unknown email the second read is of a random id that cannot exist, so a known and an unknown
+   * email cost the same store calls and take the same time (no account enumeration by timing).
+   */
   async byEmail(email: string): Promise<Profile | undefined> {
     const marker = await this.db.get<{ user_id: string }>(this.table, emailKey(email), { consistent: true })
-    return marker ? this.byId(marker.user_id) : undefined
+    const profile = await this.byId(marker?.user_id ?? `absent-${crypto.randomUUID()}`)
+    return marker ? profile : undefined
   }
 
   /**

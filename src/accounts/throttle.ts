@@ -23,28 +23,60 @@ export interface Reservation {
   refund(): Promise<void>
 }
 
-async function hashKey(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
-  return btoa(String.fromCharCode(...new Uint8Array(digest).slice(0, 18))).replace(/\+/g, '-').replace(/\//g, '_')
+const encoder = new TextEncoder()
+const base64url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+
+/**
+ * The HMAC key RATE# item names are made with, derived (HKDF-SHA256, its own label) from a server
+ * secret: PASSWORD_PEPPER when set, else JWT_SECRET. A leaked table then cannot be joined back to IP
+ * addresses or emails by hashing guesses (an unsalted SHA-256 of an IPv4 address is reversed by
+ * enumerating 2^32 candidates).
+ */
+export async function rateKeyFor(secret: string): Promise<CryptoKey> {
+  const base = await crypto.subtle.importKey('raw', encoder.encode(secret), 'HKDF', false, ['deriveKey'])
+  return crypto.subtle.deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt: encoder.encode('flixpeek'), info: encoder.encode('rate-limit-keys-v1') },
+    base,
+    { name: 'HMAC', hash: 'SHA-256', length: 256 },
+    false,
+    ['sign'],
+  )
 }
+
+/** The RATE# partition key of a limit and subject: HMAC-SHA256 under the rate key, 144 bits, base64url. */
+export async function ratePk(key: CryptoKey, limitName: string, subject: string): Promise<string> {
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(`${limitName}:${subject}`)))
+  return `RATE#${base64url(mac.slice(0, 18))}`
+}
+
+/** Tests and tools that construct a Throttle without the app's config still get keyed (not plain) hashes. */
+const UNCONFIGURED_SECRET = 'throttle-without-configured-secret'
 
 /**
  * Fixed-window counters in DynamoDB (RATE#<key> / WINDOW#<start>, expires_at TTL), shared by
  * every isolate. A slot is taken with one conditional ADD before the guarded work runs, so
- * concurrent attempts cannot overshoot the limit. Keys are hashed: no email or IP is stored.
+ * concurrent attempts cannot overshoot the limit. Keys are HMACs under a server secret: no email or
+ * IP is stored, and none can be recovered from the table alone.
  */
 export class Throttle {
+  private readonly key: Promise<CryptoKey>
+
   constructor(
     private readonly db: DataStore,
     private readonly table: string,
     private readonly now: () => number = Date.now,
-  ) {}
+    /** The server secret RATE# keys are derived from (see rateKeyFor). */
+    secret: string = UNCONFIGURED_SECRET,
+  ) {
+    this.key = rateKeyFor(secret)
+  }
 
   async reserve(limit: Limit, subject: string): Promise<Reservation> {
     const nowSeconds = Math.floor(this.now() / 1000)
     const start = nowSeconds - (nowSeconds % limit.windowSeconds)
     const end = start + limit.windowSeconds
-    const key = { pk: `RATE#${await hashKey(`${limit.name}:${subject}`)}`, sk: `WINDOW#${start}` }
+    const key = { pk: await ratePk(await this.key, limit.name, subject), sk: `WINDOW#${start}` }
     try {
       await this.db.update(this.table, key, {
         update: 'ADD #n :one SET expires_at = :expires',

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DISPLAY_NAME_FORBIDDEN_MESSAGE, displayNameAllowed } from './display-name'
 
 /** UI languages (also sent to TMDB as `language`). */
 export const LANGUAGES = {
@@ -43,6 +44,7 @@ export const DisplayNameSchema = z
   .min(1, 'must not be empty')
   .max(50, 'must be at most 50 characters')
   .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not contain control characters')
+  .refine(displayNameAllowed, DISPLAY_NAME_FORBIDDEN_MESSAGE)
 export const LanguageSchema = z.enum(LANGUAGE_CODES, { message: `must be one of ${LANGUAGE_CODES.join(', ')}` })
 export const NotificationPrefsSchema = z.object({ release: z.boolean(), recommendation: z.boolean() })
 export type NotificationPrefs = z.infer<typeof NotificationPrefsSchema>

@@ -93,18 +93,22 @@ function returnPath(c: Context): string {
   return from ?? safeNext(url.pathname + url.search)
 }
 
-/** Only same-site relative paths: one leading '/', not '//' or '/\' (which browsers treat as another host). */
+/**
+ * Only same-site relative paths: one leading '/', not '//' or '/\' (which browsers treat as another host),
+ * and no control character anywhere (CR/LF would break the Location header). The answer is the URL's own
+ * serialisation, so non-ASCII text and lone surrogates come back percent-encoded and header-safe.
+ */
 export function safeNext(next: string | undefined | null): string {
   if (!next || next.length > 2000) return '/'
   if (!next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/'
-  if (/[\u0000-\u001f\\]/.test(next.slice(0, 2))) return '/'
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(next) || next[1] === '\\') return '/'
   try {
     const resolved = new URL(next, 'https://same.invalid')
     if (resolved.origin !== 'https://same.invalid') return '/'
+    return resolved.pathname + resolved.search + resolved.hash
   } catch {
     return '/'
   }
-  return next
 }
 
 export const loginUrl = (next: string) => (next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`)

@@ -9,13 +9,13 @@ import { ARGON2_PARAMS, argon2id, type Argon2Params } from './argon2'
  *   argon2id$v1$m=19456,t=2,p=1$<salt b64>$<hash b64>     current: Argon2id (.wasm module)
  *   pbkdf2-sha256$v1$100000$<salt b64>$<hash b64>          fallback: WebCrypto PBKDF2 at the Workers cap
  *
- * v1 = peppered with HMAC-SHA256 before the key derivation.
+ * v1 / v2 = peppered with HMAC-SHA256 before the key derivation, v1 with the JWT_SECRET-derived
+ * pepper (or an early PASSWORD_PEPPER), v2 with PASSWORD_PEPPER (see Pepper below).
  */
 export type Scheme = 'argon2id' | 'pbkdf2-sha256'
 export const CURRENT_SCHEME: Scheme = 'argon2id'
 /** WebCrypto's PBKDF2 cap on Cloudflare's runtime. */
 export const PBKDF2_ITERATIONS = 100_000
-const VERSION = 'v1'
 const SALT_BYTES = 16
 const HASH_BYTES = 32
 
@@ -44,23 +44,36 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
- * The pepper key: PASSWORD_PEPPER when configured, else derived from JWT_SECRET with
- * HKDF-SHA256 (a distinct info label, so the pepper is never the signing key itself).
+ * The pepper keys. `v2` hashes are peppered with PASSWORD_PEPPER (required in production). `v1`
+ * hashes were peppered with a key derived from JWT_SECRET (HKDF-SHA256, a distinct label, so never
+ * the signing key itself), or with PASSWORD_PEPPER where it was already set: with PASSWORD_PEPPER
+ * configured a v1 hash verifies with either, and is rehashed as v2 at the next successful login.
  */
-export async function pepperKey(secrets: { PASSWORD_PEPPER?: string | undefined; jwtSecret: string }): Promise<CryptoKey> {
-  let raw: Uint8Array
-  if (secrets.PASSWORD_PEPPER) {
-    raw = encoder.encode(secrets.PASSWORD_PEPPER)
-  } else {
-    const base = await crypto.subtle.importKey('raw', encoder.encode(secrets.jwtSecret), 'HKDF', false, ['deriveBits'])
-    const bits = await crypto.subtle.deriveBits(
-      { name: 'HKDF', hash: 'SHA-256', salt: encoder.encode('flixpeek'), info: encoder.encode('password-pepper-v1') },
-      base,
-      256,
-    )
-    raw = new Uint8Array(bits)
-  }
-  return crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+export interface Pepper {
+  /** The key new hashes are peppered with, and the format version it writes. */
+  key: CryptoKey
+  version: 'v1' | 'v2'
+  /** Keys a stored v1 hash may have been peppered with (tried in order). */
+  v1Keys: CryptoKey[]
+}
+
+const hmacKey = (raw: Uint8Array) => crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+
+async function derivedPepper(jwtSecret: string): Promise<CryptoKey> {
+  const base = await crypto.subtle.importKey('raw', encoder.encode(jwtSecret), 'HKDF', false, ['deriveBits'])
+  const bits = await crypto.subtle.deriveBits(
+    { name: 'HKDF', hash: 'SHA-256', salt: encoder.encode('flixpeek'), info: encoder.encode('password-pepper-v1') },
+    base,
+    256,
+  )
+  return hmacKey(new Uint8Array(bits))
+}
+
+export async function pepperKey(secrets: { PASSWORD_PEPPER?: string | undefined; jwtSecret: string }): Promise<Pepper> {
+  const derived = await derivedPepper(secrets.jwtSecret)
+  if (!secrets.PASSWORD_PEPPER) return { key: derived, version: 'v1', v1Keys: [derived] }
+  const explicit = await hmacKey(encoder.encode(secrets.PASSWORD_PEPPER))
+  return { key: explicit, version: 'v2', v1Keys: [explicit, derived] }
 }
 
 const pepper = async (key: CryptoKey, password: string) => new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(password)))
@@ -83,15 +96,15 @@ function parseArgon2(text: string | undefined): Argon2Params | null {
 }
 
 /** A fresh salted, peppered hash string for storage. */
-export async function hashPassword(key: CryptoKey, password: string, scheme: Scheme = CURRENT_SCHEME): Promise<string> {
+export async function hashPassword(pepperKeys: Pepper, password: string, scheme: Scheme = CURRENT_SCHEME): Promise<string> {
   const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES))
-  const peppered = await pepper(key, password)
+  const peppered = await pepper(pepperKeys.key, password)
   if (scheme === 'pbkdf2-sha256') {
     const hash = await pbkdf2(peppered, salt, PBKDF2_ITERATIONS)
-    return [scheme, VERSION, String(PBKDF2_ITERATIONS), toBase64(salt), toBase64(hash)].join('$')
+    return [scheme, pepperKeys.version, String(PBKDF2_ITERATIONS), toBase64(salt), toBase64(hash)].join('$')
   }
   const hash = await argon2(peppered, salt, ARGON2_PARAMS)
-  return [scheme, VERSION, formatArgon2(ARGON2_PARAMS), toBase64(salt), toBase64(hash)].join('$')
+  return [scheme, pepperKeys.version, formatArgon2(ARGON2_PARAMS), toBase64(salt), toBase64(hash)].join('$')
 }
 
 export interface VerifyResult {
@@ -103,36 +116,43 @@ export interface VerifyResult {
 const weaker = (p: Argon2Params) =>
   p.memoryKiB < ARGON2_PARAMS.memoryKiB || p.passes < ARGON2_PARAMS.passes || p.lanes < ARGON2_PARAMS.lanes
 
+/** The keys a stored hash of this format version may have been peppered with. */
+const keysFor = (pepperKeys: Pepper, version: string | undefined): CryptoKey[] =>
+  version === 'v2' ? (pepperKeys.version === 'v2' ? [pepperKeys.key] : []) : version === 'v1' ? pepperKeys.v1Keys : []
+
 /** Checks a password against a stored hash string; an unreadable hash never matches (after the same work). */
-export async function verifyPassword(key: CryptoKey, password: string, stored: string): Promise<VerifyResult> {
+export async function verifyPassword(pepperKeys: Pepper, password: string, stored: string): Promise<VerifyResult> {
   const [scheme, version, params, saltText, hashText] = stored.split('$')
   const salt = fromBase64(saltText)
   const expected = fromBase64(hashText)
-  const peppered = await pepper(key, password)
-  if (version === VERSION && salt && expected) {
+  const keys = keysFor(pepperKeys, version)
+  const otherPepper = version !== pepperKeys.version
+  if (keys.length > 0 && salt && expected) {
     if (scheme === 'argon2id') {
       const argon = parseArgon2(params)
       if (argon) {
-        const ok = constantTimeEqual(await argon2(peppered, salt, argon), expected)
-        return { ok, needsRehash: ok && (CURRENT_SCHEME !== 'argon2id' || weaker(argon)) }
+        let ok = false
+        for (const key of keys) if (!ok) ok = constantTimeEqual(await argon2(await pepper(key, password), salt, argon), expected)
+        return { ok, needsRehash: ok && (otherPepper || CURRENT_SCHEME !== 'argon2id' || weaker(argon)) }
       }
     } else if (scheme === 'pbkdf2-sha256') {
       const iterations = Number(params)
       if (Number.isInteger(iterations) && iterations >= 1 && iterations <= PBKDF2_ITERATIONS) {
-        const ok = constantTimeEqual(await pbkdf2(peppered, salt, iterations), expected)
-        return { ok, needsRehash: ok && (CURRENT_SCHEME !== 'pbkdf2-sha256' || iterations < PBKDF2_ITERATIONS) }
+        let ok = false
+        for (const key of keys) if (!ok) ok = constantTimeEqual(await pbkdf2(await pepper(key, password), salt, iterations), expected)
+        return { ok, needsRehash: ok && (otherPepper || CURRENT_SCHEME !== 'pbkdf2-sha256' || iterations < PBKDF2_ITERATIONS) }
       }
     }
   }
-  await burnTime(key, password)
+  await burnTime(pepperKeys, password)
   return { ok: false, needsRehash: false }
 }
 
 const DUMMY_SALT = new Uint8Array(SALT_BYTES)
 
 /** Does the work of one verification with the current scheme, so an unknown email takes as long as a wrong password. */
-export async function burnTime(key: CryptoKey, password: string): Promise<void> {
-  const peppered = await pepper(key, password)
+export async function burnTime(pepperKeys: Pepper, password: string): Promise<void> {
+  const peppered = await pepper(pepperKeys.key, password)
   if (CURRENT_SCHEME === 'argon2id') await argon2(peppered, DUMMY_SALT, ARGON2_PARAMS)
   else await pbkdf2(peppered, DUMMY_SALT, PBKDF2_ITERATIONS)
 }

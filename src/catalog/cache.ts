@@ -33,6 +33,8 @@ export interface TmdbCacheOptions {
   store: CacheStore
   defer: (work: Promise<unknown>) => void
   now?: () => number
+  /** Runs before an uncached look-up (never for a cached answer); may throw (429 rate_limited). */
+  beforeMiss?: () => Promise<void>
 }
 
 /**
@@ -68,6 +70,8 @@ export class TmdbCache {
       }
       return toResult(entry)
     }
+    // Only an uncached look-up reaches TMDB, so only it counts against CATALOG_MISS_LIMIT.
+    await this.options.beforeMiss?.()
     try {
       return toResult(await this.refresh(key, freshness, load))
     } catch (error) {

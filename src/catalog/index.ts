@@ -13,6 +13,8 @@ export interface CatalogContext {
   origin?: string
   /** TMDB timeout per attempt (default 5 s); tests shorten it. */
   tmdbTimeoutMs?: number
+  /** Runs before an uncached TMDB look-up: the per-client CATALOG_MISS_LIMIT (src/catalog/miss-limit.ts). */
+  beforeMiss?: () => Promise<void>
 }
 
 /** TMDB behind the cache when a credential is configured, else the bundled offline catalog. */
@@ -24,6 +26,7 @@ export function createCatalog(config: Config, ctx: CatalogContext): Catalog {
       // Without an execution context (cron, scripts) a refresh simply runs on; failures are logged by the cache.
       defer: ctx.defer ?? ((work) => void work.catch(() => undefined)),
       timeoutMs: ctx.tmdbTimeoutMs,
+      beforeMiss: ctx.beforeMiss,
     })
   }
   return createBundledCatalog({ origin: ctx.origin ?? '', today: config.CATALOG_TODAY })

@@ -22,6 +22,8 @@ export interface TmdbCatalogOptions {
   /** Per upstream attempt; 5 s by default. */
   timeoutMs?: number
   fetch?: typeof fetch
+  /** Runs before an uncached look-up (CATALOG_MISS_LIMIT, src/catalog/miss-limit.ts); may throw 429. */
+  beforeMiss?: () => Promise<void>
 }
 
 export interface TmdbCatalog extends Catalog {
@@ -38,7 +40,7 @@ export function createTmdbCatalog(options: TmdbCatalogOptions): TmdbCatalog {
   const { config } = options
   if (!config.tmdbAuth) throw new Error('createTmdbCatalog needs a TMDB credential')
   const client = new TmdbClient({ baseUrl: config.TMDB_BASE_URL, auth: config.tmdbAuth, timeoutMs: options.timeoutMs, fetch: options.fetch })
-  const cache = new TmdbCache({ store: options.cache, defer: options.defer })
+  const cache = new TmdbCache({ store: options.cache, defer: options.defer, beforeMiss: options.beforeMiss })
   const images = { base: config.TMDB_IMAGE_BASE_URL }
 
   /**

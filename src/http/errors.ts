@@ -92,6 +92,7 @@ const FROM_DOMAIN: { [C in DomainErrorCode]: (error: DomainError) => ApiError } 
   invalid_credentials: () => new ApiError(401, 'invalid_credentials', 'That email and password do not match an account.'),
   invalid_password: () => new ApiError(403, 'invalid_password', 'Your current password is not correct.'),
   session_ended: () => errors.unauthorized('Your session ended while saving. Please sign in again.'),
+  account_deleted: () => errors.unauthorized('This account has been deleted.'),
   rate_limited: (error) => errors.rateLimited(Number(error.params.retryAfter)),
   catalog_unavailable: () => errors.upstream(),
   data_store_unavailable: () => errors.dataStore(),

@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../context'
+import { clientKey } from './client-key'
 
 /** This site's origin, as the request reached the worker. */
 export const siteOrigin = (c: Context) => new URL(c.req.url).origin
@@ -12,9 +13,10 @@ export function foreignOrigin(c: Context): boolean {
 
 /**
  * The client for rate limits, as the runtime knows it (the platform port: CF-Connecting-IP on
- * Workers). When the runtime cannot tell (a bare workerd), every caller shares one bucket rather
- * than trusting a header.
+ * Workers), IPv6 by its /64 (see client-key.ts). When the runtime cannot tell (a bare workerd),
+ * every caller shares one bucket rather than trusting a header.
  */
 export function clientAddress(c: Context<AppEnv>): string {
-  return c.env.platform.clientAddress(c.req.raw) || 'unknown-peer'
+  const address = c.env.platform.clientAddress(c.req.raw)?.trim()
+  return address ? clientKey(address) : 'unknown-peer'
 }

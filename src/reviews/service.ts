@@ -7,6 +7,7 @@ import { retryOptimistic } from '../shared/conflict-retry'
 import { NotFound } from '../shared/errors'
 import { userPk } from '../shared/keys'
 import { REVIEW_PREFIX, movieAggKey, moviePk, reviewIndexSk, reviewSk } from './keys'
+import { notDeleted, throwIfDeleted } from '../accounts/tombstone'
 
 export const REVIEWS_PAGE_SIZE = 20
 
@@ -182,9 +183,11 @@ export class ReviewService {
               values: { ':sum': input.rating - (existing?.rating ?? 0), ':count': existing ? 0 : 1 },
             },
           },
+          notDeleted(this.table, user.id),
         ])
         return { created: !existing, review: toReview(item) }
       } catch (error) {
+        throwIfDeleted(error, 2)
         if (isConditionFailure(error)) return undefined
         throw error
       }

@@ -152,7 +152,7 @@ accountPages.post('/profile', requirePageUser, async (c) => {
       language,
       notifications,
       current_password,
-    })
+    }, clientAddress(c))
     if (rotated) setSessionCookie(c, await accounts.token(profile))
     return c.redirect('/profile?saved=1', 303)
   } catch (error) {
@@ -167,7 +167,7 @@ accountPages.post('/profile/delete', requirePageUser, async (c) => {
   const user = currentUser(c)
   const form = await readForm(c)
   try {
-    await c.get('services').accounts.deleteAccount(user.profile, form.delete_password)
+    await c.get('services').accounts.deleteAccount(user.profile, form.delete_password, clientAddress(c))
   } catch (error) {
     if (!(error instanceof InvalidPassword)) throw error
     return renderProfile(

@@ -3,6 +3,7 @@ import { currentUser, requireApiUser } from '../auth/middleware'
 import { clearSessionCookie, setSessionCookie } from '../auth/session'
 import { toUser, type Profile } from '../accounts/types'
 import type { AppEnv } from '../context'
+import { clientAddress } from '../http/origin'
 import { validate } from '../http/validate'
 import { CACHE } from '../http/cache'
 import { describe } from '../openapi/metadata'
@@ -53,7 +54,7 @@ meApi.patch(
   async (c) => {
     const user = currentUser(c)
     const accounts = c.get('services').accounts
-    const { profile, rotated } = await accounts.update(user.profile, c.req.valid('json'))
+    const { profile, rotated } = await accounts.update(user.profile, c.req.valid('json'), clientAddress(c))
     if (!rotated) return c.json(profileJson(profile), 200, noStore)
     const token = await accounts.token(profile)
     if (user.via === 'cookie') setSessionCookie(c, token)
@@ -73,7 +74,7 @@ meApi.delete(
   validate('json', DeleteAccountBodySchema),
   async (c) => {
     const user = currentUser(c)
-    await c.get('services').accounts.deleteAccount(user.profile, c.req.valid('json').current_password)
+    await c.get('services').accounts.deleteAccount(user.profile, c.req.valid('json').current_password, clientAddress(c))
     if (user.via === 'cookie') clearSessionCookie(c)
     return c.body(null, 204, noStore)
   },

@@ -8,6 +8,7 @@ export type DomainErrorCode =
   | 'invalid_credentials'
   | 'invalid_password'
   | 'session_ended'
+  | 'account_deleted'
   | 'rate_limited'
   | 'catalog_unavailable'
   | 'data_store_unavailable'
@@ -51,6 +52,13 @@ export class InvalidPassword extends DomainError {
 export class SessionEnded extends DomainError {
   constructor() {
     super('session_ended')
+  }
+}
+
+/** A write by a user whose account is being deleted (the tombstone refused it). */
+export class AccountDeleted extends DomainError {
+  constructor() {
+    super('account_deleted')
   }
 }
 

@@ -7,6 +7,7 @@ import { isTransactionConflict, retryOptimistic } from '../shared/conflict-retry
 import { NotFound } from '../shared/errors'
 import { userPk } from '../shared/keys'
 import { GENRE_PREFIX, WATCH_PREFIX, genrePk, watchSk, watchersPk, type GenreFollowItem, type WatchItem } from './keys'
+import { notDeleted, throwIfDeleted } from '../accounts/tombstone'
 
 export type ListedMovie = Movie & { added_at: string }
 
@@ -83,11 +84,13 @@ export class WatchlistService {
       const writes: TransactItem[] = [
         { put: { table: this.table, item, condition: 'attribute_not_exists(pk)' } },
         ...genres.map((genreId) => this.genreCounter(userId, genreId, 1)),
+        notDeleted(this.table, userId),
       ]
       try {
         await this.db.transactWrite(writes)
         return { created: true, added_at: addedAt }
       } catch (error) {
+        throwIfDeleted(error, writes.length - 1)
         if (!(error instanceof TransactionCanceledError && error.conditionFailedAt(0))) throw error
         const existing = await this.entry(userId, movie.id)
         // Removed between our write and this read: try the add again.

@@ -23,6 +23,16 @@ describe('.dev.vars generation', () => {
     expect(second.match(/DYNAMODB_ENDPOINT=/g)).toHaveLength(1)
   })
 
+  it('should generate a 32-byte PASSWORD_PEPPER, and add one to an older .dev.vars without touching its JWT_SECRET (F7)', () => {
+    const vars = parseDevVars(updateDevVars('', {}, generatedDefaults()))
+    expect(vars.PASSWORD_PEPPER).toMatch(/^[0-9a-f]{64}$/)
+    expect(vars.PASSWORD_PEPPER).not.toBe(vars.JWT_SECRET)
+    const older = 'ENVIRONMENT=development\nJWT_SECRET=keepme\n'
+    const after = parseDevVars(updateDevVars(older, {}, generatedDefaults()))
+    expect(after.JWT_SECRET).toBe('keepme')
+    expect(after.PASSWORD_PEPPER).toMatch(/^[0-9a-f]{64}$/)
+  })
+
   it('should let the shell override the contract variables and anything in .dev.vars, and nothing else', () => {
     const shell = { TMDB_API_KEY: 'from-shell', MY_FLAG: 'on', HOME: '/root', PATH: '/bin' }
     expect(shellOverrides(shell, { MY_FLAG: 'off' })).toEqual({ TMDB_API_KEY: 'from-shell', MY_FLAG: 'on' })

@@ -111,7 +111,7 @@ describe('ci-cd.yml', () => {
     const steps = ci.jobs.deploy!.steps
     const at = (pattern: RegExp) => steps.findIndex((s) => pattern.test(s.uses ?? s.run ?? ''))
     const terraform = at(/^hashicorp\/setup-terraform@/)
-    const cli = at(/npm install -g cdktf-cli@0\.21\.0/)
+    const cli = at(/npm ci --prefix \.github\/deploy/)
     const aws = at(/^aws-actions\/configure-aws-credentials@/)
     const deploy = at(/^npm run deploy$/)
     expect(Math.min(terraform, cli, aws)).toBeGreaterThanOrEqual(0)
@@ -153,5 +153,59 @@ describe('destroy.yml', () => {
     expect(indexOfRun(job(), 'npm run destroy')).toBe(job().steps.length - 1)
     expect(job().steps.some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))).toBe(true)
     expect(destroy.concurrency).toEqual({ group: 'deploy-${{ inputs.environment }}', 'cancel-in-progress': false })
+  })
+})
+
+/** F5/F6: credentials reach only the steps that use them, and nothing is installed once they exist. */
+describe('deploy credentials (F5/F6)', () => {
+  const credentialed = [
+    ['ci-cd.yml deploy', ci.jobs.deploy!],
+    ['destroy.yml destroy', destroy.jobs.destroy!],
+  ] as const
+
+  it('should keep secrets out of workflow- and job-level env (secrets only on the steps that use them)', () => {
+    for (const workflow of [ci, destroy]) {
+      expect(JSON.stringify((workflow as unknown as { env?: unknown }).env ?? {})).not.toContain('secrets.')
+      for (const job of Object.values(workflow.jobs)) expect(JSON.stringify(job.env ?? {})).not.toContain('secrets.')
+    }
+    for (const [name, job] of credentialed) {
+      const withSecrets = job.steps.filter((step) => JSON.stringify({ env: step.env, with: step.with }).includes('secrets.'))
+      const purposes = withSecrets.map((step) => step.uses?.split('@')[0] ?? step.run!.trim().split('\n')[0])
+      for (const purpose of purposes) expect(purpose, name).toMatch(/^(aws-actions\/configure-aws-credentials|npm run (deploy|destroy)|set -euo pipefail)$/)
+    }
+  })
+
+  it('should install every dependency, cdktf-cli included, from lockfiles before any credential is loaded', () => {
+    for (const [name, job] of credentialed) {
+      const steps = job.steps
+      const aws = steps.findIndex((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))
+      const firstSecret = steps.findIndex((s) => JSON.stringify({ env: s.env, with: s.with }).includes('secrets.'))
+      const installs = steps.flatMap((s, i) => (/\bnpm (ci|install|i)\b|\bnpx\b.*--yes|\bpip install\b/.test(s.run ?? '') ? [i] : []))
+      expect(installs.length, name).toBeGreaterThanOrEqual(2)
+      for (const i of installs) expect(i, `${name}: install at step ${i}`).toBeLessThan(Math.min(aws, firstSecret))
+      expect(runs(job), name).not.toMatch(/npm install -g|npm i -g/)
+      expect(runs(job), name).toMatch(/npm ci --prefix \.github\/deploy/)
+    }
+  })
+
+  it('should pin cdktf-cli exactly in .github/deploy with a lockfile of its own, not in the root devDependencies', () => {
+    const deployPackage = JSON.parse(readFileSync('.github/deploy/package.json', 'utf8')) as { dependencies: Record<string, string> }
+    expect(deployPackage.dependencies['cdktf-cli']).toMatch(/^\d+\.\d+\.\d+$/)
+    const lock = JSON.parse(readFileSync('.github/deploy/package-lock.json', 'utf8')) as { packages: Record<string, { version?: string; integrity?: string }> }
+    expect(lock.packages['node_modules/cdktf-cli']).toMatchObject({ version: deployPackage.dependencies['cdktf-cli'] })
+    expect(lock.packages['node_modules/cdktf-cli']!.integrity).toMatch(/^sha512-/)
+    const root = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> }
+    expect({ ...root.dependencies, ...root.devDependencies }).not.toHaveProperty('cdktf-cli')
+  })
+
+  it('should deploy production only from main, in the production environment, with that environment\'s own role', () => {
+    const deploy = ci.jobs.deploy!
+    expect(deploy.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'")
+    expect(deploy.environment).toBe('production')
+    // The role ARN is an environment secret: each GitHub environment names its own role (docs/setup.md §4.3).
+    const setup = readFileSync('docs/setup.md', 'utf8')
+    expect(setup).toContain('repo:<owner>/<repo>:environment:production:ref:refs/heads/main')
+    expect(setup).toContain('PermissionsBoundary')
+    expect(setup).not.toMatch(/"StringLike":\s*\{\s*"token\.actions\.githubusercontent\.com:sub":\s*\[[^\]]*production[^\]]*development/)
   })
 })

@@ -97,7 +97,7 @@ describe('signed-in pages', { timeout: 120_000 }, () => {
       const res = await page(path, user.token)
       expect(res.status).toBe(status)
       const html = await res.text()
-      expect(html).toContain('<span class="account-name">Lost Viewer</span>')
+      expect(html).toContain('<span class="account-name"><bdi>Lost Viewer</bdi></span>')
       expect(html).toContain('id="notification-bell"')
       expect(html).not.toContain('href="/signup"')
     }

@@ -24,9 +24,12 @@ describe('password hashing inside workerd', { timeout: 120_000 }, () => {
   })
 
   it('should make the hash useless without the pepper', async () => {
-    const stored = await hashPassword(await pepperKey({ jwtSecret }), 'peppered secret')
+    const stored = await hashPassword(await pepperKey({ jwtSecret, PASSWORD_PEPPER: 'the pepper this hash was made with' }), 'peppered secret')
     const otherPepper = await pepperKey({ jwtSecret, PASSWORD_PEPPER: 'a different pepper value entirely' })
     expect((await verifyPassword(otherPepper, 'peppered secret', stored)).ok).toBe(false)
+    const derived = await hashPassword(await pepperKey({ jwtSecret }), 'peppered secret')
+    const otherSecret = await pepperKey({ jwtSecret: `${jwtSecret}-rotated` })
+    expect((await verifyPassword(otherSecret, 'peppered secret', derived)).ok).toBe(false)
   })
 
   it('should verify the PBKDF2 fallback, ask for a rehash, and never match unreadable or absurd hashes', async () => {
@@ -50,7 +53,8 @@ describe('password hashing inside workerd', { timeout: 120_000 }, () => {
     })
     expect((await api('/auth/login', { body: { email, password } })).status).toBe(200)
     const profile = await db.get<{ password_hash: string }>(table, { pk: `USER#${user.id}`, sk: 'PROFILE' }, { consistent: true })
-    expect(profile!.password_hash).toMatch(/^argon2id\$v1\$/)
+    // Also moved from the JWT-derived pepper (v1) to PASSWORD_PEPPER (v2), which the test worker has.
+    expect(profile!.password_hash).toMatch(/^argon2id\$v2\$/)
     expect((await api('/auth/login', { body: { email, password } })).status).toBe(200)
   })
 })

@@ -32,7 +32,7 @@ export function AccountMenu({ user, unread = 0 }: AccountMenuProps) {
           <span class="avatar" aria-hidden="true">
             {initial}
           </span>
-          <span class="account-name">{user.display_name}</span>
+          <span class="account-name"><bdi>{user.display_name}</bdi></span>
           <span class="visually-hidden"> account menu</span>
         </summary>
         <ul class="menu-list">

@@ -124,7 +124,7 @@ function ReviewItem({ review }: { review: Review }) {
   return (
     <li class="review">
       <p class="review-head">
-        <strong class="review-author">{review.user.display_name}</strong>{' '}
+        <strong class="review-author"><bdi>{review.user.display_name}</bdi></strong>{' '}
         <span class="rating">
           <span aria-hidden="true">★</span> {review.rating}
           <span class="visually-hidden"> out of 10</span>

@@ -3,7 +3,7 @@ import type { Env } from '../../../src/config'
 import { workersPlatform } from '../../../src/main/worker'
 import { newEvent, type EventInput } from '../../../src/events/schema'
 import { ReviewService } from '../../../src/reviews'
-import { createServices, type Services } from '../../../src/services'
+import { createServices, type ServiceContext, type Services } from '../../../src/services'
 import { WatchlistService } from '../../../src/watchlist'
 import { testAws } from './aws'
 
@@ -11,10 +11,14 @@ import { testAws } from './aws'
  * The app's own services, built by the composition root against the suite's local servers, for tests
  * that seed data or check what the HTTP API does not show. `overrides` replace config values.
  */
-export function testServices(overrides: Record<string, unknown> = {}, ctx?: Pick<ExecutionContext, 'waitUntil'>): Services {
+export function testServices(
+  overrides: Record<string, unknown> = {},
+  ctx?: Pick<ExecutionContext, 'waitUntil'>,
+  adapters?: ServiceContext['adapters'],
+): Services {
   const vars = { ...(env as unknown as Env), ...overrides } as Env
   const config = { ...testAws().config, ...overrides }
-  return createServices({ config, platform: workersPlatform(vars, ctx) })
+  return createServices({ config, platform: workersPlatform(vars, ctx), adapters })
 }
 
 /**

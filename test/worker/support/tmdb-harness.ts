@@ -3,6 +3,8 @@ import { createCatalog } from '../../../src/catalog'
 import { parseConfig, type Env } from '../../../src/config'
 import { createWorker, kvCacheStore } from '../../../src/main/worker'
 import { createServices, type Services } from '../../../src/services'
+import { catalogMissGuard } from '../../../src/catalog/miss-limit'
+import { testAws } from './aws'
 
 /**
  * Drives the real app against the fake TMDB server (test/support/fake-tmdb.ts) with a TMDB credential.
@@ -42,17 +44,25 @@ export interface HarnessOptions {
   /** Which credential the worker has: TMDB_API_KEY, TMDB_READ_TOKEN, or a key the fake rejects. */
   auth?: 'api_key' | 'bearer' | 'invalid'
   timeoutMs?: number
+  /** Extra worker vars (e.g. CATALOG_MISS_LIMIT). */
+  vars?: Record<string, string>
 }
 
 export function tmdbHarness(options: HarnessOptions = {}) {
   const kv = prefixedKv(workerEnv.TMDB_CACHE, `test-${crypto.randomUUID()}:`)
   const credential =
     options.auth === 'bearer' ? { TMDB_READ_TOKEN: 'token-123' } : { TMDB_API_KEY: options.auth === 'invalid' ? 'invalid' : 'key-123' }
-  const testEnv = { ...workerEnv, ...credential, TMDB_BASE_URL: TMDB_URL, TMDB_IMAGE_BASE_URL: 'https://image.tmdb.org/t/p' }
+  const testEnv = { ...workerEnv, ...credential, TMDB_BASE_URL: TMDB_URL, TMDB_IMAGE_BASE_URL: 'https://image.tmdb.org/t/p', ...options.vars }
   const app = createWorker({
     services: (ctx) => {
       const base = createServices(ctx)
-      const catalog = createCatalog(ctx.config, { cache: kvCacheStore(kv), defer: base.defer, origin: ctx.origin, tmdbTimeoutMs: options.timeoutMs })
+      const catalog = createCatalog(ctx.config, {
+        cache: kvCacheStore(kv),
+        defer: base.defer,
+        origin: ctx.origin,
+        tmdbTimeoutMs: options.timeoutMs,
+        beforeMiss: catalogMissGuard(ctx.config, () => testAws().db, ctx.client),
+      })
       return Object.create(base, { catalog: { value: catalog } }) as Services
     },
   })

@@ -1,0 +1,31 @@
+import { TransactionCanceledError } from '../data/errors'
+import type { DataStore, TransactItem } from '../data/store'
+import { AccountDeleted } from '../shared/errors'
+
+/**
+ * A deleted account's tombstone: DELETED#<userId> / TOMBSTONE, written before any of the user's items
+ * are erased. Writes that create user data (list add, review put) carry a ConditionCheck that the
+ * tombstone is absent in their own transaction, so a request that authenticated just before the
+ * deletion cannot leave an item behind it: either its write committed before the tombstone (and the
+ * erasure, which starts after, sees it) or the write is refused. Its own partition keeps it out of
+ * the erasure's reach; it holds nothing but the random user id and expires after 30 days (tokens live 7).
+ */
+const TOMBSTONE_TTL_SECONDS = 30 * 24 * 3600
+
+export const tombstoneKey = (userId: string) => ({ pk: `DELETED#${userId}`, sk: 'TOMBSTONE' })
+
+export async function writeTombstone(db: DataStore, table: string, userId: string): Promise<void> {
+  const now = Math.floor(Date.now() / 1000)
+  await db.put(table, { ...tombstoneKey(userId), type: 'tombstone', deleted_at: new Date().toISOString(), expires_at: now + TOMBSTONE_TTL_SECONDS })
+}
+
+/** The transaction item that refuses the write once the user's account is being deleted. */
+export const notDeleted = (table: string, userId: string): TransactItem => ({
+  conditionCheck: { table, key: tombstoneKey(userId), condition: 'attribute_not_exists(pk)' },
+})
+
+
+/** Call first in a transaction's catch: 401 when the notDeleted item at `index` failed. */
+export function throwIfDeleted(error: unknown, index: number): void {
+  if (error instanceof TransactionCanceledError && error.conditionFailedAt(index)) throw new AccountDeleted()
+}
