@@ -4,6 +4,7 @@ import type { Genre } from '../src/catalog/types'
 import { ASSETS } from './assets'
 import { Footer } from './components/Footer'
 import { Header } from './components/Header'
+import { I18nContext, useT } from './components/I18nContext'
 import { WithListed } from './components/ListedContext'
 
 export interface LayoutProps {
@@ -31,10 +32,11 @@ const HTMX_CONFIG = JSON.stringify({ includeIndicatorStyles: false, allowEval: f
 
 /** The page shell: dark theme, header with search and account menu, main landmark, footer. */
 export function Layout({ title, children, tmdb, source, user, unread, genres, query, description, listed }: LayoutProps) {
+  const t = useT()
   return (
-    <>
+    <I18nContext.Provider value={t}>
       {raw('<!DOCTYPE html>')}
-      <html lang="en">
+      <html lang={t.locale} dir={t.dir}>
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -42,7 +44,7 @@ export function Layout({ title, children, tmdb, source, user, unread, genres, qu
           <meta name="theme-color" content="#141414" />
           <meta name="htmx-config" content={HTMX_CONFIG} />
           {description ? <meta name="description" content={description} /> : null}
-          <title>{title === 'Flixpeek' ? title : `${title} · Flixpeek`}</title>
+          <title>{title === t('brand.name') ? title : t('layout.title', { title })}</title>
           <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
           <link rel="stylesheet" href={ASSETS.css} />
           <script src={ASSETS.htmx} defer></script>
@@ -50,7 +52,7 @@ export function Layout({ title, children, tmdb, source, user, unread, genres, qu
         </head>
         <body>
           <a class="skip-link" href="#main">
-            Skip to content
+            {t('layout.skipToContent')}
           </a>
           <Header genres={genres} query={query} user={user} unread={unread} />
           <main id="main" tabindex={-1}>
@@ -60,6 +62,6 @@ export function Layout({ title, children, tmdb, source, user, unread, genres, qu
           <Footer source={tmdb ? 'tmdb' : source} />
         </body>
       </html>
-    </>
+    </I18nContext.Provider>
   )
 }

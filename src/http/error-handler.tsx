@@ -3,7 +3,12 @@ import { HTTPException } from 'hono/http-exception'
 import { AwsError, ThrottlingError } from '../aws/errors'
 import { ConfigError } from '../config'
 import type { AppEnv } from '../context'
+import { WithI18n } from '../../views/components/I18nContext'
 import { ErrorPage } from '../../views/pages/ErrorPage'
+import { DEFAULT_LOCALE } from '../i18n/locales'
+import { localizeEnglish } from '../i18n/english'
+import { translatorFor } from '../i18n/middleware'
+import type { Translator } from '../i18n/translator'
 import { ApiError, errorBody, errors } from './errors'
 
 /** JSON for API clients (the contract's error shape), friendly HTML pages for browsers. */
@@ -28,14 +33,37 @@ function toApiError(err: unknown): ApiError {
   return new ApiError(500, 'internal_error', 'Something went wrong on our side. Please try again.')
 }
 
-export function respondWithError(c: Context<AppEnv>, apiError: ApiError): Response | Promise<Response> {
+/**
+ * The error in the reader's language: messages thrown in English are matched to the catalogue
+ * (src/i18n/english.ts); one the catalogue does not know reads as its code's general message.
+ * The code, status and headers never change.
+ */
+function localized(t: Translator, error: ApiError): ApiError {
+  const english = t.locale === DEFAULT_LOCALE
+  const message = localizeEnglish(t, error.message) ?? (english ? error.message : t(`errors.${error.code}`))
+  const details = error.details?.map((d) => ({
+    path: d.path,
+    message: localizeEnglish(t, d.message) ?? (english ? d.message : t('validation.invalid')),
+  }))
+  return new ApiError(error.status, error.code, message, details, error.headers)
+}
+
+export function respondWithError(c: Context<AppEnv>, original: ApiError): Response | Promise<Response> {
+  const t = translatorFor(c)
+  const apiError = localized(t, original)
   const requestId = c.get('requestId') ?? crypto.randomUUID()
   const headers: Record<string, string> = { 'X-Request-Id': requestId, 'Cache-Control': 'no-store', ...apiError.headers }
   if (wantsJson(c)) return c.json(errorBody(apiError, requestId), apiError.status, headers)
   // A signed-in visitor keeps their account menu and bell on error pages too (not a Sign in button).
   const user = c.get('user')
   const account = user ? { user: { display_name: user.display_name }, unread: c.get('unread') } : {}
-  return c.html(<ErrorPage error={apiError} requestId={requestId} {...account} />, apiError.status, headers)
+  return c.html(
+    <WithI18n t={t}>
+      <ErrorPage error={apiError} requestId={requestId} {...account} />
+    </WithI18n>,
+    apiError.status,
+    headers,
+  )
 }
 
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
