@@ -43,11 +43,11 @@ pageRoutes.get('/', async (c) => {
   const firstGenres = await genreRows(catalog, genres.slice(0, FIRST_GENRE_ROWS), options)
   const featured = trending.results.find((m) => m.backdrop_url) ?? trending.results[0] ?? null
   const rows = [
-    { id: 'trending', title: 'Trending now', movies: trending.results },
-    ...(myList.length ? [{ id: 'my-list', title: 'My List', movies: myList, moreHref: '/watchlist' }] : []),
-    { id: 'popular', title: 'Popular on Flixpeek', movies: popular.results },
-    { id: 'top-rated', title: 'Top rated', movies: topRated.results },
-    { id: 'now-playing', title: 'New releases', movies: nowPlaying.results },
+    { id: 'trending', title: c.get('t')('home.row.trending'), movies: trending.results },
+    ...(myList.length ? [{ id: 'my-list', title: c.get('t')('home.row.myList'), movies: myList, moreHref: '/watchlist' }] : []),
+    { id: 'popular', title: c.get('t')('home.row.popular'), movies: popular.results },
+    { id: 'top-rated', title: c.get('t')('home.row.topRated'), movies: topRated.results },
+    { id: 'now-playing', title: c.get('t')('home.row.newReleases'), movies: nowPlaying.results },
   ].map((row) => ({ ...row, movies: row.movies.slice(0, ROW_SIZE) }))
   setPageHeaders(c)
   return c.html(

@@ -10,6 +10,7 @@ import { validate } from '../http/validate'
 import { reviewsFor } from '../reviews'
 import { REVIEW_TEXT_MAX } from '../reviews/schemas'
 import { IdParamSchema, PageQuerySchema } from '../schemas/common'
+import { localizeEnglish } from '../i18n/english'
 import { layoutContext, wantsFragment } from './page-helpers'
 import { events } from '../events/schema'
 
@@ -62,7 +63,7 @@ reviewPages.post('/movies/:id/reviews', requirePageUser, validate('param', IdPar
     const fieldErrors: ReviewFormState['errors'] = {}
     for (const issue of parsed.error.issues) {
       const field = issue.path[0]
-      if ((field === 'rating' || field === 'text') && !fieldErrors[field]) fieldErrors[field] = issue.message
+      if ((field === 'rating' || field === 'text') && !fieldErrors[field]) fieldErrors[field] = localizeEnglish(c.get('t'), issue.message) ?? issue.message
     }
     const form = { rating: typeof body.rating === 'string' ? body.rating : '', text: typeof body.text === 'string' ? body.text : '', errors: fieldErrors }
     const section = await reviewsSectionFor(c, film, 1, { form })
@@ -73,7 +74,7 @@ reviewPages.post('/movies/:id/reviews', requirePageUser, validate('param', IdPar
   const { created } = await reviewsFor(c).put(id, user, parsed.data)
   c.get('services').publish(events.reviewPosted(user.id, id, parsed.data.rating))
   if (!wantsFragment(c)) return c.redirect(`/movies/${id}#reviews`, 303)
-  const section = await reviewsSectionFor(c, film, 1, { notice: created ? 'Thanks! Your review is posted.' : 'Your review is updated.' })
+  const section = await reviewsSectionFor(c, film, 1, { notice: c.get('t')(created ? 'reviews.posted' : 'reviews.updated') })
   return c.html(<ReviewsSection {...section} />)
 })
 
@@ -84,5 +85,5 @@ reviewPages.post('/movies/:id/reviews/delete', requirePageUser, validate('param'
   if (!wantsFragment(c)) return c.redirect(`/movies/${id}#reviews`, 303)
   c.header('Cache-Control', 'no-store')
   const film = await filmOr404(c, id)
-  return c.html(<ReviewsSection {...(await reviewsSectionFor(c, film, 1, { notice: 'Your review is deleted.' }))} />)
+  return c.html(<ReviewsSection {...(await reviewsSectionFor(c, film, 1, { notice: c.get('t')('reviews.deleted') }))} />)
 })
