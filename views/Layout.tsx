@@ -4,7 +4,7 @@ import type { Genre } from '../src/catalog/types'
 import { ASSETS } from './assets'
 import { Footer } from './components/Footer'
 import { Header } from './components/Header'
-import { I18nContext, useT } from './components/I18nContext'
+import { useT } from './components/I18nContext'
 import { WithListed } from './components/ListedContext'
 
 export interface LayoutProps {
@@ -32,9 +32,10 @@ const HTMX_CONFIG = JSON.stringify({ includeIndicatorStyles: false, allowEval: f
 
 /** The page shell: dark theme, header with search and account menu, main landmark, footer. */
 export function Layout({ title, children, tmdb, source, user, unread, genres, query, description, listed }: LayoutProps) {
+  // The request's translator: src/i18n/middleware.ts renders every page inside its context.
   const t = useT()
   return (
-    <I18nContext.Provider value={t}>
+    <>
       {raw('<!DOCTYPE html>')}
       <html lang={t.locale} dir={t.dir}>
         <head>
@@ -62,6 +63,6 @@ export function Layout({ title, children, tmdb, source, user, unread, genres, qu
           <Footer source={tmdb ? 'tmdb' : source} />
         </body>
       </html>
-    </I18nContext.Provider>
+    </>
   )
 }

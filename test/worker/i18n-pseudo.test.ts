@@ -59,6 +59,21 @@ describe('a pseudo-locale registered at run time', { timeout: 120_000 }, () => {
     }
   })
 
+  it('renders search and genre pages, and the htmx search fragment, with no English left', async () => {
+    const cookie = { Cookie: `lang=${PSEUDO}` }
+    const search = await get('/search?q=zzqxv', cookie)
+    expect(search.status).toBe(200)
+    expectNoEnglish(search.html)
+    const genre = /href="(\/genres\/\d+)"/.exec(search.html)?.[1]
+    expect(genre).toBeDefined()
+    expectNoEnglish((await get(genre as string, cookie)).html)
+    const fragment = await get('/search?q=the', { ...cookie, 'HX-Request': 'true' })
+    expect(fragment.status).toBe(200)
+    expect(fragment.headers.get('Vary')).toMatch(/Accept-Language/)
+    expect(englishLeftIn(fragment.html)).toEqual([])
+    expect(fragment.html).toContain(pseudoTemplate(en['search.count'].other).split('{count}')[1]?.split('{query}')[0])
+  })
+
   it('renders a 404 error page and its JSON twin in the pseudo-locale', async () => {
     const { status, html } = await get('/no-such-page', { Cookie: `lang=${PSEUDO}` })
     expect(status).toBe(404)
