@@ -1,4 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest'
+import { LoginFormSchema, ProfileFormSchema, SignupFormSchema } from '../../src/accounts/forms'
+import { ReviewBodySchema } from '../../src/reviews/schemas'
+import { LoginBodySchema, ProfilePatchSchema, SignupBodySchema } from '../../src/schemas/accounts'
+import { IdSchema, PageQuerySchema } from '../../src/schemas/common'
 import { isPlural, PLACEHOLDER, PLURAL_CATEGORIES, type Catalogue, type Message, type MessageKey } from '../../src/i18n/catalogue'
 import { localizeEnglish } from '../../src/i18n/english'
 import { registerLocale, unregisterLocale } from '../../src/i18n/locales'
@@ -73,5 +77,46 @@ describe('locale detection', () => {
     expect(matchAcceptLanguage('fr-CA, de;q=0.5')).toBeUndefined()
     expect(matchAcceptLanguage('de, en;q=0')).toBeUndefined()
     expect(matchAcceptLanguage('garbage;;;, *')).toBe('en')
+  })
+})
+
+describe('validation messages', { timeout: 60_000 }, () => {
+  afterAll(() => unregisterLocale('en-XA'))
+
+  it('are all recognised by the catalogue, so forms and API details can show them translated', () => {
+    registerLocale({ code: 'en-XA', name: 'Pseudo', dir: 'ltr', intl: 'en-GB', tmdb: 'en-US', messages: pseudoCatalogue() })
+    const t = createTranslator('en-XA')
+    const cases: [{ safeParse(v: unknown): { success: boolean; error?: { issues: { message: string }[] } } }, unknown][] = [
+      [SignupBodySchema, { email: `${'x'.repeat(260)}@example.com`, password: 'short', display_name: '   ', language: 'xx' }],
+      [SignupBodySchema, { email: 'not-an-email', password: 'x'.repeat(200), display_name: 'a\u0001b' }],
+      [LoginBodySchema, { email: '', password: '' }],
+      [LoginBodySchema, { email: 'a@b.co', password: 'x'.repeat(2000) }],
+      [ProfilePatchSchema, { email: 'a@b.co' }],
+      [ReviewBodySchema, { rating: 1.5, text: 'x'.repeat(2001) }],
+      [ReviewBodySchema, { rating: 11 }],
+      [PageQuerySchema, { page: 'abc' }],
+      [PageQuerySchema, { page: '0' }],
+      [PageQuerySchema, { page: '501' }],
+      [PageQuerySchema, { page: ['1', '2'] }],
+      [IdSchema, '0'],
+      [IdSchema, '9999999999'],
+      [SignupFormSchema, {}],
+      [LoginFormSchema, {}],
+      [ProfileFormSchema, { language: 'en', display_name: ' ', email: '' }],
+      [SignupFormSchema, { email: '', password: '' }],
+    ]
+    const unknown: string[] = []
+    let seen = 0
+    for (const [schema, input] of cases) {
+      const result = schema.safeParse(input)
+      expect(result.success, JSON.stringify(input).slice(0, 60)).toBe(false)
+      for (const { message } of result.error?.issues ?? []) {
+        seen++
+        const translated = localizeEnglish(t, message)
+        if (translated === undefined || translated === message) unknown.push(message)
+      }
+    }
+    expect(seen).toBeGreaterThan(15)
+    expect(unknown).toEqual([])
   })
 })
