@@ -7,6 +7,7 @@ import { apiCors } from './http/cors'
 import { JSON_PATTERNS } from './http/surfaces'
 import { csrf } from './http/csrf'
 import { errors } from './http/errors'
+import { i18n } from './i18n/middleware'
 import { onError, onNotFound } from './http/error-handler'
 import { requestId } from './http/request-id'
 import { securityHeaders } from './http/security-headers'
@@ -57,6 +58,8 @@ export function createApp(options: AppOptions = {}) {
   // Every body we accept (forms, JSON) is small; refuse big ones before reading them.
   app.use('*', bodyLimit({ maxSize: MAX_BODY_KB * 1024, onError: () => { throw errors.tooLarge(MAX_BODY_KB) } }))
   app.use('*', authenticate())
+  // After authentication: a signed-in user's language comes first.
+  app.use('*', i18n())
   app.use('*', csrf())
   app.use('*', unreadForPages())
 

@@ -1,5 +1,6 @@
 import type { Profile } from './accounts/types'
 import type { Config } from './config'
+import type { Translator } from './i18n/translator'
 import type { Platform } from './platform'
 import type { Services } from './services'
 
@@ -27,5 +28,9 @@ export interface AppEnv {
     unread?: number
     /** Ids on the viewer's list, for cards on browsing pages (src/watchlist/middleware.ts); empty when anonymous. */
     listed?: ReadonlySet<number>
+    /** The response's language, a registered locale code (src/i18n/middleware.ts). */
+    locale: string
+    /** Translates catalogue keys and formats numbers and dates in `locale`. */
+    t: Translator
   }
 }

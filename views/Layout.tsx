@@ -4,6 +4,7 @@ import type { Genre } from '../src/catalog/types'
 import { ASSETS } from './assets'
 import { Footer } from './components/Footer'
 import { Header } from './components/Header'
+import { useT } from './components/I18nContext'
 import { useViewer } from './components/PageContext'
 
 export interface LayoutProps {
@@ -34,10 +35,12 @@ const definedOnly = <T extends object>(props: T) => Object.fromEntries(Object.en
 export function Layout({ title, children, tmdb, genres, query, description, ...given }: LayoutProps) {
   const viewer = { ...useViewer(), ...definedOnly(given) }
   const { user, unread, source } = viewer
+  // The request's translator: src/i18n/middleware.ts renders every page inside its context.
+  const t = useT()
   return (
     <>
       {raw('<!DOCTYPE html>')}
-      <html lang="en">
+      <html lang={t.locale} dir={t.dir}>
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -45,7 +48,7 @@ export function Layout({ title, children, tmdb, genres, query, description, ...g
           <meta name="theme-color" content="#141414" />
           <meta name="htmx-config" content={HTMX_CONFIG} />
           {description ? <meta name="description" content={description} /> : null}
-          <title>{title === 'Flixpeek' ? title : `${title} · Flixpeek`}</title>
+          <title>{title === t('brand.name') ? title : t('layout.title', { title })}</title>
           <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
           <link rel="stylesheet" href={ASSETS.css} />
           <script src={ASSETS.htmx} defer></script>
@@ -53,7 +56,7 @@ export function Layout({ title, children, tmdb, genres, query, description, ...g
         </head>
         <body>
           <a class="skip-link" href="#main">
-            Skip to content
+            {t('layout.skipToContent')}
           </a>
           <Header genres={genres} query={query} user={user} unread={unread} />
           <main id="main" tabindex={-1}>

@@ -1,24 +1,23 @@
 /** Small presentation helpers shared by the views (pure functions, no I/O). */
+import type { Translator } from '../src/i18n/translator'
 
 export function yearOf(releaseDate: string | null): string | null {
   const year = releaseDate?.slice(0, 4)
   return year && /^\d{4}$/.test(year) ? year : null
 }
 
-export function formatRuntime(minutes: number | null): string | null {
-  if (!minutes || minutes <= 0) return null
-  const h = Math.floor(minutes / 60)
-  const m = minutes % 60
-  return h ? `${h}h ${m}m` : `${m}m`
+/** A runtime in the viewer's units ("2h 5m" in English), through `Intl.NumberFormat`; null when unknown. */
+export function formatRuntime(minutes: number | null, t: Translator): string | null {
+  return t.runtime(minutes)
 }
 
 /** TMDB-style 0–10 average to one decimal; null when nobody has voted. */
-export function formatRating(average: number, votes: number): string | null {
-  return votes > 0 && average > 0 ? average.toFixed(1) : null
+export function formatRating(average: number, votes: number, t: Translator): string | null {
+  return votes > 0 && average > 0 ? t.rating(average) : null
 }
 
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US')
+export function formatCount(n: number, t: Translator): string {
+  return t.number(n)
 }
 
 /** TMDB image sizes for srcset; applies only to URLs shaped like `<base>/<size>/<file>` (TMDB's image CDN). */

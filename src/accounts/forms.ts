@@ -1,16 +1,18 @@
 import { z } from 'zod'
 import type { FieldErrors } from '../../views/components/FormField'
-import { fieldErrors } from '../http/forms'
+import type { MessageKey } from '../i18n/catalogue'
+import { localizeEnglish } from '../i18n/english'
+import { createTranslator, type Translator } from '../i18n/translator'
 import { DisplayNameSchema, EmailSchema, LanguageSchema, PasswordSchema } from './types'
 
-const LABELS: Record<string, string> = {
-  email: 'Email',
-  password: 'Password',
-  display_name: 'Display name',
-  language: 'Language',
-  new_password: 'New password',
-  current_password: 'Current password',
-  delete_password: 'Current password',
+const LABELS: Record<string, MessageKey> = {
+  email: 'field.email',
+  password: 'field.password',
+  display_name: 'field.display_name',
+  language: 'field.language',
+  new_password: 'field.new_password',
+  current_password: 'field.current_password',
+  delete_password: 'field.delete_password',
 }
 
 /** Empty form inputs mean "not given". */
@@ -42,4 +44,20 @@ export const ProfileFormSchema = z.object({
 })
 
 /** zod issues → one friendly sentence per field ("Password must be at least 8 characters."). */
-export const accountFieldErrors = (error: z.ZodError): FieldErrors => fieldErrors(error, LABELS)
+export function fieldErrors(error: z.ZodError, t: Translator = createTranslator('en')): FieldErrors {
+  const out: FieldErrors = {}
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? 'form')
+    if (out[field]) continue
+    // The schemas speak English; the reader sees the catalogue's message in their language.
+    const known = localizeEnglish(t, issue.message)
+    const label = LABELS[field] ? t(LABELS[field]) : field
+    if (/^[A-Z]/.test(issue.message) && (known !== undefined || t.locale === 'en')) {
+      const sentence = known ?? issue.message
+      out[field] = sentence.endsWith('.') ? sentence : `${sentence}.`
+    } else {
+      out[field] = t('validation.fieldSentence', { label, message: known ?? (t.locale === 'en' ? issue.message : t('validation.invalid')) })
+    }
+  }
+  return out
+}

@@ -2,7 +2,12 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { ConfigError } from '../config'
 import type { AppEnv } from '../context'
+import { WithI18n } from '../../views/components/I18nContext'
 import { ErrorPage } from '../../views/pages/ErrorPage'
+import { DEFAULT_LOCALE } from '../i18n/locales'
+import { localizeEnglish } from '../i18n/english'
+import { translatorFor } from '../i18n/middleware'
+import type { Translator } from '../i18n/translator'
 import { render } from './render'
 import { isJsonPath } from './surfaces'
 import { ApiError, errorBody, errors, knownError } from './errors'
@@ -24,12 +29,35 @@ function toApiError(err: unknown): ApiError {
   return new ApiError(500, 'internal_error', 'Something went wrong on our side. Please try again.')
 }
 
-export function respondWithError(c: Context<AppEnv>, apiError: ApiError): Response | Promise<Response> {
+/**
+ * The error in the reader's language: messages thrown in English are matched to the catalogue
+ * (src/i18n/english.ts); one the catalogue does not know reads as its code's general message.
+ * The code, status and headers never change.
+ */
+function localized(t: Translator, error: ApiError): ApiError {
+  const english = t.locale === DEFAULT_LOCALE
+  const message = localizeEnglish(t, error.message) ?? (english ? error.message : t(`errors.${error.code}`))
+  const details = error.details?.map((d) => ({
+    path: d.path,
+    message: localizeEnglish(t, d.message) ?? (english ? d.message : t('validation.invalid')),
+  }))
+  return new ApiError(error.status, error.code, message, details, error.headers)
+}
+
+export function respondWithError(c: Context<AppEnv>, original: ApiError): Response | Promise<Response> {
+  const t = translatorFor(c)
+  const apiError = localized(t, original)
   const requestId = c.get('requestId') ?? crypto.randomUUID()
   const headers: Record<string, string> = { 'X-Request-Id': requestId, ...cacheHeaders(c, CACHE.noStore), ...apiError.headers }
   if (wantsJson(c)) return c.json(errorBody(apiError, requestId), apiError.status, headers)
   // The renderer keeps a signed-in visitor's account menu and bell on error pages too (not a Sign in button).
-  return render(c, <ErrorPage error={apiError} requestId={requestId} />, { status: apiError.status, headers })
+  return render(
+    c,
+    <WithI18n t={t}>
+      <ErrorPage error={apiError} requestId={requestId} />
+    </WithI18n>,
+    { status: apiError.status, headers },
+  )
 }
 
 export const onError: ErrorHandler<AppEnv> = (err, c) => {

@@ -1,10 +1,11 @@
 import { Hono, type Context } from 'hono'
 import { currentUser, requirePageUser, safeNext } from '../auth/middleware'
 import { clearSessionCookie, setSessionCookie } from '../auth/session'
-import { accountFieldErrors as fieldErrors, LoginFormSchema, ProfileFormSchema, SignupFormSchema } from '../accounts/forms'
+import { fieldErrors, LoginFormSchema, ProfileFormSchema, SignupFormSchema } from '../accounts/forms'
 import { LANGUAGES, type Profile } from '../accounts/types'
 import type { AppEnv } from '../context'
 import { readForm } from '../http/forms'
+import type { Translator } from '../i18n/translator'
 import { DomainError, InvalidPassword, EmailTaken, RateLimited } from '../shared/errors'
 import { clientAddress } from '../http/origin'
 import type { FieldErrors } from '../../views/components/FormField'
@@ -28,18 +29,13 @@ async function startSession(c: Ctx, profile: Profile, next: string) {
 }
 
 /** Form-level messages for errors a user can fix by trying again; anything else goes to the error page. */
-function formProblem(error: unknown): { status: 401 | 409 | 429; text: string; headers?: Record<string, string> } | null {
+function formProblem(error: unknown, t: Translator): { status: 401 | 409 | 429; text: string; headers?: Record<string, string> } | null {
   if (!(error instanceof DomainError)) return null
-  if (error.code === 'invalid_credentials') return { status: 401, text: 'That email and password do not match an account.' }
-  if (error instanceof EmailTaken) return { status: 409, text: 'An account with that email already exists. Try signing in instead.' }
+  if (error.code === 'invalid_credentials') return { status: 401, text: t('auth.invalidCredentials') }
+  if (error instanceof EmailTaken) return { status: 409, text: t('auth.emailTaken') }
   if (error instanceof RateLimited) {
     const retryAfter = Math.max(1, Math.ceil(error.retryAfter))
-    const wait = Math.ceil(retryAfter / 60)
-    return {
-      status: 429,
-      text: `Too many attempts. Please wait about ${wait} minute${wait === 1 ? '' : 's'} and try again.`,
-      headers: { 'Retry-After': String(retryAfter) },
-    }
+    return { status: 429, text: t('auth.rateLimited', { count: Math.ceil(retryAfter / 60) }), headers: { 'Retry-After': String(retryAfter) } }
   }
   return null
 }
@@ -60,13 +56,13 @@ accountPages.post('/signup', async (c) => {
   const values = { email: form.email, display_name: form.display_name, language: form.language }
   noStore(c)
   const parsed = SignupFormSchema.safeParse(form)
-  if (!parsed.success) return render(c, <SignupPage languages={LANGUAGES} next={next} values={values} errors={fieldErrors(parsed.error)} />, { status: 422 })
+  if (!parsed.success) return render(c, <SignupPage languages={LANGUAGES} next={next} values={values} errors={fieldErrors(parsed.error, c.get('t'))} />, { status: 422 })
   try {
     const { email, password, display_name, language } = parsed.data
     const profile = await c.get('services').accounts.signup({ email: email!, password, display_name, language }, clientAddress(c))
     return await startSession(c, profile, next)
   } catch (error) {
-    const problem = formProblem(error)
+    const problem = formProblem(error, c.get('t'))
     if (!problem) throw error
     const fields: FieldErrors = problem.status === 409 ? { email: problem.text } : {}
     const notice = problem.status === 409 ? undefined : problem.text
@@ -86,12 +82,12 @@ accountPages.post('/login', async (c) => {
   const next = nextOf(c, form)
   noStore(c)
   const parsed = LoginFormSchema.safeParse(form)
-  if (!parsed.success) return render(c, <LoginPage next={next} email={form.email} errors={fieldErrors(parsed.error)} />, { status: 422 })
+  if (!parsed.success) return render(c, <LoginPage next={next} email={form.email} errors={fieldErrors(parsed.error, c.get('t'))} />, { status: 422 })
   try {
     const profile = await c.get('services').accounts.login(parsed.data.email, parsed.data.password, clientAddress(c))
     return await startSession(c, profile, next)
   } catch (error) {
-    const problem = formProblem(error)
+    const problem = formProblem(error, c.get('t'))
     if (!problem) throw error
     return render(c, <LoginPage next={next} email={form.email} notice={problem.text} />, { status: problem.status, headers: problem.headers })
   }
@@ -118,7 +114,7 @@ const renderProfile = (c: Ctx, props: Omit<ProfilePageProps, 'languages'>, statu
 accountPages.get('/profile', requirePageUser, async (c) => {
   noStore(c)
   const saved = c.req.query('saved') === '1'
-  const notice = saved ? ({ form: 'profile', kind: 'success', text: 'Your changes are saved.' } as const) : undefined
+  const notice = saved ? ({ form: 'profile', kind: 'success', text: c.get('t')('profile.saved') } as const) : undefined
   return renderProfile(c, { values: profileValues(c), notice })
 })
 
@@ -137,12 +133,12 @@ accountPages.post('/profile', requirePageUser, async (c) => {
     notifications,
   }
   const invalid = (fields: FieldErrors, status: 403 | 409 | 422) =>
-    renderProfile(c, { values: shown, errors: fields, notice: { form: 'profile', kind: 'error', text: 'Please fix the highlighted fields.' } }, status)
+    renderProfile(c, { values: shown, errors: fields, notice: { form: 'profile', kind: 'error', text: c.get('t')('profile.fixFields') } }, status)
   const parsed = ProfileFormSchema.safeParse(form)
-  if (!parsed.success) return invalid(fieldErrors(parsed.error), 422)
+  if (!parsed.success) return invalid(fieldErrors(parsed.error, c.get('t')), 422)
   const { email, new_password, current_password, display_name, language } = parsed.data
   const sensitive = email !== stored.email || new_password !== undefined
-  if (sensitive && !current_password) return invalid({ current_password: 'Enter your current password to change your email or password.' }, 422)
+  if (sensitive && !current_password) return invalid({ current_password: c.get('t')('profile.currentPasswordNeeded') }, 422)
   try {
     const accounts = c.get('services').accounts
     const { profile, rotated } = await accounts.update(user.profile, {
@@ -156,8 +152,8 @@ accountPages.post('/profile', requirePageUser, async (c) => {
     if (rotated) setSessionCookie(c, await accounts.token(profile))
     return c.redirect('/profile?saved=1', 303)
   } catch (error) {
-    if (error instanceof InvalidPassword) return invalid({ current_password: 'That is not your current password.' }, 403)
-    if (error instanceof EmailTaken) return invalid({ email: 'An account with that email already exists.' }, 409)
+    if (error instanceof InvalidPassword) return invalid({ current_password: c.get('t')('profile.wrongPassword') }, 403)
+    if (error instanceof EmailTaken) return invalid({ email: c.get('t')('profile.emailTaken') }, 409)
     throw error
   }
 })
@@ -174,8 +170,8 @@ accountPages.post('/profile/delete', requirePageUser, async (c) => {
       c,
       {
         values: profileValues(c),
-        errors: { delete_password: 'That is not your current password.' },
-        notice: { form: 'delete', kind: 'error', text: 'Your account was not deleted.' },
+        errors: { delete_password: c.get('t')('profile.wrongPassword') },
+        notice: { form: 'delete', kind: 'error', text: c.get('t')('profile.notDeleted') },
       },
       403,
     )

@@ -13,6 +13,7 @@ import { SearchFragment, SearchPage } from '../../views/pages/SearchPage'
 import { LAZY_BATCH, genreRows, homeModel, orderGenres, type StandardRow } from '../catalog/home'
 import { detailsSlots } from './details-slots'
 import { render } from '../http/render'
+import type { Translator } from '../i18n/translator'
 import { withListed } from '../watchlist/middleware'
 import { catalogOptions, nextPageHref, setPageHeaders, wantsFragment } from './page-helpers'
 
@@ -24,13 +25,14 @@ const LazyRowsQuerySchema = z.object({
   from: z.coerce.number().int().min(0).max(100).default(0),
 })
 
-const HOME_ROW_TITLES: Record<StandardRow, string> = {
-  trending: 'Trending now',
-  'my-list': 'My List',
-  popular: 'Popular on Flixpeek',
-  'top-rated': 'Top rated',
-  'now-playing': 'New releases',
-}
+/** The home page's own rows, titled in the viewer's language. */
+const homeRowTitles = (t: Translator): Record<StandardRow, string> => ({
+  trending: t('home.row.trending'),
+  'my-list': t('home.row.myList'),
+  popular: t('home.row.popular'),
+  'top-rated': t('home.row.topRated'),
+  'now-playing': t('home.row.newReleases'),
+})
 
 /** The HTML pages: thin routes that read the catalog service and render views. */
 export const pageRoutes = new Hono<AppEnv>()
@@ -38,7 +40,7 @@ export const pageRoutes = new Hono<AppEnv>()
 pageRoutes.get('/', withListed, async (c) => {
   // The viewer's list was read once by withListed (newest first); only its first films are fetched for the row.
   const listedIds = c.get('user') ? [...(c.get('listed') ?? [])] : []
-  const home = await homeModel(c.get('services').catalog, catalogOptions(c), listedIds, HOME_ROW_TITLES)
+  const home = await homeModel(c.get('services').catalog, catalogOptions(c), listedIds, homeRowTitles(c.get('t')))
   setPageHeaders(c)
   return render(
     c,

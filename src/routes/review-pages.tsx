@@ -11,6 +11,7 @@ import { REVIEW_TEXT_MAX } from '../reviews/schemas'
 import { IdParamSchema, PageQuerySchema } from '../schemas/common'
 import { readForm } from '../http/forms'
 import { render } from '../http/render'
+import { localizeEnglish } from '../i18n/english'
 import { wantsFragment } from './page-helpers'
 import { CACHE, useCache } from '../http/cache'
 
@@ -60,7 +61,7 @@ reviewPages.post('/movies/:id/reviews', requirePageUser, validate('param', IdPar
     const fieldErrors: ReviewFormState['errors'] = {}
     for (const issue of parsed.error.issues) {
       const field = issue.path[0]
-      if ((field === 'rating' || field === 'text') && !fieldErrors[field]) fieldErrors[field] = issue.message
+      if ((field === 'rating' || field === 'text') && !fieldErrors[field]) fieldErrors[field] = localizeEnglish(c.get('t'), issue.message) ?? issue.message
     }
     const form = { rating: typeof body.rating === 'string' ? body.rating : '', text: typeof body.text === 'string' ? body.text : '', errors: fieldErrors }
     const section = await reviewsSectionFor(c, film, 1, { form })
@@ -70,7 +71,7 @@ reviewPages.post('/movies/:id/reviews', requirePageUser, validate('param', IdPar
   }
   const { created } = await c.get('services').reviews.put(id, user, parsed.data)
   if (!wantsFragment(c)) return c.redirect(`/movies/${id}#reviews`, 303)
-  const section = await reviewsSectionFor(c, film, 1, { notice: created ? 'Thanks! Your review is posted.' : 'Your review is updated.' })
+  const section = await reviewsSectionFor(c, film, 1, { notice: c.get('t')(created ? 'reviews.posted' : 'reviews.updated') })
   return render(c, <ReviewsSection {...section} />)
 })
 
@@ -81,5 +82,5 @@ reviewPages.post('/movies/:id/reviews/delete', requirePageUser, validate('param'
   if (!wantsFragment(c)) return c.redirect(`/movies/${id}#reviews`, 303)
   useCache(c, CACHE.noStore)
   const film = await filmOr404(c, id)
-  return render(c, <ReviewsSection {...(await reviewsSectionFor(c, film, 1, { notice: 'Your review is deleted.' }))} />)
+  return render(c, <ReviewsSection {...(await reviewsSectionFor(c, film, 1, { notice: c.get('t')('reviews.deleted') }))} />)
 })

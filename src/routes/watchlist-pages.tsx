@@ -44,7 +44,7 @@ watchlistPages.post('/watchlist/:movieId', requirePageUser, validate('param', Mo
     c,
     <>
       <WatchlistButton movieId={movieId} title={details.title} inList compact={context.compact} />
-      <LiveStatus message={`Added ${details.title} to My List.`} />
+      <LiveStatus message={c.get('t')('watchlist.added', { title: details.title })} />
     </>,
   )
 })
@@ -59,8 +59,8 @@ const remove = async (c: Context<AppEnv>, movieId: number) => {
   ])
   if (!wantsFragment(c)) return c.redirect(backTo(c, movieId), 303)
   useCache(c, CACHE.noStore)
-  const title = details?.title ?? 'The film'
-  const status = <LiveStatus message={`Removed ${title} from My List.`} />
+  const title = details?.title ?? c.get('t')('watchlist.theFilm')
+  const status = <LiveStatus message={c.get('t')('watchlist.removed', { title })} />
   if (context.fromList) {
     // On My List the card itself is swapped out; when it was the last one, the empty state comes in.
     const empty = (await watchlist.entries(user.id)).length === 0

@@ -1,3 +1,4 @@
+import { useT } from './I18nContext'
 import { NotificationBell } from './NotificationBell'
 
 export interface AccountMenuProps {
@@ -11,14 +12,15 @@ export interface AccountMenuProps {
  * (a <details>, so it opens without JavaScript) with My List, Profile and Log out.
  */
 export function AccountMenu({ user, unread = 0 }: AccountMenuProps) {
+  const t = useT()
   if (!user) {
     return (
       <div class="account">
         <a class="button ghost small" href="/login">
-          Sign in
+          {t('account.signIn')}
         </a>
         <a class="button primary small" href="/signup">
-          Sign up
+          {t('account.signUp')}
         </a>
       </div>
     )
@@ -33,22 +35,22 @@ export function AccountMenu({ user, unread = 0 }: AccountMenuProps) {
             {initial}
           </span>
           <span class="account-name"><bdi>{user.display_name}</bdi></span>
-          <span class="visually-hidden"> account menu</span>
+          <span class="visually-hidden"> {t('account.menuLabel')}</span>
         </summary>
         <ul class="menu-list">
           <li>
-            <a href="/watchlist">My List</a>
+            <a href="/watchlist">{t('account.myList')}</a>
           </li>
           <li>
-            <a href="/profile">Profile</a>
+            <a href="/profile">{t('account.profile')}</a>
           </li>
           <li>
-            <a href="/notifications">Notifications</a>
+            <a href="/notifications">{t('account.notifications')}</a>
           </li>
           <li>
             <form method="post" action="/logout">
               <button type="submit" class="menu-button">
-                Log out
+                {t('account.logOut')}
               </button>
             </form>
           </li>

@@ -1,12 +1,14 @@
 import type { MovieDetails } from '../../src/catalog/types'
 import { sizedImage } from '../format'
+import { useT } from './I18nContext'
 
 /** Principal cast with photos (or initials), scrolling sideways; nothing at all when the cast is unknown. */
 export function CastStrip({ cast }: { cast: MovieDetails['cast'] }) {
+  const t = useT()
   if (cast.length === 0) return null
   return (
     <section class="cast-section" aria-labelledby="cast-heading">
-      <h2 id="cast-heading">Cast</h2>
+      <h2 id="cast-heading">{t('movie.cast')}</h2>
       <ul class="cast-strip" tabindex={0} aria-labelledby="cast-heading">
         {cast.slice(0, 15).map((person) => (
           <li class="cast-member">

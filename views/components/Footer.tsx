@@ -1,31 +1,31 @@
+import { useT } from './I18nContext'
+
 export interface FooterProps {
   /** Where the films on the page come from: TMDB requires its attribution; the bundled data set is credited. */
   source?: 'tmdb' | 'bundled'
 }
 
 export function Footer({ source }: FooterProps) {
+  const t = useT()
   return (
     <footer class="site-footer">
       <div class="footer-inner">
-        <p class="footer-brand">FLIXPEEK</p>
+        <p class="footer-brand">{t('brand.name').toUpperCase()}</p>
         {source === 'tmdb' ? (
-          <p class="attribution">This product uses the TMDB API but is not endorsed or certified by TMDB.</p>
+          <p class="attribution">{t('footer.tmdb')}</p>
         ) : null}
         {source === 'bundled' ? (
-          <p class="attribution">
-            Film data from the vega-datasets <cite>movies</cite> collection, with IMDb and Rotten Tomatoes ratings. Posters are
-            generated.
-          </p>
+          <p class="attribution">{t.rich('footer.bundled', { collection: <cite>movies</cite> })}</p>
         ) : null}
         <ul class="footer-links">
           <li>
-            <a href="/api/v1/openapi.json">API docs (OpenAPI)</a>
+            <a href="/api/v1/openapi.json">{t('footer.apiDocs')}</a>
           </li>
           <li>
-            <a href="/search">Search</a>
+            <a href="/search">{t('footer.search')}</a>
           </li>
           <li>
-            <a href="/watchlist">My List</a>
+            <a href="/watchlist">{t('footer.myList')}</a>
           </li>
         </ul>
       </div>

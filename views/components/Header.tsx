@@ -1,5 +1,6 @@
 import type { Genre } from '../../src/catalog/types'
 import { AccountMenu, type AccountMenuProps } from './AccountMenu'
+import { useT } from './I18nContext'
 
 export interface HeaderProps extends AccountMenuProps {
   genres?: Genre[]
@@ -13,21 +14,22 @@ export interface HeaderProps extends AccountMenuProps {
  * <main> as you type and pushes the URL; without JavaScript it is a GET form.
  */
 export function Header({ genres = [], query = '', user, unread }: HeaderProps) {
+  const t = useT()
   return (
     <header class="site-header">
       <div class="header-inner">
-        <a class="logo" href="/" aria-label="Flixpeek home">
-          FLIXPEEK
+        <a class="logo" href="/" aria-label={t('header.homeLabel')}>
+          {t('brand.name').toUpperCase()}
         </a>
-        <nav class="main-nav" aria-label="Main">
+        <nav class="main-nav" aria-label={t('nav.label')}>
           <ul class="nav-list">
             <li>
-              <a href="/">Home</a>
+              <a href="/">{t('nav.home')}</a>
             </li>
             {genres.length ? (
               <li>
                 <details class="menu genre-menu">
-                  <summary>Genres</summary>
+                  <summary>{t('nav.genres')}</summary>
                   <ul class="menu-list genre-list">
                     {genres.map((g) => (
                       <li>
@@ -39,7 +41,7 @@ export function Header({ genres = [], query = '', user, unread }: HeaderProps) {
               </li>
             ) : null}
             <li>
-              <a href="/watchlist">My List</a>
+              <a href="/watchlist">{t('nav.myList')}</a>
             </li>
           </ul>
         </nav>
@@ -54,7 +56,7 @@ export function Header({ genres = [], query = '', user, unread }: HeaderProps) {
           hx-indicator="#progress"
         >
           <label class="visually-hidden" for="q">
-            Search films
+            {t('search.label')}
           </label>
           <span class="search-icon" aria-hidden="true">
             ⌕
@@ -64,7 +66,7 @@ export function Header({ genres = [], query = '', user, unread }: HeaderProps) {
             name="q"
             type="search"
             value={query}
-            placeholder="Search films"
+            placeholder={t('search.placeholder')}
             autocomplete="off"
             maxlength={200}
             enterkeyhint="search"
@@ -76,7 +78,7 @@ export function Header({ genres = [], query = '', user, unread }: HeaderProps) {
             hx-sync="closest form:replace"
           />
           <button type="submit" class="search-submit">
-            Search
+            {t('search.submit')}
           </button>
         </form>
         <AccountMenu user={user} unread={unread} />

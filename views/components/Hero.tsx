@@ -2,6 +2,7 @@ import type { Child } from 'hono/jsx'
 import type { Genre, Movie } from '../../src/catalog/types'
 import { formatRating, yearOf } from '../format'
 import { Backdrop } from './Backdrop'
+import { useT } from './I18nContext'
 import { WatchlistButton } from './WatchlistButton'
 
 export interface HeroProps {
@@ -14,9 +15,10 @@ export interface HeroProps {
 
 /** The featured title across the top of the home page: backdrop, title, overview and actions. */
 export function Hero({ movie, genres, kicker, watchlistButton }: HeroProps) {
+  const t = useT()
   const image = movie.backdrop_url ?? movie.poster_url
   const year = yearOf(movie.release_date)
-  const rating = formatRating(movie.vote_average, movie.vote_count)
+  const rating = formatRating(movie.vote_average, movie.vote_count, t)
   const genreNames = movie.genre_ids
     .map((id) => genres.find((g) => g.id === id)?.name)
     .filter((name): name is string => Boolean(name))
@@ -43,7 +45,7 @@ export function Hero({ movie, genres, kicker, watchlistButton }: HeroProps) {
         {movie.overview ? <p class="hero-overview">{movie.overview}</p> : null}
         <div class="hero-actions">
           <a class="button primary" href={`/movies/${movie.id}`}>
-            <span class="icon" aria-hidden="true">ℹ</span> More info<span class="visually-hidden"> about {movie.title}</span>
+            <span class="icon" aria-hidden="true">ℹ</span> {t('hero.moreInfo')}<span class="visually-hidden"> {t('hero.moreInfoAbout', { title: movie.title })}</span>
           </a>
           {watchlistButton ?? <WatchlistButton movieId={movie.id} title={movie.title} />}
         </div>

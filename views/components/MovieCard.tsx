@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx'
 import type { Movie } from '../../src/catalog/types'
 import { formatRating, yearOf } from '../format'
+import { useT } from './I18nContext'
 import { useListed } from './ListedContext'
 import { Poster } from './Poster'
 import { WatchlistButton } from './WatchlistButton'
@@ -15,7 +16,8 @@ export interface MovieCardProps {
 /** One film in a row or grid: poster, title, year and rating, linking to its details page. */
 export function MovieCard({ movie, action, eager }: MovieCardProps) {
   const year = yearOf(movie.release_date)
-  const rating = formatRating(movie.vote_average, movie.vote_count)
+  const t = useT()
+  const rating = formatRating(movie.vote_average, movie.vote_count, t)
   // Where the response knows the viewer's list, every card gets its My List toggle.
   const listed = useListed()
   return (

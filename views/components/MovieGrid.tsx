@@ -1,4 +1,5 @@
 import type { Movie } from '../../src/catalog/types'
+import { useT } from './I18nContext'
 import { MovieCard } from './MovieCard'
 
 export interface MoreLinkProps {
@@ -12,11 +13,12 @@ export interface MoreLinkProps {
  * htmx it fetches the next cards as soon as it scrolls into view and replaces
  * itself with them (and with the following sentinel, if any).
  */
-export function MoreItem({ href, label = 'Load more' }: MoreLinkProps) {
+export function MoreItem({ href, label }: MoreLinkProps) {
+  const t = useT()
   return (
     <li class="grid-more">
       <a class="button secondary" href={href} hx-get={href} hx-trigger="revealed" hx-target="closest li" hx-swap="outerHTML" hx-indicator="#progress">
-        {label}
+        {label ?? t('grid.loadMore')}
       </a>
     </li>
   )

@@ -1,3 +1,5 @@
+import { useT } from './I18nContext'
+
 export interface NotificationBellProps {
   unread: number
   /** Sent in another fragment's response to refresh the header's bell too (htmx out-of-band swap). */
@@ -9,12 +11,13 @@ export interface NotificationBellProps {
  * (a small fragment, swapped in place); without JavaScript it is a plain link.
  */
 export function NotificationBell({ unread, oob }: NotificationBellProps) {
+  const t = useT()
   return (
     <a
       id="notification-bell"
       class="bell"
       href="/notifications"
-      aria-label={unread > 0 ? `Notifications, ${unread} unread` : 'Notifications'}
+      aria-label={unread > 0 ? t('bell.labelUnread', { count: unread }) : t('bell.label')}
       hx-get="/notifications/bell"
       hx-trigger="every 60s"
       hx-swap="outerHTML"
@@ -29,7 +32,7 @@ export function NotificationBell({ unread, oob }: NotificationBellProps) {
       </svg>
       {unread > 0 ? (
         <span class="badge" aria-hidden="true">
-          {unread > 99 ? '99+' : unread}
+          {unread > 99 ? `${t.number(99)}+` : t.number(unread)}
         </span>
       ) : null}
     </a>

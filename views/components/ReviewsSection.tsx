@@ -1,4 +1,5 @@
 import type { Review, ReviewPage } from '../../src/reviews/service'
+import { useT } from './I18nContext'
 
 export interface ReviewFormState {
   /** What the user sent, so a rejected form keeps their text. */
@@ -22,21 +23,15 @@ export interface ReviewsSectionProps {
 
 const ID = 'reviews-body'
 
-const formatDate = (iso: string) => {
-  const date = new Date(iso)
-  return Number.isNaN(date.getTime()) ? '' : date.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })
-}
-
 function Summary({ average, count }: { average: number | null; count: number }) {
-  if (count === 0 || average === null) return <p class="reviews-summary muted">No ratings yet. Be the first to rate this film.</p>
+  const t = useT()
+  if (count === 0 || average === null) return <p class="reviews-summary muted">{t('reviews.noneYet')}</p>
   return (
     <p class="reviews-summary">
       <span class="rating">
-        <span aria-hidden="true">★</span> {average.toFixed(1)}
+        <span aria-hidden="true">★</span> {t.rating(average)}
       </span>{' '}
-      <span class="muted">
-        / 10 from {count} {count === 1 ? 'rating' : 'ratings'}
-      </span>
+      <span class="muted">{t('reviews.summary', { count })}</span>
     </p>
   )
 }
@@ -46,12 +41,13 @@ function ReviewForm({ movieId, own, form, textMax }: { movieId: number; own?: Re
   const rating = form?.rating ?? (own ? String(own.rating) : '')
   const text = form?.text ?? own?.text ?? ''
   const errors = form?.errors ?? {}
+  const t = useT()
   return (
     <div class="review-own">
       <form class="review-form" method="post" action={action} hx-post={action} hx-target={`#${ID}`} hx-swap="outerHTML" novalidate>
-        <h3>{own ? 'Your review' : 'Rate this film'}</h3>
+        <h3>{own ? t('reviews.yourReview') : t('reviews.rateThis')}</h3>
         <div class={errors.rating ? 'field invalid' : 'field'}>
-          <label for="review-rating">Your rating (1–10)</label>
+          <label for="review-rating">{t('reviews.ratingLabel')}</label>
           <select
             id="review-rating"
             name="rating"
@@ -61,11 +57,11 @@ function ReviewForm({ movieId, own, form, textMax }: { movieId: number; own?: Re
             aria-describedby={errors.rating ? 'review-rating-error' : undefined}
           >
             <option value="" selected={rating === ''}>
-              Choose…
+              {t('reviews.choose')}
             </option>
             {Array.from({ length: 10 }, (_, i) => String(10 - i)).map((value) => (
               <option value={value} selected={rating === value}>
-                {value}
+                {t.number(Number(value))}
               </option>
             ))}
           </select>
@@ -76,7 +72,7 @@ function ReviewForm({ movieId, own, form, textMax }: { movieId: number; own?: Re
           ) : null}
         </div>
         <div class={errors.text ? 'field invalid' : 'field'}>
-          <label for="review-text">Your review (optional)</label>
+          <label for="review-text">{t('reviews.textLabel')}</label>
           <textarea
             id="review-text"
             name="text"
@@ -94,12 +90,12 @@ function ReviewForm({ movieId, own, form, textMax }: { movieId: number; own?: Re
             </p>
           ) : (
             <p class="field-hint" id="review-text-hint">
-              Up to {textMax.toLocaleString('en-US')} characters.
+              {t('reviews.textHint', { max: textMax })}
             </p>
           )}
         </div>
         <button type="submit" class="button primary">
-          {own ? 'Update review' : 'Post review'}
+          {own ? t('reviews.update') : t('reviews.post')}
         </button>
       </form>
       {own ? (
@@ -112,7 +108,7 @@ function ReviewForm({ movieId, own, form, textMax }: { movieId: number; own?: Re
           hx-swap="outerHTML"
         >
           <button type="submit" class="button secondary">
-            Delete my review
+            {t('reviews.delete')}
           </button>
         </form>
       ) : null}
@@ -121,16 +117,17 @@ function ReviewForm({ movieId, own, form, textMax }: { movieId: number; own?: Re
 }
 
 function ReviewItem({ review }: { review: Review }) {
+  const t = useT()
   return (
     <li class="review">
       <p class="review-head">
         <strong class="review-author"><bdi>{review.user.display_name}</bdi></strong>{' '}
         <span class="rating">
-          <span aria-hidden="true">★</span> {review.rating}
-          <span class="visually-hidden"> out of 10</span>
+          <span aria-hidden="true">★</span> {t.number(review.rating)}
+          <span class="visually-hidden"> {t('reviews.outOfTen')}</span>
         </span>{' '}
         <time class="muted" datetime={review.updated_at}>
-          {formatDate(review.updated_at)}
+          {t.date(review.updated_at)}
         </time>
       </p>
       {review.text ? <p class="review-text">{review.text}</p> : null}
@@ -139,6 +136,7 @@ function ReviewItem({ review }: { review: Review }) {
 }
 
 function Pagination({ movieId, page, totalPages }: { movieId: number; page: number; totalPages: number }) {
+  const t = useT()
   if (totalPages <= 1) return null
   const href = (n: number) => `/movies/${movieId}/reviews?page=${n}`
   const link = (n: number, label: string, rel: string) => (
@@ -147,12 +145,10 @@ function Pagination({ movieId, page, totalPages }: { movieId: number; page: numb
     </a>
   )
   return (
-    <nav class="pagination" aria-label="Review pages">
-      {page > 1 ? link(page - 1, 'Newer reviews', 'prev') : null}
-      <span class="muted">
-        Page {Math.min(page, totalPages)} of {totalPages}
-      </span>
-      {page < totalPages ? link(page + 1, 'Older reviews', 'next') : null}
+    <nav class="pagination" aria-label={t('reviews.pagesLabel')}>
+      {page > 1 ? link(page - 1, t('reviews.newer'), 'prev') : null}
+      <span class="muted">{t('reviews.pageOf', { page: Math.min(page, totalPages), total: totalPages })}</span>
+      {page < totalPages ? link(page + 1, t('reviews.older'), 'next') : null}
     </nav>
   )
 }
@@ -162,6 +158,7 @@ function Pagination({ movieId, page, totalPages }: { movieId: number; page: numb
  * everyone else's reviews, paginated. The whole block is what htmx swaps after a post.
  */
 export function ReviewsSection({ movieId, movieTitle, reviews, loginHref, form, notice, textMax }: ReviewsSectionProps) {
+  const t = useT()
   return (
     <div id={ID} class="reviews-body">
       <Summary average={reviews.average} count={reviews.count} />
@@ -173,13 +170,13 @@ export function ReviewsSection({ movieId, movieTitle, reviews, loginHref, form, 
       ) : null}
       {loginHref ? (
         <p class="reviews-signin">
-          <a href={loginHref}>Sign in</a> to rate {movieTitle}.
+          {t.rich('reviews.signInToRate', { link: <a href={loginHref}>{t('reviews.signIn')}</a>, title: movieTitle })}
         </p>
       ) : (
         <ReviewForm movieId={movieId} own={reviews.own} form={form} textMax={textMax} />
       )}
       {reviews.results.length ? (
-        <ol class="review-list" aria-label={`Reviews of ${movieTitle}`}>
+        <ol class="review-list" aria-label={t('reviews.listLabel', { title: movieTitle })}>
           {reviews.results.map((review) => (
             <ReviewItem review={review} />
           ))}

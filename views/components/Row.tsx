@@ -1,4 +1,5 @@
 import type { Movie } from '../../src/catalog/types'
+import { useT } from './I18nContext'
 import { MovieCard } from './MovieCard'
 
 export interface RowProps {
@@ -19,6 +20,7 @@ export interface RowProps {
  * the prev/next buttons (hidden without JavaScript).
  */
 export function Row({ id, title, movies, moreHref, eager }: RowProps) {
+  const t = useT()
   if (movies.length === 0) return null
   const headingId = `row-${id}`
   return (
@@ -27,12 +29,12 @@ export function Row({ id, title, movies, moreHref, eager }: RowProps) {
         <h2 id={headingId}>{title}</h2>
         {moreHref ? (
           <a class="row-more" href={moreHref}>
-            See all<span class="visually-hidden"> {title}</span>
+            {t('row.seeAll')}<span class="visually-hidden"> {title}</span>
           </a>
         ) : null}
       </div>
       <div class="row-viewport">
-        <button type="button" class="row-nav prev" data-dir="-1" aria-label={`Scroll ${title} back`} hidden>
+        <button type="button" class="row-nav prev" data-dir="-1" aria-label={t('row.scrollBack', { title })} hidden>
           <span aria-hidden="true">‹</span>
         </button>
         <ul class="row-track">
@@ -40,7 +42,7 @@ export function Row({ id, title, movies, moreHref, eager }: RowProps) {
             <MovieCard movie={movie} eager={eager && i < 6} />
           ))}
         </ul>
-        <button type="button" class="row-nav next" data-dir="1" aria-label={`Scroll ${title} forward`} hidden>
+        <button type="button" class="row-nav next" data-dir="1" aria-label={t('row.scrollForward', { title })} hidden>
           <span aria-hidden="true">›</span>
         </button>
       </div>

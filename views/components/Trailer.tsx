@@ -1,5 +1,6 @@
 import type { MovieDetails } from '../../src/catalog/types'
 import { BACKDROP_WIDTHS, srcsetFor } from '../format'
+import { useT } from './I18nContext'
 
 /** The privacy-enhanced YouTube embed URL; only loaded after a click. */
 export function embedUrl(key: string): string {
@@ -8,12 +9,13 @@ export function embedUrl(key: string): string {
 
 /** The player that replaces the facade once the viewer asks for it. */
 export function TrailerEmbed({ movie }: { movie: Pick<MovieDetails, 'title' | 'trailer'> }) {
+  const t = useT()
   if (!movie.trailer) return null
   return (
     <iframe
       class="trailer-frame"
       src={embedUrl(movie.trailer.key)}
-      title={`Trailer: ${movie.title}`}
+      title={t('trailer.frameTitle', { title: movie.title })}
       width="1280"
       height="720"
       allow="autoplay; encrypted-media; picture-in-picture; fullscreen"
@@ -29,6 +31,7 @@ export function TrailerEmbed({ movie }: { movie: Pick<MovieDetails, 'title' | 't
  * the privacy-enhanced embed and swaps it in place.
  */
 export function TrailerFacade({ movie }: { movie: MovieDetails }) {
+  const t = useT()
   const trailer = movie.trailer
   if (!trailer) return null
   const isYouTube = trailer.site.toLowerCase() === 'youtube'
@@ -36,7 +39,7 @@ export function TrailerFacade({ movie }: { movie: MovieDetails }) {
   const srcset = srcsetFor(image, BACKDROP_WIDTHS)
   return (
     <section class="trailer-section" aria-labelledby="trailer-heading">
-      <h2 id="trailer-heading">Trailer</h2>
+      <h2 id="trailer-heading">{t('trailer.heading')}</h2>
       <div class="trailer" id="trailer">
         <a
           class="trailer-facade"
@@ -61,7 +64,7 @@ export function TrailerFacade({ movie }: { movie: MovieDetails }) {
           <span class="play" aria-hidden="true">
             ▶
           </span>
-          <span class="trailer-label">Play trailer: {movie.title}</span>
+          <span class="trailer-label">{t('trailer.play', { title: movie.title })}</span>
         </a>
       </div>
     </section>

@@ -1,3 +1,4 @@
+import { useT } from './I18nContext'
 import { useListed } from './ListedContext'
 
 export interface WatchlistButtonProps {
@@ -19,9 +20,10 @@ export interface WatchlistButtonProps {
  */
 export function WatchlistButton({ movieId, title, inList: listedProp, compact = false, removeCard = false }: WatchlistButtonProps) {
   const listed = useListed()
+  const t = useT()
   const inList = listedProp ?? listed?.has(movieId) ?? false
   const action = inList ? `/watchlist/${movieId}/remove` : `/watchlist/${movieId}`
-  const hint = inList ? `Remove ${title} from My List` : `Add ${title} to My List`
+  const hint = inList ? t('watchlist.remove', { title }) : t('watchlist.add', { title })
   const swapCard = removeCard && inList
   return (
     <form
@@ -37,7 +39,7 @@ export function WatchlistButton({ movieId, title, inList: listedProp, compact = 
       <button
         type="submit"
         class={inList ? 'button secondary watchlist-toggle in-list' : 'button secondary watchlist-toggle'}
-        aria-label={compact ? `My List: ${title}` : undefined}
+        aria-label={compact ? t('watchlist.compactLabel', { title }) : undefined}
         aria-pressed={inList ? 'true' : 'false'}
         title={hint}
         data-movie-id={String(movieId)}
@@ -45,7 +47,7 @@ export function WatchlistButton({ movieId, title, inList: listedProp, compact = 
         <span class="icon" aria-hidden="true">
           {inList ? '✓' : '+'}
         </span>
-        {compact ? null : <span>My List</span>}
+        {compact ? null : <span>{t('watchlist.button')}</span>}
       </button>
     </form>
   )

@@ -1,5 +1,6 @@
 import { Layout, type LayoutProps } from '../Layout'
 import { Field, FormNotice, type FieldErrors } from '../components/FormField'
+import { useT } from '../components/I18nContext'
 
 type Shell = Pick<LayoutProps, 'user' | 'unread'>
 
@@ -14,23 +15,24 @@ export interface LoginPageProps extends Shell {
 const nextQuery = (next: string) => (next === '/' ? '' : `?next=${encodeURIComponent(next)}`)
 
 export function LoginPage({ next, email, errors = {}, notice, ...shell }: LoginPageProps) {
+  const t = useT()
   return (
-    <Layout title="Sign in" {...shell}>
+    <Layout title={t('auth.signIn.title')} {...shell}>
       <section class="auth-page" aria-labelledby="auth-heading">
-        <h1 id="auth-heading">Sign in</h1>
+        <h1 id="auth-heading">{t('auth.signIn.title')}</h1>
         {/* Sent here from a page or action that needs an account: say why, not just show a bare form. */}
-        {next !== '/' && !notice ? <p class="auth-lead">Sign in to continue where you left off.</p> : null}
+        {next !== '/' && !notice ? <p class="auth-lead">{t('auth.signIn.lead')}</p> : null}
         {notice ? <FormNotice kind="error">{notice}</FormNotice> : null}
         <form class="auth-form" method="post" action={`/login${nextQuery(next)}`} novalidate>
           <input type="hidden" name="next" value={next} />
-          <Field name="email" label="Email" type="email" value={email} error={errors.email} autocomplete="email" required />
-          <Field name="password" label="Password" type="password" error={errors.password} autocomplete="current-password" required />
+          <Field name="email" label={t('auth.email')} type="email" value={email} error={errors.email} autocomplete="email" required />
+          <Field name="password" label={t('auth.password')} type="password" error={errors.password} autocomplete="current-password" required />
           <button class="button primary wide" type="submit">
-            Sign in
+            {t('auth.signIn.submit')}
           </button>
         </form>
         <p class="auth-switch">
-          New to Flixpeek? <a href={`/signup${nextQuery(next)}`}>Create an account</a>
+          {t.rich('auth.signIn.newHere', { link: <a href={`/signup${nextQuery(next)}`}>{t('auth.signIn.createLink')}</a> })}
         </p>
       </section>
     </Layout>
@@ -47,20 +49,21 @@ export interface SignupPageProps extends Shell {
 }
 
 export function SignupPage({ next, values = {}, errors = {}, notice, languages, ...shell }: SignupPageProps) {
+  const t = useT()
   return (
-    <Layout title="Create your account" {...shell}>
+    <Layout title={t('auth.signUp.title')} {...shell}>
       <section class="auth-page" aria-labelledby="auth-heading">
-        <h1 id="auth-heading">Create your account</h1>
+        <h1 id="auth-heading">{t('auth.signUp.title')}</h1>
         {notice ? <FormNotice kind="error">{notice}</FormNotice> : null}
         <form class="auth-form" method="post" action={`/signup${nextQuery(next)}`} novalidate>
           <input type="hidden" name="next" value={next} />
-          <Field name="email" label="Email" type="email" value={values.email} error={errors.email} autocomplete="email" required />
+          <Field name="email" label={t('auth.email')} type="email" value={values.email} error={errors.email} autocomplete="email" required />
           <Field
             name="password"
-            label="Password"
+            label={t('auth.password')}
             type="password"
             error={errors.password}
-            hint="8 to 128 characters. A short phrase is easy to remember."
+            hint={t('auth.signUp.passwordHint')}
             autocomplete="new-password"
             required
             minlength={8}
@@ -68,20 +71,20 @@ export function SignupPage({ next, values = {}, errors = {}, notice, languages, 
           />
           <Field
             name="display_name"
-            label="Display name (optional)"
+            label={t('auth.signUp.displayName')}
             value={values.display_name}
             error={errors.display_name}
-            hint="Shown with your reviews. Leave it empty and we pick a neutral one."
+            hint={t('auth.signUp.displayNameHint')}
             autocomplete="nickname"
             maxlength={50}
           />
           <LanguageSelect value={values.language ?? 'en'} error={errors.language} languages={languages} />
           <button class="button primary wide" type="submit">
-            Create account
+            {t('auth.signUp.submit')}
           </button>
         </form>
         <p class="auth-switch">
-          Already have an account? <a href={`/login${nextQuery(next)}`}>Sign in</a>
+          {t.rich('auth.signUp.haveAccount', { link: <a href={`/login${nextQuery(next)}`}>{t('auth.signUp.signInLink')}</a> })}
         </p>
       </section>
     </Layout>
@@ -90,9 +93,10 @@ export function SignupPage({ next, values = {}, errors = {}, notice, languages, 
 
 /** The language picker; `languages` maps each code to its name in that language. */
 export function LanguageSelect({ value, error, languages }: { value: string; error?: string | undefined; languages: Record<string, string> }) {
+  const t = useT()
   return (
     <div class={error ? 'field invalid' : 'field'}>
-      <label for="field-language">Language</label>
+      <label for="field-language">{t('auth.language')}</label>
       <select id="field-language" name="language" aria-invalid={error ? 'true' : undefined} aria-describedby={error ? 'field-language-error' : undefined}>
         {Object.entries(languages).map(([code, name]) => (
           <option value={code} lang={code} selected={code === value}>

@@ -1,26 +1,29 @@
 import type { ApiError } from '../../src/http/errors'
+import type { MessageKey } from '../../src/i18n/catalogue'
 import { Layout, type LayoutProps } from '../Layout'
+import { useT } from '../components/I18nContext'
 
-const HEADINGS: Record<number, string> = {
-  400: 'That request did not look right',
-  401: 'Please sign in',
-  403: 'That action was blocked',
-  404: 'Page not found',
-  422: 'Some details need fixing',
-  429: 'Slow down a moment',
-  503: 'The catalog is taking a break',
+const HEADINGS: Record<number, MessageKey> = {
+  400: 'error.heading.400',
+  401: 'error.heading.401',
+  403: 'error.heading.403',
+  404: 'error.heading.404',
+  422: 'error.heading.422',
+  429: 'error.heading.429',
+  503: 'error.heading.503',
 }
 
 /** A friendly page for any error status; never shows internals, only the request id for support. */
 export function ErrorPage({ error, requestId, user, unread }: { error: ApiError; requestId: string } & Pick<LayoutProps, 'user' | 'unread'>) {
-  const heading = HEADINGS[error.status] ?? 'Something went wrong'
+  const t = useT()
+  const heading = t(HEADINGS[error.status] ?? 'error.heading.other')
   return (
     <Layout title={heading} user={user} unread={unread}>
       <section class="error-page" aria-labelledby="error-heading">
         <p class="error-code" aria-hidden="true">
           {error.status}
         </p>
-        <p class="visually-hidden">Error {error.status}</p>
+        <p class="visually-hidden">{t('error.status', { status: String(error.status) })}</p>
         <h1 id="error-heading">{heading}</h1>
         <p class="error-message">{error.message}</p>
         {error.details?.length ? (
@@ -35,13 +38,13 @@ export function ErrorPage({ error, requestId, user, unread }: { error: ApiError;
         ) : null}
         <p class="error-actions">
           <a class="button primary" href="/">
-            Back to browsing
+            {t('error.back')}
           </a>
           <a class="button secondary" href="/search">
-            Search films
+            {t('error.search')}
           </a>
         </p>
-        <p class="muted small">Reference: {requestId}</p>
+        <p class="muted small">{t('error.reference', { id: requestId })}</p>
       </section>
     </Layout>
   )

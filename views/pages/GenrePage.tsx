@@ -1,7 +1,7 @@
 import type { Genre, MoviePage } from '../../src/catalog/types'
-import { formatCount } from '../format'
 import { Layout, type LayoutProps } from '../Layout'
 import { MovieGrid } from '../components/MovieGrid'
+import { useT } from '../components/I18nContext'
 
 export interface GenrePageProps extends Omit<LayoutProps, 'title' | 'children'> {
   genre: Genre
@@ -11,6 +11,7 @@ export interface GenrePageProps extends Omit<LayoutProps, 'title' | 'children'> 
 
 /** A genre's films as a poster grid that keeps loading as you scroll. */
 export function GenrePage({ genre, page, nextHref, ...layout }: GenrePageProps) {
+  const t = useT()
   return (
     <Layout {...layout} title={genre.name}>
       <section class="page genre-page" aria-labelledby="genre-heading">
@@ -18,13 +19,13 @@ export function GenrePage({ genre, page, nextHref, ...layout }: GenrePageProps) 
           {genre.name}
         </h1>
         <p class="page-subtitle">
-          {formatCount(page.total_results)} {page.total_results === 1 ? 'film' : 'films'}
-          {page.page > 1 ? ` · page ${page.page}` : null}
+          {t('genre.count', { count: page.total_results })}
+          {page.page > 1 ? t('genre.pageSuffix', { page: page.page }) : null}
         </p>
         {page.results.length ? (
-          <MovieGrid movies={page.results} nextHref={nextHref} label={`${genre.name} films`} />
+          <MovieGrid movies={page.results} nextHref={nextHref} label={t('genre.gridLabel', { genre: genre.name })} />
         ) : (
-          <p class="empty-state">No films here yet.</p>
+          <p class="empty-state">{t('genre.empty')}</p>
         )}
       </section>
     </Layout>

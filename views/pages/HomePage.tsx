@@ -5,6 +5,7 @@ import { Hero } from '../components/Hero'
 import { Row } from '../components/Row'
 import { GenreChips } from '../components/GenreChips'
 import type { HomeRow } from '../../src/catalog/home'
+import { useT } from '../components/I18nContext'
 
 export type { HomeRow }
 
@@ -22,10 +23,11 @@ export interface HomePageProps extends Omit<LayoutProps, 'title' | 'children'> {
 
 /** Rows that load when scrolled into view; without JavaScript, links to the same genres. */
 export function LazyRows({ href, genres }: { href: string; genres: Genre[] }) {
+  const t = useT()
   if (genres.length === 0) return null
   return (
     <div class="lazy-rows" hx-get={href} hx-trigger="revealed" hx-swap="outerHTML" hx-indicator="#progress">
-      <h2 class="lazy-heading">More genres</h2>
+      <h2 class="lazy-heading">{t('home.moreGenres')}</h2>
       <GenreChips genres={genres} />
     </div>
   )
@@ -44,12 +46,13 @@ export function HomeRowsFragment({ rows, lazyHref, lazyGenres }: { rows: HomeRow
 }
 
 export function HomePage({ featured, genres, rows, lazyGenres, lazyHref, heroWatchlistButton, ...layout }: HomePageProps) {
+  const t = useT()
   return (
-    <Layout {...layout} genres={genres} title="Flixpeek" description="Browse, search and track films: trending, popular and top rated.">
+    <Layout {...layout} genres={genres} title={t('brand.name')} description={t('home.description')}>
       {featured ? (
-        <Hero movie={featured} genres={genres} kicker="#1 trending this week" watchlistButton={heroWatchlistButton} />
+        <Hero movie={featured} genres={genres} kicker={t('home.kicker')} watchlistButton={heroWatchlistButton} />
       ) : (
-        <h1 class="page-title">Flixpeek</h1>
+        <h1 class="page-title">{t('brand.name')}</h1>
       )}
       <div class="rows">
         {rows.map((row, i) => (

@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx'
 import type { MovieDetails } from '../../src/catalog/types'
-import { formatCount, formatRating, formatRuntime, yearOf } from '../format'
+import { formatRating, formatRuntime, yearOf } from '../format'
 import { Backdrop } from '../components/Backdrop'
 import { Layout, type LayoutProps } from '../Layout'
 import { CastStrip } from '../components/CastStrip'
@@ -9,6 +9,7 @@ import { Row } from '../components/Row'
 import { TrailerFacade } from '../components/Trailer'
 import { WatchlistButton } from '../components/WatchlistButton'
 import { GenreChips } from '../components/GenreChips'
+import { useT } from '../components/I18nContext'
 
 export interface MoviePageProps extends Omit<LayoutProps, 'title' | 'children'> {
   movie: MovieDetails
@@ -21,10 +22,11 @@ export interface MoviePageProps extends Omit<LayoutProps, 'title' | 'children'> 
 /** A film's details: backdrop, poster, facts, overview, trailer, cast, similar titles, reviews. */
 export function MoviePage({ movie, watchlistButton, reviews, ...layout }: MoviePageProps) {
   const year = yearOf(movie.release_date)
-  const rating = formatRating(movie.vote_average, movie.vote_count)
-  const runtime = formatRuntime(movie.runtime)
+  const t = useT()
+  const rating = formatRating(movie.vote_average, movie.vote_count, t)
+  const runtime = formatRuntime(movie.runtime, t)
   return (
-    <Layout {...layout} title={year ? `${movie.title} (${year})` : movie.title} description={movie.overview.slice(0, 160) || undefined}>
+    <Layout {...layout} title={year ? t('movie.titleWithYear', { title: movie.title, year }) : movie.title} description={movie.overview.slice(0, 160) || undefined}>
       <article class="details" aria-labelledby="movie-title">
         <div class="details-backdrop">
           {movie.backdrop_url ? <Backdrop url={movie.backdrop_url} /> : null}
@@ -33,7 +35,7 @@ export function MoviePage({ movie, watchlistButton, reviews, ...layout }: MovieP
           <Poster
             url={movie.poster_url}
             title={movie.title}
-            alt={`Poster of ${movie.title}`}
+            alt={t('movie.posterAlt', { title: movie.title })}
             class="details-poster"
             sizes="(min-width: 800px) 300px, 45vw"
             eager
@@ -49,18 +51,18 @@ export function MoviePage({ movie, watchlistButton, reviews, ...layout }: MovieP
                   <span aria-hidden="true">★</span> {rating}
                   <span class="muted">
                     {' '}
-                    / 10 · {formatCount(movie.vote_count)} {movie.vote_count === 1 ? 'vote' : 'votes'}
+                    {t('movie.votes', { count: movie.vote_count })}
                   </span>
                 </li>
               ) : null}
               {year ? <li>{year}</li> : null}
               {runtime ? <li>{runtime}</li> : null}
             </ul>
-            <GenreChips genres={movie.genres} label="Genres" />
+            <GenreChips genres={movie.genres} label={t('movie.genres')} />
             {movie.overview ? <p class="overview">{movie.overview}</p> : null}
             {movie.director ? (
               <p class="credit">
-                <span class="muted">Director</span> {movie.director}
+                <span class="muted">{t('movie.director')}</span> {movie.director}
               </p>
             ) : null}
             <div class="details-actions" id="watchlist-slot">
@@ -69,7 +71,7 @@ export function MoviePage({ movie, watchlistButton, reviews, ...layout }: MovieP
                   <span class="icon" aria-hidden="true">
                     ▶
                   </span>{' '}
-                  Trailer
+                  {t('movie.trailer')}
                 </a>
               ) : null}
               {watchlistButton ?? <WatchlistButton movieId={movie.id} title={movie.title} />}
@@ -78,10 +80,10 @@ export function MoviePage({ movie, watchlistButton, reviews, ...layout }: MovieP
         </div>
         <TrailerFacade movie={movie} />
         <CastStrip cast={movie.cast} />
-        <Row id="similar" title="More like this" movies={movie.similar.slice(0, 15)} />
+        <Row id="similar" title={t('movie.similar')} movies={movie.similar.slice(0, 15)} />
         <section class="reviews-section" id="reviews" aria-labelledby="reviews-heading">
-          <h2 id="reviews-heading">Reviews</h2>
-          {reviews ?? <p class="muted">Reviews are on their way.</p>}
+          <h2 id="reviews-heading">{t('movie.reviews')}</h2>
+          {reviews ?? <p class="muted">{t('movie.reviewsSoon')}</p>}
         </section>
       </article>
     </Layout>

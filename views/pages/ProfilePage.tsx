@@ -2,6 +2,7 @@ import type { NotificationPrefs } from '../../src/accounts/types'
 import { Layout, type LayoutProps } from '../Layout'
 import { Field, FormNotice, type FieldErrors } from '../components/FormField'
 import { LanguageSelect } from './AuthPages'
+import { useT } from '../components/I18nContext'
 
 export interface ProfileValues {
   email: string
@@ -21,91 +22,92 @@ export interface ProfilePageProps extends Pick<LayoutProps, 'user' | 'unread'> {
 
 /** Profile settings, each part a plain form: details and security, data export, sign out everywhere, delete account. */
 export function ProfilePage({ values, errors = {}, notice, languages, ...shell }: ProfilePageProps) {
+  const t = useT()
   const noticeFor = (form: 'profile' | 'delete') =>
     notice?.form === form ? <FormNotice kind={notice.kind}>{notice.text}</FormNotice> : null
   return (
-    <Layout title="Your profile" {...shell}>
+    <Layout title={t('profile.title')} {...shell}>
       <section class="profile-page" aria-labelledby="profile-heading">
-        <h1 id="profile-heading">Your profile</h1>
+        <h1 id="profile-heading">{t('profile.title')}</h1>
         {noticeFor('profile')}
         <form class="profile-form" method="post" action="/profile" novalidate>
           <fieldset>
-            <legend>About you</legend>
-            <Field name="display_name" label="Display name" value={values.display_name} error={errors.display_name} maxlength={50} required />
+            <legend>{t('profile.aboutYou')}</legend>
+            <Field name="display_name" label={t('profile.displayName')} value={values.display_name} error={errors.display_name} maxlength={50} required />
             <LanguageSelect value={values.language} error={errors.language} languages={languages} />
           </fieldset>
           <fieldset>
-            <legend>Notifications</legend>
+            <legend>{t('profile.notifications')}</legend>
             <input type="hidden" name="notifications_shown" value="1" />
             <label class="checkbox">
               <input type="checkbox" name="notify_release" value="1" checked={values.notifications.release} />
-              Films on my list come out, and new films in genres I follow
+              {t('profile.notifyRelease')}
             </label>
             <label class="checkbox">
               <input type="checkbox" name="notify_recommendation" value="1" checked={values.notifications.recommendation} />
-              Recommendations picked for me
+              {t('profile.notifyRecommendation')}
             </label>
           </fieldset>
           <fieldset>
-            <legend>Email and password</legend>
-            <Field name="email" label="Email" type="email" value={values.email} error={errors.email} autocomplete="email" required />
+            <legend>{t('profile.emailAndPassword')}</legend>
+            <Field name="email" label={t('auth.email')} type="email" value={values.email} error={errors.email} autocomplete="email" required />
             <Field
               name="new_password"
-              label="New password (leave empty to keep yours)"
+              label={t('profile.newPassword')}
               type="password"
               error={errors.new_password}
-              hint="8 to 128 characters. Changing it signs you out on your other devices."
+              hint={t('profile.newPasswordHint')}
               autocomplete="new-password"
               maxlength={128}
             />
             <Field
               name="current_password"
-              label="Current password"
+              label={t('profile.currentPassword')}
               type="password"
               error={errors.current_password}
-              hint="Needed only to change your email or password."
+              hint={t('profile.currentPasswordHint')}
               autocomplete="current-password"
             />
           </fieldset>
           <button class="button primary" type="submit">
-            Save changes
+            {t('profile.save')}
           </button>
         </form>
 
         <section class="profile-section" aria-labelledby="data-heading">
-          <h2 id="data-heading">Your data</h2>
-          <p>Download everything we keep about you: profile, list, reviews and notifications.</p>
+          <h2 id="data-heading">{t('profile.data.heading')}</h2>
+          <p>{t('profile.data.text')}</p>
           <a class="button secondary" href="/api/v1/me/export" download="flixpeek-export.json">
-            Download my data
+            {t('profile.data.download')}
           </a>
         </section>
 
         <section class="profile-section" aria-labelledby="sessions-heading">
-          <h2 id="sessions-heading">Devices</h2>
-          <p>Signed in somewhere you no longer use? Sign out everywhere, this device included.</p>
+          <h2 id="sessions-heading">{t('profile.devices.heading')}</h2>
+          <p>{t('profile.devices.text')}</p>
           <form method="post" action="/logout">
             <input type="hidden" name="everywhere" value="1" />
             <button class="button secondary" type="submit">
-              Sign out everywhere
+              {t('profile.devices.signOutEverywhere')}
             </button>
           </form>
         </section>
 
         <section class="profile-section danger-zone" aria-labelledby="delete-heading">
-          <h2 id="delete-heading">Delete account</h2>
-          <p>This removes your account, list, reviews and notifications for good. It cannot be undone.</p>
+          <h2 id="delete-heading">{t('profile.delete.heading')}</h2>
+          <p>{t('profile.delete.text')}</p>
           {noticeFor('delete')}
           <form method="post" action="/profile/delete" novalidate>
             <Field
               name="delete_password"
-              label="Current password"
+              label={t('profile.currentPassword')}
               type="password"
               error={errors.delete_password}
               autocomplete="current-password"
               required
             />
             <button class="button danger" type="submit">
-              Delete my account
+              {t('profile.delete.submit')}
             </button>
           </form>
         </section>

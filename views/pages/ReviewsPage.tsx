@@ -2,6 +2,7 @@ import type { MovieDetails } from '../../src/catalog/types'
 import { yearOf } from '../format'
 import { Layout, type LayoutProps } from '../Layout'
 import { ReviewsSection, type ReviewsSectionProps } from '../components/ReviewsSection'
+import { useT } from '../components/I18nContext'
 
 export interface ReviewsPageProps extends Omit<LayoutProps, 'title' | 'children'> {
   movie: Pick<MovieDetails, 'id' | 'title' | 'release_date'>
@@ -13,15 +14,16 @@ export interface ReviewsPageProps extends Omit<LayoutProps, 'title' | 'children'
  * rejected review form (with what the user typed and what to fix) when a plain form post fails.
  */
 export function ReviewsPage({ movie, section, ...layout }: ReviewsPageProps) {
+  const t = useT()
   const year = yearOf(movie.release_date)
-  const name = year ? `${movie.title} (${year})` : movie.title
+  const name = year ? t('movie.titleWithYear', { title: movie.title, year }) : movie.title
   return (
-    <Layout {...layout} title={`Reviews of ${name}`}>
+    <Layout {...layout} title={t('reviews.pageTitle', { name })}>
       <section class="page reviews-section" id="reviews" aria-labelledby="reviews-heading">
         <p class="back-link">
-          <a href={`/movies/${movie.id}`}>← Back to {movie.title}</a>
+          <a href={`/movies/${movie.id}`}>{t('reviews.back', { title: movie.title })}</a>
         </p>
-        <h1 id="reviews-heading" class="page-title">Reviews of {name}</h1>
+        <h1 id="reviews-heading" class="page-title">{t('reviews.pageTitle', { name })}</h1>
         <ReviewsSection movieId={movie.id} movieTitle={movie.title} {...section} />
       </section>
     </Layout>

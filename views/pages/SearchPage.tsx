@@ -1,8 +1,9 @@
 import type { Genre, MoviePage } from '../../src/catalog/types'
-import { formatCount } from '../format'
+import type { Translator } from '../../src/i18n/translator'
 import { Layout, type LayoutProps } from '../Layout'
 import { MovieGrid } from '../components/MovieGrid'
 import { GenreChips } from '../components/GenreChips'
+import { useT } from '../components/I18nContext'
 
 export interface SearchResultsProps {
   query: string
@@ -12,11 +13,10 @@ export interface SearchResultsProps {
   nextHref?: string
 }
 
-function summary(query: string, results: MoviePage | null): string {
-  if (!query || !results) return 'Type a title to search the catalog.'
-  if (results.total_results === 0) return `No films match “${query}”.`
-  const n = results.total_results
-  return `${formatCount(n)} ${n === 1 ? 'film matches' : 'films match'} “${query}”.`
+function summary(t: Translator, query: string, results: MoviePage | null): string {
+  if (!query || !results) return t('search.prompt')
+  if (results.total_results === 0) return t('search.none', { query })
+  return t('search.count', { count: results.total_results, query })
 }
 
 /**
@@ -25,24 +25,19 @@ function summary(query: string, results: MoviePage | null): string {
  * hear the count, and the document title.
  */
 export function SearchResults({ query, results, genres, nextHref }: SearchResultsProps) {
-  const text = summary(query, results)
+  const t = useT()
+  const text = summary(t, query, results)
   return (
     <section class="page search-page" aria-labelledby="search-heading" aria-live="polite">
       <h1 id="search-heading" class="page-title">
-        {query ? (
-          <>
-            Results for <q>{query}</q>
-          </>
-        ) : (
-          'Search'
-        )}
+        {query ? t.rich('search.resultsFor', { query: <q>{query}</q> }) : t('search.heading')}
       </h1>
       <p class="page-subtitle">{text}</p>
       {results && results.results.length > 0 ? (
-        <MovieGrid movies={results.results} nextHref={nextHref} label={`Search results for ${query}`} />
+        <MovieGrid movies={results.results} nextHref={nextHref} label={t('search.gridLabel', { query })} />
       ) : (
         <div class="empty-state">
-          <p>{query ? 'Try another title, or browse a genre:' : 'Or browse a genre:'}</p>
+          <p>{query ? t('search.tryAnother') : t('search.browse')}</p>
           <GenreChips genres={genres} />
         </div>
       )}
@@ -52,12 +47,13 @@ export function SearchResults({ query, results, genres, nextHref }: SearchResult
 
 /** The htmx response for a typed search: the results, the new title and the live-region text. */
 export function SearchFragment(props: SearchResultsProps) {
+  const t = useT()
   return (
     <>
-      <title>{props.query ? `${props.query} · Search · Flixpeek` : 'Search · Flixpeek'}</title>
+      <title>{t('layout.title', { title: props.query ? t('search.titleQuery', { query: props.query }) : t('search.title') })}</title>
       <SearchResults {...props} />
       <p id="live-status" hx-swap-oob="innerHTML">
-        {summary(props.query, props.results)}
+        {summary(t, props.query, props.results)}
       </p>
     </>
   )
@@ -65,8 +61,9 @@ export function SearchFragment(props: SearchResultsProps) {
 
 export function SearchPage(props: SearchResultsProps & Omit<LayoutProps, 'title' | 'children'>) {
   const { query, results, genres, nextHref, ...layout } = props
+  const t = useT()
   return (
-    <Layout {...layout} genres={genres} query={query} title={query ? `${query} · Search` : 'Search'}>
+    <Layout {...layout} genres={genres} query={query} title={query ? t('search.titleQuery', { query }) : t('search.title')}>
       <SearchResults query={query} results={results} genres={genres} nextHref={nextHref} />
     </Layout>
   )

@@ -2,6 +2,7 @@ import type { ListedMovie } from '../../src/watchlist/service'
 import { Layout, type LayoutProps } from '../Layout'
 import { MovieCard } from '../components/MovieCard'
 import { WatchlistButton } from '../components/WatchlistButton'
+import { useT } from '../components/I18nContext'
 
 export interface WatchlistPageProps extends Omit<LayoutProps, 'title' | 'children'> {
   movies: ListedMovie[]
@@ -9,15 +10,16 @@ export interface WatchlistPageProps extends Omit<LayoutProps, 'title' | 'childre
 
 /** Shown when the list is empty; also swapped in (out of band) when the last film is removed in place. */
 export function WatchlistEmpty({ empty, oob }: { empty: boolean; oob?: boolean }) {
+  const t = useT()
   return (
     <div id="watchlist-empty" class="empty-state" hx-swap-oob={oob ? 'true' : undefined}>
       {empty ? (
         <>
-          <p>Your list is empty.</p>
-          <p class="muted">Add films with the + button on any poster or film page, and they will wait for you here.</p>
+          <p>{t('watchlist.empty')}</p>
+          <p class="muted">{t('watchlist.emptyHint')}</p>
           <p>
             <a class="button primary" href="/">
-              Browse films
+              {t('watchlist.browse')}
             </a>
           </p>
         </>
@@ -28,16 +30,15 @@ export function WatchlistEmpty({ empty, oob }: { empty: boolean; oob?: boolean }
 
 /** My List: the user's films, newest first, each removable in place. */
 export function WatchlistPage({ movies, ...layout }: WatchlistPageProps) {
+  const t = useT()
   return (
-    <Layout {...layout} title="My List">
+    <Layout {...layout} title={t('watchlist.title')}>
       <section class="page watchlist" aria-labelledby="watchlist-heading">
         <h1 id="watchlist-heading" class="page-title">
-          My List
+          {t('watchlist.title')}
         </h1>
         {movies.length ? (
-          <p class="page-subtitle">
-            {movies.length} {movies.length === 1 ? 'film' : 'films'}, newest first
-          </p>
+          <p class="page-subtitle">{t('watchlist.count', { count: movies.length })}</p>
         ) : null}
         <ul class="grid watchlist-grid" aria-labelledby="watchlist-heading">
           {movies.map((movie, i) => (

@@ -40,7 +40,7 @@ export interface TestUser {
   password: string
 }
 
-export async function signUp(fields: { email?: string; password?: string; display_name?: string } = {}): Promise<TestUser> {
+export async function signUp(fields: { email?: string; password?: string; display_name?: string; language?: string } = {}): Promise<TestUser> {
   const email = fields.email ?? uniqueEmail()
   const password = fields.password ?? 'correct horse battery'
   const res = await api('/auth/signup', { body: { ...fields, email, password } })

@@ -1,0 +1,44 @@
+import type { Catalogue } from './catalogue'
+import { en } from './messages/en'
+
+export interface LocaleInfo {
+  /** BCP 47 code as used in URLs, cookies and `User.language` ("en", "ar"). */
+  code: string
+  /** The language's name in itself, for the language menu ("Deutsch", "العربية"). */
+  name: string
+  dir: 'ltr' | 'rtl'
+  /** Locale passed to `Intl` for dates and numbers. */
+  intl: string
+  /** TMDB's `language` parameter for film text ("en-US", "ar-SA"). */
+  tmdb: string
+  messages: Catalogue
+}
+
+export const DEFAULT_LOCALE = 'en'
+
+const registry = new Map<string, LocaleInfo>()
+
+/**
+ * Adds a language: one catalogue file plus one call here (or in a test). Registering a code
+ * again replaces it.
+ */
+export function registerLocale(locale: LocaleInfo): void {
+  registry.set(locale.code, locale)
+}
+
+/** Removes a language registered at run time (tests clean up their pseudo-locale). */
+export function unregisterLocale(code: string): void {
+  if (code !== DEFAULT_LOCALE) registry.delete(code)
+}
+
+export const isRegisteredLocale = (code: string | undefined | null): code is string => Boolean(code && registry.has(code))
+
+export function localeInfo(code: string): LocaleInfo {
+  return registry.get(code) ?? (registry.get(DEFAULT_LOCALE) as LocaleInfo)
+}
+
+export const registeredLocales = (): LocaleInfo[] => [...registry.values()]
+
+// The registered languages: one line each. `intl: 'en-GB'` keeps the day-month-year dates
+// ("5 Mar 2026") and 24-hour times the site has always shown.
+registerLocale({ code: 'en', name: 'English', dir: 'ltr', intl: 'en-GB', tmdb: 'en-US', messages: en })

@@ -1,0 +1,81 @@
+import { isPlural, PLACEHOLDER, type Catalogue, type Message, type MessageKey } from '../../../src/i18n/catalogue'
+import { en } from '../../../src/i18n/messages/en'
+
+/** Every ASCII letter has an accented twin: any plain English word left on a pseudo page is untranslated. */
+const ACCENTED: Record<string, string> = Object.fromEntries(
+  [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'].map((ch, i) => [ch, [...'áƀçđéƒĝĥîĵķļɱñöþǫŕšţüṽŵẋýžÅƁÇĐÉƑĜĤÎĴĶĻṀÑÖÞǪŔŠŢÛṼŴẊÝŽ'][i] as string]),
+)
+
+const accent = (text: string) => [...text].map((ch) => ACCENTED[ch] ?? ch).join('')
+
+/** Accented and about 30 % longer (padding stands in for languages that run long); placeholders kept. */
+export function pseudoTemplate(template: string): string {
+  let out = ''
+  let last = 0
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    out += accent(template.slice(last, match.index)) + match[0]
+    last = (match.index ?? 0) + match[0].length
+  }
+  out += accent(template.slice(last))
+  return `[${out}${'·'.repeat(Math.ceil(template.length * 0.3))}]`
+}
+
+/** The brand stays as it is: product names are not translated. */
+const UNTRANSLATED: MessageKey[] = ['brand.name']
+
+export function pseudoCatalogue(): Catalogue {
+  const entries = (Object.entries(en) as [MessageKey, Message][]).map(([key, message]) => {
+    if (UNTRANSLATED.includes(key)) return [key, message]
+    if (!isPlural(message)) return [key, pseudoTemplate(message)]
+    return [key, Object.fromEntries(Object.entries(message).map(([category, text]) => [category, pseudoTemplate(text)]))]
+  })
+  return Object.fromEntries(entries) as Catalogue
+}
+
+/** Literal text between placeholders of every English message: what must not show on a translated page. */
+export function englishFragments(): string[] {
+  const out = new Set<string>()
+  for (const [key, message] of Object.entries(en) as [MessageKey, Message][]) {
+    if (UNTRANSLATED.includes(key)) continue
+    for (const template of isPlural(message) ? Object.values(message) : [message]) {
+      for (const part of (template ?? '').replace(PLACEHOLDER, '\u0000').split('\u0000')) {
+        const fragment = part.trim()
+        // Only parts with a real word: "/ 10 ·" or "(" say nothing about a language.
+        if (/[A-Za-z]{3,}/.test(fragment)) out.add(fragment)
+      }
+    }
+  }
+  return [...out]
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'" }
+const decode = (text: string) => text.replace(/&(amp|lt|gt|quot|#39|apos);/g, (_, name: string) => ENTITIES[name] ?? '')
+
+/**
+ * What a reader sees or hears: text nodes (scripts and styles dropped) and the attributes
+ * screen readers and browsers show. Film text is left out (overviews and taglines are the
+ * catalog's, not ours), and so are stored notification titles and bodies.
+ */
+export function visibleSegments(html: string): string[] {
+  const body = html
+    .replace(/<script[\s\S]*?<\/script>/gi, '')
+    .replace(/<style[\s\S]*?<\/style>/gi, '')
+    .replace(/<p class="(?:hero-overview|overview|tagline)">[\s\S]*?<\/p>/g, '')
+    // Stored notification text is rendered as stored until notifications keep {type, params} (issue 11).
+    .replace(/<h2 class="notification-title">[\s\S]*?<\/h2>|<p class="notification-body">[\s\S]*?<\/p>/g, '')
+  const attributes = [...body.matchAll(/\s(?:alt|title|aria-label|placeholder)="([^"]*)"/g)].map((m) => m[1] ?? '')
+  const description = [...body.matchAll(/<meta name="description" content="([^"]*)"/g)].map((m) => m[1] ?? '')
+  const text = body.split(/<[^>]*>/)
+  return [...text, ...attributes, ...description].map((s) => decode(s).replace(/\s+/g, ' ').trim()).filter(Boolean)
+}
+
+/** The English catalogue text found on a page: phrases anywhere in a segment, single words as a whole segment. */
+export function englishLeftIn(html: string, fragments = englishFragments()): string[] {
+  const segments = visibleSegments(html)
+  const found = new Set<string>()
+  for (const fragment of fragments) {
+    const phrase = /\s/.test(fragment)
+    if (segments.some((segment) => (phrase ? segment.includes(fragment) : segment === fragment))) found.add(fragment)
+  }
+  return [...found]
+}
