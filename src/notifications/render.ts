@@ -1,5 +1,7 @@
 import type { Catalog, CatalogOptions } from '../catalog/types'
-import type { Notification, NotificationItem, NotificationMessage } from './store'
+import type { MessageKey } from '../i18n/catalogue'
+import type { Translator } from '../i18n/translator'
+import type { Notification, NotificationItem, NotificationTemplate } from './store'
 
 /** What rendering needs from the catalog, in the reader's language. */
 export interface Names {
@@ -7,42 +9,38 @@ export interface Names {
   genre(id: number): string | undefined
 }
 
-const released = (date: string | null) => (date ? ` (released ${date})` : '')
+type Text = { title: string; body: string }
+type Copy = (params: Record<string, unknown>, item: NotificationItem, names: Names, t: Translator) => Text
 
-/** English copy of each template; a film or genre that cannot be looked up reads generically. */
-const COPY: { [M in NotificationMessage as M['template']]: (params: M['params'], item: NotificationItem, names: Names) => { title: string; body: string } } = {
-  welcome: () => ({
-    title: 'Welcome to Flixpeek',
-    body: 'Add films to your list: we will tell you when they are out, and suggest more like the ones you love.',
+const film = (names: Names, t: Translator, id: unknown, fallback: MessageKey) => names.film(typeof id === 'number' ? id : undefined) ?? t(fallback)
+const dated = (t: Translator, date: unknown, plain: MessageKey, withDate: MessageKey) =>
+  typeof date === 'string' && date ? t(withDate, { date }) : t(plain)
+
+/** Each template in the reader's language (src/i18n catalogues); a film or genre that cannot be looked up reads generically. */
+const COPY: Record<NotificationTemplate, Copy> = {
+  welcome: (_p, _i, _n, t) => ({ title: t('notification.welcome.title'), body: t('notification.welcome.body') }),
+  'security.password_changed': (_p, _i, _n, t) => ({ title: t('notification.passwordChanged.title'), body: t('notification.passwordChanged.body') }),
+  'security.email_changed': (_p, _i, _n, t) => ({ title: t('notification.emailChanged.title'), body: t('notification.emailChanged.body') }),
+  'recommendation.rated': (params, item, names, t) => ({
+    title: t('notification.recommendation.title', { film: film(names, t, item.movie_id, 'notification.someFilm') }),
+    body: t('notification.recommendation.body', { film: film(names, t, params.rated_movie_id, 'notification.someFilm'), rating: Number(params.rating) }),
   }),
-  'security.password_changed': () => ({
-    title: 'Your password was changed',
-    body: 'Every other session was signed out. If this was not you, reset your password and check your email address in your profile.',
+  'release.listed': (params, item, names, t) => ({
+    title: t('notification.releaseListed.title', { film: film(names, t, item.movie_id, 'notification.listedFilm') }),
+    body: dated(t, params.release_date, 'notification.releaseListed.body', 'notification.releaseListed.bodyDated'),
   }),
-  'security.email_changed': () => ({
-    title: 'Your email address was changed',
-    body: 'You now sign in with the new address. If this was not you, change your password now and review your profile.',
-  }),
-  'recommendation.rated': (params, item, names) => ({
-    title: `You might like ${names.film(item.movie_id) ?? 'a film'}`,
-    body: `Because you rated ${names.film(params.rated_movie_id) ?? 'a film'} ${params.rating}/10.`,
-  }),
-  'release.listed': (params, item, names) => ({
-    title: `${names.film(item.movie_id) ?? 'A film on your list'} is out now`,
-    body: `A film on your list is now playing${released(params.release_date)}.`,
-  }),
-  'release.genre': (params, item, names) => ({
-    title: `New in ${names.genre(params.genre_id) ?? 'a genre you follow'}: ${names.film(item.movie_id) ?? 'a new film'}`,
-    body: `Now playing${released(params.release_date)}, in a genre from your list.`,
+  'release.genre': (params, item, names, t) => ({
+    title: t('notification.releaseGenre.title', {
+      genre: names.genre(Number(params.genre_id)) ?? t('notification.someGenre'),
+      film: film(names, t, item.movie_id, 'notification.newFilm'),
+    }),
+    body: dated(t, params.release_date, 'notification.releaseGenre.body', 'notification.releaseGenre.bodyDated'),
   }),
 }
 
 /** The contract's Notification for a stored item; items stored before templates render their text as stored. */
-export function renderNotification(item: NotificationItem, names: Names): Notification {
-  const text =
-    item.template && item.template in COPY
-      ? (COPY[item.template] as (params: unknown, item: NotificationItem, names: Names) => { title: string; body: string })(item.params ?? {}, item, names)
-      : { title: item.title ?? '', body: item.body ?? '' }
+export function renderNotification(item: NotificationItem, names: Names, t: Translator): Notification {
+  const text = item.template && item.template in COPY ? COPY[item.template](item.params ?? {}, item, names, t) : { title: item.title ?? '', body: item.body ?? '' }
   return {
     id: item.id,
     type: item.type,
@@ -54,7 +52,7 @@ export function renderNotification(item: NotificationItem, names: Names): Notifi
 }
 
 /** Renders items in the reader's language: the films and genres they mention are looked up once for the whole batch. */
-export async function renderAll(items: NotificationItem[], catalog: Pick<Catalog, 'many' | 'genres'>, options: CatalogOptions = {}): Promise<Notification[]> {
+export async function renderAll(items: NotificationItem[], catalog: Pick<Catalog, 'many' | 'genres'>, t: Translator, options: CatalogOptions = {}): Promise<Notification[]> {
   const filmIds = new Set<number>()
   let needsGenres = false
   for (const item of items) {
@@ -72,5 +70,5 @@ export async function renderAll(items: NotificationItem[], catalog: Pick<Catalog
   const titles = new Map(films.map((film) => [film.id, film.title]))
   const genreNames = new Map(genres.map((genre) => [genre.id, genre.name]))
   const names: Names = { film: (id) => (id ? titles.get(id) : undefined), genre: (id) => genreNames.get(id) }
-  return items.map((item) => renderNotification(item, names))
+  return items.map((item) => renderNotification(item, names, t))
 }

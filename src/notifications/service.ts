@@ -1,11 +1,13 @@
 import type { Catalog } from '../catalog/types'
+import type { Translator } from '../i18n/translator'
 import { renderAll } from './render'
 import type { Notification, NotificationStore } from './store'
 
-/** The reader: notifications render in their language. */
+/** The reader: notifications render in their language (their translator, and TMDB names in that language). */
 export interface Reader {
   id: string
   language?: string
+  t: Translator
 }
 
 /** A user's in-app notifications as they read them: stored as {template, params}, rendered on the way out. */
@@ -18,7 +20,7 @@ export class NotificationService {
 
   /** Newest first, 20 per page. */
   async list(reader: Reader, page = 1): Promise<Notification[]> {
-    return renderAll(await this.deps.store.list(reader.id, page), this.deps.catalog, this.options(reader))
+    return renderAll(await this.deps.store.list(reader.id, page), this.deps.catalog, reader.t, this.options(reader))
   }
 
   unreadCount(userId: string): Promise<number> {
@@ -28,7 +30,7 @@ export class NotificationService {
   /** Marks one as read; undefined when the user has no such notification. */
   async markRead(reader: Reader, id: string): Promise<Notification | undefined> {
     const item = await this.deps.store.markRead(reader.id, id)
-    return item ? (await renderAll([item], this.deps.catalog, this.options(reader)))[0] : undefined
+    return item ? (await renderAll([item], this.deps.catalog, reader.t, this.options(reader)))[0] : undefined
   }
 
   markAllRead(userId: string): Promise<number> {

@@ -28,7 +28,7 @@ notificationPageRoutes.get('/notifications', requirePageUser, validate('query', 
   const { page } = c.req.valid('query')
   const store = c.get('services').notifications
   // The unread middleware has usually counted already for the header's bell.
-  const [unread, notifications, genres] = await Promise.all([c.get('unread') ?? store.unreadCount(user.id), store.list(user, page), navGenres(c)])
+  const [unread, notifications, genres] = await Promise.all([c.get('unread') ?? store.unreadCount(user.id), store.list({ ...user, t: c.get('t') }, page), navGenres(c)])
   const olderHref = notifications.length === PAGE_SIZE && page < 500 ? `/notifications?page=${page + 1}` : undefined
   useCache(c, CACHE.personalPage)
   return render(c, <NotificationsPage genres={genres} notifications={notifications} unread={unread} page={page} olderHref={olderHref} />)
@@ -39,7 +39,7 @@ notificationPageRoutes.post('/notifications/read-all', requirePageUser, async (c
   const store = c.get('services').notifications
   await store.markAllRead(user.id)
   if (!wantsFragment(c)) return c.redirect('/notifications', 303)
-  const notifications = await store.list(user, 1)
+  const notifications = await store.list({ ...user, t: c.get('t') }, 1)
   const olderHref = notifications.length === PAGE_SIZE ? '/notifications?page=2' : undefined
   return render(c, <NotificationListFragment notifications={notifications} unread={0} page={1} olderHref={olderHref} />)
 })
@@ -47,7 +47,7 @@ notificationPageRoutes.post('/notifications/read-all', requirePageUser, async (c
 notificationPageRoutes.post('/notifications/:id/read', requirePageUser, async (c) => {
   const user = currentUser(c)
   const store = c.get('services').notifications
-  const notification = await store.markRead(user, c.req.param('id'))
+  const notification = await store.markRead({ ...user, t: c.get('t') }, c.req.param('id'))
   if (!notification) throw errors.notFound('There is no such notification.')
   if (!wantsFragment(c)) return c.redirect('/notifications', 303)
   const unread = await store.unreadCount(user.id)

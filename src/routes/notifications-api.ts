@@ -33,7 +33,7 @@ export const notificationsApiRoutes = new Hono<AppEnv>()
       const user = currentUser(c)
       const { page } = c.req.valid('query')
       const store = c.get('services').notifications
-      const [unread, results] = await Promise.all([store.unreadCount(user.id), store.list(user, page)])
+      const [unread, results] = await Promise.all([store.unreadCount(user.id), store.list({ ...user, t: c.get('t') }, page)])
       return c.json({ unread, results }, 200, cacheHeaders(c, CACHE.personal))
     },
   )
@@ -63,7 +63,7 @@ export const notificationsApiRoutes = new Hono<AppEnv>()
     validate('param', NotificationParamSchema),
     async (c) => {
       const { id } = c.req.valid('param')
-      const found = await c.get('services').notifications.markRead(currentUser(c), id)
+      const found = await c.get('services').notifications.markRead({ ...currentUser(c), t: c.get('t') }, id)
       if (!found) throw errors.notFound('There is no such notification.')
       return c.body(null, 204)
     },
