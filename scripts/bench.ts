@@ -20,7 +20,7 @@ import { pickGenerator } from './lib/bench/load'
 import { burstLine, loadAverage, machine, table, versions, writeResults, type Results, type RouteFigure } from './lib/bench/report'
 import { selectRoutes, type Instance } from './lib/bench/routes'
 import { startRuntime, type RuntimeOptions } from './lib/bench/runtime'
-import { coldBurst, findIds, measureRoute, signUpBenchUser, type LoadSettings } from './lib/bench/scenarios'
+import { coldBurst, findIds, measureRoute, once, signUpBenchUser, type LoadSettings } from './lib/bench/scenarios'
 import { refusedEndpoint, startBlackhole } from './lib/bench/stubs'
 
 function positiveInt(name: string, fallback: number): number {
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
 
   log(`serving it with Miniflare beside a bare Hono app; ${settings.generator}, ${settings.connections} connections, ${settings.seconds} s per route`)
   const main = await startRuntime({ ...runtimeOptions(), bareScript })
-  track(() => main.dispose())
+  track(once(() => main.dispose()))
   const ids = await findIds(main.url)
   const token = routes.some((route) => route.signedIn) ? await signUpBenchUser(main.url, ids.popular.slice(0, 5)) : undefined
 
@@ -108,10 +108,10 @@ async function main(): Promise<void> {
       const blackhole = instance === 'dynamodb-blackholed' ? await startBlackhole() : undefined
       const endpoint = blackhole ? blackhole.endpoint : await refusedEndpoint()
       runtime = await startRuntime(runtimeOptions(endpoint))
-      stop = async () => {
+      stop = once(async () => {
         await runtime.dispose()
         await blackhole?.close()
-      }
+      })
       track(stop)
     }
     for (const route of here) {

@@ -43,6 +43,8 @@ export interface BurstResult {
   statuses: Record<string, number>
   /** Distinct response bodies among the 200s (1 = all identical). */
   distinctBodies: number
+  /** The start of one answer per status other than 200, to say what went wrong. */
+  otherSamples: Record<string, string>
   wallMs: number
 }
 
@@ -52,13 +54,17 @@ export async function burst(url: string, count: number, headers: Record<string, 
   const outcomes = await Promise.all(
     Array.from({ length: count }, () =>
       probe(url, { headers, timeoutMs: 60_000 }).then(
-        (answer) => ({ status: String(answer.status), digest: createHash('sha256').update(answer.body).digest('hex') }),
-        () => ({ status: 'error', digest: '' }),
+        (answer) => ({ status: String(answer.status), digest: createHash('sha256').update(answer.body).digest('hex'), sample: answer.body.slice(0, 300) }),
+        (error: Error) => ({ status: 'error', digest: '', sample: error.message }),
       ),
     ),
   )
   const statuses: Record<string, number> = {}
-  for (const { status } of outcomes) statuses[status] = (statuses[status] ?? 0) + 1
+  const otherSamples: Record<string, string> = {}
+  for (const { status, sample } of outcomes) {
+    statuses[status] = (statuses[status] ?? 0) + 1
+    if (status !== '200') otherSamples[status] ??= sample
+  }
   const bodies = new Set(outcomes.filter((outcome) => outcome.status === '200').map((outcome) => outcome.digest))
-  return { requests: count, statuses, distinctBodies: bodies.size, wallMs: Math.round(performance.now() - started) }
+  return { requests: count, statuses, distinctBodies: bodies.size, otherSamples, wallMs: Math.round(performance.now() - started) }
 }

@@ -74,7 +74,7 @@ export function parseWrk(output: string, seconds: number): LoadResult {
 async function runWrk(options: LoadOptions): Promise<LoadResult> {
   const threads = Math.max(1, Math.min(2, options.connections))
   const args = [
-    `-t${threads}`, `-c${options.connections}`, `-d${options.seconds}s`, `--timeout`, `${options.timeoutS ?? 10}s`, '--latency',
+    `-t${threads}`, `-c${options.connections}`, `-d${options.seconds}s`, `--timeout`, `${options.timeoutS ?? 5}s`, '--latency',
     ...Object.entries(options.headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]),
     options.url,
   ]
@@ -104,7 +104,7 @@ async function runNodeLoad(options: LoadOptions): Promise<LoadResult> {
           resolve()
         })
       })
-      req.setTimeout((options.timeoutS ?? 10) * 1000, () => req.destroy(new Error('timeout')))
+      req.setTimeout((options.timeoutS ?? 5) * 1000, () => req.destroy(new Error('timeout')))
       req.on('error', () => {
         errors += 1
         resolve()

@@ -29,6 +29,8 @@ export interface ColdBurstFigure {
   path: string
   requests: number
   statuses: Record<string, number>
+  /** The start of one body per status other than 200. */
+  otherSamples: Record<string, string>
   allOk: boolean
   identicalBodies: boolean
   upstreamDelayMs: number

@@ -2,6 +2,7 @@
  * The routes the bench loads, and on which runtime instance: `main` (DynamoDB Local up, bare Hono
  * beside it), or the film page again on an instance whose DynamoDB is refused or blackholed.
  */
+import { SetupError } from '../../local-aws'
 import { BARE_HOST } from './runtime'
 
 export type Instance = 'main' | 'dynamodb-refused' | 'dynamodb-blackholed'
@@ -54,7 +55,7 @@ export function selectRoutes(filter: string | undefined): { routes: RouteSpec[];
   const wanted = new Set((filter ?? '').split(',').map((name) => name.trim()).filter(Boolean))
   const known = new Set([...ROUTES.map((route) => route.name), COLD_BURST])
   const unknown = [...wanted].filter((name) => !known.has(name))
-  if (unknown.length) throw new Error(`BENCH_ROUTES: unknown route(s) ${unknown.join(', ')}; known: ${[...known].join(', ')}`)
+  if (unknown.length) throw new SetupError(`BENCH_ROUTES: unknown route(s) ${unknown.join(', ')}; known: ${[...known].join(', ')}`)
   if (wanted.size === 0) return { routes: ROUTES, coldBurst: true }
   return { routes: ROUTES.filter((route) => route.bare || wanted.has(route.name)), coldBurst: wanted.has(COLD_BURST) }
 }

@@ -10,6 +10,12 @@ import type { ColdBurstFigure, RouteFigure } from './report'
 import { requestHeaders, type BenchIds, type RouteSpec } from './routes'
 import { cpuMs, startRuntime, type Runtime, type RuntimeOptions } from './runtime'
 
+/** Wraps an undo step so that calling it again (cleanup after an early stop) does nothing. */
+export function once(dispose: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined
+  return () => (done ??= dispose())
+}
+
 export interface LoadSettings {
   generator: LoadGenerator
   connections: number
@@ -96,14 +102,14 @@ const UPSTREAM_DELAY_MS = 500
  */
 export async function coldBurst(runtimeOptions: Omit<RuntimeOptions, 'bareScript'>, count: number, track: (dispose: () => Promise<void>) => void): Promise<ColdBurstFigure> {
   const tmdb = await startFakeTmdb()
-  track(() => tmdb.stop())
+  track(once(() => tmdb.stop()))
   const control = (body: unknown) => json(`${tmdb.url.replace(/\/3$/, '')}/__control`, { method: 'POST', body: JSON.stringify(body) })
   await control({ mode: 'slow', delayMs: UPSTREAM_DELAY_MS })
   const runtime = await startRuntime({
     ...runtimeOptions,
     bindings: { ...runtimeOptions.bindings, TMDB_API_KEY: 'bench', TMDB_BASE_URL: tmdb.url },
   })
-  track(() => runtime.dispose())
+  track(once(() => runtime.dispose()))
   const stats = () => json<{ total: number; byPath: Record<string, number> }>(`${tmdb.url.replace(/\/3$/, '')}/__stats`)
   const before = await stats()
   const path = `/api/v1/movies/${COLD_FILM}`
@@ -114,6 +120,7 @@ export async function coldBurst(runtimeOptions: Omit<RuntimeOptions, 'bareScript
     path,
     requests: result.requests,
     statuses: result.statuses,
+    otherSamples: result.otherSamples,
     allOk: result.statuses['200'] === count,
     identicalBodies: result.distinctBodies === 1,
     upstreamDelayMs: UPSTREAM_DELAY_MS,
