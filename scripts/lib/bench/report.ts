@@ -80,6 +80,10 @@ export function table(routes: RouteFigure[]): string {
   for (const r of routes) {
     const ratio = r.ofBare === null ? '–' : `${Math.round(r.ofBare * 100)} %`
     const cpu = Number.isFinite(r.cpuMsPerRequest) ? r.cpuMsPerRequest.toFixed(2) : '–'
+    if (r.status === 0 && r.requests === 0) {
+      lines.push(`| ${r.label} | no answer in 15 s | – | 0 | – | – | – | 0 % | all |`)
+      continue
+    }
     lines.push(`| ${r.label} | ${r.status} | ${thousands(r.bytes)} | ${thousands(r.rps)} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${cpu} | ${ratio} | ${r.non2xx + r.errors} |`)
   }
   return lines.join('\n')

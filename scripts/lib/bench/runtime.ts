@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { execFileSync } from 'node:child_process'
+import type { Readable } from 'node:stream'
 import { Miniflare, type WorkerOptions } from 'miniflare'
 import type { WorkerBundle } from './bundle'
 
@@ -75,7 +76,23 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       routes: [`${BARE_HOST}/*`],
     })
   }
-  const mf = new Miniflare({ workers, host: '127.0.0.1', port: 0, cf: false, log: undefined })
+  const mf = new Miniflare({
+    workers,
+    host: '127.0.0.1',
+    port: 0,
+    cf: false,
+    // The worker logs every failed data-store call (thousands under the failure scenarios): drop
+    // its output unless BENCH_VERBOSE asks for it, so the table stays readable.
+    handleRuntimeStdio(stdout: Readable, stderr: Readable) {
+      if (process.env.BENCH_VERBOSE) {
+        stdout.pipe(process.stderr)
+        stderr.pipe(process.stderr)
+      } else {
+        stdout.resume()
+        stderr.resume()
+      }
+    },
+  })
   let url: URL
   try {
     url = await mf.ready

@@ -71,6 +71,8 @@ export async function measureRoute(
   const headers = requestHeaders(route, token)
   const path = route.path(ids)
   const url = `${runtime.url}${path}`
+  // A route that does not answer within 15 s (a blackholed data store with no deadline) is
+  // recorded as status 0; wrk then counts nothing, as it reports no timeouts when nothing completes.
   const first = await probe(url, { headers, timeoutMs: 15_000 }).catch(() => ({ status: 0, bytes: 0 }))
   for (let i = 0; i < 5 && first.status !== 0; i++) await probe(url, { headers, timeoutMs: 15_000 }).catch(() => undefined)
   const warmSeconds = Math.max(1, Math.min(3, Math.round(settings.seconds / 5)))
