@@ -15,6 +15,8 @@ export const BARE_HOST = 'bare.bench'
 
 export interface Runtime {
   url: string
+  /** The worker's inspector (DevTools protocol) WebSocket, when started with `inspect`. */
+  inspectorUrl?: string
   /** PID of the workerd process serving this instance. */
   workerdPid: number
   dispose(): Promise<void>
@@ -26,6 +28,8 @@ export interface RuntimeOptions {
   compatibilityDate: string
   /** Path of the bundled bare Hono app, to serve beside the worker. */
   bareScript?: string
+  /** Open the worker's inspector on this port (for CPU profiles). */
+  inspectorPort?: number
 }
 
 function childrenOf(pid: number): number[] {
@@ -65,6 +69,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     ],
     kvNamespaces: ['TMDB_CACHE'],
     bindings: options.bindings,
+    // unsafeInspectorProxy stays off: Miniflare's proxy drops CDP sessions here; workerd's own inspector works.
   }
   const workers: WorkerOptions[] = [app]
   if (options.bareScript) {
@@ -81,6 +86,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     host: '127.0.0.1',
     port: 0,
     cf: false,
+    ...(options.inspectorPort !== undefined ? { inspectorPort: options.inspectorPort } : {}),
     // The worker logs every failed data-store call (thousands under the failure scenarios): drop
     // its output unless BENCH_VERBOSE asks for it, so the table stays readable.
     handleRuntimeStdio(stdout: Readable, stderr: Readable) {
@@ -105,5 +111,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     await mf.dispose()
     throw new Error(`expected one new workerd process under Miniflare, found ${fresh.length} (${basename(options.bundle.main)})`)
   }
-  return { url: url.origin, workerdPid: fresh[0]!, dispose: () => mf.dispose() }
+  // workerd's own inspector names the worker `core:user:<name>`.
+  const inspectorUrl = options.inspectorPort !== undefined ? `ws://127.0.0.1:${options.inspectorPort}/core:user:app` : undefined
+  return { url: url.origin, inspectorUrl, workerdPid: fresh[0]!, dispose: () => mf.dispose() }
 }
