@@ -78,8 +78,12 @@ async function main(): Promise<void> {
   const metrics: string[] = []
   for (const [name, path] of targets) {
     console.error(`[lighthouse] ${name}: ${path}`)
-    const result = await lighthouse(`${base}${path}`, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: [...CATEGORIES] })
+    const audit = () => lighthouse(`${base}${path}`, { port: chrome!.port, output: 'json', logLevel: 'error', onlyCategories: [...CATEGORIES] })
+    let result = await audit()
+    // On a busy machine Lighthouse sometimes loses the navigation (NO_NAVSTART): one more try.
+    if (result?.lhr.runtimeError) result = await audit()
     if (!result) throw new Error(`Lighthouse returned nothing for ${path}`)
+    if (result.lhr.runtimeError) process.exitCode = 1
     const scores = CATEGORIES.map((id) => {
       const score = result.lhr.categories[id]?.score
       return score === null || score === undefined ? '–' : String(Math.round(score * 100))
