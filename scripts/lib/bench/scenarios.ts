@@ -3,7 +3,9 @@
  * loading one route (warm, then measured with the workerd CPU time around it), the cold burst.
  */
 import { randomUUID } from 'node:crypto'
-import { startFakeTmdb } from '../../../test/support/fake-tmdb'
+import { resolve } from 'node:path'
+import { ROOT } from '../dev-stack'
+import { spawnGroup, waitUntil } from '../processes'
 import { burst, probe } from './http'
 import { runLoad, type LoadGenerator } from './load'
 import type { ColdBurstFigure, RouteFigure } from './report'
@@ -103,8 +105,16 @@ const UPSTREAM_DELAY_MS = 500
  * TMDB answers slowly: every one must be a 200 with the same body, and the upstream calls are counted.
  */
 export async function coldBurst(runtimeOptions: Omit<RuntimeOptions, 'bareScript'>, count: number, track: (dispose: () => Promise<void>) => void): Promise<ColdBurstFigure> {
-  const tmdb = await startFakeTmdb()
-  track(once(() => tmdb.stop()))
+  let url = ''
+  const child = spawnGroup('fake TMDB', process.execPath, ['--import', 'tsx', resolve(ROOT, 'scripts/lib/bench/fake-tmdb-runner.ts')], {
+    cwd: ROOT,
+    onStdout(chunk) {
+      url ||= (/\{"url":"([^"]+)"\}/.exec(chunk)?.[1] ?? '')
+    },
+  })
+  track(once(() => child.stop()))
+  await waitUntil('fake TMDB', async () => url !== '', { child, timeoutMs: 30_000 })
+  const tmdb = { url }
   const control = (body: unknown) => json(`${tmdb.url.replace(/\/3$/, '')}/__control`, { method: 'POST', body: JSON.stringify(body) })
   await control({ mode: 'slow', delayMs: UPSTREAM_DELAY_MS })
   const runtime = await startRuntime({
