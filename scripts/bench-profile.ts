@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort, stopAllChildren } from './lib/processes'
 import { startLocalAws } from './local-aws'
-import { bundleWorker } from './lib/bench/bundle'
+import { bundleWorker, compatibilityDate } from './lib/bench/bundle'
 import { pickGenerator, runLoad } from './lib/bench/load'
 import { moduleIndex, startProfiler, summarize } from './lib/bench/profile'
 import { startRuntime } from './lib/bench/runtime'
@@ -46,7 +46,7 @@ try {
   cleanups.push(() => aws.stop())
   const runtime = await startRuntime({
     bundle,
-    compatibilityDate: '2026-04-26',
+    compatibilityDate: compatibilityDate(),
     bindings: { ENVIRONMENT: 'development', JWT_SECRET: 'bench-jwt-secret-that-is-at-least-32-bytes-long', ...aws.vars },
     inspectorPort: await freePort(),
   })

@@ -8,14 +8,13 @@
  * BENCH_ROUTES (comma-separated names, default all; `bare` always runs), BENCH_OUT (default
  * bench/results.json), BENCH_LOADGEN=node (skip wrk), BENCH_BURST (cold-burst size, default 1000).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { DEFAULT_PREFIX } from '../infra/resources'
-import { ROOT } from './lib/dev-stack'
 import { stopAllChildren } from './lib/processes'
 import { startLocalAws, LOCAL_CREDENTIALS, LOCAL_REGION, SetupError } from './local-aws'
-import { bundleBareHono, bundleWorker } from './lib/bench/bundle'
+import { bundleBareHono, bundleWorker, compatibilityDate } from './lib/bench/bundle'
 import { pickGenerator } from './lib/bench/load'
 import { burstLine, loadAverage, machine, table, versions, writeResults, type Results, type RouteFigure } from './lib/bench/report'
 import { selectRoutes, type Instance } from './lib/bench/routes'
@@ -49,8 +48,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   })
 }
 
-const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync(join(ROOT, 'wrangler.toml'), 'utf8'))?.[1]
-
 async function main(): Promise<void> {
   const settings: LoadSettings = {
     generator: pickGenerator(),
@@ -60,7 +57,7 @@ async function main(): Promise<void> {
   const burstSize = positiveInt('BENCH_BURST', 1000)
   const out = process.env.BENCH_OUT || 'bench/results.json'
   const { routes, coldBurst: wantBurst } = selectRoutes(process.env.BENCH_ROUTES)
-  if (!compatibilityDate) throw new Error('wrangler.toml has no compatibility_date')
+  const workerDate = compatibilityDate()
   const startLoadAverage = loadAverage()
   const log = (line: string) => console.error(`[bench] ${line}`)
 
@@ -87,7 +84,7 @@ async function main(): Promise<void> {
   }
   const runtimeOptions = (dynamodb?: string): RuntimeOptions => ({
     bundle,
-    compatibilityDate: compatibilityDate!,
+    compatibilityDate: workerDate,
     bindings: { ...baseVars, ...awsVars, ...(dynamodb ? { DYNAMODB_ENDPOINT: dynamodb } : {}) },
   })
 

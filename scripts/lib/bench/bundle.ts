@@ -3,13 +3,20 @@
  * (`wrangler deploy --dry-run --outdir`), and a bare Hono app bundled by the same esbuild, as the
  * runtime's own ceiling to compare against.
  */
-import { readdirSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { build } from 'esbuild'
 import { ROOT, QUIET_WRANGLER_ENV } from '../dev-stack'
 import { spawnGroup } from '../processes'
 
 const WRANGLER_BIN = resolve(ROOT, 'node_modules/wrangler/bin/wrangler.js')
+
+/** The compatibility date the worker is deployed with (wrangler.toml), so Miniflare runs it the same way. */
+export function compatibilityDate(): string {
+  const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync(join(ROOT, 'wrangler.toml'), 'utf8'))?.[1]
+  if (!date) throw new Error('wrangler.toml has no compatibility_date')
+  return date
+}
 
 export interface WorkerBundle {
   dir: string
