@@ -83,15 +83,18 @@ interface Knob {
   apply: (params: ModelParams, value: number) => ModelParams
 }
 
+/**
+ * The knobs swept on validation, in this order. `weights.genre` is not swept: the product holds it
+ * at 0.1 so that liked-genre picks can appear at all (a first sweep preferred 0 by ~2 %).
+ */
 const KNOBS: Knob[] = [
-  { name: 'weights.content', values: [0, 0.1, 0.3], apply: (p, v) => ({ ...p, weights: { ...p.weights, content: v } }) },
+  { name: 'weights.content', values: [0, 0.1, 0.3, 0.6], apply: (p, v) => ({ ...p, weights: { ...p.weights, content: v } }) },
   { name: 'weights.trending', values: [0, 0.1, 0.3], apply: (p, v) => ({ ...p, weights: { ...p.weights, trending: v } }) },
-  { name: 'weights.genre', values: [0, 0.1], apply: (p, v) => ({ ...p, weights: { ...p.weights, genre: v } }) },
-  { name: 'signal.halfLifeDays', values: [30, 120, 365, 3650], apply: (p, v) => ({ ...p, signal: { ...p.signal, halfLifeDays: v } }) },
+  { name: 'signal.halfLifeDays', values: [7, 30, 120, 365], apply: (p, v) => ({ ...p, signal: { ...p.signal, halfLifeDays: v } }) },
   { name: 'neighbours.k', values: [20, 50, 100], apply: (p, v) => ({ ...p, neighbours: { ...p.neighbours, k: v } }) },
-  { name: 'neighbours.shrinkage', values: [0, 5, 20], apply: (p, v) => ({ ...p, neighbours: { ...p.neighbours, shrinkage: v } }) },
-  { name: 'maxPartners', values: [50, 100], apply: (p, v) => ({ ...p, maxPartners: v }) },
-  { name: 'diversity.lambda', values: [1, 0.8], apply: (p, v) => ({ ...p, diversity: { ...p.diversity, lambda: v } }) },
+  { name: 'neighbours.shrinkage', values: [2, 5, 10], apply: (p, v) => ({ ...p, neighbours: { ...p.neighbours, shrinkage: v } }) },
+  { name: 'maxPartners', values: [20, 50, 100], apply: (p, v) => ({ ...p, maxPartners: v }) },
+  { name: 'diversity.lambda', values: [1, 0.9], apply: (p, v) => ({ ...p, diversity: { ...p.diversity, lambda: v } }) },
 ]
 
 export interface TuningStep {

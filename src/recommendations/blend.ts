@@ -74,7 +74,11 @@ export interface DiversityOptions {
   poolFactor: number
 }
 
-export const DEFAULT_DIVERSITY: DiversityOptions = { lambda: 0.8, maxPerDirector: 2, maxPrimaryGenreShare: 0.6, poolFactor: 3 }
+/**
+ * λ = 1 (MMR off) was tuned on MovieLens' validation split: MMR at 0.8 cost ~2 % NDCG@10, and
+ * the director and primary-genre caps alone already keep one franchise or genre from filling a row.
+ */
+export const DEFAULT_DIVERSITY: DiversityOptions = { lambda: 1, maxPerDirector: 2, maxPrimaryGenreShare: 0.6, poolFactor: 3 }
 
 /**
  * Greedy MMR over the best candidates: each pick maximises λ·relevance − (1−λ)·(similarity to

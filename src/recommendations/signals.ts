@@ -12,7 +12,8 @@ export interface SignalOptions {
   maxSeeds: number
 }
 
-export const DEFAULT_SIGNAL_OPTIONS: SignalOptions = { halfLifeDays: 120, listWeight: 1, viewWeight: 0.3, maxSeeds: 50 }
+/** halfLifeDays tuned on MovieLens' validation split (30 beat 120, 365 and 3650 days). */
+export const DEFAULT_SIGNAL_OPTIONS: SignalOptions = { halfLifeDays: 30, listWeight: 1, viewWeight: 0.3, maxSeeds: 50 }
 
 const DAY_MS = 86_400_000
 
