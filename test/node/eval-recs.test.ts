@@ -72,7 +72,7 @@ describe('eval:recs', () => {
     expect(data.movies.get(41)?.genres).toEqual(['Drama'])
   })
 
-  it('tunes on validation, tests once, writes bench/recs.json in the issue’s shape and beats popularity', async () => {
+  it('tunes on validation, tests once, writes bench/recs.json in the issue’s shape and beats popularity', { timeout: 14_000 }, async () => {
     const out = join(dir, 'bench', 'recs.json')
     const lines: string[] = []
     const report = await evalRecs({ data: base, out, cacheDir: join(dir, 'cache'), tune: true, samples: 200, log: (line) => lines.push(line) })
