@@ -1,9 +1,9 @@
 import type { ContentIndex, ScoredId } from '../../src/recommendations'
-import { DEFAULT_DIVERSITY, DEFAULT_NEIGHBOUR_OPTIONS, DEFAULT_SIGNAL_OPTIONS, DEFAULT_WEIGHTS, DEFAULT_MAX_PARTNERS } from '../../src/recommendations'
+import { buildContentIndex, DEFAULT_DIVERSITY, DEFAULT_MAX_PARTNERS, DEFAULT_NEIGHBOUR_OPTIONS, DEFAULT_SIGNAL_OPTIONS, DEFAULT_WEIGHTS } from '../../src/recommendations'
 import type { MovieLens } from './movielens'
 import { hitAt, mean, ndcgAt, pairedBootstrapRatio } from './recs-metrics'
 import type { ModelParams } from './recs-model'
-import { buildContentIndex, coOccurrenceCounts, contextFor, filmFeatures, neighbourLists, popularity, rankCase, rankPopular } from './recs-model'
+import { coOccurrenceCounts, contextFor, filmFeatures, neighbourLists, popularity, rankCase, rankPopular } from './recs-model'
 import type { Split } from './recs-protocol'
 import { splitRatings } from './recs-protocol'
 

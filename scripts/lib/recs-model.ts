@@ -1,6 +1,5 @@
-import type { ContentIndex, DiversityOptions, FilmFeatures, NeighbourOptions, RecommendContext, ScoredId, Signal, SignalOptions } from '../../src/recommendations'
-import { buildContentIndex, coOccurrenceDelta, neighbourList, recommend } from '../../src/recommendations'
-import type { BlendWeights } from '../../src/recommendations/types'
+import type { BlendWeights, ContentIndex, DiversityOptions, FilmFeatures, NeighbourOptions, RecommendContext, ScoredId, Signal, SignalOptions } from '../../src/recommendations'
+import { coOccurrenceDelta, neighbourList, recommend } from '../../src/recommendations'
 import type { Movie, Rating } from './movielens'
 import type { EvalCase } from './recs-protocol'
 
@@ -86,8 +85,6 @@ export const TRENDING_SIZE = 500
 export function contextFor(index: ContentIndex, neighbours: ReadonlyMap<number, ScoredId[]>, popular: readonly ScoredId[]): RecommendContext {
   return { index, neighbours: (id) => neighbours.get(id) ?? [], trending: popular.slice(0, TRENDING_SIZE) }
 }
-
-export { buildContentIndex }
 
 /** The recommender's top 10 for one held-out case, through the product's `recommend`. */
 export function rankCase(evalCase: EvalCase, context: RecommendContext, params: ModelParams, limit = 10): number[] {
