@@ -1,10 +1,10 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { evalRecs } from '../../scripts/eval-recs'
 import { formatTable } from '../../scripts/lib/recs-eval'
-import { readMovieLens } from '../../scripts/lib/movielens'
+import { DSLABS_VERSION, fetchDslabs, readMovieLens } from '../../scripts/lib/movielens'
 import { seededRandom } from '../../scripts/lib/recs-metrics'
 import { lazyLoadDatabase, serializeDataFrame } from '../support/r-serialize'
 
@@ -96,5 +96,12 @@ describe('eval:recs', () => {
     expect(report.tuned.steps.length).toBeGreaterThan(0)
     expect(lines.some((line) => line.startsWith('validation:'))).toBe(true)
     expect(formatTable(report)).toContain('| recommender (blend) |')
+  })
+
+  it('refuses a package whose SHA-256 is not the pinned one, before reading it', async () => {
+    const cache = join(dir, 'tampered')
+    await mkdir(cache, { recursive: true })
+    await writeFile(join(cache, `r-cran-dslabs_${DSLABS_VERSION}_all.deb`), 'not the package')
+    await expect(fetchDslabs(cache)).rejects.toThrow(/SHA-256 .* expected c3f93382/)
   })
 })
