@@ -1,0 +1,12 @@
+/** The recommender core: pure functions, no I/O; the product and `npm run eval:recs` share it. */
+export * from './types'
+export { DEFAULT_SIGNAL_OPTIONS, excludedFilmIds, ratingPreference, seedFilmIds, seedsOf } from './signals'
+export type { Seed, SignalOptions } from './signals'
+export { buildContentIndex, contentSimilarity, DEFAULT_FIELD_WEIGHTS } from './content'
+export type { ContentIndex, FieldWeights } from './content'
+export { DEFAULT_DIVERSITY } from './blend'
+export type { DiversityOptions } from './blend'
+export { rankScores } from './sources'
+export { becauseYouLikedRows, DEFAULT_OPTIONS, DEFAULT_WEIGHTS, recommend } from './recommend'
+export type { BecauseRow, BecauseRowOptions, RecommendContext, RecommendOptions } from './recommend'
+export * from './item-item'
