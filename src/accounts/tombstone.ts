@@ -16,7 +16,13 @@ export const tombstoneKey = (userId: string) => ({ pk: `DELETED#${userId}`, sk: 
 
 export async function writeTombstone(db: DynamoDb, table: string, userId: string): Promise<void> {
   const now = Math.floor(Date.now() / 1000)
-  await db.put(table, { ...tombstoneKey(userId), type: 'tombstone', deleted_at: new Date().toISOString(), expires_at: now + TOMBSTONE_TTL_SECONDS })
+  // UpdateItem (an upsert) rather than PutItem: the worker's IAM policy grants only the operations it already uses.
+  await db.update(table, tombstoneKey(userId), {
+    update: 'SET #type = :type, deleted_at = :at, expires_at = :expires',
+    names: { '#type': 'type' },
+    values: { ':type': 'tombstone', ':at': new Date().toISOString(), ':expires': now + TOMBSTONE_TTL_SECONDS },
+    returnValues: 'NONE',
+  })
 }
 
 /** The transaction item that refuses the write once the user's account is being deleted. */
