@@ -3,7 +3,7 @@ import type { DataStore, TransactItem } from '../data/store'
 import { AccountDeleted } from '../shared/errors'
 
 /**
- * A deleted account's tombstone: DELETED#<userId> / TOMBSTONE, written before any of the user's items
+ * A deleted account's tombstone: DELETED#<sha256 of the user id> / TOMBSTONE, written before any of the user's items
  * are erased. Writes that create user data (list add, review put) carry a ConditionCheck that the
  * tombstone is absent in their own transaction, so a request that authenticated just before the
  * deletion cannot leave an item behind it: either its write committed before the tombstone (and the
@@ -12,16 +12,29 @@ import { AccountDeleted } from '../shared/errors'
  */
 const TOMBSTONE_TTL_SECONDS = 30 * 24 * 3600
 
-export const tombstoneKey = (userId: string) => ({ pk: `DELETED#${userId}`, sk: 'TOMBSTONE' })
+/**
+ * Keyed by a SHA-256 of the user id, so after deletion no item names the user ("every item of the user
+ * is gone"); ids are random UUIDs, so the digest cannot be reversed by guessing.
+ */
+export async function tombstoneKey(userId: string): Promise<{ pk: string; sk: string }> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`tombstone:${userId}`)))
+  return { pk: `DELETED#${Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')}`, sk: 'TOMBSTONE' }
+}
 
 export async function writeTombstone(db: DataStore, table: string, userId: string): Promise<void> {
   const now = Math.floor(Date.now() / 1000)
-  await db.put(table, { ...tombstoneKey(userId), type: 'tombstone', deleted_at: new Date().toISOString(), expires_at: now + TOMBSTONE_TTL_SECONDS })
+  // UpdateItem (an upsert) rather than PutItem: the worker's IAM policy grants only the operations it already uses.
+  await db.update(table, await tombstoneKey(userId), {
+    update: 'SET #type = :type, deleted_at = :at, expires_at = :expires',
+    names: { '#type': 'type' },
+    values: { ':type': 'tombstone', ':at': new Date().toISOString(), ':expires': now + TOMBSTONE_TTL_SECONDS },
+    returnValues: 'NONE',
+  })
 }
 
 /** The transaction item that refuses the write once the user's account is being deleted. */
-export const notDeleted = (table: string, userId: string): TransactItem => ({
-  conditionCheck: { table, key: tombstoneKey(userId), condition: 'attribute_not_exists(pk)' },
+export const notDeleted = async (table: string, userId: string): Promise<TransactItem> => ({
+  conditionCheck: { table, key: await tombstoneKey(userId), condition: 'attribute_not_exists(pk)' },
 })
 
 

@@ -183,7 +183,7 @@ export class ReviewService {
               values: { ':sum': input.rating - (existing?.rating ?? 0), ':count': existing ? 0 : 1 },
             },
           },
-          notDeleted(this.table, user.id),
+          await notDeleted(this.table, user.id),
         ])
         return { created: !existing, review: toReview(item) }
       } catch (error) {

@@ -84,7 +84,7 @@ export class WatchlistService {
       const writes: TransactItem[] = [
         { put: { table: this.table, item, condition: 'attribute_not_exists(pk)' } },
         ...genres.map((genreId) => this.genreCounter(userId, genreId, 1)),
-        notDeleted(this.table, userId),
+        await notDeleted(this.table, userId),
       ]
       try {
         await this.db.transactWrite(writes)

@@ -184,7 +184,7 @@ async function checkResponse(c: Case, res: Response): Promise<void> {
   expect(bodyText, where).not.toMatch(/\bat \S+\.(ts|js):\d+|Error: |stack/)
 }
 
-describe('fuzz: every API route and HTML form', { timeout: 180_000 }, () => {
+describe('fuzz: every API route and HTML form', { timeout: 120_000 + RUNS * 1_000 }, () => {
   it(`should never answer 5xx, and keep the error shapes (seed ${SEED}, ${RUNS} runs)`, async () => {
     const doc = (await (await SELF.fetch(`${ORIGIN}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> }
     const apiRoutes = Object.entries(doc.paths).flatMap(([path, ops]) =>

@@ -22,7 +22,7 @@ class LateWriteDynamoDb extends DynamoDb {
   }
 }
 
-/** Every item whose keys mention the user (the table scanned with consistent reads), tombstone aside. */
+/** Every item whose keys mention the user (the table scanned with consistent reads; the tombstone is keyed by a digest). */
 async function itemsOf(db: DynamoDb, userId: string): Promise<Record<string, unknown>[]> {
   const found: Record<string, unknown>[] = []
   let startKey: unknown
@@ -34,7 +34,7 @@ async function itemsOf(db: DynamoDb, userId: string): Promise<Record<string, unk
     })
     for (const item of page.Items) {
       const keys = [item.pk?.S, item.sk?.S, item.gsi1pk?.S, item.gsi1sk?.S].join(' ')
-      if (keys.includes(userId) && !keys.startsWith('DELETED#')) found.push(item)
+      if (keys.includes(userId)) found.push(item)
     }
     startKey = page.LastEvaluatedKey
   } while (startKey)
