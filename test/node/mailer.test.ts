@@ -1,18 +1,5 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it, vi } from 'vitest'
-import { CRON_JOBS } from '../../src/jobs'
 import { logMailer, MailerUnavailableError } from '../../src/mail/mailer'
-import { CRON } from '../../src/platform'
-
-describe('the cron table', () => {
-  it('should be the one source of wrangler.toml crons and of the job map', () => {
-    const line = /^crons\s*=\s*\[(.*)\]\s*$/m.exec(readFileSync('wrangler.toml', 'utf8'))
-    const crons = [...(line?.[1] ?? '').matchAll(/"([^"]+)"/g)].map((m) => m[1])
-    expect(crons.sort()).toEqual(Object.values(CRON).sort())
-    expect(Object.keys(CRON_JOBS).sort()).toEqual(Object.values(CRON).sort())
-    for (const job of Object.values(CRON_JOBS)) expect(job).toEqual(expect.any(Function))
-  })
-})
 
 describe('the logging Mailer', () => {
   const message = {
