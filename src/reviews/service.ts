@@ -5,8 +5,10 @@ import { events } from '../events/schema'
 import type { Publish } from '../events/publisher'
 import { retryOptimistic } from '../shared/conflict-retry'
 import { NotFound } from '../shared/errors'
+import type { CursorCodec } from '../shared/cursor'
 import { userPk } from '../shared/keys'
-import { REVIEW_PREFIX, movieAggKey, moviePk, reviewIndexSk, reviewSk } from './keys'
+import { REVIEW_PREFIX, movieAggKey, moviePk, reviewIndexSk, reviewSk, reviewsTimelinePk, reviewsTimelineSk } from './keys'
+import { decodeReviewsCursor, encodeReviewsCursor, readTimeline, type TimelinePosition } from './timeline'
 
 export const REVIEWS_PAGE_SIZE = 20
 
@@ -16,6 +18,9 @@ export type ReviewItem = {
   sk: string
   gsi1pk: string
   gsi1sk: string
+  /** gsi2: REVIEWS#<movieId> / <created_at>#<userId>, the film's reviews newest first, a page at a time. */
+  gsi2pk: string
+  gsi2sk: string
   movie_id: number
   user_id: string
   /** Denormalised so listing reviews needs no user lookups; never the email. */
@@ -50,7 +55,12 @@ export interface ReviewPage extends ReviewSummary {
   page: number
   total_pages: number
   results: Review[]
+  /** The next page's cursor; null on the last page. */
+  next_cursor: string | null
 }
+
+/** Which page: a number (reads that many pages), or a cursor from the previous page (reads one). */
+export type PageRequest = number | { page?: number; cursor?: string }
 
 export interface ReviewInput {
   rating: number
@@ -68,15 +78,6 @@ export function toReview(item: ReviewItem): Review {
 }
 
 const average = (sum: number, count: number) => (count > 0 ? Math.round((sum / count) * 100) / 100 : null)
-
-function paginate(items: ReviewItem[], page: number, pageSize: number) {
-  const start = (page - 1) * pageSize
-  return {
-    page,
-    total_pages: Math.max(1, Math.ceil(items.length / pageSize)),
-    results: items.slice(start, start + pageSize).map(toReview),
-  }
-}
 
 const isConditionFailure = (error: unknown) => error instanceof TransactionCanceledError && error.conditionFailed
 
@@ -128,6 +129,8 @@ export interface ReviewDeps {
   /** Reviews are only for films that exist. */
   catalog: Pick<Catalog, 'details'>
   publish: Publish
+  /** Signs and checks the reviews' page cursors. */
+  cursors: CursorCodec
 }
 
 export class ReviewService {
@@ -162,6 +165,8 @@ export class ReviewService {
         sk: reviewSk(user.id),
         gsi1pk: userPk(user.id),
         gsi1sk: reviewIndexSk(movieId),
+        gsi2pk: reviewsTimelinePk(movieId),
+        gsi2sk: reviewsTimelineSk(existing?.created_at ?? now, user.id),
         movie_id: movieId,
         user_id: user.id,
         display_name: user.display_name,
@@ -202,28 +207,44 @@ export class ReviewService {
     return { count, average: average(agg?.rating_sum ?? 0, count) }
   }
 
-  /** Every review of the film, newest first (reviews are keyed by user, so time order is a sort here). */
-  private async all(movieId: number): Promise<ReviewItem[]> {
-    const items = await this.db.queryAll<ReviewItem>(this.table, {
-      keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
-      values: { ':pk': moviePk(movieId), ':prefix': REVIEW_PREFIX },
-      consistent: true,
-    })
-    return items.sort((a, b) => b.created_at.localeCompare(a.created_at) || a.user_id.localeCompare(b.user_id))
-  }
-
   /** One page of an existing film's reviews, newest first, with the aggregate (everyone's, as an anonymous viewer sees them). */
-  async page(movieId: number, page = 1, pageSize = REVIEWS_PAGE_SIZE): Promise<ReviewPage> {
-    const [, reviews] = await Promise.all([this.requireFilm(movieId), this.forViewer(movieId, undefined, page, pageSize)])
+  async page(movieId: number, at: PageRequest = 1, pageSize = REVIEWS_PAGE_SIZE): Promise<ReviewPage> {
+    const [, reviews] = await Promise.all([this.requireFilm(movieId), this.forViewer(movieId, undefined, at, pageSize)])
     return reviews
   }
 
-  /** For the details page: the viewer's own review apart, and a page of everyone else's. */
-  async forViewer(movieId: number, viewerId: string | undefined, page = 1, pageSize = REVIEWS_PAGE_SIZE): Promise<ReviewPage & { own?: Review }> {
-    const [summary, items] = await Promise.all([this.summary(movieId), this.all(movieId)])
-    const ownItem = viewerId ? items.find((item) => item.user_id === viewerId) : undefined
-    const others = ownItem ? items.filter((item) => item !== ownItem) : items
-    return { ...summary, ...paginate(others, page, pageSize), ...(ownItem ? { own: toReview(ownItem) } : {}) }
+  /**
+   * For the details page: the viewer's own review apart, and a page of everyone else's. Reads the
+   * aggregate, the viewer's review and one page of the time-ordered index (page N without a
+   * cursor reads N pages). A cursor of another film, or an altered one, is InvalidCursor.
+   */
+  async forViewer(movieId: number, viewerId: string | undefined, at: PageRequest = 1, pageSize = REVIEWS_PAGE_SIZE): Promise<ReviewPage & { own?: Review }> {
+    const request = typeof at === 'number' ? { page: at } : at
+    const position: TimelinePosition = request.cursor
+      ? await decodeReviewsCursor(this.deps.cursors, movieId, request.cursor)
+      : { page: request.page ?? 1 }
+    const [summary, ownItem, timeline] = await Promise.all([
+      this.summary(movieId),
+      viewerId ? readReview(this.db, this.table, movieId, viewerId) : Promise.resolve(undefined),
+      readTimeline(this.db, this.table, movieId, {
+        skip: position.after ? 0 : (position.page - 1) * pageSize,
+        take: pageSize,
+        ...(position.after ? { after: position.after } : {}),
+        ...(viewerId ? { excludeUser: viewerId } : {}),
+      }),
+    ])
+    const last = timeline.items.at(-1)
+    const next_cursor =
+      timeline.more && last ? await encodeReviewsCursor(this.deps.cursors, movieId, { page: position.page + 1, after: last.gsi2sk }) : null
+    const others = summary.count - (ownItem ? 1 : 0)
+    return {
+      ...summary,
+      page: position.page,
+      total_pages: Math.max(1, Math.ceil(others / pageSize)),
+      results: timeline.items.map(toReview),
+      next_cursor,
+      ...(ownItem ? { own: toReview(ownItem) } : {}),
+    }
   }
 
   /** Which of `movieIds` the user has reviewed (one BatchGetItem). */
