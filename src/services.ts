@@ -16,6 +16,7 @@ import { notificationHandler } from './notifications/handler'
 import type { ReleaseAlertOptions } from './notifications/release-alerts'
 import { NotificationStore } from './notifications/store'
 import type { Defer, Platform } from './platform'
+import { cursorCodec } from './shared/cursor'
 import { ReviewService, reviewsParticipant } from './reviews'
 import { WatchlistService, watchlistParticipant } from './watchlist'
 
@@ -72,9 +73,11 @@ export const createServices: ServicesFactory = ({ config, platform, origin, adap
   const sqs = lazy(() => Sqs.fromConfig(config))
   const publish = createPublisher({ topicArn: config.SNS_TOPIC_ARN, topic: adapters.topic ?? sns, defer })
   const catalog = lazy(() => createCatalog(config, { cache: platform.cache, defer, origin }))
-  const notifications = lazy(() => new NotificationStore(db(), table))
-  const watchlist = lazy(() => new WatchlistService({ db: db(), table, catalog: catalog(), publish }))
-  const reviews = lazy(() => new ReviewService({ db: db(), table, catalog: catalog(), publish }))
+  // Page cursors are signed with a key derived from the JWT secret under a label of their own.
+  const cursors = cursorCodec(config.jwtSecret)
+  const notifications = lazy(() => new NotificationStore(db(), table, cursors))
+  const watchlist = lazy(() => new WatchlistService({ db: db(), table, catalog: catalog(), publish, cursors, defer }))
+  const reviews = lazy(() => new ReviewService({ db: db(), table, catalog: catalog(), publish, cursors }))
   const accounts = lazy(
     () =>
       new Accounts({

@@ -29,10 +29,11 @@ export const pageRoutes = new Hono<AppEnv>()
 pageRoutes.get('/', async (c) => {
   const catalog = c.get('services').catalog
   const options = catalogOptions(c)
-  // The viewer's list was read once by listedForPages (newest first); only its films are fetched here.
-  const listedIds = c.get('user') ? [...(c.get('listed') ?? [])].slice(0, ROW_SIZE) : []
+  // The cards' "listed" markers come from listedForPages (one read of the list's summary); the row is
+  // the list's newest films from their snapshots (one Query of ROW_SIZE entries, no catalog calls).
+  const user = c.get('user')
   const [myList, trending, popular, topRated, nowPlaying, allGenres] = await Promise.all([
-    listedIds.length ? catalog.many(listedIds, options) : Promise.resolve([]),
+    user && c.get('listed')?.size ? c.get('services').watchlist.newest(user.id, ROW_SIZE, options) : Promise.resolve([]),
     catalog.trending('week', options),
     catalog.list('popular', options),
     catalog.list('top_rated', options),
