@@ -60,6 +60,12 @@ const TIME_CHARS = 9
 
 const nowSeconds = () => Math.floor(Date.now() / 1000)
 
+/** Sort keys of notifications younger than the 90-day expiry: NOTIF#<oldest live time> to NOTIF#~ ('~' sorts after every digit). */
+const liveRange = (now: number) => ({
+  ':from': notificationSk(new Date((now - NOTIFICATION_TTL_SECONDS) * 1000).toISOString(), ''),
+  ':to': `${NOTIF_PREFIX}~`,
+})
+
 function sortKeyForId(id: string): string | undefined {
   if (!ID_PATTERN.test(id)) return undefined
   const ms = parseInt(id.slice(0, TIME_CHARS), 36)
@@ -145,12 +151,7 @@ export class NotificationStore {
       keyCondition: 'pk = :pk AND sk BETWEEN :from AND :to',
       // TTL deletion lags by up to days; the key range already stops at the oldest live time, the filter settles the boundary second.
       filter: 'expires_at > :now',
-      values: {
-        ':pk': userPk(userId),
-        ':from': notificationSk(new Date((now - NOTIFICATION_TTL_SECONDS) * 1000).toISOString(), ''),
-        ':to': `${NOTIF_PREFIX}~`,
-        ':now': now,
-      },
+      values: { ':pk': userPk(userId), ...liveRange(now), ':now': now },
       forward: false,
       limit: skip + PAGE_SIZE + 1,
       ...(after ? { startKey: { pk: userPk(userId), sk: after } } : {}),
@@ -213,11 +214,13 @@ export class NotificationStore {
   }
 
   private async unreadKeys(userId: string): Promise<{ pk: string; sk: string }[]> {
+    const now = nowSeconds()
     return this.db.queryAll<{ pk: string; sk: string }>(this.table, {
-      keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
+      // Only the live 90 days are in the key range (expired items awaiting TTL deletion are not read).
+      keyCondition: 'pk = :pk AND sk BETWEEN :from AND :to',
       filter: '#read = :false AND expires_at > :now',
       names: { '#read': 'read' },
-      values: { ':pk': userPk(userId), ':prefix': NOTIF_PREFIX, ':false': false, ':now': nowSeconds() },
+      values: { ':pk': userPk(userId), ...liveRange(now), ':false': false, ':now': now },
       projection: 'pk, sk',
     })
   }
