@@ -8,7 +8,7 @@ import { NotFound } from '../shared/errors'
 import type { CursorCodec } from '../shared/cursor'
 import { userPk } from '../shared/keys'
 import { REVIEW_PREFIX, movieAggKey, moviePk, reviewIndexSk, reviewSk, reviewsTimelinePk, reviewsTimelineSk } from './keys'
-import { decodeReviewsCursor, encodeReviewsCursor, readTimeline, type TimelinePosition } from './timeline'
+import { backfillTimeline, decodeReviewsCursor, encodeReviewsCursor, needsTimeline, readTimeline, type TimelinePosition } from './timeline'
 
 export const REVIEWS_PAGE_SIZE = 20
 
@@ -35,6 +35,8 @@ export type ReviewItem = {
 interface AggregateItem {
   rating_sum?: number
   rating_count?: number
+  /** Every review of the film has its gsi2 keys (see backfillTimeline). */
+  timeline?: boolean
 }
 
 /** The contract's review shape. */
@@ -78,6 +80,11 @@ export function toReview(item: ReviewItem): Review {
 }
 
 const average = (sum: number, count: number) => (count > 0 ? Math.round((sum / count) * 100) / 100 : null)
+
+function summaryOf(agg: AggregateItem | undefined): ReviewSummary {
+  const count = agg?.rating_count ?? 0
+  return { count, average: average(agg?.rating_sum ?? 0, count) }
+}
 
 const isConditionFailure = (error: unknown) => error instanceof TransactionCanceledError && error.conditionFailed
 
@@ -202,9 +209,11 @@ export class ReviewService {
   }
 
   async summary(movieId: number): Promise<ReviewSummary> {
-    const agg = await this.db.get<AggregateItem>(this.table, movieAggKey(movieId), { consistent: true })
-    const count = agg?.rating_count ?? 0
-    return { count, average: average(agg?.rating_sum ?? 0, count) }
+    return summaryOf(await this.aggregate(movieId))
+  }
+
+  private aggregate(movieId: number): Promise<AggregateItem | undefined> {
+    return this.db.get<AggregateItem>(this.table, movieAggKey(movieId), { consistent: true })
   }
 
   /** One page of an existing film's reviews, newest first, with the aggregate (everyone's, as an anonymous viewer sees them). */
@@ -223,16 +232,21 @@ export class ReviewService {
     const position: TimelinePosition = request.cursor
       ? await decodeReviewsCursor(this.deps.cursors, movieId, request.cursor)
       : { page: request.page ?? 1 }
-    const [summary, ownItem, timeline] = await Promise.all([
-      this.summary(movieId),
-      viewerId ? readReview(this.db, this.table, movieId, viewerId) : Promise.resolve(undefined),
+    const readPage = () =>
       readTimeline(this.db, this.table, movieId, {
         skip: position.after ? 0 : (position.page - 1) * pageSize,
         take: pageSize,
         ...(position.after ? { after: position.after } : {}),
         ...(viewerId ? { excludeUser: viewerId } : {}),
-      }),
+      })
+    const [agg, ownItem, firstRead] = await Promise.all([
+      this.aggregate(movieId),
+      viewerId ? readReview(this.db, this.table, movieId, viewerId) : Promise.resolve(undefined),
+      readPage(),
     ])
+    // A film whose reviews predate the index: give them their keys (once), then read the page again.
+    const timeline = needsTimeline(agg) ? await backfillTimeline(this.db, this.table, movieId).then(readPage) : firstRead
+    const summary = summaryOf(agg)
     const last = timeline.items.at(-1)
     const next_cursor =
       timeline.more && last ? await encodeReviewsCursor(this.deps.cursors, movieId, { page: position.page + 1, after: last.gsi2sk }) : null

@@ -1,7 +1,8 @@
+import { ConditionalCheckFailedError } from '../data/errors'
 import type { DataStore, Key } from '../data/store'
 import { InvalidCursor } from '../shared/errors'
 import type { CursorCodec } from '../shared/cursor'
-import { moviePk, reviewSk, reviewsTimelinePk, reviewsTimelineSk } from './keys'
+import { REVIEW_PREFIX, movieAggKey, moviePk, reviewSk, reviewsTimelinePk, reviewsTimelineSk } from './keys'
 import type { ReviewItem } from './service'
 
 /**
@@ -63,4 +64,37 @@ export async function readTimeline(
   return { items: found.slice(opts.skip, opts.skip + opts.take), more: found.length > opts.skip + opts.take }
 }
 
-export { reviewsTimelineSk }
+/**
+ * Reviews written before gsi2 lack its keys, so the index does not list them. The first read of
+ * such a film gives every review of it its keys, then marks the film's aggregate (`timeline`),
+ * so this whole-film read happens once per film, never again. Reviews written since carry the keys.
+ */
+export function needsTimeline(agg: { rating_count?: number; timeline?: boolean } | undefined): boolean {
+  return (agg?.rating_count ?? 0) > 0 && agg?.timeline !== true
+}
+
+export async function backfillTimeline(db: DataStore, table: string, movieId: number): Promise<void> {
+  const items = await db.queryAll<ReviewItem>(table, {
+    keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
+    values: { ':pk': moviePk(movieId), ':prefix': REVIEW_PREFIX },
+    consistent: true,
+  })
+  await Promise.all(
+    items
+      .filter((item) => item.gsi2pk === undefined)
+      .map((item) =>
+        db
+          .update(table, { pk: item.pk, sk: item.sk }, {
+            update: 'SET gsi2pk = :gpk, gsi2sk = :gsk',
+            condition: 'created_at = :created',
+            values: { ':gpk': reviewsTimelinePk(movieId), ':gsk': reviewsTimelineSk(item.created_at, item.user_id), ':created': item.created_at },
+            returnValues: 'NONE',
+          })
+          .catch((error: unknown) => {
+            // Deleted (or deleted and written again, with the keys) meanwhile.
+            if (!(error instanceof ConditionalCheckFailedError)) throw error
+          }),
+      ),
+  )
+  await db.update(table, movieAggKey(movieId), { update: 'SET #timeline = :true', names: { '#timeline': 'timeline' }, values: { ':true': true }, returnValues: 'NONE' })
+}

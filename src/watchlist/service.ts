@@ -21,7 +21,7 @@ import {
   type WatchItem,
 } from './keys'
 import { listPage, movieOf, newestListed, type ListPage, type ListedMovie, type ListingDeps } from './listing'
-import { createSummary, listedIdsOf, readSummary, summaryAdd, summaryKey, summaryRemove } from './summary'
+import { listedIdsOf, summaryAdd, summaryKey, summaryOf, summaryRemove } from './summary'
 
 export { movieOf, type ListPage, type ListedMovie }
 
@@ -117,8 +117,7 @@ export class WatchlistService {
         }
         if (!error.conditionFailedAt(1)) throw error
         // The summary is missing (a first add, or a list older than summaries) or the list is full.
-        const summary = (await readSummary(this.db, this.table, userId, true)) ?? (await createSummary(this.db, this.table, userId))
-        if (summary.count >= WATCHLIST_MAX) throw new ListFull(WATCHLIST_MAX)
+        if ((await summaryOf(this.db, this.table, userId, true)).count >= WATCHLIST_MAX) throw new ListFull(WATCHLIST_MAX)
         return undefined
       }
     })
@@ -185,13 +184,13 @@ export class WatchlistService {
 
   /** How many films the list holds (the summary's count). */
   async count(userId: string): Promise<number> {
-    return ((await readSummary(this.db, this.table, userId)) ?? (await createSummary(this.db, this.table, userId))).count
+    return (await summaryOf(this.db, this.table, userId)).count
   }
 
   /** One page of the list (60 films), newest first, from the entries' snapshots; `cursor` continues after the previous page. */
   async page(userId: string, request: { page?: number; cursor?: string }, options?: CatalogOptions, pageSize?: number): Promise<ListPage & { total: number }> {
     // The time-ordered index only lists entries of lists with a summary (older entries get their keys when it is made).
-    const summary = (await readSummary(this.db, this.table, userId)) ?? (await createSummary(this.db, this.table, userId))
+    const summary = await summaryOf(this.db, this.table, userId)
     return { ...(await listPage(this.listing, userId, request, options, pageSize)), total: summary.count }
   }
 
@@ -208,18 +207,6 @@ export class WatchlistService {
       movieIds.map((id) => ({ pk: userPk(userId), sk: watchSk(id) })),
     )
     return new Set(items.map((item) => item.movie_id))
-  }
-
-  /** The whole list with movie data, newest first (every entry: prefer `page`). */
-  async movies(userId: string, options?: CatalogOptions): Promise<ListedMovie[]> {
-    const all: ListedMovie[] = []
-    for (let cursor: string | undefined, more = true; more; ) {
-      const found = await this.page(userId, cursor ? { cursor } : {}, options, WATCHLIST_MAX)
-      all.push(...found.results)
-      cursor = found.next_cursor ?? undefined
-      more = cursor !== undefined
-    }
-    return all
   }
 
   /** Users with film `movieId` on their list (release alerts). */

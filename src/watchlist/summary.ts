@@ -85,8 +85,13 @@ export async function createSummary(db: DataStore, table: string, userId: string
   }
 }
 
+/** The summary, created on first use. */
+export async function summaryOf(db: DataStore, table: string, userId: string, consistent = false): Promise<ListSummaryItem> {
+  return (await readSummary(db, table, userId, consistent)) ?? (await createSummary(db, table, userId))
+}
+
 /** The ids on the list, from the summary (created on first use). */
 export async function listedIdsOf(db: DataStore, table: string, userId: string): Promise<Set<number>> {
-  const summary = (await readSummary(db, table, userId)) ?? (await createSummary(db, table, userId))
+  const summary = await summaryOf(db, table, userId)
   return new Set(Object.keys(summary.ids ?? {}).map(Number))
 }

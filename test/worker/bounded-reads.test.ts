@@ -98,7 +98,7 @@ describe('bounded reads', { timeout: 60_000 }, () => {
           updated_at: created,
         }
       })
-      await seed([...items, { pk: `MOVIE#${movieId}`, sk: 'AGG', rating_sum: items.reduce((sum, r) => sum + r.rating, 0), rating_count: REVIEWS }])
+      await seed([...items, { pk: `MOVIE#${movieId}`, sk: 'AGG', rating_sum: items.reduce((sum, r) => sum + r.rating, 0), rating_count: REVIEWS, timeline: true }])
     }, 60_000)
 
     it('should read one page plus the aggregate per request and return every review once, newest first', async () => {
