@@ -8,76 +8,12 @@ import { NotFound } from '../shared/errors'
 import type { CursorCodec } from '../shared/cursor'
 import { userPk } from '../shared/keys'
 import { REVIEW_PREFIX, movieAggKey, moviePk, reviewIndexSk, reviewSk, reviewsTimelinePk, reviewsTimelineSk } from './keys'
+import { toReview, type AggregateItem, type PageRequest, type Review, type ReviewInput, type ReviewItem, type ReviewPage, type ReviewSummary } from './types'
 import { backfillTimeline, decodeReviewsCursor, encodeReviewsCursor, needsTimeline, readTimeline, type TimelinePosition } from './timeline'
 
 export const REVIEWS_PAGE_SIZE = 20
 
-/** MOVIE#<movieId> / REVIEW#<userId>: one review per user per film. gsi1 (USER#<id> / REVIEW#<movieId>) lists a user's reviews. */
-export type ReviewItem = {
-  pk: string
-  sk: string
-  gsi1pk: string
-  gsi1sk: string
-  /** gsi2: REVIEWS#<movieId> / <created_at>#<userId>, the film's reviews newest first, a page at a time. */
-  gsi2pk: string
-  gsi2sk: string
-  movie_id: number
-  user_id: string
-  /** Denormalised so listing reviews needs no user lookups; never the email. */
-  display_name: string
-  rating: number
-  text: string | null
-  created_at: string
-  updated_at: string
-}
-
-/** MOVIE#<movieId> / AGG: written in the same transaction as every review write, so it is always exact. */
-interface AggregateItem {
-  rating_sum?: number
-  rating_count?: number
-  /** Every review of the film has its gsi2 keys (see backfillTimeline). */
-  timeline?: boolean
-}
-
-/** The contract's review shape. */
-export interface Review {
-  user: { id: string; display_name: string }
-  rating: number
-  text: string | null
-  created_at: string
-  updated_at: string
-}
-
-export interface ReviewSummary {
-  average: number | null
-  count: number
-}
-
-export interface ReviewPage extends ReviewSummary {
-  page: number
-  total_pages: number
-  results: Review[]
-  /** The next page's cursor; null on the last page. */
-  next_cursor: string | null
-}
-
-/** Which page: a number (reads that many pages), or a cursor from the previous page (reads one). */
-export type PageRequest = number | { page?: number; cursor?: string }
-
-export interface ReviewInput {
-  rating: number
-  text?: string | null
-}
-
-export function toReview(item: ReviewItem): Review {
-  return {
-    user: { id: item.user_id, display_name: item.display_name },
-    rating: item.rating,
-    text: item.text ?? null,
-    created_at: item.created_at,
-    updated_at: item.updated_at,
-  }
-}
+export { toReview, type PageRequest, type Review, type ReviewInput, type ReviewItem, type ReviewPage, type ReviewSummary } from './types'
 
 const average = (sum: number, count: number) => (count > 0 ? Math.round((sum / count) * 100) / 100 : null)
 

@@ -3,7 +3,7 @@ import type { DataStore, Key } from '../data/store'
 import { InvalidCursor } from '../shared/errors'
 import type { CursorCodec } from '../shared/cursor'
 import { REVIEW_PREFIX, movieAggKey, moviePk, reviewSk, reviewsTimelinePk, reviewsTimelineSk } from './keys'
-import type { ReviewItem } from './service'
+import type { ReviewItem } from './types'
 
 /**
  * A film's reviews, newest first, through gsi2 (REVIEWS#<movieId> / <created_at>#<userId>): a page

@@ -103,8 +103,10 @@ describe('bounded reads', { timeout: 60_000 }, () => {
 
     it('should read one page plus the aggregate per request and return every review once, newest first', async () => {
       type Page = { count: number; page: number; total_pages: number; results: { user: { id: string } }[]; next_cursor?: string | null }
+      const perRequest: number[] = []
       const pages = await pageThrough<Page>(`/api/v1/movies/${movieId}/reviews`, {}, ({ reads }) => {
         // 20 reviews, one more to know a next page exists, and the film's aggregate.
+        perRequest.push(itemsRead(reads))
         expect(itemsRead(reads)).toBeLessThanOrEqual(22)
         expect(reads.filter((read) => read.op === 'queryAll')).toEqual([])
       })
@@ -113,6 +115,7 @@ describe('bounded reads', { timeout: 60_000 }, () => {
       expect(pages.at(-1)).toMatchObject({ page: REVIEWS / 20, next_cursor: null })
       const seen = pages.flatMap((page) => page.results.map((review) => review.user.id))
       expect(seen).toEqual(Array.from({ length: REVIEWS }, (_, i) => userOf(REVIEWS - 1 - i)))
+      console.info(`reviews: at most ${Math.max(...perRequest)} items read per page request (${pages.length} pages)`)
     })
 
     it('should answer an altered cursor, or one of another film, with 422 validation_failed', async () => {
@@ -154,18 +157,20 @@ describe('bounded reads', { timeout: 60_000 }, () => {
     it('should read one page per request (with a cursor) and return every notification once, newest first', async () => {
       type Page = { unread: number; results: { title: string }[]; next_cursor: string | null }
       const unreadReads: number[] = []
+      const listReads: number[] = []
       const pages = await pageThrough<Page>('/api/v1/me/notifications', { token: user.token }, ({ reads }) => {
         const list = reads.filter((read) => read.op === 'query' && read.keyCondition?.includes('BETWEEN'))
         expect(list).toHaveLength(1)
         expect(list[0]!.items).toBeLessThanOrEqual(21)
         unreadReads.push(itemsRead(reads.filter((read) => read.filter?.includes('#read'))))
+        listReads.push(list[0]!.items)
       })
       expect(pages).toHaveLength(NOTIFICATIONS / 20)
       expect(pages[0]!.unread).toBe(NOTIFICATIONS)
       const seen = pages.flatMap((page) => page.results.map((n) => n.title))
       expect(seen).toEqual(Array.from({ length: NOTIFICATIONS }, (_, i) => `Release ${NOTIFICATIONS - 1 - i}`))
       // The unread count is still a count of unread items (bounded by the 90-day expiry, not by a page).
-      console.info(`notifications: unread count read ${Math.max(...unreadReads)} items per request`)
+      console.info(`notifications: list read at most ${Math.max(...listReads)} items per page; the unread count read ${Math.max(...unreadReads)} items per request`)
     })
 
     it('should answer another user’s cursor with 422 validation_failed', async () => {
@@ -206,8 +211,10 @@ describe('bounded reads', { timeout: 60_000 }, () => {
 
     it('should read one page of 60 plus the list summary per request, with every film once, newest first', async () => {
       type Page = { results: { id: number; title: string }[]; total_results: number; next_cursor: string | null }
+      const perRequest: number[] = []
       const pages = await pageThrough<Page>('/api/v1/me/watchlist', { token: user.token }, ({ reads }) => {
         // The session's profile, the list summary, 60 entries and one to know a next page exists.
+        perRequest.push(itemsRead(reads))
         expect(itemsRead(reads)).toBeLessThanOrEqual(63)
         expect(reads.filter((read) => read.op === 'queryAll' || read.op === 'batchGet')).toEqual([])
       })
@@ -219,6 +226,7 @@ describe('bounded reads', { timeout: 60_000 }, () => {
       // The film added last (a real one) first, then the seeded ones newest first, from their snapshots.
       expect(seen.slice(1)).toEqual(Array.from({ length: MAX - 1 }, (_, i) => filmOf(MAX - 2 - i)))
       expect(pages[0]!.results[1]!.title).toBe(`Listed ${MAX - 2}`)
+      console.info(`watchlist: at most ${Math.max(...perRequest)} items read per page request (profile + summary + entries), ${pages.length} pages`)
     })
 
     it('should read the list once for the home page: the summary for markers and 20 snapshots for the row', async () => {
@@ -239,6 +247,7 @@ describe('bounded reads', { timeout: 60_000 }, () => {
       expect(rowReads[0]!.items).toBeLessThanOrEqual(20)
       expect(counted.reads.filter((read) => read.op === 'queryAll' && !read.filter?.includes('#read'))).toEqual([])
       expect(itemsRead(counted.reads)).toBeLessThanOrEqual(25)
+      console.info(`home page with a full list: ${itemsRead(counted.reads)} items read in all (${rowReads[0]!.items} for the My List row)`)
     })
   })
 })
