@@ -43,8 +43,10 @@ export interface TopicDefinition {
 /**
  * Single-table design. Items (pk / sk):
  *   USER#<id> / PROFILE               a user; EMAIL#<email> / EMAIL  the uniqueness marker
- *   USER#<id> / WATCH#<movieId>       a watchlist entry (gsi1: WATCHERS#<movieId> / USER#<id>)
- *   MOVIE#<id> / REVIEW#<userId>      a review (gsi1: USER#<id> / REVIEW#<movieId>); MOVIE#<id> / AGG its aggregate
+ *   USER#<id> / WATCH#<movieId>       a watchlist entry with a Movie snapshot (gsi1: WATCHERS#<movieId> / USER#<id>)
+ *   USER#<id> / WATCHCOUNT            how many films the list holds (the 1,000 cap, kept in the add/remove transaction)
+ *   MOVIE#<id> / REVIEW#<userId>      a review (gsi1: USER#<id> / REVIEW#<movieId>; gsi2: REVIEWS#<movieId> / <created_at>#<userId>,
+ *                                     the film's reviews in time order); MOVIE#<id> / AGG its aggregate
  *   USER#<id> / NOTIF#<ts>#<id>       a notification (expires_at TTL)
  *   GENRE#<id> / USER#<id>            who follows a genre through their list
  *   EVENT#<id> / EVENT                processed-event marker for at-least-once delivery (expires_at TTL)
@@ -59,8 +61,14 @@ export const MAIN_TABLE: TableDefinition = {
     { name: 'sk', type: 'S' },
     { name: 'gsi1pk', type: 'S' },
     { name: 'gsi1sk', type: 'S' },
+    { name: 'gsi2pk', type: 'S' },
+    { name: 'gsi2sk', type: 'S' },
   ],
-  globalIndexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' }],
+  globalIndexes: [
+    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' },
+    // Time-ordered lists (a film's reviews): one page of the list is one Query page.
+    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: 'ALL' },
+  ],
   ttlAttribute: 'expires_at',
 }
 

@@ -17,6 +17,7 @@ import type { ReleaseAlertOptions } from './notifications/release-alerts'
 import { NotificationService } from './notifications/service'
 import { NotificationStore } from './notifications/store'
 import type { Defer, Platform } from './platform'
+import { cursorCodec } from './shared/cursor'
 import { ReviewService, reviewsParticipant } from './reviews'
 import { WatchlistService, watchlistParticipant } from './watchlist'
 import { catalogMissGuard } from './catalog/miss-limit'
@@ -76,10 +77,12 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   const sqs = lazy(() => Sqs.fromConfig(config))
   const publish = createPublisher({ topicArn: config.SNS_TOPIC_ARN, topic: adapters.topic ?? sns, defer })
   const catalog = lazy(() => createCatalog(config, { cache: platform.cache, defer, origin, beforeMiss: catalogMissGuard(config, db, client) }))
-  const notificationStore = lazy(() => new NotificationStore(db(), table))
+  // Page cursors are signed with a key derived from the JWT secret under a label of their own.
+  const cursors = cursorCodec(config.jwtSecret)
+  const notificationStore = lazy(() => new NotificationStore(db(), table, cursors))
   const notifications = lazy(() => new NotificationService({ store: notificationStore(), catalog: catalog() }))
-  const watchlist = lazy(() => new WatchlistService({ db: db(), table, catalog: catalog(), publish }))
-  const reviews = lazy(() => new ReviewService({ db: db(), table, catalog: catalog(), publish }))
+  const watchlist = lazy(() => new WatchlistService({ db: db(), table, catalog: catalog(), publish, cursors, defer }))
+  const reviews = lazy(() => new ReviewService({ db: db(), table, catalog: catalog(), publish, cursors }))
   const accounts = lazy(
     () =>
       new Accounts({

@@ -23,9 +23,34 @@ export interface AwsResources {
   dlqUrl: string
 }
 
+/** The index's CreateTable / UpdateTable shape. */
+function indexSpec(index: TableDefinition['globalIndexes'][number]) {
+  return {
+    IndexName: index.name,
+    KeySchema: [
+      { AttributeName: index.partitionKey, KeyType: 'HASH' },
+      { AttributeName: index.sortKey, KeyType: 'RANGE' },
+    ],
+    Projection: { ProjectionType: index.projection },
+  }
+}
+
+/** A table kept from before an index was added (a persistent local DynamoDB) gets it, one index per UpdateTable. */
+async function addMissingIndexes(db: DynamoDb, name: string, def: TableDefinition, existing: { IndexName?: string }[]): Promise<void> {
+  const have = new Set(existing.map((index) => index.IndexName))
+  for (const index of def.globalIndexes.filter((candidate) => !have.has(candidate.name))) {
+    await db.call('UpdateTable', {
+      TableName: name,
+      AttributeDefinitions: def.attributes.map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
+      GlobalSecondaryIndexUpdates: [{ Create: indexSpec(index) }],
+    })
+  }
+}
+
 export async function ensureTable(db: DynamoDb, name: string, def: TableDefinition): Promise<void> {
   try {
-    await db.call('DescribeTable', { TableName: name })
+    const described = await db.call<{ Table?: { GlobalSecondaryIndexes?: { IndexName?: string }[] } }>('DescribeTable', { TableName: name })
+    await addMissingIndexes(db, name, def, described.Table?.GlobalSecondaryIndexes ?? [])
   } catch (error) {
     if (!(error instanceof AwsError && error.type === 'ResourceNotFoundException')) throw error
     await db.call('CreateTable', {
@@ -38,14 +63,7 @@ export async function ensureTable(db: DynamoDb, name: string, def: TableDefiniti
       ],
       ...(def.globalIndexes.length > 0
         ? {
-            GlobalSecondaryIndexes: def.globalIndexes.map((index) => ({
-              IndexName: index.name,
-              KeySchema: [
-                { AttributeName: index.partitionKey, KeyType: 'HASH' },
-                { AttributeName: index.sortKey, KeyType: 'RANGE' },
-              ],
-              Projection: { ProjectionType: index.projection },
-            })),
+            GlobalSecondaryIndexes: def.globalIndexes.map(indexSpec),
           }
         : {}),
     }).catch((createError: unknown) => {

@@ -51,17 +51,16 @@ export async function genreRows(catalog: Catalog, genres: Genre[], options: Cata
 /**
  * Which rows the home page shows and in which order: trending (its first film with a backdrop is the
  * hero), the viewer's list, popular, top rated, new releases, then genre rows (two now, the rest lazily).
- * `listedIds` are the viewer's list, newest first (empty for a visitor).
+ * `myListRow` is the viewer's newest listed films (empty for a visitor).
  */
 export async function homeModel(
   catalog: Catalog,
   options: CatalogOptions,
-  listedIds: number[],
+  myListRow: Promise<Movie[]> | Movie[],
   titles: Record<StandardRow, string>,
 ): Promise<HomeModel> {
-  const mine = listedIds.slice(0, ROW_SIZE)
   const [myList, trending, popular, topRated, nowPlaying, allGenres] = await Promise.all([
-    mine.length ? catalog.many(mine, options) : Promise.resolve([]),
+    myListRow,
     catalog.trending('week', options),
     catalog.list('popular', options),
     catalog.list('top_rated', options),

@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'not_found'
   | 'movie_not_found'
   | 'email_taken'
+  | 'list_full'
   | 'rate_limited'
   | 'upstream_unavailable'
   | 'internal_error'
@@ -96,6 +97,9 @@ const FROM_DOMAIN: { [C in DomainErrorCode]: (error: DomainError) => ApiError } 
   rate_limited: (error) => errors.rateLimited(Number(error.params.retryAfter)),
   catalog_unavailable: () => errors.upstream(),
   data_store_unavailable: () => errors.dataStore(),
+  invalid_cursor: () => errors.validation([{ path: 'cursor', message: 'is not a cursor this list gave out (it may be altered or for another list)' }]),
+  list_full: (error) =>
+    new ApiError(409, 'list_full', `Your list is full: it holds at most ${Number(error.params.max).toLocaleString('en-US')} films. Remove one to add another.`),
   not_found: (error) => {
     const what = error.params.what as Missing
     return what === 'movie' ? errors.movieNotFound() : errors.notFound(NOT_FOUND_MESSAGES[what])

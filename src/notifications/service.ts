@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/types'
 import type { Translator } from '../i18n/translator'
 import { renderAll } from './render'
-import type { Notification, NotificationStore } from './store'
+import type { Notification, NotificationPage, NotificationStore } from './store'
 
 /** The reader: notifications render in their language (their translator, and TMDB names in that language). */
 export interface Reader {
@@ -21,6 +21,12 @@ export class NotificationService {
   /** Newest first, 20 per page. */
   async list(reader: Reader, page = 1): Promise<Notification[]> {
     return renderAll(await this.deps.store.list(reader.id, page), this.deps.catalog, reader.t, this.options(reader))
+  }
+
+  /** One page after a cursor (or numbered), newest first, rendered; `next_cursor` continues it. */
+  async page(reader: Reader, request: { page?: number; cursor?: string }): Promise<NotificationPage<Notification>> {
+    const found = await this.deps.store.page(reader.id, request)
+    return { ...found, results: await renderAll(found.results, this.deps.catalog, reader.t, this.options(reader)) }
   }
 
   unreadCount(userId: string): Promise<number> {

@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { ConditionalCheckFailedError } from '../data/errors'
 import type { DataStore, TransactItem } from '../data/store'
+import type { CursorCodec } from '../shared/cursor'
+import { InvalidCursor } from '../shared/errors'
 import { userPk } from '../shared/keys'
 import { ALERTED_PREFIX, NOTIF_PREFIX, RECOMMENDED_PREFIX, notificationSk, recommendedSk } from './keys'
 
@@ -64,12 +66,27 @@ export type NotificationItem = Omit<Notification, 'title' | 'body'> & Partial<Le
 export const NOTIFICATION_TTL_SECONDS = 90 * 24 * 3600
 export const PAGE_SIZE = 20
 
+/** One page of notifications; `next_cursor` continues right after it (null on the last page). */
+export interface NotificationPage<T = NotificationItem> {
+  page: number
+  results: T[]
+  next_cursor: string | null
+}
+
+const CURSOR_KIND = 'notifications'
+
 // An id starts with its creation time (ms, base36, 9 chars), so the sort key can be rebuilt from
 // the id alone: reads and updates of one notification are a key lookup, not a scan of the partition.
 const ID_PATTERN = /^[0-9a-z]{9}[0-9a-f]{16}$/
 const TIME_CHARS = 9
 
 const nowSeconds = () => Math.floor(Date.now() / 1000)
+
+/** Sort keys of notifications younger than the 90-day expiry: NOTIF#<oldest live time> to NOTIF#~ ('~' sorts after every digit). */
+const liveRange = (now: number) => ({
+  ':from': notificationSk(new Date((now - NOTIFICATION_TTL_SECONDS) * 1000).toISOString(), ''),
+  ':to': `${NOTIF_PREFIX}~`,
+})
 
 function sortKeyForId(id: string): string | undefined {
   if (!ID_PATTERN.test(id)) return undefined
@@ -90,6 +107,7 @@ export class NotificationStore {
   constructor(
     private readonly db: DataStore,
     private readonly table: string,
+    private readonly cursors: CursorCodec,
   ) {}
 
   /** The item for a new notification (not yet written). */
@@ -117,17 +135,45 @@ export class NotificationStore {
     return { put: { table: this.table, item, condition: 'attribute_not_exists(pk)' } }
   }
 
-  /** Newest first, PAGE_SIZE per page. */
+  /** Newest first, PAGE_SIZE per page (page N reads N pages; prefer `page()` with a cursor). */
   async list(userId: string, page = 1): Promise<NotificationItem[]> {
-    const items = await this.db.queryAll<NotificationItem>(this.table, {
-      keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
-      // DynamoDB deletes expired items lazily (within days), so expiry is also filtered here.
+    return (await this.page(userId, { page })).results
+  }
+
+  /**
+   * One page, newest first: a Query of PAGE_SIZE + 1 items (the extra one tells whether more
+   * follow), starting after the cursor's notification. Only the last 90 days are in the key
+   * range, so expired items DynamoDB has not deleted yet are neither read nor shown.
+   * A cursor of another user, or an altered one, is InvalidCursor.
+   */
+  async page(userId: string, request: { page?: number; cursor?: string }): Promise<NotificationPage> {
+    let page = request.page ?? 1
+    let after: string | undefined
+    if (request.cursor) {
+      const match = /^([0-9]{1,6})\|(NOTIF#.+)$/.exec(await this.cursors.decode(CURSOR_KIND, userId, request.cursor))
+      if (!match) throw new InvalidCursor()
+      page = Number(match[1])
+      after = match[2]
+    }
+    const skip = after ? 0 : (page - 1) * PAGE_SIZE
+    const now = nowSeconds()
+    const { items } = await this.db.query<NotificationItem>(this.table, {
+      keyCondition: 'pk = :pk AND sk BETWEEN :from AND :to',
+      // TTL deletion lags by up to days; the key range already stops at the oldest live time, the filter settles the boundary second.
       filter: 'expires_at > :now',
-      values: { ':pk': userPk(userId), ':prefix': NOTIF_PREFIX, ':now': nowSeconds() },
+      values: { ':pk': userPk(userId), ...liveRange(now), ':now': now },
       forward: false,
-      limit: page * PAGE_SIZE,
+      limit: skip + PAGE_SIZE + 1,
+      ...(after ? { startKey: { pk: userPk(userId), sk: after } } : {}),
     })
-    return items.slice((page - 1) * PAGE_SIZE)
+    const shown = items.slice(skip, skip + PAGE_SIZE)
+    const last = shown.at(-1)
+    const more = items.length > skip + PAGE_SIZE && last !== undefined
+    return {
+      page,
+      results: shown,
+      next_cursor: more ? await this.cursors.encode(CURSOR_KIND, userId, `${page + 1}|${last.sk}`) : null,
+    }
   }
 
   async unreadCount(userId: string): Promise<number> {
@@ -178,11 +224,13 @@ export class NotificationStore {
   }
 
   private async unreadKeys(userId: string): Promise<{ pk: string; sk: string }[]> {
+    const now = nowSeconds()
     return this.db.queryAll<{ pk: string; sk: string }>(this.table, {
-      keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
+      // Only the live 90 days are in the key range (expired items awaiting TTL deletion are not read).
+      keyCondition: 'pk = :pk AND sk BETWEEN :from AND :to',
       filter: '#read = :false AND expires_at > :now',
       names: { '#read': 'read' },
-      values: { ':pk': userPk(userId), ':prefix': NOTIF_PREFIX, ':false': false, ':now': nowSeconds() },
+      values: { ':pk': userPk(userId), ...liveRange(now), ':false': false, ':now': now },
       projection: 'pk, sk',
     })
   }

@@ -4,3 +4,6 @@ export const REVIEW_PREFIX = 'REVIEW#'
 export const reviewSk = (userId: string) => `${REVIEW_PREFIX}${userId}`
 export const reviewIndexSk = (movieId: number) => `${REVIEW_PREFIX}${movieId}`
 export const movieAggKey = (movieId: number) => ({ pk: moviePk(movieId), sk: 'AGG' })
+/** gsi2: a film's reviews in time order (created_at is kept on edits, so a review keeps its place). */
+export const reviewsTimelinePk = (movieId: number) => `REVIEWS#${movieId}`
+export const reviewsTimelineSk = (createdAt: string, userId: string) => `${createdAt}#${userId}`

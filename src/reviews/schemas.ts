@@ -22,5 +22,10 @@ export const ReviewPageSchema = z.object({
   page: z.number().int(),
   total_pages: z.number().int(),
   results: z.array(ReviewSchema),
+  next_cursor: z
+    .string()
+    .nullable()
+    .optional()
+    .describe('Pass as `cursor` for the next page (reads one page); null on the last page. Present when a next page exists or the request used `cursor`'),
 })
 

@@ -5,78 +5,22 @@ import { events } from '../events/schema'
 import type { Publish } from '../events/publisher'
 import { retryOptimistic } from '../shared/conflict-retry'
 import { NotFound } from '../shared/errors'
+import type { CursorCodec } from '../shared/cursor'
 import { userPk } from '../shared/keys'
-import { REVIEW_PREFIX, movieAggKey, moviePk, reviewIndexSk, reviewSk } from './keys'
+import { REVIEW_PREFIX, movieAggKey, moviePk, reviewIndexSk, reviewSk, reviewsTimelinePk, reviewsTimelineSk } from './keys'
+import { toReview, type AggregateItem, type PageRequest, type Review, type ReviewInput, type ReviewItem, type ReviewPage, type ReviewSummary } from './types'
+import { backfillTimeline, decodeReviewsCursor, encodeReviewsCursor, needsTimeline, readTimeline, type TimelinePosition } from './timeline'
 import { notDeleted, throwIfDeleted } from '../accounts/tombstone'
 
 export const REVIEWS_PAGE_SIZE = 20
 
-/** MOVIE#<movieId> / REVIEW#<userId>: one review per user per film. gsi1 (USER#<id> / REVIEW#<movieId>) lists a user's reviews. */
-export type ReviewItem = {
-  pk: string
-  sk: string
-  gsi1pk: string
-  gsi1sk: string
-  movie_id: number
-  user_id: string
-  /** Denormalised so listing reviews needs no user lookups; never the email. */
-  display_name: string
-  rating: number
-  text: string | null
-  created_at: string
-  updated_at: string
-}
-
-/** MOVIE#<movieId> / AGG: written in the same transaction as every review write, so it is always exact. */
-interface AggregateItem {
-  rating_sum?: number
-  rating_count?: number
-}
-
-/** The contract's review shape. */
-export interface Review {
-  user: { id: string; display_name: string }
-  rating: number
-  text: string | null
-  created_at: string
-  updated_at: string
-}
-
-export interface ReviewSummary {
-  average: number | null
-  count: number
-}
-
-export interface ReviewPage extends ReviewSummary {
-  page: number
-  total_pages: number
-  results: Review[]
-}
-
-export interface ReviewInput {
-  rating: number
-  text?: string | null
-}
-
-export function toReview(item: ReviewItem): Review {
-  return {
-    user: { id: item.user_id, display_name: item.display_name },
-    rating: item.rating,
-    text: item.text ?? null,
-    created_at: item.created_at,
-    updated_at: item.updated_at,
-  }
-}
+export { toReview, type PageRequest, type Review, type ReviewInput, type ReviewItem, type ReviewPage, type ReviewSummary } from './types'
 
 const average = (sum: number, count: number) => (count > 0 ? Math.round((sum / count) * 100) / 100 : null)
 
-function paginate(items: ReviewItem[], page: number, pageSize: number) {
-  const start = (page - 1) * pageSize
-  return {
-    page,
-    total_pages: Math.max(1, Math.ceil(items.length / pageSize)),
-    results: items.slice(start, start + pageSize).map(toReview),
-  }
+function summaryOf(agg: AggregateItem | undefined): ReviewSummary {
+  const count = agg?.rating_count ?? 0
+  return { count, average: average(agg?.rating_sum ?? 0, count) }
 }
 
 const isConditionFailure = (error: unknown) => error instanceof TransactionCanceledError && error.conditionFailed
@@ -129,6 +73,8 @@ export interface ReviewDeps {
   /** Reviews are only for films that exist. */
   catalog: Pick<Catalog, 'details'>
   publish: Publish
+  /** Signs and checks the reviews' page cursors. */
+  cursors: CursorCodec
 }
 
 export class ReviewService {
@@ -163,6 +109,8 @@ export class ReviewService {
         sk: reviewSk(user.id),
         gsi1pk: userPk(user.id),
         gsi1sk: reviewIndexSk(movieId),
+        gsi2pk: reviewsTimelinePk(movieId),
+        gsi2sk: reviewsTimelineSk(existing?.created_at ?? now, user.id),
         movie_id: movieId,
         user_id: user.id,
         display_name: user.display_name,
@@ -200,33 +148,56 @@ export class ReviewService {
   }
 
   async summary(movieId: number): Promise<ReviewSummary> {
-    const agg = await this.db.get<AggregateItem>(this.table, movieAggKey(movieId), { consistent: true })
-    const count = agg?.rating_count ?? 0
-    return { count, average: average(agg?.rating_sum ?? 0, count) }
+    return summaryOf(await this.aggregate(movieId))
   }
 
-  /** Every review of the film, newest first (reviews are keyed by user, so time order is a sort here). */
-  private async all(movieId: number): Promise<ReviewItem[]> {
-    const items = await this.db.queryAll<ReviewItem>(this.table, {
-      keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
-      values: { ':pk': moviePk(movieId), ':prefix': REVIEW_PREFIX },
-      consistent: true,
-    })
-    return items.sort((a, b) => b.created_at.localeCompare(a.created_at) || a.user_id.localeCompare(b.user_id))
+  private aggregate(movieId: number): Promise<AggregateItem | undefined> {
+    return this.db.get<AggregateItem>(this.table, movieAggKey(movieId), { consistent: true })
   }
 
   /** One page of an existing film's reviews, newest first, with the aggregate (everyone's, as an anonymous viewer sees them). */
-  async page(movieId: number, page = 1, pageSize = REVIEWS_PAGE_SIZE): Promise<ReviewPage> {
-    const [, reviews] = await Promise.all([this.requireFilm(movieId), this.forViewer(movieId, undefined, page, pageSize)])
+  async page(movieId: number, at: PageRequest = 1, pageSize = REVIEWS_PAGE_SIZE): Promise<ReviewPage> {
+    const [, reviews] = await Promise.all([this.requireFilm(movieId), this.forViewer(movieId, undefined, at, pageSize)])
     return reviews
   }
 
-  /** For the details page: the viewer's own review apart, and a page of everyone else's. */
-  async forViewer(movieId: number, viewerId: string | undefined, page = 1, pageSize = REVIEWS_PAGE_SIZE): Promise<ReviewPage & { own?: Review }> {
-    const [summary, items] = await Promise.all([this.summary(movieId), this.all(movieId)])
-    const ownItem = viewerId ? items.find((item) => item.user_id === viewerId) : undefined
-    const others = ownItem ? items.filter((item) => item !== ownItem) : items
-    return { ...summary, ...paginate(others, page, pageSize), ...(ownItem ? { own: toReview(ownItem) } : {}) }
+  /**
+   * For the details page: the viewer's own review apart, and a page of everyone else's. Reads the
+   * aggregate, the viewer's review and one page of the time-ordered index (page N without a
+   * cursor reads N pages). A cursor of another film, or an altered one, is InvalidCursor.
+   */
+  async forViewer(movieId: number, viewerId: string | undefined, at: PageRequest = 1, pageSize = REVIEWS_PAGE_SIZE): Promise<ReviewPage & { own?: Review }> {
+    const request = typeof at === 'number' ? { page: at } : at
+    const position: TimelinePosition = request.cursor
+      ? await decodeReviewsCursor(this.deps.cursors, movieId, request.cursor)
+      : { page: request.page ?? 1 }
+    const readPage = () =>
+      readTimeline(this.db, this.table, movieId, {
+        skip: position.after ? 0 : (position.page - 1) * pageSize,
+        take: pageSize,
+        ...(position.after ? { after: position.after } : {}),
+        ...(viewerId ? { excludeUser: viewerId } : {}),
+      })
+    const [agg, ownItem, firstRead] = await Promise.all([
+      this.aggregate(movieId),
+      viewerId ? readReview(this.db, this.table, movieId, viewerId) : Promise.resolve(undefined),
+      readPage(),
+    ])
+    // A film whose reviews predate the index: give them their keys (once), then read the page again.
+    const timeline = needsTimeline(agg) ? await backfillTimeline(this.db, this.table, movieId).then(readPage) : firstRead
+    const summary = summaryOf(agg)
+    const last = timeline.items.at(-1)
+    const next_cursor =
+      timeline.more && last ? await encodeReviewsCursor(this.deps.cursors, movieId, { page: position.page + 1, after: last.gsi2sk }) : null
+    const others = summary.count - (ownItem ? 1 : 0)
+    return {
+      ...summary,
+      page: position.page,
+      total_pages: Math.max(1, Math.ceil(others / pageSize)),
+      results: timeline.items.map(toReview),
+      next_cursor,
+      ...(ownItem ? { own: toReview(ownItem) } : {}),
+    }
   }
 
   /** Which of `movieIds` the user has reviewed (one BatchGetItem). */

@@ -2,9 +2,8 @@ import { Hono } from 'hono'
 import { currentUser, requirePageUser } from '../auth/middleware'
 import type { AppEnv } from '../context'
 import { errors } from '../http/errors'
-import { PAGE_SIZE } from '../notifications/store'
 import { validate } from '../http/validate'
-import { PageQuerySchema } from '../schemas/common'
+import { CursorPageQuerySchema } from '../schemas/cursor'
 import { NotificationBell } from '../../views/components/NotificationBell'
 import { NotificationItemFragment, NotificationListFragment, NotificationsPage } from '../../views/pages/NotificationsPage'
 import { render } from '../http/render'
@@ -23,13 +22,21 @@ notificationPageRoutes.get('/notifications/bell', async (c) => {
   return render(c, <NotificationBell unread={unread} />)
 })
 
-notificationPageRoutes.get('/notifications', requirePageUser, validate('query', PageQuerySchema), async (c) => {
+/** "Older" continues after the last notification shown (one page read, whatever the page number). */
+const olderHrefFor = (nextCursor: string | null) => (nextCursor ? `/notifications?cursor=${encodeURIComponent(nextCursor)}` : undefined)
+
+notificationPageRoutes.get('/notifications', requirePageUser, validate('query', CursorPageQuerySchema), async (c) => {
   const user = currentUser(c)
-  const { page } = c.req.valid('query')
+  const { page: pageNumber, cursor } = c.req.valid('query')
   const store = c.get('services').notifications
   // The unread middleware has usually counted already for the header's bell.
-  const [unread, notifications, genres] = await Promise.all([c.get('unread') ?? store.unreadCount(user.id), store.list({ ...user, t: c.get('t') }, page), navGenres(c)])
-  const olderHref = notifications.length === PAGE_SIZE && page < 500 ? `/notifications?page=${page + 1}` : undefined
+  const [unread, found, genres] = await Promise.all([
+    c.get('unread') ?? store.unreadCount(user.id),
+    store.page({ ...user, t: c.get('t') }, cursor ? { cursor } : { page: pageNumber ?? 1 }),
+    navGenres(c),
+  ])
+  const { page, results: notifications } = found
+  const olderHref = olderHrefFor(found.next_cursor)
   useCache(c, CACHE.personalPage)
   return render(c, <NotificationsPage genres={genres} notifications={notifications} unread={unread} page={page} olderHref={olderHref} />)
 })
@@ -39,9 +46,8 @@ notificationPageRoutes.post('/notifications/read-all', requirePageUser, async (c
   const store = c.get('services').notifications
   await store.markAllRead(user.id)
   if (!wantsFragment(c)) return c.redirect('/notifications', 303)
-  const notifications = await store.list({ ...user, t: c.get('t') }, 1)
-  const olderHref = notifications.length === PAGE_SIZE ? '/notifications?page=2' : undefined
-  return render(c, <NotificationListFragment notifications={notifications} unread={0} page={1} olderHref={olderHref} />)
+  const first = await store.page({ ...user, t: c.get('t') }, { page: 1 })
+  return render(c, <NotificationListFragment notifications={first.results} unread={0} page={1} olderHref={olderHrefFor(first.next_cursor)} />)
 })
 
 notificationPageRoutes.post('/notifications/:id/read', requirePageUser, async (c) => {

@@ -6,12 +6,13 @@ import { errors } from '../http/errors'
 import { validate } from '../http/validate'
 import { NotificationSchema } from '../notifications/store'
 import { describe } from '../openapi/metadata'
-import { PageQuerySchema } from '../schemas/common'
+import { CursorPageQuerySchema, NextCursorSchema } from '../schemas/cursor'
 import { CACHE, cacheHeaders } from '../http/cache'
 
 const NotificationListSchema = z.object({
   unread: z.number().int().describe('Unread notifications in total'),
   results: z.array(NotificationSchema).describe('Newest first, 20 per page'),
+  next_cursor: NextCursorSchema.optional().describe('Pass as `cursor` for the next page (null on the last page); absent when the request used `page`'),
 })
 // Ids are opaque strings; one of the wrong shape is simply not found (404), like an unknown one.
 const NotificationParamSchema = z.object({ id: z.string().min(1).max(100) })
@@ -25,16 +26,21 @@ export const notificationsApiRoutes = new Hono<AppEnv>()
       summary: 'Your notifications, newest first, with the unread count',
       tags: ['notifications'],
       auth: true,
-      responses: { 200: { description: 'A page of notifications', schema: NotificationListSchema } },
+      responses: {
+        200: { description: 'A page of notifications', schema: NotificationListSchema },
+        422: { description: 'Bad page, or a cursor that is altered or not yours (validation_failed)' },
+      },
     }),
     requireApiUser,
-    validate('query', PageQuerySchema),
+    validate('query', CursorPageQuerySchema),
     async (c) => {
       const user = currentUser(c)
-      const { page } = c.req.valid('query')
+      const { page, cursor } = c.req.valid('query')
       const store = c.get('services').notifications
-      const [unread, results] = await Promise.all([store.unreadCount(user.id), store.list({ ...user, t: c.get('t') }, page)])
-      return c.json({ unread, results }, 200, cacheHeaders(c, CACHE.personal))
+      const [unread, found] = await Promise.all([store.unreadCount(user.id), store.page({ ...user, t: c.get('t') }, cursor ? { cursor } : { page: page ?? 1 })])
+      // Numbered pages keep their original shape; otherwise the answer says where the next page starts.
+      const body = page !== undefined && !cursor ? { unread, results: found.results } : { unread, results: found.results, next_cursor: found.next_cursor }
+      return c.json(body, 200, cacheHeaders(c, CACHE.personal))
     },
   )
   .post(

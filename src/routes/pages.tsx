@@ -10,7 +10,7 @@ import { GenrePage } from '../../views/pages/GenrePage'
 import { HomePage, HomeRowsFragment } from '../../views/pages/HomePage'
 import { MoviePage } from '../../views/pages/MoviePage'
 import { SearchFragment, SearchPage } from '../../views/pages/SearchPage'
-import { LAZY_BATCH, genreRows, homeModel, orderGenres, type StandardRow } from '../catalog/home'
+import { LAZY_BATCH, ROW_SIZE, genreRows, homeModel, orderGenres, type StandardRow } from '../catalog/home'
 import { detailsSlots } from './details-slots'
 import { render } from '../http/render'
 import type { Translator } from '../i18n/translator'
@@ -38,9 +38,12 @@ const homeRowTitles = (t: Translator): Record<StandardRow, string> => ({
 export const pageRoutes = new Hono<AppEnv>()
 
 pageRoutes.get('/', withListed, async (c) => {
-  // The viewer's list was read once by withListed (newest first); only its first films are fetched for the row.
-  const listedIds = c.get('user') ? [...(c.get('listed') ?? [])] : []
-  const home = await homeModel(c.get('services').catalog, catalogOptions(c), listedIds, homeRowTitles(c.get('t')))
+  // The cards' "listed" markers come from withListed (one read of the list's summary); the My List row is
+  // the list's newest films from their snapshots (one Query of ROW_SIZE entries, no catalog calls).
+  const user = c.get('user')
+  const options = catalogOptions(c)
+  const myList = user && c.get('listed')?.size ? c.get('services').watchlist.newest(user.id, ROW_SIZE, options) : Promise.resolve([])
+  const home = await homeModel(c.get('services').catalog, options, myList, homeRowTitles(c.get('t')))
   setPageHeaders(c)
   return render(
     c,

@@ -8,7 +8,9 @@ import type { AppEnv } from '../context'
 import { errors } from '../http/errors'
 import { validate } from '../http/validate'
 import { REVIEW_TEXT_MAX } from '../reviews/schemas'
-import { IdParamSchema, PageQuerySchema } from '../schemas/common'
+import type { PageRequest } from '../reviews/service'
+import { IdParamSchema } from '../schemas/common'
+import { CursorPageQuerySchema } from '../schemas/cursor'
 import { readForm } from '../http/forms'
 import { render } from '../http/render'
 import { localizeEnglish } from '../i18n/english'
@@ -26,7 +28,7 @@ const ReviewFormSchema = z.object({
 })
 
 /** The reviews block for a film as the current visitor sees it (their own review apart, as a form). */
-export async function reviewsSectionFor(c: Context<AppEnv>, movie: Pick<MovieDetails, 'id' | 'title'>, page = 1, extra: { form?: ReviewFormState; notice?: string } = {}) {
+export async function reviewsSectionFor(c: Context<AppEnv>, movie: Pick<MovieDetails, 'id' | 'title'>, page: PageRequest = 1, extra: { form?: ReviewFormState; notice?: string } = {}) {
   const user = c.get('user')
   const reviews = await c.get('services').reviews.forViewer(movie.id, user?.id, page)
   const loginHref = user ? undefined : loginUrl(`/movies/${movie.id}#reviews`)
@@ -42,10 +44,11 @@ async function filmOr404(c: Context<AppEnv>, id: number): Promise<MovieDetails> 
 /** HTML routes for rating and reviewing films (the API twin is routes/reviews-api.ts). */
 export const reviewPages = new Hono<AppEnv>()
 
-reviewPages.get('/movies/:id/reviews', validate('param', IdParamSchema), validate('query', PageQuerySchema), async (c) => {
+reviewPages.get('/movies/:id/reviews', validate('param', IdParamSchema), validate('query', CursorPageQuerySchema), async (c) => {
   const { id } = c.req.valid('param')
+  const { page, cursor } = c.req.valid('query')
   const film = await filmOr404(c, id)
-  const section = await reviewsSectionFor(c, film, c.req.valid('query').page)
+  const section = await reviewsSectionFor(c, film, cursor ? { cursor } : { page: page ?? 1 })
   useCache(c, CACHE.personalPage)
   if (wantsFragment(c)) return render(c, <ReviewsSection {...section} />)
   return render(c, <ReviewsPage movie={film} section={section} />, { films: true })

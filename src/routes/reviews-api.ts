@@ -4,7 +4,8 @@ import type { AppEnv } from '../context'
 import { validate } from '../http/validate'
 import { describe } from '../openapi/metadata'
 import { ReviewBodySchema, ReviewPageSchema, ReviewSchema } from '../reviews/schemas'
-import { ErrorBodySchema, IdParamSchema, PageQuerySchema } from '../schemas/common'
+import { ErrorBodySchema, IdParamSchema } from '../schemas/common'
+import { CursorPageQuerySchema } from '../schemas/cursor'
 
 const TAGS = ['Reviews']
 
@@ -19,14 +20,17 @@ reviewsApi.get(
     responses: {
       200: { description: 'One page of reviews (20 a page); reviewers by display name only', schema: ReviewPageSchema },
       404: { description: 'Unknown film (movie_not_found)', schema: ErrorBodySchema },
+      422: { description: 'Bad page, or a cursor that is altered or of another film (validation_failed)', schema: ErrorBodySchema },
     },
   }),
   validate('param', IdParamSchema),
-  validate('query', PageQuerySchema),
+  validate('query', CursorPageQuerySchema),
   async (c) => {
     const { id } = c.req.valid('param')
-    const { page } = c.req.valid('query')
-    return c.json(await c.get('services').reviews.page(id, page))
+    const { page, cursor } = c.req.valid('query')
+    const { next_cursor, ...body } = await c.get('services').reviews.page(id, cursor ? { cursor } : { page: page ?? 1 })
+    // A page-numbered read of the last page keeps the original shape; cursor readers always get the field.
+    return c.json(next_cursor !== null || cursor ? { ...body, next_cursor } : body)
   },
 )
 

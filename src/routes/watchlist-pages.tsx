@@ -1,11 +1,14 @@
 import { Hono, type Context } from 'hono'
+import { ListFullNotice } from '../../views/components/ListFullNotice'
 import { LiveStatus } from '../../views/components/LiveStatus'
 import { WatchlistButton } from '../../views/components/WatchlistButton'
-import { WatchlistEmpty, WatchlistPage } from '../../views/pages/WatchlistPage'
+import { WatchlistEmpty, WatchlistItems, WatchlistPage } from '../../views/pages/WatchlistPage'
 import { currentUser, requirePageUser, sameSitePath } from '../auth/middleware'
 import type { AppEnv } from '../context'
 import { validate } from '../http/validate'
 import { MovieIdParamSchema } from '../schemas/common'
+import { CursorPageQuerySchema } from '../schemas/cursor'
+import { ListFull } from '../shared/errors'
 import { readForm } from '../http/forms'
 import { render } from '../http/render'
 import { navGenres, wantsFragment } from './page-helpers'
@@ -28,16 +31,38 @@ function backTo(c: Context, movieId: number): string {
   return sameSitePath(c, c.req.header('Referer')) ?? `/movies/${movieId}`
 }
 
-watchlistPages.get('/watchlist', requirePageUser, async (c) => {
+/** My List, 60 films a page: the next page loads as the grid scrolls (a plain link without JavaScript). */
+watchlistPages.get('/watchlist', requirePageUser, validate('query', CursorPageQuerySchema), async (c) => {
   const user = currentUser(c)
-  const [movies, genres] = await Promise.all([c.get('services').watchlist.movies(user.id, { language: user.language }), navGenres(c)])
+  const { page, cursor } = c.req.valid('query')
+  const [found, genres] = await Promise.all([
+    c.get('services').watchlist.page(user.id, cursor ? { cursor } : { page: page ?? 1 }, { language: user.language }),
+    navGenres(c),
+  ])
+  const nextHref = found.next_cursor ? `/watchlist?cursor=${encodeURIComponent(found.next_cursor)}` : undefined
   useCache(c, CACHE.personalPage)
-  return render(c, <WatchlistPage genres={genres} movies={movies} />, { films: true })
+  // Infinite scroll asks for the next page's cards only.
+  if (wantsFragment(c) && (cursor || (page ?? 1) > 1)) return render(c, <WatchlistItems movies={found.results} nextHref={nextHref} />)
+  return render(c, <WatchlistPage genres={genres} movies={found.results} total={found.total} nextHref={nextHref} />, { films: true })
 })
 
 watchlistPages.post('/watchlist/:movieId', requirePageUser, validate('param', MovieIdParamSchema), async (c) => {
   const { movieId } = c.req.valid('param')
-  const [{ movie: details }, context] = await Promise.all([c.get('services').watchlist.add(currentUser(c), movieId), buttonContext(c)])
+  const watchlist = c.get('services').watchlist
+  const [added, context] = await Promise.all([watchlist.add(currentUser(c), movieId).catch((error: unknown) => ({ error })), buttonContext(c)])
+  if ('error' in added) {
+    if (!(added.error instanceof ListFull && wantsFragment(c))) throw added.error
+    // htmx only swaps 2xx answers: the button stays "add", with a visible note why (without JS: the 409 page says the same).
+    c.header('Cache-Control', 'no-store')
+    const title = (await c.get('services').catalog.details(movieId).catch(() => null))?.title ?? 'this film'
+    return c.html(
+      <>
+        <WatchlistButton movieId={movieId} title={title} compact={context.compact} />
+        <ListFullNotice max={added.error.max} />
+      </>,
+    )
+  }
+  const details = added.movie
   if (!wantsFragment(c)) return c.redirect(backTo(c, movieId), 303)
   useCache(c, CACHE.noStore)
   return render(
@@ -63,7 +88,7 @@ const remove = async (c: Context<AppEnv>, movieId: number) => {
   const status = <LiveStatus message={c.get('t')('watchlist.removed', { title })} />
   if (context.fromList) {
     // On My List the card itself is swapped out; when it was the last one, the empty state comes in.
-    const empty = (await watchlist.entries(user.id)).length === 0
+    const empty = (await watchlist.count(user.id)) === 0
     return render(
     c,
       <>

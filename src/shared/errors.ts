@@ -13,6 +13,8 @@ export type DomainErrorCode =
   | 'catalog_unavailable'
   | 'data_store_unavailable'
   | 'not_found'
+  | 'invalid_cursor'
+  | 'list_full'
 
 /** What was not found: a film has its own contract code (movie_not_found). */
 export type Missing = 'movie' | 'genre' | 'trailer' | 'notification' | 'page'
@@ -85,5 +87,19 @@ export class DataStoreUnavailable extends DomainError {
 export class NotFound extends DomainError<{ what: Missing }> {
   constructor(readonly what: Missing) {
     super('not_found', { what })
+  }
+}
+
+/** A page cursor that is malformed, was altered, or belongs to another list. */
+export class InvalidCursor extends DomainError {
+  constructor() {
+    super('invalid_cursor')
+  }
+}
+
+/** The list already holds its maximum number of films. */
+export class ListFull extends DomainError<{ max: number }> {
+  constructor(readonly max: number) {
+    super('list_full', { max })
   }
 }

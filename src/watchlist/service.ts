@@ -1,15 +1,30 @@
-import type { Catalog, CatalogOptions, Movie, MovieDetails } from '../catalog/types'
+import type { Catalog, CatalogOptions, Movie } from '../catalog/types'
 import { ConditionalCheckFailedError, TransactionCanceledError } from '../data/errors'
 import type { DataStore, TransactItem } from '../data/store'
 import { events } from '../events/schema'
 import type { Publish } from '../events/publisher'
 import { isTransactionConflict, retryOptimistic } from '../shared/conflict-retry'
-import { NotFound } from '../shared/errors'
+import type { Defer } from '../platform'
+import type { CursorCodec } from '../shared/cursor'
+import { ListFull, NotFound } from '../shared/errors'
 import { userPk } from '../shared/keys'
-import { GENRE_PREFIX, WATCH_PREFIX, genrePk, watchSk, watchersPk, type GenreFollowItem, type WatchItem } from './keys'
+import {
+  GENRE_PREFIX,
+  WATCHLIST_MAX,
+  WATCH_PREFIX,
+  genrePk,
+  listTimelinePk,
+  listTimelineSk,
+  watchSk,
+  watchersPk,
+  type GenreFollowItem,
+  type WatchItem,
+} from './keys'
+import { listPage, movieOf, newestListed, type ListPage, type ListedMovie, type ListingDeps } from './listing'
+import { listedIdsOf, summaryAdd, summaryKey, summaryOf, summaryRemove } from './summary'
 import { notDeleted, throwIfDeleted } from '../accounts/tombstone'
 
-export type ListedMovie = Movie & { added_at: string }
+export { movieOf, type ListPage, type ListedMovie }
 
 export interface WatchlistDeps {
   db: DataStore
@@ -17,6 +32,10 @@ export interface WatchlistDeps {
   /** Checks that a film exists and supplies the cards of the list. */
   catalog: Pick<Catalog, 'details' | 'many'>
   publish: Publish
+  /** Signs the list's page cursors. */
+  cursors: CursorCodec
+  /** Stale snapshots are refreshed after the response. */
+  defer: Defer
 }
 
 /** Who is adding: the catalog answers in their language. */
@@ -27,12 +46,6 @@ export interface Lister {
 
 const uniqueGenres = (ids: number[]) => [...new Set(ids.filter((id) => Number.isInteger(id) && id > 0))]
 
-/** The contract's Movie out of a MovieDetails (the list shows cards, not details). */
-export function movieOf(details: MovieDetails): Movie {
-  const { id, title, overview, release_date, poster_url, backdrop_url, vote_average, vote_count, genre_ids } = details
-  return { id, title, overview, release_date, poster_url, backdrop_url, vote_average, vote_count, genre_ids }
-}
-
 /**
  * A user's list of films to watch, and the genre follows it implies. Every add and remove is one
  * TransactWriteItems (the list entry plus the genre counters), so the counters never drift.
@@ -40,15 +53,18 @@ export function movieOf(details: MovieDetails): Movie {
 export class WatchlistService {
   private readonly db: DataStore
   private readonly table: string
+  private readonly listing: ListingDeps
 
   constructor(private readonly deps: WatchlistDeps) {
     this.db = deps.db
     this.table = deps.table
+    this.listing = { db: deps.db, table: deps.table, catalog: deps.catalog, cursors: deps.cursors, defer: deps.defer }
   }
 
   /**
    * Adds a film to the user's list: the film must exist (NotFound 'movie'), a second add keeps the
-   * first added_at, and only a real add publishes `watchlist.added`.
+   * first added_at, a list of WATCHLIST_MAX films takes no more (ListFull), and only a real add
+   * publishes `watchlist.added`. The entry keeps a snapshot of the film for the list's pages.
    */
   async add(user: Lister, movieId: number): Promise<{ movie: Movie; created: boolean; added_at: string }> {
     const details = await this.deps.catalog.details(movieId, user.language ? { language: user.language } : {})
@@ -67,7 +83,7 @@ export class WatchlistService {
   }
 
   /** The list entry write: the film is known to exist. Idempotent. */
-  private async addEntry(userId: string, movie: Pick<Movie, 'id' | 'genre_ids'>): Promise<{ created: boolean; added_at: string }> {
+  private async addEntry(userId: string, movie: Movie): Promise<{ created: boolean; added_at: string }> {
     const genres = uniqueGenres(movie.genre_ids)
     return retryOptimistic(async () => {
       const addedAt = new Date().toISOString()
@@ -80,9 +96,14 @@ export class WatchlistService {
         movie_id: movie.id,
         genre_ids: genres,
         added_at: addedAt,
+        gsi2pk: listTimelinePk(userId),
+        gsi2sk: listTimelineSk(addedAt, movie.id),
+        movie,
+        snapshot_at: addedAt,
       }
       const writes: TransactItem[] = [
         { put: { table: this.table, item, condition: 'attribute_not_exists(pk)' } },
+        summaryAdd(this.table, userId, movie.id),
         ...genres.map((genreId) => this.genreCounter(userId, genreId, 1)),
         await notDeleted(this.table, userId),
       ]
@@ -91,15 +112,23 @@ export class WatchlistService {
         return { created: true, added_at: addedAt }
       } catch (error) {
         throwIfDeleted(error, writes.length - 1)
-        if (!(error instanceof TransactionCanceledError && error.conditionFailedAt(0))) throw error
-        const existing = await this.entry(userId, movie.id)
-        // Removed between our write and this read: try the add again.
-        return existing ? { created: false, added_at: existing.added_at } : undefined
+        if (!(error instanceof TransactionCanceledError)) throw error
+        if (error.conditionFailedAt(0)) {
+          const existing = await this.entry(userId, movie.id)
+          // Removed between our write and this read: try the add again.
+          return existing ? { created: false, added_at: existing.added_at } : undefined
+        }
+        if (!error.conditionFailedAt(1)) throw error
+        // The summary is missing (a first add, or a list older than summaries) or the list is full.
+        if ((await summaryOf(this.db, this.table, userId, true)).count >= WATCHLIST_MAX) throw new ListFull(WATCHLIST_MAX)
+        return undefined
       }
     })
   }
 
   private async removeEntry(userId: string, movieId: number): Promise<boolean> {
+    // A list older than summaries has none until its first add: its removes leave the summary out.
+    let withSummary = true
     const removed = await retryOptimistic(async () => {
       const existing = await this.entry(userId, movieId)
       if (!existing) return { removed: false, genres: [] as number[] }
@@ -115,11 +144,16 @@ export class WatchlistService {
               values: { ':added': existing.added_at },
             },
           },
+          ...(withSummary ? [summaryRemove(this.table, userId, movieId)] : []),
           ...genres.map((genreId) => this.genreCounter(userId, genreId, -1)),
         ])
         return { removed: true, genres }
       } catch (error) {
         if (error instanceof TransactionCanceledError && error.conditionFailedAt(0)) return undefined
+        if (withSummary && error instanceof TransactionCanceledError && error.conditionFailedAt(1)) {
+          withSummary = false
+          return undefined
+        }
         throw error
       }
     })
@@ -146,9 +180,26 @@ export class WatchlistService {
     return items.sort((a, b) => b.added_at.localeCompare(a.added_at) || b.movie_id - a.movie_id)
   }
 
-  /** Ids on the user's list, newest first, for marking cards as listed. */
+  /** Ids on the user's list, for marking cards as listed: one GetItem of the list's summary. */
   async listedIds(userId: string): Promise<Set<number>> {
-    return new Set((await this.entries(userId)).map((entry) => entry.movie_id))
+    return listedIdsOf(this.db, this.table, userId)
+  }
+
+  /** How many films the list holds (the summary's count). */
+  async count(userId: string): Promise<number> {
+    return (await summaryOf(this.db, this.table, userId)).count
+  }
+
+  /** One page of the list (60 films), newest first, from the entries' snapshots; `cursor` continues after the previous page. */
+  async page(userId: string, request: { page?: number; cursor?: string }, options?: CatalogOptions, pageSize?: number): Promise<ListPage & { total: number }> {
+    // The time-ordered index only lists entries of lists with a summary (older entries get their keys when it is made).
+    const summary = await summaryOf(this.db, this.table, userId)
+    return { ...(await listPage(this.listing, userId, request, options, pageSize)), total: summary.count }
+  }
+
+  /** The newest films of the list (the home page's row): one Query, no catalog calls. */
+  async newest(userId: string, limit: number, options?: CatalogOptions): Promise<ListedMovie[]> {
+    return newestListed(this.listing, userId, limit, options)
   }
 
   /** Which of `movieIds` the user has listed (one BatchGetItem). */
@@ -159,21 +210,6 @@ export class WatchlistService {
       movieIds.map((id) => ({ pk: userPk(userId), sk: watchSk(id) })),
     )
     return new Set(items.map((item) => item.movie_id))
-  }
-
-  /** The list with movie data, newest first; the films are fetched in parallel through catalog.many. */
-  async movies(userId: string, options?: CatalogOptions): Promise<ListedMovie[]> {
-    const entries = await this.entries(userId)
-    if (entries.length === 0) return []
-    const films = await this.deps.catalog.many(
-      entries.map((entry) => entry.movie_id),
-      options,
-    )
-    const byId = new Map(films.map((film) => [film.id, film]))
-    return entries.flatMap((entry) => {
-      const film = byId.get(entry.movie_id)
-      return film ? [{ ...film, added_at: entry.added_at }] : []
-    })
   }
 
   /** Users with film `movieId` on their list (release alerts). */
@@ -216,7 +252,7 @@ export class WatchlistService {
     const [entries, follows] = await Promise.all([this.entries(userId), this.follows(userId)])
     // The index lags writes, so the entries' own genres name follows it may not show yet.
     const keys = new Map<string, { pk: string; sk: string }>()
-    for (const item of [...entries, ...follows]) keys.set(`${item.pk}|${item.sk}`, { pk: item.pk, sk: item.sk })
+    for (const item of [...entries, ...follows, summaryKey(userId)]) keys.set(`${item.pk}|${item.sk}`, { pk: item.pk, sk: item.sk })
     for (const genreId of entries.flatMap((entry) => entry.genre_ids ?? [])) {
       keys.set(`${genrePk(genreId)}|${userPk(userId)}`, { pk: genrePk(genreId), sk: userPk(userId) })
     }

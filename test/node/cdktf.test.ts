@@ -25,7 +25,7 @@ describe('cdktf stacks', () => {
     expect(only(custom['movies-dev']!, 'aws_dynamodb_table').name).toBe('movies-dev')
   })
 
-  it('should create the table from infra/resources.ts: keys, gsi1, TTL, PITR, encryption, on-demand', () => {
+  it('should create the table from infra/resources.ts: keys, gsi1, gsi2, TTL, PITR, encryption, on-demand', () => {
     const table = only(prod, 'aws_dynamodb_table')
     expect(table).toMatchObject({
       name: 'netflix-clone-prod',
@@ -39,6 +39,7 @@ describe('cdktf stacks', () => {
     expect(table.attribute).toEqual(MAIN_TABLE.attributes)
     expect(table.global_secondary_index).toEqual([
       { name: 'gsi1', hash_key: 'gsi1pk', range_key: 'gsi1sk', projection_type: 'ALL' },
+      { name: 'gsi2', hash_key: 'gsi2pk', range_key: 'gsi2sk', projection_type: 'ALL' },
     ])
   })
 
@@ -138,7 +139,7 @@ describe('worker IAM policy', () => {
     const granted = Object.fromEntries(policyOf(prod).map((s) => [s.Sid, { actions: asList(s.Action), resources: asList(s.Resource) }]))
     expect(granted).toEqual({
       TableItems: { actions: iamActionsFor('dynamodb'), resources: ['${aws_dynamodb_table.table.arn}'] },
-      IndexQueries: { actions: ['dynamodb:Query'], resources: ['${aws_dynamodb_table.table.arn}/index/gsi1'] },
+      IndexQueries: { actions: ['dynamodb:Query'], resources: ['${aws_dynamodb_table.table.arn}/index/gsi1', '${aws_dynamodb_table.table.arn}/index/gsi2'] },
       PublishEvents: { actions: ['sns:Publish'], resources: ['${aws_sns_topic.events_topic.arn}'] },
       ConsumeNotifications: { actions: iamActionsFor('sqs'), resources: ['${aws_sqs_queue.notifications_queue.arn}'] },
     })

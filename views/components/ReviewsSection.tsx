@@ -135,20 +135,21 @@ function ReviewItem({ review }: { review: Review }) {
   )
 }
 
-function Pagination({ movieId, page, totalPages }: { movieId: number; page: number; totalPages: number }) {
+function Pagination({ movieId, page, totalPages, nextCursor }: { movieId: number; page: number; totalPages: number; nextCursor: string | null }) {
   const t = useT()
   if (totalPages <= 1) return null
-  const href = (n: number) => `/movies/${movieId}/reviews?page=${n}`
-  const link = (n: number, label: string, rel: string) => (
-    <a class="button secondary" href={href(n)} rel={rel} hx-get={href(n)} hx-target={`#${ID}`} hx-swap="outerHTML">
+  const base = `/movies/${movieId}/reviews`
+  const link = (href: string, label: string, rel: string) => (
+    <a class="button secondary" href={href} rel={rel} hx-get={href} hx-target={`#${ID}`} hx-swap="outerHTML">
       {label}
     </a>
   )
   return (
     <nav class="pagination" aria-label={t('reviews.pagesLabel')}>
-      {page > 1 ? link(page - 1, t('reviews.newer'), 'prev') : null}
+      {page > 1 ? link(`${base}?page=${page - 1}`, t('reviews.newer'), 'prev') : null}
       <span class="muted">{t('reviews.pageOf', { page: Math.min(page, totalPages), total: totalPages })}</span>
-      {page < totalPages ? link(page + 1, t('reviews.older'), 'next') : null}
+      {/* Older pages continue from the last review shown: one read of one page, whatever the page number. */}
+      {nextCursor ? link(`${base}?cursor=${encodeURIComponent(nextCursor)}`, t('reviews.older'), 'next') : null}
     </nav>
   )
 }
@@ -182,7 +183,7 @@ export function ReviewsSection({ movieId, movieTitle, reviews, loginHref, form, 
           ))}
         </ol>
       ) : null}
-      <Pagination movieId={movieId} page={reviews.page} totalPages={reviews.total_pages} />
+      <Pagination movieId={movieId} page={reviews.page} totalPages={reviews.total_pages} nextCursor={reviews.next_cursor} />
     </div>
   )
 }

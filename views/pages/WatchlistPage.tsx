@@ -1,11 +1,31 @@
 import type { ListedMovie } from '../../src/watchlist/service'
 import { Layout, type LayoutProps } from '../Layout'
 import { MovieCard } from '../components/MovieCard'
+import { MoreItem } from '../components/MovieGrid'
 import { WatchlistButton } from '../components/WatchlistButton'
 import { useT } from '../components/I18nContext'
 
 export interface WatchlistPageProps extends Omit<LayoutProps, 'title' | 'children'> {
+  /** The first page of the list (60 films). */
   movies: ListedMovie[]
+  /** Films on the list in all. */
+  total: number
+  /** The next page (infinite scroll; a plain link without JavaScript). */
+  nextHref?: string
+  /** A friendly notice, e.g. why a film could not be added. */
+  notice?: string
+}
+
+/** One page of list cards, each removable in place, plus the sentinel that loads the next page. */
+export function WatchlistItems({ movies, nextHref, eagerCount = 0 }: { movies: ListedMovie[]; nextHref?: string; eagerCount?: number }) {
+  return (
+    <>
+      {movies.map((movie, i) => (
+        <MovieCard movie={movie} eager={i < eagerCount} action={<WatchlistButton movieId={movie.id} title={movie.title} inList compact removeCard />} />
+      ))}
+      {nextHref ? <MoreItem href={nextHref} /> : null}
+    </>
+  )
 }
 
 /** Shown when the list is empty; also swapped in (out of band) when the last film is removed in place. */
@@ -29,7 +49,7 @@ export function WatchlistEmpty({ empty, oob }: { empty: boolean; oob?: boolean }
 }
 
 /** My List: the user's films, newest first, each removable in place. */
-export function WatchlistPage({ movies, ...layout }: WatchlistPageProps) {
+export function WatchlistPage({ movies, total, nextHref, notice, ...layout }: WatchlistPageProps) {
   const t = useT()
   return (
     <Layout {...layout} title={t('watchlist.title')}>
@@ -37,17 +57,16 @@ export function WatchlistPage({ movies, ...layout }: WatchlistPageProps) {
         <h1 id="watchlist-heading" class="page-title">
           {t('watchlist.title')}
         </h1>
+        {notice ? (
+          <p class="notice" role="status">
+            {notice}
+          </p>
+        ) : null}
         {movies.length ? (
-          <p class="page-subtitle">{t('watchlist.count', { count: movies.length })}</p>
+          <p class="page-subtitle">{t('watchlist.count', { count: total })}</p>
         ) : null}
         <ul class="grid watchlist-grid" aria-labelledby="watchlist-heading">
-          {movies.map((movie, i) => (
-            <MovieCard
-              movie={movie}
-              eager={i < 6}
-              action={<WatchlistButton movieId={movie.id} title={movie.title} inList compact removeCard />}
-            />
-          ))}
+          <WatchlistItems movies={movies} nextHref={nextHref} eagerCount={6} />
         </ul>
         <WatchlistEmpty empty={movies.length === 0} />
       </section>

@@ -8,12 +8,13 @@ import { NotificationStore, type Notification } from '../../../src/notifications
 import type { Services } from '../../../src/services'
 import { api } from './accounts'
 import { testAws, uniqueId } from './aws'
+import { cursorCodec } from '../../../src/shared/cursor'
 import { testServices } from './services'
 
 export const aws = testAws()
 export const services = testServices()
 export const catalog = services.catalog
-export const store = new NotificationStore(aws.db, aws.table)
+export const store = new NotificationStore(aws.db, aws.table, cursorCodec(aws.config.jwtSecret))
 
 export interface PrivateQueue {
   url: string

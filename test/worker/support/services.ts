@@ -4,6 +4,7 @@ import { workersPlatform } from '../../../src/main/worker'
 import { newEvent, type EventInput } from '../../../src/events/schema'
 import { ReviewService } from '../../../src/reviews'
 import { createServices, type ServiceContext, type Services } from '../../../src/services'
+import { cursorCodec } from '../../../src/shared/cursor'
 import { WatchlistService } from '../../../src/watchlist'
 import { testAws } from './aws'
 
@@ -32,7 +33,7 @@ export function seedingServices(genresById: Record<number, number[]> = {}) {
   const catalog = { details: async (id: number) => film(id), many: async (ids: number[]) => ids.map(film) }
   const publish = (input: EventInput) => newEvent(input)
   return {
-    watchlist: new WatchlistService({ db, table, catalog, publish }),
-    reviews: new ReviewService({ db, table, catalog, publish }),
+    watchlist: new WatchlistService({ db, table, catalog, publish, defer: () => {}, cursors: cursorCodec('seeding services: a test-only cursor secret') }),
+    reviews: new ReviewService({ db, table, catalog, publish, cursors: cursorCodec('seeding services: a test-only cursor secret') }),
   }
 }

@@ -1,0 +1,69 @@
+import { InvalidCursor } from './errors'
+
+/**
+ * Opaque, HMAC-signed page cursors: `<base64url payload>.<base64url signature>`. The payload names
+ * the list it belongs to (`kind` and `scope`, e.g. a film or a user), so a cursor of another list,
+ * or one a client edited, is rejected (InvalidCursor → 422) instead of being handed to DynamoDB.
+ * The key is derived from the app secret with a label of its own, so a cursor signature is never
+ * usable as anything else (and the secret itself never signs cursors).
+ */
+export interface CursorCodec {
+  encode(kind: string, scope: string, position: string): Promise<string>
+  /** The position, or InvalidCursor when the cursor is malformed, tampered with, or of another list. */
+  decode(kind: string, scope: string, cursor: string): Promise<string>
+}
+
+const encoder = new TextEncoder()
+const KEY_LABEL = 'flixpeek page cursor v1'
+const MAX_CURSOR_LENGTH = 1024
+
+function toBase64Url(bytes: Uint8Array): string {
+  let binary = ''
+  for (const byte of bytes) binary += String.fromCharCode(byte)
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined
+  try {
+    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4))
+    return Uint8Array.from(binary, (char) => char.charCodeAt(0))
+  } catch {
+    return undefined
+  }
+}
+
+async function cursorKey(secret: string): Promise<CryptoKey> {
+  const master = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+  const derived = await crypto.subtle.sign('HMAC', master, encoder.encode(KEY_LABEL))
+  return crypto.subtle.importKey('raw', derived, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
+}
+
+export function cursorCodec(secret: string): CursorCodec {
+  let key: Promise<CryptoKey> | undefined
+  const getKey = () => (key ??= cursorKey(secret))
+  return {
+    async encode(kind, scope, position) {
+      const payload = encoder.encode(JSON.stringify({ k: kind, s: scope, p: position }))
+      const signature = new Uint8Array(await crypto.subtle.sign('HMAC', await getKey(), payload))
+      return `${toBase64Url(payload)}.${toBase64Url(signature)}`
+    },
+    async decode(kind, scope, cursor) {
+      const [payloadText, signatureText, extra] = cursor.length <= MAX_CURSOR_LENGTH ? cursor.split('.') : []
+      const payload = payloadText === undefined ? undefined : fromBase64Url(payloadText)
+      const signature = signatureText === undefined ? undefined : fromBase64Url(signatureText)
+      if (!payload || !signature || extra !== undefined) throw new InvalidCursor()
+      if (!(await crypto.subtle.verify('HMAC', await getKey(), signature, payload))) throw new InvalidCursor()
+      let parsed: unknown
+      try {
+        parsed = JSON.parse(new TextDecoder().decode(payload))
+      } catch {
+        throw new InvalidCursor()
+      }
+      const { k, s, p } = (parsed ?? {}) as Record<string, unknown>
+      // Signed by us, but for another list (another film's reviews, another user's notifications).
+      if (k !== kind || s !== scope || typeof p !== 'string') throw new InvalidCursor()
+      return p
+    },
+  }
+}
