@@ -52,9 +52,10 @@ export function createApp(options: AppOptions = {}) {
   })
   app.use('*', securityHeaders())
   app.use('/api/*', apiCors())
-  // The JSON routes outside /api/v1 (the seed's /movie/:title, /healthz) follow the API's CORS policy too.
+  // The JSON routes outside /api/v1 (the seed's /movie/:title, /healthz, /livez) follow the API's CORS policy too.
   app.use('/movie/*', apiCors())
   app.use('/healthz', apiCors())
+  app.use('/livez', apiCors())
   // Every body we accept (forms, JSON) is small; refuse big ones before reading them.
   app.use('*', bodyLimit({ maxSize: MAX_BODY_KB * 1024, onError: () => { throw errors.tooLarge(MAX_BODY_KB) } }))
   app.use('*', authenticate())

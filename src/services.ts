@@ -10,6 +10,7 @@ import type { DataStore } from './data/store'
 import type { EventHandlers, EventQueue } from './events/dispatcher'
 import { eventMarkers, type OnceFor } from './events/markers'
 import { createPublisher, type Publish, type TopicClient } from './events/publisher'
+import { createReadiness, type Readiness } from './health/readiness'
 import { logMailer, type Mailer } from './mail/mailer'
 import { notificationsParticipant } from './notifications'
 import { notificationHandler } from './notifications/handler'
@@ -43,6 +44,8 @@ export interface Services {
   readonly events: { queue: EventQueue | null; handlers: EventHandlers; once: OnceFor }
   /** What the daily release alerts read and write. */
   readonly releaseAlerts: ReleaseAlertOptions
+  /** Readiness: whether the data store answers (a cheap read, cached a few seconds per isolate). */
+  readonly readiness: () => Promise<Readiness>
 }
 
 export interface ServiceContext {
@@ -121,10 +124,12 @@ export const createServices: ServicesFactory = ({ config, platform, origin, adap
     audience: watchlist(),
     preferencesOf: (ids) => accounts().preferencesOf(ids),
   }))
+  const readiness = () => createReadiness({ db: db(), table, cacheKey: `${config.DYNAMODB_ENDPOINT ?? 'aws'}|${config.AWS_REGION}|${table}` })()
   return {
     config,
     defer,
     publish,
+    readiness,
     get catalog() {
       return catalog()
     },

@@ -8,7 +8,7 @@ import { ApiError, errorBody, errors, knownError } from './errors'
 /** JSON for API clients (the contract's error shape), friendly HTML pages for browsers. */
 export function wantsJson(c: Context): boolean {
   const path = c.req.path
-  return path.startsWith('/api/') || path === '/healthz' || path.startsWith('/movie/')
+  return path.startsWith('/api/') || path === '/healthz' || path === '/livez' || path.startsWith('/movie/')
 }
 
 function toApiError(err: unknown): ApiError {
