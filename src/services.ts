@@ -9,6 +9,7 @@ import type { Config } from './config'
 import type { DataStore } from './data/store'
 import type { EventHandlers, EventQueue } from './events/dispatcher'
 import { eventMarkers, type OnceFor } from './events/markers'
+import { createOutbox, flushOutbox, type FlushReport, type Outbox } from './events/outbox'
 import { createPublisher, type Publish, type TopicClient } from './events/publisher'
 import { createReadiness, type Readiness } from './health/readiness'
 import { logMailer, type Mailer } from './mail/mailer'
@@ -44,6 +45,8 @@ export interface Services {
   readonly events: { queue: EventQueue | null; handlers: EventHandlers; once: OnceFor }
   /** What the daily release alerts read and write. */
   readonly releaseAlerts: ReleaseAlertOptions
+  /** Publishes what the outbox still holds (the drain cron's first step). */
+  readonly flushOutbox: (opts?: { graceMs?: number; limit?: number }) => Promise<FlushReport>
   /** Readiness: whether the data store answers (a cheap read, cached a few seconds per isolate). */
   readonly readiness: () => Promise<Readiness>
 }
@@ -74,10 +77,11 @@ export const createServices: ServicesFactory = ({ config, platform, origin, adap
   const sns = lazy(() => Sns.fromConfig(config))
   const sqs = lazy(() => Sqs.fromConfig(config))
   const publish = createPublisher({ topicArn: config.SNS_TOPIC_ARN, topic: adapters.topic ?? sns, defer })
+  const outbox = lazy<Outbox>(() => createOutbox({ db: db(), table, topicArn: config.SNS_TOPIC_ARN, topic: adapters.topic ?? sns, defer }))
   const catalog = lazy(() => createCatalog(config, { cache: platform.cache, defer, origin }))
   const notifications = lazy(() => new NotificationStore(db(), table))
-  const watchlist = lazy(() => new WatchlistService({ db: db(), table, catalog: catalog(), publish }))
-  const reviews = lazy(() => new ReviewService({ db: db(), table, catalog: catalog(), publish }))
+  const watchlist = lazy(() => new WatchlistService({ db: db(), table, catalog: catalog(), outbox: outbox() }))
+  const reviews = lazy(() => new ReviewService({ db: db(), table, catalog: catalog(), outbox: outbox() }))
   const accounts = lazy(
     () =>
       new Accounts({
@@ -85,6 +89,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, adap
         table,
         config,
         publish,
+        outbox: outbox(),
         participants: () => [reviewsParticipant(reviews()), watchlistParticipant(watchlist()), notificationsParticipant(notifications())],
         onDisplayNameChanged: (userId, name) => reviews().renameReviewer(userId, name),
       }),
@@ -130,6 +135,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, adap
     defer,
     publish,
     readiness,
+    flushOutbox: (opts) => flushOutbox({ db: db(), table, topicArn: config.SNS_TOPIC_ARN, topic: adapters.topic ?? sns }, opts),
     get catalog() {
       return catalog()
     },
