@@ -18,6 +18,7 @@ import { WatchlistService } from '../../src/watchlist'
 import type { Fault, FaultPlan } from '../support/fault-plan'
 import { clientIp, uniqueEmail } from './support/accounts'
 import { testAws } from './support/aws'
+import { drain, privateQueue } from './support/notifications'
 import { testServices } from './support/services'
 
 const aws = testAws()
@@ -209,9 +210,18 @@ describe('concurrent operations under injected faults, then healed', { timeout: 
       const films = popular.results.slice(12, 15).map((m) => m.id)
       for (let run = 0; run < RUNS; run++) {
         const outcome: Outcome = { statuses: [], users: [] }
+        const queue = await privateQueue({ subscribed: true })
         await plan({ random: { p: mode.p, faults: mode.faults, seed: mode.seed + run } })
         await Promise.all(Array.from({ length: 6 }, (_, i) => userJourney(films, i, outcome)))
+        // Notification delivery under the same faults (handlers and their markers write through the proxy).
+        await drain(queue.url, {}, testServices({ SQS_QUEUE_URL: queue.url, DYNAMODB_ENDPOINT: bindings.FAULT_DYNAMODB_ENDPOINT })).catch(() => undefined)
         await heal()
+        const tally: Record<string, Record<string, number>> = {}
+        for (const { op, status } of outcome.statuses) {
+          const bucket = status >= 500 ? String(status) : `${Math.floor(status / 100)}xx`
+          tally[op] = { ...tally[op], [bucket]: (tally[op]?.[bucket] ?? 0) + 1 }
+        }
+        console.info(`fault mode "${mode.name}" seed ${mode.seed + run}: ${JSON.stringify(tally)}`)
 
         // No 500: success, a client error, or 503 with Retry-After.
         const bad = outcome.statuses.filter((s) => s.status >= 500 && !(s.status === 503 && s.retryAfter))
@@ -220,6 +230,7 @@ describe('concurrent operations under injected faults, then healed', { timeout: 
         const healed = testServices()
         await healed.flushOutbox({ graceMs: 0 })
         expect(await outboxOf(new Set(outcome.users.map((u) => u.id)))).toEqual([])
+        for (let i = 0; i < 3; i++) await drain(queue.url, {}, testServices({ SQS_QUEUE_URL: queue.url }))
         for (const user of outcome.users) {
           if (user.deleted) {
             expect(await aws.db.get(aws.table, { pk: `USER#${user.id}`, sk: 'PROFILE' }, { consistent: true })).toBeUndefined()
@@ -238,6 +249,10 @@ describe('concurrent operations under injected faults, then healed', { timeout: 
             expect(review?.rating, `review of ${movieId}`).toBe(rating)
           }
           expect((await call('/auth/login', { body: { email: user.email, password: user.password } })).status).toBe(200)
+          // Every acknowledged sign-up is welcomed exactly once, however often its event was published or received.
+          const inbox = await call('/me/notifications', { token: user.token })
+          const welcomes = ((await inbox.json()) as { results: { type: string }[] }).results.filter((n) => n.type === 'welcome')
+          expect(welcomes, `welcome for ${user.id}`).toHaveLength(1)
         }
         // Nothing half-written: each film's aggregate equals the reviews it counts.
         for (const movieId of films) await aggregateMatches(movieId)
