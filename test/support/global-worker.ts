@@ -28,7 +28,7 @@ async function localAws(): Promise<StartedServer> {
     throw error
   })
   return {
-    bindings: { ...aws.vars, FAULT_DYNAMODB_ENDPOINT: proxy.url, FAULT_DYNAMODB_CONTROL: proxy.controlUrl },
+    bindings: { ...aws.vars, FAULT_DYNAMODB_ENDPOINT: proxy.url, FAULT_DYNAMODB_CONTROL: proxy.controlUrl, FAULT_RUNS: process.env.FAULT_RUNS ?? '1' },
     stop: async () => {
       await proxy.stop()
       await aws.stop()
