@@ -51,6 +51,7 @@ export interface TopicDefinition {
  *   GENRE#<id> / USER#<id>            who follows a genre through their list
  *   EVENT#<id> / EVENT                processed-event marker for at-least-once delivery (expires_at TTL)
  *   RATE#<key> / WINDOW#<start>       rate-limit counters (expires_at TTL)
+ *   OUTBOX#<0-3> / <ts>#<eventId>     an event not yet published (written with its change; the drain cron queries the 4 shards)
  */
 export const MAIN_TABLE: TableDefinition = {
   suffix: '',

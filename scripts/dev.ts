@@ -5,7 +5,9 @@
 import { writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { CRON } from '../src/platform'
 import { startDevStack, ROOT, type DevStack } from './lib/dev-stack'
+import { startScheduler, type Scheduler } from './lib/scheduler'
 import { stopAllChildren } from './lib/processes'
 import { SetupError } from './local-aws'
 
@@ -20,11 +22,13 @@ async function main(): Promise<void> {
   // Tests point this elsewhere so they never touch the developer's .dev.vars.
   const devVarsPath = process.env.DEV_VARS_PATH ? resolve(process.env.DEV_VARS_PATH) : undefined
   let stack: DevStack | undefined
+  let scheduler: Scheduler | undefined
   let stopping = false
   const shutdown = async (signal: string) => {
     if (stopping) return
     stopping = true
     console.log(`\n${signal}: stopping wrangler, DynamoDB Local and fauxqs…`)
+    await scheduler?.stop()
     await (stack ? stack.stop() : stopAllChildren())
     process.exit(0)
   }
@@ -54,6 +58,11 @@ async function main(): Promise<void> {
     `\n  Ready on ${stack.url}  (started in ${seconds(timings.totalMs)}: DynamoDB Local + fauxqs ${seconds(timings.awsMs)}, ` +
       `wrangler dev ${seconds(timings.wranglerMs)}, side by side)\n  Cron: ${stack.url}/__scheduled?cron=*/5+*+*+*+*   Stop: Ctrl-C\n`,
   )
+  // The crons on their schedule and a queue drain every 10 s (LOCAL_SCHEDULER=off: only by hand, as above).
+  if (process.env.LOCAL_SCHEDULER !== 'off') {
+    scheduler = startScheduler({ url: stack.url, crons: Object.values(CRON), drainCron: CRON.drainEvents })
+    console.log(`  Scheduler: ${Object.values(CRON).join(', ')} on schedule (UTC); queue drained every 10 s\n`)
+  }
   const code = await stack.wrangler.exited
   if (!stopping) {
     console.error(`wrangler dev exited (${code}); stopping DynamoDB Local and fauxqs.`)

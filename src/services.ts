@@ -9,7 +9,9 @@ import type { Config } from './config'
 import type { DataStore } from './data/store'
 import type { EventHandlers, EventQueue } from './events/dispatcher'
 import { eventMarkers, type OnceFor } from './events/markers'
+import { createOutbox, flushOutbox, type FlushReport, type Outbox } from './events/outbox'
 import { createPublisher, type Publish, type TopicClient } from './events/publisher'
+import { createReadiness, type Readiness } from './health/readiness'
 import { logMailer, type Mailer } from './mail/mailer'
 import { notificationsParticipant } from './notifications'
 import { notificationHandler } from './notifications/handler'
@@ -46,6 +48,10 @@ export interface Services {
   readonly events: { queue: EventQueue | null; handlers: EventHandlers; once: OnceFor }
   /** What the daily release alerts read and write. */
   readonly releaseAlerts: ReleaseAlertOptions
+  /** Publishes what the outbox still holds (the drain cron's first step). */
+  readonly flushOutbox: (opts?: { graceMs?: number; limit?: number }) => Promise<FlushReport>
+  /** Readiness: whether the data store answers (a cheap read, cached a few seconds per isolate). */
+  readonly readiness: () => Promise<Readiness>
 }
 
 export interface ServiceContext {
@@ -76,13 +82,14 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   const sns = lazy(() => Sns.fromConfig(config))
   const sqs = lazy(() => Sqs.fromConfig(config))
   const publish = createPublisher({ topicArn: config.SNS_TOPIC_ARN, topic: adapters.topic ?? sns, defer })
+  const outbox = lazy<Outbox>(() => createOutbox({ db: db(), table, topicArn: config.SNS_TOPIC_ARN, topic: adapters.topic ?? sns, defer }))
   const catalog = lazy(() => createCatalog(config, { cache: platform.cache, defer, origin, beforeMiss: catalogMissGuard(config, db, client) }))
   // Page cursors are signed with a key derived from the JWT secret under a label of their own.
   const cursors = cursorCodec(config.jwtSecret)
   const notificationStore = lazy(() => new NotificationStore(db(), table, cursors))
   const notifications = lazy(() => new NotificationService({ store: notificationStore(), catalog: catalog() }))
-  const watchlist = lazy(() => new WatchlistService({ db: db(), table, catalog: catalog(), publish, cursors, defer }))
-  const reviews = lazy(() => new ReviewService({ db: db(), table, catalog: catalog(), publish, cursors }))
+  const watchlist = lazy(() => new WatchlistService({ db: db(), table, catalog: catalog(), outbox: outbox(), cursors, defer }))
+  const reviews = lazy(() => new ReviewService({ db: db(), table, catalog: catalog(), outbox: outbox(), cursors }))
   const accounts = lazy(
     () =>
       new Accounts({
@@ -90,6 +97,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
         table,
         config,
         publish,
+        outbox: outbox(),
         participants: () => [reviewsParticipant(reviews()), watchlistParticipant(watchlist()), notificationsParticipant(notificationStore())],
         onDisplayNameChanged: (userId, name) => reviews().renameReviewer(userId, name),
       }),
@@ -129,10 +137,13 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
     audience: watchlist(),
     preferencesOf: (ids) => accounts().preferencesOf(ids),
   }))
+  const readiness = () => createReadiness({ db: db(), table, cacheKey: `${config.DYNAMODB_ENDPOINT ?? 'aws'}|${config.AWS_REGION}|${table}` })()
   return {
     config,
     defer,
     publish,
+    readiness,
+    flushOutbox: (opts) => flushOutbox({ db: db(), table, topicArn: config.SNS_TOPIC_ARN, topic: adapters.topic ?? sns }, opts),
     get catalog() {
       return catalog()
     },

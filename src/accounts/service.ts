@@ -2,6 +2,7 @@ import type { Config } from '../config'
 import type { DataStore } from '../data/store'
 import { burnTime, hashPassword, pepperKey, verifyPassword, type Pepper } from '../auth/password'
 import { issueToken, verifyToken, type SessionClaims } from '../auth/tokens'
+import type { Outbox } from '../events/outbox'
 import type { Publish } from '../events/publisher'
 import { events } from '../events/schema'
 import { EmailTaken, InvalidCredentials, InvalidPassword, SessionEnded } from '../shared/errors'
@@ -35,6 +36,8 @@ export interface AccountsDeps {
   config: Config
   /** Domain events (sign-up, password and email changes) for the notification pipeline. */
   publish: Publish
+  /** Events staged in the change's own transaction (sign-up, email change), published after it. */
+  outbox: Outbox
   /** Every feature that stores data about a user: export and erasure go through each. */
   participants: () => AccountDataParticipant[]
   /** After a display-name change (reviews carry the name denormalised). */
@@ -92,13 +95,14 @@ export class Accounts {
       token_version: 1,
       notifications: { ...DEFAULT_NOTIFICATION_PREFS },
     }
+    const staged = this.deps.outbox.stage(events.signedUp(profile.id))
     try {
-      await this.store.create(profile)
+      await this.store.create(profile, staged.writes)
     } catch (error) {
       if (error instanceof EmailTakenError) throw new EmailTaken()
       throw error
     }
-    this.deps.publish(events.signedUp(profile.id))
+    staged.release()
     return profile
   }
 
@@ -153,14 +157,16 @@ export class Accounts {
       notifications: patch.notifications,
       password_hash: passwordChanges ? await hashPassword(await this.pepper(), patch.password!) : undefined,
     }
+    // An email change is one transaction: its events ride in it. A password-only change is one UpdateItem: published after it.
+    const staged = emailChanges ? [events.emailChanged(userId), ...(passwordChanges ? [events.passwordChanged(userId)] : [])].map((e) => this.deps.outbox.stage(e)) : []
     try {
       const profile = emailChanges
-        ? await this.store.changeEmail(current, newEmail, fields)
+        ? await this.store.changeEmail(current, newEmail, fields, staged.flatMap((e) => e.writes))
         : await this.store.update(userId, fields, passwordChanges ? { revoke: true, expectVersion: current.token_version } : {})
       // Reviews carry the reviewer's name: keep them in step with the profile.
       if (profile.display_name !== current.display_name) await this.deps.onDisplayNameChanged(userId, profile.display_name)
-      if (emailChanges) this.deps.publish(events.emailChanged(userId))
-      if (passwordChanges) this.deps.publish(events.passwordChanged(userId))
+      for (const event of staged) event.release()
+      if (passwordChanges && !emailChanges) this.deps.publish(events.passwordChanged(userId))
       return { profile, rotated: emailChanges || passwordChanges }
     } catch (error) {
       if (error instanceof EmailTakenError) throw new EmailTaken()

@@ -35,7 +35,7 @@ export class AccountStore {
   ) {}
 
   /** Creates the profile and its email marker together; EmailTakenError when the marker exists. */
-  async create(profile: Profile): Promise<void> {
+  async create(profile: Profile, outboxWrites: TransactItem[] = []): Promise<void> {
     try {
       // Racing sign-ups for one email may cancel each other (TransactionConflict): retry until one wins the marker.
       await retryOptimistic(async () => {
@@ -48,6 +48,7 @@ export class AccountStore {
             },
           },
           { put: { table: this.table, item: { ...profileKey(profile.id), type: 'user', ...profile }, condition: 'attribute_not_exists(pk)' } },
+          ...outboxWrites,
         ])
         return true
       })
@@ -112,7 +113,7 @@ export class AccountStore {
    * Moves the email marker and updates the profile in one transaction (plus any other
    * profile fields), revoking old tokens. EmailTakenError when the new email is someone's.
    */
-  async changeEmail(current: Profile, newEmail: string, fields: ProfileFields): Promise<Profile> {
+  async changeEmail(current: Profile, newEmail: string, fields: ProfileFields, outboxWrites: TransactItem[] = []): Promise<Profile> {
     const names: Record<string, string> = { '#email': 'email' }
     const values: Record<string, unknown> = { ':email': newEmail, ':now': new Date().toISOString(), ':one': 1, ':tv': current.token_version }
     const sets = ['#email = :email', 'updated_at = :now', ...setClauses(fields, names, values)]
@@ -135,6 +136,7 @@ export class AccountStore {
           values,
         },
       },
+      ...outboxWrites,
     ]
     try {
       await retryOptimistic(async () => {

@@ -15,6 +15,8 @@ export interface AwsConnection {
   maxRetries?: number
   /** Base of the jittered exponential backoff in ms (default 50). */
   baseDelayMs?: number
+  /** An attempt without an answer after this long counts as a network error (default 5000 ms): a blackholed connection must not hang a request. */
+  attemptTimeoutMs?: number
 }
 
 /** The AWS-related part of the worker config (src/config.ts Config satisfies it). */
@@ -78,6 +80,7 @@ export class SignedClient {
   private readonly send: typeof fetch
   private readonly maxRetries: number
   private readonly baseDelayMs: number
+  private readonly attemptTimeoutMs: number
 
   constructor(
     private readonly service: string,
@@ -98,6 +101,7 @@ export class SignedClient {
     this.send = transport ? (input, init) => transport(input, init) : (input, init) => fetch(input, init)
     this.maxRetries = connection.maxRetries ?? 3
     this.baseDelayMs = connection.baseDelayMs ?? 50
+    this.attemptTimeoutMs = connection.attemptTimeoutMs ?? 5000
   }
 
   /** Sends the request; resolves with the body text of a 2xx answer, throws an AwsError otherwise. */
@@ -106,7 +110,8 @@ export class SignedClient {
     for (let attempt = 0; ; attempt++) {
       let failure: AwsError
       try {
-        const signed = await this.signer.sign(url, { method: 'POST', headers: request.headers, body: request.body })
+        const signal = AbortSignal.timeout(this.attemptTimeoutMs)
+        const signed = await this.signer.sign(url, { method: 'POST', headers: request.headers, body: request.body, signal })
         const response = await this.send(signed)
         // Decoded by hand: workerd warns on .text() for AWS's x-amz-json content types.
         const text = new TextDecoder().decode(await response.arrayBuffer())

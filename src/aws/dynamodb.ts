@@ -1,4 +1,5 @@
 import { connectionFromConfig, parseJsonError, SignedClient, type AwsConfig, type AwsConnection } from './client'
+import { ThrottlingError } from './errors'
 import { marshall, unmarshall, type AttributeMap } from './marshall'
 
 export type DynamoOptions = AwsConnection
@@ -141,7 +142,7 @@ export class DynamoDb implements DataStore {
     for (let start = 0; start < keys.length; start += BATCH_GET_SIZE) {
       let pending: AttributeMap[] = keys.slice(start, start + BATCH_GET_SIZE).map((key) => marshall(key))
       for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt >= BATCH_ATTEMPTS) throw new Error(`batchGet: ${pending.length} keys still unprocessed after ${attempt} attempts`)
+        if (attempt >= BATCH_ATTEMPTS) throw new ThrottlingError('UnprocessedKeys', 400, `batchGet: ${pending.length} keys still unprocessed after ${attempt} attempts`)
         if (attempt > 0) await backoff(attempt)
         const out = await this.call<{
           Responses?: Record<string, AttributeMap[]>
@@ -161,7 +162,7 @@ export class DynamoDb implements DataStore {
         .slice(start, start + BATCH_WRITE_SIZE)
         .map((op) => ('put' in op ? { PutRequest: { Item: marshall(op.put) } } : { DeleteRequest: { Key: marshall(op.delete) } }))
       for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt >= BATCH_ATTEMPTS) throw new Error(`batchWrite: ${pending.length} items still unprocessed after ${attempt} attempts`)
+        if (attempt >= BATCH_ATTEMPTS) throw new ThrottlingError('UnprocessedItems', 400, `batchWrite: ${pending.length} items still unprocessed after ${attempt} attempts`)
         if (attempt > 0) await backoff(attempt)
         const out = await this.call<{ UnprocessedItems?: Record<string, unknown[]> }>('BatchWriteItem', {
           RequestItems: { [table]: pending },

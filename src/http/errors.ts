@@ -106,11 +106,17 @@ const FROM_DOMAIN: { [C in DomainErrorCode]: (error: DomainError) => ApiError } 
   },
 }
 
+/** AWS answers that mean "not there right now" rather than "you asked wrongly". */
+const UNAVAILABLE_TYPES = new Set(['ResourceNotFoundException', 'ResourceInUseException', 'NetworkError', 'RequestTimeout'])
+
 /** A domain error, or a data store that is down or overloaded, as the contract's error; anything else is ours: a 500. */
 export function knownError(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err
   if (err instanceof DomainError) return FROM_DOMAIN[err.code](err)
-  // Our data store is down or overloaded: a temporary outage to retry, not a bug.
-  if (err instanceof AwsError && (err instanceof ThrottlingError || err.status === 0 || err.status >= 500)) return errors.dataStore()
+  // Our data store is down, overloaded or its table is missing (not created yet, or being restored):
+  // a temporary outage to retry, not a bug.
+  if (err instanceof AwsError && (err instanceof ThrottlingError || err.status === 0 || err.status >= 500 || UNAVAILABLE_TYPES.has(err.type))) {
+    return errors.dataStore()
+  }
   return undefined
 }

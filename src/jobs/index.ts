@@ -6,8 +6,13 @@ import type { Services } from '../services'
 /** A cron job: it gets the services, like a route does, never the adapters. */
 export type Job = (services: Services) => Promise<void>
 
-/** Drains the event queue (cron every 5 minutes): events → their handlers (notifications). */
+/** Drains the event queue (cron every 5 minutes): first the outbox's leftovers to SNS, then events → their handlers (notifications). */
 export const drainEventQueue: Job = async (services) => {
+  const flushed = await services.flushOutbox().catch((error: unknown) => {
+    console.error('outbox flush failed', error instanceof Error ? error.name : 'error')
+    return { published: 0, failed: 1 }
+  })
+  if (flushed.published + flushed.failed > 0) console.log(JSON.stringify({ job: 'flush-outbox', ...flushed }))
   const { queue, handlers, once } = services.events
   if (!queue) {
     console.warn('SQS_QUEUE_URL is unset: the event queue is not drained')

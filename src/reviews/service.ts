@@ -1,8 +1,8 @@
 import type { Catalog } from '../catalog/types'
 import { ConditionalCheckFailedError, TransactionCanceledError } from '../data/errors'
-import type { DataStore } from '../data/store'
+import type { DataStore, TransactItem } from '../data/store'
 import { events } from '../events/schema'
-import type { Publish } from '../events/publisher'
+import type { Outbox } from '../events/outbox'
 import { retryOptimistic } from '../shared/conflict-retry'
 import { NotFound } from '../shared/errors'
 import type { CursorCodec } from '../shared/cursor'
@@ -72,7 +72,8 @@ export interface ReviewDeps {
   table: string
   /** Reviews are only for films that exist. */
   catalog: Pick<Catalog, 'details'>
-  publish: Publish
+  /** Where `review.posted` goes: staged in the review's transaction, published after it. */
+  outbox: Outbox
   /** Signs and checks the reviews' page cursors. */
   cursors: CursorCodec
 }
@@ -94,12 +95,18 @@ export class ReviewService {
   /** Creates or replaces the user's review of an existing film, then publishes `review.posted`. */
   async put(movieId: number, user: { id: string; display_name: string }, input: ReviewInput): Promise<{ created: boolean; review: Review }> {
     await this.requireFilm(movieId)
-    const result = await this.write(movieId, user, input)
-    this.deps.publish(events.reviewPosted(user.id, movieId, input.rating))
+    const staged = this.deps.outbox.stage(events.reviewPosted(user.id, movieId, input.rating))
+    const result = await this.write(movieId, user, input, staged.writes)
+    staged.release()
     return result
   }
 
-  private async write(movieId: number, user: { id: string; display_name: string }, input: ReviewInput): Promise<{ created: boolean; review: Review }> {
+  private async write(
+    movieId: number,
+    user: { id: string; display_name: string },
+    input: ReviewInput,
+    outboxWrites: TransactItem[] = [],
+  ): Promise<{ created: boolean; review: Review }> {
     const text = input.text?.trim() ? input.text.trim() : null
     return retryOptimistic(async () => {
       const existing = await readReview(this.db, this.table, movieId, user.id)
@@ -131,7 +138,9 @@ export class ReviewService {
               values: { ':sum': input.rating - (existing?.rating ?? 0), ':count': existing ? 0 : 1 },
             },
           },
+          // Third, so throwIfDeleted below finds it at index 2.
           await notDeleted(this.table, user.id),
+          ...outboxWrites,
         ])
         return { created: !existing, review: toReview(item) }
       } catch (error) {

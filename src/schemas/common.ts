@@ -32,4 +32,7 @@ export const ErrorBodySchema = z
     }),
   })
 
-export const HealthSchema = z.object({ status: z.literal('ok') })
+export const LivenessSchema = z.object({ status: z.literal('ok') })
+
+const CheckState = z.enum(['ok', 'unavailable'])
+export const HealthSchema = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.object({ dynamodb: CheckState }) })

@@ -2,7 +2,7 @@ import type { Catalog, CatalogOptions, Movie } from '../catalog/types'
 import { ConditionalCheckFailedError, TransactionCanceledError } from '../data/errors'
 import type { DataStore, TransactItem } from '../data/store'
 import { events } from '../events/schema'
-import type { Publish } from '../events/publisher'
+import type { Outbox } from '../events/outbox'
 import { isTransactionConflict, retryOptimistic } from '../shared/conflict-retry'
 import type { Defer } from '../platform'
 import type { CursorCodec } from '../shared/cursor'
@@ -31,7 +31,8 @@ export interface WatchlistDeps {
   table: string
   /** Checks that a film exists and supplies the cards of the list. */
   catalog: Pick<Catalog, 'details' | 'many'>
-  publish: Publish
+  /** Where the list's events go: staged in the write's transaction, published after it. */
+  outbox: Outbox
   /** Signs the list's page cursors. */
   cursors: CursorCodec
   /** Stale snapshots are refreshed after the response. */
@@ -70,20 +71,22 @@ export class WatchlistService {
     const details = await this.deps.catalog.details(movieId, user.language ? { language: user.language } : {})
     if (!details) throw new NotFound('movie')
     const movie = movieOf(details)
-    const { created, added_at } = await this.addEntry(user.id, movie)
-    if (created) this.deps.publish(events.watchlistAdded(user.id, movie.id))
+    const staged = this.deps.outbox.stage(events.watchlistAdded(user.id, movie.id))
+    const { created, added_at } = await this.addEntry(user.id, movie, staged.writes)
+    if (created) staged.release()
     return { movie, created, added_at }
   }
 
   /** Removes the film from the list if present (idempotent); true when this call removed it, and then publishes `watchlist.removed`. */
   async remove(userId: string, movieId: number): Promise<boolean> {
-    const removed = await this.removeEntry(userId, movieId)
-    if (removed) this.deps.publish(events.watchlistRemoved(userId, movieId))
+    const staged = this.deps.outbox.stage(events.watchlistRemoved(userId, movieId))
+    const removed = await this.removeEntry(userId, movieId, staged.writes)
+    if (removed) staged.release()
     return removed
   }
 
   /** The list entry write: the film is known to exist. Idempotent. */
-  private async addEntry(userId: string, movie: Movie): Promise<{ created: boolean; added_at: string }> {
+  private async addEntry(userId: string, movie: Movie, outboxWrites: TransactItem[] = []): Promise<{ created: boolean; added_at: string }> {
     const genres = uniqueGenres(movie.genre_ids)
     return retryOptimistic(async () => {
       const addedAt = new Date().toISOString()
@@ -105,6 +108,8 @@ export class WatchlistService {
         { put: { table: this.table, item, condition: 'attribute_not_exists(pk)' } },
         summaryAdd(this.table, userId, movie.id),
         ...genres.map((genreId) => this.genreCounter(userId, genreId, 1)),
+        ...outboxWrites,
+        // Last, so throwIfDeleted below finds it at writes.length - 1.
         await notDeleted(this.table, userId),
       ]
       try {
@@ -126,7 +131,7 @@ export class WatchlistService {
     })
   }
 
-  private async removeEntry(userId: string, movieId: number): Promise<boolean> {
+  private async removeEntry(userId: string, movieId: number, outboxWrites: TransactItem[] = []): Promise<boolean> {
     // A list older than summaries has none until its first add: its removes leave the summary out.
     let withSummary = true
     const removed = await retryOptimistic(async () => {
@@ -146,6 +151,7 @@ export class WatchlistService {
           },
           ...(withSummary ? [summaryRemove(this.table, userId, movieId)] : []),
           ...genres.map((genreId) => this.genreCounter(userId, genreId, -1)),
+          ...outboxWrites,
         ])
         return { removed: true, genres }
       } catch (error) {

@@ -27,6 +27,6 @@ describe('smoke: the app in Chromium against npm start', () => {
   it('should answer /healthz with ok through the dev server', async () => {
     const response = await fetch(`${baseUrl}/healthz`)
     expect(response.status).toBe(200)
-    expect(await response.json()).toEqual({ status: 'ok' })
+    expect(await response.json()).toEqual({ status: 'ok', checks: { dynamodb: 'ok' } })
   })
 })

@@ -65,7 +65,7 @@ describe('npm start (scripts/dev.ts)', () => {
     expect(first.url).toBe(`http://127.0.0.1:${port}`)
     const health = await fetch(`${first.url}/healthz`)
     expect(health.status).toBe(200)
-    expect(await health.json()).toEqual({ status: 'ok' })
+    expect(await health.json()).toEqual({ status: 'ok', checks: { dynamodb: 'ok' } })
     expect(membersOf(first.pids).some((line) => line.includes('workerd'))).toBe(true)
 
     const vars = parseDevVars(readFileSync(devVarsPath, 'utf8'))

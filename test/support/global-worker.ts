@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node'
 import { startFakeTmdb } from './fake-tmdb'
 import { startLocalAws } from '../../scripts/local-aws'
+import { startFaultProxy } from './fault-proxy'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,10 +16,24 @@ export interface StartedServer {
   stop(): Promise<void>
 }
 
-/** DynamoDB Local + fauxqs, in memory, on free ports, with the table, topic, queue and DLQ created. */
+/**
+ * DynamoDB Local + fauxqs, in memory, on free ports, with the table, topic, queue and DLQ created;
+ * and a fault-injecting proxy in front of DynamoDB Local (FAULT_DYNAMODB_ENDPOINT, driven through
+ * FAULT_DYNAMODB_CONTROL) for the fault suite.
+ */
 async function localAws(): Promise<StartedServer> {
   const aws = await startLocalAws({ dataDir: null })
-  return { bindings: aws.vars, stop: () => aws.stop() }
+  const proxy = await startFaultProxy(aws.vars.DYNAMODB_ENDPOINT!).catch(async (error: unknown) => {
+    await aws.stop()
+    throw error
+  })
+  return {
+    bindings: { ...aws.vars, FAULT_DYNAMODB_ENDPOINT: proxy.url, FAULT_DYNAMODB_CONTROL: proxy.controlUrl, FAULT_RUNS: process.env.FAULT_RUNS ?? '1' },
+    stop: async () => {
+      await proxy.stop()
+      await aws.stop()
+    },
+  }
 }
 
 /** The fake TMDB server (test/support/fake-tmdb.ts); tests point TMDB_BASE_URL at TMDB_FAKE_URL themselves. */

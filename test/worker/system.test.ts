@@ -5,7 +5,7 @@ describe('system routes', () => {
   it('answers /healthz with ok and a request id', async () => {
     const res = await SELF.fetch('https://example.com/healthz')
     expect(res.status).toBe(200)
-    expect(await res.json()).toEqual({ status: 'ok' })
+    expect(await res.json()).toEqual({ status: 'ok', checks: { dynamodb: 'ok' } })
     expect(res.headers.get('X-Request-Id')).toMatch(/^[0-9a-f-]{36}$/)
   })
 
@@ -86,7 +86,7 @@ describe('system routes', () => {
     const doc = (await (await SELF.fetch('https://example.com/api/v1/openapi.json')).json()) as { paths: Record<string, Record<string, Operation>> }
     const listed = Object.keys(doc.paths)
     // HTML form routes (POST /watchlist/:id, POST /movies/:id/reviews…) are not part of the JSON API.
-    expect(listed.filter((path) => !/^\/(api\/v1\/|healthz$|movie\/)/.test(path))).toEqual([])
+    expect(listed.filter((path) => !/^\/(api\/v1\/|healthz$|livez$|movie\/)/.test(path))).toEqual([])
     for (const [path, operations] of Object.entries(doc.paths)) {
       const templated = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1])
       for (const [method, operation] of Object.entries(operations)) {
@@ -109,7 +109,7 @@ describe('system routes', () => {
       'GET /api/v1/me/watchlist', 'PUT /api/v1/me/watchlist/{movieId}', 'DELETE /api/v1/me/watchlist/{movieId}',
       'GET /api/v1/me/notifications', 'POST /api/v1/me/notifications/{id}/read', 'POST /api/v1/me/notifications/read-all',
       'GET /api/v1/movies/{id}/reviews', 'PUT /api/v1/movies/{id}/reviews', 'DELETE /api/v1/movies/{id}/reviews',
-      'GET /api/v1/openapi.json', 'GET /healthz', 'GET /movie/{title}',
+      'GET /api/v1/openapi.json', 'GET /healthz', 'GET /livez', 'GET /movie/{title}',
     ]
     expect(listed.filter((op) => !contract.includes(op))).toEqual([])
     expect(contract.filter((op) => !listed.includes(op))).toEqual([])

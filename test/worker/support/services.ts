@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers'
 import type { Env } from '../../../src/config'
 import { workersPlatform } from '../../../src/main/worker'
+import { directOutbox } from '../../../src/events/outbox'
 import { newEvent, type EventInput } from '../../../src/events/schema'
 import { ReviewService } from '../../../src/reviews'
 import { createServices, type ServiceContext, type Services } from '../../../src/services'
@@ -33,7 +34,7 @@ export function seedingServices(genresById: Record<number, number[]> = {}) {
   const catalog = { details: async (id: number) => film(id), many: async (ids: number[]) => ids.map(film) }
   const publish = (input: EventInput) => newEvent(input)
   return {
-    watchlist: new WatchlistService({ db, table, catalog, publish, defer: () => {}, cursors: cursorCodec('seeding services: a test-only cursor secret') }),
-    reviews: new ReviewService({ db, table, catalog, publish, cursors: cursorCodec('seeding services: a test-only cursor secret') }),
+    watchlist: new WatchlistService({ db, table, catalog, outbox: directOutbox(publish), defer: () => {}, cursors: cursorCodec('seeding services: a test-only cursor secret') }),
+    reviews: new ReviewService({ db, table, catalog, outbox: directOutbox(publish), cursors: cursorCodec('seeding services: a test-only cursor secret') }),
   }
 }
