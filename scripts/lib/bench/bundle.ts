@@ -20,7 +20,7 @@ export function compatibilityDate(): string {
 
 export interface WorkerBundle {
   dir: string
-  /** The ES module entry (index.js). */
+  /** The ES module entry (named after wrangler.toml's `main`: worker.js). */
   main: string
   /** Compiled WebAssembly modules the entry imports (argon2). */
   wasm: string[]
@@ -37,8 +37,10 @@ export async function bundleWorker(dir: string): Promise<WorkerBundle> {
   const code = await wrangler.exited
   if (code !== 0) throw new Error(`wrangler deploy --dry-run failed (${code}):\n${wrangler.output().trim().split('\n').slice(-15).join('\n')}`)
   const files = readdirSync(dir)
-  if (!files.includes('index.js')) throw new Error(`wrangler wrote no index.js into ${dir}`)
-  return { dir, main: join(dir, 'index.js'), wasm: files.filter((file) => file.endsWith('.wasm')).map((file) => join(dir, file)) }
+  // wrangler names the bundle after the entry module (src/main/worker.ts → worker.js).
+  const entry = files.find((file) => file.endsWith('.js') && !file.endsWith('.map.js'))
+  if (!entry) throw new Error(`wrangler wrote no .js bundle into ${dir}`)
+  return { dir, main: join(dir, entry), wasm: files.filter((file) => file.endsWith('.wasm')).map((file) => join(dir, file)) }
 }
 
 /** The smallest Hono app that still goes through Hono's router and `c.html()`. */

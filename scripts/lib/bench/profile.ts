@@ -78,7 +78,7 @@ export function summarize(profile: CpuProfile, moduleOf: (line: number) => strin
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id)
   const label = (node: ProfileNode) => {
     const { functionName, url, lineNumber } = node.callFrame
-    const where = url.endsWith('index.js') ? moduleOf(lineNumber) : url || 'native'
+    const where = /\/(index|worker)\.js$/.test(url) ? moduleOf(lineNumber) : url || 'native'
     return `${functionName || '(anonymous)'} · ${where}`
   }
   const self = new Map<string, number>()
