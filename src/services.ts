@@ -96,7 +96,6 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
         db: db(),
         table,
         config,
-        publish,
         outbox: outbox(),
         participants: () => [reviewsParticipant(reviews()), watchlistParticipant(watchlist()), notificationsParticipant(notificationStore())],
         onDisplayNameChanged: (userId, name) => reviews().renameReviewer(userId, name),

@@ -3,7 +3,6 @@ import type { DataStore } from '../data/store'
 import { burnTime, hashPassword, pepperKey, verifyPassword, type Pepper } from '../auth/password'
 import { issueToken, verifyToken, type SessionClaims } from '../auth/tokens'
 import type { Outbox } from '../events/outbox'
-import type { Publish } from '../events/publisher'
 import { events } from '../events/schema'
 import { EmailTaken, InvalidCredentials, InvalidPassword, SessionEnded } from '../shared/errors'
 import type { AccountDataParticipant } from '../shared/participants'
@@ -34,9 +33,7 @@ export interface AccountsDeps {
   db: DataStore
   table: string
   config: Config
-  /** Domain events (sign-up, password and email changes) for the notification pipeline. */
-  publish: Publish
-  /** Events staged in the change's own transaction (sign-up, email change), published after it. */
+  /** Domain events (sign-up, password and email changes), staged in the change's own transaction and published after it. */
   outbox: Outbox
   /** Every feature that stores data about a user: export and erasure go through each. */
   participants: () => AccountDataParticipant[]
@@ -157,16 +154,18 @@ export class Accounts {
       notifications: patch.notifications,
       password_hash: passwordChanges ? await hashPassword(await this.pepper(), patch.password!) : undefined,
     }
-    // An email change is one transaction: its events ride in it. A password-only change is one UpdateItem: published after it.
-    const staged = emailChanges ? [events.emailChanged(userId), ...(passwordChanges ? [events.passwordChanged(userId)] : [])].map((e) => this.deps.outbox.stage(e)) : []
+    // Email and password changes are one transaction each: their events ride in it (the outbox).
+    const staged = [...(emailChanges ? [events.emailChanged(userId)] : []), ...(passwordChanges ? [events.passwordChanged(userId)] : [])].map((e) =>
+      this.deps.outbox.stage(e),
+    )
+    const outboxWrites = staged.flatMap((e) => e.writes)
     try {
       const profile = emailChanges
-        ? await this.store.changeEmail(current, newEmail, fields, staged.flatMap((e) => e.writes))
-        : await this.store.update(userId, fields, passwordChanges ? { revoke: true, expectVersion: current.token_version } : {})
+        ? await this.store.changeEmail(current, newEmail, fields, outboxWrites)
+        : await this.store.update(userId, fields, passwordChanges ? { revoke: true, expectVersion: current.token_version } : {}, outboxWrites)
       // Reviews carry the reviewer's name: keep them in step with the profile.
       if (profile.display_name !== current.display_name) await this.deps.onDisplayNameChanged(userId, profile.display_name)
       for (const event of staged) event.release()
-      if (passwordChanges && !emailChanges) this.deps.publish(events.passwordChanged(userId))
       return { profile, rotated: emailChanges || passwordChanges }
     } catch (error) {
       if (error instanceof EmailTakenError) throw new EmailTaken()

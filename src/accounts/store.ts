@@ -84,9 +84,10 @@ export class AccountStore {
   /**
    * Writes profile fields. `revoke` bumps the token version (old tokens stop working);
    * `expectVersion` makes the write conditional on the version read before (no lost update
-   * between a password check and the write). Returns the updated profile.
+   * between a password check and the write). `outboxWrites` (a change's events) ride in the same
+   * transaction. Returns the updated profile.
    */
-  async update(userId: string, fields: ProfileFields, opts: { revoke?: boolean; expectVersion?: number } = {}): Promise<Profile> {
+  async update(userId: string, fields: ProfileFields, opts: { revoke?: boolean; expectVersion?: number } = {}, outboxWrites: TransactItem[] = []): Promise<Profile> {
     const names: Record<string, string> = {}
     const values: Record<string, unknown> = { ':now': new Date().toISOString() }
     const sets = ['updated_at = :now', ...setClauses(fields, names, values)]
@@ -99,6 +100,17 @@ export class AccountStore {
     if (opts.expectVersion !== undefined) {
       condition += ' AND token_version = :expected'
       values[':expected'] = opts.expectVersion
+    }
+    if (outboxWrites.length > 0) {
+      try {
+        await this.db.transactWrite([{ update: { table: this.table, key: profileKey(userId), update, condition, names, values } }, ...outboxWrites])
+      } catch (error) {
+        if (error instanceof TransactionCanceledError && error.conditionFailedAt(0)) throw new ProfileChangedError()
+        throw error
+      }
+      const updated = await this.byId(userId)
+      if (!updated) throw new ProfileChangedError()
+      return updated
     }
     try {
       const item = await this.db.update<Profile & { pk: string }>(this.table, profileKey(userId), { update, condition, names, values })

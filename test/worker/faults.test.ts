@@ -21,6 +21,7 @@ import { testAws } from './support/aws'
 import { drain, privateQueue } from './support/notifications'
 import { testServices } from './support/services'
 import { cursorCodec } from '../../src/shared/cursor'
+import { summaryOf } from '../../src/watchlist/summary'
 
 const aws = testAws()
 const bindings = env as unknown as Env & { FAULT_DYNAMODB_ENDPOINT: string; FAULT_DYNAMODB_CONTROL: string }
@@ -140,6 +141,8 @@ describe('targeted faults: what retries, idempotency and the outbox are for', { 
     quiet()
     const { watchlist } = faultyServices()
     const userId = `fault-${crypto.randomUUID()}`
+    // The list's summary exists (as after any earlier add), so the next request is the add's own transaction.
+    await summaryOf(aws.db, aws.table, userId, true)
     // The add's transaction (entry + outbox item) is applied, its answer cut off: the retry finds the entry.
     await plan({ next: ['drop'] })
     await watchlist.add({ id: userId }, madeUpFilm())

@@ -89,6 +89,22 @@ describe('the event outbox', { timeout: 90_000 }, () => {
     expect(list.filter((n) => n.type === 'welcome')).toHaveLength(1)
   })
 
+  it('should keep a password change\'s event while SNS refuses, and deliver its security notification after healing', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {})
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const notifying = await privateQueue({ subscribed: true })
+    const signup = await send(env as unknown as Env, '/auth/signup', { method: 'POST', body: { email: uniqueEmail('outbox-pw'), password: 'correct horse battery' } })
+    const { token, user } = (await signup.json()) as { token: string; user: { id: string } }
+    const change = await send(snsDown, '/me', { method: 'PATCH', token, body: { password: 'a brand new secret', current_password: 'correct horse battery' } })
+    expect(change.status).toBe(200)
+    const { token: fresh } = (await change.json()) as { token: string }
+    // Written in the password change's own transaction: the refused publish lost nothing.
+    expect((await outboxOf(user.id)).map((e) => e.type)).toEqual(['user.password_changed'])
+    expect((await testServices().flushOutbox({ graceMs: 0 })).failed).toBe(0)
+    const list = await drainUntil(notifying.url, fresh, (l) => l.some((n) => n.type === 'security'))
+    expect(list.filter((n) => n.type === 'security')).toHaveLength(1)
+  })
+
   it('should publish right after the response and leave nothing in the outbox when SNS answers', async () => {
     const MOVIE_ID = await someFilm()
     const watching = await privateQueue({ subscribed: true })

@@ -12,7 +12,9 @@ const { config } = testAws()
 class RecordingDynamoDb extends DynamoDb {
   calls: string[] = []
   override async call<T = unknown>(operation: string, input: Record<string, unknown>): Promise<T> {
-    this.calls.push(describeCall(operation, input))
+    const call = describeCall(operation, input)
+    // The outbox's clean-up after a published event runs after the response, not as part of the request.
+    if (call !== 'DeleteItem OUTBOX#') this.calls.push(call)
     return super.call<T>(operation, input)
   }
 }
@@ -76,6 +78,6 @@ describe('same store calls for known and unknown emails (F3)', { timeout: 120_00
     db.calls = []
     await accounts.signup({ email: uniqueEmail('free'), password: 'another password' }, clientIp())
     expect(db.calls).toEqual(takenCalls)
-    expect(takenCalls).toEqual(['UpdateItem RATE#', 'TransactWriteItems EMAIL#+USER#'])
+    expect(takenCalls).toEqual(['UpdateItem RATE#', 'TransactWriteItems EMAIL#+USER#+OUTBOX#'])
   })
 })
