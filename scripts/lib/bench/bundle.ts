@@ -4,12 +4,14 @@
  * runtime's own ceiling to compare against.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import { build } from 'esbuild'
 import { ROOT, QUIET_WRANGLER_ENV } from '../dev-stack'
 import { spawnGroup } from '../processes'
 
 const WRANGLER_BIN = resolve(ROOT, 'node_modules/wrangler/bin/wrangler.js')
+/** wrangler.toml's `main`: the bundle is named after it. */
+const WORKER_MAIN = /^main\s*=\s*"([^"]+)"/m.exec(readFileSync(resolve(ROOT, 'wrangler.toml'), 'utf8'))?.[1] ?? 'src/main/worker.ts'
 
 /** The compatibility date the worker is deployed with (wrangler.toml), so Miniflare runs it the same way. */
 export function compatibilityDate(): string {
@@ -38,8 +40,8 @@ export async function bundleWorker(dir: string): Promise<WorkerBundle> {
   if (code !== 0) throw new Error(`wrangler deploy --dry-run failed (${code}):\n${wrangler.output().trim().split('\n').slice(-15).join('\n')}`)
   const files = readdirSync(dir)
   // wrangler names the bundle after the entry module (src/main/worker.ts → worker.js).
-  const entry = files.find((file) => file.endsWith('.js') && !file.endsWith('.map.js'))
-  if (!entry) throw new Error(`wrangler wrote no .js bundle into ${dir}`)
+  const entry = basename(WORKER_MAIN).replace(/\.ts$/, '.js')
+  if (!files.includes(entry)) throw new Error(`wrangler wrote no ${entry} into ${dir}`)
   return { dir, main: join(dir, entry), wasm: files.filter((file) => file.endsWith('.wasm')).map((file) => join(dir, file)) }
 }
 
