@@ -1,7 +1,9 @@
 import { SELF } from 'cloudflare:test'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { registerLocale, unregisterLocale } from '../../src/i18n/locales'
+import type { NewNotification } from '../../src/notifications/store'
 import { form, ORIGIN, signUp } from './support/accounts'
+import { aws, store } from './support/notifications'
 import { en } from '../../src/i18n/messages/en'
 import { englishLeftIn, pseudoCatalogue, pseudoTemplate } from './support/pseudo-locale'
 
@@ -48,7 +50,16 @@ describe('a pseudo-locale registered at run time', { timeout: 120_000 }, () => {
 
   it('renders the signed-in profile, My List and notifications with no English left (a language with no catalogue falls through to the cookie)', async () => {
     // Swedish is a stored language without a catalogue yet: the lang cookie decides.
-    const { email, password } = await signUp({ display_name: 'Zyx Qwv', language: 'sv' })
+    const { email, password, user } = await signUp({ display_name: 'Zyx Qwv', language: 'sv' })
+    // Notifications as the consumer stores them ({template, params}): they render in the reader's language.
+    const { results: films } = (await (await SELF.fetch(`${ORIGIN}/api/v1/movies/popular`)).json()) as { results: { id: number }[] }
+    const inputs: NewNotification[] = [
+      { type: 'welcome', template: 'welcome', params: {} },
+      { type: 'security', template: 'security.password_changed', params: {} },
+      { type: 'recommendation', template: 'recommendation.rated', params: { rated_movie_id: films[1]!.id, rating: 9 }, movie_id: films[0]!.id },
+      { type: 'release', template: 'release.listed', params: { release_date: '2026-01-02' }, movie_id: films[2]!.id },
+    ]
+    for (const input of inputs) await aws.db.transactWrite([store.putEntry(await store.build(user.id, input))])
     const login = await form('/login', { email, password })
     const session = /session=([^;]+)/.exec(login.headers.get('Set-Cookie') ?? '')?.[1]
     expect(session).toBeDefined()
@@ -56,6 +67,7 @@ describe('a pseudo-locale registered at run time', { timeout: 120_000 }, () => {
       const { status, html } = await get(path, { Cookie: `session=${session}; lang=${PSEUDO}` })
       expect(status).toBe(200)
       expectNoEnglish(html)
+      if (path === '/notifications') expect(html).toContain(pseudoTemplate(en['notification.welcome.title']))
     }
   })
 

@@ -54,15 +54,13 @@ const decode = (text: string) => text.replace(/&(amp|lt|gt|quot|#39|apos);/g, (_
 /**
  * What a reader sees or hears: text nodes (scripts and styles dropped) and the attributes
  * screen readers and browsers show. Film text is left out (overviews and taglines are the
- * catalog's, not ours), and so are stored notification titles and bodies.
+ * catalog's, not ours). Notifications render from their template in the reader's language, so they are checked too.
  */
 export function visibleSegments(html: string): string[] {
   const body = html
     .replace(/<script[\s\S]*?<\/script>/gi, '')
     .replace(/<style[\s\S]*?<\/style>/gi, '')
     .replace(/<p class="(?:hero-overview|overview|tagline)">[\s\S]*?<\/p>/g, '')
-    // Stored notification text is rendered as stored until notifications keep {type, params} (issue 11).
-    .replace(/<h2 class="notification-title">[\s\S]*?<\/h2>|<p class="notification-body">[\s\S]*?<\/p>/g, '')
   const attributes = [...body.matchAll(/\s(?:alt|title|aria-label|placeholder)="([^"]*)"/g)].map((m) => m[1] ?? '')
   const description = [...body.matchAll(/<meta name="description" content="([^"]*)"/g)].map((m) => m[1] ?? '')
   const text = body.split(/<[^>]*>/)
