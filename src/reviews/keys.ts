@@ -7,3 +7,10 @@ export const movieAggKey = (movieId: number) => ({ pk: moviePk(movieId), sk: 'AG
 /** gsi2: a film's reviews in time order (created_at is kept on edits, so a review keeps its place). */
 export const reviewsTimelinePk = (movieId: number) => `REVIEWS#${movieId}`
 export const reviewsTimelineSk = (createdAt: string, userId: string) => `${createdAt}#${userId}`
+
+/**
+ * USER#<id> / REVIEWREF#<movieId>: "this user reviewed that film", in the user's own partition and written in
+ * the review's transaction, so account erasure finds every review with a strongly consistent read (gsi1 lags).
+ */
+export const REVIEW_REF_PREFIX = 'REVIEWREF#'
+export const reviewRefSk = (movieId: number) => `${REVIEW_REF_PREFIX}${movieId}`

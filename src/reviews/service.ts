@@ -7,7 +7,7 @@ import { retryOptimistic } from '../shared/conflict-retry'
 import { NotFound } from '../shared/errors'
 import type { CursorCodec } from '../shared/cursor'
 import { userPk } from '../shared/keys'
-import { REVIEW_PREFIX, movieAggKey, moviePk, reviewIndexSk, reviewSk, reviewsTimelinePk, reviewsTimelineSk } from './keys'
+import { REVIEW_PREFIX, REVIEW_REF_PREFIX, movieAggKey, moviePk, reviewIndexSk, reviewRefSk, reviewSk, reviewsTimelinePk, reviewsTimelineSk } from './keys'
 import { toReview, type AggregateItem, type PageRequest, type Review, type ReviewInput, type ReviewItem, type ReviewPage, type ReviewSummary } from './types'
 import { backfillTimeline, decodeReviewsCursor, encodeReviewsCursor, needsTimeline, readTimeline, type TimelinePosition } from './timeline'
 import { notDeleted, throwIfDeleted } from '../accounts/tombstone'
@@ -57,6 +57,7 @@ async function deleteReview(db: DataStore, table: string, movieId: number, userI
             values: { ':sum': -existing.rating, ':count': -1 },
           },
         },
+        { delete: { table, key: { pk: userPk(userId), sk: reviewRefSk(movieId) } } },
       ])
       return true
     } catch (error) {
@@ -140,6 +141,7 @@ export class ReviewService {
           },
           // Third, so throwIfDeleted below finds it at index 2.
           await notDeleted(this.table, user.id),
+          { put: { table: this.table, item: { pk: userPk(user.id), sk: reviewRefSk(movieId), movie_id: movieId } } },
           ...outboxWrites,
         ])
         return { created: !existing, review: toReview(item) }
@@ -228,10 +230,22 @@ export class ReviewService {
     })
   }
 
-  /** Account deletion: every review the user wrote, each with its film's aggregate corrected. */
+  /**
+   * Account deletion: every review the user wrote, each with its film's aggregate corrected. The films come from the
+   * user's own partition (REVIEWREF#, read strongly consistent, so a review committed just before the deletion's
+   * tombstone is not missed) and from gsi1 (reviews written before the references existed).
+   */
   async eraseUser(userId: string): Promise<number> {
-    const items = await this.byUser(userId)
-    const removed = await Promise.all(items.map((item) => deleteReview(this.db, this.table, item.movie_id, userId)))
+    const [refs, indexed] = await Promise.all([
+      this.db.queryAll<{ movie_id: number }>(this.table, {
+        keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
+        values: { ':pk': userPk(userId), ':prefix': REVIEW_REF_PREFIX },
+        consistent: true,
+      }),
+      this.byUser(userId),
+    ])
+    const films = new Set([...refs, ...indexed].map((item) => item.movie_id))
+    const removed = await Promise.all([...films].map((movieId) => deleteReview(this.db, this.table, movieId, userId)))
     return removed.filter(Boolean).length
   }
 

@@ -66,6 +66,24 @@ describe('account deletion against concurrent writes (F10)', { timeout: 120_000 
     expect(agg?.rating_count ?? 0).toBe(0)
   })
 
+  it('should erase a review the user index does not show yet (gsi1 lags), found in the user\'s own partition', async () => {
+    const db = new DynamoDb(connectionFromConfig(config, config.DYNAMODB_ENDPOINT))
+    const { accounts, reviews } = testServices({}, undefined, { db: () => db })
+    const [film] = await films(1, 50)
+    const profile = await accounts.signup({ email: uniqueEmail('lagging'), password: 'the right password' }, clientIp())
+    await reviews.put(film!.id, profile, { rating: 7, text: 'just before deleting' })
+    // What an eventually consistent index shows right after the write: not this review.
+    await db.update(table, { pk: `MOVIE#${film!.id}`, sk: `REVIEW#${profile.id}` }, { update: 'REMOVE gsi1pk, gsi1sk', returnValues: 'NONE' })
+    expect(await reviews.byUser(profile.id)).toEqual([])
+    const before = await db.get<{ rating_count?: number }>(table, { pk: `MOVIE#${film!.id}`, sk: 'AGG' }, { consistent: true })
+
+    await accounts.deleteAccount(profile, 'the right password', clientIp())
+
+    expect(await itemsOf(db, profile.id)).toEqual([])
+    const after = await db.get<{ rating_count?: number }>(table, { pk: `MOVIE#${film!.id}`, sk: 'AGG' }, { consistent: true })
+    expect((after?.rating_count ?? 0) - (before?.rating_count ?? 0)).toBe(-1)
+  })
+
   it('should leave nothing when list adds race DELETE /api/v1/me over HTTP', async () => {
     const email = uniqueEmail('http-racer')
     const signup = await api('/auth/signup', { body: { email, password: 'the right password' } })
