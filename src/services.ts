@@ -9,8 +9,7 @@ import type { Config } from './config'
 import type { DataStore } from './data/store'
 import type { EventHandlers, EventQueue } from './events/dispatcher'
 import { eventMarkers, type OnceFor } from './events/markers'
-import { createOutbox, flushOutbox, type FlushReport, type Outbox } from './events/outbox'
-import { createPublisher, type Publish, type TopicClient } from './events/publisher'
+import { createOutbox, flushOutbox, type FlushReport, type Outbox, type TopicClient } from './events/outbox'
 import { createReadiness, type Readiness } from './health/readiness'
 import { logMailer, type Mailer } from './mail/mailer'
 import { notificationsParticipant } from './notifications'
@@ -33,8 +32,6 @@ export interface Services {
   readonly config: Config
   /** Runs work after the response is sent (the platform's waitUntil); failures are logged. */
   defer: Defer
-  /** Publishes a domain event after the response (never fails or slows the request). */
-  readonly publish: Publish
   /** The film catalog: TMDB behind the cache with a credential, else the bundled catalog. */
   readonly catalog: Catalog
   /** Sign-up, login, sessions, profile, preferences, export and deletion. */
@@ -81,7 +78,6 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   const db = lazy<DataStore>(adapters.db ?? (() => DynamoDb.fromConfig(config)))
   const sns = lazy(() => Sns.fromConfig(config))
   const sqs = lazy(() => Sqs.fromConfig(config))
-  const publish = createPublisher({ topicArn: config.SNS_TOPIC_ARN, topic: adapters.topic ?? sns, defer })
   const outbox = lazy<Outbox>(() => createOutbox({ db: db(), table, topicArn: config.SNS_TOPIC_ARN, topic: adapters.topic ?? sns, defer }))
   const catalog = lazy(() => createCatalog(config, { cache: platform.cache, defer, origin, beforeMiss: catalogMissGuard(config, db, client) }))
   // Page cursors are signed with a key derived from the JWT secret under a label of their own.
@@ -140,7 +136,6 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   return {
     config,
     defer,
-    publish,
     readiness,
     flushOutbox: (opts) => flushOutbox({ db: db(), table, topicArn: config.SNS_TOPIC_ARN, topic: adapters.topic ?? sns }, opts),
     get catalog() {

@@ -10,8 +10,12 @@
  */
 import type { DataStore, TransactItem } from '../data/store'
 import type { Defer } from '../platform'
-import type { TopicClient } from './publisher'
 import { newEvent, type DomainEvent, type EventInput } from './schema'
+
+/** The part of the SNS client the outbox needs (src/aws/sns.ts satisfies it). */
+export interface TopicClient {
+  publish(topicArn: string, message: string, attributes?: Record<string, string>): Promise<unknown>
+}
 
 export const OUTBOX_SHARDS = 4
 /** The cron leaves younger items to their deferred publisher (it may still be running). */

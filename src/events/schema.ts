@@ -51,7 +51,7 @@ export function newEvent(input: EventInput, now: Date = new Date()): DomainEvent
   return { ...input, version: EVENT_VERSION, id: crypto.randomUUID(), occurred_at: now.toISOString() } as DomainEvent
 }
 
-/** Short constructors so each call site stays one line: `services.publish(events.signedUp(user.id))`. */
+/** Short constructors so each call site stays one line: `outbox.stage(events.signedUp(user.id))`. */
 export const events = {
   signedUp: (userId: string): EventInput => ({ type: 'user.signed_up', user_id: userId, payload: {} }),
   passwordChanged: (userId: string): EventInput => ({ type: 'user.password_changed', user_id: userId, payload: {} }),
