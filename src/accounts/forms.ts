@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { FieldErrors } from '../../views/components/FormField'
 import type { MessageKey } from '../i18n/catalogue'
-import { localizeEnglish } from '../i18n/english'
+import { fieldErrors } from '../http/forms'
 import { createTranslator, type Translator } from '../i18n/translator'
 import { DisplayNameSchema, EmailSchema, LanguageSchema, PasswordSchema } from './types'
 
@@ -43,21 +43,5 @@ export const ProfileFormSchema = z.object({
   notify_recommendation: z.string().optional(),
 })
 
-/** zod issues → one friendly sentence per field ("Password must be at least 8 characters."). */
-export function fieldErrors(error: z.ZodError, t: Translator = createTranslator('en')): FieldErrors {
-  const out: FieldErrors = {}
-  for (const issue of error.issues) {
-    const field = String(issue.path[0] ?? 'form')
-    if (out[field]) continue
-    // The schemas speak English; the reader sees the catalogue's message in their language.
-    const known = localizeEnglish(t, issue.message)
-    const label = LABELS[field] ? t(LABELS[field]) : field
-    if (/^[A-Z]/.test(issue.message) && (known !== undefined || t.locale === 'en')) {
-      const sentence = known ?? issue.message
-      out[field] = sentence.endsWith('.') ? sentence : `${sentence}.`
-    } else {
-      out[field] = t('validation.fieldSentence', { label, message: known ?? (t.locale === 'en' ? issue.message : t('validation.invalid')) })
-    }
-  }
-  return out
-}
+/** The account forms' field errors, labelled in the reader's language (src/http/forms.ts). */
+export const accountFieldErrors = (error: z.ZodError, t: Translator = createTranslator('en')): FieldErrors => fieldErrors(error, t, LABELS)

@@ -2,7 +2,6 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { ConfigError } from '../config'
 import type { AppEnv } from '../context'
-import { WithI18n } from '../../views/components/I18nContext'
 import { ErrorPage } from '../../views/pages/ErrorPage'
 import { DEFAULT_LOCALE } from '../i18n/locales'
 import { localizeEnglish } from '../i18n/english'
@@ -51,13 +50,7 @@ export function respondWithError(c: Context<AppEnv>, original: ApiError): Respon
   const headers: Record<string, string> = { 'X-Request-Id': requestId, ...cacheHeaders(c, CACHE.noStore), ...apiError.headers }
   if (wantsJson(c)) return c.json(errorBody(apiError, requestId), apiError.status, headers)
   // The renderer keeps a signed-in visitor's account menu and bell on error pages too (not a Sign in button).
-  return render(
-    c,
-    <WithI18n t={t}>
-      <ErrorPage error={apiError} requestId={requestId} />
-    </WithI18n>,
-    { status: apiError.status, headers },
-  )
+  return render(c, <ErrorPage error={apiError} requestId={requestId} />, { status: apiError.status, headers })
 }
 
 export const onError: ErrorHandler<AppEnv> = (err, c) => {

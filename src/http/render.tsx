@@ -1,9 +1,11 @@
 import type { Context } from 'hono'
 import type { Child } from 'hono/jsx'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { I18nContext } from '../../views/components/I18nContext'
 import { ListedContext } from '../../views/components/ListedContext'
 import { PageContext, type Viewer } from '../../views/components/PageContext'
 import type { AppEnv } from '../context'
+import { translatorFor } from '../i18n/middleware'
 
 export interface RenderOptions {
   status?: ContentfulStatusCode
@@ -23,16 +25,18 @@ function viewerOf(c: Context<AppEnv>, films: boolean): Viewer {
 }
 
 /**
- * The one page renderer: a full page or an htmx fragment, with the viewer (account menu, bell,
+ * The one page renderer: a full page or an htmx fragment, with the viewer's translator, the viewer (account menu, bell,
  * attribution) and the ids on their list (cards' My List state) provided once, so no route passes
  * layout props or wraps list state by hand.
  */
 export function render(c: Context<AppEnv>, node: Child, options: RenderOptions = {}) {
   const listed = c.get('listed')
   return c.html(
-    <PageContext.Provider value={viewerOf(c, options.films ?? false)}>
-      <ListedContext.Provider value={listed ?? null}>{node}</ListedContext.Provider>
-    </PageContext.Provider>,
+    <I18nContext.Provider value={translatorFor(c)}>
+      <PageContext.Provider value={viewerOf(c, options.films ?? false)}>
+        <ListedContext.Provider value={listed ?? null}>{node}</ListedContext.Provider>
+      </PageContext.Provider>
+    </I18nContext.Provider>,
     options.status ?? 200,
     options.headers,
   )

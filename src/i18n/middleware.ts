@@ -1,8 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
-import { isValidElement, jsx } from 'hono/jsx'
 import type { AppEnv } from '../context'
-import { I18nContext } from '../../views/components/I18nContext'
 import { chooseLocale } from './negotiate'
 import { createTranslator, type Translator } from './translator'
 
@@ -25,19 +23,6 @@ function addVary(headers: Headers, names: string[]): void {
 }
 
 /**
- * Every JSX body a route sends with `c.html` (a full page or an htmx fragment) renders inside the
- * translator's context, so views call `useT()` and no route wraps its views by hand.
- */
-function provideToViews(c: Context<AppEnv>, t: Translator): void {
-  const html = c.html.bind(c)
-  c.html = ((body: unknown, ...rest: unknown[]) =>
-    (html as (...args: unknown[]) => Response | Promise<Response>)(
-      isValidElement(body) ? jsx(I18nContext.Provider, { value: t }, body) : body,
-      ...rest,
-    )) as typeof c.html
-}
-
-/**
  * Puts the request's `locale` and its translator `t` on the context (after authentication, so a
  * signed-in user's language wins), and marks localized responses as varying by language.
  */
@@ -51,7 +36,6 @@ export function i18n(): MiddlewareHandler<AppEnv> {
     const t = createTranslator(locale)
     c.set('locale', locale)
     c.set('t', t)
-    provideToViews(c, t)
     await next()
     if (isLocalized(c.res)) {
       try {

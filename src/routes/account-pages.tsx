@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono'
 import { currentUser, requirePageUser, safeNext } from '../auth/middleware'
 import { clearSessionCookie, setSessionCookie } from '../auth/session'
-import { fieldErrors, LoginFormSchema, ProfileFormSchema, SignupFormSchema } from '../accounts/forms'
+import { accountFieldErrors, LoginFormSchema, ProfileFormSchema, SignupFormSchema } from '../accounts/forms'
 import { LANGUAGES, type Profile } from '../accounts/types'
 import type { AppEnv } from '../context'
 import { readForm } from '../http/forms'
@@ -56,7 +56,7 @@ accountPages.post('/signup', async (c) => {
   const values = { email: form.email, display_name: form.display_name, language: form.language }
   noStore(c)
   const parsed = SignupFormSchema.safeParse(form)
-  if (!parsed.success) return render(c, <SignupPage languages={LANGUAGES} next={next} values={values} errors={fieldErrors(parsed.error, c.get('t'))} />, { status: 422 })
+  if (!parsed.success) return render(c, <SignupPage languages={LANGUAGES} next={next} values={values} errors={accountFieldErrors(parsed.error, c.get('t'))} />, { status: 422 })
   try {
     const { email, password, display_name, language } = parsed.data
     const profile = await c.get('services').accounts.signup({ email: email!, password, display_name, language }, clientAddress(c))
@@ -82,7 +82,7 @@ accountPages.post('/login', async (c) => {
   const next = nextOf(c, form)
   noStore(c)
   const parsed = LoginFormSchema.safeParse(form)
-  if (!parsed.success) return render(c, <LoginPage next={next} email={form.email} errors={fieldErrors(parsed.error, c.get('t'))} />, { status: 422 })
+  if (!parsed.success) return render(c, <LoginPage next={next} email={form.email} errors={accountFieldErrors(parsed.error, c.get('t'))} />, { status: 422 })
   try {
     const profile = await c.get('services').accounts.login(parsed.data.email, parsed.data.password, clientAddress(c))
     return await startSession(c, profile, next)
@@ -135,7 +135,7 @@ accountPages.post('/profile', requirePageUser, async (c) => {
   const invalid = (fields: FieldErrors, status: 403 | 409 | 422) =>
     renderProfile(c, { values: shown, errors: fields, notice: { form: 'profile', kind: 'error', text: c.get('t')('profile.fixFields') } }, status)
   const parsed = ProfileFormSchema.safeParse(form)
-  if (!parsed.success) return invalid(fieldErrors(parsed.error, c.get('t')), 422)
+  if (!parsed.success) return invalid(accountFieldErrors(parsed.error, c.get('t')), 422)
   const { email, new_password, current_password, display_name, language } = parsed.data
   const sensitive = email !== stored.email || new_password !== undefined
   if (sensitive && !current_password) return invalid({ current_password: c.get('t')('profile.currentPasswordNeeded') }, 422)

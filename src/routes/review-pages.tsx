@@ -11,9 +11,8 @@ import { REVIEW_TEXT_MAX } from '../reviews/schemas'
 import type { PageRequest } from '../reviews/service'
 import { IdParamSchema } from '../schemas/common'
 import { CursorPageQuerySchema } from '../schemas/cursor'
-import { readForm } from '../http/forms'
+import { fieldErrors, readForm } from '../http/forms'
 import { render } from '../http/render'
-import { localizeEnglish } from '../i18n/english'
 import { wantsFragment } from './page-helpers'
 import { CACHE, useCache } from '../http/cache'
 
@@ -61,12 +60,9 @@ reviewPages.post('/movies/:id/reviews', requirePageUser, validate('param', IdPar
   useCache(c, CACHE.noStore)
   const parsed = ReviewFormSchema.safeParse(body)
   if (!parsed.success) {
-    const fieldErrors: ReviewFormState['errors'] = {}
-    for (const issue of parsed.error.issues) {
-      const field = issue.path[0]
-      if ((field === 'rating' || field === 'text') && !fieldErrors[field]) fieldErrors[field] = localizeEnglish(c.get('t'), issue.message) ?? issue.message
-    }
-    const form = { rating: typeof body.rating === 'string' ? body.rating : '', text: typeof body.text === 'string' ? body.text : '', errors: fieldErrors }
+    const { rating, text } = fieldErrors(parsed.error, c.get('t'))
+    const errors: ReviewFormState['errors'] = { ...(rating ? { rating } : {}), ...(text ? { text } : {}) }
+    const form = { rating: typeof body.rating === 'string' ? body.rating : '', text: typeof body.text === 'string' ? body.text : '', errors }
     const section = await reviewsSectionFor(c, film, 1, { form })
     // htmx only swaps 2xx answers; a plain form post gets the honest 422.
     if (wantsFragment(c)) return render(c, <ReviewsSection {...section} />)

@@ -53,9 +53,10 @@ watchlistPages.post('/watchlist/:movieId', requirePageUser, validate('param', Mo
   if ('error' in added) {
     if (!(added.error instanceof ListFull && wantsFragment(c))) throw added.error
     // htmx only swaps 2xx answers: the button stays "add", with a visible note why (without JS: the 409 page says the same).
-    c.header('Cache-Control', 'no-store')
-    const title = (await c.get('services').catalog.details(movieId).catch(() => null))?.title ?? 'this film'
-    return c.html(
+    useCache(c, CACHE.noStore)
+    const title = (await c.get('services').catalog.details(movieId).catch(() => null))?.title ?? c.get('t')('watchlist.theFilm')
+    return render(
+      c,
       <>
         <WatchlistButton movieId={movieId} title={title} compact={context.compact} />
         <ListFullNotice max={added.error.max} />
