@@ -39,9 +39,15 @@ async function cursorKey(secret: string): Promise<CryptoKey> {
   return crypto.subtle.importKey('raw', derived, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
 }
 
+// Per isolate: the key is derived once per secret, not once per request (services are built per request).
+const keys = new Map<string, Promise<CryptoKey>>()
+
 export function cursorCodec(secret: string): CursorCodec {
-  let key: Promise<CryptoKey> | undefined
-  const getKey = () => (key ??= cursorKey(secret))
+  const getKey = () => {
+    let key = keys.get(secret)
+    if (!key) keys.set(secret, (key = cursorKey(secret)))
+    return key
+  }
   return {
     async encode(kind, scope, position) {
       const payload = encoder.encode(JSON.stringify({ k: kind, s: scope, p: position }))
