@@ -24,6 +24,8 @@ export interface SchedulerOptions {
 export interface Scheduler {
   /** Fires what is due at `at` (once per minute per cron); returns the crons fired. */
   tick(at: Date): string[]
+  /** Resolves when every run in progress has answered (a cron still running is skipped, not fired twice). */
+  settled(): Promise<void>
   stop(): Promise<void>
 }
 
@@ -101,12 +103,16 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   const drain = setInterval(() => fire(options.drainCron), options.drainEveryMs ?? 10_000)
   clock.unref()
   drain.unref()
+  const settled = async () => {
+    await Promise.all(running.values())
+  }
   return {
     tick,
+    settled,
     stop: async () => {
       clearInterval(clock)
       clearInterval(drain)
-      await Promise.all(running.values())
+      await settled()
     },
   }
 }

@@ -50,6 +50,8 @@ describe('the local scheduler (npm start)', () => {
     expect(scheduler.tick(new Date('2026-11-25T06:00:01Z')).sort()).toEqual([CRON.releaseAlerts, CRON.drainEvents].sort())
     expect(scheduler.tick(new Date('2026-11-25T06:00:40Z'))).toEqual([])
     await until(() => route.crons.length === 2)
+    // Both runs answered: the next due minute fires again (a cron still running would be skipped).
+    await scheduler.settled()
     expect(scheduler.tick(new Date('2026-11-25T06:01:00Z'))).toEqual([])
     expect(scheduler.tick(new Date('2026-11-25T06:05:00Z'))).toEqual([CRON.drainEvents])
     await until(() => route.crons.length === 3)
