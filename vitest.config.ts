@@ -29,6 +29,8 @@ export default defineConfig({
         ],
         test: {
           name: 'worker',
+          // After the node group: the worker files share one DynamoDB Local and one fake TMDB, so they run one at a time.
+          sequence: { groupOrder: 1 },
           include: ['src/**/*.test.{ts,tsx}', 'test/worker/**/*.test.{ts,tsx}'],
           globalSetup: ['./test/support/global-worker.ts'],
         },
@@ -37,6 +39,9 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
+          // First, two files at a time: each starts its own processes (a whole dev stack, a bench), mostly waiting on them.
+          sequence: { groupOrder: 0 },
+          maxWorkers: 2,
           include: ['test/node/**/*.test.ts', 'cdktf/**/*.test.ts', 'scripts/**/*.test.ts'],
         },
       },
