@@ -8,8 +8,8 @@
 export const ASSET_HASHES = {
   css: '1a2ae44f7d',
   js: '825e96bca7',
-  offline: 'dd350988ee',
-  sw: 'b653a1a31e',
+  offline: '2ef134a849',
+  sw: 'c553719caf',
 }
 
 export const ASSETS = {

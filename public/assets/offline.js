@@ -117,15 +117,21 @@
     if (event.target.matches('[data-offline-save-list]')) ask({ type: 'save-list', url: here, on: event.target.checked }).then(show)
   })
 
+  // `online` can come before the network is usable: try again a few times while actions are left.
+  function replay(attempt) {
+    ask({ type: 'replay' }).then(function (result) {
+      if (result && result.left && navigator.onLine && attempt < 6) setTimeout(replay, 500 * Math.pow(2, attempt), attempt + 1)
+    })
+  }
   window.addEventListener('offline', function () { say('offline') })
   window.addEventListener('online', function () {
     say('online')
-    ask({ type: 'replay' })
+    replay(0)
   })
 
   if (!navigator.onLine || document.documentElement.hasAttribute('data-saved-copy')) say('offline')
   if (sw.controller) {
     ask({ type: 'status', url: here }).then(show)
-    if (navigator.onLine) ask({ type: 'replay' })
+    if (navigator.onLine) replay(0)
   }
 })()

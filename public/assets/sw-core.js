@@ -255,6 +255,7 @@ function replay() {
     return queued().then(function (entries) {
       var sent = 0
       var conflicts = 0
+      var left = entries.length
       return entries.reduce(function (chain, entry) {
         return chain.then(function (stop) {
           if (stop) return true
@@ -269,12 +270,13 @@ function replay() {
             var ok = response && response.ok && !response.headers.get('HX-Redirect')
             if (ok) sent++
             else conflicts++
+            left--
             return tx('queue', 'readwrite', function (s) { return s.delete(entry.key) })
           }, function () { return true })
         })
       }, Promise.resolve(false)).then(function () {
         if (sent || conflicts) notify({ type: 'replayed', sent: sent, conflicts: conflicts })
-        return { sent: sent, conflicts: conflicts }
+        return { sent: sent, conflicts: conflicts, left: left }
       })
     })
   }).then(function (result) { replaying = null; return result }, function (error) { replaying = null; throw error }))

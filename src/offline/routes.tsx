@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { getCookie } from 'hono/cookie'
 import { OfflinePage } from '../../views/pages/OfflinePage'
 import type { AppEnv } from '../context'
 import { CACHE, useCache } from '../http/cache'
@@ -18,10 +19,14 @@ offlineRoutes.get('/manifest.webmanifest', (c) => {
   })
 })
 
+/** Development only: the browser tests' stand-in for a new deploy (a browser's update check cannot be intercepted). */
+export const TEST_BUILD_COOKIE = 'sw_test_build'
+
 offlineRoutes.get('/sw.js', (c) => {
   // Served by the app (not as a static file) so it gets the pages' CSP (connect-src 'self' for the
   // worker's own fetches) and names this build's version; revalidated on every update check.
-  return c.body(serviceWorkerScript(), 200, {
+  const testBuild = c.get('config').isProduction ? undefined : getCookie(c, TEST_BUILD_COOKIE)
+  return c.body(serviceWorkerScript(testBuild && /^[a-z0-9]{1,16}$/.test(testBuild) ? testBuild : ''), 200, {
     'Content-Type': 'text/javascript; charset=utf-8',
     'Cache-Control': 'no-cache',
   })

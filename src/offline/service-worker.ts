@@ -28,12 +28,18 @@ export const SHELL = [ASSETS.css, ASSETS.js, ASSETS.offline, ASSETS.htmx, '/favi
 /** This build's service worker version: changes whenever any fingerprinted asset or the shell list changes. */
 export const SW_VERSION = fnv1a(JSON.stringify([ASSET_HASHES, SHELL]))
 
-export function serviceWorkerScript(version = SW_VERSION): string {
-  const settings = { version, shell: SHELL, offline: OFFLINE_PATH, sessionSeconds: SESSION_TTL_SECONDS }
+/**
+ * The worker script. `build` (development only, see routes.tsx) stands for a new deploy in the browser
+ * tests: it is appended to the version and to every fingerprint, as if every asset had changed.
+ */
+export function serviceWorkerScript(build = ''): string {
+  const fingerprint = (url: string) => (build ? url.replace(/\?v=(\w+)$/, `?v=$1${build}`) : url)
+  const version = SW_VERSION + build
+  const settings = { version, shell: SHELL.map(fingerprint), offline: OFFLINE_PATH, sessionSeconds: SESSION_TTL_SECONDS }
   return [
     `// Flixpeek service worker ${version}: settings of this build, then the logic (sw-core.js) and the Web Push hook (sw-push.js).`,
     `self.FLIXPEEK = ${JSON.stringify(settings)};`,
-    `importScripts(${JSON.stringify(ASSETS.swCore)}, '/sw-push.js');`,
+    `importScripts(${JSON.stringify(fingerprint(ASSETS.swCore))}, '/sw-push.js');`,
     '',
   ].join('\n')
 }
