@@ -6,9 +6,9 @@
  * so a deploy that changes any asset ships a new worker.
  */
 export const ASSET_HASHES = {
-  css: '1a2ae44f7d',
+  css: 'b67010d9ce',
   js: '825e96bca7',
-  offline: '2ef134a849',
+  offline: '91103f9775',
   sw: 'c553719caf',
 }
 

@@ -8,12 +8,16 @@
   var text = banner.querySelector('.offline-text')
   var here = location.pathname + location.search
 
+  var timer
   function say(key, button) {
     text.textContent = banner.getAttribute('data-' + key)
     var old = banner.querySelector('button')
     if (old) old.remove()
     if (button) banner.appendChild(button)
     banner.hidden = false
+    // Good news goes away by itself; being offline and an update offer stay.
+    clearTimeout(timer)
+    if (key === 'online' || key === 'sent') timer = setTimeout(function () { banner.hidden = true }, 10000)
   }
 
   function ask(message) {
