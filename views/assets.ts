@@ -6,7 +6,7 @@
  * so a deploy that changes any asset ships a new worker.
  */
 export const ASSET_HASHES = {
-  css: 'b67010d9ce',
+  css: '895f490155',
   js: '825e96bca7',
   offline: '91103f9775',
   sw: 'c553719caf',

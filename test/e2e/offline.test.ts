@@ -99,6 +99,18 @@ describe('offline in Chromium', { timeout: 120_000 }, () => {
     await visitAndKeep('/watchlist')
     await expect(page.locator(`.watchlist-grid a[href="${listed}"]`).count()).resolves.toBeGreaterThan(0)
 
+    // The device switch on My List saves its films' pages (kept apart from the evictable page cache).
+    const inSaved = (path: string) => page.evaluate(async (key) => !!(await caches.match(key, { cacheName: 'saved' })), path)
+    await page.locator('[data-offline-save-list]').check()
+    await page.waitForFunction(() => (document.querySelector('[data-offline-save-list]') as HTMLInputElement).checked)
+    await visitAndKeep('/watchlist')
+    await expect.poll(() => inSaved(listed!), { timeout: 10_000 }).toBe(true)
+    // "Save for offline" on a film page.
+    await page.goto(`${baseUrl}${later}`, { waitUntil: 'load' })
+    await page.locator('[data-offline-save]').click()
+    await page.locator('[data-offline-save][aria-pressed="true"]', { hasText: 'Saved for offline' }).waitFor()
+    await expect.poll(() => inSaved(later!), { timeout: 10_000 }).toBe(true)
+
     // Offline: each reloads from this device, with the banner.
     await page.context().setOffline(true)
     for (const [path, heading] of [['/', '.hero'], [listed!, '#watchlist-slot'], ['/watchlist', '#watchlist-heading']] as const) {

@@ -76,8 +76,8 @@ export function MoviePage({ movie, watchlistButton, reviews, ...layout }: MovieP
                 </a>
               ) : null}
               {watchlistButton ?? <WatchlistButton movieId={movie.id} title={movie.title} />}
-              <SaveForOffline />
             </div>
+            <SaveForOffline />
           </div>
         </div>
         <TrailerFacade movie={movie} />
