@@ -1,6 +1,6 @@
 /**
- * Rewrites the content hashes in views/assets.ts from public/assets/app.css and
- * app.js, so the long-lived Cache-Control in public/_headers never serves a stale file.
+ * Rewrites the content hashes in views/assets.ts from public/assets/app.css, app.js,
+ * offline.js and sw-core.js, so the long-lived Cache-Control in public/_headers never serves a stale file.
  * Run after editing either file: `npx tsx scripts/fingerprint-assets.ts` (`--check` only verifies).
  */
 import { createHash } from 'node:crypto'
@@ -14,12 +14,18 @@ export function contentHash(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 10)
 }
 
-export function expectedHashes(): { css: string; js: string } {
-  return { css: contentHash(`${root}public/assets/app.css`), js: contentHash(`${root}public/assets/app.js`) }
+/** The fingerprinted files, by their key in views/assets.ts ASSET_HASHES. */
+const FILES = { css: 'app.css', js: 'app.js', offline: 'offline.js', sw: 'sw-core.js' } as const
+type Hashes = Record<keyof typeof FILES, string>
+
+export function expectedHashes(): Hashes {
+  return Object.fromEntries(Object.entries(FILES).map(([key, file]) => [key, contentHash(`${root}public/assets/${file}`)])) as Hashes
 }
 
-export function rewrite(source: string, hashes: { css: string; js: string }): string {
-  return source.replace(/css: '[^']*'/, `css: '${hashes.css}'`).replace(/js: '[^']*'/, `js: '${hashes.js}'`)
+export function rewrite(source: string, hashes: Hashes): string {
+  let next = source
+  for (const [key, hash] of Object.entries(hashes)) next = next.replace(new RegExp(`(\\n  ${key}: )'[^']*'`), `$1'${hash}'`)
+  return next
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -30,6 +30,8 @@ import { watchlistApi } from './routes/watchlist-api'
 import { watchlistPages } from './routes/watchlist-pages'
 import { createServices, type ServicesFactory } from './services'
 import { clientAddress } from './http/origin'
+import { offlineRoutes } from './offline/routes'
+import { viewerHeader } from './offline/viewer'
 
 /** Reviews are at most 2,000 characters; 64 KB leaves room for any form or JSON body we take. */
 const MAX_BODY_KB = 64
@@ -58,6 +60,8 @@ export function createApp(options: AppOptions = {}) {
   // Every body we accept (forms, JSON) is small; refuse big ones before reading them.
   app.use('*', bodyLimit({ maxSize: MAX_BODY_KB * 1024, onError: () => { throw errors.tooLarge(MAX_BODY_KB) } }))
   app.use('*', authenticate())
+  // X-Viewer on every response: the service worker's per-viewer safeguard for private copies.
+  app.use('*', viewerHeader())
   // After authentication: a signed-in user's language comes first.
   app.use('*', i18n())
   app.use('*', csrf())
@@ -74,6 +78,7 @@ export function createApp(options: AppOptions = {}) {
   app.route('/', notificationPageRoutes)
   app.route('/', watchlistPages)
   app.route('/', reviewPages)
+  app.route('/', offlineRoutes)
 
   const api = new Hono<AppEnv>()
   api.get(

@@ -1,9 +1,10 @@
 import { raw } from 'hono/html'
 import type { Child } from 'hono/jsx'
 import type { Genre } from '../src/catalog/types'
-import { ASSETS } from './assets'
+import { ASSETS, ICONS } from './assets'
 import { Footer } from './components/Footer'
 import { Header } from './components/Header'
+import { OfflineBanner } from './components/OfflineControls'
 import { useT } from './components/I18nContext'
 import { useViewer } from './components/PageContext'
 
@@ -50,14 +51,18 @@ export function Layout({ title, children, tmdb, genres, query, description, ...g
           {description ? <meta name="description" content={description} /> : null}
           <title>{title === t('brand.name') ? title : t('layout.title', { title })}</title>
           <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+          <link rel="manifest" href="/manifest.webmanifest" />
+          <link rel="apple-touch-icon" href={ICONS.appleTouch} />
           <link rel="stylesheet" href={ASSETS.css} />
           <script src={ASSETS.htmx} defer></script>
           <script src={ASSETS.js} defer></script>
+          <script src={ASSETS.offline} defer></script>
         </head>
         <body>
           <a class="skip-link" href="#main">
             {t('layout.skipToContent')}
           </a>
+          <OfflineBanner />
           <Header genres={genres} query={query} user={user} unread={unread} />
           <main id="main" tabindex={-1}>
             {children}

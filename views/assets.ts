@@ -1,16 +1,31 @@
 /**
- * URLs of our static assets. app.css and app.js carry a content hash in the
- * query string so public/_headers can let browsers cache them for a year; the
- * hashes are checked by test/node/assets.test.ts and rewritten by
- * `npx tsx scripts/fingerprint-assets.ts` after editing either file.
+ * URLs of our static assets. app.css, app.js, offline.js and sw-core.js carry a content hash in the
+ * query string so public/_headers can let browsers cache them for a year; the hashes are checked by
+ * test/node/assets.test.ts and rewritten by `npx tsx scripts/fingerprint-assets.ts` after editing
+ * any of them. The service worker's version (src/offline/service-worker.ts) is derived from them,
+ * so a deploy that changes any asset ships a new worker.
  */
 export const ASSET_HASHES = {
-  css: '5a26c9c62b',
+  css: '895f490155',
   js: '825e96bca7',
+  offline: '91103f9775',
+  sw: 'c553719caf',
 }
 
 export const ASSETS = {
   css: `/assets/app.css?v=${ASSET_HASHES.css}`,
   js: `/assets/app.js?v=${ASSET_HASHES.js}`,
+  /** The offline layer's page script: registers the service worker, the offline banner, queued actions. */
+  offline: `/assets/offline.js?v=${ASSET_HASHES.offline}`,
+  /** The service worker's logic, imported by /sw.js. */
+  swCore: `/assets/sw-core.js?v=${ASSET_HASHES.sw}`,
   htmx: '/vendor/htmx-2.0.11.min.js',
+}
+
+/** App icons (rendered from public/favicon.svg by scripts/build-icons.ts). */
+export const ICONS = {
+  icon192: '/icons/icon-192.png',
+  icon512: '/icons/icon-512.png',
+  maskable512: '/icons/icon-maskable-512.png',
+  appleTouch: '/icons/apple-touch-icon.png',
 }

@@ -20,8 +20,16 @@ const shared = (maxAge: number, staleWhileRevalidate?: number): CachePolicy => (
 export const CACHE = {
   /** Browsing pages: they carry the account menu, so private, and revalidated on every visit. */
   page: { cacheControl: 'private, no-cache', vary: HTMX_VARY },
-  /** A signed-in user's own page or fragment (My List, notifications, a review form): never stored. */
+  /** A signed-in user's own page or fragment that must never be stored (a review form). */
   personalPage: { cacheControl: 'private, no-store', vary: HTMX_VARY },
+  /**
+   * A signed-in user's own page meant for offline reading (My List, notifications): kept only in this
+   * browser and revalidated on every visit. The service worker stores it under the page's X-Viewer
+   * and drops it when the viewer changes (src/offline/viewer.ts, docs/offline.md).
+   */
+  ownPage: { cacheControl: 'private, no-cache', vary: HTMX_VARY },
+  /** A user's own list or notifications over the API: like ownPage, readable offline by the service worker. */
+  ownData: { cacheControl: 'private, no-cache' },
   /** A user's own data over the API. */
   personal: { cacheControl: 'private, no-store' },
   /** Forms, sessions, tokens, errors, health: never stored anywhere. */

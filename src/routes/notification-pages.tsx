@@ -37,7 +37,7 @@ notificationPageRoutes.get('/notifications', requirePageUser, validate('query', 
   ])
   const { page, results: notifications } = found
   const olderHref = olderHrefFor(found.next_cursor)
-  useCache(c, CACHE.personalPage)
+  useCache(c, CACHE.ownPage)
   return render(c, <NotificationsPage genres={genres} notifications={notifications} unread={unread} page={page} olderHref={olderHref} />)
 })
 

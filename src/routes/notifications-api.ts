@@ -40,7 +40,7 @@ export const notificationsApiRoutes = new Hono<AppEnv>()
       const [unread, found] = await Promise.all([store.unreadCount(user.id), store.page({ ...user, t: c.get('t') }, cursor ? { cursor } : { page: page ?? 1 })])
       // Numbered pages keep their original shape; otherwise the answer says where the next page starts.
       const body = page !== undefined && !cursor ? { unread, results: found.results } : { unread, results: found.results, next_cursor: found.next_cursor }
-      return c.json(body, 200, cacheHeaders(c, CACHE.personal))
+      return c.json(body, 200, cacheHeaders(c, CACHE.ownData))
     },
   )
   .post(

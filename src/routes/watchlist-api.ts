@@ -40,7 +40,7 @@ watchlistApi.get(
     const user = currentUser(c)
     const { page, cursor } = c.req.valid('query')
     const found = await c.get('services').watchlist.page(user.id, cursor ? { cursor } : { page: page ?? 1 }, { language: user.language })
-    return c.json({ results: found.results, page: found.page, total_results: found.total, next_cursor: found.next_cursor }, 200, cacheHeaders(c, noStore))
+    return c.json({ results: found.results, page: found.page, total_results: found.total, next_cursor: found.next_cursor }, 200, cacheHeaders(c, CACHE.ownData))
   },
 )
 

@@ -40,7 +40,7 @@ watchlistPages.get('/watchlist', requirePageUser, validate('query', CursorPageQu
     navGenres(c),
   ])
   const nextHref = found.next_cursor ? `/watchlist?cursor=${encodeURIComponent(found.next_cursor)}` : undefined
-  useCache(c, CACHE.personalPage)
+  useCache(c, CACHE.ownPage)
   // Infinite scroll asks for the next page's cards only.
   if (wantsFragment(c) && (cursor || (page ?? 1) > 1)) return render(c, <WatchlistItems movies={found.results} nextHref={nextHref} />)
   return render(c, <WatchlistPage genres={genres} movies={found.results} total={found.total} nextHref={nextHref} />, { films: true })

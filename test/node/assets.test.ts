@@ -20,9 +20,28 @@ describe('static assets', () => {
     expect(statSync('public/assets/app.js').size).toBeLessThanOrEqual(5 * 1024)
   })
 
+  it('keeps the offline layer small: the page script at or under 5.5 KB, the service worker logic at or under 17 KB', () => {
+    // The page script loads (deferred) on every page, beside app.js; the worker's logic is fetched by
+    // the service worker alone, once per version, never by a page.
+    expect(statSync('public/assets/offline.js').size).toBeLessThanOrEqual(5.5 * 1024)
+    expect(statSync('public/assets/sw-core.js').size).toBeLessThanOrEqual(17 * 1024)
+  })
+
+  it('has the manifest icons at their stated sizes (PNG header) and its screenshots', () => {
+    const pngSize = (path: string) => {
+      const bytes = readFileSync(path)
+      return `${bytes.readUInt32BE(16)}x${bytes.readUInt32BE(20)}`
+    }
+    expect(pngSize('public/icons/icon-192.png')).toBe('192x192')
+    expect(pngSize('public/icons/icon-512.png')).toBe('512x512')
+    expect(pngSize('public/icons/icon-maskable-512.png')).toBe('512x512')
+    expect(pngSize('public/icons/apple-touch-icon.png')).toBe('180x180')
+    for (const shot of ['screenshot-wide.jpg', 'screenshot-narrow.jpg']) expect(statSync(`public/icons/${shot}`).size).toBeGreaterThan(1000)
+  })
+
   it('caches /vendor and the fingerprinted files for a year through public/_headers', () => {
     const headers = readFileSync('public/_headers', 'utf8')
-    for (const path of ['/vendor/*', '/assets/app.css', '/assets/app.js']) {
+    for (const path of ['/vendor/*', '/assets/app.css', '/assets/app.js', '/assets/offline.js', '/assets/sw-core.js']) {
       expect(headers).toMatch(new RegExp(`^${path.replace(/[.*]/g, '\\$&')}\\n\\s+Cache-Control: public, max-age=31536000, immutable$`, 'm'))
     }
   })

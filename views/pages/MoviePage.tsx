@@ -8,6 +8,7 @@ import { Poster } from '../components/Poster'
 import { Row } from '../components/Row'
 import { TrailerFacade } from '../components/Trailer'
 import { WatchlistButton } from '../components/WatchlistButton'
+import { SaveForOffline } from '../components/OfflineControls'
 import { GenreChips } from '../components/GenreChips'
 import { useT } from '../components/I18nContext'
 
@@ -76,6 +77,7 @@ export function MoviePage({ movie, watchlistButton, reviews, ...layout }: MovieP
               ) : null}
               {watchlistButton ?? <WatchlistButton movieId={movie.id} title={movie.title} />}
             </div>
+            <SaveForOffline />
           </div>
         </div>
         <TrailerFacade movie={movie} />

@@ -4,6 +4,7 @@ import { MovieCard } from '../components/MovieCard'
 import { MoreItem } from '../components/MovieGrid'
 import { WatchlistButton } from '../components/WatchlistButton'
 import { useT } from '../components/I18nContext'
+import { SaveListSwitch } from '../components/OfflineControls'
 
 export interface WatchlistPageProps extends Omit<LayoutProps, 'title' | 'children'> {
   /** The first page of the list (60 films). */
@@ -65,6 +66,7 @@ export function WatchlistPage({ movies, total, nextHref, notice, ...layout }: Wa
         {movies.length ? (
           <p class="page-subtitle">{t('watchlist.count', { count: total })}</p>
         ) : null}
+        <SaveListSwitch />
         <ul class="grid watchlist-grid" aria-labelledby="watchlist-heading">
           <WatchlistItems movies={movies} nextHref={nextHref} eagerCount={6} />
         </ul>

@@ -1,0 +1,141 @@
+// The offline layer's page side: registers the service worker (/sw.js), the offline banner, pending
+// marks on actions made offline, "Save for offline", "Reload to update". Without it nothing changes.
+(function () {
+  'use strict'
+  var sw = navigator.serviceWorker
+  var banner = document.getElementById('offline-banner')
+  if (!sw || !banner) return
+  var text = banner.querySelector('.offline-text')
+  var here = location.pathname + location.search
+
+  var timer
+  function say(key, button) {
+    text.textContent = banner.getAttribute('data-' + key)
+    var old = banner.querySelector('button')
+    if (old) old.remove()
+    if (button) banner.appendChild(button)
+    banner.hidden = false
+    // Good news goes away by itself; being offline and an update offer stay.
+    clearTimeout(timer)
+    if (key === 'online' || key === 'sent') timer = setTimeout(function () { banner.hidden = true }, 10000)
+  }
+
+  function ask(message) {
+    return sw.ready.then(function (reg) {
+      return new Promise(function (resolve) {
+        var channel = new MessageChannel()
+        channel.port1.onmessage = function (event) { resolve(event.data) }
+        ;(sw.controller || reg.active).postMessage(message, [channel.port2])
+      })
+    })
+  }
+
+  function markPending(form) {
+    if (!form || form.querySelector('.pending-note')) return
+    var note = document.createElement('span')
+    note.className = 'pending-note'
+    note.textContent = banner.getAttribute('data-pending')
+    form.classList.add('pending')
+    form.appendChild(note)
+  }
+  function clearPending() {
+    document.querySelectorAll('form.pending').forEach(function (form) {
+      form.classList.remove('pending')
+      form.querySelector('.pending-note').remove()
+    })
+  }
+
+  function show(state) {
+    if (!state) return
+    state.pending.forEach(function (url) {
+      document.querySelectorAll('form[action="' + url + '"]').forEach(markPending)
+    })
+    var save = document.querySelector('[data-offline-save]')
+    if (save) {
+      save.hidden = false
+      save.setAttribute('aria-pressed', String(state.saved))
+      var label = save.querySelector('[data-on]')
+      label.textContent = label.getAttribute(state.saved ? 'data-on' : 'data-off')
+    }
+    var list = document.querySelector('[data-offline-save-list]')
+    if (list) {
+      list.checked = state.saveList
+      list.closest('label').hidden = false
+    }
+    var saved = document.getElementById('offline-saved')
+    if (saved) {
+      saved.textContent = ''
+      state.pages.forEach(function (p) {
+        var item = document.createElement('li')
+        var link = document.createElement('a')
+        link.href = p.url
+        link.textContent = p.title || p.url
+        item.appendChild(link)
+        saved.appendChild(item)
+      })
+      if (!state.pages.length) saved.outerHTML = '<p>' + saved.getAttribute('data-empty').replace(/</g, '&lt;') + '</p>'
+    }
+  }
+
+  function offerUpdate(worker) {
+    var button = document.createElement('button')
+    button.type = 'button'
+    button.className = 'button primary'
+    button.textContent = banner.getAttribute('data-reload')
+    button.addEventListener('click', function () {
+      sw.addEventListener('controllerchange', function () { location.reload() })
+      worker.postMessage({ type: 'skip-waiting' })
+    })
+    say('update', button)
+  }
+
+  sw.register('/sw.js').then(function (reg) {
+    if (reg.waiting && sw.controller) offerUpdate(reg.waiting)
+    reg.addEventListener('updatefound', function () {
+      var next = reg.installing
+      next.addEventListener('statechange', function () {
+        if (next.state === 'installed' && sw.controller) offerUpdate(next)
+      })
+    })
+  })
+
+  sw.addEventListener('message', function (event) {
+    var data = event.data || {}
+    if (data.type === 'replayed') {
+      clearPending()
+      say(data.conflicts ? 'conflict' : 'sent')
+    }
+  })
+
+  // An action htmx sent while offline was queued by the worker: mark its form at once.
+  document.addEventListener('htmx:afterRequest', function (event) {
+    var xhr = event.detail.xhr
+    if (xhr && xhr.getResponseHeader('X-Offline-Queued')) markPending(event.detail.elt.closest('form'))
+  })
+
+  document.addEventListener('click', function (event) {
+    var save = event.target.closest && event.target.closest('[data-offline-save]')
+    if (save) ask({ type: 'save', url: here, on: save.getAttribute('aria-pressed') !== 'true' }).then(show)
+  })
+  document.addEventListener('change', function (event) {
+    if (event.target.matches('[data-offline-save-list]')) ask({ type: 'save-list', url: here, on: event.target.checked }).then(show)
+  })
+
+  // `online` can come before the network is usable: try again a few times while actions are left.
+  function replay(attempt) {
+    ask({ type: 'replay' }).then(function (result) {
+      if (result && result.left && navigator.onLine && attempt < 6) setTimeout(replay, 500 * Math.pow(2, attempt), attempt + 1)
+    })
+  }
+  window.addEventListener('offline', function () { say('offline') })
+  window.addEventListener('online', function () {
+    say('online')
+    replay(0)
+  })
+
+  if (!navigator.onLine || document.documentElement.hasAttribute('data-saved-copy')) say('offline')
+  if (sw.controller) {
+    ask({ type: 'status', url: here }).then(show)
+    if (navigator.onLine) replay(0)
+  }
+})()

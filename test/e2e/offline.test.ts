@@ -1,0 +1,192 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
+import { CHROMIUM_ARGS, screenshot } from '../support/browser'
+
+/**
+ * The installable, offline-capable app in Chromium (docs/offline.md): the service worker keeps pages for
+ * offline reading, shows /offline for the others, queues actions made offline, forgets a viewer's
+ * private copies at logout, and a new build replaces the shell. Headless Chromium has no Background
+ * Sync: the page asks for the replay itself (on `online` and on load), which is what this exercises.
+ */
+
+const baseUrl = inject('baseUrl')
+const PASSWORD = 'offline and still watching'
+let context: BrowserContext | undefined
+let dir: string | undefined
+let page: Page
+
+/**
+ * One persistent profile for the suite, in order (install, offline reading, update): installability
+ * is only judged outside incognito, which plain contexts are, and one install saves a browser start.
+ */
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'flixpeek-offline-'))
+  context = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  })
+  page = context.pages()[0] ?? (await context.newPage())
+  page.setDefaultTimeout(20_000)
+})
+
+afterAll(async () => {
+  await context?.close().catch(() => undefined)
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
+
+afterEach(async (test) => {
+  if (test.task.result?.state === 'fail') await screenshot(page, `failed-offline-${test.task.name}`).catch(() => undefined)
+})
+
+/** Loads a page and waits until the service worker controls it (the first visit installs it). */
+async function controlled(path: string) {
+  await page.goto(`${baseUrl}${path}`, { waitUntil: 'domcontentloaded' })
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller)
+}
+
+/** Visits a page online and waits until the worker has stored it (stored after the response is sent). */
+async function visitAndKeep(path: string) {
+  await page.goto(`${baseUrl}${path}`, { waitUntil: 'load' })
+  await page.waitForFunction(async (key) => !!(await caches.match(key, { cacheName: 'pages' })), path)
+}
+
+const bannerText = () => page.locator('#offline-banner:not([hidden]) .offline-text').textContent()
+
+/** The X-Viewer of every private copy the worker holds. */
+const storedViewers = () =>
+  page.evaluate(async () => {
+    const viewers: string[] = []
+    for (const name of ['pages', 'saved', 'api']) {
+      const cache = await caches.open(name)
+      for (const key of await cache.keys()) viewers.push((await cache.match(key))?.headers.get('X-Viewer') ?? 'none')
+    }
+    return viewers
+  })
+
+describe('offline in Chromium', { timeout: 120_000 }, () => {
+  it('should be installable: a manifest with icons and a service worker that controls the page', async () => {
+    await controlled('/')
+    const cdp = await page.context().newCDPSession(page)
+    const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: unknown[] }
+    expect(installabilityErrors).toEqual([])
+    const manifest = (await cdp.send('Page.getAppManifest')) as { errors: unknown[]; url: string }
+    expect(manifest.url).toBe(`${baseUrl}/manifest.webmanifest`)
+    expect(manifest.errors).toEqual([])
+    await cdp.detach()
+  })
+
+  it('should read saved pages offline, show /offline for others, queue an add, and forget private copies at logout', async () => {
+    await controlled('/signup')
+    await page.fill('#field-email', `offline-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`)
+    await page.fill('#field-password', PASSWORD)
+    await page.fill('#field-display_name', 'Train Rider')
+    await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/signup')), page.locator('form.auth-form button[type="submit"]').click()])
+
+    // Online: home, two film pages (one goes on the list) and My List.
+    await visitAndKeep('/')
+    const [listed, later, unvisited] = await page.locator('.row .card .card-link').evaluateAll((links) =>
+      [...new Set(links.map((a) => a.getAttribute('href')!))].slice(0, 3),
+    )
+    expect(unvisited).toMatch(/^\/movies\/\d+$/)
+    const laterId = Number(later!.split('/').pop())
+    await page.request.put(`${baseUrl}/api/v1/me/watchlist/${listed!.split('/').pop()}`, { headers: { Origin: baseUrl } })
+    await visitAndKeep(listed!)
+    await visitAndKeep(later!)
+    await visitAndKeep('/watchlist')
+    await expect(page.locator(`.watchlist-grid a[href="${listed}"]`).count()).resolves.toBeGreaterThan(0)
+
+    // The device switch on My List saves its films' pages (kept apart from the evictable page cache).
+    const inSaved = (path: string) => page.evaluate(async (key) => !!(await caches.match(key, { cacheName: 'saved' })), path)
+    await page.locator('[data-offline-save-list]').check()
+    await page.waitForFunction(() => (document.querySelector('[data-offline-save-list]') as HTMLInputElement).checked)
+    await visitAndKeep('/watchlist')
+    await expect.poll(() => inSaved(listed!), { timeout: 10_000 }).toBe(true)
+    // "Save for offline" on a film page.
+    await page.goto(`${baseUrl}${later}`, { waitUntil: 'load' })
+    await page.locator('[data-offline-save]').click()
+    await page.locator('[data-offline-save][aria-pressed="true"]', { hasText: 'Saved for offline' }).waitFor()
+    await expect.poll(() => inSaved(later!), { timeout: 10_000 }).toBe(true)
+
+    // Offline: each reloads from this device, with the banner.
+    await page.context().setOffline(true)
+    for (const [path, heading] of [['/', '.hero'], [listed!, '#watchlist-slot'], ['/watchlist', '#watchlist-heading']] as const) {
+      await page.goto(`${baseUrl}${path}`, { waitUntil: 'domcontentloaded' })
+      await page.locator(heading).first().waitFor()
+      await expect(bannerText()).resolves.toContain('You are offline')
+    }
+    await expect(page.locator(`.watchlist-grid a[href="${listed}"]`).count()).resolves.toBeGreaterThan(0)
+    await screenshot(page, 'offline-watchlist-copy')
+
+    // A film page never opened: the network really is gone, so /offline lists what is saved.
+    await page.goto(`${baseUrl}${unvisited}`, { waitUntil: 'domcontentloaded' })
+    await page.locator('#offline-heading', { hasText: 'You are offline' }).waitFor()
+    const saved = await page.locator('#offline-saved a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))
+    expect(saved).toEqual(expect.arrayContaining(['/', listed, later, '/watchlist']))
+    expect(saved).not.toContain(unvisited)
+    await screenshot(page, 'offline-page')
+
+    // Add a film while offline: queued, marked pending at once.
+    await page.goto(`${baseUrl}${later}`, { waitUntil: 'domcontentloaded' })
+    await page.waitForFunction(() => 'htmx' in window)
+    await page.locator('#watchlist-slot .watchlist-toggle[aria-pressed="false"]').click()
+    await page.locator('#watchlist-slot .pending-note').waitFor()
+    await expect(page.locator('#watchlist-slot .pending-note').textContent()).resolves.toContain('Pending')
+
+    // Back online: sent on `online`; a reload (which asks again) must not add it twice.
+    await page.context().setOffline(false)
+    await page.locator('#offline-banner .offline-text', { hasText: 'has been sent' }).waitFor()
+    await page.reload({ waitUntil: 'load' })
+    await page.locator('#watchlist-slot .watchlist-toggle[aria-pressed="true"]').waitFor()
+    const list = (await (await page.request.get(`${baseUrl}/api/v1/me/watchlist`)).json()) as { results: { id: number }[] }
+    expect(list.results.filter((m) => m.id === laterId)).toHaveLength(1)
+    expect(await page.evaluate(async () => (await caches.keys()).includes('pages'))).toBe(true)
+
+    // Logout: the next page says "anonymous", and the worker drops every private copy.
+    expect((await storedViewers()).some((v) => v !== 'anonymous')).toBe(true)
+    await page.locator('.account-menu summary').click()
+    await Promise.all([page.waitForURL(`${baseUrl}/`), page.locator('.account-menu button', { hasText: 'Log out' }).click()])
+    await page.locator('.account a[href="/login"]').waitFor()
+    await expect.poll(() => storedViewers(), { timeout: 10_000 }).not.toContainEqual(expect.not.stringMatching(/^anonymous$/))
+    await page.context().setOffline(true)
+    await page.goto(`${baseUrl}/watchlist`, { waitUntil: 'domcontentloaded' })
+    await page.locator('#offline-heading').waitFor()
+    await expect(page.locator('body').textContent()).resolves.not.toContain('Train Rider')
+  })
+
+  it('should offer "Reload to update" for a new build and then run on its shell alone', async () => {
+    await page.context().setOffline(false)
+    await controlled('/')
+    const before = await page.evaluate(async () => (await caches.keys()).filter((n) => n.startsWith('shell-')))
+    expect(before).toHaveLength(1)
+
+    // A new deploy: every fingerprinted asset gets a new hash, so /sw.js names a new version and shell. A
+    // browser's update check cannot be intercepted, so a development-only cookie makes the app serve that
+    // script (src/offline/routes.tsx).
+    const current = await (await page.request.get(`${baseUrl}/sw.js`)).text()
+    await page.context().addCookies([{ name: 'sw_test_build', value: 'next', url: baseUrl }])
+    const next = await (await page.request.get(`${baseUrl}/sw.js`)).text()
+    const version = /"version":"(\w+)"/.exec(current)![1]
+    expect(next).toContain(`"version":"${version}next"`)
+    expect(next.replace(/next/g, '')).toBe(current)
+    await page.evaluate(async () => (await navigator.serviceWorker.ready).update())
+    await page.locator('#offline-banner button', { hasText: 'Reload to update' }).waitFor()
+    await screenshot(page, 'offline-update-offer')
+    await Promise.all([page.waitForEvent('load'), page.locator('#offline-banner button').click()])
+
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller)
+    const shells = await page.evaluate(async () => (await caches.keys()).filter((n) => n.startsWith('shell-')))
+    expect(shells).toEqual([`${before[0]}next`])
+    const shellFiles = await page.evaluate(async (name) => (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname + new URL(r.url).search), shells[0]!)
+    expect(shellFiles.filter((f) => f.includes('?v=')).every((f) => f.endsWith('next'))).toBe(true)
+
+    // Offline, a page still gets this version's stylesheet and scripts (no mix with the old shell, which is gone).
+    await page.context().setOffline(true)
+    await page.reload({ waitUntil: 'load' })
+    await expect(page.evaluate(() => getComputedStyle(document.body).backgroundColor)).resolves.toBe('rgb(20, 20, 20)')
+    await page.waitForFunction(() => 'htmx' in window)
+  })
+})
