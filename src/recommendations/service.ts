@@ -30,6 +30,9 @@ const ROW_SIZE = 10
 /** A page view recomputes the picks at most this often (views are weak, frequent evidence). */
 const VIEW_REFRESH_MS = 15 * 60_000
 
+/** Films to leave out on read (listed since the picks were computed), or the read that finds them. */
+type Hidden = ReadonlySet<number> | Promise<ReadonlySet<number>>
+
 export interface PersonalRows {
   top: StoredPick[]
   rows: Array<{ seed: { id: number; title: string }; items: StoredPick[] }>
@@ -81,13 +84,14 @@ export class RecommendationService {
    * The stored picks minus what must not show (dismissed since, or `hide`: e.g. listed since);
    * null when none are computed yet (the page loads them lazily).
    */
-  async stored(userId: string, hide: ReadonlySet<number> = new Set()): Promise<PersonalRows | null> {
-    const picks = await this.deps.store.picks(userId)
-    return picks ? visible(picks, hide) : null
+  async stored(userId: string, hide: Hidden = new Set()): Promise<PersonalRows | null> {
+    // Both reads at once: the picks item and whatever the caller reads to hide (e.g. the list's summary).
+    const [picks, hidden] = await Promise.all([this.deps.store.picks(userId), hide])
+    return picks ? visible(picks, hidden) : null
   }
 
   /** The picks, computed now when none are stored (the API, the lazy home fragment). */
-  async personal(userId: string, hide: ReadonlySet<number> = new Set(), options?: CatalogOptions): Promise<PersonalRows> {
+  async personal(userId: string, hide: Hidden = new Set(), options?: CatalogOptions): Promise<PersonalRows> {
     const stored = await this.stored(userId, hide)
     if (stored) return stored
     await this.compute(userId, options)

@@ -46,8 +46,8 @@ recommendationsApi.get(
     const user = currentUser(c)
     const limit = c.req.valid('query').limit ?? 20
     const services = c.get('services')
-    const listed = await services.watchlist.listedIds(user.id)
-    const picks = await services.recommendations.personal(user.id, listed, { language: user.language })
+    // One GetItem each, side by side: the stored picks and the list's summary (films listed since they were computed).
+    const picks = await services.recommendations.personal(user.id, services.watchlist.listedIds(user.id), { language: user.language })
     const t = c.get('t')
     const results = picks.top.slice(0, limit).map((pick) => ({ ...pick.movie, reason: reasonText(t, pick), source: pick.source, because: pick.because }))
     return c.json({ results }, 200, cacheHeaders(c, CACHE.personal))
