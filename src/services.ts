@@ -137,6 +137,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
     listedAmong: (userId: string, ids: number[]) => watchlist().listedAmong(userId, ids),
     reviewedAmong: (userId: string, ids: number[]) => reviews().reviewedAmong(userId, ids),
     recommendedAmong: (userId: string, ids: number[]) => notificationStore().recommendedAmong(userId, ids),
+    weeklyPick: (userId: string, ratedMovieId: number, at: Date) => recommendations().weeklyPick(userId, ratedMovieId, at),
   })
   const events = lazy(() => {
     const queueUrl = config.SQS_QUEUE_URL

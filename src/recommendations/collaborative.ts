@@ -49,9 +49,8 @@ export class CollaborativeFilter {
    * the likes now, one changed film per transaction (with the RECLIKED version as its guard, so a
    * concurrent or repeated run cannot count twice). Returns the films whose counters changed.
    */
-  async reconcile(userId: string, firstWrite: TransactItem[] = []): Promise<number[]> {
+  async reconcile(userId: string): Promise<number[]> {
     const touched: number[] = []
-    let extra = firstWrite
     for (let step = 0; step < CHANGES_PER_EVENT; step++) {
       const [liked, now] = await Promise.all([
         this.deps.db.get<LikedItem>(this.deps.table, likedKey(userId), { consistent: true }),
@@ -78,12 +77,11 @@ export class CollaborativeFilter {
         },
       })
       try {
-        await this.deps.db.transactWrite([...extra, ...writes])
+        await this.deps.db.transactWrite(writes)
       } catch (error) {
-        if (error instanceof TransactionCanceledError && error.conditionFailed) return touched // a duplicate delivery, or another run got there first
+        if (error instanceof TransactionCanceledError && error.conditionFailed) break // another run got there first
         throw error
       }
-      extra = []
       touched.push(change.id)
     }
     if (touched.length > 0) await this.markTouched(touched)
@@ -155,11 +153,19 @@ export class CollaborativeFilter {
   handler(): EventHandler {
     return {
       name: 'recommendations',
-      // Every event of the user reconciles from the current state (a low rating may undo an earlier like), so order does not matter.
+      // Every event of the user reconciles from the current state (a low rating may undo an earlier like), so order
+      // does not matter; the RECLIKED version makes the counting itself idempotent, the marker skips redeliveries early.
+      // Nothing reaches a user, so nothing counts as delivered.
       handle: async (event, once) => {
-        const touched = await this.reconcile(event.user_id, [once.marker])
-        for (const id of touched) await this.rebuild(id)
-        return { duplicate: false, delivered: touched.length }
+        if (!(await once.claim())) return { duplicate: true, delivered: 0 }
+        try {
+          const touched = await this.reconcile(event.user_id)
+          for (const id of touched) await this.rebuild(id)
+          return { duplicate: false, delivered: 0 }
+        } catch (error) {
+          await once.release().catch(() => undefined)
+          throw error
+        }
       },
     }
   }

@@ -1,6 +1,7 @@
 import type { Catalog, CatalogOptions, Genre, Movie } from '../catalog/types'
 import type { Defer } from '../platform'
 import type { CollaborativeFilter } from './collaborative'
+import type { TransactItem } from '../data/store'
 import type { PicksItem, StoredPick } from './keys'
 import { becauseYouLikedRows, recommend } from './recommend'
 import { seedFilmIds } from './signals'
@@ -22,6 +23,16 @@ export interface RecommendationDeps {
   sources: SignalSources
   collaborative: CollaborativeFilter
   defer: Defer
+}
+
+const WEEK_MS = 7 * 86_400_000
+
+/** The candidates of the weekly recommendation notification, and the item that closes the week once it is sent. */
+export interface WeeklyPick {
+  /** Picks that come from the film just rated, best first. */
+  candidates: Movie[]
+  /** Written in the notification's transaction: the week's gate (fails when another recommendation went out this week). */
+  gate: TransactItem
 }
 
 /** Stored picks per computation: the API's maximum, and two "because" rows of ten. */
@@ -121,6 +132,23 @@ export class RecommendationService {
         if (!picks || Date.now() - picks.computed_at > VIEW_REFRESH_MS) await this.compute(userId, options)
       })(),
     )
+  }
+
+  /**
+   * The weekly recommendation: null while a recommendation went out less than a week ago (at most
+   * one a week per user), else the user's stored picks that come from `ratedMovieId` (the
+   * notification says "because you rated …"), and the gate item to write with the notification.
+   */
+  async weeklyPick(userId: string, ratedMovieId: number, at: Date): Promise<WeeklyPick | null> {
+    const sentAt = await this.deps.store.weeklySentAt(userId)
+    if (sentAt && at.getTime() - Date.parse(sentAt) < WEEK_MS) return null
+    const picks = await this.personal(userId)
+    const fromRated = [
+      ...picks.top.filter((pick) => pick.because?.id === ratedMovieId),
+      ...picks.rows.filter((row) => row.seed.id === ratedMovieId).flatMap((row) => row.items),
+    ]
+    const candidates = [...new Map(fromRated.map((pick) => [pick.movie.id, pick.movie])).values()]
+    return { candidates, gate: this.deps.store.weeklyGate(userId, at, new Date(at.getTime() - WEEK_MS)) }
   }
 
   /** Films to offer in the "pick three you like" step: popular films, a few pages. */

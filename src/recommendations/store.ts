@@ -1,4 +1,4 @@
-import type { DataStore } from '../data/store'
+import type { DataStore, TransactItem } from '../data/store'
 import { ConditionalCheckFailedError } from '../data/errors'
 import { userPk } from '../shared/keys'
 import {
@@ -9,6 +9,7 @@ import {
   VIEWS_MAX,
   VIEWS_TTL_SECONDS,
   viewsKey,
+  weeklyKey,
   type DismissItem,
   type PicksItem,
   type ViewsItem,
@@ -95,6 +96,17 @@ export class RecommendationStore {
     }
   }
 
+  /** When the last recommendation notification went out (ISO time), if one did in the marker's lifetime. */
+  async weeklySentAt(userId: string): Promise<string | undefined> {
+    return (await this.db.get<{ sent_at: string }>(this.table, weeklyKey(userId), { consistent: true }))?.sent_at
+  }
+
+  /** The week's gate, for the notification's transaction: only when no recommendation went out since `weekAgo`. */
+  weeklyGate(userId: string, at: Date, weekAgo: Date): TransactItem {
+    const item = { ...weeklyKey(userId), sent_at: at.toISOString(), expires_at: Math.floor(at.getTime() / 1000) + 14 * 86_400 }
+    return { put: { table: this.table, item, condition: 'attribute_not_exists(pk) OR sent_at < :weekAgo', values: { ':weekAgo': weekAgo.toISOString() } } }
+  }
+
   /** Everything of the user this feature keeps, for the export. */
   async exportUser(userId: string): Promise<{ dismissals: DismissItem[]; views: ViewsItem | undefined; picks: PicksItem | undefined }> {
     const [dismissals, views, picks] = await Promise.all([this.dismissals(userId), this.views(userId), this.picks(userId)])
@@ -107,7 +119,7 @@ export class RecommendationStore {
       ...dismissals.map((item) => ({ delete: { pk: item.pk, sk: item.sk } })),
       { delete: viewsKey(userId) },
       { delete: picksKey(userId) },
-      { delete: { pk: userPk(userId), sk: 'RECWEEKLY' } },
+      { delete: weeklyKey(userId) },
     ])
   }
 }

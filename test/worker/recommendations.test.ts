@@ -2,6 +2,8 @@ import { SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { ORIGIN, api, form, signUp, type ErrorJson } from './support/accounts'
 import type { FilmJson } from './support/films'
+import { events } from '../../src/events/schema'
+import { aws, drain, envelope, notificationsOf, privateQueue } from './support/notifications'
 
 type Pick = FilmJson & { reason: string; source: string; because: { id: number; title: string } | null }
 
@@ -145,5 +147,22 @@ describe('recommendations in the product', { timeout: 60_000 }, () => {
     const list = (await (await api('/me/watchlist', { token: cookie })).json()) as { results: { id: number }[] }
     expect(list.results.map((film) => String(film.id)).sort()).toEqual(ids.slice(0, 3).sort())
     expect(await (await page('/profile', cookie)).text()).toContain('href="/welcome/picks?next=%2Fprofile"')
+  })
+
+  it('sends at most one recommendation notification a week, however many films the user rates highly', async () => {
+    const queue = await privateQueue()
+    const { token, user } = await signUp()
+    const [a, b, c] = await genreFilms(SCI_FI, 3)
+    expect((await api(`/me/watchlist/${a!.id}`, { method: 'PUT', token })).status).toBe(201)
+    // Two high ratings in one batch (handled concurrently) and a third later: one notification.
+    await aws.sqs.send(queue.url, envelope(events.reviewPosted(user.id, b!.id, 9)).body)
+    await aws.sqs.send(queue.url, envelope(events.reviewPosted(user.id, c!.id, 10)).body)
+    await drain(queue.url)
+    await aws.sqs.send(queue.url, envelope(events.reviewPosted(user.id, a!.id, 9)).body)
+    await drain(queue.url)
+    const sent = (await notificationsOf(token)).results.filter((n) => n.type === 'recommendation')
+    expect(sent).toHaveLength(1)
+    expect([a!.id, b!.id, c!.id]).not.toContain(sent[0]!.movie_id)
+    expect(sent[0]!.body).toMatch(/^Because you rated .+ (9|10)\/10\.$/)
   })
 })
