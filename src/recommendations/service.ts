@@ -165,7 +165,8 @@ function toStored(pick: Recommendation, movie: Movie | undefined, genres: readon
   return [{ movie, source: pick.source, because: pick.because, reason: pick.reason, ...(genre ? { genre } : {}) }]
 }
 
-function visible(picks: PicksItem, hide: ReadonlySet<number>): PersonalRows {
+/** Stored picks as a reader may see them: nothing dismissed since, nothing in `hide` (listed since). */
+export function visible(picks: Pick<PicksItem, 'top' | 'rows' | 'dismissed'>, hide: ReadonlySet<number>): PersonalRows {
   const dismissed = picks.dismissed ?? {}
   const shows = (pick: StoredPick) => !dismissed[String(pick.movie.id)] && !hide.has(pick.movie.id)
   return {

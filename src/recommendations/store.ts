@@ -1,5 +1,6 @@
 import type { DataStore, TransactItem } from '../data/store'
-import { ConditionalCheckFailedError } from '../data/errors'
+import { notDeleted, throwIfDeleted } from '../accounts/tombstone'
+import { ConditionalCheckFailedError, TransactionCanceledError } from '../data/errors'
 import { userPk } from '../shared/keys'
 import {
   DISMISS_PREFIX,
@@ -42,7 +43,13 @@ export class RecommendationStore {
    */
   async dismiss(userId: string, movieId: number, at: Date): Promise<void> {
     const item: DismissItem = { ...dismissKey(userId, movieId), movie_id: movieId, dismissed_at: at.toISOString() }
-    await this.db.put(this.table, item)
+    // With the account's tombstone check: a request that authenticated just before a deletion leaves nothing behind it.
+    try {
+      await this.db.transactWrite([{ put: { table: this.table, item } }, await notDeleted(this.table, userId)])
+    } catch (error) {
+      throwIfDeleted(error, 1)
+      throw error
+    }
     await this.markPicks(userId, movieId, true)
   }
 
@@ -75,8 +82,22 @@ export class RecommendationStore {
   /** Remembers an opened film page: newest first, at most VIEWS_MAX, one per film; the item expires unless refreshed. */
   async recordView(userId: string, movieId: number, at: number): Promise<void> {
     const current = await this.views(userId)
+    const latest = current?.views[0]
+    // Reloading the same page says nothing new: no write.
+    if (latest?.id === movieId && at - latest.at < 60_000) return
     const views = [{ id: movieId, at }, ...(current?.views ?? []).filter((view) => view.id !== movieId)].slice(0, VIEWS_MAX)
-    await this.db.put(this.table, { ...viewsKey(userId), views, expires_at: nowSeconds() + VIEWS_TTL_SECONDS })
+    await this.writeUnlessDeleted(userId, { ...viewsKey(userId), views, expires_at: nowSeconds() + VIEWS_TTL_SECONDS })
+  }
+
+  /** A put beside the tombstone check; false when a condition failed (the account is being deleted, or the put's own). */
+  private async writeUnlessDeleted(userId: string, item: Record<string, unknown>, condition?: { condition: string; values: Record<string, unknown> }): Promise<boolean> {
+    try {
+      await this.db.transactWrite([{ put: { table: this.table, item, ...condition } }, await notDeleted(this.table, userId)])
+      return true
+    } catch (error) {
+      if (error instanceof TransactionCanceledError && error.conditionFailed) return false
+      throw error
+    }
   }
 
   async picks(userId: string): Promise<PicksItem | undefined> {
@@ -87,13 +108,7 @@ export class RecommendationStore {
   /** Stores computed picks unless a computation from newer signals already did (concurrent refreshes). */
   async savePicks(userId: string, picks: Pick<PicksItem, 'top' | 'rows' | 'computed_at'>): Promise<boolean> {
     const item: PicksItem = { ...picksKey(userId), ...picks, dismissed: {}, expires_at: nowSeconds() + PICKS_TTL_SECONDS }
-    try {
-      await this.db.put(this.table, item, { condition: 'attribute_not_exists(pk) OR computed_at <= :at', values: { ':at': picks.computed_at } })
-      return true
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedError) return false
-      throw error
-    }
+    return this.writeUnlessDeleted(userId, item, { condition: 'attribute_not_exists(pk) OR computed_at <= :at', values: { ':at': picks.computed_at } })
   }
 
   /** When the last recommendation notification went out (ISO time), if one did in the marker's lifetime. */

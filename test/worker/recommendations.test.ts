@@ -115,6 +115,17 @@ describe('recommendations in the product', { timeout: 60_000 }, () => {
     expect((await picksOf(token, 50)).map((pick) => pick.id)).not.toContain(film!.id)
     expect((await api(`/me/dismissed/${film!.id}`, { method: 'DELETE', token })).status).toBe(204)
     expect((await api(`/me/dismissed/${film!.id}`, { method: 'DELETE', token })).status).toBe(204)
+    // With htmx, a card's "Not interested" swaps the card for a note with its undo, in place.
+    const swapped = await form(`/movies/${film!.id}/dismiss`, { from: 'card' }, { cookie: token, headers: { 'HX-Request': 'true' } })
+    expect(swapped.status).toBe(200)
+    const fragment = await swapped.text()
+    expect(fragment).not.toContain('<html')
+    expect(fragment).toContain('class="card pick-card dismissed-card"')
+    expect(fragment).toContain(`action="/movies/${film!.id}/undismiss"`)
+    expect((await picksOf(token, 50)).map((pick) => pick.id)).not.toContain(film!.id)
+    expect((await form(`/movies/${film!.id}/undismiss`, { from: 'card' }, { cookie: token, headers: { 'HX-Request': 'true' } })).status).toBe(200)
+    // Cross-site form posts are refused (CSRF).
+    expect((await form(`/movies/${film!.id}/dismiss`, {}, { cookie: token, headers: { Origin: 'https://evil.example' } })).status).toBe(403)
     expect((await api('/me/dismissed/abc', { method: 'PUT', token })).status).toBe(400)
     expect((await api('/me/dismissed/1234', { method: 'PUT', token })).status).toBe(404)
     for (const limit of ['0', '51', 'x']) {
