@@ -22,6 +22,8 @@ import { notificationPageRoutes } from './routes/notification-pages'
 import { notificationsApiRoutes } from './routes/notifications-api'
 import { unreadForPages } from './notifications/middleware'
 import { pageRoutes } from './routes/pages'
+import { recommendationPages } from './routes/recommendation-pages'
+import { recommendationsApi } from './routes/recommendations-api'
 import { meApi } from './routes/me-api'
 import { systemRoutes } from './routes/system'
 import { reviewPages } from './routes/review-pages'
@@ -79,6 +81,7 @@ export function createApp(options: AppOptions = {}) {
   app.route('/', watchlistPages)
   app.route('/', reviewPages)
   app.route('/', offlineRoutes)
+  app.route('/', recommendationPages)
 
   const api = new Hono<AppEnv>()
   api.get(
@@ -92,6 +95,7 @@ export function createApp(options: AppOptions = {}) {
   api.route('/', notificationsApiRoutes)
   api.route('/', watchlistApi)
   api.route('/', reviewsApi)
+  api.route('/', recommendationsApi)
   app.route('/api/v1', api)
 
   app.onError(onError)

@@ -38,7 +38,7 @@ export interface Platform {
 export const CRON = {
   /** Drains the event queue: notifications (and later email and push). */
   drainEvents: '*/5 * * * *',
-  /** Daily release alerts. */
+  /** Daily release alerts, then the recommendations' neighbour-list refresh (src/jobs/index.ts). */
   releaseAlerts: '0 6 * * *',
 } as const
 

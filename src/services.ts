@@ -22,6 +22,7 @@ import { cursorCodec } from './shared/cursor'
 import { ReviewService, reviewsParticipant } from './reviews'
 import { WatchlistService, watchlistParticipant } from './watchlist'
 import { catalogMissGuard } from './catalog/miss-limit'
+import { CollaborativeFilter, eraseCountedLikes, isLikeRating, RecommendationService, RecommendationStore, recommendationsParticipant } from './recommendations'
 
 /**
  * What routes and jobs use: domain services and the ports they need, never the AWS clients.
@@ -49,6 +50,10 @@ export interface Services {
   readonly flushOutbox: (opts?: { graceMs?: number; limit?: number }) => Promise<FlushReport>
   /** Readiness: whether the data store answers (a cheap read, cached a few seconds per isolate). */
   readonly readiness: () => Promise<Readiness>
+  /** Personal picks, dismissals, recent views (src/recommendations/). */
+  readonly recommendations: RecommendationService
+  /** Item–item neighbour lists: the event handler's and the daily cron's work. */
+  readonly collaborative: CollaborativeFilter
 }
 
 export interface ServiceContext {
@@ -84,8 +89,31 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   const cursors = cursorCodec(config.jwtSecret)
   const notificationStore = lazy(() => new NotificationStore(db(), table, cursors))
   const notifications = lazy(() => new NotificationService({ store: notificationStore(), catalog: catalog() }))
-  const watchlist = lazy(() => new WatchlistService({ db: db(), table, catalog: catalog(), outbox: outbox(), cursors, defer }))
-  const reviews = lazy(() => new ReviewService({ db: db(), table, catalog: catalog(), outbox: outbox(), cursors }))
+  // A change of a user's list or ratings recomputes their picks after the response.
+  const signalChanged = (userId: string, language?: string) => recommendations().refreshSoon(userId, language ? { language } : {})
+  const watchlist = lazy(() => new WatchlistService({ db: db(), table, catalog: catalog(), outbox: outbox(), cursors, defer, onChanged: signalChanged }))
+  const reviews = lazy(() => new ReviewService({ db: db(), table, catalog: catalog(), outbox: outbox(), cursors, onChanged: signalChanged }))
+  const recommendationStore = lazy(() => new RecommendationStore(db(), table))
+  const likesOf = async (userId: string) => {
+    const [entries, rated] = await Promise.all([watchlist().entries(userId), reviews().byUser(userId)])
+    const likes = new Map(entries.map((entry) => [entry.movie_id, Date.parse(entry.added_at)]))
+    for (const review of rated) if (isLikeRating(review.rating)) likes.set(review.movie_id, Math.max(likes.get(review.movie_id) ?? 0, Date.parse(review.updated_at)))
+    return [...likes].map(([id, at]) => ({ id, at }))
+  }
+  const collaborative = lazy(() => new CollaborativeFilter({ db: db(), table, likesOf }))
+  const recommendations = lazy(
+    () =>
+      new RecommendationService({
+        store: recommendationStore(),
+        catalog: catalog(),
+        collaborative: collaborative(),
+        defer,
+        sources: {
+          listed: async (userId) => (await watchlist().entries(userId)).map((entry) => ({ movieId: entry.movie_id, at: Date.parse(entry.added_at) })),
+          ratings: async (userId) => (await reviews().byUser(userId)).map((review) => ({ movieId: review.movie_id, rating: review.rating, at: Date.parse(review.updated_at) })),
+        },
+      }),
+  )
   const accounts = lazy(
     () =>
       new Accounts({
@@ -93,7 +121,12 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
         table,
         config,
         outbox: outbox(),
-        participants: () => [reviewsParticipant(reviews()), watchlistParticipant(watchlist()), notificationsParticipant(notificationStore())],
+        participants: () => [
+          reviewsParticipant(reviews()),
+          watchlistParticipant(watchlist()),
+          notificationsParticipant(notificationStore()),
+          recommendationsParticipant(recommendationStore(), eraseCountedLikes(db(), table)),
+        ],
         onDisplayNameChanged: (userId, name) => reviews().renameReviewer(userId, name),
       }),
   )
@@ -104,6 +137,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
     listedAmong: (userId: string, ids: number[]) => watchlist().listedAmong(userId, ids),
     reviewedAmong: (userId: string, ids: number[]) => reviews().reviewedAmong(userId, ids),
     recommendedAmong: (userId: string, ids: number[]) => notificationStore().recommendedAmong(userId, ids),
+    weeklyPick: (userId: string, ratedMovieId: number, at: Date) => recommendations().weeklyPick(userId, ratedMovieId, at),
   })
   const events = lazy(() => {
     const queueUrl = config.SQS_QUEUE_URL
@@ -114,13 +148,14 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
         }
       : null
     const notify = notificationHandler({ db: db(), table, store: notificationStore(), ...ruleContext() })
+    const likes = collaborative().handler()
     const handlers: EventHandlers = {
       'user.signed_up': [notify],
       'user.password_changed': [notify],
       'user.email_changed': [notify],
-      'watchlist.added': [notify],
-      'watchlist.removed': [notify],
-      'review.posted': [notify],
+      'watchlist.added': [notify, likes],
+      'watchlist.removed': [notify, likes],
+      'review.posted': [notify, likes],
     }
     return { queue, handlers, once: eventMarkers(db(), table) }
   })
@@ -161,6 +196,12 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
     },
     get releaseAlerts() {
       return releaseAlerts()
+    },
+    get recommendations() {
+      return recommendations()
+    },
+    get collaborative() {
+      return collaborative()
     },
   }
 }

@@ -30,9 +30,23 @@ export const runReleaseAlerts: Job = async (services) => {
   console.log(JSON.stringify({ job: 'release-alerts', ...report, elapsed_ms: Date.now() - started }))
 }
 
+/** Rebuilds the item–item neighbour lists of every film whose like counters changed yesterday or today (daily cron). */
+export const refreshRecommendations: Job = async (services) => {
+  const started = Date.now()
+  const films = await services.collaborative.refreshTouched()
+  console.log(JSON.stringify({ job: 'refresh-recommendations', films, elapsed_ms: Date.now() - started }))
+}
+
+/** The daily trigger (`0 6 * * *`, per the contract): release alerts, then the recommendations refresh, each failing alone. */
+const daily: Job = async (services) => {
+  const results = await Promise.allSettled([runReleaseAlerts(services), refreshRecommendations(services)])
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected')
+  if (failed) throw failed.reason
+}
+
 const JOBS: Record<CronName, Job> = {
   drainEvents: drainEventQueue,
-  releaseAlerts: runReleaseAlerts,
+  releaseAlerts: daily,
 }
 
 /** Cron expression (src/platform.ts CRON, as declared in wrangler.toml) → job. */

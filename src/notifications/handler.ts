@@ -25,6 +25,7 @@ export function notificationHandler(deps: NotificationHandlerDeps): EventHandler
         once.marker,
         ...items.map((item) => deps.store.putEntry(item)),
         ...outcome.extraItems.map((item) => ({ put: { table: deps.table, item } })),
+        ...(outcome.guards ?? []),
       ]
       try {
         await deps.db.transactWrite(writes)

@@ -4,6 +4,7 @@ import type { DomainEvent } from '../events/schema'
 import { userPk } from '../shared/keys'
 import { recommendedSk } from './keys'
 import type { NewNotification } from './store'
+import type { TransactItem } from '../data/store'
 
 /** What the rules ask of other features, through their narrow APIs (wired in src/services.ts). */
 export interface RuleContext {
@@ -13,12 +14,20 @@ export interface RuleContext {
   listedAmong(userId: string, movieIds: number[]): Promise<Set<number>>
   reviewedAmong(userId: string, movieIds: number[]): Promise<Set<number>>
   recommendedAmong(userId: string, movieIds: number[]): Promise<Set<number>>
+  /**
+   * The recommender's side (src/recommendations): null while a recommendation went out less than a week ago
+   * (at most one a week), else its picks that come from the rated film, best first, and the item that closes
+   * the week, written with the notification. Absent: TMDB's similar titles alone, no weekly limit.
+   */
+  weeklyPick?(userId: string, ratedMovieId: number, at: Date): Promise<{ candidates: Movie[]; gate: TransactItem } | null>
 }
 
 /** A notification for the event's user, plus extra items written in the same transaction. */
 export interface Outcome {
   notifications: NewNotification[]
   extraItems: Record<string, unknown>[]
+  /** Conditional writes of the same transaction (a failed condition drops the whole outcome, like a duplicate). */
+  guards?: TransactItem[]
 }
 
 /** A rating at or above this earns a "more like this" recommendation. */
@@ -62,9 +71,12 @@ async function recommendAfterRating(
   key: string,
   ctx: RuleContext,
 ): Promise<Outcome> {
+  const weekly = ctx.weeklyPick ? await ctx.weeklyPick(userId, movieId, at) : undefined
+  if (weekly === null) return nothing
   const rated = await ctx.catalog.details(movieId)
   if (!rated) return nothing
-  const candidates = rated.similar.filter((m) => m.id !== movieId).slice(0, 20)
+  // The user's own picks that come from this film first (the recommender's choice), then the catalog's similar titles.
+  const candidates = [...(weekly?.candidates ?? []), ...rated.similar].filter((m) => m.id !== movieId).slice(0, 30)
   const pick = await firstUnseen(userId, candidates, ctx)
   if (!pick) return nothing
   return {
@@ -86,6 +98,7 @@ async function recommendAfterRating(
         expires_at: Math.floor(at.getTime() / 1000) + RECOMMENDED_TTL_SECONDS,
       },
     ],
+    guards: weekly ? [weekly.gate] : [],
   }
 }
 

@@ -77,6 +77,8 @@ export interface ReviewDeps {
   outbox: Outbox
   /** Signs and checks the reviews' page cursors. */
   cursors: CursorCodec
+  /** Told after a rating is written or deleted (recommendations recompute the user's picks). */
+  onChanged?: (userId: string) => void
 }
 
 export class ReviewService {
@@ -99,6 +101,7 @@ export class ReviewService {
     const staged = this.deps.outbox.stage(events.reviewPosted(user.id, movieId, input.rating))
     const result = await this.write(movieId, user, input, staged.writes)
     staged.release()
+    this.deps.onChanged?.(user.id)
     return result
   }
 
@@ -155,7 +158,9 @@ export class ReviewService {
 
   /** Deletes the user's review of the film (idempotent). */
   async delete(movieId: number, userId: string): Promise<boolean> {
-    return deleteReview(this.db, this.table, movieId, userId)
+    const deleted = await deleteReview(this.db, this.table, movieId, userId)
+    if (deleted) this.deps.onChanged?.(userId)
+    return deleted
   }
 
   async summary(movieId: number): Promise<ReviewSummary> {

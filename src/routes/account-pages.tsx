@@ -60,7 +60,8 @@ accountPages.post('/signup', async (c) => {
   try {
     const { email, password, display_name, language } = parsed.data
     const profile = await c.get('services').accounts.signup({ email: email!, password, display_name, language }, clientAddress(c))
-    return await startSession(c, profile, next)
+    // A plain sign-up continues to the optional "pick three films you like" step; a sign-up on the way somewhere goes there.
+    return await startSession(c, profile, next === '/' ? '/welcome/picks' : next)
   } catch (error) {
     const problem = formProblem(error, c.get('t'))
     if (!problem) throw error

@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import type { Child } from 'hono/jsx'
 import { ReviewsSection } from '../../views/components/ReviewsSection'
 import { WatchlistButton } from '../../views/components/WatchlistButton'
+import { DismissButton } from '../../views/components/DismissButton'
 import type { MovieDetails } from '../catalog/types'
 import type { AppEnv } from '../context'
 import { reviewsSectionFor } from './review-pages'
@@ -22,10 +23,17 @@ export function detailsSlots(c: Context<AppEnv>, movieId: number): Promise<(movi
   const known = c.get('listed')
   const listed = !user ? Promise.resolve(false) : known ? Promise.resolve(known.has(movieId)) : c.get('services').watchlist.has(user.id, movieId)
   const reviews = reviewsSectionFor(c, { id: movieId, title: '' })
-  return Promise.all([listed, reviews]).then(
-    ([inList, section]) =>
+  // "Not interested" for signed-in viewers (recommendations), beside the list button.
+  const dismissed = user ? c.get('services').recommendations.isDismissed(user.id, movieId) : Promise.resolve(null)
+  return Promise.all([listed, reviews, dismissed]).then(
+    ([inList, section, isDismissed]) =>
       (movie) => ({
-        watchlistButton: <WatchlistButton movieId={movie.id} title={movie.title} inList={inList} />,
+        watchlistButton: (
+          <>
+            <WatchlistButton movieId={movie.id} title={movie.title} inList={inList} />
+            {isDismissed === null ? null : <DismissButton movieId={movie.id} title={movie.title} dismissed={isDismissed} />}
+          </>
+        ),
         reviews: <ReviewsSection {...section} movieTitle={movie.title} />,
       }),
     (error: unknown) => {

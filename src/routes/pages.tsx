@@ -12,6 +12,7 @@ import { MoviePage } from '../../views/pages/MoviePage'
 import { SearchFragment, SearchPage } from '../../views/pages/SearchPage'
 import { LAZY_BATCH, ROW_SIZE, genreRows, homeModel, orderGenres, type StandardRow } from '../catalog/home'
 import { detailsSlots } from './details-slots'
+import { homePersonalSection } from './recommendation-pages'
 import { render } from '../http/render'
 import type { Translator } from '../i18n/translator'
 import { withListed } from '../watchlist/middleware'
@@ -43,11 +44,13 @@ pageRoutes.get('/', withListed, async (c) => {
   const user = c.get('user')
   const options = catalogOptions(c)
   const myList = user && c.get('listed')?.size ? c.get('services').watchlist.newest(user.id, ROW_SIZE, options) : Promise.resolve([])
+  // Signed-in viewers' picks: one GetItem beside the list's Query (null for visitors: nothing personal in a shared page).
+  const personal = homePersonalSection(c)
   const home = await homeModel(c.get('services').catalog, options, myList, homeRowTitles(c.get('t')))
   setPageHeaders(c)
   return render(
     c,
-    <HomePage featured={home.featured} genres={home.genres} rows={home.rows} lazyGenres={home.lazyGenres} lazyHref={home.lazyHref} />,
+    <HomePage featured={home.featured} genres={home.genres} rows={home.rows} lazyGenres={home.lazyGenres} lazyHref={home.lazyHref} personal={await personal} />,
     { films: true },
   )
 })
@@ -105,6 +108,9 @@ pageRoutes.get('/movies/:id', withListed, validate('param', IdParamSchema), asyn
     detailsSlots(c, id),
   ])
   if (!movie) throw errors.movieNotFound()
+  // A signed-in viewer's recent views feed their picks (written after the response).
+  const viewer = c.get('user')
+  if (viewer) c.get('services').recommendations.recordView(viewer.id, id, catalogOptions(c))
   setPageHeaders(c)
   return render(c, <MoviePage genres={genres} movie={movie} {...slots(movie)} />, { films: true })
 })

@@ -37,6 +37,8 @@ export interface WatchlistDeps {
   cursors: CursorCodec
   /** Stale snapshots are refreshed after the response. */
   defer: Defer
+  /** Told after a real add or remove (recommendations recompute the user's picks). */
+  onChanged?: (userId: string, language?: string) => void
 }
 
 /** Who is adding: the catalog answers in their language. */
@@ -73,7 +75,10 @@ export class WatchlistService {
     const movie = movieOf(details)
     const staged = this.deps.outbox.stage(events.watchlistAdded(user.id, movie.id))
     const { created, added_at } = await this.addEntry(user.id, movie, staged.writes)
-    if (created) staged.release()
+    if (created) {
+      staged.release()
+      this.deps.onChanged?.(user.id, user.language)
+    }
     return { movie, created, added_at }
   }
 
@@ -81,7 +86,10 @@ export class WatchlistService {
   async remove(userId: string, movieId: number): Promise<boolean> {
     const staged = this.deps.outbox.stage(events.watchlistRemoved(userId, movieId))
     const removed = await this.removeEntry(userId, movieId, staged.writes)
-    if (removed) staged.release()
+    if (removed) {
+      staged.release()
+      this.deps.onChanged?.(userId)
+    }
     return removed
   }
 

@@ -110,6 +110,7 @@ describe('system routes', () => {
       'GET /api/v1/me/notifications', 'POST /api/v1/me/notifications/{id}/read', 'POST /api/v1/me/notifications/read-all',
       'GET /api/v1/movies/{id}/reviews', 'PUT /api/v1/movies/{id}/reviews', 'DELETE /api/v1/movies/{id}/reviews',
       'GET /api/v1/openapi.json', 'GET /healthz', 'GET /livez', 'GET /movie/{title}',
+      'GET /api/v1/me/recommendations', 'PUT /api/v1/me/dismissed/{movieId}', 'DELETE /api/v1/me/dismissed/{movieId}',
     ]
     expect(listed.filter((op) => !contract.includes(op))).toEqual([])
     expect(contract.filter((op) => !listed.includes(op))).toEqual([])

@@ -19,6 +19,8 @@ export interface HomePageProps extends Omit<LayoutProps, 'title' | 'children'> {
   lazyHref?: string
   /** Replaces the hero's default My List button (signed-in state). */
   heroWatchlistButton?: Child
+  /** Signed-in viewers' personal rows (top picks, "because you liked"); absent for visitors. */
+  personal?: Child
 }
 
 /** Rows that load when scrolled into view; without JavaScript, links to the same genres. */
@@ -45,7 +47,7 @@ export function HomeRowsFragment({ rows, lazyHref, lazyGenres }: { rows: HomeRow
   )
 }
 
-export function HomePage({ featured, genres, rows, lazyGenres, lazyHref, heroWatchlistButton, ...layout }: HomePageProps) {
+export function HomePage({ featured, genres, rows, lazyGenres, lazyHref, heroWatchlistButton, personal, ...layout }: HomePageProps) {
   const t = useT()
   return (
     <Layout {...layout} genres={genres} title={t('brand.name')} description={t('home.description')}>
@@ -55,6 +57,7 @@ export function HomePage({ featured, genres, rows, lazyGenres, lazyHref, heroWat
         <h1 class="page-title">{t('brand.name')}</h1>
       )}
       <div class="rows">
+        {personal ?? null}
         {rows.map((row, i) => (
           <Row {...row} eager={i === 0} />
         ))}

@@ -74,6 +74,14 @@ export function ProfilePage({ values, errors = {}, notice, languages, ...shell }
           </button>
         </form>
 
+        <section class="profile-section" aria-labelledby="picks-heading">
+          <h2 id="picks-heading">{t('recs.onboarding.link')}</h2>
+          <p>{t('recs.onboarding.profileText')}</p>
+          <a class="button secondary" href="/welcome/picks?next=%2Fprofile">
+            {t('recs.onboarding.link')}
+          </a>
+        </section>
+
         <section class="profile-section" aria-labelledby="data-heading">
           <h2 id="data-heading">{t('profile.data.heading')}</h2>
           <p>{t('profile.data.text')}</p>

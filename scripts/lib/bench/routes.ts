@@ -40,6 +40,14 @@ export const ROUTES: RouteSpec[] = [
   { name: 'signed-in-home', label: '`GET /` (signed in)', instance: 'main', path: () => '/', signedIn: true, needsAws: true },
   { name: 'signed-in-film', label: '`GET /movies/:id` (signed in)', instance: 'main', path: (ids) => `/movies/${ids.filmId}`, signedIn: true, needsAws: true },
   { name: 'watchlist', label: '`GET /watchlist` (signed in, 5 films)', instance: 'main', path: () => '/watchlist', signedIn: true, needsAws: true },
+  {
+    name: 'api-recommendations',
+    label: '`GET /api/v1/me/recommendations` (signed in, picks precomputed)',
+    instance: 'main',
+    path: () => '/api/v1/me/recommendations?limit=20',
+    signedIn: true,
+    needsAws: true,
+  },
   { name: 'film-dynamodb-refused', label: '`GET /movies/:id`, DynamoDB refused', instance: 'dynamodb-refused', path: (ids) => `/movies/${ids.filmId}` },
   { name: 'film-dynamodb-blackholed', label: '`GET /movies/:id`, DynamoDB blackholed', instance: 'dynamodb-blackholed', path: (ids) => `/movies/${ids.filmId}` },
 ]

@@ -1,0 +1,140 @@
+import type { DataStore, TransactItem } from '../data/store'
+import { notDeleted, throwIfDeleted } from '../accounts/tombstone'
+import { ConditionalCheckFailedError, TransactionCanceledError } from '../data/errors'
+import { userPk } from '../shared/keys'
+import {
+  DISMISS_PREFIX,
+  dismissKey,
+  PICKS_TTL_SECONDS,
+  picksKey,
+  VIEWS_MAX,
+  VIEWS_TTL_SECONDS,
+  viewsKey,
+  weeklyKey,
+  type DismissItem,
+  type PicksItem,
+  type ViewsItem,
+} from './keys'
+
+const nowSeconds = () => Math.floor(Date.now() / 1000)
+
+/** The per-user items of recommendations: dismissals, recent views and precomputed picks. Every write is idempotent. */
+export class RecommendationStore {
+  constructor(
+    private readonly db: DataStore,
+    private readonly table: string,
+  ) {}
+
+  async dismissals(userId: string): Promise<DismissItem[]> {
+    return this.db.queryAll<DismissItem>(this.table, {
+      keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
+      values: { ':pk': userPk(userId), ':prefix': DISMISS_PREFIX },
+      consistent: true,
+    })
+  }
+
+  async isDismissed(userId: string, movieId: number): Promise<boolean> {
+    return (await this.db.get(this.table, dismissKey(userId, movieId), { consistent: true })) !== undefined
+  }
+
+  /**
+   * "Not interested": the dismissal item, and the film marked in the stored picks in the same
+   * transaction, so every personal row and API answer drops it at once (before any recompute).
+   */
+  async dismiss(userId: string, movieId: number, at: Date): Promise<void> {
+    const item: DismissItem = { ...dismissKey(userId, movieId), movie_id: movieId, dismissed_at: at.toISOString() }
+    // With the account's tombstone check: a request that authenticated just before a deletion leaves nothing behind it.
+    try {
+      await this.db.transactWrite([{ put: { table: this.table, item } }, await notDeleted(this.table, userId)])
+    } catch (error) {
+      throwIfDeleted(error, 1)
+      throw error
+    }
+    await this.markPicks(userId, movieId, true)
+  }
+
+  async undismiss(userId: string, movieId: number): Promise<void> {
+    await this.db.delete(this.table, dismissKey(userId, movieId))
+    await this.markPicks(userId, movieId, false)
+  }
+
+  private async markPicks(userId: string, movieId: number, dismissed: boolean): Promise<void> {
+    try {
+      await this.db.update(this.table, picksKey(userId), {
+        // Moving computed_at forward also keeps a computation that started before this change from overwriting it.
+        update: dismissed ? 'SET dismissed.#id = :yes, computed_at = :now' : 'REMOVE dismissed.#id SET computed_at = :now',
+        condition: 'attribute_exists(dismissed)',
+        names: { '#id': String(movieId) },
+        values: dismissed ? { ':yes': true, ':now': Date.now() } : { ':now': Date.now() },
+        returnValues: 'NONE',
+      })
+    } catch (error) {
+      // No picks yet (nothing to hide), or none with the map: the next computation reads the dismissals anyway.
+      if (!(error instanceof ConditionalCheckFailedError)) throw error
+    }
+  }
+
+  async views(userId: string): Promise<ViewsItem | undefined> {
+    const item = await this.db.get<ViewsItem>(this.table, viewsKey(userId))
+    return item && item.expires_at > nowSeconds() ? item : undefined
+  }
+
+  /** Remembers an opened film page: newest first, at most VIEWS_MAX, one per film; the item expires unless refreshed. */
+  async recordView(userId: string, movieId: number, at: number): Promise<void> {
+    const current = await this.views(userId)
+    const latest = current?.views[0]
+    // Reloading the same page says nothing new: no write.
+    if (latest?.id === movieId && at - latest.at < 60_000) return
+    const views = [{ id: movieId, at }, ...(current?.views ?? []).filter((view) => view.id !== movieId)].slice(0, VIEWS_MAX)
+    await this.writeUnlessDeleted(userId, { ...viewsKey(userId), views, expires_at: nowSeconds() + VIEWS_TTL_SECONDS })
+  }
+
+  /** A put beside the tombstone check; false when a condition failed (the account is being deleted, or the put's own). */
+  private async writeUnlessDeleted(userId: string, item: Record<string, unknown>, condition?: { condition: string; values: Record<string, unknown> }): Promise<boolean> {
+    try {
+      await this.db.transactWrite([{ put: { table: this.table, item, ...condition } }, await notDeleted(this.table, userId)])
+      return true
+    } catch (error) {
+      if (error instanceof TransactionCanceledError && error.conditionFailed) return false
+      throw error
+    }
+  }
+
+  async picks(userId: string): Promise<PicksItem | undefined> {
+    const item = await this.db.get<PicksItem>(this.table, picksKey(userId))
+    return item && item.expires_at > nowSeconds() ? item : undefined
+  }
+
+  /** Stores computed picks unless a computation from newer signals already did (concurrent refreshes). */
+  async savePicks(userId: string, picks: Pick<PicksItem, 'top' | 'rows' | 'computed_at'>): Promise<boolean> {
+    const item: PicksItem = { ...picksKey(userId), ...picks, dismissed: {}, expires_at: nowSeconds() + PICKS_TTL_SECONDS }
+    return this.writeUnlessDeleted(userId, item, { condition: 'attribute_not_exists(pk) OR computed_at <= :at', values: { ':at': picks.computed_at } })
+  }
+
+  /** When the last recommendation notification went out (ISO time), if one did in the marker's lifetime. */
+  async weeklySentAt(userId: string): Promise<string | undefined> {
+    return (await this.db.get<{ sent_at: string }>(this.table, weeklyKey(userId), { consistent: true }))?.sent_at
+  }
+
+  /** The week's gate, for the notification's transaction: only when no recommendation went out since `weekAgo`. */
+  weeklyGate(userId: string, at: Date, weekAgo: Date): TransactItem {
+    const item = { ...weeklyKey(userId), sent_at: at.toISOString(), expires_at: Math.floor(at.getTime() / 1000) + 14 * 86_400 }
+    return { put: { table: this.table, item, condition: 'attribute_not_exists(pk) OR sent_at < :weekAgo', values: { ':weekAgo': weekAgo.toISOString() } } }
+  }
+
+  /** Everything of the user this feature keeps, for the export. */
+  async exportUser(userId: string): Promise<{ dismissals: DismissItem[]; views: ViewsItem | undefined; picks: PicksItem | undefined }> {
+    const [dismissals, views, picks] = await Promise.all([this.dismissals(userId), this.views(userId), this.picks(userId)])
+    return { dismissals, views, picks }
+  }
+
+  async eraseUser(userId: string): Promise<void> {
+    const dismissals = await this.dismissals(userId)
+    await this.db.batchWrite(this.table, [
+      ...dismissals.map((item) => ({ delete: { pk: item.pk, sk: item.sk } })),
+      { delete: viewsKey(userId) },
+      { delete: picksKey(userId) },
+      { delete: weeklyKey(userId) },
+    ])
+  }
+}
