@@ -1,4 +1,6 @@
 import { useT } from './I18nContext'
+import { LanguageMenu } from './LanguageMenu'
+import { useViewer } from './PageContext'
 
 export interface FooterProps {
   /** Where the films on the page come from: TMDB requires its attribution; the bundled data set is credited. */
@@ -7,6 +9,7 @@ export interface FooterProps {
 
 export function Footer({ source }: FooterProps) {
   const t = useT()
+  const { path } = useViewer()
   return (
     <footer class="site-footer">
       <div class="footer-inner">
@@ -28,6 +31,7 @@ export function Footer({ source }: FooterProps) {
             <a href="/watchlist">{t('footer.myList')}</a>
           </li>
         </ul>
+        <LanguageMenu next={path} />
       </div>
     </footer>
   )
