@@ -5,8 +5,8 @@
  * `npx tsx scripts/fingerprint-assets.ts` after editing either file.
  */
 export const ASSET_HASHES = {
-  css: '5a26c9c62b',
-  js: '825e96bca7',
+  css: 'ef954a58fb',
+  js: '33c3f29910',
 }
 
 export const ASSETS = {

@@ -17,9 +17,7 @@ export interface RenderOptions {
 /** The viewer as middleware left them on the context: who, their unread count, and (for film pages) the catalog's source. */
 function viewerOf(c: Context<AppEnv>, films: boolean): Viewer {
   const user = c.get('user')
-  const url = new URL(c.req.url)
   return {
-    path: url.pathname + url.search,
     ...(user ? { user: { display_name: user.display_name } } : {}),
     ...(c.get('unread') !== undefined ? { unread: c.get('unread') } : {}),
     ...(films ? { source: c.get('services').catalog.source } : {}),

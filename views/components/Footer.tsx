@@ -1,6 +1,5 @@
 import { useT } from './I18nContext'
 import { LanguageMenu } from './LanguageMenu'
-import { useViewer } from './PageContext'
 
 export interface FooterProps {
   /** Where the films on the page come from: TMDB requires its attribution; the bundled data set is credited. */
@@ -9,7 +8,6 @@ export interface FooterProps {
 
 export function Footer({ source }: FooterProps) {
   const t = useT()
-  const { path } = useViewer()
   return (
     <footer class="site-footer">
       <div class="footer-inner">
@@ -31,7 +29,7 @@ export function Footer({ source }: FooterProps) {
             <a href="/watchlist">{t('footer.myList')}</a>
           </li>
         </ul>
-        <LanguageMenu next={path} />
+        <LanguageMenu />
       </div>
     </footer>
   )

@@ -1,16 +1,12 @@
 import { registeredLocales } from '../../src/i18n/locales'
 import { useT } from './I18nContext'
 
-export interface LanguageMenuProps {
-  /** The page to come back to (a same-site path). */
-  next?: string
-}
-
 /**
  * The language menu: a plain form posting to /language (works without JavaScript). Each language is
- * named in itself and marked with its own `lang` and `dir`, so screen readers pronounce it right.
+ * named in itself and marked with its own `lang` and `dir`, so screen readers pronounce it right. It posts
+ * no `next`: the route goes back to the Referer, which is the page on screen even after htmx pushed a URL.
  */
-export function LanguageMenu({ next }: LanguageMenuProps) {
+export function LanguageMenu() {
   const t = useT()
   const locales = registeredLocales().filter((locale) => /^[a-z]{2}$/.test(locale.code))
   if (locales.length < 2) return null
@@ -24,7 +20,6 @@ export function LanguageMenu({ next }: LanguageMenuProps) {
           </option>
         ))}
       </select>
-      {next ? <input type="hidden" name="next" value={next} /> : null}
       <button type="submit" class="button">
         {t('languageMenu.submit')}
       </button>

@@ -11,8 +11,6 @@ export interface Viewer {
   unread?: number
   /** Where the page's films come from, when it shows films: decides the footer's attribution. */
   source?: 'tmdb' | 'bundled'
-  /** The page's own path and query, for forms that come back to it (the language menu). */
-  path?: string
 }
 
 export const PageContext = createContext<Viewer>({})
