@@ -252,7 +252,7 @@ export const ja: Catalogue = {
   'validation.invalid': '正しくありません',
   'validation.maxChars': '{max}文字以内で入力してください',
   'validation.minChars': '{min}文字以上で入力してください',
-  'validation.email': '有効なメールアドレスの形式で入力してください',
+  'validation.email': '正しい形式のメールアドレスを入力してください',
   'validation.notEmpty': '空欄にはできません',
   'validation.noControlChars': '制御文字を含めることはできません',
   'validation.oneOf': '{values}のいずれかを指定してください',
