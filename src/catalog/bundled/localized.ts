@@ -67,7 +67,7 @@ export function overviewIn(film: Film, language?: string): string {
   ].filter(Boolean)
   const sourceKey = film.source ? SOURCE_KEYS[film.source] : undefined
   return [
-    genres.length ? t('bundled.overview.genres', { genres: new Intl.ListFormat(t.info.intl).format(genres), count: genres.length }) : '',
+    genres.length ? t('bundled.overview.genres', { genres: new Intl.ListFormat(t.info.intl).format(genres) }) : '',
     film.year ? t('bundled.overview.released', { year: String(film.year) }) : '',
     film.director ? t('bundled.overview.directed', { director: film.director }) : '',
     sourceKey ? t(sourceKey) : '',

@@ -369,7 +369,7 @@ export const ar: Catalogue = {
   'genre.53': 'إثارة',
   'genre.10752': 'حربي',
   'genre.37': 'غربي',
-  'bundled.overview.genres': { one: 'النوع: {genres}.', two: 'النوعان: {genres}.', other: 'الأنواع: {genres}.' },
+  'bundled.overview.genres': 'النوع: {genres}.',
   'bundled.overview.released': 'صدر عام {year}.',
   'bundled.overview.directed': 'إخراج {director}.',
   'bundled.overview.rated': 'التصنيف {rating}',

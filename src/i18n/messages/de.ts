@@ -305,7 +305,7 @@ export const de: Catalogue = {
   'genre.53': 'Thriller',
   'genre.10752': 'Kriegsfilm',
   'genre.37': 'Western',
-  'bundled.overview.genres': { one: 'Genre: {genres}.', other: 'Genres: {genres}.' },
+  'bundled.overview.genres': 'Genre: {genres}.',
   'bundled.overview.released': 'Erschienen {year}.',
   'bundled.overview.directed': 'Regie: {director}.',
   'bundled.overview.rated': 'Altersfreigabe {rating}',

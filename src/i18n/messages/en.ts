@@ -299,7 +299,7 @@ export const en = {
   'genre.53': 'Thriller',
   'genre.10752': 'War',
   'genre.37': 'Western',
-  'bundled.overview.genres': { one: 'Genre: {genres}.', other: 'Genres: {genres}.' },
+  'bundled.overview.genres': 'Genre: {genres}.',
   'bundled.overview.released': 'Released in {year}.',
   'bundled.overview.directed': 'Directed by {director}.',
   'bundled.overview.rated': 'Rated {rating}',

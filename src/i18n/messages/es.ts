@@ -319,7 +319,7 @@ export const es: Catalogue = {
   'genre.53': 'Suspense',
   'genre.10752': 'Bélica',
   'genre.37': 'Western',
-  'bundled.overview.genres': { one: 'Género: {genres}.', other: 'Géneros: {genres}.' },
+  'bundled.overview.genres': 'Género: {genres}.',
   'bundled.overview.released': 'Estrenada en {year}.',
   'bundled.overview.directed': 'Dirigida por {director}.',
   'bundled.overview.rated': 'Clasificación {rating}',

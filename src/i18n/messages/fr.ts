@@ -325,7 +325,7 @@ export const fr: Catalogue = {
   'genre.53': 'Thriller',
   'genre.10752': 'Guerre',
   'genre.37': 'Western',
-  'bundled.overview.genres': { one: 'Genre\u00a0: {genres}.', other: 'Genres\u00a0: {genres}.' },
+  'bundled.overview.genres': 'Genre\u00a0: {genres}.',
   'bundled.overview.released': 'Sorti en {year}.',
   'bundled.overview.directed': 'Réalisé par {director}.',
   'bundled.overview.rated': 'Classification {rating}',

@@ -300,7 +300,7 @@ export const ja: Catalogue = {
   'genre.53': 'スリラー',
   'genre.10752': '戦争',
   'genre.37': '西部劇',
-  'bundled.overview.genres': { other: 'ジャンル：{genres}。' },
+  'bundled.overview.genres': 'ジャンル：{genres}。',
   'bundled.overview.released': '{year}年公開。',
   'bundled.overview.directed': '監督：{director}。',
   'bundled.overview.rated': 'レーティング {rating}',
