@@ -5,7 +5,7 @@
  * `npx tsx scripts/fingerprint-assets.ts` after editing either file.
  */
 export const ASSET_HASHES = {
-  css: 'ef954a58fb',
+  css: '1815ba976a',
   js: '33c3f29910',
 }
 
