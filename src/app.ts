@@ -30,6 +30,7 @@ import { reviewPages } from './routes/review-pages'
 import { reviewsApi } from './routes/reviews-api'
 import { watchlistApi } from './routes/watchlist-api'
 import { watchlistPages } from './routes/watchlist-pages'
+import { languageRoutes } from './routes/language'
 import { createServices, type ServicesFactory } from './services'
 import { clientAddress } from './http/origin'
 import { offlineRoutes } from './offline/routes'
@@ -79,6 +80,7 @@ export function createApp(options: AppOptions = {}) {
   app.route('/', movieSeedRoutes)
   app.route('/', notificationPageRoutes)
   app.route('/', watchlistPages)
+  app.route('/', languageRoutes)
   app.route('/', reviewPages)
   app.route('/', offlineRoutes)
   app.route('/', recommendationPages)

@@ -6,8 +6,8 @@
  * so a deploy that changes any asset ships a new worker.
  */
 export const ASSET_HASHES = {
-  css: '895f490155',
-  js: '825e96bca7',
+  css: '62e3595350',
+  js: '33c3f29910',
   offline: '91103f9775',
   sw: 'c553719caf',
 }

@@ -3,33 +3,35 @@
   'use strict'
   var root = document.documentElement
   root.classList.add('js')
+  var ahead = root.dir === 'rtl' ? -1 : 1
 
   function cardsOf(track) {
     return Array.from(track.querySelectorAll(':scope > .card > .card-link'))
   }
 
-  // Hide prev/next at the end the track cannot scroll past.
+  // Hide prev/next at the track's ends (scrollLeft <= 0 in RTL).
   function updateEdges(track) {
     var viewport = track.parentElement
     if (!viewport) return
     var prev = viewport.querySelector('.row-nav.prev')
     var next = viewport.querySelector('.row-nav.next')
     var max = track.scrollWidth - track.clientWidth - 2
-    if (prev) prev.classList.toggle('at-edge', track.scrollLeft <= 2)
-    if (next) next.classList.toggle('at-edge', track.scrollLeft >= max)
+    var at = Math.abs(track.scrollLeft)
+    if (prev) prev.classList.toggle('at-edge', at <= 2)
+    if (next) next.classList.toggle('at-edge', at >= max)
   }
 
   function updateAll(scope) {
     (scope || document).querySelectorAll('.row-track').forEach(updateEdges)
   }
 
-  // Prev/next buttons page a row by most of its visible width.
+  // Prev/next page a row by most of its width.
   document.addEventListener('click', function (event) {
     var button = event.target.closest && event.target.closest('.row-nav')
     if (!button) return
     var track = button.parentElement.querySelector('.row-track')
     if (!track) return
-    var dir = Number(button.getAttribute('data-dir')) || 1
+    var dir = (Number(button.getAttribute('data-dir')) || 1) * ahead
     track.scrollBy({ left: dir * track.clientWidth * 0.85, behavior: 'smooth' })
   })
 
@@ -42,7 +44,7 @@
   document.addEventListener('keydown', function (event) {
     var link = event.target.closest && event.target.closest('.row-track > .card > .card-link')
     if (!link) return
-    var keys = { ArrowRight: 1, ArrowLeft: -1, Home: -Infinity, End: Infinity }
+    var keys = { ArrowRight: ahead, ArrowLeft: -ahead, Home: -Infinity, End: Infinity }
     var step = keys[event.key]
     if (step === undefined || event.altKey || event.ctrlKey || event.metaKey) return
     var cards = cardsOf(link.closest('.row-track'))
@@ -54,7 +56,7 @@
     cards[target].scrollIntoView({ block: 'nearest', inline: 'nearest' })
   })
 
-  // <details class="menu"> closes on an outside click or Escape, like any menu.
+  // <details class="menu"> closes on an outside click or Escape.
   function closeMenus(except) {
     document.querySelectorAll('details.menu[open]').forEach(function (menu) {
       if (menu !== except) menu.removeAttribute('open')
@@ -72,7 +74,7 @@
     if (summary) summary.focus()
   })
 
-  // aria-busy on whatever htmx is about to replace, for assistive technology.
+  // aria-busy on what htmx is about to replace.
   document.addEventListener('htmx:beforeRequest', function (event) {
     var target = event.detail && event.detail.target
     if (target) target.setAttribute('aria-busy', 'true')
@@ -86,7 +88,7 @@
     document.querySelectorAll('[aria-busy]').forEach(function (el) { el.removeAttribute('aria-busy') })
     closeMenus(null)
   })
-  // A swapped-in My List toggle brings the film's other toggles (hero, rows) into step.
+  // A swapped-in My List toggle updates the film's other toggles.
   document.addEventListener('htmx:load', function (event) {
     var fresh = event.target.matches && event.target.matches('.watchlist-form') && event.target.querySelector('.watchlist-toggle')
     if (!fresh) return

@@ -1,27 +1,21 @@
 import { z } from 'zod'
 import { DISPLAY_NAME_FORBIDDEN_MESSAGE, displayNameAllowed } from './display-name'
 
-/** UI languages (also sent to TMDB as `language`). */
+/** The UI languages (also the catalog's language): exactly the registered catalogues (src/i18n/locales.ts). */
 export const LANGUAGES = {
   en: 'English',
   es: 'Español',
   fr: 'Français',
   de: 'Deutsch',
-  it: 'Italiano',
-  pt: 'Português',
-  nl: 'Nederlands',
-  sv: 'Svenska',
-  pl: 'Polski',
-  tr: 'Türkçe',
-  ru: 'Русский',
   ja: '日本語',
-  ko: '한국어',
-  zh: '中文',
-  hi: 'हिन्दी',
+  ar: 'العربية',
 } as const
 
 export type Language = keyof typeof LANGUAGES
 export const LANGUAGE_CODES = Object.keys(LANGUAGES) as [Language, ...Language[]]
+
+/** A stored code outside the six (accounts created when more codes were accepted) reads as English. */
+export const readLanguage = (code: string | undefined): Language => (code && code in LANGUAGES ? (code as Language) : 'en')
 
 /** Trimmed, lower-cased: the one form stored, compared and used in the uniqueness marker. */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase()
@@ -74,7 +68,7 @@ export const toUser = (p: Profile): User => ({
   id: p.id,
   email: p.email,
   display_name: p.display_name,
-  language: p.language,
+  language: readLanguage(p.language),
   created_at: p.created_at,
 })
 

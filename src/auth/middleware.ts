@@ -3,7 +3,7 @@ import { getCookie } from 'hono/cookie'
 import type { AppEnv, SessionUser } from '../context'
 import { errors } from '../http/errors'
 import { foreignOrigin, siteOrigin } from '../http/origin'
-import type { Profile } from '../accounts/types'
+import { readLanguage, type Profile } from '../accounts/types'
 import { SESSION_COOKIE } from './session'
 import { isApiPath } from '../http/surfaces'
 import { CACHE, useCache } from '../http/cache'
@@ -27,7 +27,7 @@ const sessionUser = (profile: Profile, via: SessionUser['via']): SessionUser => 
   id: profile.id,
   email: profile.email,
   display_name: profile.display_name,
-  language: profile.language,
+  language: readLanguage(profile.language),
   via,
   profile,
 })

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { Config } from '../config'
 import type { CacheStore } from '../platform'
+import { localeInfo } from '../i18n/locales'
 import { CatalogUnavailable, DomainError } from '../shared/errors'
 import { TmdbCache, type Freshness } from './cache'
 import { TmdbClient, TmdbError, normalizedQuery, type Query } from './tmdb'
@@ -70,7 +71,13 @@ export function createTmdbCatalog(options: TmdbCatalogOptions): TmdbCatalog {
     return parsed.data
   }
 
-  const lang = (options?: CatalogOptions) => ({ language: options?.language })
+  /** TMDB's language for a UI language (es → es-ES): part of the query, so of the KV key too. */
+  const lang = (options?: CatalogOptions) => ({ language: options?.language ? localeInfo(options.language).tmdb : undefined })
+  /** Posters and backdrops with text in the viewer's language, else without text (TMDB's `null`). */
+  const imageLanguages = (options?: CatalogOptions) => {
+    const tmdb = lang(options).language
+    return tmdb ? { include_image_language: `${tmdb.split('-')[0]},null` } : {}
+  }
 
   async function page(path: string, query: Query): Promise<MoviePage> {
     const body = await fetchParsed(path, query, 'list', TmdbPageSchema)
@@ -79,7 +86,7 @@ export function createTmdbCatalog(options: TmdbCatalogOptions): TmdbCatalog {
   }
 
   async function details(id: number, options?: CatalogOptions) {
-    return fetchParsed(`/movie/${id}`, { append_to_response: DETAILS_APPEND, ...lang(options) }, 'details', TmdbDetailsSchema, trimDetails)
+    return fetchParsed(`/movie/${id}`, { append_to_response: DETAILS_APPEND, ...lang(options), ...imageLanguages(options) }, 'details', TmdbDetailsSchema, trimDetails)
   }
 
   return {

@@ -7,8 +7,11 @@ import { foreignOrigin } from './origin'
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
-/** The HTML forms that create a session: a cross-site post would sign the victim into the attacker's account. */
-const isSessionForm = (path: string) => path === '/login' || path === '/signup'
+/**
+ * The HTML forms checked even without a session: login and sign-up (a cross-site post would sign the victim into
+ * the attacker's account) and the language menu (another site must not switch a visitor's language).
+ */
+const isSessionForm = (path: string) => path === '/login' || path === '/signup' || path === '/language'
 
 export const csrfRejected = () =>
   new ApiError(403, 'csrf_rejected', 'This request came from another site, so it was blocked to protect your account.')

@@ -1,5 +1,10 @@
 import type { Catalogue } from './catalogue'
+import { ar } from './messages/ar'
+import { de } from './messages/de'
 import { en } from './messages/en'
+import { es } from './messages/es'
+import { fr } from './messages/fr'
+import { ja } from './messages/ja'
 
 export interface LocaleInfo {
   /** BCP 47 code as used in URLs, cookies and `User.language` ("en", "ar"). */
@@ -42,3 +47,8 @@ export const registeredLocales = (): LocaleInfo[] => [...registry.values()]
 // The registered languages: one line each. `intl: 'en-GB'` keeps the day-month-year dates
 // ("5 Mar 2026") and 24-hour times the site has always shown.
 registerLocale({ code: 'en', name: 'English', dir: 'ltr', intl: 'en-GB', tmdb: 'en-US', messages: en })
+registerLocale({ code: 'es', name: 'Español', dir: 'ltr', intl: 'es-ES', tmdb: 'es-ES', messages: es })
+registerLocale({ code: 'fr', name: 'Français', dir: 'ltr', intl: 'fr-FR', tmdb: 'fr-FR', messages: fr })
+registerLocale({ code: 'de', name: 'Deutsch', dir: 'ltr', intl: 'de-DE', tmdb: 'de-DE', messages: de })
+registerLocale({ code: 'ja', name: '日本語', dir: 'ltr', intl: 'ja-JP', tmdb: 'ja-JP', messages: ja })
+registerLocale({ code: 'ar', name: 'العربية', dir: 'rtl', intl: 'ar-SA', tmdb: 'ar-SA', messages: ar })

@@ -6,7 +6,8 @@ import { errors } from '../http/errors'
 import { validate } from '../http/validate'
 import { describe } from '../openapi/metadata'
 import { IdParamSchema, PageQuerySchema } from '../schemas/common'
-import { CACHE, cacheHeaders } from '../http/cache'
+import { CACHE, cacheHeaders, type CachePolicy } from '../http/cache'
+import { LANGUAGE_CODES } from '../accounts/types'
 
 /** Public catalog JSON is the same for everyone: browsers and CDNs may keep it briefly. */
 
@@ -21,10 +22,26 @@ const GenreListSchema = z.object({ genres: z.array(GenreSchema) })
 const listDoc = (summary: string) =>
   describe({ summary, tags: ['catalog'], responses: { 200: { description: 'A page of films', schema: MoviePageSchema } } })
 
-const language = (c: Context<AppEnv>) => c.get('user')?.language
+/**
+ * The answer's language: the `language` query parameter (one of the UI languages), else the request's
+ * (signed-in user's, then Accept-Language; src/i18n/middleware.ts).
+ */
+function language(c: Context<AppEnv>): string {
+  const asked = c.req.query('language')
+  if (asked === undefined) return c.get('locale')
+  if (!(LANGUAGE_CODES as string[]).includes(asked)) throw errors.validation([{ path: 'language', message: `must be one of ${LANGUAGE_CODES.join(', ')}` }])
+  return asked
+}
 
-/** A signed-in caller may get another language: their copy is theirs alone (cacheHeaders makes it private). */
-const cacheFor = cacheHeaders
+/**
+ * A signed-in caller may get another language: their copy is theirs alone (cacheHeaders makes it private).
+ * Anonymous answers follow Accept-Language unless `language` is in the URL, so shared caches key on it.
+ */
+function cacheFor(c: Context<AppEnv>, policy: CachePolicy): Record<string, string> {
+  const headers = cacheHeaders(c, policy)
+  if (c.req.query('language') !== undefined) return headers
+  return { ...headers, Vary: [headers.Vary, 'Accept-Language'].filter(Boolean).join(', ') }
+}
 
 /** The catalog's JSON API (mounted under /api/v1): thin routes over `services.catalog`. */
 export const catalogApiRoutes = new Hono<AppEnv>()

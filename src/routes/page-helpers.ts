@@ -9,9 +9,9 @@ export function setPageHeaders(c: Context<AppEnv>): void {
   useCache(c, CACHE.page)
 }
 
-/** The catalog options of the viewer: their UI language when signed in. */
+/** The catalog options of the viewer: the page's language (signed-in user's, then cookie, then Accept-Language). */
 export function catalogOptions(c: Context<AppEnv>, page?: number) {
-  const language = c.get('user')?.language
+  const language = c.get('locale')
   return { ...(page ? { page } : {}), ...(language ? { language } : {}) }
 }
 

@@ -15,6 +15,8 @@ import { detailsSlots } from './details-slots'
 import { homePersonalSection } from './recommendation-pages'
 import { render } from '../http/render'
 import type { Translator } from '../i18n/translator'
+import { DEFAULT_LOCALE } from '../i18n/locales'
+import type { Catalog, MovieDetails } from '../catalog/types'
 import { withListed } from '../watchlist/middleware'
 import { catalogOptions, nextPageHref, setPageHeaders, wantsFragment } from './page-helpers'
 
@@ -34,6 +36,16 @@ const homeRowTitles = (t: Translator): Record<StandardRow, string> => ({
   'top-rated': t('home.row.topRated'),
   'now-playing': t('home.row.newReleases'),
 })
+
+/**
+ * TMDB has no overview in every language: then the English one (cached like any details), marked
+ * `lang="en"` so screen readers switch voice. A film without any overview stays without.
+ */
+async function overviewOrEnglish(catalog: Catalog, movie: MovieDetails, locale: string): Promise<{ text: string; lang?: string }> {
+  if (movie.overview || locale === DEFAULT_LOCALE || catalog.source !== 'tmdb') return { text: movie.overview }
+  const english = await catalog.details(movie.id, { language: DEFAULT_LOCALE }).catch(() => null)
+  return english?.overview ? { text: english.overview, lang: DEFAULT_LOCALE } : { text: '' }
+}
 
 /** The HTML pages: thin routes that read the catalog service and render views. */
 export const pageRoutes = new Hono<AppEnv>()
@@ -111,8 +123,13 @@ pageRoutes.get('/movies/:id', withListed, validate('param', IdParamSchema), asyn
   // A signed-in viewer's recent views feed their picks (written after the response).
   const viewer = c.get('user')
   if (viewer) c.get('services').recommendations.recordView(viewer.id, id, catalogOptions(c))
+  const overview = await overviewOrEnglish(catalog, movie, c.get('locale'))
   setPageHeaders(c)
-  return render(c, <MoviePage genres={genres} movie={movie} {...slots(movie)} />, { films: true })
+  return render(
+    c,
+    <MoviePage genres={genres} movie={{ ...movie, overview: overview.text }} overviewLang={overview.lang} {...slots(movie)} />,
+    { films: true },
+  )
 })
 
 /** The trailer player the facade swaps in on click; without htmx, off to the trailer itself. */

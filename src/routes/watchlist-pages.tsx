@@ -54,7 +54,7 @@ watchlistPages.post('/watchlist/:movieId', requirePageUser, validate('param', Mo
     if (!(added.error instanceof ListFull && wantsFragment(c))) throw added.error
     // htmx only swaps 2xx answers: the button stays "add", with a visible note why (without JS: the 409 page says the same).
     useCache(c, CACHE.noStore)
-    const title = (await c.get('services').catalog.details(movieId).catch(() => null))?.title ?? c.get('t')('watchlist.theFilm')
+    const title = (await c.get('services').catalog.details(movieId, { language: c.get('locale') }).catch(() => null))?.title ?? c.get('t')('watchlist.theFilm')
     return render(
       c,
       <>

@@ -63,6 +63,13 @@ function listPage(name: string, page: number): TmdbList {
   return { ...list, page, results: list.results.map((movie) => ({ ...movie, id: movie.id + (page - 1) * 10_000_000 })) }
 }
 
+/** The `<name>.<language>.json` fixture (e.g. `movie-11.es-ES.json`) when the request asks for that language. */
+function translated(name: string, query: URLSearchParams): unknown {
+  const language = query.get('language')
+  if (!language || !/^[a-z]{2}-[A-Z]{2}$/.test(language) || !existsSync(`${FIXTURES}${name}.${language}.json`)) return undefined
+  return fixture(`${name}.${language}.json`)
+}
+
 function route(path: string, query: URLSearchParams): { status: number; body: unknown } {
   const page = Math.max(1, Number(query.get('page') ?? 1) || 1)
   const lists: Record<string, string> = {
@@ -74,7 +81,7 @@ function route(path: string, query: URLSearchParams): { status: number; body: un
     '/3/trending/movie/week': 'trending.json',
   }
   if (lists[path]) return { status: 200, body: listPage(lists[path], page) }
-  if (path === '/3/genre/movie/list') return { status: 200, body: fixture('genre-list.json') }
+  if (path === '/3/genre/movie/list') return { status: 200, body: translated('genre-list', query) ?? fixture('genre-list.json') }
   if (path === '/3/configuration') return { status: 200, body: fixture('configuration.json') }
   if (path === '/3/search/movie') {
     const needle = (query.get('query') ?? '').toLowerCase()
@@ -88,7 +95,8 @@ function route(path: string, query: URLSearchParams): { status: number; body: un
   }
   const movie = /^\/3\/movie\/(\d+)$/.exec(path)
   if (movie && existsSync(`${FIXTURES}movie-${movie[1]}.json`)) {
-    const details = fixture(`movie-${movie[1]}.json`) as Record<string, unknown>
+    // TMDB answers in `language`: a fixture `movie-<id>.<language>.json` overlays the translated fields.
+    const details = { ...(fixture(`movie-${movie[1]}.json`) as Record<string, unknown>), ...(translated(`movie-${movie[1]}`, query) as object | undefined) }
     const appended = new Set((query.get('append_to_response') ?? '').split(','))
     for (const part of ['credits', 'videos', 'similar', 'recommendations']) if (!appended.has(part)) delete details[part]
     return { status: 200, body: details }

@@ -1,5 +1,6 @@
 import { SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import { de } from '../../src/i18n/messages/de'
 import { api, form, ORIGIN, sessionCookieOf, sessionSetCookie, signUp, uniqueEmail } from './support/accounts'
 
 const page = (path: string, cookie?: string, headers: Record<string, string> = {}) =>
@@ -130,11 +131,13 @@ describe('signed-in pages', { timeout: 120_000 }, () => {
     expect(saved.headers.get('Location')).toBe('/profile?saved=1')
     const me = (await (await api('/me', { token })).json()) as Record<string, unknown>
     expect(me).toMatchObject({ display_name: 'Renamed', language: 'de', notifications: { release: false, recommendation: true } })
+    // The profile now speaks the language just chosen.
     const html = await (await page('/profile?saved=1', token)).text()
-    expect(html).toContain('Your changes are saved.')
+    expect(html).toContain('<html lang="de" dir="ltr">')
+    expect(html).toContain(de['profile.saved'])
     const blank = await form('/profile', { ...fields, email, display_name: ' ' }, { cookie: token })
     expect(blank.status).toBe(422)
-    expect(await blank.text()).toContain('Enter a display name.')
+    expect(await blank.text()).toContain(de['validation.enterDisplayName'])
   })
 
   it('should change the password from the profile with the current one, refreshing the cookie', async () => {

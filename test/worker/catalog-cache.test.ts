@@ -4,7 +4,8 @@ import { fakeTmdb, tmdbHarness } from './support/tmdb-harness'
 
 /** The KV cache in front of TMDB, observed through the API and the fake server's request counts. */
 
-const POPULAR_KEY = 'tmdb:v1:/movie/popular?page=1'
+// English pages ask TMDB for en-US: the language is part of the key.
+const POPULAR_KEY = 'tmdb:v1:/movie/popular?language=en-US&page=1'
 const ELEVEN_MINUTES = 11 * 60 * 1000
 
 beforeEach(() => fakeTmdb.reset())

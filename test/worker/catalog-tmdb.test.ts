@@ -32,11 +32,11 @@ describe('catalog API on TMDB', () => {
   it('serves every list route, passing page and window through', async () => {
     const tmdb = tmdbHarness()
     for (const [path, upstream] of [
-      ['/api/v1/movies/top_rated?page=2', '/3/movie/top_rated?page=2'],
-      ['/api/v1/movies/now_playing', '/3/movie/now_playing?page=1'],
-      ['/api/v1/movies/trending', '/3/trending/movie/week?page=1'],
-      ['/api/v1/movies/trending?window=day', '/3/trending/movie/day?page=1'],
-      ['/api/v1/genres/28/movies', '/3/discover/movie?include_adult=false&page=1&sort_by=popularity.desc&with_genres=28'],
+      ['/api/v1/movies/top_rated?page=2', '/3/movie/top_rated?language=en-US&page=2'],
+      ['/api/v1/movies/now_playing', '/3/movie/now_playing?language=en-US&page=1'],
+      ['/api/v1/movies/trending', '/3/trending/movie/week?language=en-US&page=1'],
+      ['/api/v1/movies/trending?window=day', '/3/trending/movie/day?language=en-US&page=1'],
+      ['/api/v1/genres/28/movies', '/3/discover/movie?include_adult=false&language=en-US&page=1&sort_by=popularity.desc&with_genres=28'],
     ] as const) {
       const res = await tmdb.get(path)
       expect(res.status, path).toBe(200)
@@ -147,7 +147,8 @@ describe('catalog API on TMDB', () => {
   it('passes year and language through to TMDB, and caches each language apart', async () => {
     const catalog = tmdbHarness().catalog()
     await catalog.search('fight', { year: 1999, language: 'de' })
-    expect((await fakeTmdb.stats()).last!.query).toMatchObject({ query: 'fight', year: '1999', language: 'de' })
+    // The UI language goes to TMDB as its region code.
+    expect((await fakeTmdb.stats()).last!.query).toMatchObject({ query: 'fight', year: '1999', language: 'de-DE' })
     await catalog.list('popular', { language: 'fr' })
     await catalog.list('popular', { language: 'es' })
     await catalog.list('popular', { language: 'fr' })

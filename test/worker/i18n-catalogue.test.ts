@@ -5,7 +5,8 @@ import { LoginBodySchema, ProfilePatchSchema, SignupBodySchema } from '../../src
 import { IdSchema, PageQuerySchema } from '../../src/schemas/common'
 import { isPlural, PLACEHOLDER, PLURAL_CATEGORIES, type Catalogue, type Message, type MessageKey } from '../../src/i18n/catalogue'
 import { localizeEnglish } from '../../src/i18n/english'
-import { registerLocale, unregisterLocale } from '../../src/i18n/locales'
+import { localeInfo, registeredLocales, registerLocale, unregisterLocale } from '../../src/i18n/locales'
+import { LANGUAGE_CODES } from '../../src/accounts/types'
 import { en } from '../../src/i18n/messages/en'
 import { chooseLocale, matchAcceptLanguage } from '../../src/i18n/negotiate'
 import { createTranslator } from '../../src/i18n/translator'
@@ -34,6 +35,36 @@ describe('the English catalogue', () => {
     const pseudo = pseudoCatalogue()
     const names = (m: Message) => templates(m).flatMap((t) => [...t.matchAll(PLACEHOLDER)].map((x) => x[1])).sort()
     for (const [key, message] of entries) expect(names(pseudo[key]), key).toEqual(names(message))
+  })
+})
+
+describe('every registered catalogue', () => {
+  const names = (text: string) => [...text.matchAll(PLACEHOLDER)].map((x) => x[1]).sort()
+  const codes = registeredLocales().map((locale) => locale.code).filter((code) => /^[a-z]{2}$/.test(code))
+
+  it('covers the six UI languages, the languages a user may choose', () => {
+    expect(codes.sort()).toEqual([...LANGUAGE_CODES].sort())
+  })
+
+  it.each(['es', 'fr', 'de', 'ja', 'ar'])('%s has exactly the keys of en, and every placeholder survives', (code) => {
+    const catalogue = localeInfo(code).messages
+    expect(Object.keys(catalogue).sort()).toEqual(Object.keys(en).sort())
+    for (const [key, english] of entries) {
+      const message = catalogue[key]
+      expect(isPlural(message), key).toBe(isPlural(english))
+      const wanted = [...new Set(templates(english).flatMap(names))].sort()
+      if (!isPlural(message)) {
+        expect(names(message), `${code} ${key}`).toEqual(names(english as string))
+        continue
+      }
+      // Plural forms: CLDR categories only, `other` keeps every placeholder, no form invents one
+      // (Arabic's zero/one/two forms may leave {count} out: "فيلم واحد").
+      for (const category of Object.keys(message)) expect(PLURAL_CATEGORIES, `${code} ${key}`).toContain(category)
+      expect([...new Set(names(message.other))].sort(), `${code} ${key}`).toEqual(wanted)
+      for (const text of templates(message)) for (const name of names(text)) expect(wanted, `${code} ${key}`).toContain(name)
+      // Every category the language selects has its own form or falls back to `other` on purpose.
+      expect(message.other.trim().length, `${code} ${key}`).toBeGreaterThan(0)
+    }
   })
 })
 
@@ -72,10 +103,14 @@ describe('the translator', () => {
 describe('locale detection', () => {
   it('follows user → cookie → Accept-Language → en, among registered locales only', () => {
     expect(chooseLocale({})).toBe('en')
-    expect(chooseLocale({ userLanguage: 'sv', cookie: 'xx', acceptLanguage: 'de-DE' })).toBe('en')
-    expect(matchAcceptLanguage('en-AU;q=0.8, fr-CA')).toBe('en')
-    expect(matchAcceptLanguage('fr-CA, de;q=0.5')).toBeUndefined()
-    expect(matchAcceptLanguage('de, en;q=0')).toBeUndefined()
+    expect(chooseLocale({ userLanguage: 'sv', cookie: 'xx', acceptLanguage: 'it-IT' })).toBe('en')
+    expect(chooseLocale({ userLanguage: 'ja', cookie: 'de', acceptLanguage: 'fr' })).toBe('ja')
+    expect(chooseLocale({ userLanguage: 'sv', cookie: 'de', acceptLanguage: 'fr' })).toBe('de')
+    expect(matchAcceptLanguage('en-AU;q=0.8, pt-BR')).toBe('en')
+    expect(matchAcceptLanguage('fr-CA,fr;q=0.9')).toBe('fr')
+    expect(matchAcceptLanguage('ar-EG')).toBe('ar')
+    expect(matchAcceptLanguage('pt-BR, it;q=0.5')).toBeUndefined()
+    expect(matchAcceptLanguage('it, en;q=0')).toBeUndefined()
     expect(matchAcceptLanguage('garbage;;;, *')).toBe('en')
   })
 })

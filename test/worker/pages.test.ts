@@ -172,7 +172,7 @@ describe('details page', () => {
     expect(film).toBeDefined()
     const { status, html } = await page(`/movies/${film!.id}`)
     expect(status).toBe(200)
-    expect(html).toMatch(/<h1 id="movie-title"[^>]*>The Dark Knight <span class="details-year">\(2008\)<\/span>/)
+    expect(html).toMatch(/<h1 id="movie-title"[^>]*><bdi>The Dark Knight<\/bdi> <span class="details-year">\(2008\)<\/span>/)
     expect(html).toMatch(/<img class="poster details-poster"[^>]*alt="Poster of The Dark Knight"/)
     expect(html).toMatch(/★<\/span> \d\.\d/)
     expect(html).toContain('2h 32m')

@@ -1,4 +1,5 @@
 import { useT } from './I18nContext'
+import { LanguageMenu } from './LanguageMenu'
 
 export interface FooterProps {
   /** Where the films on the page come from: TMDB requires its attribution; the bundled data set is credited. */
@@ -28,6 +29,7 @@ export function Footer({ source }: FooterProps) {
             <a href="/watchlist">{t('footer.myList')}</a>
           </li>
         </ul>
+        <LanguageMenu />
       </div>
     </footer>
   )

@@ -29,7 +29,7 @@ export function Hero({ movie, genres, kicker, watchlistButton }: HeroProps) {
       <div class="hero-content">
         {kicker ? <p class="hero-kicker">{kicker}</p> : null}
         <h1 id="hero-title" class="hero-title">
-          {movie.title}
+          <bdi>{movie.title}</bdi>
         </h1>
         <p class="hero-meta">
           {rating ? (
@@ -42,7 +42,9 @@ export function Hero({ movie, genres, kicker, watchlistButton }: HeroProps) {
             <span>{name}</span>
           ))}
         </p>
-        {movie.overview ? <p class="hero-overview">{movie.overview}</p> : null}
+        {movie.overview ? <p class="hero-overview" dir="auto">
+            {movie.overview}
+          </p> : null}
         <div class="hero-actions">
           <a class="button primary" href={`/movies/${movie.id}`}>
             <span class="icon" aria-hidden="true">ℹ</span> {t('hero.moreInfo')}<span class="visually-hidden"> {t('hero.moreInfoAbout', { title: movie.title })}</span>

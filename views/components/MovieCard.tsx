@@ -24,7 +24,9 @@ export function MovieCard({ movie, action, eager }: MovieCardProps) {
     <li class="card">
       <a class="card-link" href={`/movies/${movie.id}`}>
         <Poster url={movie.poster_url} title={movie.title} eager={eager} />
-        <span class="card-title">{movie.title}</span>
+        <span class="card-title" dir="auto">
+          <bdi>{movie.title}</bdi>
+        </span>
         <span class="card-meta">
           {year}
           {year && rating ? ' · ' : null}

@@ -18,10 +18,12 @@ export interface MoviePageProps extends Omit<LayoutProps, 'title' | 'children'> 
   watchlistButton?: Child
   /** The reviews slot (the reviews feature renders its list and form here). */
   reviews?: Child
+  /** The overview's language when it is not the page's (TMDB had none translated: English instead). */
+  overviewLang?: string
 }
 
 /** A film's details: backdrop, poster, facts, overview, trailer, cast, similar titles, reviews. */
-export function MoviePage({ movie, watchlistButton, reviews, ...layout }: MoviePageProps) {
+export function MoviePage({ movie, watchlistButton, reviews, overviewLang, ...layout }: MoviePageProps) {
   const year = yearOf(movie.release_date)
   const t = useT()
   const rating = formatRating(movie.vote_average, movie.vote_count, t)
@@ -43,9 +45,13 @@ export function MoviePage({ movie, watchlistButton, reviews, ...layout }: MovieP
           />
           <div class="details-info">
             <h1 id="movie-title" class="details-title">
-              {movie.title} {year ? <span class="details-year">({year})</span> : null}
+              <bdi>{movie.title}</bdi> {year ? <span class="details-year">({year})</span> : null}
             </h1>
-            {movie.tagline ? <p class="tagline">{movie.tagline}</p> : null}
+            {movie.tagline ? (
+              <p class="tagline" dir="auto">
+                {movie.tagline}
+              </p>
+            ) : null}
             <ul class="facts">
               {rating ? (
                 <li class="rating">
@@ -60,10 +66,14 @@ export function MoviePage({ movie, watchlistButton, reviews, ...layout }: MovieP
               {runtime ? <li>{runtime}</li> : null}
             </ul>
             <GenreChips genres={movie.genres} label={t('movie.genres')} />
-            {movie.overview ? <p class="overview">{movie.overview}</p> : null}
+            {movie.overview ? (
+              <p class="overview" lang={overviewLang} dir="auto">
+                {movie.overview}
+              </p>
+            ) : null}
             {movie.director ? (
               <p class="credit">
-                <span class="muted">{t('movie.director')}</span> {movie.director}
+                <span class="muted">{t('movie.director')}</span> <bdi>{movie.director}</bdi>
               </p>
             ) : null}
             <div class="details-actions" id="watchlist-slot">

@@ -1,16 +1,17 @@
-import { genreName } from '../genres'
 import type { Movie, MovieDetails } from '../types'
 import type { Film } from './data'
+import { genreNameIn, overviewIn } from './localized'
 
 /** Absolute URLs of a bundled film's generated artwork, on the worker that serves the request. */
 export const posterPath = (id: number) => `/images/posters/${id}.svg`
 export const backdropPath = (id: number) => `/images/backdrops/${id}.svg`
 
-export function toMovie(film: Film, origin: string): Movie {
+/** A bundled film as the contract's Movie; `language` picks the generated overview's language (titles stay as published). */
+export function toMovie(film: Film, origin: string, language?: string): Movie {
   return {
     id: film.id,
     title: film.title,
-    overview: film.overview,
+    overview: overviewIn(film, language),
     release_date: film.releaseDate,
     poster_url: `${origin}${posterPath(film.id)}`,
     backdrop_url: `${origin}${backdropPath(film.id)}`,
@@ -47,17 +48,17 @@ export function similarTo(film: Film, films: readonly Film[]): Film[] {
   return scored.slice(0, SIMILAR_COUNT).map(({ other }) => other)
 }
 
-export function toDetails(film: Film, films: readonly Film[], origin: string): MovieDetails {
+export function toDetails(film: Film, films: readonly Film[], origin: string, language?: string): MovieDetails {
   return {
-    ...toMovie(film, origin),
+    ...toMovie(film, origin, language),
     runtime: film.runtime,
-    genres: film.genreIds.map((id) => ({ id, name: genreName(id) ?? 'Other' })),
+    genres: film.genreIds.map((id) => ({ id, name: genreNameIn(id, language) ?? 'Other' })),
     tagline: null,
     director: film.director,
     // The dataset names no actors; an empty cast hides the section rather than inventing one.
     cast: [],
     trailer: null,
-    similar: similarTo(film, films).map((other) => toMovie(other, origin)),
+    similar: similarTo(film, films).map((other) => toMovie(other, origin, language)),
   }
 }
 
@@ -66,14 +67,14 @@ export function toDetails(film: Film, films: readonly Film[], origin: string): M
  * `backdrop_path` are paths on this worker (TMDB's are paths on its image CDN); `poster_url`/`backdrop_url`
  * give the absolute URLs. An unknown date is '' as TMDB sends it.
  */
-export function toTmdbMovie(film: Film, origin: string) {
+export function toTmdbMovie(film: Film, origin: string, language?: string) {
   return {
     adult: false,
     backdrop_path: backdropPath(film.id),
     genre_ids: film.genreIds,
     id: film.id,
     original_title: film.title,
-    overview: film.overview,
+    overview: overviewIn(film, language),
     popularity: film.votes / 1000,
     poster_path: posterPath(film.id),
     release_date: film.releaseDate ?? '',

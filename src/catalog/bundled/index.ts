@@ -1,7 +1,8 @@
 import { TMDB_GENRES } from '../genres'
-import type { Catalog, Genre, MoviePage } from '../types'
+import type { Catalog, CatalogOptions, Genre, MoviePage } from '../types'
 import { filmIndex, type Film } from './data'
 import { toDetails, toMovie, toTmdbMovie } from './details'
+import { genreNameIn } from './localized'
 import { inGenre, nowPlaying, paginate, popular, search, topRated, trending, upcoming } from './rank'
 
 export interface BundledCatalogOptions {
@@ -28,9 +29,9 @@ let presentGenres: readonly Genre[] | undefined
 export function createBundledCatalog({ origin, today }: BundledCatalogOptions): Catalog {
   const { films, byId, newestRelease } = filmIndex()
   const day = today ?? newestRelease
-  const page = (list: readonly Film[], n = 1): MoviePage => {
-    const paged = paginate(list, n)
-    return { ...paged, results: paged.results.map((film) => toMovie(film, origin)) }
+  const page = (list: readonly Film[], options?: CatalogOptions): MoviePage => {
+    const paged = paginate(list, options?.page ?? 1)
+    return { ...paged, results: paged.results.map((film) => toMovie(film, origin, options?.language)) }
   }
   presentGenres ??= (() => {
     const present = new Set(films.flatMap((film) => film.genreIds))
@@ -49,35 +50,35 @@ export function createBundledCatalog({ origin, today }: BundledCatalogOptions): 
             : kind === 'now_playing'
               ? ranked(`now_playing:${day}`, () => nowPlaying(films, day))
               : ranked(`upcoming:${day}`, () => upcoming(films, day))
-      return page(list, options?.page)
+      return page(list, options)
     },
     async trending(window, options) {
-      return page(ranked(`trending:${window}:${day}`, () => trending(films, day, window)), options?.page)
+      return page(ranked(`trending:${window}:${day}`, () => trending(films, day, window)), options)
     },
     async search(query, options) {
-      return page(search(films, query, options?.year), options?.page)
+      return page(search(films, query, options?.year), options)
     },
-    async details(id) {
+    async details(id, options) {
       const film = byId.get(id)
-      return film ? toDetails(film, films, origin) : null
+      return film ? toDetails(film, films, origin, options?.language) : null
     },
-    async many(ids) {
+    async many(ids, options) {
       return ids.flatMap((id) => {
         const film = byId.get(id)
-        return film ? [toMovie(film, origin)] : []
+        return film ? [toMovie(film, origin, options?.language)] : []
       })
     },
-    async genres() {
-      return [...genres]
+    async genres(options) {
+      return genres.map((genre) => ({ id: genre.id, name: genreNameIn(genre.id, options?.language) ?? genre.name }))
     },
     async byGenre(genreId, options) {
       // Only genres the data has are cached, so arbitrary ids cannot grow the cache.
-      if (!genres.some((genre) => genre.id === genreId)) return page([], options?.page)
-      return page(ranked(`genre:${genreId}`, () => inGenre(films, genreId)), options?.page)
+      if (!genres.some((genre) => genre.id === genreId)) return page([], options)
+      return page(ranked(`genre:${genreId}`, () => inGenre(films, genreId)), options)
     },
     async searchRaw(title, options) {
       const paged = paginate(search(films, title), options?.page ?? 1)
-      return { ...paged, results: paged.results.map((film) => toTmdbMovie(film, origin)) }
+      return { ...paged, results: paged.results.map((film) => toTmdbMovie(film, origin, options?.language)) }
     },
   }
 }

@@ -32,10 +32,10 @@ export function pseudoCatalogue(): Catalogue {
   return Object.fromEntries(entries) as Catalogue
 }
 
-/** Literal text between placeholders of every English message: what must not show on a translated page. */
-export function englishFragments(): string[] {
+/** Literal text between placeholders of a catalogue's messages (English by default). */
+function fragmentsOf(catalogue: Catalogue): Set<string> {
   const out = new Set<string>()
-  for (const [key, message] of Object.entries(en) as [MessageKey, Message][]) {
+  for (const [key, message] of Object.entries(catalogue) as [MessageKey, Message][]) {
     if (UNTRANSLATED.includes(key)) continue
     for (const template of isPlural(message) ? Object.values(message) : [message]) {
       for (const part of (template ?? '').replace(PLACEHOLDER, '\u0000').split('\u0000')) {
@@ -45,7 +45,19 @@ export function englishFragments(): string[] {
       }
     }
   }
-  return [...out]
+  return out
+}
+
+/**
+ * Literal text between placeholders of every English message: what must not show on a translated page.
+ * Given the page's own catalogue, words it shares with English ("Drama", "Thriller", "Rotten Tomatoes") are
+ * not counted as left-over English.
+ */
+export function englishFragments(translation?: Catalogue): string[] {
+  const english = fragmentsOf(en as Catalogue)
+  if (!translation) return [...english]
+  const own = [...fragmentsOf(translation)]
+  return [...english].filter((fragment) => !own.some((text) => text === fragment || (/\s/.test(fragment) && text.includes(fragment))))
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'" }
@@ -60,7 +72,9 @@ export function visibleSegments(html: string): string[] {
   const body = html
     .replace(/<script[\s\S]*?<\/script>/gi, '')
     .replace(/<style[\s\S]*?<\/style>/gi, '')
-    .replace(/<p class="(?:hero-overview|overview|tagline)">[\s\S]*?<\/p>/g, '')
+    .replace(/<p class="(?:hero-overview|overview|tagline)"[^>]*>[\s\S]*?<\/p>/g, '')
+    // Film titles and names are isolated in <bdi>: the catalog's text, not ours.
+    .replace(/<bdi>[\s\S]*?<\/bdi>/g, '')
   const attributes = [...body.matchAll(/\s(?:alt|title|aria-label|placeholder)="([^"]*)"/g)].map((m) => m[1] ?? '')
   const description = [...body.matchAll(/<meta name="description" content="([^"]*)"/g)].map((m) => m[1] ?? '')
   const text = body.split(/<[^>]*>/)
@@ -68,7 +82,7 @@ export function visibleSegments(html: string): string[] {
 }
 
 /** The English catalogue text found on a page: phrases anywhere in a segment, single words as a whole segment. */
-export function englishLeftIn(html: string, fragments = englishFragments()): string[] {
+export function englishLeftIn(html: string, fragments: string[] = englishFragments()): string[] {
   const segments = visibleSegments(html)
   const found = new Set<string>()
   for (const fragment of fragments) {
