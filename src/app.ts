@@ -30,6 +30,7 @@ import { watchlistApi } from './routes/watchlist-api'
 import { watchlistPages } from './routes/watchlist-pages'
 import { createServices, type ServicesFactory } from './services'
 import { clientAddress } from './http/origin'
+import { pageCache } from './http/page-cache'
 
 /** Reviews are at most 2,000 characters; 64 KB leaves room for any form or JSON body we take. */
 const MAX_BODY_KB = 64
@@ -62,6 +63,8 @@ export function createApp(options: AppOptions = {}) {
   app.use('*', i18n())
   app.use('*', csrf())
   app.use('*', unreadForPages())
+  // Last: anonymous browsing pages from the page cache (src/http/page-cache.ts); a stale one is re-rendered through the app.
+  app.use('*', pageCache((request, env, ctx) => app.fetch(request, env, ctx)))
 
   // Route table. JSON: /healthz, /movie/:title (the seed's route), /api/v1/* (auth, me, movies, genres, watchlist,
   // reviews, notifications, openapi.json). HTML (htmx): / and /home/rows, /search, /genres/:id, /movies/:id and its

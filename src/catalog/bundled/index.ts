@@ -40,6 +40,8 @@ export function createBundledCatalog({ origin, today }: BundledCatalogOptions): 
 
   return {
     source: 'bundled',
+    // The data ships with the code; "today" moves the dated lists.
+    version: `bundled.${films.length}.${newestRelease}.${day}`,
     async list(kind, options) {
       const list =
         kind === 'popular'
