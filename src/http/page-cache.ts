@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../context'
-import type { Platform } from '../platform'
+import type { PageCache, Platform } from '../platform'
+import { PageMemory, type MemoryEntry } from './page-memory'
 import { ASSET_HASHES } from '../../views/assets'
 import { CACHE } from './cache'
 
@@ -14,6 +15,7 @@ import { CACHE } from './cache'
  * The cache is internal: the browser still gets CACHE.page's `private, no-cache` (the account menu
  * makes every page private to its viewer) and the route's Vary.
  *
+ * Two tiers: the isolate's memory (src/http/page-memory.ts, ≤ 8 MB) in front of the platform's cache.
  * Freshness: FRESH_SECONDS, then stale-while-revalidate: the stale copy is served at once and a
  * fresh one rendered after the response (defer), through the app itself (`refresh`).
  * Keys carry the markup, app and catalog versions: the Cache API cannot be purged reliably.
@@ -65,26 +67,40 @@ function cacheable(c: Context<AppEnv>): boolean {
 }
 
 /** The copy kept in the cache: its own shared max-age (the Cache API honours it), the page's Vary set aside. */
-function storedCopy(res: Response, now: number): Response {
-  const headers = new Headers()
-  for (const [name, value] of res.headers) if (!NOT_STORED.has(name.toLowerCase())) headers.set(name, value)
-  headers.set('Cache-Control', `public, max-age=${FRESH_SECONDS + STALE_SECONDS}`)
-  headers.set(STORED_AT, String(now))
+function storedEntry(res: Response, body: ArrayBuffer, now: number): MemoryEntry {
+  const headers: [string, string][] = []
+  for (const [name, value] of res.headers) if (!NOT_STORED.has(name.toLowerCase())) headers.push([name, value])
+  headers.push(['Cache-Control', `public, max-age=${FRESH_SECONDS + STALE_SECONDS}`], [STORED_AT, String(now)])
   const vary = res.headers.get('Vary')
-  if (vary) headers.set(STORED_VARY, vary)
-  return new Response(res.clone().body, { status: 200, headers })
+  if (vary) headers.push([STORED_VARY, vary])
+  return { body, headers, storedAt: now }
 }
 
 /** What the browser gets from a stored copy: the page policy and Vary back, our own headers gone. */
-function servedCopy(stored: Response, state: 'hit' | 'stale'): Response {
-  const headers = new Headers(stored.headers)
+function servedCopy(entry: MemoryEntry, state: 'hit' | 'stale'): Response {
+  const headers = new Headers(entry.headers)
   const vary = headers.get(STORED_VARY)
   headers.delete(STORED_VARY)
   headers.delete(STORED_AT)
   headers.set('Cache-Control', CACHE.page.cacheControl)
   if (vary) headers.set('Vary', vary)
   headers.set(PAGE_CACHE_HEADER, state)
-  return new Response(stored.body, { status: 200, headers })
+  return new Response(entry.body, { status: 200, headers })
+}
+
+let memory: PageMemory | undefined
+/** The isolate's first tier, made on first use. */
+const pageMemory = () => (memory ??= new PageMemory())
+
+/** A stored page from memory, else from the platform's cache (then kept in memory too); undefined when neither has a live one. */
+async function lookup(store: PageCache, key: string, now: number): Promise<MemoryEntry | undefined> {
+  const remembered = pageMemory().get(key)
+  if (remembered && now - remembered.storedAt <= (FRESH_SECONDS + STALE_SECONDS) * 1000) return remembered
+  const stored = await store.match(key).catch(() => undefined)
+  if (!stored) return undefined
+  const entry: MemoryEntry = { body: await stored.arrayBuffer(), headers: [...stored.headers], storedAt: Number(stored.headers.get(STORED_AT) ?? 0) }
+  pageMemory().set(key, entry)
+  return entry
 }
 
 function refreshRequest(c: Context<AppEnv>): Request {
@@ -118,22 +134,24 @@ export function pageCache(refresh: AppFetch): MiddlewareHandler<AppEnv> {
     const key = keyOf(c, platform)
     const isRefresh = refreshRequests.has(c.req.raw)
     if (!isRefresh) {
-      const stored = await store.match(key).catch(() => undefined)
-      if (stored) {
-        const age = Date.now() - Number(stored.headers.get(STORED_AT) ?? 0)
-        const fresh = age <= FRESH_SECONDS * 1000
+      const entry = await lookup(store, key, Date.now())
+      if (entry) {
+        const fresh = Date.now() - entry.storedAt <= FRESH_SECONDS * 1000
         if (!fresh && !refreshing.has(key)) {
           refreshing.add(key)
           const rendering = Promise.resolve(refresh(refreshRequest(c), c.env, executionContextOf(c)))
           platform.defer(rendering.catch((error: unknown) => console.warn('page cache refresh failed', String(error))).finally(() => refreshing.delete(key)))
         }
-        return servedCopy(stored, fresh ? 'hit' : 'stale')
+        return servedCopy(entry, fresh ? 'hit' : 'stale')
       }
     }
     await next()
     if (!cacheable(c)) return
-    const copy = storedCopy(c.res, Date.now())
-    const put = store.put(key, copy).catch((error: unknown) => console.warn('page cache store failed', String(error)))
+    const entry = storedEntry(c.res, await c.res.clone().arrayBuffer(), Date.now())
+    pageMemory().set(key, entry)
+    const put = store
+      .put(key, new Response(entry.body, { status: 200, headers: entry.headers }))
+      .catch((error: unknown) => console.warn('page cache store failed', String(error)))
     if (isRefresh) await put
     else {
       c.res.headers.set(PAGE_CACHE_HEADER, 'miss')

@@ -3,6 +3,7 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import type { Env } from '../../src/config'
 import { createWorker } from '../../src/main/worker'
+import { PageMemory } from '../../src/http/page-memory'
 import { createServices, type Services } from '../../src/services'
 import { ORIGIN, api, signUp } from './support/accounts'
 import { films } from './support/films'
@@ -130,5 +131,21 @@ describe('page cache', { timeout: 30_000 }, () => {
     expect(fragment.res.status).toBe(200)
     expect(fragment.body).toContain('id="reviews-body"')
     expect(fragment.body).not.toContain('<html')
+  })
+
+  it("should keep the isolate's memory tier within its byte bound, dropping the least recently used page first", () => {
+    const memory = new PageMemory(10_000)
+    const entry = () => ({ body: new ArrayBuffer(3_000), headers: [] as [string, string][], storedAt: 0 })
+    memory.set('a', entry())
+    memory.set('b', entry())
+    memory.set('c', entry())
+    memory.get('a')
+    memory.set('d', entry())
+    expect(memory.get('b')).toBeUndefined()
+    expect(memory.get('a')).toBeDefined()
+    expect(memory.get('d')).toBeDefined()
+    expect(memory.size).toBeLessThanOrEqual(10_000)
+    memory.set('huge', { body: new ArrayBuffer(20_000), headers: [], storedAt: 0 })
+    expect(memory.get('huge')).toBeUndefined()
   })
 })
