@@ -2,7 +2,8 @@ import { TMDB_GENRES } from '../genres'
 import type { Catalog, Genre, MoviePage } from '../types'
 import { filmIndex, type Film } from './data'
 import { toDetails, toMovie, toTmdbMovie } from './details'
-import { inGenre, nowPlaying, paginate, popular, search, topRated, trending, upcoming } from './rank'
+import { inGenre, nowPlaying, paginate, popular, topRated, trending, upcoming } from './rank'
+import { rememberedSearch } from './search-memo'
 
 export interface BundledCatalogOptions {
   /** The request's origin (`https://host`), for absolute poster and backdrop URLs. */
@@ -57,7 +58,7 @@ export function createBundledCatalog({ origin, today }: BundledCatalogOptions): 
       return page(ranked(`trending:${window}:${day}`, () => trending(films, day, window)), options?.page)
     },
     async search(query, options) {
-      return page(search(films, query, options?.year), options?.page)
+      return page(rememberedSearch(films, query, options?.year), options?.page)
     },
     async details(id) {
       const film = byId.get(id)
@@ -78,7 +79,7 @@ export function createBundledCatalog({ origin, today }: BundledCatalogOptions): 
       return page(ranked(`genre:${genreId}`, () => inGenre(films, genreId)), options?.page)
     },
     async searchRaw(title, options) {
-      const paged = paginate(search(films, title), options?.page ?? 1)
+      const paged = paginate(rememberedSearch(films, title), options?.page ?? 1)
       return { ...paged, results: paged.results.map((film) => toTmdbMovie(film, origin)) }
     },
   }
