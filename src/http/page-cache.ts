@@ -3,7 +3,13 @@ import type { AppEnv } from '../context'
 import type { PageCache, Platform } from '../platform'
 import { PageMemory, type MemoryEntry } from './page-memory'
 import { ASSET_HASHES } from '../../views/assets'
+import { getCookie } from 'hono/cookie'
+import { SESSION_COOKIE } from '../auth/session'
+import { catalogVersionFor } from '../catalog'
+import { LANG_COOKIE } from '../i18n/middleware'
+import { chooseLocale } from '../i18n/negotiate'
 import { CACHE } from './cache'
+import { isJsonPath } from './surfaces'
 
 /**
  * Anonymous browsing pages and fragments served from the platform's page cache (the Workers Cache
@@ -45,13 +51,15 @@ const refreshRequests = new WeakSet<Request>()
 /** Keys being refreshed in this isolate, so a burst of stale hits renders once. */
 const refreshing = new Set<string>()
 
-function keyOf(c: Context<AppEnv>, platform: Platform): string {
+/** Pages only: not the JSON surface, generated artwork or files. */
+const mayBePage = (path: string) => !isJsonPath(path) && !path.startsWith('/images/') && !/\.[A-Za-z0-9]+$/.test(path)
+
+function keyOf(c: Context<AppEnv>, platform: Platform, locale: string): string {
   const url = new URL(c.req.url)
-  const services = c.get('services')
-  const catalog = services.catalog.version ?? services.catalog.source
+  const catalog = catalogVersionFor(c.get('config'))
   const app = `${MARKUP_VERSION}.${ASSET_HASHES.css}.${ASSET_HASHES.js}${platform.appVersion ? `.${platform.appVersion}` : ''}`
   const htmx = `${c.req.header('HX-Request') === 'true' ? 'f' : 'p'}${c.req.header('HX-History-Restore-Request') === 'true' ? 'r' : ''}`
-  const parts = [app, catalog, c.get('locale'), htmx].map(encodeURIComponent).join('/')
+  const parts = [app, catalog, locale, htmx].map(encodeURIComponent).join('/')
   return `${url.origin}/__page-cache/${parts}${url.pathname}${url.search}`
 }
 
@@ -125,13 +133,22 @@ function executionContextOf(c: Context<AppEnv>): ExecutionContext | undefined {
   }
 }
 
-/** The middleware; `refresh` is the app's own fetch, used to re-render a stale page after the response. Mount last. */
+/**
+ * The middleware; `refresh` is the app's own fetch, used to re-render a stale page after the response. Mount it
+ * after the config and security headers, before services are built and the request is authenticated: a hit costs
+ * neither.
+ */
 export function pageCache(refresh: AppFetch): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const platform = c.env.platform
     const store = platform.pageCache
-    if (!store || c.req.method !== 'GET' || c.get('user') || c.req.header('Authorization') !== undefined) return next()
-    const key = keyOf(c, platform)
+    // Only a request without credentials is surely anonymous this early (before services and authentication).
+    if (!store || c.req.method !== 'GET' || c.req.header('Authorization') !== undefined || getCookie(c, SESSION_COOKIE) !== undefined || !mayBePage(c.req.path)) {
+      return next()
+    }
+    // The language the i18n middleware will choose for an anonymous request.
+    const locale = chooseLocale({ cookie: getCookie(c, LANG_COOKIE), acceptLanguage: c.req.header('Accept-Language') })
+    const key = keyOf(c, platform, locale)
     const isRefresh = refreshRequests.has(c.req.raw)
     if (!isRefresh) {
       const entry = await lookup(store, key, Date.now())

@@ -41,8 +41,7 @@ export function createBundledCatalog({ origin, today }: BundledCatalogOptions): 
 
   return {
     source: 'bundled',
-    // The data ships with the code; "today" moves the dated lists.
-    version: `bundled.${films.length}.${newestRelease}.${day}`,
+    version: bundledCatalogVersion(today),
     async list(kind, options) {
       const list =
         kind === 'popular'
@@ -83,6 +82,12 @@ export function createBundledCatalog({ origin, today }: BundledCatalogOptions): 
       return { ...paged, results: paged.results.map((film) => toTmdbMovie(film, origin)) }
     },
   }
+}
+
+/** Changes with the bundled data (it ships with the code) and with "today", which moves the dated lists. */
+export function bundledCatalogVersion(today?: string): string {
+  const { films, newestRelease } = filmIndex()
+  return `bundled.${films.length}.${newestRelease}.${today ?? newestRelease}`
 }
 
 /** A bundled film by id, for the generated artwork routes. */
