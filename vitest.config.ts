@@ -20,6 +20,10 @@ export default defineConfig({
                 ENVIRONMENT: 'development',
                 JWT_SECRET: 'test-secret-that-is-at-least-32-bytes-long!!',
                 PASSWORD_PEPPER: 'test-pepper-that-is-at-least-32-bytes-long!',
+                // Test files must not see each other's cached pages: test/worker/page-cache.test.ts turns it on.
+                PAGE_CACHE: 'off',
+                // On a loaded machine DynamoDB Local can take longer than the film page's reviews deadline (250 ms).
+                RENDER_DEADLINE_MS: '5000',
                 ...(inject('workerBindings') ?? {}),
                 // The fuzz suite's knobs (test/worker/fuzz): a bigger run or a replay from the shell.
                 ...Object.fromEntries(['FUZZ_RUNS', 'FUZZ_SEED', 'FUZZ_PATH'].flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : []))),

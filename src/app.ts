@@ -35,6 +35,7 @@ import { createServices, type ServicesFactory } from './services'
 import { clientAddress } from './http/origin'
 import { offlineRoutes } from './offline/routes'
 import { viewerHeader } from './offline/viewer'
+import { pageCache } from './http/page-cache'
 
 /** Reviews are at most 2,000 characters; 64 KB leaves room for any form or JSON body we take. */
 const MAX_BODY_KB = 64
@@ -52,12 +53,18 @@ export function createApp(options: AppOptions = {}) {
   app.use('*', requestId())
   app.use('*', async (c, next) => {
     // The runtime entry (src/main/) hands the platform in as the app's only binding.
-    const platform = c.env.platform
-    c.set('config', configFor(platform.vars))
-    c.set('services', makeServices({ config: c.get('config'), platform, origin: new URL(c.req.url).origin, client: clientAddress(c) }))
+    c.set('config', configFor(c.env.platform.vars))
     await next()
   })
   app.use('*', securityHeaders())
+  // Anonymous browsing pages from the page cache (src/http/page-cache.ts) before any per-request service is built;
+  // a stale one is re-rendered through the app itself.
+  app.use('*', pageCache((request, env, ctx) => app.fetch(request, env, ctx)))
+  app.use('*', async (c, next) => {
+    const platform = c.env.platform
+    c.set('services', makeServices({ config: c.get('config'), platform, origin: new URL(c.req.url).origin, client: clientAddress(c) }))
+    await next()
+  })
   // The JSON surface (src/http/surfaces.ts): the API's CORS policy, also on /healthz and the seed's /movie/:title.
   for (const pattern of JSON_PATTERNS) app.use(pattern, apiCors())
   // Every body we accept (forms, JSON) is small; refuse big ones before reading them.

@@ -26,6 +26,8 @@ export interface AppEnv {
     user?: SessionUser
     /** Unread notifications of the signed-in user, on full page loads (src/notifications/middleware.ts). */
     unread?: number
+    /** The unread count while it is being read, beside the route's own reads (src/notifications/middleware.ts); the renderer awaits it. */
+    unreadPending?: Promise<number | undefined>
     /** Ids on the viewer's list, for cards on browsing pages (src/watchlist/middleware.ts); empty when anonymous. */
     listed?: ReadonlySet<number>
     /** The response's language, a registered locale code (src/i18n/middleware.ts). */

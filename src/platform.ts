@@ -19,6 +19,17 @@ export interface StaticAssets {
   fetch(request: Request): Promise<Response>
 }
 
+/**
+ * Rendered pages kept close to the runtime (the Cache API on Workers), internal to the app: what the
+ * browser may cache is still said by each response's own Cache-Control. Entries may vanish at any
+ * time and are never purged: keys carry every version they depend on. `key` is an absolute URL.
+ */
+export interface PageCache {
+  match(key: string): Promise<Response | undefined>
+  /** Stores `response` under `key` for as long as its own `Cache-Control: max-age` says. */
+  put(key: string, response: Response): Promise<void>
+}
+
 export interface Platform {
   /** Configuration variables and secrets, as strings (parsed and checked by src/config.ts). */
   readonly vars: Record<string, unknown>
@@ -27,6 +38,10 @@ export interface Platform {
   /** The client's address as the runtime knows it; undefined when it cannot tell. */
   clientAddress(request: Request): string | undefined
   readonly assets?: StaticAssets
+  /** Where anonymous pages are cached (src/http/page-cache.ts); absent: every page is rendered. */
+  readonly pageCache?: PageCache
+  /** The deployed code's version, when the runtime knows it (part of every page-cache key). */
+  readonly appVersion?: string
   /** The precompiled Argon2 module (workerd forbids compiling WebAssembly from bytes at run time). */
   argon2Module(): WebAssembly.Module | Promise<WebAssembly.Module>
 }

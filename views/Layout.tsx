@@ -48,7 +48,7 @@ export function Layout({ title, children, tmdb, genres, query, description, ...g
           <meta name="color-scheme" content="dark" />
           <meta name="theme-color" content="#141414" />
           <meta name="htmx-config" content={HTMX_CONFIG} />
-          {description ? <meta name="description" content={description} /> : null}
+          <meta name="description" content={description ?? t('meta.default')} />
           <title>{title === t('brand.name') ? title : t('layout.title', { title })}</title>
           <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
           <link rel="manifest" href="/manifest.webmanifest" />

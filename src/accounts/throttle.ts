@@ -33,7 +33,19 @@ const base64url = (bytes: Uint8Array) =>
  * addresses or emails by hashing guesses (an unsalted SHA-256 of an IPv4 address is reversed by
  * enumerating 2^32 candidates).
  */
-export async function rateKeyFor(secret: string): Promise<CryptoKey> {
+export function rateKeyFor(secret: string): Promise<CryptoKey> {
+  // Derived once per secret per isolate, not once per request (services are built per request).
+  let key = rateKeys.get(secret)
+  if (!key) {
+    key = deriveRateKey(secret)
+    rateKeys.set(secret, key)
+    key.catch(() => rateKeys.delete(secret))
+  }
+  return key
+}
+const rateKeys = new Map<string, Promise<CryptoKey>>()
+
+async function deriveRateKey(secret: string): Promise<CryptoKey> {
   const base = await crypto.subtle.importKey('raw', encoder.encode(secret), 'HKDF', false, ['deriveKey'])
   return crypto.subtle.deriveKey(
     { name: 'HKDF', hash: 'SHA-256', salt: encoder.encode('flixpeek'), info: encoder.encode('rate-limit-keys-v1') },

@@ -39,18 +39,19 @@ const sessionUser = (profile: Profile, via: SessionUser['via']): SessionUser => 
  * anonymous. A bad cookie just means anonymous.
  */
 export const authenticate = (): MiddlewareHandler<AppEnv> => async (c, next) => {
-  const accounts = c.get('services').accounts
+  // Built only for a request that carries credentials: an anonymous page needs no accounts service.
+  const accounts = () => c.get('services').accounts
   const authorization = c.req.header('Authorization')
   if (authorization !== undefined) {
     const match = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(authorization)
-    const profile = match ? await accounts.userForToken(match[1]!) : null
+    const profile = match ? await accounts().userForToken(match[1]!) : null
     if (profile) c.set('user', sessionUser(profile, 'bearer'))
     else if (isApi(c)) throw errors.unauthorized('The bearer token is missing, malformed, expired or revoked.')
   } else {
     const token = getCookie(c, SESSION_COOKIE)
     if (token && cookieUsable(c)) {
       // With DynamoDB unreachable the catalog pages still render, for a visitor who looks signed out.
-      const profile = await accounts.userForToken(token).catch((error: unknown) => {
+      const profile = await accounts().userForToken(token).catch((error: unknown) => {
         if (isApi(c)) throw error
         console.error(`[${c.get('requestId')}] session lookup failed; serving the page anonymously`, error)
         return null

@@ -1,6 +1,6 @@
 import type { Config } from '../config'
 import type { CacheStore, Defer } from '../platform'
-import { createBundledCatalog } from './bundled'
+import { bundledCatalogVersion, createBundledCatalog } from './bundled'
 import { createTmdbCatalog } from './tmdb-catalog'
 import type { Catalog } from './types'
 
@@ -30,4 +30,9 @@ export function createCatalog(config: Config, ctx: CatalogContext): Catalog {
     })
   }
   return createBundledCatalog({ origin: ctx.origin ?? '', today: config.CATALOG_TODAY })
+}
+
+/** The version of the catalog `config` selects, known before any service is built (page-cache keys). */
+export function catalogVersionFor(config: Config): string {
+  return config.tmdbAuth ? 'tmdb' : bundledCatalogVersion(config.CATALOG_TODAY)
 }

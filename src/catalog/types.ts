@@ -59,6 +59,8 @@ export interface CatalogOptions {
  */
 export interface Catalog {
   readonly source: 'tmdb' | 'bundled'
+  /** Changes whenever the catalog's content may (part of page-cache keys); defaults to `source`. */
+  readonly version?: string
   list(kind: ListKind, options?: CatalogOptions): Promise<MoviePage>
   trending(window: TrendingWindow, options?: CatalogOptions): Promise<MoviePage>
   search(query: string, options?: CatalogOptions & { year?: number }): Promise<MoviePage>

@@ -29,7 +29,13 @@ function viewerOf(c: Context<AppEnv>, films: boolean): Viewer {
  * attribution) and the ids on their list (cards' My List state) provided once, so no route passes
  * layout props or wraps list state by hand.
  */
-export function render(c: Context<AppEnv>, node: Child, options: RenderOptions = {}) {
+export async function render(c: Context<AppEnv>, node: Child, options: RenderOptions = {}): Promise<Response> {
+  // The unread count was started beside the route's reads (src/notifications/middleware.ts).
+  const pending = c.get('unreadPending')
+  if (pending && c.get('unread') === undefined) {
+    const unread = await pending
+    if (unread !== undefined) c.set('unread', unread)
+  }
   const listed = c.get('listed')
   return c.html(
     <I18nContext.Provider value={translatorFor(c)}>

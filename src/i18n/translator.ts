@@ -53,8 +53,19 @@ function fill(template: string, params: Record<string, unknown>, format: (value:
 }
 
 /** The translator for one locale; cheap to build (one per request). */
+/** One translator per registered catalogue per isolate: its Intl formatters are costly to build on every request. */
+const translators = new WeakMap<object, Translator>()
+
 export function createTranslator(code: string): Translator {
   const info = localeInfo(code)
+  const known = translators.get(info)
+  if (known) return known
+  const made = buildTranslator(info)
+  translators.set(info, made)
+  return made
+}
+
+function buildTranslator(info: ReturnType<typeof localeInfo>): Translator {
   const numbers = new Intl.NumberFormat(info.intl)
   const plurals = new Intl.PluralRules(info.intl)
   const formatParam = (value: unknown) => (typeof value === 'number' ? numbers.format(value) : value)
@@ -72,6 +83,8 @@ export function createTranslator(code: string): Translator {
 
   const unit = (unitName: 'hour' | 'minute') => new Intl.NumberFormat(info.intl, { style: 'unit', unit: unitName, unitDisplay: 'narrow' })
   const list = new Intl.ListFormat(info.intl, { style: 'narrow', type: 'unit' })
+  // Every card shows a rating: one formatter, made on first use.
+  let ratings: Intl.NumberFormat | undefined
 
   return Object.assign(t, {
     locale: info.code,
@@ -80,7 +93,7 @@ export function createTranslator(code: string): Translator {
     rich: (key: MessageKey, params: Record<string, RichPart>) => fill(template(key, params), params, formatParam),
     number: (n: number, options?: Intl.NumberFormatOptions) => (options ? new Intl.NumberFormat(info.intl, options) : numbers).format(n),
     rating: (value: number) =>
-      new Intl.NumberFormat(info.intl, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(Number(value.toFixed(1))),
+      (ratings ??= new Intl.NumberFormat(info.intl, { minimumFractionDigits: 1, maximumFractionDigits: 1 })).format(Number(value.toFixed(1))),
     date: (iso: string) => {
       const date = new Date(iso)
       return Number.isNaN(date.getTime())

@@ -2,7 +2,7 @@ import argon2Wasm from '@phi-ag/argon2/argon2.wasm'
 import { createApp, type AppOptions } from '../app'
 import { configFor, type Env } from '../config'
 import { CRON_JOBS } from '../jobs'
-import type { CacheStore, Platform } from '../platform'
+import type { CacheStore, PageCache, Platform } from '../platform'
 import { createServices } from '../services'
 
 /** Workers KV as the platform's CacheStore. */
@@ -11,6 +11,30 @@ export function kvCacheStore(kv: KVNamespace): CacheStore {
     get: <T>(key: string) => kv.get<T>(key, 'json'),
     put: (key, value, { ttlSeconds }) => kv.put(key, value, { expirationTtl: ttlSeconds }),
   }
+}
+
+/** The Workers Cache API (per data centre, never purged: keys are versioned) as the page cache. */
+export function cacheApiPageCache(cache: () => Cache): PageCache {
+  return {
+    match: async (key) => (await cache().match(new Request(key))) ?? undefined,
+    put: (key, response) => cache().put(new Request(key), response),
+  }
+}
+
+/**
+ * The page cache unless PAGE_CACHE=off (the worker test suite turns it off so files cannot see each
+ * other's pages; test/worker/page-cache.test.ts turns it on) or the runtime has no Cache API.
+ */
+function pageCacheFor(env: Env): PageCache | undefined {
+  if (env.PAGE_CACHE === 'off' || typeof caches === 'undefined') return undefined
+  return cacheApiPageCache(() => caches.default)
+}
+
+/** The deployment's id when the Worker binds version metadata (CF_VERSION_METADATA), else APP_VERSION. */
+function appVersionOf(env: Env): string | undefined {
+  const metadata = env.CF_VERSION_METADATA as { id?: string } | undefined
+  const version = metadata?.id ?? env.APP_VERSION
+  return typeof version === 'string' && version ? version : undefined
 }
 
 /** The precompiled Argon2 module wrangler bundles from the `.wasm` import. */
@@ -28,6 +52,8 @@ export function workersPlatform(env: Env, ctx?: Pick<ExecutionContext, 'waitUnti
     // Cloudflare's edge always sets it (a client cannot override it there); workerd exposes no peer address.
     clientAddress: (request) => request.headers.get('CF-Connecting-IP')?.trim() || undefined,
     ...(env.ASSETS ? { assets: env.ASSETS } : {}),
+    pageCache: pageCacheFor(env),
+    appVersion: appVersionOf(env),
     argon2Module,
   }
 }

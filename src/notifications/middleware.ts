@@ -5,7 +5,7 @@ import { isJsonPath } from '../http/surfaces'
 
 /**
  * For a signed-in user's full page loads, the unread count the header's bell shows
- * (`c.get('unread')`, provided to pages by src/http/render.tsx). Fragments, JSON and assets skip it; a failed
+ * (`c.get('unreadPending')`, awaited and provided to pages by src/http/render.tsx). Fragments, JSON and assets skip it; a failed
  * lookup only costs the badge, never the page.
  */
 export const unreadForPages = (): MiddlewareHandler<AppEnv> => async (c, next) => {
@@ -13,11 +13,14 @@ export const unreadForPages = (): MiddlewareHandler<AppEnv> => async (c, next) =
   const isPageLoad =
     c.req.method === 'GET' && !isJsonPath(c.req.path) && !wantsFragment(c) && (c.req.header('Accept') ?? '').includes('text/html')
   if (user && isPageLoad) {
-    try {
-      c.set('unread', await c.get('services').notifications.unreadCount(user.id))
-    } catch (error) {
-      console.warn('unread count unavailable', String(error))
-    }
+    // Read beside the route's own reads (list state, the page's data), not before them; the renderer awaits it.
+    c.set(
+      'unreadPending',
+      c.get('services').notifications.unreadCount(user.id).catch((error: unknown) => {
+        console.warn('unread count unavailable', String(error))
+        return undefined
+      }),
+    )
   }
   await next()
 }

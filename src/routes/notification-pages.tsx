@@ -31,7 +31,7 @@ notificationPageRoutes.get('/notifications', requirePageUser, validate('query', 
   const store = c.get('services').notifications
   // The unread middleware has usually counted already for the header's bell.
   const [unread, found, genres] = await Promise.all([
-    c.get('unread') ?? store.unreadCount(user.id),
+    c.get('unread') ?? c.get('unreadPending')?.then((n) => n ?? store.unreadCount(user.id)) ?? store.unreadCount(user.id),
     store.page({ ...user, t: c.get('t') }, cursor ? { cursor } : { page: pageNumber ?? 1 }),
     navGenres(c),
   ])

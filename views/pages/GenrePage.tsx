@@ -13,7 +13,7 @@ export interface GenrePageProps extends Omit<LayoutProps, 'title' | 'children'> 
 export function GenrePage({ genre, page, nextHref, ...layout }: GenrePageProps) {
   const t = useT()
   return (
-    <Layout {...layout} title={genre.name}>
+    <Layout {...layout} title={genre.name} description={t('meta.genre', { genre: genre.name })}>
       <section class="page genre-page" aria-labelledby="genre-heading">
         <h1 id="genre-heading" class="page-title">
           {genre.name}

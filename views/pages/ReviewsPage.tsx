@@ -18,7 +18,7 @@ export function ReviewsPage({ movie, section, ...layout }: ReviewsPageProps) {
   const year = yearOf(movie.release_date)
   const name = year ? t('movie.titleWithYear', { title: movie.title, year }) : movie.title
   return (
-    <Layout {...layout} title={t('reviews.pageTitle', { name })}>
+    <Layout {...layout} title={t('reviews.pageTitle', { name })} description={t('meta.reviews', { name })}>
       <section class="page reviews-section" id="reviews" aria-labelledby="reviews-heading">
         <p class="back-link">
           <a href={`/movies/${movie.id}`}>{t('reviews.back', { title: movie.title })}</a>

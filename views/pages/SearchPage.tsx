@@ -63,7 +63,9 @@ export function SearchPage(props: SearchResultsProps & Omit<LayoutProps, 'title'
   const { query, results, genres, nextHref, ...layout } = props
   const t = useT()
   return (
-    <Layout {...layout} genres={genres} query={query} title={query ? t('search.titleQuery', { query }) : t('search.title')}>
+    <Layout {...layout} genres={genres} query={query} title={query ? t('search.titleQuery', { query }) : t('search.title')}
+      description={query ? t('meta.searchQuery', { query }) : t('meta.search')}
+    >
       <SearchResults query={query} results={results} genres={genres} nextHref={nextHref} />
     </Layout>
   )

@@ -3,7 +3,8 @@ import type { Catalog, CatalogOptions, Genre, MoviePage } from '../types'
 import { filmIndex, type Film } from './data'
 import { toDetails, toMovie, toTmdbMovie } from './details'
 import { genreNameIn } from './localized'
-import { inGenre, nowPlaying, paginate, popular, search, topRated, trending, upcoming } from './rank'
+import { inGenre, nowPlaying, paginate, popular, topRated, trending, upcoming } from './rank'
+import { rememberedSearch } from './search-memo'
 
 export interface BundledCatalogOptions {
   /** The request's origin (`https://host`), for absolute poster and backdrop URLs. */
@@ -41,6 +42,7 @@ export function createBundledCatalog({ origin, today }: BundledCatalogOptions): 
 
   return {
     source: 'bundled',
+    version: bundledCatalogVersion(today),
     async list(kind, options) {
       const list =
         kind === 'popular'
@@ -56,7 +58,7 @@ export function createBundledCatalog({ origin, today }: BundledCatalogOptions): 
       return page(ranked(`trending:${window}:${day}`, () => trending(films, day, window)), options)
     },
     async search(query, options) {
-      return page(search(films, query, options?.year), options)
+      return page(rememberedSearch(films, query, options?.year), options)
     },
     async details(id, options) {
       const film = byId.get(id)
@@ -77,10 +79,16 @@ export function createBundledCatalog({ origin, today }: BundledCatalogOptions): 
       return page(ranked(`genre:${genreId}`, () => inGenre(films, genreId)), options)
     },
     async searchRaw(title, options) {
-      const paged = paginate(search(films, title), options?.page ?? 1)
+      const paged = paginate(rememberedSearch(films, title), options?.page ?? 1)
       return { ...paged, results: paged.results.map((film) => toTmdbMovie(film, origin, options?.language)) }
     },
   }
+}
+
+/** Changes with the bundled data (it ships with the code) and with "today", which moves the dated lists. */
+export function bundledCatalogVersion(today?: string): string {
+  const { films, newestRelease } = filmIndex()
+  return `bundled.${films.length}.${newestRelease}.${today ?? newestRelease}`
 }
 
 /** A bundled film by id, for the generated artwork routes. */
