@@ -103,9 +103,11 @@ describe('page cache', { timeout: 30_000 }, () => {
     expect(anonymousHome.body).not.toContain('Cachetest')
     expect(anonymousHome.body).not.toContain(`action="/watchlist/${id}/remove"`)
 
-    // Personal pages say no-store.
+    // My List is the viewer's own page: private (no shared cache may keep it), revalidated on every visit, and
+    // marked with its viewer so the service worker drops it for anyone else (offline reading).
     const list = await page('/watchlist', { token: b.token })
-    expect(list.res.headers.get('Cache-Control')).toBe('private, no-store')
+    expect(list.res.headers.get('Cache-Control')).toBe('private, no-cache')
+    expect(list.res.headers.get('X-Viewer')).toMatch(/^[A-Za-z0-9_-]{16,}$/)
     expect(list.res.headers.get('X-Page-Cache')).toBeNull()
   })
 
