@@ -438,7 +438,7 @@ export const ar: Catalogue = {
   'recs.picksDescription': 'أفلام مختارة لك بناءً على قائمتك وتقييماتك وما فتحته.',
   'recs.onboarding.title': 'اختر ثلاثة أفلام تحبها',
   'recs.onboarding.description': 'اختر أفلامًا تحبها وسنقترح عليك المزيد مما يشبهها.',
-  'recs.onboarding.intro': 'اختر ثلاثة أفلام على الأقل تحبها. ستُضاف إلى قائمتك، وستمتلئ صفحتك الرئيسية باختيارات تشبهها. يمكنك تخطي هذه الخطوة.',
+  'recs.onboarding.intro': 'اختر ثلاثة أفلام تحبها على الأقل. ستُضاف إلى قائمتك، وستمتلئ صفحتك الرئيسية باختيارات تشبهها. يمكنك تخطي هذه الخطوة.',
   'recs.onboarding.choose': 'أحب {title}',
   'recs.onboarding.submit': 'حفظ اختياراتي',
   'recs.onboarding.skip': 'تخطَّ الآن',
