@@ -56,7 +56,7 @@ describe('watchlist and reviews in the browser', { timeout: 240_000 }, () => {
       // Rate it on its page; htmx swaps the reviews section in place.
       await page.goto(`${baseUrl}/movies/${movieId}`, { waitUntil: 'domcontentloaded' })
       await page.waitForFunction(() => 'htmx' in window)
-      await expect(page.locator('#watchlist-slot button[aria-pressed="true"]').count()).resolves.toBe(1)
+      await expect(page.locator('#watchlist-slot button.watchlist-toggle[aria-pressed="true"]').count()).resolves.toBe(1)
       await page.selectOption('#review-rating', '9')
       await page.fill('#review-text', 'Gripping from the first frame.')
       await page.locator('.review-form button[type="submit"]').click()
@@ -124,8 +124,8 @@ describe('watchlist and reviews in the browser', { timeout: 240_000 }, () => {
       // Not the first card: the other test rated that one.
       const href = await page.locator('.row .card .card-link').nth(3).getAttribute('href')
       await page.goto(`${baseUrl}${href}`, { waitUntil: 'domcontentloaded' })
-      await Promise.all([page.waitForURL(`${baseUrl}${href}`), page.locator('#watchlist-slot button[aria-pressed="false"]').click()])
-      await expect(page.locator('#watchlist-slot button[aria-pressed="true"]').count()).resolves.toBe(1)
+      await Promise.all([page.waitForURL(`${baseUrl}${href}`), page.locator('#watchlist-slot button.watchlist-toggle[aria-pressed="false"]').click()])
+      await expect(page.locator('#watchlist-slot button.watchlist-toggle[aria-pressed="true"]').count()).resolves.toBe(1)
 
       // No rating chosen: the server must answer with the field's error (the form is novalidate).
       await page.locator('.review-form button[type="submit"]').click()
