@@ -13,7 +13,13 @@ const MovieRef = z.object({ movie_id: z.number().int().positive() })
 export const EventPayloads = {
   'user.signed_up': z.object({}),
   'user.password_changed': z.object({}),
-  'user.email_changed': z.object({}),
+  // previous_email: the old address hears about the change ("not you? reset your password").
+  'user.email_changed': z.object({ previous_email: z.string().max(254).optional() }),
+  // The emails a user asked for; a deferred send does them at once, the queue consumer if that failed.
+  'user.password_reset_requested': z.object({}),
+  'user.verification_requested': z.object({}),
+  // One per opted-in user per week (id digest-<user>-<monday>): the weekly email of unread notifications.
+  'user.digest_due': z.object({ week: z.iso.date() }),
   'watchlist.added': MovieRef,
   'watchlist.removed': MovieRef,
   'review.posted': MovieRef.extend({ rating: z.number().int().min(1).max(10) }),
@@ -36,6 +42,9 @@ export const DomainEventSchema = z.discriminatedUnion('type', [
   variant('user.signed_up'),
   variant('user.password_changed'),
   variant('user.email_changed'),
+  variant('user.password_reset_requested'),
+  variant('user.verification_requested'),
+  variant('user.digest_due'),
   variant('watchlist.added'),
   variant('watchlist.removed'),
   variant('review.posted'),
@@ -55,7 +64,13 @@ export function newEvent(input: EventInput, now: Date = new Date()): DomainEvent
 export const events = {
   signedUp: (userId: string): EventInput => ({ type: 'user.signed_up', user_id: userId, payload: {} }),
   passwordChanged: (userId: string): EventInput => ({ type: 'user.password_changed', user_id: userId, payload: {} }),
-  emailChanged: (userId: string): EventInput => ({ type: 'user.email_changed', user_id: userId, payload: {} }),
+  emailChanged: (userId: string, previousEmail?: string): EventInput => ({
+    type: 'user.email_changed',
+    user_id: userId,
+    payload: previousEmail ? { previous_email: previousEmail } : {},
+  }),
+  passwordResetRequested: (userId: string): EventInput => ({ type: 'user.password_reset_requested', user_id: userId, payload: {} }),
+  verificationRequested: (userId: string): EventInput => ({ type: 'user.verification_requested', user_id: userId, payload: {} }),
   watchlistAdded: (userId: string, movieId: number): EventInput => ({ type: 'watchlist.added', user_id: userId, payload: { movie_id: movieId } }),
   watchlistRemoved: (userId: string, movieId: number): EventInput => ({ type: 'watchlist.removed', user_id: userId, payload: { movie_id: movieId } }),
   reviewPosted: (userId: string, movieId: number, rating: number): EventInput => ({

@@ -30,9 +30,17 @@ export const runReleaseAlerts: Job = async (services) => {
   console.log(JSON.stringify({ job: 'release-alerts', ...report, elapsed_ms: Date.now() - started }))
 }
 
+/** Queues this week's digest for every user who opted in (the queue consumer sends them). */
+export const runWeeklyDigest: Job = async (services) => {
+  const started = Date.now()
+  const report = await services.mail.weeklyDigest()
+  console.log(JSON.stringify({ job: 'weekly-digest', ...report, elapsed_ms: Date.now() - started }))
+}
+
 const JOBS: Record<CronName, Job> = {
   drainEvents: drainEventQueue,
   releaseAlerts: runReleaseAlerts,
+  weeklyDigest: runWeeklyDigest,
 }
 
 /** Cron expression (src/platform.ts CRON, as declared in wrangler.toml) → job. */
