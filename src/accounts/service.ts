@@ -207,10 +207,11 @@ export class Accounts {
       notifications: patch.notifications ? { ...DEFAULT_NOTIFICATION_PREFS, ...current.notifications, ...patch.notifications } : undefined,
       password_hash: passwordChanges ? await hashPassword(await this.pepper(), patch.password!) : undefined,
       // A new address is unverified until the link sent to it is opened.
-      ...(emailChanges ? { email_verified: false, email_set_at: new Date().toISOString() } : {}),
+      // The old address is kept on the profile (events carry no addresses) so it hears about the change.
+      ...(emailChanges ? { email_verified: false, email_set_at: new Date().toISOString(), previous_email: current.email } : {}),
     }
     // Email and password changes are one transaction each: their events ride in it (the outbox).
-    const staged = [...(emailChanges ? [events.emailChanged(userId, current.email)] : []), ...(passwordChanges ? [events.passwordChanged(userId)] : [])].map((e) =>
+    const staged = [...(emailChanges ? [events.emailChanged(userId)] : []), ...(passwordChanges ? [events.passwordChanged(userId)] : [])].map((e) =>
       this.deps.outbox.stage(e),
     )
     const outboxWrites = staged.flatMap((e) => e.writes)

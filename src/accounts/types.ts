@@ -80,6 +80,8 @@ export interface Profile extends Omit<User, 'email_verified'> {
   email_verified?: boolean
   /** When the current address was set (sign-up or change): how long it has stayed unverified. */
   email_set_at?: string
+  /** The address before the last change: told about it ("not you? reset your password"). */
+  previous_email?: string
 }
 
 export const toUser = (p: Profile): User => ({

@@ -13,8 +13,7 @@ const MovieRef = z.object({ movie_id: z.number().int().positive() })
 export const EventPayloads = {
   'user.signed_up': z.object({}),
   'user.password_changed': z.object({}),
-  // previous_email: the old address hears about the change ("not you? reset your password").
-  'user.email_changed': z.object({ previous_email: z.string().max(254).optional() }),
+  'user.email_changed': z.object({}),
   // The emails a user asked for; a deferred send does them at once, the queue consumer if that failed.
   'user.password_reset_requested': z.object({}),
   'user.verification_requested': z.object({}),
@@ -64,11 +63,7 @@ export function newEvent(input: EventInput, now: Date = new Date()): DomainEvent
 export const events = {
   signedUp: (userId: string): EventInput => ({ type: 'user.signed_up', user_id: userId, payload: {} }),
   passwordChanged: (userId: string): EventInput => ({ type: 'user.password_changed', user_id: userId, payload: {} }),
-  emailChanged: (userId: string, previousEmail?: string): EventInput => ({
-    type: 'user.email_changed',
-    user_id: userId,
-    payload: previousEmail ? { previous_email: previousEmail } : {},
-  }),
+  emailChanged: (userId: string): EventInput => ({ type: 'user.email_changed', user_id: userId, payload: {} }),
   passwordResetRequested: (userId: string): EventInput => ({ type: 'user.password_reset_requested', user_id: userId, payload: {} }),
   verificationRequested: (userId: string): EventInput => ({ type: 'user.verification_requested', user_id: userId, payload: {} }),
   watchlistAdded: (userId: string, movieId: number): EventInput => ({ type: 'watchlist.added', user_id: userId, payload: { movie_id: movieId } }),

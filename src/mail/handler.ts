@@ -12,6 +12,8 @@ export interface Recipient {
   display_name: string
   language: string
   email_verified?: boolean
+  /** The address before the last email change. */
+  previous_email?: string
   notifications?: { digest_email?: boolean }
 }
 
@@ -85,7 +87,7 @@ async function send(deps: MailHandlerDeps, event: DomainEvent, hint: MailHint): 
       return verification()
     case 'user.email_changed': {
       const sent = await verification()
-      const previous = event.payload.previous_email
+      const previous = user.previous_email
       if (!previous || previous === user.email) return sent
       await mail('email-changed', { link: deps.links.forgot() }, previous)
       return sent + 1
