@@ -121,7 +121,8 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
         ],
         onDisplayNameChanged: (userId, name) => reviews().renameReviewer(userId, name),
         onDigestChanged: (userId, subscribed) => digestSubscribers().set(userId, subscribed),
-        mailNow: (event, hint) => defer(deliverMail(event, hint)),
+        // On a later turn of the event loop: the request's own store calls are over before the email's begin.
+        mailNow: (event, hint) => defer(new Promise((resolve) => setTimeout(resolve, 0)).then(() => deliverMail(event, hint))),
       }),
   )
   // SES when an endpoint is configured or in production (AWS's regional endpoint); otherwise the logging stand-in.

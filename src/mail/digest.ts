@@ -18,11 +18,14 @@ export function weekOf(now: Date): string {
 }
 
 /**
- * The digest's event for one user and week. Its id is derived from both, so a cron run that
- * happens twice queues the same event and the mail marker (EVENT#<id>#mail) sends it once.
+ * The digest's event for one user and week. Its id is derived from both (through a hash, so the
+ * marker EVENT#<id>#mail does not name the user), so a cron run that happens twice queues the same
+ * event and the marker sends it once.
  */
-export function digestEvent(userId: string, week: string, now: Date): DomainEvent {
-  return { type: 'user.digest_due', version: EVENT_VERSION, id: `digest-${week}-${userId}`.slice(0, 64), occurred_at: now.toISOString(), user_id: userId, payload: { week } }
+export async function digestEvent(userId: string, week: string, now: Date): Promise<DomainEvent> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`digest:${userId}`)))
+  const hash = Array.from(digest.slice(0, 16), (b) => b.toString(16).padStart(2, '0')).join('')
+  return { type: 'user.digest_due', version: EVENT_VERSION, id: `digest-${week}-${hash}`, occurred_at: now.toISOString(), user_id: userId, payload: { week } }
 }
 
 export class DigestSubscribers {
@@ -79,7 +82,7 @@ export async function queueWeeklyDigests(options: {
     return report
   }
   for (const userId of users) {
-    const event = digestEvent(userId, week, now)
+    const event = await digestEvent(userId, week, now)
     try {
       await options.topic().publish(options.topicArn, JSON.stringify(event), { type: event.type })
       report.queued++

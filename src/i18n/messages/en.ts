@@ -297,7 +297,7 @@ export const en = {
   'email.security.why': 'You got this security notice because it concerns your {product} account.',
   'email.digest.subject': { one: 'Your week on {product}: {count} new notification', other: 'Your week on {product}: {count} new notifications' },
   'email.digest.heading': 'Your week on {product}',
-  'email.digest.intro': { one: 'Here is the notification you have not read yet:', other: 'Here are the {count} notifications you have not read yet:' },
+  'email.digest.intro': { one: 'Here is {count} notification you have not read yet:', other: 'Here are the {count} notifications you have not read yet:' },
   'email.digest.action': 'Open my notifications',
   'email.digest.why': 'You got this email because you turned on the weekly email in your {product} profile.',
   'email.digest.unsubscribe': 'Unsubscribe from the weekly email',
