@@ -49,6 +49,10 @@ describe('email verification and password recovery through the local SES server'
     const user = await signUp()
     expect((await api('/auth/password-reset', { body: { email: user.email.toUpperCase() } })).status).toBe(202)
     const [mail] = await waitForMail(user.email, /reset your/i)
+    // The outstanding token is in the export (purpose and times, never its hash).
+    const exported = (await (await api('/me/export', { token: user.token })).json()) as { email_tokens?: { purpose: string }[] }
+    expect(exported.email_tokens?.map((t) => t.purpose)).toContain('reset')
+    expect(JSON.stringify(exported.email_tokens)).not.toContain(tokenIn(mail!, '/reset').split('.')[1])
     const confirmed = await api('/auth/password-reset/confirm', { body: { token: tokenIn(mail!, '/reset'), password: 'api chosen passphrase' } })
     expect(confirmed.status).toBe(204)
     expect((await me(user.token)).status).toBe(401)
