@@ -20,6 +20,7 @@ import {
   type TableDefinition,
 } from '../infra/resources'
 import { addAppHostnameRecords } from './dns'
+import { addMailIdentity } from './email'
 import { environmentPrefix, type EnvironmentName, type RemoteStateInputs } from './inputs'
 import { topicToQueuePolicy, workerPolicy } from './worker-policy'
 
@@ -126,6 +127,8 @@ export class AppStack extends TerraformStack {
     })
 
     addAppHostnameRecords(this)
+    const region = new DataAwsRegion(this, 'current')
+    const mail = addMailIdentity(this, region)
 
     // The access key is created outside Terraform (deploy workflow or by hand) so no secret lands in state.
     const worker = new IamUser(this, 'worker_user', { name: `${names}-worker`, forceDestroy: true })
@@ -138,11 +141,11 @@ export class AppStack extends TerraformStack {
           indexArns,
           topicArn: topic.arn,
           queueArn: queue.arn,
+          mailIdentityArn: mail.identityArn,
         }),
       ),
     })
 
-    const region = new DataAwsRegion(this, 'current')
     const output = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description })
     output('table_name', tables[0]?.name ?? '', 'DYNAMODB_TABLE for the worker')
     output('topic_arn', topic.arn, 'SNS_TOPIC_ARN for the worker')

@@ -6,6 +6,8 @@ export interface WorkerResources {
   indexArns: string[]
   topicArn: string
   queueArn: string
+  /** The SES sender identity (domain) the worker may send as. */
+  mailIdentityArn: string
 }
 
 export interface PolicyStatement {
@@ -38,6 +40,7 @@ export function workerPolicy(resources: WorkerResources): PolicyDocument {
   statements.push(
     { Sid: 'PublishEvents', Effect: 'Allow', Action: iamActionsFor('sns'), Resource: [resources.topicArn] },
     { Sid: 'ConsumeNotifications', Effect: 'Allow', Action: iamActionsFor('sqs'), Resource: [resources.queueArn] },
+    { Sid: 'SendEmail', Effect: 'Allow', Action: iamActionsFor('ses'), Resource: [resources.mailIdentityArn] },
   )
   return { Version: '2012-10-17', Statement: statements }
 }

@@ -9,6 +9,8 @@ export const WORKER_OPERATIONS = {
   sns: ['Publish'],
   // The cron consumer receives and deletes in batches; failed messages return after the visibility timeout.
   sqs: ['ReceiveMessage', 'DeleteMessageBatch'],
+  // Emails (verification, password reset, security notices, digests); the policy limits it to the sender identity.
+  ses: ['SendEmail'],
 } as const
 
 export type AwsService = keyof typeof WORKER_OPERATIONS

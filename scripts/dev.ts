@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return
     stopping = true
-    console.log(`\n${signal}: stopping wrangler, DynamoDB Local and fauxqs…`)
+    console.log(`\n${signal}: stopping wrangler, DynamoDB Local, fauxqs and the local SES server…`)
     await scheduler?.stop()
     await (stack ? stack.stop() : stopAllChildren())
     process.exit(0)
@@ -58,6 +58,9 @@ async function main(): Promise<void> {
     `\n  Ready on ${stack.url}  (started in ${seconds(timings.totalMs)}: DynamoDB Local + fauxqs ${seconds(timings.awsMs)}, ` +
       `wrangler dev ${seconds(timings.wranglerMs)}, side by side)\n  Cron: ${stack.url}/__scheduled?cron=*/5+*+*+*+*   Stop: Ctrl-C\n`,
   )
+  // Emails (verification, password reset, digests) land in the local SES server's inbox page.
+  if (stack.vars.SES_ENDPOINT === stack.aws.endpoints.ses) console.log(`  Email inbox (local SES): ${stack.aws.endpoints.ses}/\n`)
+  else console.log(`  Email: sent through SES_ENDPOINT=${stack.vars.SES_ENDPOINT ?? 'AWS'}\n`)
   // The crons on their schedule and a queue drain every 10 s (LOCAL_SCHEDULER=off: only by hand, as above).
   if (process.env.LOCAL_SCHEDULER !== 'off') {
     scheduler = startScheduler({ url: stack.url, crons: Object.values(CRON), drainCron: CRON.drainEvents })

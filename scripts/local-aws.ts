@@ -17,6 +17,7 @@ import { answers, freePort, isPortBusy, spawnGroup, waitUntil, type Child } from
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const DYNAMODB_LOCAL_DIR = resolve(ROOT, 'node_modules/amplify-dynamodb-simulator/emulator')
 const FAUXQS_RUNNER = resolve(ROOT, 'scripts/fauxqs-server.mjs')
+const SES_LOCAL_CLI = resolve(ROOT, 'node_modules/aws-ses-v2-local/dist/cli.js')
 
 export const LOCAL_REGION = 'us-east-1'
 /** DynamoDB Local and fauxqs accept any credentials; these make it obvious nothing real is used. */
@@ -26,7 +27,7 @@ export interface LocalAwsOptions {
   /** Folder for DynamoDB Local's data (created if missing); null or undefined = in memory. */
   dataDir?: string | null
   /** Fixed ports; free ones are picked when omitted. */
-  ports?: { dynamodb?: number; sqs?: number }
+  ports?: { dynamodb?: number; sqs?: number; ses?: number }
   /** Resource name prefix (DYNAMODB_TABLE); default `netflix-clone`. */
   prefix?: string
   /** Region the worker signs with; fauxqs keys its topics and queues by region. Default us-east-1. */
@@ -34,12 +35,12 @@ export interface LocalAwsOptions {
 }
 
 export interface LocalAws extends AwsResources {
-  endpoints: { dynamodb: string; sns: string; sqs: string }
+  endpoints: { dynamodb: string; sns: string; sqs: string; ses: string }
   region: string
   /** PIDs of the process-group leaders, so callers and tests can check they are gone. */
   pids: number[]
   /** Milliseconds from spawn until each server answered. */
-  timings: { dynamodbMs: number; fauxqsMs: number; bootstrapMs: number }
+  timings: { dynamodbMs: number; fauxqsMs: number; sesMs: number; bootstrapMs: number }
   /** The worker vars that point at these servers. */
   vars: Record<string, string>
   stop(): Promise<void>
@@ -49,9 +50,10 @@ export interface LocalAws extends AwsResources {
  * The server variables the stand-ins will have on these ports, known before they start (fauxqs
  * names queues `http://sqs.<region>.localhost:<port>/000000000000/<name>`; account 000000000000).
  */
-export function localServerVars(region: string, prefix: string, ports: { dynamodb: number; sqs: number }): Record<string, string> {
+export function localServerVars(region: string, prefix: string, ports: { dynamodb: number; sqs: number; ses?: number }): Record<string, string> {
   const fauxqs = `http://127.0.0.1:${ports.sqs}`
   return {
+    ...(ports.ses ? { SES_ENDPOINT: `http://127.0.0.1:${ports.ses}` } : {}),
     DYNAMODB_ENDPOINT: `http://127.0.0.1:${ports.dynamodb}`,
     SNS_ENDPOINT: fauxqs,
     SQS_ENDPOINT: fauxqs,
@@ -110,6 +112,20 @@ async function startFauxqs(port: number | undefined, region: string): Promise<{ 
   return { child, endpoint, ms: Date.now() - started }
 }
 
+/**
+ * aws-ses-v2-local: SES v2 SendEmail on loopback, keeping what it is sent in memory; `GET /` is an
+ * inbox page, `GET /store` the same as JSON. It does not keep custom headers (List-Unsubscribe).
+ */
+async function startSesLocal(port: number | undefined): Promise<{ child: Child; endpoint: string; ms: number }> {
+  if (port !== undefined && (await isPortBusy(port))) throw new SetupError(`Port ${port} for the local SES server is already in use.`)
+  const chosen = port ?? (await freePort())
+  const started = Date.now()
+  const child = spawnGroup('aws-ses-v2-local', process.execPath, [SES_LOCAL_CLI, '--host', '127.0.0.1', '--port', String(chosen)], { cwd: ROOT })
+  const endpoint = `http://127.0.0.1:${chosen}`
+  await waitUntil('aws-ses-v2-local', () => answers(`${endpoint}/health-check`), { child, timeoutMs: 30_000 })
+  return { child, endpoint, ms: Date.now() - started }
+}
+
 export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
   const prefix = options.prefix ?? DEFAULT_PREFIX
   const region = options.region ?? LOCAL_REGION
@@ -118,12 +134,16 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     await Promise.all(children.map((child) => child.stop()))
   }
   try {
-    const [dynamo, fauxqs] = await Promise.all([
+    const [dynamo, fauxqs, ses] = await Promise.all([
       startDynamoDbLocal(options.dataDir ?? null, options.ports?.dynamodb).then((started) => {
         children.push(started.child)
         return started
       }),
       startFauxqs(options.ports?.sqs, region).then((started) => {
+        children.push(started.child)
+        return started
+      }),
+      startSesLocal(options.ports?.ses).then((started) => {
         children.push(started.child)
         return started
       }),
@@ -138,13 +158,13 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       },
       prefix,
     )
-    const endpoints = { dynamodb: dynamo.endpoint, sns: fauxqs.endpoint, sqs: fauxqs.endpoint }
+    const endpoints = { dynamodb: dynamo.endpoint, sns: fauxqs.endpoint, sqs: fauxqs.endpoint, ses: ses.endpoint }
     return {
       ...resources,
       endpoints,
       region,
       pids: children.map((child) => child.pid),
-      timings: { dynamodbMs: dynamo.ms, fauxqsMs: fauxqs.ms, bootstrapMs: Date.now() - bootstrapStarted },
+      timings: { dynamodbMs: dynamo.ms, fauxqsMs: fauxqs.ms, sesMs: ses.ms, bootstrapMs: Date.now() - bootstrapStarted },
       vars: {
         AWS_REGION: region,
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -152,6 +172,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
         DYNAMODB_ENDPOINT: endpoints.dynamodb,
         SNS_ENDPOINT: endpoints.sns,
         SQS_ENDPOINT: endpoints.sqs,
+        SES_ENDPOINT: endpoints.ses,
         DYNAMODB_TABLE: prefix,
         SNS_TOPIC_ARN: resources.topicArn,
         SQS_QUEUE_URL: resources.queueUrl,

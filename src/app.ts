@@ -15,6 +15,8 @@ import { buildOpenApiDocument } from './openapi/document'
 import { describe } from './openapi/metadata'
 import { accountPages } from './routes/account-pages'
 import { authApi } from './routes/auth-api'
+import { recoveryApi } from './routes/recovery-api'
+import { recoveryPages } from './routes/recovery-pages'
 import { catalogApiRoutes } from './routes/catalog-api'
 import { catalogImageRoutes } from './routes/catalog-images'
 import { movieSeedRoutes } from './routes/movie-seed'
@@ -83,6 +85,7 @@ export function createApp(options: AppOptions = {}) {
   app.route('/', systemRoutes)
   app.route('/', pageRoutes)
   app.route('/', accountPages)
+  app.route('/', recoveryPages)
   app.route('/', catalogImageRoutes)
   app.route('/', movieSeedRoutes)
   app.route('/', notificationPageRoutes)
@@ -99,6 +102,7 @@ export function createApp(options: AppOptions = {}) {
     (c) => c.json(openApiDocument()),
   )
   api.route('/', authApi)
+  api.route('/', recoveryApi)
   api.route('/', meApi)
   api.route('/', catalogApiRoutes)
   api.route('/', notificationsApiRoutes)

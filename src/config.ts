@@ -38,6 +38,9 @@ const ConfigSchema = z
     SQS_QUEUE_URL: url(),
     JWT_SECRET: optionalString,
     PASSWORD_PEPPER: optionalString,
+    SES_ENDPOINT: url(),
+    MAIL_FROM: z.preprocess(unsetIfEmpty, z.string().regex(/^[^\r\n]*@[^\r\n]+$/, 'must be a sender address, e.g. Flixpeek <no-reply@example.com>').default('Flixpeek <no-reply@flixpeek.local>')),
+    PUBLIC_URL: url(),
     CATALOG_MISS_LIMIT: z.preprocess(unsetIfEmpty, z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 (off) or more').default(600)),
   })
   .superRefine((cfg, ctx) => {
@@ -54,6 +57,7 @@ const ConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['PASSWORD_PEPPER'], message: 'must be at least 32 bytes in production' })
     }
     require('SNS_TOPIC_ARN', 'is required in production')
+    require('PUBLIC_URL', 'is required in production (every emailed link is built from it)')
     require('SQS_QUEUE_URL', 'is required in production')
     if (!cfg.TMDB_READ_TOKEN && !cfg.TMDB_API_KEY) {
       ctx.addIssue({ code: 'custom', path: ['TMDB_READ_TOKEN'], message: 'or TMDB_API_KEY is required in production' })
@@ -73,6 +77,8 @@ export interface Config extends ParsedConfig {
   /** Secret used to sign JWTs. In development without one, a per-isolate random secret. */
   jwtSecret: string
   isProduction: boolean
+  /** PUBLIC_URL without a trailing slash; under development without one, the request's origin (or a loopback default). */
+  publicUrl: string | undefined
 }
 
 export class ConfigError extends Error {
@@ -106,6 +112,7 @@ export function parseConfig(vars: Record<string, unknown>): Config {
     TMDB_BASE_URL: cfg.TMDB_BASE_URL.replace(/\/+$/, ''),
     TMDB_IMAGE_BASE_URL: cfg.TMDB_IMAGE_BASE_URL.replace(/\/+$/, ''),
     tmdbAuth,
+    publicUrl: cfg.PUBLIC_URL?.replace(/\/+$/, ''),
     jwtSecret: cfg.JWT_SECRET ?? randomSecret(),
     isProduction: cfg.ENVIRONMENT === 'production',
   }

@@ -55,6 +55,8 @@ export const CRON = {
   drainEvents: '*/5 * * * *',
   /** Daily release alerts, then the recommendations' neighbour-list refresh (src/jobs/index.ts). */
   releaseAlerts: '0 6 * * *',
+  /** Weekly email digests (Mondays 07:00 UTC), queued per opted-in user. */
+  weeklyDigest: '0 7 * * 1',
 } as const
 
 export type CronName = keyof typeof CRON

@@ -3,6 +3,15 @@ import { provideArgon2Module } from './auth/argon2'
 import { DynamoDb } from './aws/dynamodb'
 import { Sns } from './aws/sns'
 import { Sqs } from './aws/sqs'
+import { Ses } from './aws/ses'
+import { emailTokensParticipant } from './accounts/email-tokens'
+import { DigestSubscribers, queueWeeklyDigests, type DigestReport } from './mail/digest'
+import { mailHandler, type MailHint } from './mail/handler'
+import { DEVELOPMENT_ORIGIN, mailLinks } from './mail/links'
+import { sesMailer, type EmailTransport } from './mail/ses-mailer'
+import { unsubscribeSigner } from './mail/unsubscribe'
+import { createTranslator } from './i18n/translator'
+import type { DomainEvent } from './events/schema'
 import { createCatalog } from './catalog'
 import type { Catalog } from './catalog/types'
 import type { Config } from './config'
@@ -54,6 +63,14 @@ export interface Services {
   readonly recommendations: RecommendationService
   /** Item–item neighbour lists: the event handler's and the daily cron's work. */
   readonly collaborative: CollaborativeFilter
+  /** Email beyond the per-event sends: the weekly digest cron and its signed unsubscribe links. */
+  readonly mail: {
+    weeklyDigest(now?: Date): Promise<DigestReport>
+    /** Turns the digest off for `userId` when `signature` is that user's link signature; false otherwise. */
+    unsubscribe(userId: string, signature: string): Promise<boolean>
+    /** Sends an event's email now (what a request does right after its response); the queue consumer is the fallback. */
+    deliver(event: DomainEvent, hint?: MailHint): Promise<unknown>
+  }
 }
 
 export interface ServiceContext {
@@ -62,7 +79,7 @@ export interface ServiceContext {
   /** The request's origin (`https://host`): absolute URLs of generated artwork. Absent in cron jobs. */
   origin?: string
   /** Replaces an adapter (tests: a data store or an SNS client that misbehaves on purpose). */
-  adapters?: { db?: () => DataStore; topic?: () => TopicClient }
+  adapters?: { db?: () => DataStore; topic?: () => TopicClient; ses?: () => EmailTransport }
   /** The client key for per-client limits (src/http/client-key.ts). Absent in cron jobs. */
   client?: string
 }
@@ -83,6 +100,8 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   const db = lazy<DataStore>(adapters.db ?? (() => DynamoDb.fromConfig(config)))
   const sns = lazy(() => Sns.fromConfig(config))
   const sqs = lazy(() => Sqs.fromConfig(config))
+  const ses = lazy<EmailTransport>(adapters.ses ?? (() => Ses.fromConfig(config)))
+  const markers = lazy(() => eventMarkers(db(), table))
   const outbox = lazy<Outbox>(() => createOutbox({ db: db(), table, topicArn: config.SNS_TOPIC_ARN, topic: adapters.topic ?? sns, defer }))
   const catalog = lazy(() => createCatalog(config, { cache: platform.cache, defer, origin, beforeMiss: catalogMissGuard(config, db, client) }))
   // Page cursors are signed with a key derived from the JWT secret under a label of their own.
@@ -126,11 +145,35 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
           watchlistParticipant(watchlist()),
           notificationsParticipant(notificationStore()),
           recommendationsParticipant(recommendationStore(), eraseCountedLikes(db(), table)),
+          emailTokensParticipant(db(), table),
+          digestSubscribers().participant(),
         ],
         onDisplayNameChanged: (userId, name) => reviews().renameReviewer(userId, name),
+        onDigestChanged: (userId, subscribed) => digestSubscribers().set(userId, subscribed),
+        // On a later turn of the event loop: the request's own store calls are over before the email's begin.
+        mailNow: (event, hint) => defer(new Promise((resolve) => setTimeout(resolve, 0)).then(() => deliverMail(event, hint))),
       }),
   )
-  const mailer = lazy(() => logMailer({ production: config.isProduction }))
+  // SES when an endpoint is configured or in production (AWS's regional endpoint); otherwise the logging stand-in.
+  const mailer = lazy(() =>
+    config.SES_ENDPOINT || config.isProduction ? sesMailer({ ses: ses(), from: config.MAIL_FROM }) : logMailer({ production: config.isProduction }),
+  )
+  const digestSubscribers = lazy(() => new DigestSubscribers(db(), table))
+  const unsubscribeLinks = unsubscribeSigner(config.jwtSecret)
+  const mail = lazy(() =>
+    mailHandler({
+      mailer: mailer(),
+      links: mailLinks(config.publicUrl ?? origin ?? DEVELOPMENT_ORIGIN),
+      profileOf: (userId) => accounts().profileOf(userId),
+      issueToken: (userId, purpose, email) => accounts().tokens.issue(userId, purpose, email),
+      unreadSince: async (userId, since, locale) => {
+        const rendered = await notifications().list({ id: userId, language: locale, t: createTranslator(locale) }, 1)
+        return rendered.filter((n) => !n.read && n.created_at >= since).map((n) => ({ title: n.title, body: n.body }))
+      },
+      unsubscribeSignature: (userId) => unsubscribeLinks.sign(userId),
+    }),
+  )
+  const deliverMail = (event: DomainEvent, hint?: MailHint) => mail().deliver(event, markers()(event, 'mail'), hint)
   const ruleContext = () => ({
     catalog: catalog(),
     preferencesOf: (ids: string[], opts?: { consistent?: boolean }) => accounts().preferencesOf(ids, opts),
@@ -150,14 +193,17 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
     const notify = notificationHandler({ db: db(), table, store: notificationStore(), ...ruleContext() })
     const likes = collaborative().handler()
     const handlers: EventHandlers = {
-      'user.signed_up': [notify],
-      'user.password_changed': [notify],
-      'user.email_changed': [notify],
+      'user.signed_up': [notify, mail()],
+      'user.password_changed': [notify, mail()],
+      'user.email_changed': [notify, mail()],
+      'user.password_reset_requested': [mail()],
+      'user.verification_requested': [mail()],
+      'user.digest_due': [mail()],
       'watchlist.added': [notify, likes],
       'watchlist.removed': [notify, likes],
       'review.posted': [notify, likes],
     }
-    return { queue, handlers, once: eventMarkers(db(), table) }
+    return { queue, handlers, once: markers() }
   })
   const releaseAlerts = lazy<ReleaseAlertOptions>(() => ({
     db: db(),
@@ -172,6 +218,11 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
     config,
     defer,
     readiness,
+    mail: {
+      weeklyDigest: (now) => queueWeeklyDigests({ subscribers: digestSubscribers(), topicArn: config.SNS_TOPIC_ARN, topic: adapters.topic ?? sns, now }),
+      unsubscribe: async (userId, signature) => (await unsubscribeLinks.verify(userId, signature)) && accounts().unsubscribeDigest(userId),
+      deliver: deliverMail,
+    },
     flushOutbox: (opts) => flushOutbox({ db: db(), table, topicArn: config.SNS_TOPIC_ARN, topic: adapters.topic ?? sns }, opts),
     get catalog() {
       return catalog()

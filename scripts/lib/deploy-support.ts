@@ -121,6 +121,8 @@ export const workerVars = (outputs: StackOutputs): Record<string, string> => ({
   DYNAMODB_TABLE: outputs.table_name,
   SNS_TOPIC_ARN: outputs.topic_arn,
   SQS_QUEUE_URL: outputs.queue_url,
+  // Emailed links are built from it (required in production); without a hostname the operator sets it.
+  ...(outputs.hostname ? { PUBLIC_URL: `https://${outputs.hostname}` } : {}),
 })
 
 /**

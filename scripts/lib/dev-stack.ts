@@ -132,8 +132,9 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   // The AWS stand-ins' addresses are known before they run, so wrangler starts alongside them
   // instead of after (the two dominate start-up time).
   mkdirSync(dataDir, { recursive: true })
-  const ports = { dynamodb: await freePort(), sqs: await freePort() }
-  const predicted = localServerVars(region, prefix, ports)
+  const ports = { dynamodb: await freePort(), sqs: await freePort(), ses: await freePort() }
+  // Emailed links point at this server (a shell-set PUBLIC_URL wins, like every variable).
+  const predicted: Record<string, string> = { ...localServerVars(region, prefix, ports), PUBLIC_URL: url }
   let vars = writeVars(predicted)
   const awsStarted = Date.now()
   let awsMs = 0
@@ -156,7 +157,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   const aws = awsResult.value
   let wrangler = wranglerResult.value
   try {
-    const actual = Object.fromEntries(SERVER_VARS.map((key) => [key, aws.vars[key]!]))
+    const actual = Object.fromEntries(SERVER_VARS.map((key) => [key, key === 'PUBLIC_URL' ? url : aws.vars[key]!]))
     if (SERVER_VARS.some((key) => actual[key] !== predicted[key])) {
       // An emulator named something differently than predicted: restart wrangler with the real values.
       await wrangler.stop()

@@ -23,10 +23,13 @@ export const WORKER_VARS = [
   'SQS_QUEUE_URL',
   'JWT_SECRET',
   'PASSWORD_PEPPER',
+  'SES_ENDPOINT',
+  'MAIL_FROM',
+  'PUBLIC_URL',
 ] as const
 
 /** Lines rewritten on every start: they point at servers whose ports change per run. */
-export const SERVER_VARS = ['DYNAMODB_ENDPOINT', 'SNS_ENDPOINT', 'SQS_ENDPOINT', 'SNS_TOPIC_ARN', 'SQS_QUEUE_URL'] as const
+export const SERVER_VARS = ['DYNAMODB_ENDPOINT', 'SNS_ENDPOINT', 'SQS_ENDPOINT', 'SNS_TOPIC_ARN', 'SQS_QUEUE_URL', 'SES_ENDPOINT', 'PUBLIC_URL'] as const
 
 const LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/
 

@@ -24,7 +24,7 @@ export async function eraseUserItems(db: DataStore, table: string, userId: strin
 
 export interface UserExport {
   exported_at: string
-  profile: User & { notifications: NotificationPrefs; updated_at: string }
+  profile: User & { notifications: NotificationPrefs; updated_at: string; previous_email?: string }
   watchlist: Record<string, unknown>[]
   reviews: Record<string, unknown>[]
   notifications: Record<string, unknown>[]
@@ -37,7 +37,12 @@ export interface UserExport {
 export async function exportUserItems(profile: Profile, participants: AccountDataParticipant[]): Promise<UserExport> {
   const out: UserExport = {
     exported_at: new Date().toISOString(),
-    profile: { ...toUser(profile), notifications: profile.notifications, updated_at: profile.updated_at },
+    profile: {
+      ...toUser(profile),
+      notifications: profile.notifications,
+      updated_at: profile.updated_at,
+      ...(profile.previous_email ? { previous_email: profile.previous_email } : {}),
+    },
     watchlist: [],
     reviews: [],
     notifications: [],

@@ -8,10 +8,12 @@ import { EmailTaken, InvalidCredentials, InvalidPassword, SessionEnded } from '.
 import type { AccountDataParticipant } from '../shared/participants'
 import { eraseUserItems, exportUserItems, type UserExport } from './data'
 import { countedPasswordCheck } from './password-attempts'
+import { EmailTokens } from './email-tokens'
+import { Recovery, type MailNow } from './recovery'
 import { writeTombstone } from './tombstone'
 import { AccountStore, EmailTakenError, ProfileChangedError } from './store'
 import { LIMITS, Throttle } from './throttle'
-import { DEFAULT_NOTIFICATION_PREFS, generatedDisplayName, normaliseEmail, type Language, type NotificationPrefs, type Profile } from './types'
+import { DEFAULT_NOTIFICATION_PREFS, generatedDisplayName, normaliseEmail, releasable, type Language, type NotificationPrefs, type Profile } from './types'
 
 export interface SignupInput {
   email: string
@@ -39,6 +41,10 @@ export interface AccountsDeps {
   participants: () => AccountDataParticipant[]
   /** After a display-name change (reviews carry the name denormalised). */
   onDisplayNameChanged: (userId: string, displayName: string) => Promise<void>
+  /** After the weekly-digest switch changed (the digest feature keeps its list of subscribers). */
+  onDigestChanged?: (userId: string, subscribed: boolean) => Promise<void>
+  /** Sends an event's email right after the response (verification, reset, security notices). */
+  mailNow?: MailNow
 }
 
 const peppers = new WeakMap<Config, Promise<Pepper>>()
@@ -48,11 +54,33 @@ export class Accounts {
   private readonly store: AccountStore
   private readonly throttle: Throttle
   private readonly config: Config
+  private readonly mailNow: MailNow
+  /** Password recovery and email verification by emailed link. */
+  readonly recovery: Recovery
+  /** The emailed single-use tokens (the mail handler issues links with them). */
+  readonly tokens: EmailTokens
 
   constructor(private readonly deps: AccountsDeps) {
     this.store = new AccountStore(deps.db, deps.table)
     this.throttle = new Throttle(deps.db, deps.table, Date.now, deps.config.PASSWORD_PEPPER ?? deps.config.jwtSecret)
     this.config = deps.config
+    this.mailNow = deps.mailNow ?? (() => undefined)
+    this.tokens = new EmailTokens(deps.db, deps.table)
+    this.recovery = new Recovery({
+      db: deps.db,
+      table: deps.table,
+      store: this.store,
+      throttle: this.throttle,
+      outbox: deps.outbox,
+      tokens: this.tokens,
+      hash: async (password) => hashPassword(await this.pepper(), password),
+      mailNow: this.mailNow,
+    })
+  }
+
+  /** The stored profile of a user (the mail handler's look-up), or undefined when the account is gone. */
+  profileOf(userId: string): Promise<Profile | undefined> {
+    return this.store.byId(userId)
   }
 
   private pepper(): Promise<Pepper> {
@@ -91,7 +119,13 @@ export class Accounts {
       password_hash: await hashPassword(await this.pepper(), input.password),
       token_version: 1,
       notifications: { ...DEFAULT_NOTIFICATION_PREFS },
+      email_verified: false,
+      email_set_at: now,
     }
+    // An address squatted by an account that never verified it for 7 days goes to whoever signs up with it now.
+    // The holder is looked up on every sign-up, so a taken and a free address cost the same store calls.
+    const holder = await this.store.byEmail(profile.email)
+    if (holder && releasable(holder)) await this.erase(holder)
     const staged = this.deps.outbox.stage(events.signedUp(profile.id))
     try {
       await this.store.create(profile, staged.writes)
@@ -100,7 +134,14 @@ export class Accounts {
       throw error
     }
     staged.release()
+    this.mailNow(staged.event)
     return profile
+  }
+
+  private async erase(profile: Profile): Promise<void> {
+    await writeTombstone(this.deps.db, this.deps.table, profile.id)
+    await eraseUserItems(this.deps.db, this.deps.table, profile.id, this.deps.participants())
+    await this.store.deleteProfile(profile)
   }
 
   /**
@@ -151,8 +192,12 @@ export class Accounts {
     const fields = {
       display_name: patch.display_name?.trim() || undefined,
       language: patch.language,
-      notifications: patch.notifications,
+      // A client that does not know a switch (digest_email) leaves it as it was.
+      notifications: patch.notifications ? { ...DEFAULT_NOTIFICATION_PREFS, ...current.notifications, ...patch.notifications } : undefined,
       password_hash: passwordChanges ? await hashPassword(await this.pepper(), patch.password!) : undefined,
+      // A new address is unverified until the link sent to it is opened.
+      // The old address is kept on the profile (events carry no addresses) so it hears about the change.
+      ...(emailChanges ? { email_verified: false, email_set_at: new Date().toISOString(), previous_email: current.email } : {}),
     }
     // Email and password changes are one transaction each: their events ride in it (the outbox).
     const staged = [...(emailChanges ? [events.emailChanged(userId)] : []), ...(passwordChanges ? [events.passwordChanged(userId)] : [])].map((e) =>
@@ -165,7 +210,12 @@ export class Accounts {
         : await this.store.update(userId, fields, passwordChanges ? { revoke: true, expectVersion: current.token_version } : {}, outboxWrites)
       // Reviews carry the reviewer's name: keep them in step with the profile.
       if (profile.display_name !== current.display_name) await this.deps.onDisplayNameChanged(userId, profile.display_name)
-      for (const event of staged) event.release()
+      const digest = profile.notifications?.digest_email === true
+      if (digest !== (current.notifications?.digest_email === true)) await this.deps.onDigestChanged?.(userId, digest)
+      for (const event of staged) {
+        event.release()
+        this.mailNow(event.event)
+      }
       return { profile, rotated: emailChanges || passwordChanges }
     } catch (error) {
       if (error instanceof EmailTakenError) throw new EmailTaken()
@@ -182,9 +232,18 @@ export class Accounts {
   /** Deletes every item of the user after checking the password: list, reviews (aggregates corrected), notifications, profile, marker. */
   async deleteAccount(profile: Profile, currentPassword: string | undefined, client?: string): Promise<void> {
     await this.checkPassword(profile, currentPassword, client)
-    await writeTombstone(this.deps.db, this.deps.table, profile.id)
-    await eraseUserItems(this.deps.db, this.deps.table, profile.id, this.deps.participants())
-    await this.store.deleteProfile(profile)
+    await this.erase(profile)
+  }
+
+  /** Turns the weekly digest off from an unsubscribe link (no session: the link's signature stands for the user). */
+  async unsubscribeDigest(userId: string): Promise<boolean> {
+    const profile = await this.store.byId(userId)
+    if (!profile) return false
+    if (profile.notifications?.digest_email === true) {
+      await this.store.update(userId, { notifications: { ...DEFAULT_NOTIFICATION_PREFS, ...profile.notifications, digest_email: false } })
+    }
+    await this.deps.onDigestChanged?.(userId, false)
+    return true
   }
 
   async exportData(profile: Profile): Promise<UserExport> {

@@ -15,6 +15,8 @@ export const LIMITS = {
   loginPerAccount: { name: 'login-account', limit: 10, windowSeconds: 15 * 60 },
   loginPerClient: { name: 'login-client', limit: 50, windowSeconds: 15 * 60 },
   signupPerClient: { name: 'signup-client', limit: 300, windowSeconds: 3600 },
+  /** Password-reset emails per account (keyed by the address asked for, known or not). */
+  resetPerAccount: { name: 'reset-account', limit: 5, windowSeconds: 3600 },
 } satisfies Record<string, Limit>
 
 

@@ -40,10 +40,14 @@ export const DisplayNameSchema = z
   .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not contain control characters')
   .refine(displayNameAllowed, DISPLAY_NAME_FORBIDDEN_MESSAGE)
 export const LanguageSchema = z.enum(LANGUAGE_CODES, { message: `must be one of ${LANGUAGE_CODES.join(', ')}` })
-export const NotificationPrefsSchema = z.object({ release: z.boolean(), recommendation: z.boolean() })
+export const NotificationPrefsSchema = z.object({
+  release: z.boolean(),
+  recommendation: z.boolean(),
+  digest_email: z.boolean().optional().describe('Weekly email of unread notifications (opt-in; only to a verified address)'),
+})
 export type NotificationPrefs = z.infer<typeof NotificationPrefsSchema>
-/** A new account hears about releases and recommendations until it says otherwise. */
-export const DEFAULT_NOTIFICATION_PREFS: NotificationPrefs = { release: true, recommendation: true }
+/** A new account hears about releases and recommendations until it says otherwise; the weekly email is opt-in. */
+export const DEFAULT_NOTIFICATION_PREFS: NotificationPrefs = { release: true, recommendation: true, digest_email: false }
 
 /** The contract's User. */
 export const UserSchema = z.object({
@@ -52,16 +56,26 @@ export const UserSchema = z.object({
   display_name: z.string(),
   language: z.string(),
   created_at: z.string(),
+  email_verified: z.boolean().describe('The owner opened the link sent to this address'),
 })
 export type User = z.infer<typeof UserSchema>
 
 /** A user's profile item as stored (USER#<id> / PROFILE). */
-export interface Profile extends User {
+export interface Profile extends Omit<User, 'email_verified'> {
   password_hash: string
   /** Bumped by password change, email change and logout-all; tokens carry the version they were issued at. */
   token_version: number
   notifications: NotificationPrefs
   updated_at: string
+  /**
+   * true once a link sent to the current address was opened; false from sign-up or an email change
+   * until then. Absent on accounts older than verification: shown as unverified, never released.
+   */
+  email_verified?: boolean
+  /** When the current address was set (sign-up or change): how long it has stayed unverified. */
+  email_set_at?: string
+  /** The address before the last change: told about it ("not you? reset your password"). */
+  previous_email?: string
 }
 
 export const toUser = (p: Profile): User => ({
@@ -70,7 +84,14 @@ export const toUser = (p: Profile): User => ({
   display_name: p.display_name,
   language: readLanguage(p.language),
   created_at: p.created_at,
+  email_verified: p.email_verified === true,
 })
+
+/** An address held this long without being verified is released to whoever signs up with it (the old account is erased). */
+export const UNVERIFIED_RELEASE_MS = 7 * 24 * 3600 * 1000
+
+export const releasable = (p: Profile, now = Date.now()): boolean =>
+  p.email_verified === false && now - Date.parse(p.email_set_at ?? p.created_at) > UNVERIFIED_RELEASE_MS
 
 /** A neutral generated name, never derived from the email. */
 export function generatedDisplayName(): string {

@@ -28,6 +28,7 @@ export interface AwsConfig {
   DYNAMODB_ENDPOINT?: string
   SNS_ENDPOINT?: string
   SQS_ENDPOINT?: string
+  SES_ENDPOINT?: string
 }
 
 export function connectionFromConfig(config: AwsConfig, endpoint: string | undefined): AwsConnection {

@@ -29,7 +29,7 @@ export function eventMarkers(db: DataStore, table: string): OnceFor {
       ...key,
       type: event.type,
       handler,
-      user_id: event.user_id,
+      // No user id: markers outlive an account's erasure (14 days), and then no item may name the user.
       processed_at: new Date().toISOString(),
       expires_at: Math.floor(Date.now() / 1000) + EVENT_MARKER_TTL_SECONDS,
     }

@@ -14,6 +14,11 @@ export const EventPayloads = {
   'user.signed_up': z.object({}),
   'user.password_changed': z.object({}),
   'user.email_changed': z.object({}),
+  // The emails a user asked for; a deferred send does them at once, the queue consumer if that failed.
+  'user.password_reset_requested': z.object({}),
+  'user.verification_requested': z.object({}),
+  // One per opted-in user per week (id digest-<user>-<monday>): the weekly email of unread notifications.
+  'user.digest_due': z.object({ week: z.iso.date() }),
   'watchlist.added': MovieRef,
   'watchlist.removed': MovieRef,
   'review.posted': MovieRef.extend({ rating: z.number().int().min(1).max(10) }),
@@ -36,6 +41,9 @@ export const DomainEventSchema = z.discriminatedUnion('type', [
   variant('user.signed_up'),
   variant('user.password_changed'),
   variant('user.email_changed'),
+  variant('user.password_reset_requested'),
+  variant('user.verification_requested'),
+  variant('user.digest_due'),
   variant('watchlist.added'),
   variant('watchlist.removed'),
   variant('review.posted'),
@@ -56,6 +64,8 @@ export const events = {
   signedUp: (userId: string): EventInput => ({ type: 'user.signed_up', user_id: userId, payload: {} }),
   passwordChanged: (userId: string): EventInput => ({ type: 'user.password_changed', user_id: userId, payload: {} }),
   emailChanged: (userId: string): EventInput => ({ type: 'user.email_changed', user_id: userId, payload: {} }),
+  passwordResetRequested: (userId: string): EventInput => ({ type: 'user.password_reset_requested', user_id: userId, payload: {} }),
+  verificationRequested: (userId: string): EventInput => ({ type: 'user.verification_requested', user_id: userId, payload: {} }),
   watchlistAdded: (userId: string, movieId: number): EventInput => ({ type: 'watchlist.added', user_id: userId, payload: { movie_id: movieId } }),
   watchlistRemoved: (userId: string, movieId: number): EventInput => ({ type: 'watchlist.removed', user_id: userId, payload: { movie_id: movieId } }),
   reviewPosted: (userId: string, movieId: number, rating: number): EventInput => ({

@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'list_full'
   | 'rate_limited'
   | 'upstream_unavailable'
+  | 'invalid_token'
   | 'internal_error'
 
 /**
@@ -97,6 +98,7 @@ const FROM_DOMAIN: { [C in DomainErrorCode]: (error: DomainError) => ApiError } 
   rate_limited: (error) => errors.rateLimited(Number(error.params.retryAfter)),
   catalog_unavailable: () => errors.upstream(),
   data_store_unavailable: () => errors.dataStore(),
+  invalid_token: () => new ApiError(400, 'invalid_token', 'This link is unknown, already used or expired. Ask for a new one.'),
   invalid_cursor: () => errors.validation([{ path: 'cursor', message: 'is not a cursor this list gave out (it may be altered or for another list)' }]),
   list_full: (error) =>
     new ApiError(409, 'list_full', `Your list is full: it holds at most ${Number(error.params.max).toLocaleString('en-US')} films. Remove one to add another.`),

@@ -44,9 +44,17 @@ const daily: Job = async (services) => {
   if (failed) throw failed.reason
 }
 
+/** Queues this week's digest for every user who opted in (the queue consumer sends them). */
+export const runWeeklyDigest: Job = async (services) => {
+  const started = Date.now()
+  const report = await services.mail.weeklyDigest()
+  console.log(JSON.stringify({ job: 'weekly-digest', ...report, elapsed_ms: Date.now() - started }))
+}
+
 const JOBS: Record<CronName, Job> = {
   drainEvents: drainEventQueue,
   releaseAlerts: daily,
+  weeklyDigest: runWeeklyDigest,
 }
 
 /** Cron expression (src/platform.ts CRON, as declared in wrangler.toml) → job. */

@@ -57,6 +57,9 @@ export async function notificationsFor(event: DomainEvent, ctx: RuleContext): Pr
       return recommendAfterRating(event.user_id, event.payload.movie_id, event.payload.rating, at, key, ctx)
     case 'watchlist.added':
     case 'watchlist.removed':
+    case 'user.password_reset_requested':
+    case 'user.verification_requested':
+    case 'user.digest_due':
       return nothing
   }
 }

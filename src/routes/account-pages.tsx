@@ -106,7 +106,13 @@ accountPages.post('/logout', async (c) => {
 
 function profileValues(c: Ctx): ProfileValues {
   const profile = currentUser(c).profile
-  return { email: profile.email, display_name: profile.display_name, language: profile.language, notifications: profile.notifications }
+  return {
+    email: profile.email,
+    display_name: profile.display_name,
+    language: profile.language,
+    notifications: profile.notifications,
+    email_verified: profile.email_verified === true,
+  }
 }
 
 const renderProfile = (c: Ctx, props: Omit<ProfilePageProps, 'languages'>, status: 200 | 401 | 403 | 409 | 422 = 200) =>
@@ -115,7 +121,9 @@ const renderProfile = (c: Ctx, props: Omit<ProfilePageProps, 'languages'>, statu
 accountPages.get('/profile', requirePageUser, async (c) => {
   noStore(c)
   const saved = c.req.query('saved') === '1'
-  const notice = saved ? ({ form: 'profile', kind: 'success', text: c.get('t')('profile.saved') } as const) : undefined
+  const resent = c.req.query('resent') === '1'
+  const text = saved ? c.get('t')('profile.saved') : resent ? c.get('t')('email.profile.resent') : undefined
+  const notice = text ? ({ form: 'profile', kind: 'success', text } as const) : undefined
   return renderProfile(c, { values: profileValues(c), notice })
 })
 
@@ -125,13 +133,14 @@ accountPages.post('/profile', requirePageUser, async (c) => {
   const form = await readForm(c)
   const stored = profileValues(c)
   const notifications = form.notifications_shown
-    ? { release: form.notify_release === '1', recommendation: form.notify_recommendation === '1' }
+    ? { release: form.notify_release === '1', recommendation: form.notify_recommendation === '1', digest_email: form.notify_digest === '1' }
     : stored.notifications
   const shown: ProfileValues = {
     email: form.email ?? stored.email,
     display_name: form.display_name ?? stored.display_name,
     language: form.language ?? stored.language,
     notifications,
+    email_verified: stored.email_verified,
   }
   const invalid = (fields: FieldErrors, status: 403 | 409 | 422) =>
     renderProfile(c, { values: shown, errors: fields, notice: { form: 'profile', kind: 'error', text: c.get('t')('profile.fixFields') } }, status)

@@ -53,3 +53,14 @@ export const ExportSchema = z.object({
   genre_follows: z.array(z.record(z.string(), z.unknown())),
   other: z.array(z.record(z.string(), z.unknown())),
 })
+
+export const PasswordResetBodySchema = z.object({
+  email: z.string().trim().min(1, 'is required').max(254, 'must be at most 254 characters').describe('The account address (any answer is 202)'),
+})
+export const PasswordResetConfirmBodySchema = z.object({
+  token: z.string().trim().min(1, 'is required').max(200, 'is too long').describe('The token from the emailed /reset link'),
+  password: PasswordSchema,
+})
+export const VerifyEmailBodySchema = z.object({
+  token: z.string().trim().min(1, 'is required').max(200, 'is too long').describe('The token from the emailed /verify link'),
+})

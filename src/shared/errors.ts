@@ -15,6 +15,7 @@ export type DomainErrorCode =
   | 'not_found'
   | 'invalid_cursor'
   | 'list_full'
+  | 'invalid_token'
 
 /** What was not found: a film has its own contract code (movie_not_found). */
 export type Missing = 'movie' | 'genre' | 'trailer' | 'notification' | 'page'
@@ -101,5 +102,12 @@ export class InvalidCursor extends DomainError {
 export class ListFull extends DomainError<{ max: number }> {
   constructor(readonly max: number) {
     super('list_full', { max })
+  }
+}
+
+/** A password-reset or email-verification token that is unknown, used or expired. */
+export class InvalidToken extends DomainError {
+  constructor() {
+    super('invalid_token')
   }
 }

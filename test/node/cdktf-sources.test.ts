@@ -123,7 +123,7 @@ function workerSources(dir = 'src'): { file: string; text: string }[] {
 }
 
 /** Each adapter method and the AWS operation it issues, read from src/aws/<service>.ts. */
-function adapterMethods(service: 'dynamodb' | 'sns' | 'sqs'): Map<string, string> {
+function adapterMethods(service: 'dynamodb' | 'sns' | 'sqs' | 'ses'): Map<string, string> {
   const source = readFileSync(join('src', 'aws', `${service}.ts`), 'utf8')
   const methods = new Map<string, string>()
   for (const chunk of source.split(/\n {2}(?:async )?(?=\w+(?:<[^(]*>)?\()/).slice(1)) {
@@ -135,12 +135,17 @@ function adapterMethods(service: 'dynamodb' | 'sns' | 'sqs'): Map<string, string
 }
 
 /** How worker code reaches each client: `db.get(`, `this.db.query<T>(`, `options.sqs.receive(`, `options.topic().publish(`. */
-const RECEIVERS = { dynamodb: '(?:db|dynamo\\w*)(?:\\(\\))?', sns: '(?:sns\\w*|topic)(?:\\(\\))?', sqs: '(?:sqs\\w*|queue)(?:\\(\\))?' } as const
-const SERVICES = ['dynamodb', 'sns', 'sqs'] as const
+const RECEIVERS = {
+  dynamodb: '(?:db|dynamo\\w*)(?:\\(\\))?',
+  sns: '(?:sns\\w*|topic)(?:\\(\\))?',
+  sqs: '(?:sqs\\w*|queue)(?:\\(\\))?',
+  ses: '(?:ses\\w*)(?:\\(\\))?',
+} as const
+const SERVICES = ['dynamodb', 'sns', 'sqs', 'ses'] as const
 
 /** The adapter operations worker code calls, per service (queryAll goes through query). */
 function calledOperations(sources: { text: string }[]): Record<(typeof SERVICES)[number], Set<string>> {
-  const called = { dynamodb: new Set<string>(), sns: new Set<string>(), sqs: new Set<string>() }
+  const called = { dynamodb: new Set<string>(), sns: new Set<string>(), sqs: new Set<string>(), ses: new Set<string>() }
   for (const service of SERVICES) {
     const methods = adapterMethods(service)
     if (service === 'dynamodb') methods.set('queryAll', 'Query')

@@ -110,7 +110,7 @@ describe('cdktf stacks', () => {
 
   it('should output what the worker and the deploy script need', () => {
     expect(Object.keys(prod.output).sort()).toEqual(
-      ['dead_letter_queue_url', 'hostname', 'queue_url', 'region', 'table_name', 'topic_arn', 'worker_user_name'].sort(),
+      ['dead_letter_queue_url', 'hostname', 'mail_identity_arn', 'queue_url', 'region', 'table_name', 'topic_arn', 'worker_user_name'].sort(),
     )
     expect(prod.output.table_name!.value).toBe('${aws_dynamodb_table.table.name}')
     expect(prod.output.queue_url!.value).toBe('${aws_sqs_queue.notifications_queue.url}')
@@ -142,6 +142,10 @@ describe('worker IAM policy', () => {
       IndexQueries: { actions: ['dynamodb:Query'], resources: ['${aws_dynamodb_table.table.arn}/index/gsi1', '${aws_dynamodb_table.table.arn}/index/gsi2'] },
       PublishEvents: { actions: ['sns:Publish'], resources: ['${aws_sns_topic.events_topic.arn}'] },
       ConsumeNotifications: { actions: iamActionsFor('sqs'), resources: ['${aws_sqs_queue.notifications_queue.arn}'] },
+      SendEmail: {
+        actions: ['ses:SendEmail'],
+        resources: ['arn:${data.aws_partition.partition.partition}:ses:${data.aws_region.current.region}:${data.aws_caller_identity.caller.account_id}:identity/${var.mail_domain}'],
+      },
     })
   })
 
@@ -214,4 +218,21 @@ describe('npm run synth', () => {
       rmSync(outdir, { recursive: true, force: true })
     }
   }, 60_000)
+})
+
+describe('the SES sender identity', () => {
+  it('should have Easy DKIM, a custom MAIL FROM domain and their Route 53 records (DKIM CNAMEs, MX, SPF, DMARC)', () => {
+    const identity = only(prod, 'aws_sesv2_email_identity')
+    expect(identity.email_identity).toBe('${var.mail_domain}')
+    expect(identity.dkim_signing_attributes).toMatchObject({ next_signing_key_length: 'RSA_2048_BIT' })
+    expect(only(prod, 'aws_sesv2_email_identity_mail_from_attributes').mail_from_domain).toBe('${var.mail_from_subdomain}.${var.mail_domain}')
+    const records = prod.resource.aws_route53_record!
+    const mail = Object.entries(records).filter(([id]) => id.startsWith('mail_'))
+    expect(mail.filter(([, r]) => r.type === 'CNAME').map(([, r]) => String(r.records)).every((v) => v.endsWith('.dkim.amazonses.com'))).toBe(true)
+    expect(mail.filter(([, r]) => r.type === 'CNAME')).toHaveLength(3)
+    expect(records.mail_from_mx).toMatchObject({ type: 'MX', name: '${var.mail_from_subdomain}.${var.mail_domain}' })
+    expect(asList(records.mail_from_spf!.records as string[])).toEqual(['v=spf1 include:amazonses.com ~all'])
+    expect(String(asList(records.mail_dmarc!.records as string[])[0])).toMatch(/^v=DMARC1; p=/)
+    expect(records.mail_dmarc!.name).toBe('_dmarc.${var.mail_domain}')
+  })
 })

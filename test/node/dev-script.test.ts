@@ -69,6 +69,12 @@ describe('npm start (scripts/dev.ts)', () => {
     expect(membersOf(first.pids).some((line) => line.includes('workerd'))).toBe(true)
 
     const vars = parseDevVars(readFileSync(devVarsPath, 'utf8'))
+    // The local SES server: its inbox page is printed, answers, and is the worker's SES_ENDPOINT; links use PUBLIC_URL.
+    for (let i = 0; i < 50 && !/Email inbox/.test(first.output()); i++) await new Promise((resolve) => setTimeout(resolve, 100))
+    const inbox = /Email inbox \(local SES\): (\S+)/.exec(first.output())?.[1]
+    expect(inbox).toBe(`${vars.SES_ENDPOINT}/`)
+    expect((await fetch(inbox!)).status).toBe(200)
+    expect(vars.PUBLIC_URL).toBe(first.url)
     firstSecret = vars.JWT_SECRET!
     expect(firstSecret).toMatch(/^[0-9a-f]{64}$/)
     const db = DynamoDb.fromConfig({ AWS_REGION: vars.AWS_REGION!, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', DYNAMODB_ENDPOINT: vars.DYNAMODB_ENDPOINT! })

@@ -28,7 +28,8 @@ async function localAws(): Promise<StartedServer> {
     throw error
   })
   return {
-    bindings: { ...aws.vars, FAULT_DYNAMODB_ENDPOINT: proxy.url, FAULT_DYNAMODB_CONTROL: proxy.controlUrl, FAULT_RUNS: process.env.FAULT_RUNS ?? '1' },
+    // SES_INBOX_URL: the local SES server's own API (GET /store), whatever SES_ENDPOINT the worker uses; a shell-set SES_ENDPOINT wins.
+    bindings: { ...aws.vars, SES_INBOX_URL: aws.endpoints.ses, ...(process.env.SES_ENDPOINT ? { SES_ENDPOINT: process.env.SES_ENDPOINT } : {}), FAULT_DYNAMODB_ENDPOINT: proxy.url, FAULT_DYNAMODB_CONTROL: proxy.controlUrl, FAULT_RUNS: process.env.FAULT_RUNS ?? '1' },
     stop: async () => {
       await proxy.stop()
       await aws.stop()

@@ -109,6 +109,7 @@ describe('system routes', () => {
       'GET /api/v1/me/watchlist', 'PUT /api/v1/me/watchlist/{movieId}', 'DELETE /api/v1/me/watchlist/{movieId}',
       'GET /api/v1/me/notifications', 'POST /api/v1/me/notifications/{id}/read', 'POST /api/v1/me/notifications/read-all',
       'GET /api/v1/movies/{id}/reviews', 'PUT /api/v1/movies/{id}/reviews', 'DELETE /api/v1/movies/{id}/reviews',
+      'POST /api/v1/auth/password-reset', 'POST /api/v1/auth/password-reset/confirm', 'POST /api/v1/auth/verify-email',
       'GET /api/v1/openapi.json', 'GET /healthz', 'GET /livez', 'GET /movie/{title}',
       'GET /api/v1/me/recommendations', 'PUT /api/v1/me/dismissed/{movieId}', 'DELETE /api/v1/me/dismissed/{movieId}',
     ]

@@ -32,6 +32,9 @@ export function LoginPage({ next, email, errors = {}, notice, ...shell }: LoginP
           </button>
         </form>
         <p class="auth-switch">
+          <a href="/forgot">{t('email.forgot.link')}</a>
+        </p>
+        <p class="auth-switch">
           {t.rich('auth.signIn.newHere', { link: <a href={`/signup${nextQuery(next)}`}>{t('auth.signIn.createLink')}</a> })}
         </p>
       </section>

@@ -9,6 +9,8 @@ export interface ProfileValues {
   display_name: string
   language: string
   notifications: NotificationPrefs
+  /** Whether the current address was confirmed through its emailed link. */
+  email_verified?: boolean
 }
 
 export interface ProfilePageProps extends Pick<LayoutProps, 'user' | 'unread'> {
@@ -47,10 +49,15 @@ export function ProfilePage({ values, errors = {}, notice, languages, ...shell }
               <input type="checkbox" name="notify_recommendation" value="1" checked={values.notifications.recommendation} />
               {t('profile.notifyRecommendation')}
             </label>
+            <label class="checkbox">
+              <input type="checkbox" name="notify_digest" value="1" checked={values.notifications.digest_email === true} />
+              {t('email.profile.digest')}
+            </label>
           </fieldset>
           <fieldset>
             <legend>{t('profile.emailAndPassword')}</legend>
             <Field name="email" label={t('auth.email')} type="email" value={values.email} error={errors.email} autocomplete="email" required />
+            {values.email_verified ? <p class="field-hint">{t('email.profile.verified')}</p> : <p class="field-hint">{t('email.profile.unverified')}</p>}
             <Field
               name="new_password"
               label={t('profile.newPassword')}
@@ -81,6 +88,13 @@ export function ProfilePage({ values, errors = {}, notice, languages, ...shell }
             {t('recs.onboarding.link')}
           </a>
         </section>
+        {values.email_verified ? null : (
+          <form class="profile-section" method="post" action="/profile/verify-email">
+            <button class="button secondary" type="submit">
+              {t('email.profile.resend')}
+            </button>
+          </form>
+        )}
 
         <section class="profile-section" aria-labelledby="data-heading">
           <h2 id="data-heading">{t('profile.data.heading')}</h2>

@@ -14,6 +14,7 @@ const production = {
   TMDB_READ_TOKEN: 'token',
   SNS_TOPIC_ARN: 'arn:aws:sns:us-east-1:1:t',
   SQS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q',
+  PUBLIC_URL: 'https://movies.example.com',
   AWS_ACCESS_KEY_ID: 'AKIAREALKEY',
   AWS_SECRET_ACCESS_KEY: 'real-secret',
 }
@@ -44,5 +45,13 @@ describe('PASSWORD_PEPPER (F7)', { timeout: 60_000 }, () => {
     expect((await verifyPassword(derived, password, stored)).ok).toBe(false)
     expect((await api('/auth/login', { body: { email, password } })).status).toBe(200)
     expect((await api('/auth/login', { body: { email, password: `${password}!` } })).status).toBe(401)
+  })
+})
+
+describe('PUBLIC_URL in production', () => {
+  it('should be required, since every emailed link is built from it', () => {
+    const { PUBLIC_URL: _unset, ...withoutUrl } = { ...production, PASSWORD_PEPPER: 'q'.repeat(40) }
+    expect(() => parseConfig(withoutUrl)).toThrow(/PUBLIC_URL is required in production/)
+    expect(parseConfig({ ...withoutUrl, PUBLIC_URL: 'https://movies.example.com/' }).publicUrl).toBe('https://movies.example.com')
   })
 })
