@@ -4,7 +4,8 @@
  *
  * LIGHTHOUSE_URL (default http://127.0.0.1:8787): the app to audit. When nothing answers there,
  * the whole stack is started the way `npm start` runs it (on a free port, with throw-away data),
- * and stopped afterwards. CHROME_PATH (default /usr/bin/chromium).
+ * and stopped afterwards. CHROME_PATH (default /usr/bin/chromium). LIGHTHOUSE_LANG (e.g. `ar`, `ja`): audits the
+ * pages in that language (sent as Accept-Language, as a visitor's browser would).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
   const metrics: string[] = []
   for (const [name, path] of targets) {
     console.error(`[lighthouse] ${name}: ${path}`)
-    const audit = () => lighthouse(`${base}${path}`, { port: chrome!.port, output: 'json', logLevel: 'error', onlyCategories: [...CATEGORIES] })
+    const audit = () => lighthouse(`${base}${path}`, { port: chrome!.port, output: 'json', logLevel: 'error', onlyCategories: [...CATEGORIES], ...(process.env.LIGHTHOUSE_LANG ? { extraHeaders: { 'Accept-Language': process.env.LIGHTHOUSE_LANG } } : {}) })
     let result = await audit()
     // On a busy machine Lighthouse sometimes loses the navigation (NO_NAVSTART): one more try.
     if (result?.lhr.runtimeError) result = await audit()
