@@ -57,3 +57,8 @@ export function FormNotice({ kind, children }: { kind: 'error' | 'success'; chil
     </p>
   )
 }
+
+/** The new password of a sign-up or a reset: one place for its limits (8–128 characters, as the schemas check). */
+export function NewPasswordField({ label, hint, error }: { label: string; hint: string; error?: string | undefined }) {
+  return <Field name="password" label={label} type="password" error={error} hint={hint} autocomplete="new-password" required minlength={8} maxlength={128} />
+}

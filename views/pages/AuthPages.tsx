@@ -1,5 +1,5 @@
 import { Layout, type LayoutProps } from '../Layout'
-import { Field, FormNotice, type FieldErrors } from '../components/FormField'
+import { Field, FormNotice, NewPasswordField, type FieldErrors } from '../components/FormField'
 import { useT } from '../components/I18nContext'
 
 type Shell = Pick<LayoutProps, 'user' | 'unread'>
@@ -61,17 +61,7 @@ export function SignupPage({ next, values = {}, errors = {}, notice, languages, 
         <form class="auth-form" method="post" action={`/signup${nextQuery(next)}`} novalidate>
           <input type="hidden" name="next" value={next} />
           <Field name="email" label={t('auth.email')} type="email" value={values.email} error={errors.email} autocomplete="email" required />
-          <Field
-            name="password"
-            label={t('auth.password')}
-            type="password"
-            error={errors.password}
-            hint={t('auth.signUp.passwordHint')}
-            autocomplete="new-password"
-            required
-            minlength={8}
-            maxlength={128}
-          />
+          <NewPasswordField label={t('auth.password')} hint={t('auth.signUp.passwordHint')} error={errors.password} />
           <Field
             name="display_name"
             label={t('auth.signUp.displayName')}

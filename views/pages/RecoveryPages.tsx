@@ -1,5 +1,5 @@
 import { Layout, type LayoutProps } from '../Layout'
-import { Field, FormNotice, type FieldErrors } from '../components/FormField'
+import { Field, FormNotice, NewPasswordField, type FieldErrors } from '../components/FormField'
 import { useT } from '../components/I18nContext'
 
 type Shell = Pick<LayoutProps, 'user' | 'unread'>
@@ -40,17 +40,7 @@ export function ResetPage({ token, invalid, errors = {}, ...shell }: Shell & { t
         ) : (
           <form class="auth-form" method="post" action="/reset" novalidate>
             <input type="hidden" name="token" value={token} />
-            <Field
-              name="password"
-              label={t('email.reset.newPassword')}
-              type="password"
-              error={errors.password}
-              hint={t('auth.signUp.passwordHint')}
-              autocomplete="new-password"
-              required
-              minlength={8}
-              maxlength={128}
-            />
+            <NewPasswordField label={t('email.reset.newPassword')} hint={t('auth.signUp.passwordHint')} error={errors.password} />
             <button class="button primary wide" type="submit">
               {t('email.reset.submit')}
             </button>
