@@ -5,7 +5,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 /** Feature folders: each owns its data and use cases. */
-export const FEATURES = ['accounts', 'watchlist', 'reviews', 'notifications', 'catalog', 'recommendations', 'mail', 'events', 'jobs']
+export const FEATURES = ['accounts', 'watchlist', 'reviews', 'notifications', 'catalog', 'recommendations', 'mail', 'events', 'jobs', 'push']
 
 /** Modules of a feature that may speak HTTP (Hono): its routes and its middleware. */
 const HTTP_MODULES = ['routes.ts', 'routes.tsx', 'api.ts', 'pages.tsx', 'middleware.ts']

@@ -36,6 +36,7 @@ import { languageRoutes } from './routes/language'
 import { createServices, type ServicesFactory } from './services'
 import { clientAddress } from './http/origin'
 import { offlineRoutes } from './offline/routes'
+import { pushApi } from './push/api'
 import { viewerHeader } from './offline/viewer'
 import { pageCache } from './http/page-cache'
 
@@ -109,6 +110,7 @@ export function createApp(options: AppOptions = {}) {
   api.route('/', watchlistApi)
   api.route('/', reviewsApi)
   api.route('/', recommendationsApi)
+  api.route('/', pushApi)
   app.route('/api/v1', api)
 
   app.onError(onError)

@@ -41,11 +41,18 @@ const ConfigSchema = z
     SES_ENDPOINT: url(),
     MAIL_FROM: z.preprocess(unsetIfEmpty, z.string().regex(/^[^\r\n]*@[^\r\n]+$/, 'must be a sender address, e.g. Flixpeek <no-reply@example.com>').default('Flixpeek <no-reply@flixpeek.local>')),
     PUBLIC_URL: url(),
+    // Web Push (src/push/): both keys set turn it on; unset, push is simply off.
+    VAPID_PUBLIC_KEY: z.preprocess(unsetIfEmpty, z.string().regex(/^[A-Za-z0-9_-]{87}$/, 'must be an uncompressed P-256 public key, base64url (87 characters)').optional()),
+    VAPID_PRIVATE_KEY: z.preprocess(unsetIfEmpty, z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a P-256 private key, base64url (43 characters)').optional()),
+    VAPID_SUBJECT: z.preprocess(unsetIfEmpty, z.string().regex(/^(mailto:\S+@\S+|https:\/\/\S+)$/, 'must be a mailto: address or an https: URL').optional()),
     CATALOG_MISS_LIMIT: z.preprocess(unsetIfEmpty, z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 (off) or more').default(600)),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.JWT_SECRET !== undefined && new TextEncoder().encode(cfg.JWT_SECRET).length < 32) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must be at least 32 bytes' })
+    }
+    if ((cfg.VAPID_PUBLIC_KEY === undefined) !== (cfg.VAPID_PRIVATE_KEY === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [cfg.VAPID_PUBLIC_KEY ? 'VAPID_PRIVATE_KEY' : 'VAPID_PUBLIC_KEY'], message: 'must be set together with its pair (or neither: push off)' })
     }
     if (cfg.ENVIRONMENT !== 'production') return
     const require = (name: keyof typeof cfg, why: string) => {
@@ -79,6 +86,8 @@ export interface Config extends ParsedConfig {
   isProduction: boolean
   /** PUBLIC_URL without a trailing slash; under development without one, the request's origin (or a loopback default). */
   publicUrl: string | undefined
+  /** Web Push keys and contact (VAPID_SUBJECT, else a mailto: of MAIL_FROM's address); null: push is off. */
+  vapid: { publicKey: string; privateKey: string; subject: string } | null
 }
 
 export class ConfigError extends Error {
@@ -114,6 +123,10 @@ export function parseConfig(vars: Record<string, unknown>): Config {
     tmdbAuth,
     publicUrl: cfg.PUBLIC_URL?.replace(/\/+$/, ''),
     jwtSecret: cfg.JWT_SECRET ?? randomSecret(),
+    vapid:
+      cfg.VAPID_PUBLIC_KEY && cfg.VAPID_PRIVATE_KEY
+        ? { publicKey: cfg.VAPID_PUBLIC_KEY, privateKey: cfg.VAPID_PRIVATE_KEY, subject: cfg.VAPID_SUBJECT ?? `mailto:${/<([^>]+)>/.exec(cfg.MAIL_FROM)?.[1] ?? cfg.MAIL_FROM.trim()}` }
+        : null,
     isProduction: cfg.ENVIRONMENT === 'production',
   }
 }

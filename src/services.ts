@@ -31,6 +31,10 @@ import { cursorCodec } from './shared/cursor'
 import { ReviewService, reviewsParticipant } from './reviews'
 import { WatchlistService, watchlistParticipant } from './watchlist'
 import { catalogMissGuard } from './catalog/miss-limit'
+import { readLanguage } from './accounts/types'
+import { events as eventInputs } from './events/schema'
+import { composeMessage, pushHandler, pushParticipant, PushRetryLater, PushSubscriptionStore, sendPush, vapidSignerFor } from './push'
+import { PushService } from './push/service'
 import { CollaborativeFilter, eraseCountedLikes, isLikeRating, RecommendationService, RecommendationStore, recommendationsParticipant } from './recommendations'
 
 /**
@@ -64,6 +68,8 @@ export interface Services {
   /** Item–item neighbour lists: the event handler's and the daily cron's work. */
   readonly collaborative: CollaborativeFilter
   /** Email beyond the per-event sends: the weekly digest cron and its signed unsubscribe links. */
+  /** Web Push: the VAPID key and the user's subscriptions (delivery is an event handler). */
+  readonly push: PushService
   readonly mail: {
     weeklyDigest(now?: Date): Promise<DigestReport>
     /** Turns the digest off for `userId` when `signature` is that user's link signature; false otherwise. */
@@ -147,6 +153,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
           recommendationsParticipant(recommendationStore(), eraseCountedLikes(db(), table)),
           emailTokensParticipant(db(), table),
           digestSubscribers().participant(),
+          pushParticipant(pushStore()),
         ],
         onDisplayNameChanged: (userId, name) => reviews().renameReviewer(userId, name),
         onDigestChanged: (userId, subscribed) => digestSubscribers().set(userId, subscribed),
@@ -174,6 +181,39 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
     }),
   )
   const deliverMail = (event: DomainEvent, hint?: MailHint) => mail().deliver(event, markers()(event, 'mail'), hint)
+  const pushStore = lazy(() => new PushSubscriptionStore(db(), table))
+  const pushService = lazy(() => new PushService({ store: pushStore(), publicKey: config.vapid?.publicKey ?? null, production: config.isProduction }))
+  const push = lazy(() =>
+    pushHandler({
+      subscriptions: pushStore(),
+      wantsPush: async (userId) => (await accounts().preferencesOf([userId], { consistent: true })).get(userId)?.push === true,
+      messageFor: async (userId, notificationId) => {
+        const profile = await accounts().profileOf(userId)
+        if (!profile) return undefined
+        const language = readLanguage(profile.language)
+        const notification = await notifications().get({ id: userId, language, t: createTranslator(language) }, notificationId)
+        if (!notification) return undefined
+        const film = notification.movie_id ? (await catalog().many([notification.movie_id], { language }).catch(() => []))[0] : undefined
+        return composeMessage(notification, { base: config.publicUrl ?? origin ?? DEVELOPMENT_ORIGIN, language, poster: film?.poster_url })
+      },
+      send: (target, message, options) => sendPush(target, message, options, vapidSignerFor(config.vapid!)),
+      once: markers(),
+    }),
+  )
+  // With push on, each new notification stages `notification.created` in its own transaction; right after
+  // it commits the push is also tried at once (the queue's delivery of the event is the fallback and retry).
+  const announce = config.vapid
+    ? (userId: string, notificationId: string) => {
+        const staged = outbox().stage(eventInputs.notificationCreated(userId, notificationId))
+        const pushNow = () =>
+          push()
+            .handle(staged.event, markers()(staged.event, 'push'))
+            .catch((error: unknown) => {
+              if (!(error instanceof PushRetryLater)) throw error
+            })
+        return { ...staged, release: () => (staged.release(), defer(new Promise((resolve) => setTimeout(resolve, 0)).then(pushNow))) }
+      }
+    : undefined
   const ruleContext = () => ({
     catalog: catalog(),
     preferencesOf: (ids: string[], opts?: { consistent?: boolean }) => accounts().preferencesOf(ids, opts),
@@ -190,7 +230,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
           deleteBatch: (handles) => sqs().deleteBatch(queueUrl, handles),
         }
       : null
-    const notify = notificationHandler({ db: db(), table, store: notificationStore(), ...ruleContext() })
+    const notify = notificationHandler({ db: db(), table, store: notificationStore(), announce, ...ruleContext() })
     const likes = collaborative().handler()
     const handlers: EventHandlers = {
       'user.signed_up': [notify, mail()],
@@ -202,6 +242,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
       'watchlist.added': [notify, likes],
       'watchlist.removed': [notify, likes],
       'review.posted': [notify, likes],
+      'notification.created': config.vapid ? [push()] : [],
     }
     return { queue, handlers, once: markers() }
   })
@@ -212,6 +253,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
     catalog: catalog(),
     audience: watchlist(),
     preferencesOf: (ids) => accounts().preferencesOf(ids),
+    announce,
   }))
   const readiness = () => createReadiness({ db: db(), table, cacheKey: `${config.DYNAMODB_ENDPOINT ?? 'aws'}|${config.AWS_REGION}|${table}` })()
   return {
@@ -250,6 +292,9 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
     },
     get recommendations() {
       return recommendations()
+    },
+    get push() {
+      return pushService()
     },
     get collaborative() {
       return collaborative()

@@ -2,7 +2,7 @@
  * The local `.dev.vars`: generated on the first `npm start`, its server lines refreshed on every
  * start (ports change), everything else (JWT_SECRET, PASSWORD_PEPPER, anything the user added) kept as written.
  */
-import { randomBytes } from 'node:crypto'
+import { generateKeyPairSync, randomBytes } from 'node:crypto'
 
 /** The worker variables of the contract; the shell can override these and any key in .dev.vars. */
 export const WORKER_VARS = [
@@ -26,6 +26,9 @@ export const WORKER_VARS = [
   'SES_ENDPOINT',
   'MAIL_FROM',
   'PUBLIC_URL',
+  'VAPID_PUBLIC_KEY',
+  'VAPID_PRIVATE_KEY',
+  'VAPID_SUBJECT',
 ] as const
 
 /** Lines rewritten on every start: they point at servers whose ports change per run. */
@@ -91,7 +94,20 @@ export function generatedDefaults(): Record<string, string> {
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     DYNAMODB_TABLE: 'netflix-clone',
+    ...vapidKeys(),
+    VAPID_SUBJECT: 'mailto:dev@flixpeek.local',
   }
+}
+
+/**
+ * A fresh VAPID key pair (P-256) for Web Push, as browsers and the worker take it: the public key
+ * as an uncompressed point, the private key as its 32-byte scalar, both base64url. Added as a pair
+ * (an older .dev.vars gains both); a production deployment sets them as worker secrets instead.
+ */
+export function vapidKeys(): { VAPID_PUBLIC_KEY: string; VAPID_PRIVATE_KEY: string } {
+  const jwk = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ format: 'jwk' })
+  const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')])
+  return { VAPID_PUBLIC_KEY: point.toString('base64url'), VAPID_PRIVATE_KEY: jwk.d! }
 }
 
 /** Values the shell sets for worker variables (the contract's names plus any key of .dev.vars). */

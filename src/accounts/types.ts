@@ -44,10 +44,11 @@ export const NotificationPrefsSchema = z.object({
   release: z.boolean(),
   recommendation: z.boolean(),
   digest_email: z.boolean().optional().describe('Weekly email of unread notifications (opt-in; only to a verified address)'),
+  push: z.boolean().optional().describe('Web Push to the browsers registered through /me/push-subscriptions (opt-in)'),
 })
 export type NotificationPrefs = z.infer<typeof NotificationPrefsSchema>
 /** A new account hears about releases and recommendations until it says otherwise; the weekly email is opt-in. */
-export const DEFAULT_NOTIFICATION_PREFS: NotificationPrefs = { release: true, recommendation: true, digest_email: false }
+export const DEFAULT_NOTIFICATION_PREFS: NotificationPrefs = { release: true, recommendation: true, digest_email: false, push: false }
 
 /** The contract's User. */
 export const UserSchema = z.object({

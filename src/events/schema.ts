@@ -22,6 +22,8 @@ export const EventPayloads = {
   'watchlist.added': MovieRef,
   'watchlist.removed': MovieRef,
   'review.posted': MovieRef.extend({ rating: z.number().int().min(1).max(10) }),
+  // Staged with each in-app notification it announces (same transaction): Web Push delivers it (src/push/).
+  'notification.created': z.object({ notification_id: z.string().min(1).max(64) }),
 } as const
 
 export type EventType = keyof typeof EventPayloads
@@ -47,6 +49,7 @@ export const DomainEventSchema = z.discriminatedUnion('type', [
   variant('watchlist.added'),
   variant('watchlist.removed'),
   variant('review.posted'),
+  variant('notification.created'),
 ])
 export type DomainEvent = z.infer<typeof DomainEventSchema>
 
@@ -68,6 +71,11 @@ export const events = {
   verificationRequested: (userId: string): EventInput => ({ type: 'user.verification_requested', user_id: userId, payload: {} }),
   watchlistAdded: (userId: string, movieId: number): EventInput => ({ type: 'watchlist.added', user_id: userId, payload: { movie_id: movieId } }),
   watchlistRemoved: (userId: string, movieId: number): EventInput => ({ type: 'watchlist.removed', user_id: userId, payload: { movie_id: movieId } }),
+  notificationCreated: (userId: string, notificationId: string): EventInput => ({
+    type: 'notification.created',
+    user_id: userId,
+    payload: { notification_id: notificationId },
+  }),
   reviewPosted: (userId: string, movieId: number, rating: number): EventInput => ({
     type: 'review.posted',
     user_id: userId,

@@ -1,6 +1,7 @@
 import { TransactionCanceledError } from '../data/errors'
 import type { DataStore, TransactItem } from '../data/store'
 import type { EventHandler } from '../events/dispatcher'
+import type { StagedEvent } from '../events/outbox'
 import { notificationsFor, type RuleContext } from './rules'
 import type { NotificationStore } from './store'
 
@@ -8,6 +9,8 @@ export interface NotificationHandlerDeps extends RuleContext {
   db: DataStore
   table: string
   store: NotificationStore
+  /** Stages `notification.created` for each new notification (Web Push delivers it); absent when push is off. */
+  announce?: (userId: string, notificationId: string) => StagedEvent
 }
 
 /**
@@ -21,14 +24,17 @@ export function notificationHandler(deps: NotificationHandlerDeps): EventHandler
       const outcome = await notificationsFor(event, deps)
       if (outcome.notifications.length === 0) return { duplicate: false, delivered: 0 }
       const items = await Promise.all(outcome.notifications.map((n) => deps.store.build(event.user_id, n)))
+      const announced = deps.announce ? items.map((item) => deps.announce!(event.user_id, item.id)) : []
       const writes: TransactItem[] = [
         once.marker,
         ...items.map((item) => deps.store.putEntry(item)),
         ...outcome.extraItems.map((item) => ({ put: { table: deps.table, item } })),
         ...(outcome.guards ?? []),
+        ...announced.flatMap((staged) => staged.writes),
       ]
       try {
         await deps.db.transactWrite(writes)
+        for (const staged of announced) staged.release()
         return { duplicate: false, delivered: items.length }
       } catch (error) {
         if (error instanceof TransactionCanceledError && error.conditionFailed) return { duplicate: true, delivered: 0 }

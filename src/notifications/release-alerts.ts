@@ -2,6 +2,7 @@ import type { NotificationPrefs } from '../accounts/types'
 import type { Catalog, Movie } from '../catalog/types'
 import { TransactionCanceledError } from '../data/errors'
 import type { DataStore } from '../data/store'
+import type { StagedEvent } from '../events/outbox'
 import { USER_PREFIX, userPk } from '../shared/keys'
 import { alertedSk } from './keys'
 import type { NotificationStore } from './store'
@@ -13,6 +14,8 @@ export interface ReleaseAlertOptions {
   /** Who listed a film, who follows a genre (the watchlist's narrow API). */
   audience: { watchersOf(movieId: number): Promise<string[]>; followersOfGenre(genreId: number): Promise<string[]> }
   preferencesOf(userIds: string[]): Promise<Map<string, NotificationPrefs>>
+  /** Stages `notification.created` with each alert (Web Push delivers it); absent when push is off. */
+  announce?: (userId: string, notificationId: string) => StagedEvent
   catalog: Pick<Catalog, 'source' | 'list' | 'genres'>
   /** Pages of the now-playing list to consider (default 2, i.e. 40 films). */
   maxPages?: number
@@ -166,6 +169,7 @@ async function alert(userId: string, film: Movie, reason: Reason, now: Date, opt
       ? { template: 'release.listed' as const, params: { release_date: film.release_date } }
       : { template: 'release.genre' as const, params: { genre_id: reason.genreId, release_date: film.release_date } }),
   })
+  const announced = options.announce?.(userId, notification.id)
   try {
     await options.db.transactWrite([
       {
@@ -182,7 +186,9 @@ async function alert(userId: string, film: Movie, reason: Reason, now: Date, opt
         },
       },
       options.store.putEntry(notification),
+      ...(announced?.writes ?? []),
     ])
+    announced?.release()
     return true
   } catch (error) {
     if (error instanceof TransactionCanceledError && error.conditionFailed) return false

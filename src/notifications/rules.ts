@@ -60,6 +60,7 @@ export async function notificationsFor(event: DomainEvent, ctx: RuleContext): Pr
     case 'user.password_reset_requested':
     case 'user.verification_requested':
     case 'user.digest_due':
+    case 'notification.created':
       return nothing
   }
 }

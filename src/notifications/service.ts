@@ -29,6 +29,12 @@ export class NotificationService {
     return { ...found, results: await renderAll(found.results, this.deps.catalog, reader.t, this.options(reader)) }
   }
 
+  /** One notification, rendered for its reader (what a push message says); undefined when it is gone. */
+  async get(reader: Reader, id: string): Promise<Notification | undefined> {
+    const item = await this.deps.store.get(reader.id, id)
+    return item ? (await renderAll([item], this.deps.catalog, reader.t, this.options(reader)))[0] : undefined
+  }
+
   unreadCount(userId: string): Promise<number> {
     return this.deps.store.unreadCount(userId)
   }

@@ -181,6 +181,12 @@ export class NotificationStore {
     return unread.length
   }
 
+  /** One notification by id (a key lookup); undefined when the user has no such notification. */
+  async get(userId: string, id: string): Promise<NotificationItem | undefined> {
+    const sk = sortKeyForId(id)
+    return sk ? this.db.get<NotificationItem>(this.table, { pk: userPk(userId), sk }, { consistent: true }) : undefined
+  }
+
   /** Marks one as read; undefined when the user has no such notification. */
   async markRead(userId: string, id: string): Promise<NotificationItem | undefined> {
     const sk = sortKeyForId(id)

@@ -47,7 +47,7 @@ export async function encryptPayload(plaintext: Uint8Array, client: ClientKeys):
   const ours = (await crypto.subtle.generateKey(ECDH, true, ['deriveBits'])) as CryptoKeyPair
   const asPublic = new Uint8Array((await crypto.subtle.exportKey('raw', ours.publicKey)) as ArrayBuffer)
   const theirs = await crypto.subtle.importKey('raw', client.p256dh, ECDH, false, [])
-  const ecdhSecret = new Uint8Array(await crypto.subtle.deriveBits({ name: 'ECDH', public: theirs }, ours.privateKey, 256))
+  const ecdhSecret = new Uint8Array(await crypto.subtle.deriveBits({ name: 'ECDH', public: theirs } as unknown as SubtleCryptoDeriveKeyAlgorithm, ours.privateKey, 256))
   const salt = crypto.getRandomValues(new Uint8Array(16))
   const { cek, nonce } = await deriveContentKeys(ecdhSecret, client.auth, client.p256dh, asPublic, salt)
   const key = await crypto.subtle.importKey('raw', cek, 'AES-GCM', false, ['encrypt'])

@@ -3,7 +3,7 @@ import { fromBase64Url, utf8 } from './bytes'
 import { encryptPayload } from './encryption'
 import type { VapidSigner } from './vapid'
 
-export interface SubscriptionTarget {
+export type SubscriptionTarget = {
   endpoint: string
   keys: { p256dh: string; auth: string }
 }

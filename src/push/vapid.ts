@@ -53,3 +53,12 @@ export function vapidSigner(keys: VapidKeys, now: () => number = Date.now): Vapi
     },
   }
 }
+
+const signers = new Map<string, VapidSigner>()
+/** One signer per key pair and isolate: its tokens are reused across requests and cron runs. */
+export function vapidSignerFor(keys: VapidKeys): VapidSigner {
+  const id = `${keys.publicKey}|${keys.subject}`
+  let signer = signers.get(id)
+  if (!signer) signers.set(id, (signer = vapidSigner(keys)))
+  return signer
+}

@@ -133,7 +133,7 @@ accountPages.post('/profile', requirePageUser, async (c) => {
   const form = await readForm(c)
   const stored = profileValues(c)
   const notifications = form.notifications_shown
-    ? { release: form.notify_release === '1', recommendation: form.notify_recommendation === '1', digest_email: form.notify_digest === '1' }
+    ? { release: form.notify_release === '1', recommendation: form.notify_recommendation === '1', digest_email: form.notify_digest === '1', push: form.notify_push === '1' }
     : stored.notifications
   const shown: ProfileValues = {
     email: form.email ?? stored.email,

@@ -52,6 +52,7 @@ export const ExportSchema = z.object({
   notifications: z.array(z.record(z.string(), z.unknown())),
   genre_follows: z.array(z.record(z.string(), z.unknown())),
   other: z.array(z.record(z.string(), z.unknown())),
+  push_subscriptions: z.array(z.record(z.string(), z.unknown())).optional().describe('Browsers registered for Web Push'),
 })
 
 export const PasswordResetBodySchema = z.object({

@@ -1,3 +1,4 @@
+import { createPublicKey, createPrivateKey, sign, verify } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { generatedDefaults, parseDevVars, shellOverrides, toWranglerVars, updateDevVars } from '../../scripts/lib/dev-vars'
 
@@ -31,6 +32,19 @@ describe('.dev.vars generation', () => {
     const after = parseDevVars(updateDevVars(older, {}, generatedDefaults()))
     expect(after.JWT_SECRET).toBe('keepme')
     expect(after.PASSWORD_PEPPER).toMatch(/^[0-9a-f]{64}$/)
+  })
+
+  it('should generate a VAPID P-256 key pair whose halves belong together, and add it to an older .dev.vars', () => {
+    const vars = parseDevVars(updateDevVars('ENVIRONMENT=development\nJWT_SECRET=keepme\n', {}, generatedDefaults()))
+    expect(vars.VAPID_PUBLIC_KEY).toMatch(/^[A-Za-z0-9_-]{87}$/)
+    expect(vars.VAPID_PRIVATE_KEY).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(vars.VAPID_SUBJECT).toMatch(/^mailto:/)
+    const point = Buffer.from(vars.VAPID_PUBLIC_KEY!, 'base64url')
+    const jwk = { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') }
+    const privateKey = createPrivateKey({ key: { ...jwk, d: vars.VAPID_PRIVATE_KEY }, format: 'jwk' })
+    const signature = sign('sha256', Buffer.from('push'), privateKey)
+    expect(verify('sha256', Buffer.from('push'), createPublicKey({ key: jwk, format: 'jwk' }), signature)).toBe(true)
+    expect(parseDevVars(updateDevVars('', {}, generatedDefaults())).VAPID_PRIVATE_KEY).not.toBe(vars.VAPID_PRIVATE_KEY)
   })
 
   it('should let the shell override the contract variables and anything in .dev.vars, and nothing else', () => {

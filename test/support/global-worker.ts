@@ -2,6 +2,8 @@ import type { TestProject } from 'vitest/node'
 import { startFakeTmdb } from './fake-tmdb'
 import { startLocalAws } from '../../scripts/local-aws'
 import { startFaultProxy } from './fault-proxy'
+import { startFakePush } from './fake-push'
+import { vapidKeys } from '../../scripts/lib/dev-vars'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -43,8 +45,18 @@ async function fakeTmdb(): Promise<StartedServer> {
   return { bindings: { TMDB_FAKE_URL: tmdb.url }, stop: () => tmdb.stop() }
 }
 
+/**
+ * The fake push service (test/support/fake-push.ts) and a VAPID key pair under names of their own:
+ * only test/worker/push.test.ts turns push on (with these keys), so other suites' events stay as they were.
+ */
+async function fakePush(): Promise<StartedServer> {
+  const push = await startFakePush()
+  const keys = vapidKeys()
+  return { bindings: { PUSH_FAKE_URL: push.url, PUSH_TEST_VAPID_PUBLIC_KEY: keys.VAPID_PUBLIC_KEY, PUSH_TEST_VAPID_PRIVATE_KEY: keys.VAPID_PRIVATE_KEY }, stop: () => push.stop() }
+}
+
 /** Add a server here (e.g. the fake TMDB server) and its bindings reach every worker test. */
-const SERVERS: (() => Promise<StartedServer>)[] = [localAws, fakeTmdb]
+const SERVERS: (() => Promise<StartedServer>)[] = [localAws, fakeTmdb, fakePush]
 
 /** Starts the local servers the worker suite talks to and hands their endpoints to the worker as bindings. */
 export default async function setup(project: TestProject) {

@@ -32,6 +32,7 @@ export function ProfilePage({ values, errors = {}, notice, languages, ...shell }
       <section class="profile-page" aria-labelledby="profile-heading">
         <h1 id="profile-heading">{t('profile.title')}</h1>
         {noticeFor('profile')}
+        <script src="/push-switch.js" defer></script>
         <form class="profile-form" method="post" action="/profile" novalidate>
           <fieldset>
             <legend>{t('profile.aboutYou')}</legend>
@@ -53,6 +54,24 @@ export function ProfilePage({ values, errors = {}, notice, languages, ...shell }
               <input type="checkbox" name="notify_digest" value="1" checked={values.notifications.digest_email === true} />
               {t('email.profile.digest')}
             </label>
+            {/* Web Push: shown by public/push-switch.js where the browser can do it; turning it on asks for permission then. */}
+            <div
+              class="push-switch"
+              data-push-switch
+              hidden
+              data-on={t('push.profile.on')}
+              data-off={t('push.profile.off')}
+              data-denied={t('push.profile.denied')}
+              data-failed={t('push.profile.failed')}
+            >
+              <label class="checkbox">
+                <input type="checkbox" name="notify_push" value="1" checked={values.notifications.push === true} />
+                {t('push.profile.switch')}
+              </label>
+              <p class="field-hint" data-push-status aria-live="polite">
+                {t('push.profile.hint')}
+              </p>
+            </div>
           </fieldset>
           <fieldset>
             <legend>{t('profile.emailAndPassword')}</legend>

@@ -516,4 +516,11 @@ export const ar: Catalogue = {
   'email.unsubscribe.confirm': 'هل تريد إيقاف الرسالة الأسبوعية لهذا الحساب؟',
   'email.unsubscribe.submit': 'إلغاء الاشتراك',
   'email.unsubscribe.done': 'لن تصلك الرسالة الأسبوعية بعد الآن. يمكنك إعادة تفعيلها من ملفك الشخصي.',
+  // TODO translate (Web Push): English copies until the translators fill them in
+  'push.profile.switch': 'Notifications on this device (Web Push)',
+  'push.profile.hint': 'Your browser asks for permission when you turn this on.',
+  'push.profile.on': 'Notifications are on for this browser.',
+  'push.profile.off': 'Notifications are off for this browser.',
+  'push.profile.denied': 'Your browser blocks notifications from this site. Allow them in its site settings, then try again.',
+  'push.profile.failed': 'This browser could not be set up for notifications. Please try again later.',
 }

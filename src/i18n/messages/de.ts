@@ -444,4 +444,11 @@ export const de: Catalogue = {
   'email.unsubscribe.confirm': 'Die wöchentliche E-Mail an dieses Konto abbestellen?',
   'email.unsubscribe.submit': 'Abbestellen',
   'email.unsubscribe.done': 'Du erhältst die wöchentliche E-Mail nicht mehr. Du kannst sie in deinem Profil wieder aktivieren.',
+  // TODO translate (Web Push): English copies until the translators fill them in
+  'push.profile.switch': 'Notifications on this device (Web Push)',
+  'push.profile.hint': 'Your browser asks for permission when you turn this on.',
+  'push.profile.on': 'Notifications are on for this browser.',
+  'push.profile.off': 'Notifications are off for this browser.',
+  'push.profile.denied': 'Your browser blocks notifications from this site. Allow them in its site settings, then try again.',
+  'push.profile.failed': 'This browser could not be set up for notifications. Please try again later.',
 }

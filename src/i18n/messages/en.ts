@@ -422,4 +422,11 @@ export const en = {
   'email.unsubscribe.confirm': 'Stop the weekly email to this account?',
   'email.unsubscribe.submit': 'Unsubscribe',
   'email.unsubscribe.done': 'You will not get the weekly email any more. You can turn it back on in your profile.',
+  // Web Push (src/push/, public/push-switch.js)
+  'push.profile.switch': 'Notifications on this device (Web Push)',
+  'push.profile.hint': 'Your browser asks for permission when you turn this on.',
+  'push.profile.on': 'Notifications are on for this browser.',
+  'push.profile.off': 'Notifications are off for this browser.',
+  'push.profile.denied': 'Your browser blocks notifications from this site. Allow them in its site settings, then try again.',
+  'push.profile.failed': 'This browser could not be set up for notifications. Please try again later.',
 } as const satisfies Record<string, Message>

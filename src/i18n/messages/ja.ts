@@ -424,4 +424,11 @@ export const ja: Catalogue = {
   'email.unsubscribe.confirm': 'このアカウントへの毎週のお知らせメールの配信を停止しますか？',
   'email.unsubscribe.submit': '配信を停止',
   'email.unsubscribe.done': '今後、毎週のお知らせメールはお送りしません。プロフィールから再び有効にできます。',
+  // TODO translate (Web Push): English copies until the translators fill them in
+  'push.profile.switch': 'Notifications on this device (Web Push)',
+  'push.profile.hint': 'Your browser asks for permission when you turn this on.',
+  'push.profile.on': 'Notifications are on for this browser.',
+  'push.profile.off': 'Notifications are off for this browser.',
+  'push.profile.denied': 'Your browser blocks notifications from this site. Allow them in its site settings, then try again.',
+  'push.profile.failed': 'This browser could not be set up for notifications. Please try again later.',
 }

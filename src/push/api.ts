@@ -1,0 +1,66 @@
+import { Hono } from 'hono'
+import { currentUser, requireApiUser } from '../auth/middleware'
+import type { AppEnv } from '../context'
+import { CACHE } from '../http/cache'
+import { errors } from '../http/errors'
+import { validate } from '../http/validate'
+import { describe } from '../openapi/metadata'
+import { ErrorBodySchema } from '../schemas/common'
+import { PublicKeySchema, PushSubscriptionBodySchema, PushUnsubscribeBodySchema } from './schemas'
+
+const TAGS = ['Web Push']
+const noStore = { 'Cache-Control': CACHE.noStore.cacheControl }
+
+/** Web Push (mounted under /api/v1): the VAPID key and the signed-in user's subscriptions. */
+export const pushApi = new Hono<AppEnv>()
+  .get(
+    '/push/public-key',
+    describe({
+      summary: 'The VAPID public key browsers subscribe with (applicationServerKey)',
+      tags: TAGS,
+      responses: { 200: { description: 'The key', schema: PublicKeySchema }, 404: { description: 'Web Push is not configured here (not_found)', schema: ErrorBodySchema } },
+    }),
+    (c) => {
+      const key = c.get('services').push.publicKey
+      if (!key) throw errors.notFound('Web Push is not configured on this server.')
+      return c.json({ key }, 200, { 'Cache-Control': 'public, max-age=3600' })
+    },
+  )
+  .put(
+    '/me/push-subscriptions',
+    describe({
+      summary: 'Register this browser for Web Push',
+      description: 'The browser\'s PushSubscription JSON. At most 10 per user: a new one replaces the oldest. A subscription the push service answers 404/410 for is dropped.',
+      tags: TAGS,
+      auth: true,
+      responses: {
+        201: { description: 'Registered' },
+        200: { description: 'Already registered (keys refreshed)' },
+        422: { description: 'Malformed subscription, or not https: in production (validation_failed)', schema: ErrorBodySchema },
+      },
+    }),
+    requireApiUser,
+    validate('json', PushSubscriptionBodySchema),
+    async (c) => {
+      const body = c.req.valid('json')
+      const push = c.get('services').push
+      if (!push.acceptsEndpoint(body.endpoint)) throw errors.validation([{ path: 'endpoint', message: 'must be an https: URL' }])
+      const outcome = await push.subscribe(currentUser(c).id, body)
+      return c.json({ endpoint: body.endpoint }, outcome === 'created' ? 201 : 200, noStore)
+    },
+  )
+  .delete(
+    '/me/push-subscriptions',
+    describe({
+      summary: 'Stop Web Push to this browser',
+      tags: TAGS,
+      auth: true,
+      responses: { 204: { description: 'Removed (also when it was not registered)' }, 422: { description: 'validation_failed', schema: ErrorBodySchema } },
+    }),
+    requireApiUser,
+    validate('json', PushUnsubscribeBodySchema),
+    async (c) => {
+      await c.get('services').push.unsubscribe(currentUser(c).id, c.req.valid('json').endpoint)
+      return c.body(null, 204, noStore)
+    },
+  )

@@ -1,0 +1,32 @@
+import type { PushSubscriptionBody } from './schemas'
+import type { PushSubscriptionStore } from './store'
+
+/** Web Push's use cases for routes: the key browsers subscribe with, and a user's subscriptions. */
+export class PushService {
+  constructor(
+    private readonly deps: {
+      store: PushSubscriptionStore
+      /** VAPID public key; null when push is off (no keys configured). */
+      publicKey: string | null
+      /** Production accepts only https: endpoints (every real push service is https). */
+      production: boolean
+    },
+  ) {}
+
+  get publicKey(): string | null {
+    return this.deps.publicKey
+  }
+
+  /** Whether an endpoint may be stored here: https: in production, any http(s): in development (the local fake push service). */
+  acceptsEndpoint(endpoint: string): boolean {
+    return !this.deps.production || new URL(endpoint).protocol === 'https:'
+  }
+
+  subscribe(userId: string, body: PushSubscriptionBody): Promise<'created' | 'known'> {
+    return this.deps.store.put(userId, { endpoint: body.endpoint, keys: { p256dh: body.keys.p256dh, auth: body.keys.auth } })
+  }
+
+  unsubscribe(userId: string, endpoint: string): Promise<void> {
+    return this.deps.store.remove(userId, endpoint)
+  }
+}

@@ -1,0 +1,85 @@
+import { ConditionalCheckFailedError } from '../data/errors'
+import type { DataStore } from '../data/store'
+import { userPk } from '../shared/keys'
+import { endpointHash, endpointOwnerKey, PUSHSUB_PREFIX, pushSubSk } from './keys'
+import type { SubscriptionTarget } from './sender'
+
+/** At most this many devices per user; a new one replaces the oldest. */
+export const MAX_SUBSCRIPTIONS = 10
+
+export type PushSubscriptionItem = SubscriptionTarget & {
+  pk: string
+  sk: string
+  entity: 'push_subscription'
+  user_id: string
+  created_at: string
+}
+
+/**
+ * A user's push subscriptions (one per browser profile that said yes), and for each endpoint the
+ * account that owns it now: when another account signs in on that browser and subscribes, the
+ * endpoint moves to it, so the first account's notifications stop appearing on that device.
+ */
+export class PushSubscriptionStore {
+  constructor(
+    private readonly db: DataStore,
+    private readonly table: string,
+  ) {}
+
+  /** Oldest first. */
+  async list(userId: string): Promise<PushSubscriptionItem[]> {
+    const items = await this.db.queryAll<PushSubscriptionItem>(this.table, {
+      keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
+      values: { ':pk': userPk(userId), ':prefix': PUSHSUB_PREFIX },
+      consistent: true,
+    })
+    return items.sort((a, b) => a.created_at.localeCompare(b.created_at))
+  }
+
+  /** Stores the subscription; 'known' when the user had this endpoint already (its keys are refreshed). */
+  async put(userId: string, target: SubscriptionTarget, now = new Date()): Promise<'created' | 'known'> {
+    const hash = await endpointHash(target.endpoint)
+    const key = { pk: userPk(userId), sk: pushSubSk(hash) }
+    const existing = await this.db.get<PushSubscriptionItem>(this.table, key, { consistent: true })
+    const item: PushSubscriptionItem = {
+      ...key,
+      entity: 'push_subscription',
+      user_id: userId,
+      endpoint: target.endpoint,
+      keys: { p256dh: target.keys.p256dh, auth: target.keys.auth },
+      created_at: existing?.created_at ?? now.toISOString(),
+    }
+    // The owner item moves with the endpoint; the previous owner's copy is dropped below.
+    const previous = await this.db.get<{ user_id: string }>(this.table, endpointOwnerKey(hash), { consistent: true })
+    await this.db.transactWrite([
+      { put: { table: this.table, item } },
+      { put: { table: this.table, item: { ...endpointOwnerKey(hash), user_id: userId } } },
+    ])
+    if (previous && previous.user_id !== userId) await this.db.delete(this.table, { pk: userPk(previous.user_id), sk: pushSubSk(hash) })
+    if (existing) return 'known'
+    await this.trim(userId)
+    return 'created'
+  }
+
+  /** Keeps the newest MAX_SUBSCRIPTIONS (a concurrent PUT converges: each trims what it sees). */
+  private async trim(userId: string): Promise<void> {
+    const all = await this.list(userId)
+    for (const old of all.slice(0, Math.max(0, all.length - MAX_SUBSCRIPTIONS))) await this.remove(userId, old.endpoint)
+  }
+
+  /** Idempotent: removing an unknown endpoint is fine. */
+  async remove(userId: string, endpoint: string): Promise<void> {
+    const hash = await endpointHash(endpoint)
+    await this.db.delete(this.table, { pk: userPk(userId), sk: pushSubSk(hash) })
+    // The owner item only when it is still this user's (another account may have taken the endpoint since).
+    await this.db
+      .delete(this.table, endpointOwnerKey(hash), { condition: 'user_id = :user', values: { ':user': userId } })
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedError)) throw error
+      })
+  }
+
+  async eraseUser(userId: string): Promise<void> {
+    for (const item of await this.list(userId)) await this.remove(userId, item.endpoint)
+  }
+}
