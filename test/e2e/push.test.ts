@@ -1,0 +1,128 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { launchBrowser, screenshot } from '../support/browser'
+
+/**
+ * The service worker's Web Push side in Chromium (public/sw-push.js): a push message as the server
+ * composes it (src/push/message.ts) is delivered through the DevTools protocol
+ * (ServiceWorker.deliverPushMessage) with the notifications permission granted, and the notification
+ * the worker shows is read back with registration.getNotifications(). Headless Chromium here has no
+ * push service, so pushManager.subscribe cannot succeed: subscriptions and encrypted delivery are
+ * proven in the worker suite against a fake push service (test/worker/push.test.ts).
+ */
+
+const baseUrl = inject('baseUrl')
+let browser: Browser
+let context: BrowserContext
+let page: Page
+
+beforeAll(async () => {
+  browser = await launchBrowser()
+  context = await browser.newContext()
+  page = await context.newPage()
+  page.setDefaultTimeout(20_000)
+})
+
+afterAll(async () => {
+  await browser?.close().catch(() => undefined)
+})
+
+interface Shown {
+  title: string
+  body: string
+  icon: string
+  image: string
+  tag: string
+  lang: string
+  data: { url: string }
+}
+
+describe('Web Push in Chromium', { timeout: 60_000 }, () => {
+  it('should show a pushed message as a notification with the poster, and open the film page on click', async () => {
+    try {
+      const key = await (await fetch(`${baseUrl}/api/v1/push/public-key`)).json()
+      // `npm start` generated the VAPID pair into .dev.vars.
+      expect(key.key).toMatch(/^[A-Za-z0-9_-]{87}$/)
+      const film = ((await (await fetch(`${baseUrl}/api/v1/movies/popular`)).json()) as { results: { id: number; title: string; poster_url: string }[] }).results[0]!
+
+      await context.grantPermissions(['notifications'], { origin: baseUrl })
+      await page.goto(`${baseUrl}/`, { waitUntil: 'domcontentloaded' })
+      await page.waitForFunction(() => !!navigator.serviceWorker.controller)
+      const cdp = await context.newCDPSession(page)
+      const registered = new Promise<string>((resolve) => {
+        cdp.on('ServiceWorker.workerRegistrationUpdated', (event: { registrations: { registrationId: string; scopeURL: string }[] }) => {
+          const ours = event.registrations.find((r) => r.scopeURL.startsWith(baseUrl))
+          if (ours) resolve(ours.registrationId)
+        })
+      })
+      await cdp.send('ServiceWorker.enable')
+      const registrationId = await registered
+      const message = {
+        type: 'release',
+        title: `${film.title} is out now`,
+        body: 'A film on your list is out.',
+        url: `${baseUrl}/movies/${film.id}`,
+        poster: film.poster_url,
+        tag: 'e2e-notification',
+        lang: 'en',
+        dir: 'ltr',
+      }
+      await cdp.send('ServiceWorker.deliverPushMessage', { origin: new URL(baseUrl).origin, registrationId, data: JSON.stringify(message) })
+
+      const shownNotifications = () =>
+        page.evaluate(async () => {
+          const registration = await navigator.serviceWorker.ready
+          const notes = await registration.getNotifications()
+          return notes.map((n) => ({ title: n.title, body: n.body, icon: n.icon, image: n.image, tag: n.tag, lang: n.lang, data: n.data as unknown }))
+        })
+      await expect.poll(async () => (await shownNotifications()).length).toBe(1)
+      const [notification] = (await shownNotifications()) as Shown[]
+      expect(notification).toEqual({ title: message.title, body: message.body, icon: film.poster_url, image: film.poster_url, tag: message.tag, lang: 'en', data: { url: message.url } })
+
+      // A click (dispatched in the worker: no real notification UI here) brings the open window to the film page.
+      const worker = context.serviceWorkers().find((w) => w.url().startsWith(baseUrl))!
+      await worker.evaluate(async () => {
+        const [notification] = await (self as unknown as ServiceWorkerGlobalScope).registration.getNotifications()
+        self.dispatchEvent(new NotificationEvent('notificationclick', { notification: notification! }))
+      })
+      await page.waitForURL(message.url)
+      expect(await page.locator('h1').first().textContent()).toContain(film.title)
+      await cdp.detach()
+    } catch (error) {
+      await screenshot(page, 'failed-push').catch(() => undefined)
+      throw error
+    }
+  })
+
+  it('should keep the profile switch hidden until it can work, and ask for permission only when turned on', async () => {
+    // Signed up through the API (the browser only needs the session cookie).
+    const signup = await fetch(`${baseUrl}/api/v1/auth/signup`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: `push-${crypto.randomUUID().slice(0, 8)}@example.com`, password: 'push me gently please' }),
+    })
+    expect(signup.status).toBe(201)
+    const { token } = (await signup.json()) as { token: string }
+    const fresh = await browser.newContext()
+    await fresh.addCookies([{ name: 'session', value: token, url: baseUrl }])
+    const profile = await fresh.newPage()
+    try {
+      await profile.goto(`${baseUrl}/profile`)
+      const toggle = profile.locator('[data-push-switch] input[name="notify_push"]')
+      await expect.poll(() => toggle.isVisible()).toBe(true)
+      expect(await toggle.isChecked()).toBe(false)
+      // Nothing asked yet: the permission is still the browser's default.
+      expect(await profile.evaluate(() => Notification.permission)).toBe('default')
+      // Granted, but this headless Chromium has no push service: subscribing fails, the switch says so and goes back off.
+      await fresh.grantPermissions(['notifications'], { origin: baseUrl })
+      await toggle.click()
+      await expect.poll(() => profile.locator('[data-push-status]').textContent()).toContain('could not be set up')
+      expect(await toggle.isChecked()).toBe(false)
+    } catch (error) {
+      await screenshot(profile, 'failed-push-switch').catch(() => undefined)
+      throw error
+    } finally {
+      await fresh.close()
+    }
+  })
+})
