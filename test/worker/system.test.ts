@@ -112,6 +112,7 @@ describe('system routes', () => {
       'POST /api/v1/auth/password-reset', 'POST /api/v1/auth/password-reset/confirm', 'POST /api/v1/auth/verify-email',
       'GET /api/v1/openapi.json', 'GET /healthz', 'GET /livez', 'GET /movie/{title}',
       'GET /api/v1/me/recommendations', 'PUT /api/v1/me/dismissed/{movieId}', 'DELETE /api/v1/me/dismissed/{movieId}',
+      'GET /api/v1/push/public-key', 'PUT /api/v1/me/push-subscriptions', 'DELETE /api/v1/me/push-subscriptions',
     ]
     expect(listed.filter((op) => !contract.includes(op))).toEqual([])
     expect(contract.filter((op) => !listed.includes(op))).toEqual([])
