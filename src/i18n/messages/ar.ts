@@ -516,11 +516,11 @@ export const ar: Catalogue = {
   'email.unsubscribe.confirm': 'هل تريد إيقاف الرسالة الأسبوعية لهذا الحساب؟',
   'email.unsubscribe.submit': 'إلغاء الاشتراك',
   'email.unsubscribe.done': 'لن تصلك الرسالة الأسبوعية بعد الآن. يمكنك إعادة تفعيلها من ملفك الشخصي.',
-  // TODO translate (Web Push): English copies until the translators fill them in
-  'push.profile.switch': 'Notifications on this device (Web Push)',
-  'push.profile.hint': 'Your browser asks for permission when you turn this on.',
-  'push.profile.on': 'Notifications are on for this browser.',
-  'push.profile.off': 'Notifications are off for this browser.',
-  'push.profile.denied': 'Your browser blocks notifications from this site. Allow them in its site settings, then try again.',
-  'push.profile.failed': 'This browser could not be set up for notifications. Please try again later.',
+  // Web Push (src/push/, public/push-switch.js)
+  'push.profile.switch': 'الإشعارات على هذا الجهاز (Web Push)',
+  'push.profile.hint': 'سيطلب منك متصفحك الإذن عند تفعيل هذا الخيار.',
+  'push.profile.on': 'الإشعارات مفعّلة في هذا المتصفح.',
+  'push.profile.off': 'الإشعارات غير مفعّلة في هذا المتصفح.',
+  'push.profile.denied': 'يحظر متصفحك الإشعارات من هذا الموقع. اسمح بها من إعدادات الموقع في متصفحك، ثم حاول مرة أخرى.',
+  'push.profile.failed': 'تعذّر إعداد هذا المتصفح لتلقّي الإشعارات. يُرجى المحاولة مرة أخرى لاحقًا.',
 }

@@ -444,11 +444,11 @@ export const de: Catalogue = {
   'email.unsubscribe.confirm': 'Die wöchentliche E-Mail an dieses Konto abbestellen?',
   'email.unsubscribe.submit': 'Abbestellen',
   'email.unsubscribe.done': 'Du erhältst die wöchentliche E-Mail nicht mehr. Du kannst sie in deinem Profil wieder aktivieren.',
-  // TODO translate (Web Push): English copies until the translators fill them in
-  'push.profile.switch': 'Notifications on this device (Web Push)',
-  'push.profile.hint': 'Your browser asks for permission when you turn this on.',
-  'push.profile.on': 'Notifications are on for this browser.',
-  'push.profile.off': 'Notifications are off for this browser.',
-  'push.profile.denied': 'Your browser blocks notifications from this site. Allow them in its site settings, then try again.',
-  'push.profile.failed': 'This browser could not be set up for notifications. Please try again later.',
+  // Web Push (src/push/, public/push-switch.js)
+  'push.profile.switch': 'Benachrichtigungen auf diesem Gerät (Web Push)',
+  'push.profile.hint': 'Wenn du diese Option aktivierst, fragt dein Browser nach deiner Erlaubnis.',
+  'push.profile.on': 'Benachrichtigungen sind in diesem Browser aktiviert.',
+  'push.profile.off': 'Benachrichtigungen sind in diesem Browser deaktiviert.',
+  'push.profile.denied': 'Dein Browser blockiert Benachrichtigungen von dieser Website. Erlaube sie in den Website-Einstellungen deines Browsers und versuch es dann noch einmal.',
+  'push.profile.failed': 'Dieser Browser konnte nicht für Benachrichtigungen eingerichtet werden. Bitte versuch es später noch einmal.',
 }

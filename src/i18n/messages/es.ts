@@ -464,11 +464,11 @@ export const es: Catalogue = {
   'email.unsubscribe.confirm': '¿Dejar de enviar el correo semanal a esta cuenta?',
   'email.unsubscribe.submit': 'Cancelar la suscripción',
   'email.unsubscribe.done': 'Ya no recibirás el correo semanal. Puedes volver a activarlo en tu perfil.',
-  // TODO translate (Web Push): English copies until the translators fill them in
-  'push.profile.switch': 'Notifications on this device (Web Push)',
-  'push.profile.hint': 'Your browser asks for permission when you turn this on.',
-  'push.profile.on': 'Notifications are on for this browser.',
-  'push.profile.off': 'Notifications are off for this browser.',
-  'push.profile.denied': 'Your browser blocks notifications from this site. Allow them in its site settings, then try again.',
-  'push.profile.failed': 'This browser could not be set up for notifications. Please try again later.',
+  // Web Push (src/push/, public/push-switch.js)
+  'push.profile.switch': 'Notificaciones en este dispositivo (Web Push)',
+  'push.profile.hint': 'Tu navegador te pedirá permiso cuando lo actives.',
+  'push.profile.on': 'Las notificaciones están activadas en este navegador.',
+  'push.profile.off': 'Las notificaciones están desactivadas en este navegador.',
+  'push.profile.denied': 'Tu navegador bloquea las notificaciones de este sitio web. Permítelas en la configuración del sitio de tu navegador y vuelve a intentarlo.',
+  'push.profile.failed': 'No se ha podido configurar este navegador para recibir notificaciones. Vuelve a intentarlo más tarde.',
 }

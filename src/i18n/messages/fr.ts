@@ -475,11 +475,11 @@ export const fr: Catalogue = {
   'email.unsubscribe.confirm': 'Ne plus envoyer l’e-mail hebdomadaire à ce compte\u00a0?',
   'email.unsubscribe.submit': 'Se désabonner',
   'email.unsubscribe.done': 'Vous ne recevrez plus l’e-mail hebdomadaire. Vous pouvez le réactiver dans votre profil.',
-  // TODO translate (Web Push): English copies until the translators fill them in
-  'push.profile.switch': 'Notifications on this device (Web Push)',
-  'push.profile.hint': 'Your browser asks for permission when you turn this on.',
-  'push.profile.on': 'Notifications are on for this browser.',
-  'push.profile.off': 'Notifications are off for this browser.',
-  'push.profile.denied': 'Your browser blocks notifications from this site. Allow them in its site settings, then try again.',
-  'push.profile.failed': 'This browser could not be set up for notifications. Please try again later.',
+  // Web Push (src/push/, public/push-switch.js)
+  'push.profile.switch': 'Notifications sur cet appareil (Web Push)',
+  'push.profile.hint': 'Votre navigateur vous demandera l’autorisation lorsque vous activerez cette option.',
+  'push.profile.on': 'Les notifications sont activées sur ce navigateur.',
+  'push.profile.off': 'Les notifications sont désactivées sur ce navigateur.',
+  'push.profile.denied': 'Votre navigateur bloque les notifications de ce site. Autorisez-les dans les paramètres du site de votre navigateur, puis réessayez.',
+  'push.profile.failed': 'Impossible de configurer les notifications sur ce navigateur. Veuillez réessayer plus tard.',
 }

@@ -424,11 +424,11 @@ export const ja: Catalogue = {
   'email.unsubscribe.confirm': 'このアカウントへの毎週のお知らせメールの配信を停止しますか？',
   'email.unsubscribe.submit': '配信を停止',
   'email.unsubscribe.done': '今後、毎週のお知らせメールはお送りしません。プロフィールから再び有効にできます。',
-  // TODO translate (Web Push): English copies until the translators fill them in
-  'push.profile.switch': 'Notifications on this device (Web Push)',
-  'push.profile.hint': 'Your browser asks for permission when you turn this on.',
-  'push.profile.on': 'Notifications are on for this browser.',
-  'push.profile.off': 'Notifications are off for this browser.',
-  'push.profile.denied': 'Your browser blocks notifications from this site. Allow them in its site settings, then try again.',
-  'push.profile.failed': 'This browser could not be set up for notifications. Please try again later.',
+  // Web Push (src/push/, public/push-switch.js)
+  'push.profile.switch': 'このデバイスで通知を受け取る（Web Push）',
+  'push.profile.hint': '有効にすると、ブラウザから通知の許可を求められます。',
+  'push.profile.on': 'このブラウザで通知が有効になっています。',
+  'push.profile.off': 'このブラウザで通知が無効になっています。',
+  'push.profile.denied': 'このサイトからの通知はブラウザでブロックされています。ブラウザのサイト設定で通知を許可してから、もう一度お試しください。',
+  'push.profile.failed': 'このブラウザで通知を設定できませんでした。しばらくしてからもう一度お試しください。',
 }
