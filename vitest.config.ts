@@ -55,7 +55,8 @@ export default defineConfig({
           environment: 'node',
           include: ['test/e2e/**/*.test.ts'],
           // The whole app as `npm start` runs it (wrangler dev + DynamoDB Local + fauxqs), once per run.
-          globalSetup: ['./test/support/global-e2e.ts'],
+          // ...and as `npm run start:node` runs it (the Node server; its setup only starts it, so both boot side by side).
+          globalSetup: ['./test/support/global-node.ts', './test/support/global-e2e.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
