@@ -8,7 +8,7 @@ import { freePort, spawnGroup, waitUntil, type Child } from '../../scripts/lib/p
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** Where `npm run start:node` serves the app (Node server + DynamoDB Local + fauxqs + local SES); see nodeStack(). */
+    /** Where `npm run start:node` serves the app (Node server + DynamoDB Local + fauxqs + local SES); see waitForNodeStack(). */
     nodeBaseUrl: string
     /** Its throwaway folder: data/dev-state.json says it is ready, .dev.vars holds the values its server runs with. */
     nodeStackDir: string
@@ -20,8 +20,9 @@ let command: Child | undefined
 /**
  * Starts the real `npm run start:node` (scripts/dev.ts --node) once for the e2e project, on a free port
  * with a throwaway DATA_DIR and .dev.vars and no configuration from the shell (the bundled catalog).
- * It does not wait: the stack boots while the workerd stack's setup runs, and the suites that use it
- * wait for it with nodeStack() (test/support/node-stack.ts). Stopped the way Ctrl-C stops it: by
+ * It does not wait: the stack boots while the first e2e files run, and the suites that use it wait for it
+ * with waitForNodeStack(). It runs after the workerd stack's setup, so the ports that stack picked are
+ * already bound and cannot be picked again here. Stopped the way Ctrl-C stops it: by
  * signalling the command itself.
  */
 export default async function setup(project: TestProject) {
