@@ -55,7 +55,9 @@ export default defineConfig({
           environment: 'node',
           include: ['test/e2e/**/*.test.ts'],
           // The whole app as `npm start` runs it (wrangler dev + DynamoDB Local + fauxqs), once per run.
-          globalSetup: ['./test/support/global-e2e.ts'],
+          // ...and as `npm run start:node` runs it (the Node server). Its setup only starts it, after the first stack holds
+          // its ports, and returns: it boots while the other e2e files run (runtimes and node-replicas tests wait for it).
+          globalSetup: ['./test/support/global-e2e.ts', './test/support/global-node.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the worker as it ships (bundled by the project's wrangler) on workerd through
- * the project's Miniflare, with no dev proxy, beside a bare Hono route on the same runtime.
+ * the project's Miniflare, with no dev proxy, beside a bare Hono route on the same runtime; then
+ * the same app on Node (`npm run build:node`'s server) for the `node-*` routes.
  * Loads each route at a fixed concurrency, prints a table and writes bench/results.json.
  * See docs/performance.md for the method.
  *
@@ -19,6 +20,7 @@ import { pickGenerator } from './lib/bench/load'
 import { burstLine, loadAverage, machine, table, versions, writeResults, type Results, type RouteFigure } from './lib/bench/report'
 import { selectRoutes, type Instance } from './lib/bench/routes'
 import { startRuntime, type RuntimeOptions } from './lib/bench/runtime'
+import { startNodeRuntime } from './lib/bench/node-runtime'
 import { coldBurst, findIds, measureRoute, once, signUpBenchUser, type LoadSettings } from './lib/bench/scenarios'
 import { refusedEndpoint, startBlackhole } from './lib/bench/stubs'
 
@@ -95,13 +97,18 @@ async function main(): Promise<void> {
   const token = routes.some((route) => route.signedIn) ? await signUpBenchUser(main.url, ids.popular.slice(0, 5)) : undefined
 
   const figures: Omit<RouteFigure, 'ofBare'>[] = []
-  const instances: Instance[] = ['main', 'dynamodb-refused', 'dynamodb-blackholed']
+  const instances: Instance[] = ['main', 'dynamodb-refused', 'dynamodb-blackholed', 'node']
   for (const instance of instances) {
     const here = routes.filter((route) => route.instance === instance)
     if (here.length === 0) continue
     let runtime = main
     let stop = async () => {}
-    if (instance !== 'main') {
+    if (instance === 'node') {
+      log('building and starting the Node runtime (dist/server.js) on the same data store')
+      runtime = await startNodeRuntime(runtimeOptions().bindings)
+      stop = once(() => runtime.dispose())
+      track(stop)
+    } else if (instance !== 'main') {
       const blackhole = instance === 'dynamodb-blackholed' ? await startBlackhole() : undefined
       const endpoint = blackhole ? blackhole.endpoint : await refusedEndpoint()
       runtime = await startRuntime(runtimeOptions(endpoint))

@@ -5,7 +5,7 @@
 import { SetupError } from '../../local-aws'
 import { BARE_HOST } from './runtime'
 
-export type Instance = 'main' | 'dynamodb-refused' | 'dynamodb-blackholed'
+export type Instance = 'main' | 'dynamodb-refused' | 'dynamodb-blackholed' | 'node'
 
 export interface RouteSpec {
   name: string
@@ -50,6 +50,12 @@ export const ROUTES: RouteSpec[] = [
   },
   { name: 'film-dynamodb-refused', label: '`GET /movies/:id`, DynamoDB refused', instance: 'dynamodb-refused', path: (ids) => `/movies/${ids.filmId}` },
   { name: 'film-dynamodb-blackholed', label: '`GET /movies/:id`, DynamoDB blackholed', instance: 'dynamodb-blackholed', path: (ids) => `/movies/${ids.filmId}` },
+  // The same app on Node (npm run build:node's dist/server.js), same data store and catalog.
+  { name: 'node-home', label: 'Node: `GET /` (home)', instance: 'node', path: () => '/' },
+  { name: 'node-film', label: 'Node: `GET /movies/:id`', instance: 'node', path: (ids) => `/movies/${ids.filmId}`, needsAws: true },
+  { name: 'node-api-popular', label: 'Node: `GET /api/v1/movies/popular`', instance: 'node', path: () => '/api/v1/movies/popular' },
+  { name: 'node-api-details', label: 'Node: `GET /api/v1/movies/:id`', instance: 'node', path: (ids) => `/api/v1/movies/${ids.filmId}` },
+  { name: 'node-signed-in-home', label: 'Node: `GET /` (signed in)', instance: 'node', path: () => '/', signedIn: true, needsAws: true },
 ]
 
 /** The cold burst is not a loaded route but can be filtered the same way. */
