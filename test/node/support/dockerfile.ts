@@ -54,3 +54,38 @@ export function execForm(args: string): string[] | undefined {
     return undefined
   }
 }
+
+/** Docker's .dockerignore matching (Go filepath.Match per pattern, `**` for any depth; a matched folder excludes all under it). */
+export function dockerignoreMatcher(text: string): (path: string) => boolean {
+  const patterns = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#') && !line.startsWith('!'))
+    .map((pattern) => {
+      const source = pattern
+        .replace(/^\/+|\/+$/g, '')
+        .split(/(\*\*|\*|\?)/)
+        .map((part) => (part === '**' ? '.*' : part === '*' ? '[^/]*' : part === '?' ? '[^/]' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('')
+      return new RegExp(`^${source}(/.*)?$`)
+    })
+  return (path) => patterns.some((pattern) => pattern.test(path))
+}
+
+/** ENV instructions of a stage as a map (`ENV A=1 B=2` and the legacy `ENV A 1`). */
+export function envOf(stage: Stage): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const { keyword, args } of stage.instructions) {
+    if (keyword !== 'ENV') continue
+    if (!args.includes('=')) {
+      const [name = '', ...value] = args.split(/\s+/)
+      env[name] = value.join(' ')
+      continue
+    }
+    for (const pair of args.match(/\S+=("[^"]*"|\S*)/g) ?? []) {
+      const [name = '', value = ''] = pair.split(/=(.*)/s)
+      env[name] = value.replace(/^"|"$/g, '')
+    }
+  }
+  return env
+}
