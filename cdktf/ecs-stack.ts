@@ -136,6 +136,8 @@ export class EcsStack extends TerraformStack {
           MAIL_FROM: mailFrom.stringValue,
           // The load balancer appends the address it saw to X-Forwarded-For (the last entry is the one it vouches for).
           TRUSTED_CLIENT_IP_HEADER: 'X-Forwarded-For',
+          // The EventBridge rules run the cron triggers; the web tasks' own scheduler stays off.
+          CRON_SCHEDULER: 'off',
         },
         parameterArn,
         logGroup: logs.name,

@@ -94,6 +94,7 @@ describe('the Fargate service', () => {
       SNS_TOPIC_ARN: '${data.aws_sns_topic.events_topic.arn}',
       SQS_QUEUE_URL: '${data.aws_sqs_queue.notifications_queue.url}',
       TRUSTED_CLIENT_IP_HEADER: 'X-Forwarded-For',
+      CRON_SCHEDULER: 'off',
     })
     // The app stack's resources, by the names that stack gives them.
     expect(ecs.data?.aws_dynamodb_table?.table).toMatchObject({ name: only(app, 'aws_dynamodb_table').name })

@@ -39,6 +39,8 @@ beforeAll(async () => {
     JWT_SECRET: 'image-test-secret-that-is-at-least-32-bytes!',
     PASSWORD_PEPPER: 'image-test-pepper-that-is-at-least-32-bytes',
     PUBLIC_URL: `http://127.0.0.1:${port}`,
+    // As deployed (deploy/kubernetes, the ECS stack): the cron CLI runs the triggers, not the server's scheduler.
+    CRON_SCHEDULER: 'off',
   }
   baseUrl = `http://127.0.0.1:${port}`
   const [program, ...args] = stage.command

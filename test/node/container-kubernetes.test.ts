@@ -164,6 +164,8 @@ describe('configuration of the pods', () => {
     expect(ofKind('Secret')).toEqual([])
     for (const name of Object.keys(configMap.data ?? {})) expect(name).not.toMatch(/SECRET|TOKEN|PEPPER|PASSWORD|KEY/)
     expect(configMap.data).toMatchObject({ ENVIRONMENT: 'production', HOST: '0.0.0.0', PORT: '8787' })
+    // The CronJobs run the triggers: the web replicas' in-process scheduler (src/main/node) is off.
+    expect(configMap.data?.CRON_SCHEDULER).toBe('off')
   })
 })
 
