@@ -27,7 +27,7 @@ const featureRules = FEATURES.flatMap((feature) => [
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', '.wrangler/', '.data/', 'cdktf.out/', 'cdktf/.gen/', 'public/vendor/', 'test-results/', 'coverage/', 'bench/results.json'],
+    ignores: ['node_modules/', '.wrangler/', '.data/', 'cdktf.out/', 'cdktf/.gen/', 'public/vendor/', 'test-results/', 'coverage/', 'bench/results.json', 'dist/'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

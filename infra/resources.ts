@@ -52,6 +52,8 @@ export interface TopicDefinition {
  *   EVENT#<id> / EVENT                processed-event marker for at-least-once delivery (expires_at TTL)
  *   RATE#<key> / WINDOW#<start>       rate-limit counters (expires_at TTL)
  *   OUTBOX#<0-3> / <ts>#<eventId>     an event not yet published (written with its change; the drain cron queries the 4 shards)
+ *   CACHE#<key> / CACHE               Node runtime only: a shared TMDB cache entry (gzip body, expires_at TTL; see NODE_CACHE_ITEMS)
+ *   LEASE#<cron> / LEASE              Node runtime only: who runs a cron job now, and its last occurrence (see NODE_LEASE_ITEMS)
  */
 export const MAIN_TABLE: TableDefinition = {
   suffix: '',
@@ -74,6 +76,14 @@ export const MAIN_TABLE: TableDefinition = {
 }
 
 export const TABLES: TableDefinition[] = [MAIN_TABLE]
+
+/**
+ * The Node runtime's items in the main table (Workers keeps these in KV and in Cloudflare's cron
+ * instead). Same table, same TTL attribute: no extra resource to provision, and the worker's IAM
+ * policy (infra/worker-access.ts) already covers the operations (GetItem, PutItem, UpdateItem).
+ */
+export const NODE_CACHE_ITEMS = { prefix: 'CACHE#', sortKey: 'CACHE', ttlAttribute: MAIN_TABLE.ttlAttribute } as const
+export const NODE_LEASE_ITEMS = { prefix: 'LEASE#', sortKey: 'LEASE', ttlAttribute: MAIN_TABLE.ttlAttribute } as const
 
 export const EVENTS_TOPIC: TopicDefinition = { suffix: '-events' }
 

@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole app on http://127.0.0.1:8787 (HOST, PORT, DATA_DIR override), with
  * DynamoDB Local and fauxqs beside `wrangler dev`. Ctrl-C or SIGTERM stops everything it started.
+ * `npm run start:node` (`--node`): the same, with the Node server (src/main/node/) instead of wrangler.
  */
 import { writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -16,6 +17,8 @@ export { startDevStack, type DevStack, type DevStackOptions } from './lib/dev-st
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`
 
 async function main(): Promise<void> {
+  const runtime = process.argv.includes('--node') ? 'node' : 'workerd'
+  const serverName = runtime === 'node' ? 'the Node server' : 'wrangler dev'
   const port = process.env.PORT ? Number(process.env.PORT) : 8787
   const host = process.env.HOST || '127.0.0.1'
   const dataDir = resolve(ROOT, process.env.DATA_DIR || '.data')
@@ -27,7 +30,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return
     stopping = true
-    console.log(`\n${signal}: stopping wrangler, DynamoDB Local, fauxqs and the local SES server…`)
+    console.log(`\n${signal}: stopping ${serverName}, DynamoDB Local, fauxqs and the local SES server…`)
     await scheduler?.stop()
     await (stack ? stack.stop() : stopAllChildren())
     process.exit(0)
@@ -41,9 +44,9 @@ async function main(): Promise<void> {
     if (process.ppid !== launcher) void shutdown('launcher exited')
   }, 1000).unref()
 
-  console.log(`Starting DynamoDB Local, fauxqs and wrangler dev (data in ${dataDir})…`)
+  console.log(`Starting DynamoDB Local, fauxqs and ${serverName} (data in ${dataDir})…`)
   try {
-    stack = await startDevStack({ port, host, dataDir, env: process.env, echo: true, ...(devVarsPath ? { devVarsPath } : {}) })
+    stack = await startDevStack({ port, host, dataDir, env: process.env, echo: true, runtime, ...(devVarsPath ? { devVarsPath } : {}) })
   } catch (error) {
     if (stopping) return
     await stopAllChildren()
@@ -56,7 +59,7 @@ async function main(): Promise<void> {
   writeFileSync(join(dataDir, 'dev-state.json'), JSON.stringify({ url: stack.url, pids: stack.pids, timings }, null, 2))
   console.log(
     `\n  Ready on ${stack.url}  (started in ${seconds(timings.totalMs)}: DynamoDB Local + fauxqs ${seconds(timings.awsMs)}, ` +
-      `wrangler dev ${seconds(timings.wranglerMs)}, side by side)\n  Cron: ${stack.url}/__scheduled?cron=*/5+*+*+*+*   Stop: Ctrl-C\n`,
+      `${serverName} ${seconds(timings.wranglerMs)}, side by side)\n  Cron: ${stack.url}/__scheduled?cron=*/5+*+*+*+*   Stop: Ctrl-C\n`,
   )
   // Emails (verification, password reset, digests) land in the local SES server's inbox page.
   if (stack.vars.SES_ENDPOINT === stack.aws.endpoints.ses) console.log(`  Email inbox (local SES): ${stack.aws.endpoints.ses}/\n`)
@@ -68,7 +71,7 @@ async function main(): Promise<void> {
   }
   const code = await stack.wrangler.exited
   if (!stopping) {
-    console.error(`wrangler dev exited (${code}); stopping DynamoDB Local and fauxqs.`)
+    console.error(`${serverName} exited (${code}); stopping DynamoDB Local and fauxqs.`)
     await stack.stop()
     process.exit(1)
   }

@@ -34,12 +34,16 @@ export interface DevStackOptions {
   devVarsPath?: string
   /** Copy wrangler's output to ours (npm start) instead of only keeping it for error messages. */
   echo?: boolean
+  /** Which runtime serves the app: `wrangler dev` (npm start, the default) or the Node server (npm run start:node). */
+  runtime?: 'workerd' | 'node'
 }
 
 export interface DevStack {
   url: string
   aws: LocalAws
+  /** The app's server process: `wrangler dev`, or the Node server under `runtime: 'node'` (same as `server`). */
   wrangler: Child
+  server: Child
   /** Leaders of every process group started (DynamoDB Local, fauxqs, wrangler + workerd). */
   pids: number[]
   /** The values the worker runs with. */
@@ -96,6 +100,29 @@ async function runWrangler(vars: Record<string, string>, at: { host: string; por
   }
 }
 
+const NODE_ENTRY = join(ROOT, 'src/main/node/serve.ts')
+
+/**
+ * The Node server (src/main/node/serve.ts, from source through tsx) with these values as its environment;
+ * resolves once /healthz answers 200. Its own cron scheduler is off: the local scheduler drives it through
+ * /__scheduled, as it drives wrangler.
+ */
+async function runNodeServer(vars: Record<string, string>, at: { host: string; port: number; url: string; echo: boolean }): Promise<Child> {
+  const server = spawnGroup('node server', process.execPath, ['--import', 'tsx', NODE_ENTRY], {
+    cwd: ROOT,
+    env: { ...process.env, ...vars, PORT: String(at.port), HOST: at.host, CRON_SCHEDULER: 'off' },
+    echo: at.echo,
+  })
+  try {
+    await waitUntil('the Node server', () => healthy(at.url), { child: server, timeoutMs: 120_000, intervalMs: 250 })
+    return server
+  } catch (error) {
+    await server.stop()
+    const busy = /EADDRINUSE|already in use/i.test(server.output())
+    throw busy ? new SetupError(`Port ${at.port} on ${at.host} is already in use. Pick another: PORT=${at.port + 1} npm run start:node`) : error
+  }
+}
+
 export async function startDevStack(options: DevStackOptions = {}): Promise<DevStack> {
   const started = Date.now()
   const host = options.host ?? '127.0.0.1'
@@ -104,6 +131,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   const devVarsPath = options.devVarsPath ?? join(ROOT, '.dev.vars')
   const url = `http://${urlHost(probeHost(host))}:${port}`
   const at = { host, port, url, dataDir, echo: options.echo ?? false }
+  const runServer = options.runtime === 'node' ? runNodeServer : runWrangler
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new SetupError(`PORT must be a port number (1-65535), got ${port}`)
   if (await isPortBusy(port, host)) {
     throw new SetupError(`Port ${port} on ${host} is already in use (another \`npm start\`?). Stop it, or pick another: PORT=${port + 1} npm start`)
@@ -144,7 +172,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       awsMs = Date.now() - awsStarted
       return aws
     }),
-    runWrangler(vars, at).then((child) => {
+    runServer(vars, at).then((child) => {
       wranglerMs = Date.now() - awsStarted
       return child
     }),
@@ -162,7 +190,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       // An emulator named something differently than predicted: restart wrangler with the real values.
       await wrangler.stop()
       vars = writeVars(actual)
-      wrangler = await runWrangler(vars, at)
+      wrangler = await runServer(vars, at)
       wranglerMs = Date.now() - awsStarted
     }
   } catch (error) {
@@ -174,6 +202,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     url,
     aws,
     wrangler: finalWrangler,
+    server: finalWrangler,
     pids: [...aws.pids, finalWrangler.pid],
     vars,
     timings: { awsMs, wranglerMs, totalMs: Date.now() - started },

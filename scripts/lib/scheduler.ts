@@ -6,6 +6,10 @@
  * themselves. A cron whose previous run has not answered yet is skipped, never stacked.
  */
 
+// The expression rules are shared with the Node runtime's scheduler and cron CLI.
+import { cronMatches } from '../../src/jobs/cron-expression'
+export { cronMatches }
+
 export interface SchedulerOptions {
   /** The dev server, e.g. http://127.0.0.1:8787. */
   url: string
@@ -27,41 +31,6 @@ export interface Scheduler {
   /** Resolves when every run in progress has answered (a cron still running is skipped, not fired twice). */
   settled(): Promise<void>
   stop(): Promise<void>
-}
-
-/** One cron field: `*`, `*\/n`, `a-b`, `a-b/n`, `n`, and lists of those. */
-function fieldMatches(field: string, value: number, min: number): boolean {
-  return field.split(',').some((part) => {
-    const [range, stepText] = part.split('/')
-    const step = stepText === undefined ? 1 : Number(stepText)
-    let from: number
-    let to: number
-    if (range === '*') {
-      from = min
-      to = Number.MAX_SAFE_INTEGER
-    } else if (range!.includes('-')) {
-      ;[from, to] = range!.split('-').map(Number) as [number, number]
-    } else {
-      from = Number(range)
-      to = stepText === undefined ? from : Number.MAX_SAFE_INTEGER
-    }
-    return value >= from && value <= to && (value - from) % step === 0
-  })
-}
-
-/** Whether a five-field cron expression (minute hour day-of-month month day-of-week, UTC) fires at `at`. */
-export function cronMatches(expression: string, at: Date): boolean {
-  const fields = expression.trim().split(/\s+/)
-  if (fields.length !== 5) throw new Error(`not a five-field cron expression: ${expression}`)
-  const [minute, hour, day, month, weekday] = fields as [string, string, string, string, string]
-  const dow = at.getUTCDay()
-  return (
-    fieldMatches(minute, at.getUTCMinutes(), 0) &&
-    fieldMatches(hour, at.getUTCHours(), 0) &&
-    fieldMatches(day, at.getUTCDate(), 1) &&
-    fieldMatches(month, at.getUTCMonth() + 1, 1) &&
-    (fieldMatches(weekday, dow, 0) || (dow === 0 && fieldMatches(weekday, 7, 0)))
-  )
 }
 
 export function scheduledUrl(base: string, cron: string): string {

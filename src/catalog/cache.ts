@@ -115,7 +115,10 @@ export class TmdbCache {
       timer = setTimeout(() => resolve('gave_up'), JOIN_WAIT_MS)
     })
     return Promise.race([pending, giveUp])
-      .finally(() => clearTimeout(timer))
+      .finally(() => {
+        // Type-checked under Node's timers too (the Node runtime): they refuse a null id.
+        if (timer !== null) clearTimeout(timer)
+      })
       .then((result) => (result === 'gave_up' ? this.loadAndStore(key, freshness, load) : result))
   }
 
