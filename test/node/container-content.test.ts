@@ -57,9 +57,10 @@ afterAll(async () => {
   await server?.stop()
   await aws?.stop()
   if (workDir) rmSync(workDir, { recursive: true, force: true })
-})
+}, 30_000)
 
-describe('the image content (Dockerfile final stage)', () => {
+// A sign-up hashes a password (Argon2id) and writes DynamoDB Local; on a loaded two-core machine that is seconds, not ms.
+describe('the image content (Dockerfile final stage)', { timeout: 30_000 }, () => {
   it('should hold dist/, the manifests and production dependencies only', () => {
     expect(readdirSync(stage.appDir).sort()).toEqual(['dist', 'node_modules', 'package-lock.json', 'package.json'])
     for (const entry of ['server.js', 'cron.js']) expect(existsSync(join(stage.appDir, 'dist', entry)), `dist/${entry}`).toBe(true)

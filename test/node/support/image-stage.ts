@@ -7,10 +7,11 @@
  * - dependencies stage: its `npm ci` run as written plus `--offline` (from the npm cache the root
  *   `npm ci` filled), in a dir holding only the manifests it copies;
  * - final stage: its COPY lines, from those two dirs and the context, into the app dir.
+ * The build and dependencies stages run at once, as BuildKit runs independent stages.
  * Paths under the stages' WORKDIR (/app) map to those dirs.
  */
 import { exec, execFileSync } from 'node:child_process'
-import { cpSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs'
+import { cpSync, mkdirSync, readFileSync, renameSync, symlinkSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { dockerignoreMatcher, envOf, execForm, readDockerfile, type Stage } from './dockerfile'
@@ -51,7 +52,7 @@ export async function assembleImageStage(root: string, workDir: string): Promise
   const dirs = new Map<string, string>()
   const quiet = { maxBuffer: 16 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' } }
 
-  let started = Date.now()
+  const started = Date.now()
   const context = join(workDir, 'context')
   for (const path of contextFiles(root)) {
     mkdirSync(dirname(join(context, path)), { recursive: true })
@@ -59,29 +60,35 @@ export async function assembleImageStage(root: string, workDir: string): Promise
   }
   const contextMs = Date.now() - started
 
-  started = Date.now()
-  const builder = stages.find((stage) => runs(stage).some((run) => run.includes('build:node')))!
-  symlinkSync(resolve(root, 'node_modules'), join(context, 'node_modules'), 'dir')
-  for (const command of runs(builder)) {
-    if (/^npm ci\b/.test(command)) continue
-    await run(command, { ...quiet, cwd: context })
+  // The build stage and the dependencies stage do not depend on each other: BuildKit runs them at once, and so does this.
+  const builder = stages.find((stage) => runs(stage).some((command) => command.includes('build:node')))!
+  const timed = async (work: () => Promise<void>) => {
+    const begun = Date.now()
+    await work()
+    return Date.now() - begun
   }
-  dirs.set(builder.name!, context)
-  const buildMs = Date.now() - started
-
-  started = Date.now()
-  for (const stage of stages.filter((s) => s !== builder && s !== final)) {
-    const dir = join(workDir, stage.name ?? 'stage')
-    mkdirSync(dir, { recursive: true })
-    for (const copy of copiesOf(stage)) for (const source of copy.sources) cpSync(join(context, source), join(dir, source))
-    for (const command of runs(stage)) {
-      // Only the install: `npm cache clean` would empty this machine's cache, not a layer's.
-      const install = /npm ci\b[^&;|]*/.exec(command)?.[0]
-      if (install) await run(`${install.trim()} --offline`, { ...quiet, cwd: dir })
+  const buildStage = async () => {
+    symlinkSync(resolve(root, 'node_modules'), join(context, 'node_modules'), 'dir')
+    for (const command of runs(builder)) {
+      if (/^npm ci\b/.test(command)) continue
+      await run(command, { ...quiet, cwd: context })
     }
-    dirs.set(stage.name!, dir)
+    dirs.set(builder.name!, context)
   }
-  const dependenciesMs = Date.now() - started
+  const dependencyStages = async () => {
+    for (const stage of stages.filter((s) => s !== builder && s !== final)) {
+      const dir = join(workDir, stage.name ?? 'stage')
+      mkdirSync(dir, { recursive: true })
+      for (const copy of copiesOf(stage)) for (const source of copy.sources) cpSync(join(context, source), join(dir, source))
+      for (const command of runs(stage)) {
+        // Only the install: `npm cache clean` would empty this machine's cache, not a layer's.
+        const install = /npm ci\b[^&;|]*/.exec(command)?.[0]
+        if (install) await run(`${install.trim()} --offline`, { ...quiet, cwd: dir })
+      }
+      dirs.set(stage.name!, dir)
+    }
+  }
+  const [buildMs, dependenciesMs] = await Promise.all([timed(buildStage), timed(dependencyStages)])
 
   const appDir = join(workDir, 'app')
   mkdirSync(appDir, { recursive: true })
@@ -89,7 +96,9 @@ export async function assembleImageStage(root: string, workDir: string): Promise
     for (const source of copy.sources) {
       const from = copy.from ? join(dirs.get(copy.from)!, source.replace(new RegExp(`^${WORKDIR}/`), '')) : join(context, source)
       const target = copy.target.endsWith('/') || copy.sources.length > 1 ? join(appDir, copy.target, source.split('/').at(-1)!) : join(appDir, copy.target)
-      cpSync(from, target, { recursive: true })
+      // Another stage's output is moved (those dirs are this run's own), the context's files copied.
+      if (copy.from) renameSync(from, target)
+      else cpSync(from, target, { recursive: true })
     }
   }
   const cmd = final.instructions.filter((i) => i.keyword === 'CMD').at(-1)!
