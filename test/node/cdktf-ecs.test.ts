@@ -14,7 +14,7 @@ beforeAll(() => {
   expect(Object.keys(stacks).sort()).toEqual(['netflix-clone-dev', 'netflix-clone-prod', 'netflix-clone-prod-ecs'])
   ecs = stacks['netflix-clone-prod-ecs']!
   app = stacks['netflix-clone-prod']!
-})
+}, 60_000)
 
 const resources = (type: string) => ecs.resource[type] ?? {}
 const policyOf = (id: string) => statementsOf(resources('aws_iam_role_policy')[`${id}_policy`]!.policy)
@@ -31,7 +31,8 @@ const container = () => (JSON.parse(String(only(ecs, 'aws_ecs_task_definition').
 const PARAMETER = (name: string) =>
   `arn:\${data.aws_partition.partition.partition}:ssm:\${data.aws_region.current.region}:\${data.aws_caller_identity.caller.account_id}:parameter\${var.ssm_parameter_prefix}/${name}`
 
-describe('the ECS stack inputs', () => {
+// Each synth is a second or two alone, far more on a loaded machine.
+describe('the ECS stack inputs', { timeout: 30_000 }, () => {
   it('should be off unless ECS_ENVIRONMENTS names a synthesized environment', () => {
     expect(Object.keys(synthStacks({ STACK_ENVIRONMENTS: 'dev', ECS_ENVIRONMENTS: 'prod' }))).toEqual(['netflix-clone-dev'])
     expect(readInputs({}).ecsEnvironments).toEqual([])

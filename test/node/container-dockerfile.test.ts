@@ -93,7 +93,8 @@ describe('.dockerignore', () => {
   })
 })
 
-describe('the HEALTHCHECK command', () => {
+// Two node processes start here: seconds on a loaded machine.
+describe('the HEALTHCHECK command', { timeout: 30_000 }, () => {
   let server: Server
   let status = 200
   beforeAll(async () => {
