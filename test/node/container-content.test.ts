@@ -32,6 +32,7 @@ beforeAll(async () => {
     // Nothing of this machine's environment but PATH: the container has only what the image and its orchestrator set.
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     ...stage.env,
+    // Loopback instead of the image's 0.0.0.0: this machine is shared (a container's own interfaces are not).
     HOST: '127.0.0.1',
     PORT: String(port),
     ...aws.vars,
