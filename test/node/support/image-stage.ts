@@ -11,7 +11,7 @@
  * Paths under the stages' WORKDIR (/app) map to those dirs.
  */
 import { exec, execFileSync } from 'node:child_process'
-import { cpSync, mkdirSync, readFileSync, renameSync, symlinkSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, symlinkSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { dockerignoreMatcher, envOf, execForm, readDockerfile, type Stage } from './dockerfile'
@@ -31,7 +31,8 @@ const run = promisify(exec)
 
 function contextFiles(root: string): string[] {
   const ignored = dockerignoreMatcher(readFileSync(join(root, '.dockerignore'), 'utf8'))
-  return execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' }).split('\0').filter((path) => path && !ignored(path))
+  // git's files (what a clean checkout, as in CI, hands `docker build`), less a file deleted and not yet committed.
+  return execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' }).split('\0').filter((path) => path && !ignored(path) && existsSync(join(root, path)))
 }
 
 const runs = (stage: Stage) => stage.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args)
