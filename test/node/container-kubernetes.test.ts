@@ -80,6 +80,9 @@ describe('deploy/kubernetes', () => {
     const broken = structuredClone(deployment) as unknown as { spec: { replicas: unknown; template: { spec: { containers: Record<string, unknown>[] } } } }
     broken.spec.replicas = 'two'
     expect(() => new Deployment(broken as never).validate()).toThrow(/replicas/)
+    const nested = structuredClone(deployment) as unknown as { spec: { template: { spec: { containers: { securityContext: Record<string, unknown> }[] } } } }
+    nested.spec.template.spec.containers[0]!.securityContext.readOnlyRootFilesystem = 'yes'
+    expect(() => new Deployment(nested as never).validate()).toThrow(/containers\/0\/securityContext\/readOnlyRootFilesystem must be boolean/)
     const noImage = structuredClone(cronJobs[0]!) as unknown as { spec: { schedule?: string } }
     delete noImage.spec.schedule
     expect(() => new CronJob(noImage as never).validate()).toThrow(/schedule/)
