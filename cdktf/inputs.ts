@@ -18,6 +18,8 @@ export interface AppInputs {
   environments: EnvironmentName[]
   /** Absent: local state (fine for synth, refused by deploy/destroy). */
   remoteState?: RemoteStateInputs
+  /** Environments that also get the optional ECS Fargate stack (cdktf/ecs-stack.ts); none by default. */
+  ecsEnvironments: EnvironmentName[]
 }
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{1,40}$/
@@ -25,7 +27,8 @@ const NAME_PATTERN = /^[a-z][a-z0-9-]{1,40}$/
 /**
  * Reads the synth-time inputs from environment variables:
  * - STACK_PREFIX (default netflix-clone), STACK_ENVIRONMENTS (comma list, default dev,prod);
- * - TF_STATE_BUCKET, TF_STATE_REGION (or AWS_REGION), TF_STATE_KEY_PREFIX, TF_STATE_LOCK_TABLE (optional).
+ * - TF_STATE_BUCKET, TF_STATE_REGION (or AWS_REGION), TF_STATE_KEY_PREFIX, TF_STATE_LOCK_TABLE (optional);
+ * - ECS_ENVIRONMENTS (comma list, default none): which of those environments also get the ECS Fargate stack.
  * Per-deploy values (deletion protection, DNS) are Terraform variables instead: see stack.ts.
  */
 export function readInputs(env: Record<string, string | undefined>): AppInputs {
@@ -33,16 +36,10 @@ export function readInputs(env: Record<string, string | undefined>): AppInputs {
   if (!NAME_PATTERN.test(prefix)) {
     throw new Error(`STACK_PREFIX "${prefix}" must be lowercase letters, digits and dashes (2-41 chars)`)
   }
-  const requested = (env.STACK_ENVIRONMENTS || ENVIRONMENTS.join(','))
-    .split(',')
-    .map((name) => name.trim())
-    .filter(Boolean)
-  for (const name of requested) {
-    if (!(ENVIRONMENTS as readonly string[]).includes(name)) {
-      throw new Error(`STACK_ENVIRONMENTS: unknown environment "${name}" (known: ${ENVIRONMENTS.join(', ')})`)
-    }
-  }
-  const inputs: AppInputs = { prefix, environments: requested as EnvironmentName[] }
+  const requested = environmentList('STACK_ENVIRONMENTS', env.STACK_ENVIRONMENTS || ENVIRONMENTS.join(','))
+  // Only environments being synthesized: deploy narrows STACK_ENVIRONMENTS to one and must not fail on the others.
+  const ecs = environmentList('ECS_ENVIRONMENTS', env.ECS_ENVIRONMENTS ?? '').filter((name) => requested.includes(name))
+  const inputs: AppInputs = { prefix, environments: requested, ecsEnvironments: ecs }
   const bucket = env.TF_STATE_BUCKET
   if (bucket) {
     const region = env.TF_STATE_REGION || env.AWS_REGION
@@ -55,6 +52,17 @@ export function readInputs(env: Record<string, string | undefined>): AppInputs {
     }
   }
   return inputs
+}
+
+/** A comma list of environment names, each checked. */
+function environmentList(variable: string, value: string): EnvironmentName[] {
+  const names = value.split(',').map((name) => name.trim()).filter(Boolean)
+  for (const name of names) {
+    if (!(ENVIRONMENTS as readonly string[]).includes(name)) {
+      throw new Error(`${variable}: unknown environment "${name}" (known: ${ENVIRONMENTS.join(', ')})`)
+    }
+  }
+  return names as EnvironmentName[]
 }
 
 /** `<prefix>-<env>`: the prefix every resource of one environment is named from. */

@@ -1,4 +1,5 @@
 import { App } from 'cdktf'
+import { EcsStack, ecsStackId } from './ecs-stack'
 import { readInputs, stackId } from './inputs'
 import { AppStack } from './stack'
 
@@ -11,6 +12,14 @@ export function synthesize(env: Record<string, string | undefined>, outdir = 'cd
   const app = new App({ outdir, skipValidation: false })
   for (const environment of inputs.environments) {
     new AppStack(app, stackId(inputs.prefix, environment), {
+      prefix: inputs.prefix,
+      environment,
+      ...(inputs.remoteState ? { remoteState: inputs.remoteState } : {}),
+    })
+  }
+  // Optional: the Node runtime's image on ECS Fargate, only for the environments ECS_ENVIRONMENTS names.
+  for (const environment of inputs.ecsEnvironments) {
+    new EcsStack(app, ecsStackId(inputs.prefix, environment), {
       prefix: inputs.prefix,
       environment,
       ...(inputs.remoteState ? { remoteState: inputs.remoteState } : {}),

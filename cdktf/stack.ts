@@ -1,4 +1,4 @@
-import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf'
+import { TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf'
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region'
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table'
 import { IamUser } from '@cdktf/provider-aws/lib/iam-user'
@@ -19,6 +19,7 @@ import {
   topicName,
   type TableDefinition,
 } from '../infra/resources'
+import { configureBackend } from './backend'
 import { addAppHostnameRecords } from './dns'
 import { addMailIdentity } from './email'
 import { environmentPrefix, type EnvironmentName, type RemoteStateInputs } from './inputs'
@@ -48,20 +49,7 @@ export class AppStack extends TerraformStack {
     new AwsProvider(this, 'aws', {
       defaultTags: [{ tags: { app: props.prefix, environment: props.environment, 'managed-by': 'cdktf' } }],
     })
-    if (props.remoteState) {
-      const state = props.remoteState
-      const backend = new S3Backend(this, {
-        bucket: state.bucket,
-        key: `${state.keyPrefix}/${props.environment}.tfstate`,
-        region: state.region,
-        encrypt: true,
-        ...(state.lockTable ? { dynamodbTable: state.lockTable } : {}),
-      })
-      // S3's native lock file (Terraform ≥ 1.10) when no lock table is given; cdktf 0.21 has no typed field for it.
-      if (!state.lockTable) backend.addOverride('use_lockfile', true)
-    } else {
-      new LocalBackend(this, { path: `terraform.${id}.tfstate` })
-    }
+    configureBackend(this, id, props.environment, props.remoteState)
 
     const deletionProtection = new TerraformVariable(this, 'deletion_protection', {
       type: 'bool',

@@ -1,0 +1,41 @@
+# syntax=docker/dockerfile:1
+# Flixpeek on Node.js (the self-hosted path; docs/self-hosting.md): one image that runs
+# `node dist/server.js` (HTTP) and `node dist/cron.js "<cron expression>"` (the cron triggers).
+# Nothing secret is built in: configuration arrives as environment variables at run time.
+# test/node/container-dockerfile.test.ts holds this file to these rules, and
+# test/node/container-content.test.ts runs exactly what the final stage holds.
+
+# Override with a digest (node:20-bookworm-slim@sha256:…) to pin the base image.
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# 1. Build: every dependency (esbuild, TypeScript sources), then `npm run build:node` → dist/.
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build:node
+
+# 2. Production dependencies only, from the lockfile; none of them needs an install script.
+FROM ${NODE_IMAGE} AS dependencies
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+# 3. Runtime: dist/ + production node_modules + the manifests, owned by root and read-only to the app user.
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=8787
+WORKDIR /app
+COPY --from=dependencies /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json package-lock.json ./
+# The base image's `node` user, by number so Kubernetes' runAsNonRoot can verify it.
+USER 1000:1000
+EXPOSE 8787
+# Slim images have no curl: Node's own fetch asks the readiness endpoint.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8787) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# node directly, not npm: SIGTERM reaches the server, and npm would write to a read-only $HOME.
+CMD ["node", "dist/server.js"]

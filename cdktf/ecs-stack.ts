@@ -1,0 +1,191 @@
+import { Fn, Op, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable, Token } from 'cdktf'
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule'
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target'
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group'
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity'
+import { DataAwsDynamodbTable } from '@cdktf/provider-aws/lib/data-aws-dynamodb-table'
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition'
+import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region'
+import { DataAwsSnsTopic } from '@cdktf/provider-aws/lib/data-aws-sns-topic'
+import { DataAwsSqsQueue } from '@cdktf/provider-aws/lib/data-aws-sqs-queue'
+import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy'
+import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository'
+import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster'
+import { EcsService } from '@cdktf/provider-aws/lib/ecs-service'
+import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition'
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role'
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy'
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider'
+import { Construct } from 'constructs'
+import { MAIN_TABLE, queueName, tableName, topicName } from '../infra/resources'
+import { CRON } from '../src/platform'
+import { configureBackend } from './backend'
+import { toEventBridgeSchedule } from './cron-schedule'
+import { CONTAINER_NAME, TASK_SECRETS, containerDefinitions } from './ecs-container'
+import { addLoadBalancedNetwork } from './ecs-network'
+import { assumedBy, executionPolicy, schedulerPolicy } from './ecs-policies'
+import { environmentPrefix, type EnvironmentName, type RemoteStateInputs } from './inputs'
+import { workerPolicy } from './worker-policy'
+
+export interface EcsStackProps {
+  prefix: string
+  environment: EnvironmentName
+  remoteState?: RemoteStateInputs
+}
+
+/** The ECS stack's id (and state name): `<prefix>-<env>-ecs`, beside the app stack `<prefix>-<env>`. */
+export const ecsStackId = (prefix: string, environment: EnvironmentName) => `${environmentPrefix(prefix, environment)}-ecs`
+
+/**
+ * Optional (ECS_ENVIRONMENTS): the Node runtime's image on ECS Fargate, beside the app stack it reads
+ * by name (table, topic, queue: deploy that one first). An ECR repository, a cluster, a service of
+ * `desired_count` tasks behind an Application Load Balancer (health check /healthz), an EventBridge
+ * rule per cron trigger running the same task with the cron CLI, and three roles: the task's (the
+ * worker's least-privilege policy: the Node runtime's cache and lease items live in the same table),
+ * ECS's execution role (image, logs, SSM secrets) and EventBridge's. VPC, subnets, image tag and the
+ * rest are Terraform variables: nothing about a network is written here.
+ */
+export class EcsStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: EcsStackProps) {
+    super(scope, id)
+    const names = environmentPrefix(props.prefix, props.environment)
+    new AwsProvider(this, 'aws', {
+      defaultTags: [{ tags: { app: props.prefix, environment: props.environment, 'managed-by': 'cdktf', stack: 'ecs' } }],
+    })
+    configureBackend(this, id, `${props.environment}-ecs`, props.remoteState)
+
+    const variable = <T extends string>(name: T, type: string, description: string, fallback?: unknown) =>
+      new TerraformVariable(this, name, { type, description, ...(fallback === undefined ? {} : { default: fallback }) })
+    const imageTag = variable('image_tag', 'string', 'Tag of the image in this stack\'s ECR repository to run (the image workflow pushes release tags)')
+    const desiredCount = variable('desired_count', 'number', 'Web tasks; 0 until the first image is pushed', 2)
+    const taskCpu = variable('task_cpu', 'number', 'Fargate task CPU units (1024 = 1 vCPU)', 512)
+    const taskMemory = variable('task_memory', 'number', 'Fargate task memory (MiB)', 1024)
+    const publicUrl = variable('public_url', 'string', 'PUBLIC_URL: the origin users reach; empty: http://<load balancer DNS name>', '')
+    const mailFrom = variable('mail_from', 'string', 'MAIL_FROM; empty: the app default', '')
+    const mailDomain = variable('mail_domain', 'string', 'The app stack\'s mail_domain (the task may send as that SES identity)', '')
+    const parameterPrefix = variable('ssm_parameter_prefix', 'string', `SSM path holding ${TASK_SECRETS.join(', ')} (SecureString)`, `/${names}`)
+
+    const region = new DataAwsRegion(this, 'current')
+    const partition = new DataAwsPartition(this, 'partition')
+    const account = new DataAwsCallerIdentity(this, 'caller')
+    const arn = (service: string, resource: string) => `arn:${partition.partition}:${service}:${region.region}:${account.accountId}:${resource}`
+
+    // The app stack's resources, found by their names (infra/resources.ts), not by cross-stack state.
+    const table = new DataAwsDynamodbTable(this, 'table', { name: tableName(names, MAIN_TABLE) })
+    const topic = new DataAwsSnsTopic(this, 'events_topic', { name: topicName(names) })
+    const queue = new DataAwsSqsQueue(this, 'notifications_queue', { name: queueName(names) })
+
+    const repository = new EcrRepository(this, 'repository', {
+      name: names,
+      imageTagMutability: 'IMMUTABLE',
+      imageScanningConfiguration: { scanOnPush: true },
+    })
+    new EcrLifecyclePolicy(this, 'repository_lifecycle', {
+      repository: repository.name,
+      policy: JSON.stringify({
+        rules: [{ rulePriority: 1, description: 'Keep the 30 newest images', selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 30 }, action: { type: 'expire' } }],
+      }),
+    })
+    const cluster = new EcsCluster(this, 'cluster', { name: names, setting: [{ name: 'containerInsights', value: 'enabled' }] })
+    const logs = new CloudwatchLogGroup(this, 'logs', { name: `/ecs/${names}`, retentionInDays: 30 })
+
+    const role = (roleId: string, roleName: string, service: 'ecs-tasks.amazonaws.com' | 'events.amazonaws.com', policy: object) => {
+      const created = new IamRole(this, roleId, { name: roleName, assumeRolePolicy: JSON.stringify(assumedBy(service)) })
+      new IamRolePolicy(this, `${roleId}_policy`, { name: `${roleName}-access`, role: created.id, policy: JSON.stringify(policy) })
+      return created
+    }
+    const parameterArn = (name: string) => arn('ssm', `parameter${parameterPrefix.stringValue}/${name}`)
+    const taskRole = role('task_role', `${names}-task`, 'ecs-tasks.amazonaws.com', workerPolicy({
+      tableArns: [table.arn],
+      indexArns: MAIN_TABLE.globalIndexes.map((index) => `${table.arn}/index/${index.name}`),
+      topicArn: topic.arn,
+      queueArn: queue.arn,
+      mailIdentityArn: arn('ses', `identity/${mailDomain.stringValue}`),
+    }))
+    const executionRole = role('execution_role', `${names}-task-execution`, 'ecs-tasks.amazonaws.com', executionPolicy({
+      repositoryArn: repository.arn,
+      logGroupArn: logs.arn,
+      parameterArns: TASK_SECRETS.map(parameterArn),
+    }))
+
+    const network = addLoadBalancedNetwork(this, names)
+    const isSet = (value: TerraformVariable) => Op.gte(Fn.lengthOf(value.stringValue), 1)
+    // A local, so the conditional's own quotes stay out of the container definitions' JSON.
+    const origin = new TerraformLocal(this, 'app_origin', Fn.conditional(isSet(publicUrl), publicUrl.stringValue, `http://${network.loadBalancer.dnsName}`))
+    const task = new EcsTaskDefinition(this, 'task', {
+      family: names,
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: Token.asString(taskCpu.numberValue),
+      memory: Token.asString(taskMemory.numberValue),
+      runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
+      executionRoleArn: executionRole.arn,
+      taskRoleArn: taskRole.arn,
+      volume: [{ name: 'tmp' }],
+      containerDefinitions: JSON.stringify(containerDefinitions({
+        image: `${repository.repositoryUrl}:${imageTag.stringValue}`,
+        environment: {
+          ENVIRONMENT: 'production',
+          HOST: '0.0.0.0',
+          PORT: String(network.containerPort),
+          PUBLIC_URL: origin.asString,
+          AWS_REGION: region.region,
+          DYNAMODB_TABLE: table.name,
+          SNS_TOPIC_ARN: topic.arn,
+          SQS_QUEUE_URL: queue.url,
+          MAIL_FROM: mailFrom.stringValue,
+          // The load balancer appends the address it saw to X-Forwarded-For (the last entry is the one it vouches for).
+          TRUSTED_CLIENT_IP_HEADER: 'X-Forwarded-For',
+          // The EventBridge rules run the cron triggers; the web tasks' own scheduler stays off.
+          CRON_SCHEDULER: 'off',
+        },
+        parameterArn,
+        logGroup: logs.name,
+        region: region.region,
+      })),
+    })
+
+    const service = new EcsService(this, 'service', {
+      name: `${names}-web`,
+      cluster: cluster.id,
+      taskDefinition: task.arn,
+      desiredCount: desiredCount.numberValue,
+      launchType: 'FARGATE',
+      networkConfiguration: network.taskNetwork,
+      loadBalancer: [{ targetGroupArn: network.targetGroup.arn, containerName: CONTAINER_NAME, containerPort: network.containerPort }],
+      healthCheckGracePeriodSeconds: 30,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      deploymentMinimumHealthyPercent: 100,
+      deploymentMaximumPercent: 200,
+      propagateTags: 'SERVICE',
+      dependsOn: network.listeners,
+    })
+
+    // The cron triggers: the same task with the cron CLI. EventBridge cannot forbid overlaps; the CLI's lease does.
+    const eventsRole = role('events_role', `${names}-cron`, 'events.amazonaws.com', schedulerPolicy({
+      clusterArn: cluster.arn,
+      taskDefinitionArn: task.arn,
+      passRoleArns: [taskRole.arn, executionRole.arn],
+    }))
+    for (const [job, expression] of Object.entries(CRON)) {
+      const rule = new CloudwatchEventRule(this, `cron_${job}`, {
+        name: `${names}-cron-${job}`,
+        description: `node dist/cron.js "${expression}" (UTC)`,
+        scheduleExpression: toEventBridgeSchedule(expression),
+      })
+      new CloudwatchEventTarget(this, `cron_${job}_task`, {
+        rule: rule.name,
+        arn: cluster.arn,
+        roleArn: eventsRole.arn,
+        ecsTarget: { taskDefinitionArn: task.arn, launchType: 'FARGATE', taskCount: 1, networkConfiguration: network.taskNetwork },
+        input: JSON.stringify({ containerOverrides: [{ name: CONTAINER_NAME, command: ['node', 'dist/cron.js', expression] }] }),
+      })
+    }
+
+    const output = (outputId: string, value: string, description: string) => new TerraformOutput(this, outputId, { value, description })
+    output('repository_url', repository.repositoryUrl, 'Push the image here (docker tag … <url>:<tag>), then set image_tag')
+    output('load_balancer_dns_name', network.loadBalancer.dnsName, 'Point the app hostname here (CNAME or alias)')
+    output('cluster_name', cluster.name, 'The ECS cluster')
+    output('service_name', service.name, 'The web service (aws ecs update-service --force-new-deployment …)')
+  }
+}
