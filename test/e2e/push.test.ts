@@ -73,7 +73,7 @@ describe('Web Push in Chromium', { timeout: 60_000 }, () => {
         page.evaluate(async () => {
           const registration = await navigator.serviceWorker.ready
           const notes = await registration.getNotifications()
-          return notes.map((n) => ({ title: n.title, body: n.body, icon: n.icon, image: n.image, tag: n.tag, lang: n.lang, data: n.data as unknown }))
+          return notes.map((n) => ({ title: n.title, body: n.body, icon: n.icon, image: (n as unknown as { image: string }).image, tag: n.tag, lang: n.lang, data: n.data as unknown }))
         })
       await expect.poll(async () => (await shownNotifications()).length).toBe(1)
       const [notification] = (await shownNotifications()) as Shown[]
@@ -82,8 +82,14 @@ describe('Web Push in Chromium', { timeout: 60_000 }, () => {
       // A click (dispatched in the worker: no real notification UI here) brings the open window to the film page.
       const worker = context.serviceWorkers().find((w) => w.url().startsWith(baseUrl))!
       await worker.evaluate(async () => {
-        const [notification] = await (self as unknown as ServiceWorkerGlobalScope).registration.getNotifications()
-        self.dispatchEvent(new NotificationEvent('notificationclick', { notification: notification! }))
+        // Service worker globals (the node tsconfig has no webworker lib).
+        const scope = self as unknown as {
+          registration: { getNotifications(): Promise<unknown[]> }
+          NotificationEvent: new (type: string, init: { notification: unknown }) => Event
+          dispatchEvent(event: Event): boolean
+        }
+        const [notification] = await scope.registration.getNotifications()
+        scope.dispatchEvent(new scope.NotificationEvent('notificationclick', { notification }))
       })
       await page.waitForURL(message.url)
       expect(await page.locator('h1').first().textContent()).toContain(film.title)
