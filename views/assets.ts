@@ -6,9 +6,9 @@
  * so a deploy that changes any asset ships a new worker.
  */
 export const ASSET_HASHES = {
-  css: '62e3595350',
-  js: '33c3f29910',
-  offline: '91103f9775',
+  css: '7593ba354c',
+  js: '7d133fe7d4',
+  offline: 'bd9455a6cb',
   sw: 'c553719caf',
 }
 

@@ -111,9 +111,23 @@
     updateAll(event.detail && event.detail.target)
   })
   window.addEventListener('resize', function () { updateAll() })
+  // Each row's edges are measured when it first comes into view, from an IntersectionObserver
+  // callback (layout is already up to date there): measuring every row at start-up forced a layout
+  // of the whole page inside one long task, and rows far below stay unrendered (content-visibility).
+  function watchRows() {
+    if (!window.IntersectionObserver) return updateAll()
+    var seen = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) return
+        seen.unobserve(entry.target)
+        updateEdges(entry.target)
+      })
+    })
+    document.querySelectorAll('.row-track').forEach(function (track) { seen.observe(track) })
+  }
   if (document.readyState === 'loading') {
-    document.addEventListener('DOMContentLoaded', function () { updateAll() })
+    document.addEventListener('DOMContentLoaded', watchRows)
   } else {
-    updateAll()
+    watchRows()
   }
 })()

@@ -89,15 +89,25 @@
     say('update', button)
   }
 
-  sw.register('/sw.js').then(function (reg) {
-    if (reg.waiting && sw.controller) offerUpdate(reg.waiting)
-    reg.addEventListener('updatefound', function () {
-      var next = reg.installing
-      next.addEventListener('statechange', function () {
-        if (next.state === 'installed' && sw.controller) offerUpdate(next)
+  function register() {
+    sw.register('/sw.js').then(function (reg) {
+      if (reg.waiting && sw.controller) offerUpdate(reg.waiting)
+      reg.addEventListener('updatefound', function () {
+        var next = reg.installing
+        next.addEventListener('statechange', function () {
+          if (next.state === 'installed' && sw.controller) offerUpdate(next)
+        })
       })
     })
-  })
+  }
+  // Register once the page has loaded and the main thread is idle: installing the worker fetches and
+  // caches the app shell, which would otherwise compete with the page's own loading (docs/offline.md).
+  function whenIdle() {
+    if (window.requestIdleCallback) requestIdleCallback(register, { timeout: 3000 })
+    else setTimeout(register, 0)
+  }
+  if (document.readyState === 'complete') whenIdle()
+  else window.addEventListener('load', whenIdle, { once: true })
 
   sw.addEventListener('message', function (event) {
     var data = event.data || {}
