@@ -7,8 +7,8 @@
  */
 export const ASSET_HASHES = {
   css: '7593ba354c',
-  js: '7d133fe7d4',
-  offline: 'bd9455a6cb',
+  js: '2c2d3d37cc',
+  offline: 'f1ec8ec045',
   sw: 'c553719caf',
 }
 

@@ -100,14 +100,11 @@
       })
     })
   }
-  // Register once the page has loaded and the main thread is idle: installing the worker fetches and
-  // caches the app shell, which would otherwise compete with the page's own loading (docs/offline.md).
-  function whenIdle() {
+  // After load, when idle: the install's shell precache would compete with the page's loading.
+  addEventListener('load', function () {
     if (window.requestIdleCallback) requestIdleCallback(register, { timeout: 3000 })
-    else setTimeout(register, 0)
-  }
-  if (document.readyState === 'complete') whenIdle()
-  else window.addEventListener('load', whenIdle, { once: true })
+    else setTimeout(register)
+  })
 
   sw.addEventListener('message', function (event) {
     var data = event.data || {}
