@@ -8,7 +8,7 @@
 export const ASSET_HASHES = {
   css: '7593ba354c',
   js: '2c2d3d37cc',
-  offline: 'f1ec8ec045',
+  offline: '91103f9775',
   sw: 'c553719caf',
 }
 

@@ -89,21 +89,14 @@
     say('update', button)
   }
 
-  function register() {
-    sw.register('/sw.js').then(function (reg) {
-      if (reg.waiting && sw.controller) offerUpdate(reg.waiting)
-      reg.addEventListener('updatefound', function () {
-        var next = reg.installing
-        next.addEventListener('statechange', function () {
-          if (next.state === 'installed' && sw.controller) offerUpdate(next)
-        })
+  sw.register('/sw.js').then(function (reg) {
+    if (reg.waiting && sw.controller) offerUpdate(reg.waiting)
+    reg.addEventListener('updatefound', function () {
+      var next = reg.installing
+      next.addEventListener('statechange', function () {
+        if (next.state === 'installed' && sw.controller) offerUpdate(next)
       })
     })
-  }
-  // After load, when idle: the install's shell precache would compete with the page's loading.
-  addEventListener('load', function () {
-    if (window.requestIdleCallback) requestIdleCallback(register, { timeout: 3000 })
-    else setTimeout(register)
   })
 
   sw.addEventListener('message', function (event) {
