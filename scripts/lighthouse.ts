@@ -5,9 +5,10 @@
  * LIGHTHOUSE_URL (default http://127.0.0.1:8787): the app to audit. When nothing answers there,
  * the whole stack is started the way `npm start` runs it (on a free port, with throw-away data),
  * and stopped afterwards. CHROME_PATH (default /usr/bin/chromium). LIGHTHOUSE_LANG (e.g. `ar`, `ja`): audits the
- * pages in that language (sent as Accept-Language, as a visitor's browser would).
+ * pages in that language (sent as Accept-Language, as a visitor's browser would). LIGHTHOUSE_JSON_DIR: also
+ * writes each page's full Lighthouse report there (`<page>.json`), to read the audits behind a score.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { launch, type LaunchedChrome } from 'chrome-launcher'
@@ -85,6 +86,11 @@ async function main(): Promise<void> {
     if (result?.lhr.runtimeError) result = await audit()
     if (!result) throw new Error(`Lighthouse returned nothing for ${path}`)
     if (result.lhr.runtimeError) process.exitCode = 1
+    const jsonDir = process.env.LIGHTHOUSE_JSON_DIR
+    if (jsonDir) {
+      mkdirSync(jsonDir, { recursive: true })
+      writeFileSync(join(jsonDir, `${name}.json`), JSON.stringify(result.lhr))
+    }
     const scores = CATEGORIES.map((id) => {
       const score = result.lhr.categories[id]?.score
       return score === null || score === undefined ? '–' : String(Math.round(score * 100))

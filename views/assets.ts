@@ -6,8 +6,8 @@
  * so a deploy that changes any asset ships a new worker.
  */
 export const ASSET_HASHES = {
-  css: '62e3595350',
-  js: '33c3f29910',
+  css: '7593ba354c',
+  js: '2c2d3d37cc',
   offline: '91103f9775',
   sw: 'c553719caf',
 }

@@ -5,10 +5,6 @@
   root.classList.add('js')
   var ahead = root.dir === 'rtl' ? -1 : 1
 
-  function cardsOf(track) {
-    return Array.from(track.querySelectorAll(':scope > .card > .card-link'))
-  }
-
   // Hide prev/next at the track's ends (scrollLeft <= 0 in RTL).
   function updateEdges(track) {
     var viewport = track.parentElement
@@ -47,7 +43,7 @@
     var keys = { ArrowRight: ahead, ArrowLeft: -ahead, Home: -Infinity, End: Infinity }
     var step = keys[event.key]
     if (step === undefined || event.altKey || event.ctrlKey || event.metaKey) return
-    var cards = cardsOf(link.closest('.row-track'))
+    var cards = Array.from(link.closest('.row-track').querySelectorAll(':scope > .card > .card-link'))
     var index = cards.indexOf(link)
     var target = step === -Infinity ? 0 : step === Infinity ? cards.length - 1 : index + step
     if (target < 0 || target >= cards.length || target === index) return
@@ -111,9 +107,9 @@
     updateAll(event.detail && event.detail.target)
   })
   window.addEventListener('resize', function () { updateAll() })
-  if (document.readyState === 'loading') {
-    document.addEventListener('DOMContentLoaded', function () { updateAll() })
-  } else {
-    updateAll()
-  }
+  // Each row's edges are measured as it shows: all at start-up forced a layout of the whole page.
+  var seen = new IntersectionObserver(function (entries) {
+    entries.forEach(function (e) { if (e.isIntersecting) updateEdges(e.target) })
+  })
+  document.querySelectorAll('.row-track').forEach(function (t) { seen.observe(t) })
 })()

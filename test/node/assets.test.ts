@@ -16,8 +16,9 @@ describe('static assets', () => {
     expect(readFileSync(`public${ASSETS.htmx}`, 'utf8')).toBe(readFileSync('node_modules/htmx.org/dist/htmx.min.js', 'utf8'))
   })
 
-  it('keeps our own JavaScript at or under 5 KB', () => {
-    expect(statSync('public/assets/app.js').size).toBeLessThanOrEqual(5 * 1024)
+  it('keeps our own JavaScript at or under 5.25 KB', () => {
+    // 5 KB until the row edges moved to an IntersectionObserver (no forced layout at start-up).
+    expect(statSync('public/assets/app.js').size).toBeLessThanOrEqual(5.25 * 1024)
   })
 
   it('keeps the offline layer small: the page script at or under 5.5 KB, the service worker logic at or under 17 KB', () => {
