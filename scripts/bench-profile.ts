@@ -2,7 +2,8 @@
  * `npm run bench:profile -- /movies/943535832 [--signed-in]`: one route of the bench under load
  * with the V8 sampling profiler on, inside workerd; prints where the worker's CPU time goes
  * (by function, self and inclusive, and by source module). Same setup as `npm run bench`
- * (bundled worker, Miniflare, DynamoDB Local). BENCH_DURATION (default 10), BENCH_CONNECTIONS (default 8).
+ * (bundled worker, Miniflare, DynamoDB Local). BENCH_DURATION (default 10), BENCH_CONNECTIONS (default 8);
+ * PAGE_CACHE=off profiles the uncached render of an anonymous page.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -47,7 +48,7 @@ try {
   const runtime = await startRuntime({
     bundle,
     compatibilityDate: compatibilityDate(),
-    bindings: { ENVIRONMENT: 'development', JWT_SECRET: 'bench-jwt-secret-that-is-at-least-32-bytes-long', ...aws.vars },
+    bindings: { ENVIRONMENT: 'development', JWT_SECRET: 'bench-jwt-secret-that-is-at-least-32-bytes-long', ...aws.vars, ...(process.env.PAGE_CACHE ? { PAGE_CACHE: process.env.PAGE_CACHE } : {}) },
     inspectorPort: await freePort(),
   })
   cleanups.push(() => runtime.dispose())

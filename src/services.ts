@@ -16,6 +16,9 @@ import { createCatalog } from './catalog'
 import type { Catalog } from './catalog/types'
 import type { Config } from './config'
 import type { DataStore } from './data/store'
+import { prefetching } from './data/prefetch'
+import { profileKey } from './accounts/keys'
+import { summaryKey } from './watchlist/summary'
 import type { EventHandlers, EventQueue } from './events/dispatcher'
 import { eventMarkers, type OnceFor } from './events/markers'
 import { createOutbox, flushOutbox, type FlushReport, type Outbox, type TopicClient } from './events/outbox'
@@ -103,7 +106,9 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   provideArgon2Module(platform.argon2Module)
   const table = config.DYNAMODB_TABLE
   const defer: Defer = (work) => platform.defer(work.catch((error: unknown) => console.error('deferred work failed', error)))
-  const db = lazy<DataStore>(adapters.db ?? (() => DynamoDb.fromConfig(config)))
+  const buildDb: () => DataStore = adapters.db ?? (() => DynamoDb.fromConfig(config))
+  // Per request (services are): reads known in advance go out in one BatchGetItem (see beforeProfileRead below).
+  const db = lazy(() => prefetching(buildDb()))
   const sns = lazy(() => Sns.fromConfig(config))
   const sqs = lazy(() => Sqs.fromConfig(config))
   const ses = lazy<EmailTransport>(adapters.ses ?? (() => Ses.fromConfig(config)))
@@ -159,6 +164,9 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
         onDigestChanged: (userId, subscribed) => digestSubscribers().set(userId, subscribed),
         // On a later turn of the event loop: the request's own store calls are over before the email's begin.
         mailNow: (event, hint) => defer(new Promise((resolve) => setTimeout(resolve, 0)).then(() => deliverMail(event, hint))),
+        // A signed-in request reads the profile (authentication), then the list's summary (every browsing page's
+        // My List state, the list page, the picks API): one round trip and one call instead of two.
+        beforeProfileRead: (userId) => db().prefetch(table, [profileKey(userId), summaryKey(userId)]),
       }),
   )
   // SES when an endpoint is configured or in production (AWS's regional endpoint); otherwise the logging stand-in.

@@ -45,6 +45,11 @@ export interface AccountsDeps {
   onDigestChanged?: (userId: string, subscribed: boolean) => Promise<void>
   /** Sends an event's email right after the response (verification, reset, security notices). */
   mailNow?: MailNow
+  /**
+   * Called with a verified token's user id just before the profile is read: the composition root reads the profile
+   * together with the items nearly every signed-in request reads next, in one batch (src/data/prefetch.ts).
+   */
+  beforeProfileRead?: (userId: string) => void
 }
 
 const peppers = new WeakMap<Config, Promise<Pepper>>()
@@ -101,6 +106,7 @@ export class Accounts {
   async userForToken(token: string): Promise<Profile | null> {
     const claims: SessionClaims | null = await verifyToken(this.config.jwtSecret, token)
     if (!claims) return null
+    this.deps.beforeProfileRead?.(claims.sub)
     const profile = await this.store.byId(claims.sub)
     return profile && profile.token_version === claims.tv ? profile : null
   }

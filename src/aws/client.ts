@@ -72,6 +72,18 @@ export function parseJsonError(response: Response, text: string): ParsedError {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
+ * aws4fetch's cache of derived SigV4 signing keys (four HMACs per key), shared by every client of the isolate.
+ * Clients are built per request (services are), so a cache of their own was always empty and every call
+ * re-derived the key. Keyed by secret, date, region and service: a handful of entries a day; cleared when it grows.
+ */
+const signingKeys = new Map<string, ArrayBuffer>()
+const MAX_SIGNING_KEYS = 64
+function sharedSigningKeys(): Map<string, ArrayBuffer> {
+  if (signingKeys.size > MAX_SIGNING_KEYS) signingKeys.clear()
+  return signingKeys
+}
+
+/**
  * Signs (SigV4, via aws4fetch) and sends POST requests to one AWS service, retrying with
  * full-jitter exponential backoff on throttling, 5xx and network errors only.
  */
@@ -96,6 +108,7 @@ export class SignedClient {
       service,
       region: connection.region,
       retries: 0,
+      cache: sharedSigningKeys(),
     })
     // workerd throws "Illegal invocation" when its fetch is called as a method of another object.
     const transport = connection.fetch

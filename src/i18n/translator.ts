@@ -38,17 +38,35 @@ const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['second', 1],
 ]
 
+/** A template split at its placeholders once per isolate: literal text, or `{ name }` for a placeholder. */
+type Piece = string | { name: string; whole: string }
+const parsed = new Map<string, Piece[]>()
+
+function piecesOf(template: string): Piece[] {
+  let pieces = parsed.get(template)
+  if (!pieces) {
+    pieces = []
+    let last = 0
+    for (const match of template.matchAll(PLACEHOLDER)) {
+      const [whole, name] = match
+      const index = match.index ?? 0
+      if (index > last) pieces.push(template.slice(last, index))
+      pieces.push({ name: name ?? '', whole })
+      last = index + whole.length
+    }
+    if (last < template.length) pieces.push(template.slice(last))
+    // Bounded by the catalogues (a few thousand templates at most); a runaway never grows it past that.
+    if (parsed.size < 10_000) parsed.set(template, pieces)
+  }
+  return pieces
+}
+
 function fill(template: string, params: Record<string, unknown>, format: (value: unknown) => unknown): unknown[] {
   const parts: unknown[] = []
-  let last = 0
-  for (const match of template.matchAll(PLACEHOLDER)) {
-    const [whole, name] = match
-    const index = match.index ?? 0
-    if (index > last) parts.push(template.slice(last, index))
-    parts.push(name !== undefined && name in params ? format(params[name]) : whole)
-    last = index + whole.length
+  for (const piece of piecesOf(template)) {
+    if (typeof piece === 'string') parts.push(piece)
+    else parts.push(piece.name in params ? format(params[piece.name]) : piece.whole)
   }
-  if (last < template.length) parts.push(template.slice(last))
   return parts
 }
 

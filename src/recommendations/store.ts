@@ -15,6 +15,7 @@ import {
   type PicksItem,
   type ViewsItem,
 } from './keys'
+import { knownPicks, PICKS_HEAD, rememberPicks, sameVersion, type PicksHead } from './picks-memo'
 
 const nowSeconds = () => Math.floor(Date.now() / 1000)
 
@@ -100,9 +101,22 @@ export class RecommendationStore {
     }
   }
 
+  /** The stored picks; a small read of their version when this isolate already holds them (src/recommendations/picks-memo.ts). */
   async picks(userId: string): Promise<PicksItem | undefined> {
+    const unexpired = (item: PicksItem | undefined) => (item && item.expires_at > nowSeconds() ? item : undefined)
+    const known = knownPicks(userId)
+    if (known) {
+      const head = await this.db.get<PicksHead>(this.table, picksKey(userId), PICKS_HEAD)
+      if (!head) {
+        rememberPicks(userId, undefined)
+        return undefined
+      }
+      const same = sameVersion(known, head)
+      if (same) return unexpired(same)
+    }
     const item = await this.db.get<PicksItem>(this.table, picksKey(userId))
-    return item && item.expires_at > nowSeconds() ? item : undefined
+    rememberPicks(userId, item)
+    return unexpired(item)
   }
 
   /** Stores computed picks unless a computation from newer signals already did (concurrent refreshes). */

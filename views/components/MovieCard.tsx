@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx'
 import type { Movie } from '../../src/catalog/types'
+import { memoCard, movieFingerprint } from '../card-memo'
 import { formatRating, yearOf } from '../format'
 import { useT } from './I18nContext'
 import { useListed } from './ListedContext'
@@ -13,8 +14,20 @@ export interface MovieCardProps {
   eager?: boolean
 }
 
-/** One film in a row or grid: poster, title, year and rating, linking to its details page. */
-export function MovieCard({ movie, action, eager }: MovieCardProps) {
+/**
+ * One film in a row or grid: poster, title, year and rating, linking to its details page. Rendered once per film,
+ * language, list state and loading mode per isolate (views/card-memo.ts); a card with its own action slot every time.
+ */
+export function MovieCard(props: MovieCardProps) {
+  if (props.action !== undefined) return <CardMarkup {...props} />
+  const t = useT()
+  const listed = useListed()
+  const state = listed ? (listed.has(props.movie.id) ? 'in' : 'out') : 'none'
+  const key = `movie\u0000${t.locale}\u0000${state}\u0000${props.eager ? 1 : 0}\u0000${movieFingerprint(props.movie)}`
+  return memoCard(key, () => <CardMarkup {...props} />)
+}
+
+function CardMarkup({ movie, action, eager }: MovieCardProps) {
   const year = yearOf(movie.release_date)
   const t = useT()
   const rating = formatRating(movie.vote_average, movie.vote_count, t)

@@ -1,4 +1,5 @@
 import type { Movie } from '../../src/catalog/types'
+import { memoCard, movieFingerprint } from '../card-memo'
 import { formatRating, yearOf } from '../format'
 import { DismissButton } from './DismissButton'
 import { useT } from './I18nContext'
@@ -18,8 +19,16 @@ export interface PersonalRowData {
   picks: PickCardData[]
 }
 
-/** A recommended film's card: poster, title, the reason, My List and "Not interested". */
-export function PickCard({ movie, reason }: PickCardData) {
+/** A recommended film's card: poster, title, the reason, My List and "Not interested" (memoised like MovieCard). */
+export function PickCard(props: PickCardData) {
+  const t = useT()
+  const listed = useListed()
+  const state = listed ? (listed.has(props.movie.id) ? 'in' : 'out') : 'none'
+  const key = `pick\u0000${t.locale}\u0000${state}\u0000${props.reason}\u0000${movieFingerprint(props.movie)}`
+  return memoCard(key, () => <PickCardMarkup {...props} />)
+}
+
+function PickCardMarkup({ movie, reason }: PickCardData) {
   const t = useT()
   const year = yearOf(movie.release_date)
   const rating = formatRating(movie.vote_average, movie.vote_count, t)
