@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config'
  * - worker: the app inside workerd, against real local DynamoDB/SNS/SQS and a fake TMDB server;
  * - node: infrastructure synth, workflows and scripts;
  * - e2e: Chromium against a real `wrangler dev`.
+ * docs/testing.md: the order, what each project shares, and what a new test file costs.
  */
 export default defineConfig({
   test: {
