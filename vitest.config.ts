@@ -34,15 +34,10 @@ export default defineConfig({
         ],
         test: {
           name: 'worker',
-          // After the node group: the worker files share one DynamoDB Local and one fake TMDB, so they run one at a time,
-          // all in ONE workerd runtime (a runtime per file cost 5–7 s to start and to import the app, ~300 s in all).
-          // test/worker/support/settle-background.ts keeps a file's background work (waitUntil) from outliving it.
+          // After the node group: the worker files share one DynamoDB Local and one fake TMDB, so they run one at a time.
           sequence: { groupOrder: 1 },
-          isolate: false,
-          maxWorkers: 1,
           include: ['src/**/*.test.{ts,tsx}', 'test/worker/**/*.test.{ts,tsx}'],
           globalSetup: ['./test/support/global-worker.ts'],
-          setupFiles: ['./test/worker/support/settle-background.ts'],
         },
       },
       {
