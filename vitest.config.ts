@@ -35,6 +35,9 @@ export default defineConfig({
         test: {
           name: 'worker',
           // After the node group: the worker files share one DynamoDB Local and one fake TMDB, so they run one at a time.
+          // Each file gets a fresh workerd runtime (5–7 s of start-up and imports per file). Not `isolate: false`: vitest
+          // then hands ALL files to one runtime in one message, and tests slow down the longer that runs (measured in
+          // docs/testing.md; DynamoDB calls time out), so it is slower in all and fails.
           sequence: { groupOrder: 1 },
           include: ['src/**/*.test.{ts,tsx}', 'test/worker/**/*.test.{ts,tsx}'],
           globalSetup: ['./test/support/global-worker.ts'],
