@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config'
  * - worker: the app inside workerd, against real local DynamoDB/SNS/SQS and a fake TMDB server;
  * - node: infrastructure synth, workflows and scripts;
  * - e2e: Chromium against a real `wrangler dev`.
+ * docs/testing.md: the order, what each project shares, and what a new test file costs.
  */
 export default defineConfig({
   test: {
@@ -34,6 +35,9 @@ export default defineConfig({
         test: {
           name: 'worker',
           // After the node group: the worker files share one DynamoDB Local and one fake TMDB, so they run one at a time.
+          // Each file gets a fresh workerd runtime (5–7 s of start-up and imports per file). Not `isolate: false`: vitest
+          // then hands ALL files to one runtime in one message, and tests slow down the longer that runs (measured in
+          // docs/testing.md; DynamoDB calls time out), so it is slower in all and fails.
           sequence: { groupOrder: 1 },
           include: ['src/**/*.test.{ts,tsx}', 'test/worker/**/*.test.{ts,tsx}'],
           globalSetup: ['./test/support/global-worker.ts'],
@@ -47,6 +51,9 @@ export default defineConfig({
           sequence: { groupOrder: 0 },
           maxWorkers: 2,
           include: ['test/node/**/*.test.ts', 'cdktf/**/*.test.ts', 'scripts/**/*.test.ts'],
+          // These files start DynamoDB Local over and over (readiness-restart 5 times, dev-script twice, bench):
+          // C1-only JIT starts it in ~40 % less time on a busy 2-core machine (scripts/local-aws.ts).
+          env: { DYNAMODB_LOCAL_JAVA_OPTS: '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC' },
         },
       },
       {

@@ -76,6 +76,16 @@ export function checkJava(java = process.env.JAVA ?? 'java'): void {
   }
 }
 
+/**
+ * Extra JVM options from DYNAMODB_LOCAL_JAVA_OPTS (space-separated). The node test project sets
+ * `-XX:TieredStopAtLevel=1 -XX:+UseSerialGC` (vitest.config.ts): its tests start short-lived stacks
+ * over and over, and without the C2 compiler the JVM answers in ~40 % less time on a busy 2-core
+ * machine. Not the default: long runs (npm start, bench, soak) want C2's throughput.
+ */
+function javaOptions(): string[] {
+  return (process.env.DYNAMODB_LOCAL_JAVA_OPTS ?? '').split(/\s+/).filter(Boolean)
+}
+
 async function startDynamoDbLocal(dataDir: string | null, port: number | undefined): Promise<{ child: Child; endpoint: string; ms: number }> {
   checkJava()
   const chosen = port ?? (await freePort())
@@ -86,7 +96,7 @@ async function startDynamoDbLocal(dataDir: string | null, port: number | undefin
   const child = spawnGroup(
     'DynamoDB Local',
     process.env.JAVA ?? 'java',
-    ['-Djava.library.path=./DynamoDBLocal_lib', '-jar', 'DynamoDBLocal.jar', '-port', String(chosen), '-sharedDb', ...storage],
+    [...javaOptions(), '-Djava.library.path=./DynamoDBLocal_lib', '-jar', 'DynamoDBLocal.jar', '-port', String(chosen), '-sharedDb', ...storage],
     { cwd: DYNAMODB_LOCAL_DIR },
   )
   const endpoint = `http://127.0.0.1:${chosen}`
