@@ -122,7 +122,7 @@ describe('watchlist pages', { timeout: 30_000 }, () => {
     }
   })
 
-  it("should put a My List toggle on every card, in the viewer's real state", async () => {
+  it("should put a My List toggle on every card, in the viewer's real state, and a log-in link on a visitor's", async () => {
     const { token } = await signUp()
     const home = await (await page('/', token)).text()
     const cardIds = [...home.matchAll(/<li class="card">\s*<a class="card-link" href="\/movies\/(\d+)"/g)].map((m) => Number(m[1]))
@@ -133,8 +133,10 @@ describe('watchlist pages', { timeout: 30_000 }, () => {
     expect(again).toContain(`action="/watchlist/${listedId}/remove"`)
     expect(again).toContain(`action="/watchlist/${cardIds[1]}"`)
     const anonymous = await (await page('/')).text()
-    expect(anonymous).toContain(`action="/watchlist/${listedId}"`)
+    // A visitor's card buttons are links to log in, coming back to the film's page; no list state, no forms to post.
+    expect(anonymous).toContain(`class="button secondary watchlist-signin" href="/login?next=%2Fmovies%2F${listedId}"`)
     expect(anonymous).not.toContain('/remove"')
+    expect(anonymous).not.toContain('watchlist-form compact')
   })
 
   it('should show a signed-in viewer their list as a home row, newest first, and no such row to visitors', async () => {

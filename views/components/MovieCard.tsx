@@ -4,6 +4,7 @@ import { memoCard, movieFingerprint } from '../card-memo'
 import { formatRating, yearOf } from '../format'
 import { useT } from './I18nContext'
 import { useListed } from './ListedContext'
+import { useViewer } from './PageContext'
 import { Poster } from './Poster'
 import { WatchlistButton } from './WatchlistButton'
 
@@ -22,7 +23,8 @@ export function MovieCard(props: MovieCardProps) {
   if (props.action !== undefined) return <CardMarkup {...props} />
   const t = useT()
   const listed = useListed()
-  const state = listed ? (listed.has(props.movie.id) ? 'in' : 'out') : 'none'
+  // A visitor's cards link to logging in (WatchlistButton); a signed-in viewer's carry the list state.
+  const state = !useViewer().user ? 'visitor' : listed ? (listed.has(props.movie.id) ? 'in' : 'out') : 'none'
   const key = `movie\u0000${t.locale}\u0000${state}\u0000${props.eager ? 1 : 0}\u0000${movieFingerprint(props.movie)}`
   return memoCard(key, () => <CardMarkup {...props} />)
 }

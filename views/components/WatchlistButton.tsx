@@ -1,5 +1,6 @@
 import { useT } from './I18nContext'
 import { useListed } from './ListedContext'
+import { useViewer } from './PageContext'
 
 export interface WatchlistButtonProps {
   movieId: number
@@ -21,6 +22,17 @@ export interface WatchlistButtonProps {
 export function WatchlistButton({ movieId, title, inList: listedProp, compact = false, removeCard = false }: WatchlistButtonProps) {
   const listed = useListed()
   const t = useT()
+  // A visitor's card button only leads to logging in: a link, not a form (60 fewer forms for htmx to wire up on home,
+  // and less markup); after logging in they land on the film's page, where the full button adds it.
+  if (compact && !useViewer().user) {
+    return (
+      <a class="button secondary watchlist-signin" href={`/login?next=${encodeURIComponent(`/movies/${movieId}`)}`} aria-label={t('watchlist.add', { title })}>
+        <span class="icon" aria-hidden="true">
+          +
+        </span>
+      </a>
+    )
+  }
   const inList = listedProp ?? listed?.has(movieId) ?? false
   const action = inList ? `/watchlist/${movieId}/remove` : `/watchlist/${movieId}`
   const hint = inList ? t('watchlist.remove', { title }) : t('watchlist.add', { title })
