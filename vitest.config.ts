@@ -34,11 +34,16 @@ export default defineConfig({
         ],
         test: {
           name: 'worker',
-          // After the node group: the worker files share one DynamoDB Local and one fake TMDB, so they run one at a time.
+          // After the node group: the worker files share one DynamoDB Local, one fake TMDB and the other local servers.
           // Each file gets a fresh workerd runtime (5–7 s of start-up and imports per file). Not `isolate: false`: vitest
           // then hands ALL files to one runtime in one message, and tests slow down the longer that runs (measured in
           // docs/testing.md; DynamoDB calls time out), so it is slower in all and fails.
           sequence: { groupOrder: 1 },
+          // Two runtimes at a time: a file's start-up is mostly waiting on module imports, and the files only share
+          // servers, never data (unique ids, private queues; docs/testing.md).
+          maxWorkers: 2,
+          // Dependencies pre-bundled (one module each instead of hundreds, zod's especially): less to import per file.
+          deps: { optimizer: { ssr: { enabled: true, include: ['zod', 'hono', 'hono/jsx', 'hono/html', 'jose', 'aws4fetch', '@hono/zod-validator'] } } },
           include: ['src/**/*.test.{ts,tsx}', 'test/worker/**/*.test.{ts,tsx}'],
           globalSetup: ['./test/support/global-worker.ts'],
         },
