@@ -43,9 +43,14 @@ export function prefetching(inner: DataStore): PrefetchingStore {
       const wanted = keys.map((key) => [key, idOf(table, key)] as const).filter((entry): entry is readonly [Key, string] => entry[1] !== undefined && !pending.has(entry[1]))
       if (wanted.length === 0) return
       const batch = inner.batchGet<Item>(table, wanted.map(([key]) => key), { consistent: true })
-      // Unobserved until a get asks; a failure then falls back to that get.
-      batch.catch(() => {})
-      for (const [key, id] of wanted) pending.set(id, batch.then((items) => items.find((item) => item.pk === key.pk && item.sk === key.sk)))
+      // Unobserved until a get asks (maybe never: a write forgets them, a page may not want every key); a failure
+      // then falls back to that get. Each derived promise is marked handled too, or a failed batch nobody asked
+      // about would surface as an unhandled rejection.
+      for (const [key, id] of wanted) {
+        const item = batch.then((items) => items.find((found) => found.pk === key.pk && found.sk === key.sk))
+        item.catch(() => {})
+        pending.set(id, item)
+      }
     },
 
     async get<T>(table: string, key: Key, opts: { consistent?: boolean; projection?: string; names?: Names } = {}) {

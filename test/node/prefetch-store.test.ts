@@ -65,6 +65,24 @@ describe('prefetching data store', () => {
     mine!.display_name = 'changed'
     expect(await ok.get('t', { pk: 'USER#u1', sk: 'PROFILE' })).toEqual(profile)
   })
+
+  it('leaves no unhandled rejection behind when a failed batch is never asked for (the request wrote, or did not need it)', async () => {
+    const unhandled: unknown[] = []
+    const record = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', record)
+    try {
+      const { store } = countingStore([structuredClone(profile), structuredClone(summary)], true)
+      const db = prefetching(store)
+      db.prefetch('t', [{ pk: 'USER#u1', sk: 'PROFILE' }, { pk: 'USER#u1', sk: 'LIST#SUMMARY' }])
+      await db.put('t', { ...summary, count: 3 })
+      // Two turns of the event loop: Node reports unhandled rejections after the microtask queue drains.
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', record)
+    }
+  })
 })
 
 describe('session tokens verified once per isolate', () => {
