@@ -1,5 +1,5 @@
 import type { CacheStore } from '../platform'
-import { CatalogUnavailable } from '../shared/errors'
+import { CatalogUnavailable, RateLimited } from '../shared/errors'
 import { TmdbError } from './tmdb'
 
 /**
@@ -70,14 +70,37 @@ export class TmdbCache {
       }
       return toResult(entry)
     }
-    // Only an uncached look-up reaches TMDB, so only it counts against CATALOG_MISS_LIMIT.
-    await this.options.beforeMiss?.()
+    const pending = inFlight.get(key)
+    if (pending) {
+      // Joining a look-up already under way costs TMDB nothing, so it is not counted against CATALOG_MISS_LIMIT
+      // (a burst for one new film is one miss). TMDB failing fails the joiners too (no herd of retries); only
+      // the leading request's own client being over the limit sends this one to make its own look-up.
+      try {
+        return toResult(await this.join(pending, key, freshness, load))
+      } catch (error) {
+        if (error instanceof TmdbError) throw new CatalogUnavailable()
+        if (!(error instanceof RateLimited)) throw error
+      }
+    }
+    // Only an uncached look-up reaches TMDB, so only it counts against CATALOG_MISS_LIMIT. It is registered as
+    // in flight before the limit is checked, so requests arriving meanwhile join it instead of counting too.
+    const call = this.leadMiss(key, freshness, load)
+    inFlight.set(key, call)
+    const forget = () => {
+      if (inFlight.get(key) === call) inFlight.delete(key)
+    }
+    call.then(forget, forget)
     try {
-      return toResult(await this.refresh(key, freshness, load))
+      return toResult(await call)
     } catch (error) {
       if (!(error instanceof TmdbError)) throw error
       throw new CatalogUnavailable()
     }
+  }
+
+  private async leadMiss(key: string, freshness: Freshness, load: () => Promise<unknown>): Promise<CacheEntry> {
+    await this.options.beforeMiss?.()
+    return this.loadAndStore(key, freshness, load)
   }
 
   private isFresh(entry: CacheEntry, freshness: Freshness): boolean {

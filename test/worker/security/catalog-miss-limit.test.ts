@@ -38,6 +38,25 @@ describe('CATALOG_MISS_LIMIT (F14)', { timeout: 60_000 }, () => {
     expect((await search(harness, `delta ${tag}`, clientIp())).status).toBe(200)
   })
 
+  it('should count a burst for one new resource as one miss: every request answered, one TMDB call', async () => {
+    const harness = tmdbHarness({ vars: { CATALOG_MISS_LIMIT: '3' } })
+    await fakeTmdb.reset()
+    await fakeTmdb.control('slow', { delayMs: 300 })
+    try {
+      const ip = clientIp()
+      const tag = crypto.randomUUID().slice(0, 8)
+      const burst = await Promise.all(Array.from({ length: 12 }, () => search(harness, `burst ${tag}`, ip)))
+      expect(burst.map((res) => res.status)).toEqual(Array(12).fill(200))
+      expect(new Set(burst.map((res) => res.body)).size).toBe(1)
+      expect((await fakeTmdb.stats()).total).toBe(1)
+      // The burst used one of the client's three misses: two more new look-ups pass, the next is refused.
+      for (const q of ['one', 'two']) expect((await search(harness, `${q} ${tag}`, ip)).status).toBe(200)
+      expect((await search(harness, `three ${tag}`, ip)).status).toBe(429)
+    } finally {
+      await fakeTmdb.reset()
+    }
+  })
+
   it('should not limit with CATALOG_MISS_LIMIT=0', async () => {
     const harness = tmdbHarness({ vars: { CATALOG_MISS_LIMIT: '0' } })
     const ip = clientIp()
