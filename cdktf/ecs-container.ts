@@ -7,10 +7,11 @@ export const CONTAINER_PORT = 8787
 
 /**
  * The secrets the task reads from SSM Parameter Store (SecureString), as `<prefix>/<NAME>`; created
- * outside Terraform (docs/self-hosting.md) so no value ever lands in state. AWS_* are the worker
- * user's key: the Node runtime signs AWS calls with static credentials (src/aws/client.ts).
+ * outside Terraform (docs/self-hosting.md) so no value ever lands in state. No AWS key: ECS sets
+ * AWS_CONTAINER_CREDENTIALS_RELATIVE_URI in the task and the Node runtime signs with the task role's
+ * credentials from it (src/aws/credentials.ts), refreshed before they expire.
  */
-export const TASK_SECRETS = ['JWT_SECRET', 'PASSWORD_PEPPER', 'TMDB_READ_TOKEN', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const
+export const TASK_SECRETS = ['JWT_SECRET', 'PASSWORD_PEPPER', 'TMDB_READ_TOKEN'] as const
 
 export interface ContainerInputs {
   image: string

@@ -28,8 +28,15 @@ const ConfigSchema = z
     TMDB_IMAGE_BASE_URL: urlWithDefault('https://image.tmdb.org/t/p'),
     CATALOG_TODAY: isoDate,
     AWS_REGION: z.preprocess(unsetIfEmpty, z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region like us-east-1').default('us-east-1')),
-    AWS_ACCESS_KEY_ID: z.preprocess(unsetIfEmpty, z.string().default('local')),
-    AWS_SECRET_ACCESS_KEY: z.preprocess(unsetIfEmpty, z.string().default('local')),
+    // Static keys; unset, 'local' (development). In production they may be left out only where the runtime gets
+    // credentials itself (the Node runtime: ECS task role or EKS IRSA, see src/main/node/platform.ts).
+    AWS_ACCESS_KEY_ID: optionalString,
+    AWS_SECRET_ACCESS_KEY: optionalString,
+    AWS_SESSION_TOKEN: optionalString,
+    AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: optionalString,
+    AWS_CONTAINER_CREDENTIALS_FULL_URI: optionalString,
+    AWS_WEB_IDENTITY_TOKEN_FILE: optionalString,
+    AWS_ROLE_ARN: optionalString,
     DYNAMODB_ENDPOINT: url(),
     SNS_ENDPOINT: url(),
     SQS_ENDPOINT: url(),
@@ -69,16 +76,29 @@ const ConfigSchema = z
     if (!cfg.TMDB_READ_TOKEN && !cfg.TMDB_API_KEY) {
       ctx.addIssue({ code: 'custom', path: ['TMDB_READ_TOKEN'], message: 'or TMDB_API_KEY is required in production' })
     }
-    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const) {
-      if (DUMMY_AWS_VALUES.has(cfg[name].toLowerCase())) {
-        ctx.addIssue({ code: 'custom', path: [name], message: 'must be a real credential in production' })
+    const runtimeCredentials =
+      cfg.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI !== undefined ||
+      cfg.AWS_CONTAINER_CREDENTIALS_FULL_URI !== undefined ||
+      (cfg.AWS_WEB_IDENTITY_TOKEN_FILE !== undefined && cfg.AWS_ROLE_ARN !== undefined)
+    // Static keys, when given, are what gets used: they must be real. Left out, only a runtime role will do.
+    if (cfg.AWS_ACCESS_KEY_ID !== undefined || !runtimeCredentials) {
+      for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const) {
+        if (DUMMY_AWS_VALUES.has((cfg[name] ?? 'local').toLowerCase())) {
+          const message = runtimeCredentials
+            ? 'must be a real credential in production'
+            : 'must be a real credential in production (or leave the keys out and run with an ECS task role or EKS IRSA)'
+          ctx.addIssue({ code: 'custom', path: [name], message })
+        }
       }
     }
   })
 
 type ParsedConfig = z.infer<typeof ConfigSchema>
 
-export interface Config extends ParsedConfig {
+export interface Config extends Omit<ParsedConfig, 'AWS_ACCESS_KEY_ID' | 'AWS_SECRET_ACCESS_KEY'> {
+  /** The static keys; 'local' when unset (development, or a runtime that brings its own credentials). */
+  AWS_ACCESS_KEY_ID: string
+  AWS_SECRET_ACCESS_KEY: string
   /** The TMDB credential in use, if any; without one the bundled catalog is served. */
   tmdbAuth: { kind: 'bearer'; token: string } | { kind: 'api_key'; key: string } | null
   /** Secret used to sign JWTs. In development without one, a per-isolate random secret. */
@@ -118,6 +138,8 @@ export function parseConfig(vars: Record<string, unknown>): Config {
       : null
   return {
     ...cfg,
+    AWS_ACCESS_KEY_ID: cfg.AWS_ACCESS_KEY_ID ?? 'local',
+    AWS_SECRET_ACCESS_KEY: cfg.AWS_SECRET_ACCESS_KEY ?? 'local',
     TMDB_BASE_URL: cfg.TMDB_BASE_URL.replace(/\/+$/, ''),
     TMDB_IMAGE_BASE_URL: cfg.TMDB_IMAGE_BASE_URL.replace(/\/+$/, ''),
     tmdbAuth,

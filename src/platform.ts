@@ -30,6 +30,12 @@ export interface PageCache {
   put(key: string, response: Response): Promise<void>
 }
 
+/**
+ * AWS credentials the runtime obtains itself (the ECS task role, EKS IRSA), asked before each signed call;
+ * the answer is cached behind this function. Same shape as src/aws/credentials.ts's AwsCredentials.
+ */
+export type AwsCredentialsPort = () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiresAt?: number }>
+
 export interface Platform {
   /** Configuration variables and secrets, as strings (parsed and checked by src/config.ts). */
   readonly vars: Record<string, unknown>
@@ -42,6 +48,8 @@ export interface Platform {
   readonly pageCache?: PageCache
   /** The deployed code's version, when the runtime knows it (part of every page-cache key). */
   readonly appVersion?: string
+  /** Where AWS calls get their credentials; absent (Workers, static keys): the configured AWS_ACCESS_KEY_ID/SECRET. */
+  readonly awsCredentials?: AwsCredentialsPort
   /** The precompiled Argon2 module (workerd forbids compiling WebAssembly from bytes at run time). */
   argon2Module(): WebAssembly.Module | Promise<WebAssembly.Module>
 }

@@ -106,12 +106,14 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   provideArgon2Module(platform.argon2Module)
   const table = config.DYNAMODB_TABLE
   const defer: Defer = (work) => platform.defer(work.catch((error: unknown) => console.error('deferred work failed', error)))
-  const buildDb: () => DataStore = adapters.db ?? (() => DynamoDb.fromConfig(config))
+  // The runtime's own credentials (Node: task role / IRSA) override config's static keys when it has them.
+  const aws = platform.awsCredentials ? { credentials: platform.awsCredentials } : {}
+  const buildDb: () => DataStore = adapters.db ?? (() => DynamoDb.fromConfig(config, aws))
   // Per request (services are): reads known in advance go out in one BatchGetItem (see beforeProfileRead below).
   const db = lazy(() => prefetching(buildDb()))
-  const sns = lazy(() => Sns.fromConfig(config))
-  const sqs = lazy(() => Sqs.fromConfig(config))
-  const ses = lazy<EmailTransport>(adapters.ses ?? (() => Ses.fromConfig(config)))
+  const sns = lazy(() => Sns.fromConfig(config, aws))
+  const sqs = lazy(() => Sqs.fromConfig(config, aws))
+  const ses = lazy<EmailTransport>(adapters.ses ?? (() => Ses.fromConfig(config, aws)))
   const markers = lazy(() => eventMarkers(db(), table))
   const outbox = lazy<Outbox>(() => createOutbox({ db: db(), table, topicArn: config.SNS_TOPIC_ARN, topic: adapters.topic ?? sns, defer }))
   const catalog = lazy(() => createCatalog(config, { cache: platform.cache, defer, origin, beforeMiss: catalogMissGuard(config, db, client) }))

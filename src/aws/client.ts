@@ -1,4 +1,5 @@
 import { AwsClient } from 'aws4fetch'
+import type { AwsCredentials, CredentialsSource } from './credentials'
 import { AwsError, isThrottlingType, shortErrorType, toAwsError } from './errors'
 
 /** Connection settings shared by the DynamoDB, SNS and SQS clients. */
@@ -9,6 +10,11 @@ export interface AwsConnection {
   accessKeyId: string
   secretAccessKey: string
   sessionToken?: string
+  /**
+   * Where the current credentials come from (the Node runtime's task role or IRSA); when set, every request
+   * signs with what it answers and the static keys above are not used.
+   */
+  credentials?: CredentialsSource
   /** Transport; defaults to the global fetch. */
   fetch?: typeof fetch
   /** Retries after the first attempt on throttling, 5xx and network errors (default 3). */
@@ -89,7 +95,10 @@ function sharedSigningKeys(): Map<string, ArrayBuffer> {
  */
 export class SignedClient {
   readonly endpoint: string
-  private readonly signer: AwsClient
+  /** The signer for the credentials last used; rebuilt only when a credentials source answers new ones. */
+  private signer: AwsClient
+  private signerCredentials: AwsCredentials
+  private readonly credentials: CredentialsSource | undefined
   private readonly send: typeof fetch
   private readonly maxRetries: number
   private readonly baseDelayMs: number
@@ -101,21 +110,52 @@ export class SignedClient {
     private readonly parseError: (response: Response, text: string) => ParsedError,
   ) {
     this.endpoint = (connection.endpoint ?? `https://${service}.${connection.region}.amazonaws.com`).replace(/\/+$/, '')
-    this.signer = new AwsClient({
+    this.region = connection.region
+    this.credentials = connection.credentials
+    this.signerCredentials = {
       accessKeyId: connection.accessKeyId,
       secretAccessKey: connection.secretAccessKey,
       ...(connection.sessionToken ? { sessionToken: connection.sessionToken } : {}),
-      service,
-      region: connection.region,
-      retries: 0,
-      cache: sharedSigningKeys(),
-    })
+    }
+    this.signer = this.signerFor(this.signerCredentials)
     // workerd throws "Illegal invocation" when its fetch is called as a method of another object.
     const transport = connection.fetch
     this.send = transport ? (input, init) => transport(input, init) : (input, init) => fetch(input, init)
     this.maxRetries = connection.maxRetries ?? 3
     this.baseDelayMs = connection.baseDelayMs ?? 50
     this.attemptTimeoutMs = connection.attemptTimeoutMs ?? 5000
+  }
+
+  private readonly region: string
+
+  private signerFor(credentials: AwsCredentials): AwsClient {
+    return new AwsClient({
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
+      service: this.service,
+      region: this.region,
+      retries: 0,
+      cache: sharedSigningKeys(),
+    })
+  }
+
+  /** The signer for the current credentials: the static one, or the source's latest answer. */
+  private async currentSigner(): Promise<AwsClient> {
+    if (!this.credentials) return this.signer
+    let fresh: AwsCredentials
+    try {
+      fresh = await this.credentials()
+    } catch (error) {
+      // Status 0: retried like a network error. The message names the provider's failure, never a value.
+      throw new AwsError('CredentialsUnavailable', 0, `no AWS credentials for ${this.service}: ${error instanceof Error ? error.message : 'unknown error'}`, { cause: error })
+    }
+    const known = this.signerCredentials
+    if (fresh.accessKeyId !== known.accessKeyId || fresh.secretAccessKey !== known.secretAccessKey || fresh.sessionToken !== known.sessionToken) {
+      this.signer = this.signerFor(fresh)
+      this.signerCredentials = fresh
+    }
+    return this.signer
   }
 
   /** Sends the request; resolves with the body text of a 2xx answer, throws an AwsError otherwise. */
@@ -125,7 +165,8 @@ export class SignedClient {
       let failure: AwsError
       try {
         const signal = AbortSignal.timeout(this.attemptTimeoutMs)
-        const signed = await this.signer.sign(url, { method: 'POST', headers: request.headers, body: request.body, signal })
+        const signer = this.credentials ? await this.currentSigner() : this.signer
+        const signed = await signer.sign(url, { method: 'POST', headers: request.headers, body: request.body, signal })
         const response = await this.send(signed)
         // Decoded by hand: workerd warns on .text() for AWS's x-amz-json content types.
         const text = new TextDecoder().decode(await response.arrayBuffer())

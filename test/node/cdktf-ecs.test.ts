@@ -84,11 +84,15 @@ describe('the Fargate service', () => {
     expect(ingress).toEqual([expect.objectContaining({ ip_protocol: 'tcp', from_port: 8787, to_port: 8787, referenced_security_group_id: '${aws_security_group.load_balancer_sg.id}' })])
   })
 
-  it('should configure the task like production needs: plain values as environment, secrets by SSM reference', () => {
+  it('should configure the task like production needs: plain values as environment, secrets by SSM reference, AWS calls as the task role', () => {
     const { environment, secrets } = container()
     expect(secrets).toEqual(TASK_SECRETS.map((name) => ({ name, valueFrom: PARAMETER(name) })))
     for (const { name } of environment) expect(name).not.toMatch(/SECRET|TOKEN|PEPPER|PASSWORD|KEY/)
-    expect(missingInProduction([...environment, ...secrets].map((v) => v.name))).toEqual([])
+    // No AWS key: ECS sets AWS_CONTAINER_CREDENTIALS_RELATIVE_URI in a task with a task role, and the runtime signs with it.
+    for (const { name } of [...environment, ...secrets]) expect(name).not.toMatch(/^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)$/)
+    expect(missingInProduction([...environment, ...secrets].map((v) => v.name), { AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/v2/credentials/task' })).toEqual([])
+    // ...which the config needs: without the task's endpoint, production would refuse to start keyless.
+    expect(missingInProduction([...environment, ...secrets].map((v) => v.name))).toEqual(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'])
     expect(Object.fromEntries(environment.map((v) => [v.name, v.value]))).toMatchObject({
       ENVIRONMENT: 'production',
       HOST: '0.0.0.0',

@@ -152,6 +152,13 @@ describe('configuration of the pods', () => {
     expect(parseConfig(env)).toMatchObject({ isProduction: true, tmdbAuth: { kind: 'api_key' } })
   })
 
+  it('should also start with the AWS keys left out under IRSA (the variables EKS sets for an annotated ServiceAccount)', () => {
+    const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...env } = podEnvironment(web)
+    expect(() => parseConfig(env)).toThrow(/AWS_ACCESS_KEY_ID/)
+    const irsa = { AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/flixpeek', AWS_WEB_IDENTITY_TOKEN_FILE: '/var/run/secrets/eks.amazonaws.com/serviceaccount/token' }
+    expect(parseConfig({ ...env, ...irsa })).toMatchObject({ isProduction: true })
+  })
+
   it('should take the TMDB key from the seed\'s Secret tmdb-api-key-secret and the other secrets from a Secret too', () => {
     const refs = Object.fromEntries((web.env ?? []).map((v) => [v.name, v.valueFrom?.secretKeyRef?.name]))
     expect(refs).toEqual({

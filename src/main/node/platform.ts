@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { credentialsFromEnvironment, type CredentialsSource } from '../../aws/credentials'
 import { DynamoDb } from '../../aws/dynamodb'
 import type { Config } from '../../config'
 import type { DataStore } from '../../data/store'
@@ -50,6 +51,21 @@ export const argon2Module = () =>
   (argon2 ??= readFile(createRequire(import.meta.url).resolve('@phi-ag/argon2/argon2.wasm')).then((bytes) => compile(new Uint8Array(bytes))))
 
 /**
+ * Which credentials AWS calls sign with: undefined (config's static keys) when AWS_ACCESS_KEY_ID is set,
+ * else the ECS container endpoint (the task role) when ECS's variables are present, else web identity
+ * (EKS IRSA) when AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are. STS_ENDPOINT overrides the regional STS.
+ */
+export function nodeAwsCredentials(vars: Record<string, string>, config: Config): CredentialsSource | undefined {
+  return credentialsFromEnvironment(vars, {
+    region: config.AWS_REGION,
+    readFile: (path) => readFile(path, 'utf8'),
+    ...(vars.STS_ENDPOINT ? { stsEndpoint: vars.STS_ENDPOINT } : {}),
+    onRefreshError: (error) =>
+      console.warn(`AWS credentials refresh failed, the current ones are served until they expire: ${error instanceof Error ? error.message : 'unknown error'}`),
+  })
+}
+
+/**
  * Pages are kept by the app's in-process tier (src/http/page-cache.ts's memory); there is no shared
  * store behind it on Node, so this one never holds anything.
  */
@@ -60,7 +76,8 @@ const memoryOnlyPageCache: PageCache = {
 
 export function nodeRuntime(vars: Record<string, string>, config: Config, options: { publicDir?: string; db?: () => DataStore } = {}): NodeRuntime {
   let store: DataStore | undefined
-  const db = options.db ?? (() => (store ??= DynamoDb.fromConfig(config)))
+  const awsCredentials = nodeAwsCredentials(vars, config)
+  const db = options.db ?? (() => (store ??= DynamoDb.fromConfig(config, awsCredentials ? { credentials: awsCredentials } : {})))
   const deferred = trackedDefer()
   const assets = staticAssets(options.publicDir ?? defaultPublicDir())
   const cache = memoryFronted(dynamoTextCache({ db, table: config.DYNAMODB_TABLE, compression: gzipCompression }))
@@ -72,6 +89,7 @@ export function nodeRuntime(vars: Record<string, string>, config: Config, option
     assets,
     ...(vars.PAGE_CACHE === 'off' ? {} : { pageCache: memoryOnlyPageCache }),
     ...(vars.APP_VERSION ? { appVersion: vars.APP_VERSION } : {}),
+    ...(awsCredentials ? { awsCredentials } : {}),
     argon2Module,
   }
   return { platform, deferred, assets, lease: dynamoCronLease({ db, table: config.DYNAMODB_TABLE }) }
