@@ -76,12 +76,16 @@ async function runWrangler(vars: Record<string, string>, at: { host: string; por
   const envFilePath = join(at.dataDir, 'wrangler-vars.env')
   writeFileSync(envFilePath, envFile, { mode: 0o600 })
   chmodSync(envFilePath, 0o600)
+  // wrangler's own pick of a debugger port (9229, else the next free one) races with any other wrangler starting on
+  // this machine at the same moment ("Address already in use 127.0.0.1:9230"): take a free one first.
+  const inspectorPort = await freePort('127.0.0.1')
   const wrangler = spawnGroup(
     'wrangler dev',
     process.execPath,
     [
       WRANGLER_BIN, 'dev', '-c', join(ROOT, 'wrangler.toml'),
       '--ip', at.host, '--port', String(at.port),
+      '--inspector-port', String(inspectorPort),
       '--test-scheduled',
       '--persist-to', join(at.dataDir, 'wrangler'),
       '--env-file', envFilePath,
@@ -95,7 +99,7 @@ async function runWrangler(vars: Record<string, string>, at: { host: string; por
     return wrangler
   } catch (error) {
     await wrangler.stop()
-    const busy = /EADDRINUSE|address already in use/i.test(wrangler.output())
+    const busy = /EADDRINUSE|address already in use/i.test(wrangler.output()) && wrangler.output().includes(`:${at.port}`)
     throw busy ? new SetupError(`Port ${at.port} on ${at.host} is already in use. Pick another: PORT=${at.port + 1} npm start`) : error
   }
 }
