@@ -1,5 +1,16 @@
+import { existsSync, readFileSync } from 'node:fs'
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers'
 import { defineConfig } from 'vitest/config'
+
+/**
+ * wrangler hands the worker tests every value of a `.dev.vars` beside wrangler.toml, and `npm start` writes one
+ * (PUBLIC_URL, VAPID keys…): a developer who ran the app would then test against their local settings. Each of its
+ * keys is blanked here (the config reads an empty value as unset), so the tests see what CI's clean clone sees;
+ * the bindings below still set what the tests need.
+ */
+const blankedDevVars = existsSync('.dev.vars')
+  ? Object.fromEntries([...readFileSync('.dev.vars', 'utf8').matchAll(/^\s*([A-Z][A-Z0-9_]*)\s*=/gm)].map((m) => [m[1]!, '']))
+  : {}
 
 /**
  * Three suites, one command (`npm test`):
@@ -18,6 +29,7 @@ export default defineConfig({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
               bindings: {
+                ...blankedDevVars,
                 ENVIRONMENT: 'development',
                 JWT_SECRET: 'test-secret-that-is-at-least-32-bytes-long!!',
                 PASSWORD_PEPPER: 'test-pepper-that-is-at-least-32-bytes-long!',
