@@ -95,6 +95,7 @@ function sharedSigningKeys(): Map<string, ArrayBuffer> {
  */
 export class SignedClient {
   readonly endpoint: string
+  private readonly region: string
   /** The signer for the credentials last used; rebuilt only when a credentials source answers new ones. */
   private signer: AwsClient
   private signerCredentials: AwsCredentials
@@ -125,8 +126,6 @@ export class SignedClient {
     this.baseDelayMs = connection.baseDelayMs ?? 50
     this.attemptTimeoutMs = connection.attemptTimeoutMs ?? 5000
   }
-
-  private readonly region: string
 
   private signerFor(credentials: AwsCredentials): AwsClient {
     return new AwsClient({

@@ -84,14 +84,8 @@ export class TmdbCache {
     }
     // Only an uncached look-up reaches TMDB, so only it counts against CATALOG_MISS_LIMIT. It is registered as
     // in flight before the limit is checked, so requests arriving meanwhile join it instead of counting too.
-    const call = this.leadMiss(key, freshness, load)
-    inFlight.set(key, call)
-    const forget = () => {
-      if (inFlight.get(key) === call) inFlight.delete(key)
-    }
-    call.then(forget, forget)
     try {
-      return toResult(await call)
+      return toResult(await track(key, this.leadMiss(key, freshness, load)))
     } catch (error) {
       if (!(error instanceof TmdbError)) throw error
       throw new CatalogUnavailable()
@@ -123,13 +117,7 @@ export class TmdbCache {
   private refresh(key: string, freshness: Freshness, load: () => Promise<unknown>): Promise<CacheEntry> {
     const pending = inFlight.get(key)
     if (pending) return this.join(pending, key, freshness, load)
-    const call = this.loadAndStore(key, freshness, load)
-    inFlight.set(key, call)
-    const forget = () => {
-      if (inFlight.get(key) === call) inFlight.delete(key)
-    }
-    call.then(forget, forget)
-    return call
+    return track(key, this.loadAndStore(key, freshness, load))
   }
 
   private join(pending: Promise<CacheEntry>, key: string, freshness: Freshness, load: () => Promise<unknown>): Promise<CacheEntry> {
@@ -176,6 +164,16 @@ export class TmdbCache {
       console.warn(`TMDB cache: could not store ${key}`, error)
     }
   }
+}
+
+/** Registers `call` as the look-up in flight for `key` until it settles, for concurrent misses to join. */
+function track(key: string, call: Promise<CacheEntry>): Promise<CacheEntry> {
+  inFlight.set(key, call)
+  const forget = () => {
+    if (inFlight.get(key) === call) inFlight.delete(key)
+  }
+  call.then(forget, forget)
+  return call
 }
 
 function toResult(entry: CacheEntry): CachedResult {
