@@ -39,7 +39,10 @@ export function sizedImage(url: string, width: number): string {
 export const POSTER_WIDTHS = [185, 342, 500]
 export const BACKDROP_WIDTHS = [780, 1280]
 
-/** Artwork the bundled catalog draws itself (SVG with the title lettered on it), styled softer behind our own text. */
+/**
+ * Artwork the bundled catalog draws itself (src/routes/catalog-images.ts): a gradient PNG without text, so the views
+ * letter the title over posters in HTML (an SVG <img> per poster cost the browser a document each).
+ */
 export function isGeneratedArt(url: string | null): boolean {
-  return Boolean(url && /\.svg(?:$|\?)/i.test(url))
+  return Boolean(url && /\/images\/(?:posters|backdrops)\/[0-9]+\.(?:png|svg)(?:$|\?)/.test(url))
 }

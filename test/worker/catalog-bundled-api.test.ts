@@ -36,8 +36,8 @@ describe('catalog API on the bundled catalog', () => {
       expect(body.results.length, path).toBeLessThanOrEqual(20)
       for (const movie of body.results) {
         expect(movie.id, path).toBeGreaterThanOrEqual(900_000_000)
-        expect(movie.poster_url, path).toBe(`${BASE}/images/posters/${movie.id}.svg`)
-        expect(movie.backdrop_url, path).toBe(`${BASE}/images/backdrops/${movie.id}.svg`)
+        expect(movie.poster_url, path).toBe(`${BASE}/images/posters/${movie.id}.png`)
+        expect(movie.backdrop_url, path).toBe(`${BASE}/images/backdrops/${movie.id}.png`)
       }
     }
   })
@@ -182,31 +182,60 @@ describe('the seed route GET /movie/:title', () => {
   })
 })
 
+/** A PNG's size and its top-left and bottom-right pixels (8-bit RGB, stored or deflated IDAT). */
+async function readPng(response: Response) {
+  const bytes = new Uint8Array(await response.arrayBuffer())
+  expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+  const view = new DataView(bytes.buffer)
+  const width = view.getUint32(16)
+  const height = view.getUint32(20)
+  expect([...bytes.subarray(24, 26)]).toEqual([8, 2]) // 8-bit truecolour
+  const idat: Uint8Array[] = []
+  for (let at = 8; at < bytes.length; ) {
+    const length = view.getUint32(at)
+    if (String.fromCharCode(...bytes.subarray(at + 4, at + 8)) === 'IDAT') idat.push(bytes.subarray(at + 8, at + 8 + length))
+    at += 12 + length
+  }
+  const rows = new Uint8Array(await new Response(new Blob(idat).stream().pipeThrough(new DecompressionStream('deflate'))).arrayBuffer())
+  expect(rows.length).toBe(height * (1 + width * 3))
+  const pixel = (x: number, y: number) => [...rows.subarray(y * (1 + width * 3) + 1 + x * 3, y * (1 + width * 3) + 4 + x * 3)]
+  return { width, height, topLeft: pixel(0, 0), bottomRight: pixel(width - 1, height - 1) }
+}
+
 describe('generated artwork', () => {
-  it('serves a 2:3 poster and a 16:9 backdrop with the escaped title and long caching', async () => {
+  it('serves a 2:3 gradient poster and a 16:9 backdrop as PNG with long caching, and the titled SVG beside them', async () => {
     const { results } = await getJson<MoviePage>('/api/v1/movies/search?q=Naked%20Gun%202')
     const film = results[0]!
     const poster = await SELF.fetch(film.poster_url!)
     expect(poster.status).toBe(200)
-    expect(poster.headers.get('Content-Type')).toContain('image/svg+xml')
+    expect(poster.headers.get('Content-Type')).toBe('image/png')
     expect(poster.headers.get('Cache-Control')).toContain('max-age=31536000')
-    const svg = await poster.text()
+    const art = await readPng(poster)
+    expect(art.width * 3).toBe(art.height * 2)
+    // A gradient from a lighter colour at the top left to a dark one at the bottom right.
+    expect(art.topLeft.reduce((a, b) => a + b)).toBeGreaterThan(art.bottomRight.reduce((a, b) => a + b) + 60)
+    const wide = await readPng(await SELF.fetch(film.backdrop_url!))
+    expect(wide.width * 9).toBe(wide.height * 16)
+
+    const titled = await SELF.fetch(film.poster_url!.replace(/\.png$/, '.svg'))
+    expect(titled.headers.get('Content-Type')).toContain('image/svg+xml')
+    const svg = await titled.text()
     expect(svg).toContain('viewBox="0 0 500 750"')
     expect(svg).toContain('Naked')
     expect(svg).toContain('1991')
-    const backdrop = await (await SELF.fetch(film.backdrop_url!)).text()
+    const backdrop = await (await SELF.fetch(film.backdrop_url!.replace(/\.png$/, '.svg'))).text()
     expect(backdrop).toContain('viewBox="0 0 1280 720"')
   })
 
   it('escapes markup-significant characters in titles', async () => {
     const { results } = await getJson<MoviePage>('/api/v1/movies/search?q=Alex%20%26%20Emma')
-    const svg = await (await SELF.fetch(results[0]!.poster_url!)).text()
+    const svg = await (await SELF.fetch(results[0]!.poster_url!.replace(/\.png$/, '.svg'))).text()
     expect(svg).toContain('Alex &#38; Emma')
     expect(svg).not.toContain('Alex & Emma')
   })
 
   it('404s an unknown or malformed image id', async () => {
-    for (const path of ['/images/posters/123.svg', '/images/posters/abc.svg', '/images/backdrops/999999999999.svg']) {
+    for (const path of ['/images/posters/123.svg', '/images/posters/123.png', '/images/posters/abc.svg', '/images/posters/1.gif', '/images/backdrops/999999999999.png']) {
       expect((await SELF.fetch(`${BASE}${path}`)).status, path).toBe(404)
     }
   })

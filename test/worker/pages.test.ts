@@ -59,7 +59,7 @@ describe('home page', () => {
 
   it('loads further genre rows lazily as a fragment, with a link fallback', async () => {
     const { html } = await page('/')
-    const lazy = /hx-get="(\/home\/rows\?from=\d+)"[^>]*hx-trigger="revealed"/.exec(html)
+    const lazy = /hx-get="(\/home\/rows\?from=\d+)"[^>]*hx-trigger="intersect once"/.exec(html)
     expect(lazy).not.toBeNull()
     const more = await page(lazy![1]!.replace(/&amp;/g, '&'), HX)
     expect(more.status).toBe(200)
@@ -96,7 +96,7 @@ describe('search page', () => {
   it('pages through results: the next page as cards plus the next sentinel', async () => {
     const query = 'the'
     const first = await page(`/search?q=${query}`)
-    const next = /<li class="grid-more"><a[^>]*href="([^"]+)"[^>]*hx-trigger="revealed"/.exec(first.html)
+    const next = /<li class="grid-more"><a[^>]*href="([^"]+)"[^>]*hx-trigger="intersect once"/.exec(first.html)
     expect(next).not.toBeNull()
     const href = next![1]!.replace(/&amp;/g, '&')
     expect(href).toBe(`/search?q=${query}&page=2`)
@@ -145,7 +145,7 @@ describe('genre page', () => {
     expect(status).toBe(200)
     expect(html).toMatch(/<h1 id="genre-heading"[^>]*>Action<\/h1>/)
     expect(count(html, /<li class="card">/)).toBeGreaterThan(10)
-    expect(html).toMatch(/<li class="grid-more"><a[^>]*href="\/genres\/28\?page=2"[^>]*hx-get="\/genres\/28\?page=2"[^>]*hx-trigger="revealed"/)
+    expect(html).toMatch(/<li class="grid-more"><a[^>]*href="\/genres\/28\?page=2"[^>]*hx-get="\/genres\/28\?page=2"[^>]*hx-trigger="intersect once"/)
     const more = await page('/genres/28?page=2', HX)
     expect(more.html.trimStart().startsWith('<li class="card">')).toBe(true)
     expect(more.headers.get('Vary')).toContain('HX-Request')
@@ -173,8 +173,9 @@ describe('details page', () => {
     const { status, html } = await page(`/movies/${film!.id}`)
     expect(status).toBe(200)
     expect(html).toMatch(/<h1 id="movie-title"[^>]*><bdi>The Dark Knight<\/bdi> <span class="details-year">\(2008\)<\/span>/)
-    expect(html).toMatch(/<img class="poster details-poster"[^>]*alt="Poster of The Dark Knight"/)
-    expect(html).toMatch(/★<\/span> \d\.\d/)
+    // The bundled catalog's gradient poster, with the title lettered over it in HTML.
+    expect(html).toMatch(/<span class="poster details-poster poster-art"><img class="poster-fill"[^>]*alt="Poster of The Dark Knight"[^>]*\/><span class="poster-caption" dir="auto" aria-hidden="true">The Dark Knight<\/span>/)
+    expect(html).toMatch(/<span class="star" aria-hidden="true"><\/span> \d\.\d/)
     expect(html).toContain('2h 32m')
     expect(html).toContain('Christopher Nolan')
     expect(html).toMatch(/<a class="chip" href="\/genres\/28">Action<\/a>/)

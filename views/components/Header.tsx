@@ -58,9 +58,7 @@ export function Header({ genres = [], query = '', user, unread }: HeaderProps) {
           <label class="visually-hidden" for="q">
             {t('search.label')}
           </label>
-          <span class="search-icon" aria-hidden="true">
-            ⌕
-          </span>
+          <span class="search-icon" aria-hidden="true" />
           <input
             id="q"
             name="q"

@@ -34,7 +34,7 @@ export function Hero({ movie, genres, kicker, watchlistButton }: HeroProps) {
         <p class="hero-meta">
           {rating ? (
             <span class="rating">
-              <span aria-hidden="true">★</span> {rating}
+              <span class="star" aria-hidden="true"></span> {rating}
             </span>
           ) : null}
           {year ? <span>{year}</span> : null}

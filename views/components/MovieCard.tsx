@@ -47,7 +47,7 @@ function CardMarkup({ movie, action, eager }: MovieCardProps) {
           {year && rating ? ' · ' : null}
           {rating ? (
             <span class="rating">
-              <span aria-hidden="true">★</span> {rating}
+              <span class="star" aria-hidden="true"></span> {rating}
             </span>
           ) : null}
         </span>

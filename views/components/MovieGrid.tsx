@@ -17,7 +17,7 @@ export function MoreItem({ href, label }: MoreLinkProps) {
   const t = useT()
   return (
     <li class="grid-more">
-      <a class="button secondary" href={href} hx-get={href} hx-trigger="revealed" hx-target="closest li" hx-swap="outerHTML" hx-indicator="#progress">
+      <a class="button secondary" href={href} hx-get={href} hx-trigger="intersect once" hx-target="closest li" hx-swap="outerHTML" hx-indicator="#progress">
         {label ?? t('grid.loadMore')}
       </a>
     </li>

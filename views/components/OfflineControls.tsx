@@ -11,9 +11,7 @@ export function SaveForOffline() {
   const t = useT()
   return (
     <button type="button" class="button secondary offline-save" aria-pressed="false" data-offline-save hidden>
-      <span class="icon" aria-hidden="true">
-        ⤓
-      </span>{' '}
+      <span class="icon icon-download" aria-hidden="true" />{' '}
       <span data-on={t('offline.saved')} data-off={t('offline.save')}>
         {t('offline.save')}
       </span>

@@ -1,4 +1,4 @@
-import { POSTER_WIDTHS, srcsetFor } from '../format'
+import { isGeneratedArt, POSTER_WIDTHS, srcsetFor } from '../format'
 
 export interface PosterProps {
   url: string | null
@@ -22,9 +22,10 @@ export function Poster({ url, title, alt = '', sizes = '(min-width: 1000px) 200p
     )
   }
   const srcset = srcsetFor(url, POSTER_WIDTHS)
-  return (
+  const generated = isGeneratedArt(url)
+  const image = (
     <img
-      class={className}
+      class={generated ? 'poster-fill' : className}
       src={url}
       srcset={srcset}
       sizes={srcset ? sizes : undefined}
@@ -34,5 +35,15 @@ export function Poster({ url, title, alt = '', sizes = '(min-width: 1000px) 200p
       loading={eager ? 'eager' : 'lazy'}
       decoding="async"
     />
+  )
+  if (!generated) return image
+  // The bundled catalog's gradient gets its title lettered on top, like a poster (decorative: the page names the film).
+  return (
+    <span class={`${className} poster-art`}>
+      {image}
+      <span class="poster-caption" dir="auto" aria-hidden="true">
+        {title}
+      </span>
+    </span>
   )
 }

@@ -29,7 +29,7 @@ function Summary({ average, count }: { average: number | null; count: number }) 
   return (
     <p class="reviews-summary">
       <span class="rating">
-        <span aria-hidden="true">★</span> {t.rating(average)}
+        <span class="star" aria-hidden="true"></span> {t.rating(average)}
       </span>{' '}
       <span class="muted">{t('reviews.summary', { count })}</span>
     </p>
@@ -123,7 +123,7 @@ function ReviewItem({ review }: { review: Review }) {
       <p class="review-head">
         <strong class="review-author"><bdi>{review.user.display_name}</bdi></strong>{' '}
         <span class="rating">
-          <span aria-hidden="true">★</span> {t.number(review.rating)}
+          <span class="star" aria-hidden="true"></span> {t.number(review.rating)}
           <span class="visually-hidden"> {t('reviews.outOfTen')}</span>
         </span>{' '}
         <time class="muted" datetime={review.updated_at}>

@@ -28,7 +28,7 @@ export function LazyRows({ href, genres }: { href: string; genres: Genre[] }) {
   const t = useT()
   if (genres.length === 0) return null
   return (
-    <div class="lazy-rows" hx-get={href} hx-trigger="revealed" hx-swap="outerHTML" hx-indicator="#progress">
+    <div class="lazy-rows" hx-get={href} hx-trigger="intersect once" hx-swap="outerHTML" hx-indicator="#progress">
       <h2 class="lazy-heading">{t('home.moreGenres')}</h2>
       <GenreChips genres={genres} />
     </div>

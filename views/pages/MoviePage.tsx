@@ -55,7 +55,7 @@ export function MoviePage({ movie, watchlistButton, reviews, overviewLang, ...la
             <ul class="facts">
               {rating ? (
                 <li class="rating">
-                  <span aria-hidden="true">★</span> {rating}
+                  <span class="star" aria-hidden="true"></span> {rating}
                   <span class="muted">
                     {' '}
                     {t('movie.votes', { count: movie.vote_count })}

@@ -3,8 +3,8 @@ import type { Film } from './data'
 import { genreNameIn, overviewIn } from './localized'
 
 /** Absolute URLs of a bundled film's generated artwork, on the worker that serves the request. */
-export const posterPath = (id: number) => `/images/posters/${id}.svg`
-export const backdropPath = (id: number) => `/images/backdrops/${id}.svg`
+export const posterPath = (id: number) => `/images/posters/${id}.png`
+export const backdropPath = (id: number) => `/images/backdrops/${id}.png`
 
 /** A bundled film as the contract's Movie; `language` picks the generated overview's language (titles stay as published). */
 export function toMovie(film: Film, origin: string, language?: string): Movie {
