@@ -6,7 +6,7 @@
  * so a deploy that changes any asset ships a new worker.
  */
 export const ASSET_HASHES = {
-  css: '657b22a593',
+  css: '6366cbdee7',
   js: '2c2d3d37cc',
   offline: '91103f9775',
   sw: 'c553719caf',
