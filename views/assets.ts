@@ -7,8 +7,8 @@
  */
 export const ASSET_HASHES = {
   css: '6366cbdee7',
-  js: '2c2d3d37cc',
-  offline: '91103f9775',
+  js: '9053df1195',
+  offline: '8e4ecc3475',
   sw: 'c553719caf',
 }
 

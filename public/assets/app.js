@@ -5,22 +5,30 @@
   root.classList.add('js')
   var ahead = root.dir === 'rtl' ? -1 : 1
 
-  // Hide prev/next at the track's ends (scrollLeft <= 0 in RTL).
-  function updateEdges(track) {
+  // Hide prev/next at a row's ends. Observed, never measured: reading a track's scroll sizes made the browser
+  // recompute style and layout on the spot, a long task while the page was loading.
+  function watchEdges(track) {
+    var first = track.firstElementChild
+    var last = track.lastElementChild
     var viewport = track.parentElement
-    if (!viewport) return
+    if (!first || !viewport || track.hasAttribute('data-edges')) return
+    track.setAttribute('data-edges', '')
     var prev = viewport.querySelector('.row-nav.prev')
     var next = viewport.querySelector('.row-nav.next')
-    var max = track.scrollWidth - track.clientWidth - 2
-    var at = Math.abs(track.scrollLeft)
-    if (prev) prev.classList.toggle('at-edge', at <= 2)
-    if (next) next.classList.toggle('at-edge', at >= max)
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        var shown = entry.intersectionRatio >= 0.95
+        if (entry.target === first && prev) prev.classList.toggle('at-edge', shown)
+        if (entry.target === last && next) next.classList.toggle('at-edge', shown)
+      })
+    }, { root: track, threshold: [0, 0.95] })
+    observer.observe(first)
+    if (last !== first) observer.observe(last)
   }
 
-  function updateAll(scope) {
-    (scope || document).querySelectorAll('.row-track').forEach(updateEdges)
+  function watchAll(scope) {
+    (scope || document).querySelectorAll('.row-track').forEach(watchEdges)
   }
-
   // Prev/next page a row by most of its width.
   document.addEventListener('click', function (event) {
     var button = event.target.closest && event.target.closest('.row-nav')
@@ -30,11 +38,6 @@
     var dir = (Number(button.getAttribute('data-dir')) || 1) * ahead
     track.scrollBy({ left: dir * track.clientWidth * 0.85, behavior: 'smooth' })
   })
-
-  document.addEventListener('scroll', function (event) {
-    var track = event.target
-    if (track.classList && track.classList.contains('row-track')) updateEdges(track)
-  }, true)
 
   // Arrow keys move between the cards of a row (Home/End jump to its ends).
   document.addEventListener('keydown', function (event) {
@@ -103,13 +106,8 @@
       window.htmx.process(form)
     })
   })
-  document.addEventListener('htmx:afterSettle', function (event) {
-    updateAll(event.detail && event.detail.target)
+  document.addEventListener('htmx:afterSettle', function () {
+    watchAll()
   })
-  window.addEventListener('resize', function () { updateAll() })
-  // Each row's edges are measured as it shows: all at start-up forced a layout of the whole page.
-  var seen = new IntersectionObserver(function (entries) {
-    entries.forEach(function (e) { if (e.isIntersecting) updateEdges(e.target) })
-  })
-  document.querySelectorAll('.row-track').forEach(function (t) { seen.observe(t) })
+  watchAll()
 })()

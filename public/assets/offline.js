@@ -89,15 +89,21 @@
     say('update', button)
   }
 
-  sw.register('/sw.js').then(function (reg) {
-    if (reg.waiting && sw.controller) offerUpdate(reg.waiting)
-    reg.addEventListener('updatefound', function () {
-      var next = reg.installing
-      next.addEventListener('statechange', function () {
-        if (next.state === 'installed' && sw.controller) offerUpdate(next)
+  // After the page has loaded: installing the worker fetches and caches the app shell, which should not compete with
+  // the page's own first paint and images (web.dev's advice for registration).
+  function register() {
+    sw.register('/sw.js').then(function (reg) {
+      if (reg.waiting && sw.controller) offerUpdate(reg.waiting)
+      reg.addEventListener('updatefound', function () {
+        var next = reg.installing
+        next.addEventListener('statechange', function () {
+          if (next.state === 'installed' && sw.controller) offerUpdate(next)
+        })
       })
     })
-  })
+  }
+  if (document.readyState === 'complete') register()
+  else window.addEventListener('load', register)
 
   sw.addEventListener('message', function (event) {
     var data = event.data || {}
