@@ -8,7 +8,7 @@
 export const ASSET_HASHES = {
   css: '6366cbdee7',
   js: '9053df1195',
-  offline: '8e4ecc3475',
+  offline: '8b85d7d3dc',
   sw: 'c553719caf',
 }
 

@@ -89,8 +89,7 @@
     say('update', button)
   }
 
-  // After the page has loaded: installing the worker fetches and caches the app shell, which should not compete with
-  // the page's own first paint and images (web.dev's advice for registration).
+  // After load: installing caches the shell, which should not compete with the page's own loading.
   function register() {
     sw.register('/sw.js').then(function (reg) {
       if (reg.waiting && sw.controller) offerUpdate(reg.waiting)
