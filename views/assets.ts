@@ -6,7 +6,7 @@
  * so a deploy that changes any asset ships a new worker.
  */
 export const ASSET_HASHES = {
-  css: '6366cbdee7',
+  css: '6866ef8e0d',
   js: '9053df1195',
   offline: '8b85d7d3dc',
   sw: 'c553719caf',

@@ -25,7 +25,7 @@ export function Poster({ url, title, alt = '', sizes = '(min-width: 1000px) 200p
   const generated = isGeneratedArt(url)
   const image = (
     <img
-      class={generated ? 'poster-fill' : className}
+      class={generated ? undefined : className}
       src={url}
       srcset={srcset}
       sizes={srcset ? sizes : undefined}
@@ -41,7 +41,7 @@ export function Poster({ url, title, alt = '', sizes = '(min-width: 1000px) 200p
   return (
     <span class={`${className} poster-art`}>
       {image}
-      <span class="poster-caption" dir="auto" aria-hidden="true">
+      <span dir="auto" aria-hidden="true">
         {title}
       </span>
     </span>
