@@ -38,7 +38,7 @@ import { readLanguage } from './accounts/types'
 import { events as eventInputs } from './events/schema'
 import { composeMessage, pushHandler, pushParticipant, PushRetryLater, PushSubscriptionStore, sendPush, vapidSignerFor } from './push'
 import { PushService } from './push/service'
-import { CollaborativeFilter, eraseCountedLikes, isLikeRating, RecommendationService, RecommendationStore, recommendationsParticipant } from './recommendations'
+import { CollaborativeFilter, eraseCountedLikes, isLikeRating, RecommendationService, RecommendationStore, recommendationsParticipant, versionSlot } from './recommendations'
 
 /**
  * What routes and jobs use: domain services and the ports they need, never the AWS clients.
@@ -125,7 +125,8 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   const signalChanged = (userId: string, language?: string) => recommendations().refreshSoon(userId, language ? { language } : {})
   const watchlist = lazy(() => new WatchlistService({ db: db(), table, catalog: catalog(), outbox: outbox(), cursors, defer, onChanged: signalChanged }))
   const reviews = lazy(() => new ReviewService({ db: db(), table, catalog: catalog(), outbox: outbox(), cursors, onChanged: signalChanged }))
-  const recommendationStore = lazy(() => new RecommendationStore(db(), table))
+  // The picks' version is mirrored on the profile, which every signed-in request reads anyway (prefetched with the summary).
+  const recommendationStore = lazy(() => new RecommendationStore(db(), table, versionSlot(db(), table, profileKey)))
   const likesOf = async (userId: string) => {
     const [entries, rated] = await Promise.all([watchlist().entries(userId), reviews().byUser(userId)])
     const likes = new Map(entries.map((entry) => [entry.movie_id, Date.parse(entry.added_at)]))

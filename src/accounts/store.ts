@@ -103,7 +103,9 @@ export class AccountStore {
     }
     if (outboxWrites.length > 0) {
       try {
-        await this.db.transactWrite([{ update: { table: this.table, key: profileKey(userId), update, condition, names, values } }, ...outboxWrites])
+        // Other features' transactions touch the profile too (recommendations mirror their picks' version on it): a
+        // transaction conflict is retried, never a failed condition.
+        await retryOptimistic(async () => (await this.db.transactWrite([{ update: { table: this.table, key: profileKey(userId), update, condition, names, values } }, ...outboxWrites]), true))
       } catch (error) {
         if (error instanceof TransactionCanceledError && error.conditionFailedAt(0)) throw new ProfileChangedError()
         throw error
@@ -113,8 +115,8 @@ export class AccountStore {
       return updated
     }
     try {
-      const item = await this.db.update<Profile & { pk: string }>(this.table, profileKey(userId), { update, condition, names, values })
-      return strip(item!)
+      const item = await retryOptimistic(() => this.db.update<Profile & { pk: string }>(this.table, profileKey(userId), { update, condition, names, values }))
+      return strip(item)
     } catch (error) {
       if (error instanceof ConditionalCheckFailedError) throw new ProfileChangedError()
       throw error

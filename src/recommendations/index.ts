@@ -12,6 +12,7 @@ export type { BecauseRow, BecauseRowOptions, RecommendContext, RecommendOptions 
 export * from './item-item'
 export { RecommendationService, type PersonalRows, type SignalSources } from './service'
 export { RecommendationStore } from './store'
+export { versionSlot, type PicksVersionSlot } from './version'
 export { CollaborativeFilter, eraseCountedLikes, isLikeRating } from './collaborative'
 export { recommendationsParticipant } from './participant'
 export type { StoredPick } from './keys'

@@ -58,6 +58,8 @@ export type PicksItem = {
   /** Epoch ms of the newest signal the picks were computed from (a slower older run never overwrites a newer one). */
   computed_at: number
   expires_at: number
+  /** Random, new with every change of this item, mirrored on the profile in the same transaction (version.ts). */
+  version?: string
 }
 
 export type NeighboursItem = { pk: string; sk: string; movie_id: number; neighbours: Array<[number, number]>; updated_at: string }

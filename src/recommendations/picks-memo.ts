@@ -35,3 +35,21 @@ export function sameVersion(known: PicksItem, head: PicksHead): PicksItem | unde
   if (known.computed_at !== head.computed_at || known.expires_at !== head.expires_at) return undefined
   return { ...known, dismissed: head.dismissed ?? {} }
 }
+
+/**
+ * The last answer a caller rendered from a user's picks (e.g. the API's JSON), by user id: `key` names everything
+ * it was made from (the picks' version, which films were hidden on read, the caller's variant such as language and
+ * limit), so a different key is a miss, never another answer. Same bound as the picks.
+ */
+const answers = new Map<string, { key: string; body: string }>()
+
+export function knownAnswer(userId: string, key: string): string | undefined {
+  const entry = answers.get(userId)
+  return entry?.key === key ? entry.body : undefined
+}
+
+export function rememberAnswer(userId: string, key: string, body: string): void {
+  answers.delete(userId)
+  if (answers.size >= MAX_USERS) answers.delete(answers.keys().next().value!)
+  answers.set(userId, { key, body })
+}

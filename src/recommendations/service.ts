@@ -8,6 +8,7 @@ import { seedFilmIds } from './signals'
 import type { RecommendationStore } from './store'
 import type { Recommendation, Signal } from './types'
 import { buildUniverse } from './universe'
+import { knownAnswer, rememberAnswer } from './picks-memo'
 
 /** What recommendations read from other features, through their narrow APIs (wired in src/services.ts). */
 export interface SignalSources {
@@ -109,6 +110,24 @@ export class RecommendationService {
     return (await this.stored(userId, hide)) ?? { top: [], rows: [] }
   }
 
+  /**
+   * `render` of the user's visible picks, reused in this isolate while nothing it was made from changed: the stored
+   * picks' version (new with every computation, dismissal and undo, mirrored on the profile), the films `hide` took
+   * out (listed since) and `variant` (whatever else the rendering depends on: language, limit). A warm call costs
+   * the picks' version check (no DynamoDB call of its own) and the hidden-film filter, no rendering.
+   */
+  async rendered(userId: string, hide: Hidden, variant: string, render: (rows: PersonalRows) => string, options?: CatalogOptions): Promise<string> {
+    const [picks, hidden] = await Promise.all([this.deps.store.picks(userId), hide])
+    if (!picks) return render(await this.personal(userId, hidden, options))
+    if (picks.version === undefined) return render(visible(picks, hidden))
+    const key = `${picks.version}\u0000${variant}\u0000${hiddenAmong(picks, hidden).join(',')}`
+    const known = knownAnswer(userId, key)
+    if (known !== undefined) return known
+    const body = render(visible(picks, hidden))
+    rememberAnswer(userId, key, body)
+    return body
+  }
+
   async dismiss(userId: string, movieId: number, options?: CatalogOptions): Promise<void> {
     await this.deps.store.dismiss(userId, movieId, new Date())
     this.refreshSoon(userId, options)
@@ -163,6 +182,15 @@ function toStored(pick: Recommendation, movie: Movie | undefined, genres: readon
   const genreId = pick.reason.params.genreId
   const genre = genreId === undefined ? undefined : genres.find((g) => g.id === Number(genreId))?.name
   return [{ movie, source: pick.source, because: pick.because, reason: pick.reason, ...(genre ? { genre } : {}) }]
+}
+
+/** The stored picks' films that `hide` takes out, in stored order (dismissals are part of the version). */
+function hiddenAmong(picks: Pick<PicksItem, 'top' | 'rows'>, hide: ReadonlySet<number>): number[] {
+  if (hide.size === 0) return []
+  const out: number[] = []
+  for (const pick of picks.top) if (hide.has(pick.movie.id)) out.push(pick.movie.id)
+  for (const row of picks.rows) for (const pick of row.items) if (hide.has(pick.movie.id)) out.push(pick.movie.id)
+  return out
 }
 
 /** Stored picks as a reader may see them: nothing dismissed since, nothing in `hide` (listed since). */

@@ -1,6 +1,6 @@
 import type { DataStore, TransactItem } from '../data/store'
 import { notDeleted, throwIfDeleted } from '../accounts/tombstone'
-import { ConditionalCheckFailedError, TransactionCanceledError } from '../data/errors'
+import { TransactionCanceledError } from '../data/errors'
 import { userPk } from '../shared/keys'
 import {
   DISMISS_PREFIX,
@@ -16,6 +16,8 @@ import {
   type ViewsItem,
 } from './keys'
 import { knownPicks, PICKS_HEAD, rememberPicks, sameVersion, type PicksHead } from './picks-memo'
+import { newVersion, type PicksVersionSlot } from './version'
+import { retryOptimistic } from '../shared/conflict-retry'
 
 const nowSeconds = () => Math.floor(Date.now() / 1000)
 
@@ -24,6 +26,8 @@ export class RecommendationStore {
   constructor(
     private readonly db: DataStore,
     private readonly table: string,
+    /** The picks' version mirrored on an item every signed-in request reads anyway (the profile). */
+    private readonly version: PicksVersionSlot,
   ) {}
 
   async dismissals(userId: string): Promise<DismissItem[]> {
@@ -60,18 +64,24 @@ export class RecommendationStore {
   }
 
   private async markPicks(userId: string, movieId: number, dismissed: boolean): Promise<void> {
-    try {
-      await this.db.update(this.table, picksKey(userId), {
+    const version = newVersion()
+    const mark: TransactItem = {
+      update: {
+        table: this.table,
+        key: picksKey(userId),
         // Moving computed_at forward also keeps a computation that started before this change from overwriting it.
-        update: dismissed ? 'SET dismissed.#id = :yes, computed_at = :now' : 'REMOVE dismissed.#id SET computed_at = :now',
+        update: dismissed ? 'SET dismissed.#id = :yes, computed_at = :now, version = :v' : 'REMOVE dismissed.#id SET computed_at = :now, version = :v',
         condition: 'attribute_exists(dismissed)',
         names: { '#id': String(movieId) },
-        values: dismissed ? { ':yes': true, ':now': Date.now() } : { ':now': Date.now() },
-        returnValues: 'NONE',
-      })
+        values: dismissed ? { ':yes': true, ':now': Date.now(), ':v': version } : { ':now': Date.now(), ':v': version },
+      },
+    }
+    try {
+      // The new version on the picks and the profile together: every isolate's copy of the picks is stale from here on.
+      await retryOptimistic(async () => (await this.db.transactWrite([mark, this.version.write(userId, version)]), true))
     } catch (error) {
-      // No picks yet (nothing to hide), or none with the map: the next computation reads the dismissals anyway.
-      if (!(error instanceof ConditionalCheckFailedError)) throw error
+      // No picks yet (nothing to hide), or none with the map, or no account: the next computation reads the dismissals anyway.
+      if (!(error instanceof TransactionCanceledError && error.conditionFailed)) throw error
     }
   }
 
@@ -90,10 +100,15 @@ export class RecommendationStore {
     await this.writeUnlessDeleted(userId, { ...viewsKey(userId), views, expires_at: nowSeconds() + VIEWS_TTL_SECONDS })
   }
 
-  /** A put beside the tombstone check; false when a condition failed (the account is being deleted, or the put's own). */
-  private async writeUnlessDeleted(userId: string, item: Record<string, unknown>, condition?: { condition: string; values: Record<string, unknown> }): Promise<boolean> {
+  /** A put beside the tombstone check (and `also`); false when a condition failed (the account is being deleted, or the put's own). */
+  private async writeUnlessDeleted(
+    userId: string,
+    item: Record<string, unknown>,
+    condition?: { condition: string; values: Record<string, unknown> },
+    also: TransactItem[] = [],
+  ): Promise<boolean> {
     try {
-      await this.db.transactWrite([{ put: { table: this.table, item, ...condition } }, await notDeleted(this.table, userId)])
+      await this.db.transactWrite([{ put: { table: this.table, item, ...condition } }, await notDeleted(this.table, userId), ...also])
       return true
     } catch (error) {
       if (error instanceof TransactionCanceledError && error.conditionFailed) return false
@@ -101,11 +116,17 @@ export class RecommendationStore {
     }
   }
 
-  /** The stored picks; a small read of their version when this isolate already holds them (src/recommendations/picks-memo.ts). */
+  /**
+   * The stored picks. An isolate that holds the user's picks (src/recommendations/picks-memo.ts) compares their
+   * version with the profile's (answered from the session's batch: no call of its own) and reuses them when equal;
+   * otherwise, or for picks from before versions (then a 99-byte read of their head decides), one consistent read.
+   */
   async picks(userId: string): Promise<PicksItem | undefined> {
     const unexpired = (item: PicksItem | undefined) => (item && item.expires_at > nowSeconds() ? item : undefined)
     const known = knownPicks(userId)
-    if (known) {
+    if (known?.version !== undefined) {
+      if ((await this.version.read(userId)) === known.version) return unexpired(known)
+    } else if (known) {
       const head = await this.db.get<PicksHead>(this.table, picksKey(userId), PICKS_HEAD)
       if (!head) {
         rememberPicks(userId, undefined)
@@ -114,15 +135,18 @@ export class RecommendationStore {
       const same = sameVersion(known, head)
       if (same) return unexpired(same)
     }
-    const item = await this.db.get<PicksItem>(this.table, picksKey(userId))
+    // Consistent: read after a version this request saw, it is that version or a newer one.
+    const item = await this.db.get<PicksItem>(this.table, picksKey(userId), { consistent: true })
     rememberPicks(userId, item)
     return unexpired(item)
   }
 
-  /** Stores computed picks unless a computation from newer signals already did (concurrent refreshes). */
+  /** Stores computed picks unless a computation from newer signals already did (concurrent refreshes); a new version on both items. */
   async savePicks(userId: string, picks: Pick<PicksItem, 'top' | 'rows' | 'computed_at'>): Promise<boolean> {
-    const item: PicksItem = { ...picksKey(userId), ...picks, dismissed: {}, expires_at: nowSeconds() + PICKS_TTL_SECONDS }
-    return this.writeUnlessDeleted(userId, item, { condition: 'attribute_not_exists(pk) OR computed_at <= :at', values: { ':at': picks.computed_at } })
+    const version = newVersion()
+    const item: PicksItem = { ...picksKey(userId), ...picks, dismissed: {}, expires_at: nowSeconds() + PICKS_TTL_SECONDS, version }
+    const newer = { condition: 'attribute_not_exists(pk) OR computed_at <= :at', values: { ':at': picks.computed_at } }
+    return retryOptimistic(() => this.writeUnlessDeleted(userId, item, newer, [this.version.write(userId, version)]))
   }
 
   /** When the last recommendation notification went out (ISO time), if one did in the marker's lifetime. */

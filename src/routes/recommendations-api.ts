@@ -9,6 +9,7 @@ import { describe } from '../openapi/metadata'
 import { ErrorBodySchema, MovieIdParamSchema } from '../schemas/common'
 import { NotFound } from '../shared/errors'
 import { reasonText } from './recommendation-text'
+import type { PersonalRows } from '../recommendations'
 
 const RecommendedMovieSchema = MovieSchema.extend({
   reason: z.string().describe("Why it was picked, in the user's language"),
@@ -46,11 +47,13 @@ recommendationsApi.get(
     const user = currentUser(c)
     const limit = c.req.valid('query').limit ?? 20
     const services = c.get('services')
-    // One GetItem each, side by side: the stored picks and the list's summary (films listed since they were computed).
-    const picks = await services.recommendations.personal(user.id, services.watchlist.listedIds(user.id), { language: user.language })
     const t = c.get('t')
-    const results = picks.top.slice(0, limit).map((pick) => ({ ...pick.movie, reason: reasonText(t, pick), source: pick.source, because: pick.because }))
-    return c.json({ results }, 200, cacheHeaders(c, CACHE.personal))
+    // The stored picks (their version is in the session's batch) beside the list's summary (films listed since they
+    // were computed); the rendered answer is reused while the version, the hidden films, language and limit are the same.
+    const render = (picks: PersonalRows) =>
+      JSON.stringify({ results: picks.top.slice(0, limit).map((pick) => ({ ...pick.movie, reason: reasonText(t, pick), source: pick.source, because: pick.because })) })
+    const body = await services.recommendations.rendered(user.id, services.watchlist.listedIds(user.id), `${t.locale}\u0000${limit}`, render, { language: user.language })
+    return c.body(body, 200, { ...cacheHeaders(c, CACHE.personal), 'Content-Type': 'application/json' })
   },
 )
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Catalog, Movie, MovieDetails } from '../../src/catalog/types'
 import { recommend } from '../../src/recommendations'
 import type { StoredPick } from '../../src/recommendations'
-import { visible } from '../../src/recommendations/service'
+import { RecommendationService, visible, type RecommendationDeps } from '../../src/recommendations/service'
 import { buildUniverse } from '../../src/recommendations/universe'
 
 const movie = (id: number, genres: number[], title = `Film ${id}`): Movie => ({
@@ -69,5 +69,16 @@ describe('recommendations in the product (pure parts)', () => {
     const shown = visible(stored, new Set([3, 4]))
     expect(shown.top.map((p) => p.movie.id)).toEqual([1])
     expect(shown.rows).toEqual([])
+  })
+
+  it("re-renders a remembered answer once a film is listed since (before the recompute lands), and never hands one user's to another", async () => {
+    const item = { pk: 'p', sk: 's', top: [pick(1), pick(2), pick(3)], rows: [], dismissed: {}, computed_at: 1, expires_at: 4_000_000_000, version: 'v1' }
+    const store = { picks: async (userId: string) => ({ ...item, top: userId === 'u1' ? item.top : [pick(7)] }) }
+    const service = new RecommendationService({ store } as unknown as RecommendationDeps)
+    const render = (rows: { top: StoredPick[] }) => rows.top.map((p) => p.movie.id).join(',')
+    expect(await service.rendered('u1', new Set(), 'en', render)).toBe('1,2,3')
+    expect(await service.rendered('u1', new Set([2]), 'en', render)).toBe('1,3')
+    expect(await service.rendered('u1', new Set([2]), 'fr', (rows) => `fr:${render(rows)}`)).toBe('fr:1,3')
+    expect(await service.rendered('u2', new Set(), 'en', render)).toBe('7')
   })
 })

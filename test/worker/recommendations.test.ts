@@ -91,6 +91,28 @@ describe('recommendations in the product', { timeout: 60_000 }, () => {
     expect(exported.recent_views).toEqual(expect.arrayContaining([expect.objectContaining({ movie_id: victim.id })]))
   })
 
+  it("answers from the isolate's copy of the picks, yet a dismissal or a new like shows in the very next answer, and only in that user's", async () => {
+    const [alice, bob] = [await signUp(), await signUp()]
+    const first = await picksOf(alice.token, 10)
+    expect(first.length).toBeGreaterThanOrEqual(3)
+    // The same answer again (served from what this isolate holds), still private to the caller.
+    const again = await api('/me/recommendations?limit=10', { token: alice.token })
+    expect(again.headers.get('Cache-Control')).toBe('private, no-store')
+    expect(((await again.json()) as { results: Pick[] }).results).toEqual(first)
+    const [dismissed, liked] = [first[0]!, first[1]!]
+    expect((await picksOf(bob.token, 10)).map((pick) => pick.id)).toContain(dismissed.id)
+
+    expect((await api(`/me/dismissed/${dismissed.id}`, { method: 'PUT', token: alice.token })).status).toBe(204)
+    const afterDismissal = (await picksOf(alice.token, 10)).map((pick) => pick.id)
+    expect(afterDismissal).not.toContain(dismissed.id)
+    expect(afterDismissal).toContain(liked.id)
+    expect(personalSection(await (await page('/', alice.token)).text())).not.toContain(`href="/movies/${dismissed.id}"`)
+    expect((await api(`/me/watchlist/${liked.id}`, { method: 'PUT', token: alice.token })).status).toBe(201)
+    expect((await picksOf(alice.token, 10)).map((pick) => pick.id)).not.toContain(liked.id)
+    // Bob's answer is his own: what Alice dismissed or listed is still there.
+    expect((await picksOf(bob.token, 10)).map((pick) => pick.id)).toEqual(expect.arrayContaining([dismissed.id, liked.id]))
+  })
+
   it('starts a new user on trending, with the rows loading lazily and a picks page without JavaScript', async () => {
     const { token } = await signUp()
     const home = await (await page('/', token)).text()
