@@ -195,13 +195,13 @@ export class NotificationStore {
     const known = unreadFrom(summary, nowSeconds())
     if (known !== undefined) return known
     const unread = await this.unreadKeys(userId)
-    if (!summary?.counted && this.defer) this.defer(this.recount(userId))
+    if (!summary?.counted && this.defer) this.defer(this.recount(userId, { firstCount: true }))
     return unread.length
   }
 
   /** Counts the unread ones again and writes the summary from it (see src/notifications/unread.ts). */
-  recount(userId: string): Promise<number> {
-    return recountUnread(this.db, this.table, userId, async () => (await this.unreadKeys(userId, true)).map((key) => key.expires_at))
+  recount(userId: string, opts: { firstCount?: boolean } = {}): Promise<number | undefined> {
+    return recountUnread(this.db, this.table, userId, async () => (await this.unreadKeys(userId, true)).map((key) => key.expires_at), opts)
   }
 
   /** One notification by id (a key lookup); undefined when the user has no such notification. */

@@ -70,11 +70,19 @@ export function unreadFrom(item: UnreadSummaryItem | undefined, now: number): nu
 
 /**
  * Counts the unread notifications (`unreadExpiries`: a consistent Query of them) and writes the item from it,
- * unless a write changed it meanwhile (then again). Returns the count.
+ * unless a write changed it meanwhile (then again). Returns the count. `firstCount`: only for a user not counted
+ * yet (a page's first load and its htmx requests may all start one; the first to finish is enough).
  */
-export async function recountUnread(db: DataStore, table: string, userId: string, unreadExpiries: () => Promise<number[]>): Promise<number> {
+export async function recountUnread(
+  db: DataStore,
+  table: string,
+  userId: string,
+  unreadExpiries: () => Promise<number[]>,
+  opts: { firstCount?: boolean } = {},
+): Promise<number | undefined> {
   for (let attempt = 0; ; attempt++) {
     const current = await db.get<UnreadSummaryItem>(table, unreadSummaryKey(userId), { consistent: true })
+    if (opts.firstCount && current?.counted) return undefined
     const expiries = await unreadExpiries()
     const seq = current?.seq
     const item: UnreadSummaryItem = { ...unreadSummaryKey(userId), counted: true, seq: (seq ?? 0) + 1, ...Object.fromEntries(byDay(expiries, 1)) }
