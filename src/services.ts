@@ -29,6 +29,7 @@ import { notificationHandler } from './notifications/handler'
 import type { ReleaseAlertOptions } from './notifications/release-alerts'
 import { NotificationService } from './notifications/service'
 import { NotificationStore } from './notifications/store'
+import { unreadSummaryKey } from './notifications/unread'
 import type { Defer, Platform } from './platform'
 import { cursorCodec } from './shared/cursor'
 import { ReviewService, reviewsParticipant } from './reviews'
@@ -119,7 +120,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   const catalog = lazy(() => createCatalog(config, { cache: platform.cache, defer, origin, beforeMiss: catalogMissGuard(config, db, client) }))
   // Page cursors are signed with a key derived from the JWT secret under a label of their own.
   const cursors = cursorCodec(config.jwtSecret)
-  const notificationStore = lazy(() => new NotificationStore(db(), table, cursors))
+  const notificationStore = lazy(() => new NotificationStore(db(), table, cursors, defer))
   const notifications = lazy(() => new NotificationService({ store: notificationStore(), catalog: catalog() }))
   // A change of a user's list or ratings recomputes their picks after the response.
   const signalChanged = (userId: string, language?: string) => recommendations().refreshSoon(userId, language ? { language } : {})
@@ -168,8 +169,9 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
         // On a later turn of the event loop: the request's own store calls are over before the email's begin.
         mailNow: (event, hint) => defer(new Promise((resolve) => setTimeout(resolve, 0)).then(() => deliverMail(event, hint))),
         // A signed-in request reads the profile (authentication), then the list's summary (every browsing page's
-        // My List state, the list page, the picks API): one round trip and one call instead of two.
-        beforeProfileRead: (userId) => db().prefetch(table, [profileKey(userId), summaryKey(userId)]),
+        // My List state, the list page, the picks API) and the unread summary (the header's bell): one round trip
+        // and one call instead of three.
+        beforeProfileRead: (userId) => db().prefetch(table, [profileKey(userId), summaryKey(userId), unreadSummaryKey(userId)]),
       }),
   )
   // SES when an endpoint is configured or in production (AWS's regional endpoint); otherwise the logging stand-in.

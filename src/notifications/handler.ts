@@ -2,6 +2,7 @@ import { TransactionCanceledError } from '../data/errors'
 import type { DataStore, TransactItem } from '../data/store'
 import type { EventHandler } from '../events/dispatcher'
 import type { StagedEvent } from '../events/outbox'
+import { retryOptimistic } from '../shared/conflict-retry'
 import { notificationsFor, type RuleContext } from './rules'
 import type { NotificationStore } from './store'
 
@@ -28,12 +29,14 @@ export function notificationHandler(deps: NotificationHandlerDeps): EventHandler
       const writes: TransactItem[] = [
         once.marker,
         ...items.map((item) => deps.store.putEntry(item)),
+        deps.store.unreadEntry(event.user_id, items),
         ...outcome.extraItems.map((item) => ({ put: { table: deps.table, item } })),
         ...(outcome.guards ?? []),
         ...announced.flatMap((staged) => staged.writes),
       ]
       try {
-        await deps.db.transactWrite(writes)
+        // Events of one user are handled side by side and meet at the unread summary: a conflict is tried again.
+        await retryOptimistic(() => deps.db.transactWrite(writes).then(() => true))
         for (const staged of announced) staged.release()
         return { duplicate: false, delivered: items.length }
       } catch (error) {

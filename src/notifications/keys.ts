@@ -7,3 +7,6 @@ export const RECOMMENDED_PREFIX = 'RECOMMENDED#'
 export const ALERTED_PREFIX = 'ALERTED#'
 export const recommendedSk = (movieId: number) => `${RECOMMENDED_PREFIX}${movieId}`
 export const alertedSk = (movieId: number) => `${ALERTED_PREFIX}${movieId}`
+
+/** USER#<id> / NOTIFICATIONS: the unread count, kept per expiry day (src/notifications/unread.ts). Outside the NOTIF# range. */
+export const UNREAD_SUMMARY_SK = 'NOTIFICATIONS'

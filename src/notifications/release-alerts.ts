@@ -1,9 +1,10 @@
 import type { NotificationPrefs } from '../accounts/types'
 import type { Catalog, Movie } from '../catalog/types'
 import { TransactionCanceledError } from '../data/errors'
-import type { DataStore } from '../data/store'
+import type { DataStore, TransactItem } from '../data/store'
 import type { StagedEvent } from '../events/outbox'
 import { USER_PREFIX, userPk } from '../shared/keys'
+import { retryOptimistic } from '../shared/conflict-retry'
 import { alertedSk } from './keys'
 import type { NotificationStore } from './store'
 
@@ -171,7 +172,7 @@ async function alert(userId: string, film: Movie, reason: Reason, now: Date, opt
   })
   const announced = options.announce?.(userId, notification.id)
   try {
-    await options.db.transactWrite([
+    const writes: TransactItem[] = [
       {
         put: {
           table: options.table,
@@ -186,8 +187,11 @@ async function alert(userId: string, film: Movie, reason: Reason, now: Date, opt
         },
       },
       options.store.putEntry(notification),
+      options.store.unreadEntry(userId, [notification]),
       ...(announced?.writes ?? []),
-    ])
+    ]
+    // Alerts of one user about several films meet at the unread summary: a conflict is tried again.
+    await retryOptimistic(() => options.db.transactWrite(writes).then(() => true))
     announced?.release()
     return true
   } catch (error) {

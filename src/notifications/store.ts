@@ -1,10 +1,13 @@
 import { z } from 'zod'
-import { ConditionalCheckFailedError } from '../data/errors'
+import { ConditionalCheckFailedError, TransactionCanceledError } from '../data/errors'
 import type { DataStore, TransactItem } from '../data/store'
 import type { CursorCodec } from '../shared/cursor'
 import { InvalidCursor } from '../shared/errors'
 import { userPk } from '../shared/keys'
 import { ALERTED_PREFIX, NOTIF_PREFIX, RECOMMENDED_PREFIX, notificationSk, recommendedSk } from './keys'
+import { recountUnread, unreadAdded, unreadFrom, unreadRemoved, unreadSummaryKey, type UnreadSummaryItem } from './unread'
+import { retryOptimistic } from '../shared/conflict-retry'
+import type { Defer } from '../platform'
 
 export const NOTIFICATION_TYPES = ['welcome', 'release', 'recommendation', 'security'] as const
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number]
@@ -108,6 +111,8 @@ export class NotificationStore {
     private readonly db: DataStore,
     private readonly table: string,
     private readonly cursors: CursorCodec,
+    /** Where a first count of a user's unread notifications is written back (after the response). */
+    private readonly defer?: Defer,
   ) {}
 
   /** The item for a new notification (not yet written). */
@@ -133,6 +138,11 @@ export class NotificationStore {
   /** The transaction entry that writes `item` once (a retried write of the same item is a no-op failure). */
   putEntry(item: NotificationItem): TransactItem {
     return { put: { table: this.table, item, condition: 'attribute_not_exists(pk)' } }
+  }
+
+  /** The transaction entry that counts `items` (new, unread, all of one user) in the user's unread summary. */
+  unreadEntry(userId: string, items: NotificationItem[]): TransactItem {
+    return unreadAdded(this.table, userId, items.map((item) => item.expires_at))
   }
 
   /** Newest first, PAGE_SIZE per page (page N reads N pages; prefer `page()` with a cursor). */
@@ -176,9 +186,22 @@ export class NotificationStore {
     }
   }
 
+  /**
+   * From the unread summary (read in the session's batch on signed-in requests); a Query when the summary cannot
+   * tell, and then, for a user never counted, the count is written back after the response.
+   */
   async unreadCount(userId: string): Promise<number> {
+    const summary = await this.db.get<UnreadSummaryItem>(this.table, unreadSummaryKey(userId), { consistent: true })
+    const known = unreadFrom(summary, nowSeconds())
+    if (known !== undefined) return known
     const unread = await this.unreadKeys(userId)
+    if (!summary?.counted && this.defer) this.defer(this.recount(userId, { firstCount: true }))
     return unread.length
+  }
+
+  /** Counts the unread ones again and writes the summary from it (see src/notifications/unread.ts). */
+  recount(userId: string, opts: { firstCount?: boolean } = {}): Promise<number | undefined> {
+    return recountUnread(this.db, this.table, userId, async () => (await this.unreadKeys(userId, true)).map((key) => key.expires_at), opts)
   }
 
   /** One notification by id (a key lookup); undefined when the user has no such notification. */
@@ -187,22 +210,36 @@ export class NotificationStore {
     return sk ? this.db.get<NotificationItem>(this.table, { pk: userPk(userId), sk }, { consistent: true }) : undefined
   }
 
-  /** Marks one as read; undefined when the user has no such notification. */
+  /** Marks one as read (and out of the unread summary, in one transaction); undefined when the user has no such notification. */
   async markRead(userId: string, id: string): Promise<NotificationItem | undefined> {
     const sk = sortKeyForId(id)
     if (!sk) return undefined
-    try {
-      const item = await this.db.update<NotificationItem>(this.table, { pk: userPk(userId), sk }, {
-        update: 'SET #read = :true',
-        condition: 'attribute_exists(pk)',
-        names: { '#read': 'read' },
-        values: { ':true': true },
-      })
-      return item
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedError) return undefined
-      throw error
-    }
+    return retryOptimistic(async () => {
+      const item = await this.db.get<NotificationItem>(this.table, { pk: userPk(userId), sk }, { consistent: true })
+      if (!item) return { found: undefined }
+      if (item.read) return { found: item }
+      try {
+        await this.db.transactWrite([
+          {
+            update: {
+              table: this.table,
+              key: { pk: userPk(userId), sk },
+              update: 'SET #read = :true',
+              // Only an unread one leaves the count: a concurrent read of the same notification subtracts once.
+              condition: 'attribute_exists(pk) AND #read = :false',
+              names: { '#read': 'read' },
+              values: { ':true': true, ':false': false },
+            },
+          },
+          unreadRemoved(this.table, userId, item.expires_at),
+        ])
+        return { found: { ...item, read: true } }
+      } catch (error) {
+        // Read (or expired) meanwhile: look again.
+        if (error instanceof TransactionCanceledError && error.conditionFailedAt(0)) return undefined
+        throw error
+      }
+    }).then((outcome) => outcome.found)
   }
 
   /** Marks every unread notification of the user as read; resolves with how many changed. */
@@ -210,9 +247,9 @@ export class NotificationStore {
     const unread = await this.unreadKeys(userId)
     for (let start = 0; start < unread.length; start += 10) {
       await Promise.all(
-        unread.slice(start, start + 10).map((key) =>
+        unread.slice(start, start + 10).map(({ pk, sk }) =>
           this.db
-            .update(this.table, key, {
+            .update(this.table, { pk, sk }, {
               update: 'SET #read = :true',
               condition: 'attribute_exists(pk)',
               names: { '#read': 'read' },
@@ -226,18 +263,21 @@ export class NotificationStore {
         ),
       )
     }
+    // The summary from what is left unread (one that arrived meanwhile stays counted).
+    await this.recount(userId)
     return unread.length
   }
 
-  private async unreadKeys(userId: string): Promise<{ pk: string; sk: string }[]> {
+  private async unreadKeys(userId: string, consistent = false): Promise<{ pk: string; sk: string; expires_at: number }[]> {
     const now = nowSeconds()
-    return this.db.queryAll<{ pk: string; sk: string }>(this.table, {
+    return this.db.queryAll<{ pk: string; sk: string; expires_at: number }>(this.table, {
       // Only the live 90 days are in the key range (expired items awaiting TTL deletion are not read).
       keyCondition: 'pk = :pk AND sk BETWEEN :from AND :to',
       filter: '#read = :false AND expires_at > :now',
       names: { '#read': 'read' },
       values: { ':pk': userPk(userId), ...liveRange(now), ':false': false, ':now': now },
-      projection: 'pk, sk',
+      projection: 'pk, sk, expires_at',
+      consistent,
     })
   }
 
@@ -268,7 +308,7 @@ export class NotificationStore {
   /** Account deletion: every notification and marker of the user. */
   async eraseUser(userId: string): Promise<void> {
     const { notifications, markers } = await this.userItems(userId)
-    const keys = [...notifications, ...markers].map((item) => ({ delete: { pk: item.pk, sk: item.sk } }))
+    const keys = [...notifications, ...markers, unreadSummaryKey(userId)].map((item) => ({ delete: { pk: item.pk, sk: item.sk } }))
     await this.db.batchWrite(this.table, keys)
   }
 }

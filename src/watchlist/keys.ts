@@ -47,6 +47,10 @@ export type ListSummaryItem = {
   count: number
   /** movie id → true: the "listed" markers of cards. */
   ids?: Record<string, true>
+  /** Grows with every add and remove (src/watchlist/list-memo.ts); absent on summaries not changed since it exists. */
+  version?: number
+  /** When the last add or remove happened (epoch ms): the list's index may lag that write by a moment. */
+  changed_at?: number
 }
 
 /**

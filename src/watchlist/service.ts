@@ -21,7 +21,8 @@ import {
   type WatchItem,
 } from './keys'
 import { listPage, movieOf, newestListed, type ListPage, type ListedMovie, type ListingDeps } from './listing'
-import { listedIdsOf, summaryAdd, summaryKey, summaryOf, summaryRemove } from './summary'
+import { listedIdsOf, readSummary, summaryAdd, summaryKey, summaryOf, summaryRemove } from './summary'
+import { memoisedRead } from './list-memo'
 import { notDeleted, throwIfDeleted } from '../accounts/tombstone'
 
 export { movieOf, type ListPage, type ListedMovie }
@@ -208,12 +209,19 @@ export class WatchlistService {
   async page(userId: string, request: { page?: number; cursor?: string }, options?: CatalogOptions, pageSize?: number): Promise<ListPage & { total: number }> {
     // The time-ordered index only lists entries of lists with a summary (older entries get their keys when it is made).
     const summary = await summaryOf(this.db, this.table, userId)
-    return { ...(await listPage(this.listing, userId, request, options, pageSize)), total: summary.count }
+    // A numbered page (not a cursor's) of an unchanged list is the one this isolate read last time.
+    const found = request.cursor
+      ? listPage(this.listing, userId, request, options, pageSize)
+      : memoisedRead(userId, summary, `page\u0000${request.page ?? 1}\u0000${pageSize}\u0000${options?.language ?? ''}`, () =>
+          listPage(this.listing, userId, request, options, pageSize),
+        )
+    return { ...(await found), total: summary.count }
   }
 
-  /** The newest films of the list (the home page's row): one Query, no catalog calls. */
+  /** The newest films of the list (the home page's row): one Query, no catalog calls; none when the list did not change since this isolate read it. */
   async newest(userId: string, limit: number, options?: CatalogOptions): Promise<ListedMovie[]> {
-    return newestListed(this.listing, userId, limit, options)
+    const summary = await readSummary(this.db, this.table, userId)
+    return memoisedRead(userId, summary, `newest\u0000${limit}\u0000${options?.language ?? ''}`, () => newestListed(this.listing, userId, limit, options))
   }
 
   /** Which of `movieIds` the user has listed (one BatchGetItem). */

@@ -17,10 +17,10 @@ export function summaryAdd(table: string, userId: string, movieId: number): Tran
     update: {
       table,
       key: summaryKey(userId),
-      update: 'ADD #count :one SET #ids.#movie = :true',
+      update: 'ADD #count :one, #version :one SET #ids.#movie = :true, #changed = :now',
       condition: 'attribute_exists(pk) AND #count < :max',
-      names: { '#count': 'count', '#ids': 'ids', '#movie': String(movieId) },
-      values: { ':one': 1, ':true': true, ':max': WATCHLIST_MAX },
+      names: { '#count': 'count', '#version': 'version', '#changed': 'changed_at', '#ids': 'ids', '#movie': String(movieId) },
+      values: { ':one': 1, ':true': true, ':max': WATCHLIST_MAX, ':now': Date.now() },
     },
   }
 }
@@ -31,10 +31,10 @@ export function summaryRemove(table: string, userId: string, movieId: number): T
     update: {
       table,
       key: summaryKey(userId),
-      update: 'ADD #count :minus REMOVE #ids.#movie',
+      update: 'ADD #count :minus, #version :one SET #changed = :now REMOVE #ids.#movie',
       condition: 'attribute_exists(pk)',
-      names: { '#count': 'count', '#ids': 'ids', '#movie': String(movieId) },
-      values: { ':minus': -1 },
+      names: { '#count': 'count', '#version': 'version', '#changed': 'changed_at', '#ids': 'ids', '#movie': String(movieId) },
+      values: { ':minus': -1, ':one': 1, ':now': Date.now() },
     },
   }
 }
