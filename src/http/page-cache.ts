@@ -16,10 +16,12 @@ import { isJsonPath } from './surfaces'
  * API): a visitor without a session gets the same HTML as every other visitor with the same URL,
  * language and htmx headers, so it is rendered once per data centre and kept briefly.
  *
- * What is cached: GET, no signed-in user, status 200, HTML, no Set-Cookie, and the route's own
- * policy is CACHE.page (browsing pages). Personal pages (CACHE.personalPage, no-store) never are.
- * The cache is internal: the browser still gets CACHE.page's `private, no-cache` (the account menu
- * makes every page private to its viewer) and the route's Vary.
+ * What is cached: GET, no signed-in user, status 200, no Set-Cookie, and either HTML whose route's own
+ * policy is CACHE.page (browsing pages), or catalog JSON its route marked `public` (the film lists,
+ * details and genres of /api/v1, the seed's /movie/:title: the same answer for every caller, CORS `*`).
+ * Personal pages (CACHE.personalPage, no-store) and personal JSON (private) never are. The cache is
+ * internal: the browser still gets the route's own Cache-Control (a page's `private, no-cache`: the
+ * account menu makes every page private to its viewer) and the route's Vary.
  *
  * Two tiers: the isolate's memory (src/http/page-memory.ts, ≤ 8 MB) in front of the platform's cache.
  * Freshness: FRESH_SECONDS, then stale-while-revalidate: the stale copy is served at once and a
@@ -35,6 +37,7 @@ const STALE_SECONDS = 300
 /** Headers of the stored copy that are ours (never sent to a browser). */
 const STORED_AT = 'X-Page-Cache-Stored-At'
 const STORED_VARY = 'X-Page-Cache-Vary'
+const STORED_CACHE_CONTROL = 'X-Page-Cache-Control'
 /** Says how a page was served (hit, stale, miss): for the bench and tests, harmless to anyone else. */
 export const PAGE_CACHE_HEADER = 'X-Page-Cache'
 
@@ -51,8 +54,10 @@ const refreshRequests = new WeakSet<Request>()
 /** Keys being refreshed in this isolate, so a burst of stale hits renders once. */
 const refreshing = new Set<string>()
 
-/** Pages only: not the JSON surface, generated artwork or files. */
-const mayBePage = (path: string) => !isJsonPath(path) && !path.startsWith('/images/') && !/\.[A-Za-z0-9]+$/.test(path)
+/** Pages (not the JSON surface, generated artwork or files) and the catalog's JSON. */
+const CATALOG_JSON = /^\/(?:api\/v1\/(?:movies|genres)(?:\/|$)|movie\/)/
+const mayBeCached = (path: string) =>
+  CATALOG_JSON.test(path) || (!isJsonPath(path) && !path.startsWith('/images/') && !/\.[A-Za-z0-9]+$/.test(path))
 
 function keyOf(c: Context<AppEnv>, platform: Platform, locale: string): string {
   const url = new URL(c.req.url)
@@ -65,13 +70,10 @@ function keyOf(c: Context<AppEnv>, platform: Platform, locale: string): string {
 
 function cacheable(c: Context<AppEnv>): boolean {
   const res = c.res
-  return (
-    res.status === 200 &&
-    !c.get('user') &&
-    !res.headers.has('Set-Cookie') &&
-    res.headers.get('Cache-Control') === CACHE.page.cacheControl &&
-    (res.headers.get('Content-Type') ?? '').startsWith('text/html')
-  )
+  if (res.status !== 200 || c.get('user') || res.headers.has('Set-Cookie')) return false
+  const policy = res.headers.get('Cache-Control') ?? ''
+  const type = res.headers.get('Content-Type') ?? ''
+  return (policy === CACHE.page.cacheControl && type.startsWith('text/html')) || (policy.startsWith('public') && type.startsWith('application/json'))
 }
 
 /** The copy kept in the cache: its own shared max-age (the Cache API honours it), the page's Vary set aside. */
@@ -79,18 +81,21 @@ function storedEntry(res: Response, body: ArrayBuffer, now: number): MemoryEntry
   const headers: [string, string][] = []
   for (const [name, value] of res.headers) if (!NOT_STORED.has(name.toLowerCase())) headers.push([name, value])
   headers.push(['Cache-Control', `public, max-age=${FRESH_SECONDS + STALE_SECONDS}`], [STORED_AT, String(now)])
+  headers.push([STORED_CACHE_CONTROL, res.headers.get('Cache-Control') ?? CACHE.page.cacheControl])
   const vary = res.headers.get('Vary')
   if (vary) headers.push([STORED_VARY, vary])
   return { body, headers, storedAt: now }
 }
 
-/** What the browser gets from a stored copy: the page policy and Vary back, our own headers gone. */
+/** What the browser gets from a stored copy: the route's policy and Vary back, our own headers gone. */
 function servedCopy(entry: MemoryEntry, state: 'hit' | 'stale'): Response {
   const headers = new Headers(entry.headers)
   const vary = headers.get(STORED_VARY)
+  const policy = headers.get(STORED_CACHE_CONTROL) ?? CACHE.page.cacheControl
   headers.delete(STORED_VARY)
   headers.delete(STORED_AT)
-  headers.set('Cache-Control', CACHE.page.cacheControl)
+  headers.delete(STORED_CACHE_CONTROL)
+  headers.set('Cache-Control', policy)
   if (vary) headers.set('Vary', vary)
   headers.set(PAGE_CACHE_HEADER, state)
   return new Response(entry.body, { status: 200, headers })
@@ -143,7 +148,7 @@ export function pageCache(refresh: AppFetch): MiddlewareHandler<AppEnv> {
     const platform = c.env.platform
     const store = platform.pageCache
     // Only a request without credentials is surely anonymous this early (before services and authentication).
-    if (!store || c.req.method !== 'GET' || c.req.header('Authorization') !== undefined || getCookie(c, SESSION_COOKIE) !== undefined || !mayBePage(c.req.path)) {
+    if (!store || c.req.method !== 'GET' || c.req.header('Authorization') !== undefined || getCookie(c, SESSION_COOKIE) !== undefined || !mayBeCached(c.req.path)) {
       return next()
     }
     // The language the i18n middleware will choose for an anonymous request.

@@ -3,6 +3,7 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import type { Env } from '../../src/config'
 import { createWorker } from '../../src/main/worker'
+import { CACHE } from '../../src/http/cache'
 import { PageMemory } from '../../src/http/page-memory'
 import { createServices, type Services } from '../../src/services'
 import { ORIGIN, api, signUp } from './support/accounts'
@@ -59,6 +60,39 @@ describe('page cache', { timeout: 30_000 }, () => {
     const fragment = await page(path, { headers: { 'HX-Request': 'true' } })
     expect(fragment.res.headers.get('X-Page-Cache')).toBe('miss')
     expect(fragment.body).not.toContain('<html')
+  })
+
+  it("should answer anonymous catalog JSON from the cache with the route's own public policy and CORS, never a signed-in caller", async () => {
+    const json = { Accept: 'application/json', Origin: 'https://client.example' }
+    for (const [path, policy] of [
+      ['/api/v1/movies/popular?page=2', CACHE.catalogList.cacheControl],
+      ['/api/v1/genres', CACHE.catalogStatic.cacheControl],
+      ['/movie/Star', 'public, max-age=60'],
+    ] as const) {
+      const first = await page(path, { headers: json })
+      const second = await page(path, { headers: json })
+      expect(first.res.status, path).toBe(200)
+      expect(first.res.headers.get('X-Page-Cache'), path).toBe('miss')
+      expect(second.res.headers.get('X-Page-Cache'), path).toBe('hit')
+      expect(second.body, path).toBe(first.body)
+      expect(JSON.parse(second.body), path).toBeTruthy()
+      for (const { res } of [first, second]) {
+        expect(res.headers.get('Cache-Control'), path).toBe(policy)
+        expect(res.headers.get('Content-Type'), path).toMatch(/^application\/json/)
+        expect(res.headers.get('Access-Control-Allow-Origin'), path).toBe('*')
+        expect(res.headers.get('X-Page-Cache-Control'), path).toBeNull()
+        expect(res.headers.get('X-Request-Id'), path).toBeTruthy()
+      }
+    }
+    // A signed-in caller's answer is theirs (it follows their language): rendered for them, private, never stored.
+    const user = await signUp({ language: 'fr' })
+    const mine = await page('/api/v1/movies/popular?page=2', { headers: { ...json, Authorization: `Bearer ${user.token}` } })
+    expect(mine.res.status).toBe(200)
+    expect(mine.res.headers.get('X-Page-Cache')).toBeNull()
+    privateOnly(mine.res)
+    const again = await page('/api/v1/movies/popular?page=2', { headers: json })
+    expect(again.res.headers.get('X-Page-Cache')).toBe('hit')
+    expect(again.body).not.toBe(mine.body)
   })
 
   it('should show two users and an anonymous visitor, in turns, only their own list state', async () => {
