@@ -1,14 +1,13 @@
 import { Hono } from 'hono'
 import { backdropPng, backdropSvg, posterPng, posterSvg } from '../catalog/bundled/posters'
 import { bundledFilm } from '../catalog/bundled'
+import type { Film } from '../catalog/bundled/data'
 import type { AppEnv } from '../context'
 import { errors } from '../http/errors'
 import { CACHE } from '../http/cache'
 
 /** Generated artwork never changes for a given id and data build. */
 const FILE = /^([1-9][0-9]{0,9})\.(png|svg)$/
-
-type Film = NonNullable<ReturnType<typeof bundledFilm>>
 
 /** `<id>.png` (what pages and the API link) or `<id>.svg` (the titled variant; older links). */
 function artwork(file: string, png: (film: Film) => Uint8Array, svg: (film: Film) => string): Response {

@@ -4,6 +4,8 @@
  * few hundred pixels (a gradient the browser scales up smoothly), where compression would save little.
  */
 
+import { concat } from './bytes'
+
 export type Rgb = readonly [number, number, number]
 
 let crcTable: Uint32Array | undefined
@@ -79,19 +81,12 @@ export function encodePng(width: number, height: number, colour: (x: number, y: 
   view.setUint32(0, width)
   view.setUint32(4, height)
   header.set([8, 2, 0, 0, 0], 8) // 8-bit depth, truecolour, deflate, adaptive filtering, no interlace
-  const parts = [
+  return concat(
     new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', header),
     chunk('IDAT', zlibStored(rows)),
     chunk('IEND', new Uint8Array(0)),
-  ]
-  const png = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0))
-  let offset = 0
-  for (const part of parts) {
-    png.set(part, offset)
-    offset += part.length
-  }
-  return png
+  )
 }
 
 /** HSL (degrees, percent, percent) to 8-bit RGB, as CSS defines it. */

@@ -93,8 +93,10 @@ export function backdropSvg(film: Film): string {
   return frame(1280, 720, hueOf(film), `Backdrop: ${film.title}`, body)
 }
 
-const mix = (from: Rgb, to: Rgb, t: number): Rgb =>
-  [0, 1, 2].map((i) => Math.round(from[i]! + (to[i]! - from[i]!) * t)) as unknown as Rgb
+const mix = (from: Rgb, to: Rgb, t: number): Rgb => {
+  const at = (i: 0 | 1 | 2) => Math.round(from[i] + (to[i] - from[i]) * t)
+  return [at(0), at(1), at(2)]
+}
 
 /** The SVG's diagonal gradient at a size the browser scales up without visible steps (it is linear). */
 function gradientPng(film: Film, width: number, height: number): Uint8Array {
