@@ -1,4 +1,6 @@
 import type { Context } from 'hono'
+import { HtmlEscapedCallbackPhase, resolveCallback } from 'hono/utils/html'
+import { CardBytes, CardBytesContext } from '../../views/card-memo'
 import type { Child } from 'hono/jsx'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { I18nContext } from '../../views/components/I18nContext'
@@ -37,13 +39,17 @@ export async function render(c: Context<AppEnv>, node: Child, options: RenderOpt
     if (unread !== undefined) c.set('unread', unread)
   }
   const listed = c.get('listed')
-  return c.html(
+  const cardBytes = new CardBytes()
+  const page = (
     <I18nContext.Provider value={translatorFor(c)}>
       <PageContext.Provider value={viewerOf(c, options.films ?? false)}>
-        <ListedContext.Provider value={listed ?? null}>{node}</ListedContext.Provider>
+        <ListedContext.Provider value={listed ?? null}>
+          <CardBytesContext.Provider value={cardBytes}>{node}</CardBytesContext.Provider>
+        </ListedContext.Provider>
       </PageContext.Provider>
-    </I18nContext.Provider>,
-    options.status ?? 200,
-    options.headers,
+    </I18nContext.Provider>
   )
+  const html = await resolveCallback(page, HtmlEscapedCallbackPhase.Stringify, false, {})
+  // The cards go in as the bytes they were last time (views/card-memo.ts); c.html would encode the whole page again.
+  return c.body(cardBytes.bytesOf(html) as Uint8Array<ArrayBuffer>, options.status ?? 200, { 'Content-Type': 'text/html; charset=UTF-8', ...options.headers })
 }
