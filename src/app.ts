@@ -24,6 +24,7 @@ import { notificationPageRoutes } from './routes/notification-pages'
 import { notificationsApiRoutes } from './routes/notifications-api'
 import { unreadForPages } from './notifications/middleware'
 import { pageRoutes } from './routes/pages'
+import { readAheadFilmPage } from './routes/film-read-ahead'
 import { recommendationPages } from './routes/recommendation-pages'
 import { recommendationsApi } from './routes/recommendations-api'
 import { meApi } from './routes/me-api'
@@ -72,6 +73,8 @@ export function createApp(options: AppOptions = {}) {
   for (const pattern of JSON_PATTERNS) app.use(pattern, apiCors())
   // Every body we accept (forms, JSON) is small; refuse big ones before reading them.
   app.use('*', bodyLimit({ maxSize: MAX_BODY_KB * 1024, onError: () => { throw errors.tooLarge(MAX_BODY_KB) } }))
+  // A signed-in film page's own reads join the session's batch (src/routes/film-read-ahead.ts).
+  app.get('/movies/:id', readAheadFilmPage)
   app.use('*', authenticate())
   // X-Viewer on every response: the service worker's per-viewer safeguard for private copies.
   app.use('*', viewerHeader())

@@ -15,9 +15,11 @@ import type { DomainEvent } from './events/schema'
 import { createCatalog } from './catalog'
 import type { Catalog } from './catalog/types'
 import type { Config } from './config'
-import type { DataStore } from './data/store'
+import type { DataStore, Key } from './data/store'
 import { prefetching } from './data/prefetch'
 import { profileKey } from './accounts/keys'
+import { filmPageReads as reviewFilmPageReads } from './reviews/keys'
+import { filmPageReads as recommendationFilmPageReads } from './recommendations/keys'
 import { summaryKey } from './watchlist/summary'
 import type { EventHandlers, EventQueue } from './events/dispatcher'
 import { eventMarkers, type OnceFor } from './events/markers'
@@ -67,6 +69,11 @@ export interface Services {
   readonly flushOutbox: (opts?: { graceMs?: number; limit?: number }) => Promise<FlushReport>
   /** Readiness: whether the data store answers (a cheap read, cached a few seconds per isolate). */
   readonly readiness: () => Promise<Readiness>
+  /**
+   * Called before authentication on a film page: a signed-in viewer's reads of it (their rating, the film's
+   * aggregate, "not interested", recent views) then come back with the session's profile, in one DynamoDB call.
+   */
+  readAheadFilmPage(movieId: number): void
   /** Personal picks, dismissals, recent views (src/recommendations/). */
   readonly recommendations: RecommendationService
   /** Item–item neighbour lists: the event handler's and the daily cron's work. */
@@ -171,7 +178,9 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
         // A signed-in request reads the profile (authentication), then the list's summary (every browsing page's
         // My List state, the list page, the picks API) and the unread summary (the header's bell): one round trip
         // and one call instead of three.
-        beforeProfileRead: (userId) => db().prefetch(table, [profileKey(userId), summaryKey(userId), unreadSummaryKey(userId)]),
+        // A route may name more (readAheadFilmPage): they join the same call.
+        beforeProfileRead: (userId) =>
+          db().prefetch(table, [profileKey(userId), summaryKey(userId), unreadSummaryKey(userId), ...readAhead.flatMap((reads) => reads(userId))]),
       }),
   )
   // SES when an endpoint is configured or in production (AWS's regional endpoint); otherwise the logging stand-in.
@@ -268,11 +277,14 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
     preferencesOf: (ids) => accounts().preferencesOf(ids),
     announce,
   }))
+  // Reads a route names before authentication, so they go out in the session's one BatchGetItem.
+  const readAhead: ((userId: string) => Key[])[] = []
   const readiness = () => createReadiness({ db: db(), table, cacheKey: `${config.DYNAMODB_ENDPOINT ?? 'aws'}|${config.AWS_REGION}|${table}` })()
   return {
     config,
     defer,
     readiness,
+    readAheadFilmPage: (movieId) => void readAhead.push((userId) => [...reviewFilmPageReads(movieId, userId), ...recommendationFilmPageReads(userId, movieId)]),
     mail: {
       weeklyDigest: (now) => queueWeeklyDigests({ subscribers: digestSubscribers(), topicArn: config.SNS_TOPIC_ARN, topic: adapters.topic ?? sns, now }),
       unsubscribe: async (userId, signature) => (await unsubscribeLinks.verify(userId, signature)) && accounts().unsubscribeDigest(userId),

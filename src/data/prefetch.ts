@@ -77,6 +77,18 @@ export function prefetching(inner: DataStore): PrefetchingStore {
     batchWrite: (table, ops) => (forget(), inner.batchWrite(table, ops)),
     query: <T>(table: string, opts: Parameters<DataStore['query']>[1]) => inner.query<T>(table, opts),
     queryAll: <T>(table: string, opts: Parameters<DataStore['queryAll']>[1]) => inner.queryAll<T>(table, opts),
-    batchGet: <T>(table: string, keys: Key[], opts?: { consistent?: boolean }) => inner.batchGet<T>(table, keys, opts),
+    // Every key already on its way (read ahead): answered from there, in one piece or not at all.
+    async batchGet<T>(table: string, keys: Key[], opts?: { consistent?: boolean }) {
+      const early = keys.map((key) => pending.get(idOf(table, key) ?? ''))
+      if (keys.length > 0 && early.every((item) => item !== undefined)) {
+        try {
+          const items = await Promise.all(early)
+          return items.filter((item): item is Item => item !== undefined).map((item) => structuredClone(item) as T)
+        } catch {
+          // The batch failed: read them again on their own.
+        }
+      }
+      return inner.batchGet<T>(table, keys, opts)
+    },
   }
 }

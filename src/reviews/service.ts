@@ -203,7 +203,13 @@ export class ReviewService {
         ...(position.after ? { after: position.after } : {}),
         ...(viewerId ? { excludeUser: viewerId } : {}),
       })
-    const [[agg, ownItem], firstRead] = await Promise.all([this.aggregateAndOwn(movieId, viewerId), readPage()])
+    // A signed-in film page read the aggregate and the viewer's review ahead, with the session (filmPageReads): a film
+    // no one else reviewed then needs no Query at all. Anonymous readers read both at once, as before.
+    const own = this.aggregateAndOwn(movieId, viewerId)
+    const page = viewerId
+      ? own.then(([agg, item]) => (needsTimeline(agg) || summaryOf(agg).count - (item ? 1 : 0) > 0 ? readPage() : { items: [], more: false }))
+      : readPage()
+    const [[agg, ownItem], firstRead] = await Promise.all([own, page])
     // A film whose reviews predate the index: give them their keys (once), then read the page again.
     const timeline = needsTimeline(agg) ? await backfillTimeline(this.db, this.table, movieId).then(readPage) : firstRead
     const summary = summaryOf(agg)

@@ -42,6 +42,16 @@ describe('prefetching data store', () => {
     expect(calls).toEqual(['batchGet:3:consistent'])
   })
 
+  it('answers a batchGet whose keys were all read ahead from that batch, and reads one with any other key itself', async () => {
+    const { store, calls } = countingStore([structuredClone(profile), structuredClone(summary)])
+    const db = prefetching(store)
+    db.prefetch('t', [{ pk: 'USER#u1', sk: 'PROFILE' }, { pk: 'USER#u1', sk: 'LIST#SUMMARY' }, { pk: 'USER#u1', sk: 'PICKS' }])
+    expect(await db.batchGet('t', [{ pk: 'USER#u1', sk: 'LIST#SUMMARY' }, { pk: 'USER#u1', sk: 'PICKS' }])).toEqual([summary])
+    expect(calls).toEqual(['batchGet:3:consistent'])
+    expect(await db.batchGet('t', [{ pk: 'USER#u1', sk: 'PROFILE' }, { pk: 'USER#u1', sk: 'OTHER' }])).toEqual([profile])
+    expect(calls).toEqual(['batchGet:3:consistent', 'batchGet:2:eventual'])
+  })
+
   it('reads again after any write, so a request sees its own change', async () => {
     const { store, calls } = countingStore([structuredClone(summary)])
     const db = prefetching(store)

@@ -1,0 +1,84 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import type { Env } from '../../src/config'
+import { createWorker } from '../../src/main/worker'
+import { createServices, type ServicesFactory } from '../../src/services'
+import { ORIGIN, clientIp, signUp, type TestUser } from './support/accounts'
+import { testAws } from './support/aws'
+import { countingStore } from './support/counting-store'
+import { films } from './support/films'
+
+/**
+ * A signed-in film page names its per-viewer reads before authentication (src/routes/film-read-ahead.ts): the
+ * viewer's rating, the film's aggregate, "not interested" and recent views come back with the session's profile in
+ * one BatchGetItem, and a film nobody else reviewed needs no Query. What the page shows must not change for it.
+ */
+const aws = testAws()
+const counted = countingStore(aws.db)
+const services: ServicesFactory = (ctx) => createServices({ ...ctx, adapters: { db: () => counted.store } })
+const worker = createWorker({ services })
+
+async function call(user: TestUser, path: string, method = 'GET', body?: unknown): Promise<{ status: number; html: string; reads: string[] }> {
+  const ctx = createExecutionContext()
+  counted.reads.length = 0
+  const headers: Record<string, string> = { Accept: 'text/html', Authorization: `Bearer ${user.token}`, 'CF-Connecting-IP': clientIp() }
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  const init = { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }
+  const res = await worker.fetch(new Request(`${ORIGIN}${path}`, init), env as unknown as Env, ctx)
+  const html = await res.text()
+  // Deferred work (the recent view) counts too: it reads what the batch brought.
+  await waitOnExecutionContext(ctx)
+  return { status: res.status, html, reads: counted.reads.map((read) => read.op) }
+}
+
+describe('a signed-in film page in one DynamoDB read', { timeout: 30_000 }, () => {
+  it('should show list state, "not interested", the own rating and others\' reviews from one batch (plus one Query when others reviewed)', async () => {
+    const [ada, bob] = [await signUp(), await signUp()]
+    const [film] = await films(1, 41, 'popular')
+    const path = `/movies/${film!.id}`
+    // The first visits compute the viewer's picks and record the view: after them, a visit only reads.
+    await call(ada, path)
+    await call(ada, path)
+
+    const plain = await call(ada, path)
+    expect(plain.status).toBe(200)
+    expect(plain.html).toContain(`action="/watchlist/${film!.id}"`)
+    expect(plain.html).toContain(`action="/movies/${film!.id}/dismiss"`)
+    expect(plain.reads).toEqual(['batchGet'])
+
+    expect((await call(ada, `/api/v1/me/watchlist/${film!.id}`, 'PUT')).status).toBe(201)
+    expect((await call(ada, `/api/v1/me/dismissed/${film!.id}`, 'PUT')).status).toBe(204)
+    expect((await call(ada, `/api/v1/movies/${film!.id}/reviews`, 'PUT', { rating: 8, text: 'Ada liked the score.' })).status).toBe(201)
+    await call(ada, path)
+    const mine = await call(ada, path)
+    expect(mine.html).toContain(`action="/watchlist/${film!.id}/remove"`)
+    expect(mine.html).toContain(`action="/movies/${film!.id}/undismiss"`)
+    expect(mine.html).toContain('Ada liked the score.')
+    expect(mine.reads).toEqual(['batchGet'])
+
+    expect((await call(bob, `/api/v1/movies/${film!.id}/reviews`, 'PUT', { rating: 4, text: 'Bob found it long.' })).status).toBe(201)
+    const both = await call(ada, path)
+    expect(both.html).toContain('Ada liked the score.')
+    expect(both.html).toContain('Bob found it long.')
+    expect(both.reads).toEqual(['batchGet', 'query'])
+  })
+})
+
+describe('cards spliced in as bytes (views/card-memo.ts)', { timeout: 30_000 }, () => {
+  it('should answer the same page whether its cards were rendered now or spliced in from the memo, with no marker left', async () => {
+    const { clearCardMemo } = await import('../../views/card-memo')
+    const user = await signUp()
+    const [film] = await films(1, 43, 'popular')
+    expect((await call(user, `/api/v1/me/watchlist/${film!.id}`, 'PUT')).status).toBe(201)
+    clearCardMemo()
+    const fresh = await call(user, '/')
+    const spliced = await call(user, '/')
+    expect(fresh.status).toBe(200)
+    expect(spliced.html).toBe(fresh.html)
+    expect(spliced.html).not.toContain('\u0000')
+    expect(spliced.html.match(/class="card-link"/g)?.length).toBeGreaterThan(20)
+    expect(spliced.html).toContain(`action="/watchlist/${film!.id}/remove"`)
+    expect(spliced.html.trimEnd().endsWith('</html>')).toBe(true)
+  })
+})
