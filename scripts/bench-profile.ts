@@ -3,9 +3,9 @@
  * with the V8 sampling profiler on, inside workerd; prints where the worker's CPU time goes
  * (by function, self and inclusive, and by source module). Same setup as `npm run bench`
  * (bundled worker, Miniflare, DynamoDB Local). BENCH_DURATION (default 10), BENCH_CONNECTIONS (default 8);
- * PAGE_CACHE=off profiles the uncached render of an anonymous page.
+ * PAGE_CACHE=off profiles the uncached render of an anonymous page; PROFILE_OUT=<file> keeps the raw profile.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort, stopAllChildren } from './lib/processes'
@@ -62,7 +62,13 @@ try {
     log(`profiling ${path}`)
     const stop = await startProfiler(runtime.inspectorUrl!)
     const load = await runLoad(generator, { url, headers, connections, seconds })
-    const summary = summarize(await stop(), moduleOf)
+    const profile = await stop()
+    // PROFILE_OUT: also keep the raw profile (Chrome DevTools' .cpuprofile format) for a closer look.
+    if (process.env.PROFILE_OUT) {
+      writeFileSync(process.env.PROFILE_OUT, JSON.stringify(profile))
+      copyFileSync(bundle.main, `${process.env.PROFILE_OUT}.worker.js`)
+    }
+    const summary = summarize(profile, moduleOf)
     const perRequest = load.requests ? (summary.sampledMs / load.requests).toFixed(2) : '–'
     console.log(`\n## ${path}${signedIn ? ' (signed in)' : ''}: ${load.requests} requests, ${Math.round(load.rps)} req/s; ${summary.sampledMs} ms of JS CPU sampled (${perRequest} ms/request)`)
     console.log(table('By module (self):', summary.selfByModule.slice(0, 15)))
