@@ -58,28 +58,32 @@ export class CardBytes {
   /** The page as bytes: the markup around the markers encoded, each marker replaced by its card's bytes. */
   bytesOf(html: string): Uint8Array {
     if (this.chunks.length === 0) return encoder.encode(html)
-    const pieces: Uint8Array[] = []
-    const parts = html.split(this.token)
-    pieces.push(encoder.encode(parts[0]!))
-    for (const part of parts.slice(1)) {
-      const end = part.indexOf('\u0000')
-      const chunk = end > 0 ? this.chunks[Number(part.slice(0, end))] : undefined
+    // One buffer, written in place: UTF-8 takes at most 3 bytes per UTF-16 unit of the markup between the cards.
+    let cardBytes = 0
+    for (const chunk of this.chunks) cardBytes += chunk.byteLength
+    const out = new Uint8Array(cardBytes + html.length * 3)
+    let at = 0
+    const text = (part: string) => {
+      at += encoder.encodeInto(part, out.subarray(at)).written
+    }
+    let from = 0
+    for (let marker = html.indexOf(this.token); marker !== -1; marker = html.indexOf(this.token, from)) {
+      text(html.slice(from, marker))
+      const start = marker + this.token.length
+      const end = html.indexOf('\u0000', start)
+      const chunk = end > start ? this.chunks[Number(html.slice(start, end))] : undefined
       // Not one of ours (cannot happen: the token is unguessable): keep the text as it was.
       if (!chunk) {
-        pieces.push(encoder.encode(this.token + part))
+        text(this.token)
+        from = start
         continue
       }
-      pieces.push(chunk, encoder.encode(part.slice(end + 1)))
+      out.set(chunk, at)
+      at += chunk.byteLength
+      from = end + 1
     }
-    let length = 0
-    for (const piece of pieces) length += piece.byteLength
-    const out = new Uint8Array(length)
-    let at = 0
-    for (const piece of pieces) {
-      out.set(piece, at)
-      at += piece.byteLength
-    }
-    return out
+    text(html.slice(from))
+    return out.subarray(0, at)
   }
 }
 

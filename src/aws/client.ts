@@ -75,6 +75,9 @@ export function parseJsonError(response: Response, text: string): ParsedError {
   }
 }
 
+/** Stateless without `stream`: one decoder for every answer. */
+const utf8 = new TextDecoder()
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
@@ -168,7 +171,7 @@ export class SignedClient {
         const signed = await signer.sign(url, { method: 'POST', headers: request.headers, body: request.body, signal })
         const response = await this.send(signed)
         // Decoded by hand: workerd warns on .text() for AWS's x-amz-json content types.
-        const text = new TextDecoder().decode(await response.arrayBuffer())
+        const text = utf8.decode(await response.arrayBuffer())
         if (response.ok) return text
         const parsed = this.parseError(response, text)
         failure = errorFor(parsed, response.status)
