@@ -1,4 +1,4 @@
-import type { DataStore, TransactItem } from '../data/store'
+import type { DataStore, Names, TransactItem } from '../data/store'
 import { notDeleted, throwIfDeleted } from '../accounts/tombstone'
 import { TransactionCanceledError } from '../data/errors'
 import { userPk } from '../shared/keys'
@@ -22,6 +22,9 @@ import { retryOptimistic } from '../shared/conflict-retry'
 const nowSeconds = () => Math.floor(Date.now() / 1000)
 
 /** The per-user items of recommendations: dismissals, recent views and precomputed picks. Every write is idempotent. */
+/** A recent view lost to concurrent writers this often is dropped (another tab's view is newer anyway). */
+const VIEW_WRITE_ATTEMPTS = 4
+
 export class RecommendationStore {
   constructor(
     private readonly db: DataStore,
@@ -90,21 +93,35 @@ export class RecommendationStore {
     return item && item.expires_at > nowSeconds() ? item : undefined
   }
 
-  /** Remembers an opened film page: newest first, at most VIEWS_MAX, one per film; the item expires unless refreshed. */
+  /**
+   * Remembers an opened film page: newest first, at most VIEWS_MAX, one per film; the item expires unless refreshed.
+   * The first read is usually the copy the film page read ahead with the session (src/routes/film-read-ahead.ts),
+   * taken before the page rendered: the write is conditional on the revision read, so a view another tab recorded
+   * meanwhile is read again and kept, not overwritten. Views are a hint: after a few lost races this one is dropped.
+   */
   async recordView(userId: string, movieId: number, at: number): Promise<void> {
-    const current = await this.views(userId)
-    const latest = current?.views[0]
-    // Reloading the same page says nothing new: no write.
-    if (latest?.id === movieId && at - latest.at < 60_000) return
-    const views = [{ id: movieId, at }, ...(current?.views ?? []).filter((view) => view.id !== movieId)].slice(0, VIEWS_MAX)
-    await this.writeUnlessDeleted(userId, { ...viewsKey(userId), views, expires_at: nowSeconds() + VIEWS_TTL_SECONDS })
+    for (let attempt = 0; attempt < VIEW_WRITE_ATTEMPTS; attempt++) {
+      const item = await this.db.get<ViewsItem & { rev?: string }>(this.table, viewsKey(userId), attempt > 0 ? { consistent: true } : {})
+      const current = item && item.expires_at > nowSeconds() ? item : undefined
+      const latest = current?.views[0]
+      // Reloading the same page says nothing new: no write.
+      if (latest?.id === movieId && at - latest.at < 60_000) return
+      const views = [{ id: movieId, at }, ...(current?.views ?? []).filter((view) => view.id !== movieId)].slice(0, VIEWS_MAX)
+      const unchanged = !item
+        ? { condition: 'attribute_not_exists(pk)' }
+        : item.rev
+          ? { condition: '#rev = :rev', names: { '#rev': 'rev' }, values: { ':rev': item.rev } }
+          : { condition: 'attribute_not_exists(#rev)', names: { '#rev': 'rev' } }
+      const next = { ...viewsKey(userId), views, rev: crypto.randomUUID(), expires_at: nowSeconds() + VIEWS_TTL_SECONDS }
+      if (await this.writeUnlessDeleted(userId, next, unchanged)) return
+    }
   }
 
   /** A put beside the tombstone check (and `also`); false when a condition failed (the account is being deleted, or the put's own). */
   private async writeUnlessDeleted(
     userId: string,
     item: Record<string, unknown>,
-    condition?: { condition: string; values: Record<string, unknown> },
+    condition?: { condition: string; names?: Names; values?: Record<string, unknown> },
     also: TransactItem[] = [],
   ): Promise<boolean> {
     try {

@@ -8,6 +8,11 @@ import { ORIGIN, clientIp, signUp, type TestUser } from './support/accounts'
 import { testAws } from './support/aws'
 import { countingStore } from './support/counting-store'
 import { films } from './support/films'
+import { profileKey } from '../../src/accounts/keys'
+import { prefetching } from '../../src/data/prefetch'
+import { viewsKey } from '../../src/recommendations/keys'
+import { RecommendationStore } from '../../src/recommendations/store'
+import { versionSlot } from '../../src/recommendations/version'
 
 /**
  * A signed-in film page names its per-viewer reads before authentication (src/routes/film-read-ahead.ts): the
@@ -62,6 +67,29 @@ describe('a signed-in film page in one DynamoDB read', { timeout: 30_000 }, () =
     expect(both.html).toContain('Ada liked the score.')
     expect(both.html).toContain('Bob found it long.')
     expect(both.reads).toEqual(['batchGet', 'query'])
+  })
+})
+
+describe('recent views read ahead', { timeout: 30_000 }, () => {
+  const storeOver = (db: typeof aws.db) => new RecommendationStore(db, aws.table, versionSlot(db, aws.table, profileKey))
+  const recent = async (userId: string) => (await storeOver(aws.db).views(userId))?.views.map((view) => view.id)
+
+  it('should keep a view another tab recorded between the page\'s read-ahead and its own write', async () => {
+    const { user } = await signUp()
+    const tab = storeOver(aws.db)
+    // Nothing recorded yet when the page read ahead; another tab records film 11 before this page writes film 22.
+    const page = prefetching(aws.db)
+    page.prefetch(aws.table, [viewsKey(user.id)])
+    await tab.recordView(user.id, 11, Date.now())
+    await storeOver(page).recordView(user.id, 22, Date.now())
+    expect(await recent(user.id)).toEqual([22, 11])
+
+    // The same with views already there: the read-ahead copy says [22, 11], the other tab adds 33 meanwhile.
+    const later = prefetching(aws.db)
+    later.prefetch(aws.table, [viewsKey(user.id)])
+    await tab.recordView(user.id, 33, Date.now())
+    await storeOver(later).recordView(user.id, 44, Date.now())
+    expect(await recent(user.id)).toEqual([44, 33, 22, 11])
   })
 })
 
