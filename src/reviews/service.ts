@@ -191,7 +191,13 @@ export class ReviewService {
    * aggregate, the viewer's review and one page of the time-ordered index (page N without a
    * cursor reads N pages). A cursor of another film, or an altered one, is InvalidCursor.
    */
-  async forViewer(movieId: number, viewerId: string | undefined, at: PageRequest = 1, pageSize = REVIEWS_PAGE_SIZE): Promise<ReviewPage & { own?: Review }> {
+  async forViewer(
+    movieId: number,
+    viewerId: string | undefined,
+    at: PageRequest = 1,
+    pageSize = REVIEWS_PAGE_SIZE,
+    opts: { aggregateReadAhead?: boolean } = {},
+  ): Promise<ReviewPage & { own?: Review }> {
     const request = typeof at === 'number' ? { page: at } : at
     const position: TimelinePosition = request.cursor
       ? await decodeReviewsCursor(this.deps.cursors, movieId, request.cursor)
@@ -204,9 +210,9 @@ export class ReviewService {
         ...(viewerId ? { excludeUser: viewerId } : {}),
       })
     // A signed-in film page read the aggregate and the viewer's review ahead, with the session (filmPageReads): a film
-    // no one else reviewed then needs no Query at all. Anonymous readers read both at once, as before.
+    // no one else reviewed then needs no Query at all. Everywhere else both are read at once.
     const own = this.aggregateAndOwn(movieId, viewerId)
-    const page = viewerId
+    const page = opts.aggregateReadAhead
       ? own.then(([agg, item]) => (needsTimeline(agg) || summaryOf(agg).count - (item ? 1 : 0) > 0 ? readPage() : { items: [], more: false }))
       : readPage()
     const [[agg, ownItem], firstRead] = await Promise.all([own, page])

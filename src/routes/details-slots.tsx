@@ -62,7 +62,8 @@ export async function detailsSlots(c: Context<AppEnv>, movieId: number): Promise
   const dismissed = user ? c.get('services').recommendations.isDismissed(user.id, movieId) : Promise.resolve(null)
   const [inList, section, isDismissed] = await Promise.all([
     withinDeadline(c, listed, ms),
-    withinDeadline(c, reviewsSectionFor(c, { id: movieId, title: '' }), ms),
+    // Signed in, the film's aggregate came with the session (src/routes/film-read-ahead.ts).
+    withinDeadline(c, reviewsSectionFor(c, { id: movieId, title: '' }, 1, {}, { aggregateReadAhead: user !== undefined }), ms),
     withinDeadline(c, dismissed, ms),
   ])
   return (movie) => ({

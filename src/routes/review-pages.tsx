@@ -27,9 +27,15 @@ const ReviewFormSchema = z.object({
 })
 
 /** The reviews block for a film as the current visitor sees it (their own review apart, as a form). */
-export async function reviewsSectionFor(c: Context<AppEnv>, movie: Pick<MovieDetails, 'id' | 'title'>, page: PageRequest = 1, extra: { form?: ReviewFormState; notice?: string } = {}) {
+export async function reviewsSectionFor(
+  c: Context<AppEnv>,
+  movie: Pick<MovieDetails, 'id' | 'title'>,
+  page: PageRequest = 1,
+  extra: { form?: ReviewFormState; notice?: string } = {},
+  read: { aggregateReadAhead?: boolean } = {},
+) {
   const user = c.get('user')
-  const reviews = await c.get('services').reviews.forViewer(movie.id, user?.id, page)
+  const reviews = await c.get('services').reviews.forViewer(movie.id, user?.id, page, undefined, read)
   const loginHref = user ? undefined : loginUrl(`/movies/${movie.id}#reviews`)
   return { movieId: movie.id, movieTitle: movie.title, reviews, loginHref, textMax: REVIEW_TEXT_MAX, ...extra }
 }
