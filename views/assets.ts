@@ -6,8 +6,8 @@
  * so a deploy that changes any asset ships a new worker.
  */
 export const ASSET_HASHES = {
-  css: '6866ef8e0d',
-  js: '9053df1195',
+  css: 'bc9f154d15',
+  js: 'b8eb772ac1',
   offline: '8b85d7d3dc',
   sw: 'c553719caf',
 }

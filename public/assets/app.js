@@ -2,7 +2,6 @@
 (function () {
   'use strict'
   var root = document.documentElement
-  root.classList.add('js')
   var ahead = root.dir === 'rtl' ? -1 : 1
 
   // Hide prev/next at a row's ends. Observed, never measured: reading a track's scroll sizes made the browser
