@@ -15,7 +15,7 @@ import type { DomainEvent } from './events/schema'
 import { createCatalog } from './catalog'
 import type { Catalog } from './catalog/types'
 import type { Config } from './config'
-import type { DataStore, Key } from './data/store'
+import type { DataStore } from './data/store'
 import { prefetching } from './data/prefetch'
 import { profileKey } from './accounts/keys'
 import { filmPageReads as reviewFilmPageReads } from './reviews/keys'
@@ -134,6 +134,8 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   const watchlist = lazy(() => new WatchlistService({ db: db(), table, catalog: catalog(), outbox: outbox(), cursors, defer, onChanged: signalChanged }))
   const reviews = lazy(() => new ReviewService({ db: db(), table, catalog: catalog(), outbox: outbox(), cursors, onChanged: signalChanged }))
   // The picks' version is mirrored on the profile, which every signed-in request reads anyway (prefetched with the summary).
+  // The film page named before authentication (readAheadFilmPage): its per-viewer reads join the session's batch.
+  let filmReadAhead: number | undefined
   const recommendationStore = lazy(() => new RecommendationStore(db(), table, versionSlot(db(), table, profileKey)))
   const likesOf = async (userId: string) => {
     const [entries, rated] = await Promise.all([watchlist().entries(userId), reviews().byUser(userId)])
@@ -180,7 +182,12 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
         // and one call instead of three.
         // A route may name more (readAheadFilmPage): they join the same call.
         beforeProfileRead: (userId) =>
-          db().prefetch(table, [profileKey(userId), summaryKey(userId), unreadSummaryKey(userId), ...readAhead.flatMap((reads) => reads(userId))]),
+          db().prefetch(table, [
+            profileKey(userId),
+            summaryKey(userId),
+            unreadSummaryKey(userId),
+            ...(filmReadAhead === undefined ? [] : [...reviewFilmPageReads(filmReadAhead, userId), ...recommendationFilmPageReads(userId, filmReadAhead)]),
+          ]),
       }),
   )
   // SES when an endpoint is configured or in production (AWS's regional endpoint); otherwise the logging stand-in.
@@ -277,14 +284,12 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
     preferencesOf: (ids) => accounts().preferencesOf(ids),
     announce,
   }))
-  // Reads a route names before authentication, so they go out in the session's one BatchGetItem.
-  const readAhead: ((userId: string) => Key[])[] = []
   const readiness = () => createReadiness({ db: db(), table, cacheKey: `${config.DYNAMODB_ENDPOINT ?? 'aws'}|${config.AWS_REGION}|${table}` })()
   return {
     config,
     defer,
     readiness,
-    readAheadFilmPage: (movieId) => void readAhead.push((userId) => [...reviewFilmPageReads(movieId, userId), ...recommendationFilmPageReads(userId, movieId)]),
+    readAheadFilmPage: (movieId) => void (filmReadAhead = movieId),
     mail: {
       weeklyDigest: (now) => queueWeeklyDigests({ subscribers: digestSubscribers(), topicArn: config.SNS_TOPIC_ARN, topic: adapters.topic ?? sns, now }),
       unsubscribe: async (userId, signature) => (await unsubscribeLinks.verify(userId, signature)) && accounts().unsubscribeDigest(userId),

@@ -21,10 +21,13 @@ import { retryOptimistic } from '../shared/conflict-retry'
 
 const nowSeconds = () => Math.floor(Date.now() / 1000)
 
-/** The per-user items of recommendations: dismissals, recent views and precomputed picks. Every write is idempotent. */
 /** A recent view lost to concurrent writers this often is dropped (another tab's view is newer anyway). */
 const VIEW_WRITE_ATTEMPTS = 4
 
+/** An item whose TTL passed reads as absent (DynamoDB deletes expired items only eventually). */
+const unexpired = <T extends { expires_at: number }>(item: T | undefined): T | undefined => (item && item.expires_at > nowSeconds() ? item : undefined)
+
+/** The per-user items of recommendations: dismissals, recent views and precomputed picks. Every write is idempotent. */
 export class RecommendationStore {
   constructor(
     private readonly db: DataStore,
@@ -89,8 +92,7 @@ export class RecommendationStore {
   }
 
   async views(userId: string): Promise<ViewsItem | undefined> {
-    const item = await this.db.get<ViewsItem>(this.table, viewsKey(userId))
-    return item && item.expires_at > nowSeconds() ? item : undefined
+    return unexpired(await this.db.get<ViewsItem>(this.table, viewsKey(userId)))
   }
 
   /**
@@ -102,7 +104,7 @@ export class RecommendationStore {
   async recordView(userId: string, movieId: number, at: number): Promise<void> {
     for (let attempt = 0; attempt < VIEW_WRITE_ATTEMPTS; attempt++) {
       const item = await this.db.get<ViewsItem & { rev?: string }>(this.table, viewsKey(userId), attempt > 0 ? { consistent: true } : {})
-      const current = item && item.expires_at > nowSeconds() ? item : undefined
+      const current = unexpired(item)
       const latest = current?.views[0]
       // Reloading the same page says nothing new: no write.
       if (latest?.id === movieId && at - latest.at < 60_000) return
@@ -139,7 +141,6 @@ export class RecommendationStore {
    * otherwise, or for picks from before versions (then a 99-byte read of their head decides), one consistent read.
    */
   async picks(userId: string): Promise<PicksItem | undefined> {
-    const unexpired = (item: PicksItem | undefined) => (item && item.expires_at > nowSeconds() ? item : undefined)
     const known = knownPicks(userId)
     if (known?.version !== undefined) {
       if ((await this.version.read(userId)) === known.version) return unexpired(known)

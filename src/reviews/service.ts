@@ -23,6 +23,9 @@ function summaryOf(agg: AggregateItem | undefined): ReviewSummary {
   return { count, average: average(agg?.rating_sum ?? 0, count) }
 }
 
+/** How many reviews of the film are not the viewer's own (what the timeline pages through). */
+const othersOf = (agg: AggregateItem | undefined, own: ReviewItem | undefined) => summaryOf(agg).count - (own ? 1 : 0)
+
 const isConditionFailure = (error: unknown) => error instanceof TransactionCanceledError && error.conditionFailed
 
 async function readReview(db: DataStore, table: string, movieId: number, userId: string): Promise<ReviewItem | undefined> {
@@ -213,7 +216,7 @@ export class ReviewService {
     // no one else reviewed then needs no Query at all. Everywhere else both are read at once.
     const own = this.aggregateAndOwn(movieId, viewerId)
     const page = opts.aggregateReadAhead
-      ? own.then(([agg, item]) => (needsTimeline(agg) || summaryOf(agg).count - (item ? 1 : 0) > 0 ? readPage() : { items: [], more: false }))
+      ? own.then(([agg, item]) => (needsTimeline(agg) || othersOf(agg, item) > 0 ? readPage() : { items: [], more: false }))
       : readPage()
     const [[agg, ownItem], firstRead] = await Promise.all([own, page])
     // A film whose reviews predate the index: give them their keys (once), then read the page again.
@@ -222,11 +225,10 @@ export class ReviewService {
     const last = timeline.items.at(-1)
     const next_cursor =
       timeline.more && last ? await encodeReviewsCursor(this.deps.cursors, movieId, { page: position.page + 1, after: last.gsi2sk }) : null
-    const others = summary.count - (ownItem ? 1 : 0)
     return {
       ...summary,
       page: position.page,
-      total_pages: Math.max(1, Math.ceil(others / pageSize)),
+      total_pages: Math.max(1, Math.ceil(othersOf(agg, ownItem) / pageSize)),
       results: timeline.items.map(toReview),
       next_cursor,
       ...(ownItem ? { own: toReview(ownItem) } : {}),

@@ -12,7 +12,7 @@
 const MAX_ENTRIES = 500
 const MAX_AGE_MS = 5 * 60_000
 /** Far beyond a global secondary index's usual lag behind its table (well under a second). */
-const SETTLE_MS = 10_000
+export const SETTLE_MS = 10_000
 
 const memo = new Map<string, { at: number; value: unknown }>()
 

@@ -10,6 +10,7 @@ import { countingStore } from './support/counting-store'
 import { films } from './support/films'
 import { profileKey } from '../../src/accounts/keys'
 import { prefetching } from '../../src/data/prefetch'
+import type { DataStore } from '../../src/data/store'
 import { viewsKey } from '../../src/recommendations/keys'
 import { RecommendationStore } from '../../src/recommendations/store'
 import { versionSlot } from '../../src/recommendations/version'
@@ -71,7 +72,7 @@ describe('a signed-in film page in one DynamoDB read', { timeout: 30_000 }, () =
 })
 
 describe('recent views read ahead', { timeout: 30_000 }, () => {
-  const storeOver = (db: typeof aws.db) => new RecommendationStore(db, aws.table, versionSlot(db, aws.table, profileKey))
+  const storeOver = (db: DataStore) => new RecommendationStore(db, aws.table, versionSlot(db, aws.table, profileKey))
   const recent = async (userId: string) => (await storeOver(aws.db).views(userId))?.views.map((view) => view.id)
 
   it('should keep a view another tab recorded between the page\'s read-ahead and its own write', async () => {

@@ -56,7 +56,7 @@ describe('page cache', { timeout: 30_000 }, () => {
       expect(res.headers.get('X-Request-Id')).toBeTruthy()
     }
     expect(second.res.headers.get('X-Request-Id')).not.toBe(first.res.headers.get('X-Request-Id'))
-    // A hit carries the security headers the page was rendered with (stored with it), every one of them.
+    // A hit carries the same security headers as the page it was stored from, every one of them.
     for (const name of ['Content-Security-Policy', 'Strict-Transport-Security', 'X-Frame-Options', 'X-Content-Type-Options', 'Referrer-Policy', 'Permissions-Policy', 'Cross-Origin-Resource-Policy']) {
       expect(first.res.headers.get(name), name).toBeTruthy()
       expect(second.res.headers.get(name), name).toBe(first.res.headers.get(name))

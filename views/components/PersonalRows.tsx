@@ -41,9 +41,11 @@ function PickCardMarkup({ movie, reason }: PickCardData) {
         <span class="card-meta">
           {year}
           {year && rating ? ' · ' : null}
-          {rating ? <span class="rating">
+          {rating ? (
+            <span class="rating">
               <span class="star" aria-hidden="true"></span> {rating}
-            </span> : null}
+            </span>
+          ) : null}
         </span>
         <span class="card-reason">{reason}</span>
       </a>

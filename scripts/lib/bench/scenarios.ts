@@ -11,6 +11,7 @@ import { runLoad, type LoadGenerator } from './load'
 import type { ColdBurstFigure, RouteFigure } from './report'
 import { requestHeaders, type BenchIds, type RouteSpec } from './routes'
 import { cpuMs, startRuntime, type Runtime, type RuntimeOptions } from './runtime'
+import { SETTLE_MS } from '../../../src/watchlist/list-memo'
 
 /** Wraps an undo step so that calling it again (cleanup after an early stop) does nothing. */
 export function once(dispose: () => Promise<void>): () => Promise<void> {
@@ -43,9 +44,6 @@ export async function findIds(baseUrl: string): Promise<BenchIds & { popular: nu
 }
 
 /** Signs a fresh bench user up through the worker and puts a few films on their list; returns the bearer token. */
-/** A little over the list memo's settle time (SETTLE_MS in src/watchlist/list-memo.ts). */
-const LIST_SETTLE_MS = 11_000
-
 export async function signUpBenchUser(baseUrl: string, filmIds: number[]): Promise<string> {
   const session = await json<{ token: string }>(`${baseUrl}/api/v1/auth/signup`, {
     method: 'POST',
@@ -56,9 +54,9 @@ export async function signUpBenchUser(baseUrl: string, filmIds: number[]): Promi
     const added = await probe(`${baseUrl}/api/v1/me/watchlist/${id}`, { method: 'PUT', headers: { Authorization: `Bearer ${session.token}` } })
     if (added.status !== 200 && added.status !== 201) throw new Error(`adding film ${id} to the bench user's list answered ${added.status}`)
   }
-  // A list read within 10 s of its last change is not memoised (src/watchlist/list-memo.ts: the index may lag), so
+  // A list read soon after its last change is not memoised (src/watchlist/list-memo.ts: the index may lag), so
   // measuring at once would time a user who is editing their list right now; the bench measures the usual case.
-  await new Promise((resolve) => setTimeout(resolve, LIST_SETTLE_MS))
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS + 1000))
   return session.token
 }
 
