@@ -2,8 +2,8 @@
 # Flixpeek on Node.js (the self-hosted path; docs/self-hosting.md): one image that runs
 # `node dist/server.js` (HTTP) and `node dist/cron.js "<cron expression>"` (the cron triggers).
 # Nothing secret is built in: configuration arrives as environment variables at run time.
-# test/node/container-dockerfile.test.ts holds this file to these rules, and
-# test/node/container-content.test.ts runs exactly what the final stage holds.
+# test/ops/container-dockerfile.test.ts holds this file to these rules, and
+# test/ops/container-content.test.ts runs exactly what the final stage holds.
 
 # Override with a digest (node:20-bookworm-slim@sha256:…) to pin the base image.
 ARG NODE_IMAGE=node:20-bookworm-slim

@@ -1,6 +1,6 @@
 // Flat config: ESLint's and typescript-eslint's recommended rules for every TypeScript file,
 // then the import rules that keep the architecture (docs/architecture.md): checked by
-// test/node/import-rules.test.ts, and run by `npm test` through `npm run lint`.
+// test/ops/import-rules.test.ts, and run by `npm test` through `npm run lint`.
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 

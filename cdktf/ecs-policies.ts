@@ -2,7 +2,7 @@ import type { PolicyDocument } from './worker-policy'
 
 /**
  * The ECS stack's other IAM documents (the task role's is the worker's own, cdktf/worker-policy.ts).
- * Pure functions of ARNs, so test/node/cdktf-ecs.test.ts can hold each grant exactly.
+ * Pure functions of ARNs, so test/ops/cdktf-ecs.test.ts can hold each grant exactly.
  */
 
 /** A role's trust policy (it names a principal and no resource). */

@@ -1,7 +1,7 @@
 /**
  * The AWS API operations the worker calls, as plain data: the one list the IAM policy
  * in cdktf/ is built from and that tests hold the policy and the adapters (src/aws) to.
- * Add an operation here when the worker starts calling it (test/node/cdktf-sources.test.ts notices); the policy follows.
+ * Add an operation here when the worker starts calling it (test/ops/cdktf-sources.test.ts notices); the policy follows.
  */
 export const WORKER_OPERATIONS = {
   // Items are written only inside transactions (PutItem is authorized through TransactWriteItems).

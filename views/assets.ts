@@ -1,7 +1,7 @@
 /**
  * URLs of our static assets. app.css, app.js, offline.js and sw-core.js carry a content hash in the
  * query string so public/_headers can let browsers cache them for a year; the hashes are checked by
- * test/node/assets.test.ts and rewritten by `npx tsx scripts/fingerprint-assets.ts` after editing
+ * test/unit/assets.test.ts and rewritten by `npx tsx scripts/fingerprint-assets.ts` after editing
  * any of them. The service worker's version (src/offline/service-worker.ts) is derived from them,
  * so a deploy that changes any asset ships a new worker.
  */

@@ -1,6 +1,6 @@
 /**
  * Shared by scripts/deploy.ts and scripts/destroy.ts: inputs, tool checks, cdktf outputs and the
- * generated wrangler config. Pure functions where possible, so test/node/deploy.test.ts can hold them.
+ * generated wrangler config. Pure functions where possible, so test/ops/deploy.test.ts can hold them.
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process'
 import { delimiter, join } from 'node:path'

@@ -23,7 +23,7 @@ export function cacheApiPageCache(cache: () => Cache): PageCache {
 
 /**
  * The page cache unless PAGE_CACHE=off (the worker test suite turns it off so files cannot see each
- * other's pages; test/worker/page-cache.test.ts turns it on) or the runtime has no Cache API.
+ * other's pages; test/workerd/page-cache.test.ts turns it on) or the runtime has no Cache API.
  */
 function pageCacheFor(env: Env): PageCache | undefined {
   if (env.PAGE_CACHE === 'off' || typeof caches === 'undefined') return undefined

@@ -1,0 +1,78 @@
+import { SELF } from '@test/runtime'
+import { describe, expect, it } from 'vitest'
+import { profileKey } from '../../src/accounts/keys'
+import { api, form, ORIGIN, signUp, type ErrorJson } from '../support/harness/accounts'
+import { testAws } from '../support/harness/aws'
+
+/** Choosing the language: Accept-Language, the language menu (POST /language), and User.language's six codes. */
+
+const page = async (path: string, headers: Record<string, string> = {}) => {
+  const res = await SELF.fetch(`${ORIGIN}${path}`, { headers, redirect: 'manual' })
+  return { status: res.status, html: await res.text() }
+}
+
+describe('the language of a page', () => {
+  it('follows Accept-Language: fr-CA gets French, Arabic gets a right-to-left page', async () => {
+    const french = await page('/', { 'Accept-Language': 'fr-CA,fr;q=0.9' })
+    expect(french.html).toContain('<html lang="fr" dir="ltr">')
+    expect(french.html).toContain('Tendances actuelles')
+    const arabic = await page('/', { 'Accept-Language': 'ar' })
+    expect(arabic.html).toContain('<html lang="ar" dir="rtl">')
+    expect(arabic.html).toContain('الرائج الآن')
+    // The menu names each language in itself, marked with its own lang.
+    expect(arabic.html).toContain('<option value="ja" lang="ja" dir="ltr">日本語</option>')
+    expect(arabic.html).toContain('<option value="de" lang="de" dir="ltr">Deutsch</option>')
+  })
+})
+
+describe('POST /language', () => {
+  it('switches an anonymous visitor for a year and goes back to the page they were on', async () => {
+    const res = await form('/language', { language: 'de' }, { headers: { Referer: `${ORIGIN}/search?q=heat` } })
+    expect(res.status).toBe(303)
+    expect(res.headers.get('Location')).toBe('/search?q=heat')
+    const cookie = res.headers.get('Set-Cookie') ?? ''
+    expect(cookie).toMatch(/^lang=de;/)
+    expect(cookie).toContain('Max-Age=31536000')
+    expect(cookie).toContain('Path=/')
+    const german = await page('/', { Cookie: 'lang=de', 'Accept-Language': 'fr' })
+    expect(german.html).toContain('<html lang="de" dir="ltr">')
+    // `next` wins, and only a same-site path is followed.
+    const next = await form('/language', { language: 'ja', next: '/genres/18' })
+    expect(next.headers.get('Location')).toBe('/genres/18')
+    const away = await form('/language', { language: 'ja', next: 'https://evil.example/' })
+    expect(away.headers.get('Location')).toBe('/')
+  })
+
+  it('refuses a language outside the six, and a post from another site', async () => {
+    const bad = await form('/language', { language: 'sv' })
+    expect(bad.status).toBe(422)
+    expect(bad.headers.get('Set-Cookie') ?? '').not.toContain('lang=')
+    const foreign = await form('/language', { language: 'de' }, { headers: { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' } })
+    expect(foreign.status).toBe(403)
+  })
+
+  it("sets a signed-in user's language, which then wins over Accept-Language; User.language accepts exactly the six", async () => {
+    const { email, password, token, user } = await signUp()
+    const session = /session=([^;]+)/.exec((await form('/login', { email, password })).headers.get('Set-Cookie') ?? '')?.[1]
+    const res = await form('/language', { language: 'ja', next: '/profile' }, { cookie: session })
+    expect(res.status).toBe(303)
+    const me = (await (await api('/me', { token })).json()) as { language: string }
+    expect(me.language).toBe('ja')
+    const japanese = await page('/', { Cookie: `session=${session}`, 'Accept-Language': 'de' })
+    expect(japanese.html).toContain('<html lang="ja" dir="ltr">')
+
+    const refused = await api('/me', { method: 'PATCH', token, body: { language: 'sv' } })
+    expect(refused.status).toBe(422)
+    const body = (await refused.json()) as ErrorJson
+    // The allowed values, in a sentence in the user's language (Japanese by now).
+    expect(body.error.details).toEqual([{ path: 'language', message: expect.stringContaining('en, es, fr, de, ja, ar') }])
+    expect(body.error.details?.[0]?.message).not.toContain('must be one of')
+    const openapi = JSON.stringify(await (await api('/openapi.json')).json())
+    expect(openapi).toContain('"enum":["en","es","fr","de","ja","ar"]')
+
+    // A code stored when more were accepted reads as English.
+    const { db, table } = testAws()
+    await db.update(table, profileKey(user.id), { update: 'SET #l = :l', names: { '#l': 'language' }, values: { ':l': 'sv' } })
+    expect(((await (await api('/me', { token })).json()) as { language: string }).language).toBe('en')
+  })
+})

@@ -1,0 +1,187 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { toEventBridgeSchedule } from '../../cdktf/cron-schedule'
+import { TASK_SECRETS } from '../../cdktf/ecs-container'
+import { readInputs } from '../../cdktf/inputs'
+import { CRON } from '../../src/platform'
+import { missingInProduction } from './support/production-config'
+import { asList, only, statementsOf, synthStacks, type TerraformJson } from './support/synth'
+
+/** The optional ECS Fargate stack (cdktf/ecs-stack.ts), synthesized offline like the app stacks (test/ops/cdktf.test.ts). */
+let ecs: TerraformJson
+let app: TerraformJson
+beforeAll(() => {
+  // One synth for the whole file (each is seconds): remote state on, to see the ECS stack's own state key.
+  const stacks = synthStacks({ ECS_ENVIRONMENTS: 'prod', TF_STATE_BUCKET: 'state-bucket', TF_STATE_REGION: 'input-region' })
+  expect(Object.keys(stacks).sort()).toEqual(['netflix-clone-dev', 'netflix-clone-prod', 'netflix-clone-prod-ecs'])
+  ecs = stacks['netflix-clone-prod-ecs']!
+  app = stacks['netflix-clone-prod']!
+}, 60_000)
+
+const resources = (type: string) => ecs.resource[type] ?? {}
+const policyOf = (id: string) => statementsOf(resources('aws_iam_role_policy')[`${id}_policy`]!.policy)
+const grants = (id: string) => Object.fromEntries(policyOf(id).map((s) => [s.Sid, { actions: asList(s.Action), resources: asList(s.Resource) }]))
+const container = () => (JSON.parse(String(only(ecs, 'aws_ecs_task_definition').container_definitions)) as Record<string, unknown>[])[0]! as {
+  image: string
+  command: string[]
+  user: string
+  readonlyRootFilesystem: boolean
+  portMappings: { containerPort: number }[]
+  environment: { name: string; value: string }[]
+  secrets: { name: string; valueFrom: string }[]
+}
+const PARAMETER = (name: string) =>
+  `arn:\${data.aws_partition.partition.partition}:ssm:\${data.aws_region.current.region}:\${data.aws_caller_identity.caller.account_id}:parameter\${var.ssm_parameter_prefix}/${name}`
+
+describe('the ECS stack inputs', () => {
+  it('should be off unless ECS_ENVIRONMENTS names a synthesized environment', () => {
+    // Without the input, synth makes the app stacks only (test/ops/cdktf.test.ts holds that list exactly).
+    expect(readInputs({}).ecsEnvironments).toEqual([])
+    expect(readInputs({ STACK_ENVIRONMENTS: 'dev', ECS_ENVIRONMENTS: 'prod' }).ecsEnvironments).toEqual([])
+    expect(readInputs({ ECS_ENVIRONMENTS: 'prod' }).ecsEnvironments).toEqual(['prod'])
+    expect(() => readInputs({ ECS_ENVIRONMENTS: 'staging' })).toThrow(/ECS_ENVIRONMENTS: unknown environment "staging"/)
+  })
+
+  it('should keep its own state beside the app stack\'s', () => {
+    expect(ecs.terraform.backend.s3).toMatchObject({ bucket: 'state-bucket', key: 'netflix-clone/prod-ecs.tfstate', use_lockfile: true })
+    expect(app.terraform.backend.s3).toMatchObject({ key: 'netflix-clone/prod.tfstate' })
+  })
+
+  it('should take the VPC, the subnets and the image tag as variables without defaults, and name no network', () => {
+    for (const name of ['vpc_id', 'image_tag']) expect(ecs.variable[name]).toEqual(expect.objectContaining({ type: 'string' }))
+    for (const name of ['public_subnet_ids', 'private_subnet_ids']) expect(ecs.variable[name]).toMatchObject({ type: 'list(string)' })
+    for (const name of ['vpc_id', 'public_subnet_ids', 'private_subnet_ids', 'image_tag']) expect(ecs.variable[name]).not.toHaveProperty('default')
+    const text = JSON.stringify(ecs)
+    expect(text).not.toMatch(/\b(subnet|vpc|sg|igw|nat)-[0-9a-f]{8,17}\b/)
+    expect(text).not.toMatch(/(?<![\d.])\d{12}(?![\d.])/)
+    expect(text).not.toMatch(/\b(us|eu|ap|sa|ca|me|af|il|mx)-(gov-)?[a-z]+-\d\b/)
+    expect(text).not.toMatch(/arn:aws:/)
+    expect(ecs.provider.aws[0]).not.toHaveProperty('region')
+  })
+})
+
+describe('the Fargate service', () => {
+  it('should run the ECR repository\'s image in the cluster behind the load balancer, health-checked on /healthz', () => {
+    expect(only(ecs, 'aws_ecr_repository')).toMatchObject({ name: 'netflix-clone-prod', image_tag_mutability: 'IMMUTABLE', image_scanning_configuration: { scan_on_push: true } })
+    expect(container().image).toBe('${aws_ecr_repository.repository.repository_url}:${var.image_tag}')
+    expect(container()).toMatchObject({ command: ['node', 'dist/server.js'], user: '1000:1000', readonlyRootFilesystem: true, portMappings: [{ containerPort: 8787 }] })
+    expect(only(ecs, 'aws_ecs_service')).toMatchObject({
+      cluster: '${aws_ecs_cluster.cluster.id}',
+      task_definition: '${aws_ecs_task_definition.task.arn}',
+      launch_type: 'FARGATE',
+      desired_count: '${var.desired_count}',
+      network_configuration: { subnets: '${var.private_subnet_ids}', security_groups: ['${aws_security_group.tasks_sg.id}'] },
+      load_balancer: [{ target_group_arn: '${aws_lb_target_group.web.arn}', container_name: 'flixpeek', container_port: 8787 }],
+      deployment_circuit_breaker: { enable: true, rollback: true },
+    })
+    expect(only(ecs, 'aws_lb_target_group')).toMatchObject({ port: 8787, target_type: 'ip', vpc_id: '${var.vpc_id}', health_check: { path: '/healthz', matcher: '200' } })
+    expect(only(ecs, 'aws_lb')).toMatchObject({ load_balancer_type: 'application', subnets: '${var.public_subnet_ids}', drop_invalid_header_fields: true })
+    expect(resources('aws_lb_listener').http).toMatchObject({ port: 80, default_action: [{ type: 'forward', target_group_arn: '${aws_lb_target_group.web.arn}' }] })
+    expect(resources('aws_lb_listener').https).toMatchObject({ port: 443, certificate_arn: '${var.certificate_arn}', count: '${(length(var.certificate_arn) >= 1) ? 1 : 0}' })
+  })
+
+  it('should let only the load balancer reach the tasks, on the container port', () => {
+    const ingress = Object.values(resources('aws_vpc_security_group_ingress_rule')).filter((rule) => rule.security_group_id === '${aws_security_group.tasks_sg.id}')
+    expect(ingress).toEqual([expect.objectContaining({ ip_protocol: 'tcp', from_port: 8787, to_port: 8787, referenced_security_group_id: '${aws_security_group.load_balancer_sg.id}' })])
+  })
+
+  it('should configure the task like production needs: plain values as environment, secrets by SSM reference, AWS calls as the task role', () => {
+    const { environment, secrets } = container()
+    expect(secrets).toEqual(TASK_SECRETS.map((name) => ({ name, valueFrom: PARAMETER(name) })))
+    for (const { name } of environment) expect(name).not.toMatch(/SECRET|TOKEN|PEPPER|PASSWORD|KEY/)
+    // No AWS key: ECS sets AWS_CONTAINER_CREDENTIALS_RELATIVE_URI in a task with a task role, and the runtime signs with it.
+    for (const { name } of [...environment, ...secrets]) expect(name).not.toMatch(/^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)$/)
+    expect(missingInProduction([...environment, ...secrets].map((v) => v.name), { AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/v2/credentials/task' })).toEqual([])
+    // ...which the config needs: without the task's endpoint, production would refuse to start keyless.
+    expect(missingInProduction([...environment, ...secrets].map((v) => v.name))).toEqual(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'])
+    expect(Object.fromEntries(environment.map((v) => [v.name, v.value]))).toMatchObject({
+      ENVIRONMENT: 'production',
+      HOST: '0.0.0.0',
+      DYNAMODB_TABLE: '${data.aws_dynamodb_table.table.name}',
+      SNS_TOPIC_ARN: '${data.aws_sns_topic.events_topic.arn}',
+      SQS_QUEUE_URL: '${data.aws_sqs_queue.notifications_queue.url}',
+      TRUSTED_CLIENT_IP_HEADER: 'X-Forwarded-For',
+      CRON_SCHEDULER: 'off',
+    })
+    // The app stack's resources, by the names that stack gives them.
+    expect(ecs.data?.aws_dynamodb_table?.table).toMatchObject({ name: only(app, 'aws_dynamodb_table').name })
+    expect(ecs.data?.aws_sqs_queue?.notifications_queue).toMatchObject({ name: app.resource.aws_sqs_queue!.notifications_queue!.name })
+    expect(ecs.data?.aws_sns_topic?.events_topic).toMatchObject({ name: only(app, 'aws_sns_topic').name })
+  })
+})
+
+describe('ECS IAM (kept exact)', () => {
+  const trust = (id: string) => statementsOf(resources('aws_iam_role')[id]!.assume_role_policy)
+
+  it('should give the task role exactly the worker\'s grants, on this stack\'s references to the same resources', () => {
+    const worker = Object.fromEntries(statementsOf(only(app, 'aws_iam_user_policy').policy).map((s) => [s.Sid, asList(s.Action)]))
+    const task = grants('task_role')
+    expect(Object.fromEntries(Object.entries(task).map(([sid, grant]) => [sid, grant.actions]))).toEqual(worker)
+    expect(Object.fromEntries(Object.entries(task).map(([sid, grant]) => [sid, grant.resources]))).toEqual({
+      TableItems: ['${data.aws_dynamodb_table.table.arn}'],
+      IndexQueries: ['${data.aws_dynamodb_table.table.arn}/index/gsi1', '${data.aws_dynamodb_table.table.arn}/index/gsi2'],
+      PublishEvents: ['${data.aws_sns_topic.events_topic.arn}'],
+      ConsumeNotifications: ['${data.aws_sqs_queue.notifications_queue.arn}'],
+      SendEmail: ['arn:${data.aws_partition.partition.partition}:ses:${data.aws_region.current.region}:${data.aws_caller_identity.caller.account_id}:identity/${var.mail_domain}'],
+    })
+  })
+
+  it('should let ECS pull this repository, log to this group and read exactly the task\'s parameters', () => {
+    expect(grants('execution_role')).toEqual({
+      RegistryLogin: { actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
+      PullImage: { actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], resources: ['${aws_ecr_repository.repository.arn}'] },
+      WriteLogs: { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: ['${aws_cloudwatch_log_group.logs.arn}:*'] },
+      ReadSecrets: { actions: ['ssm:GetParameters'], resources: TASK_SECRETS.map(PARAMETER) },
+    })
+  })
+
+  it('should let EventBridge run only this task definition on this cluster, passing only the task\'s roles to ECS', () => {
+    expect(policyOf('events_role')).toEqual([
+      { Sid: 'RunCronTask', Effect: 'Allow', Action: ['ecs:RunTask'], Resource: ['${aws_ecs_task_definition.task.arn}'], Condition: { ArnEquals: { 'ecs:cluster': '${aws_ecs_cluster.cluster.arn}' } } },
+      {
+        Sid: 'PassTaskRoles',
+        Effect: 'Allow',
+        Action: ['iam:PassRole'],
+        Resource: ['${aws_iam_role.task_role.arn}', '${aws_iam_role.execution_role.arn}'],
+        Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      },
+    ])
+  })
+
+  it('should have the only wildcard where AWS allows nothing else (ecr:GetAuthorizationToken), and roles only their service assumes', () => {
+    const wildcards = Object.keys(resources('aws_iam_role')).flatMap((id) => policyOf(id).filter((s) => asList(s.Resource).some((r) => r.includes('*') && !r.endsWith(':*'))).map((s) => asList(s.Action)))
+    expect(wildcards).toEqual([['ecr:GetAuthorizationToken']])
+    for (const statement of Object.keys(resources('aws_iam_role')).flatMap((id) => policyOf(id))) for (const action of asList(statement.Action)) expect(action).not.toContain('*')
+    expect(trust('task_role')).toEqual([{ Sid: 'AssumedByService', Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: ['sts:AssumeRole'] }])
+    expect(trust('execution_role')[0]!.Principal).toEqual({ Service: 'ecs-tasks.amazonaws.com' })
+    expect(trust('events_role')[0]!.Principal).toEqual({ Service: 'events.amazonaws.com' })
+    expect(only(ecs, 'aws_ecs_task_definition')).toMatchObject({ task_role_arn: '${aws_iam_role.task_role.arn}', execution_role_arn: '${aws_iam_role.execution_role.arn}' })
+  })
+})
+
+describe('the cron triggers on EventBridge', () => {
+  it('should convert the cron table to EventBridge schedules (UTC; ? in one day field; Sunday-based day names)', () => {
+    expect(toEventBridgeSchedule('*/5 * * * *')).toBe('cron(0/5 * * * ? *)')
+    expect(toEventBridgeSchedule('0 6 * * *')).toBe('cron(0 6 * * ? *)')
+    expect(toEventBridgeSchedule('0 7 * * 1')).toBe('cron(0 7 ? * MON *)')
+    expect(toEventBridgeSchedule('30 2 * * 0,6')).toBe('cron(30 2 ? * SUN,SAT *)')
+    expect(() => toEventBridgeSchedule('0 6 1 * 1')).toThrow(/cannot combine/)
+    expect(() => toEventBridgeSchedule('0 6 * *')).toThrow(/five-field/)
+  })
+
+  it('should run the task with the cron CLI once per trigger of the cron table', () => {
+    const rules = Object.values(resources('aws_cloudwatch_event_rule'))
+    expect(rules.map((rule) => rule.schedule_expression).sort()).toEqual(Object.values(CRON).map(toEventBridgeSchedule).sort())
+    const targets = Object.values(resources('aws_cloudwatch_event_target'))
+    expect(targets).toHaveLength(Object.keys(CRON).length)
+    for (const [job, expression] of Object.entries(CRON)) {
+      const target = resources('aws_cloudwatch_event_target')[`cron_${job}_task`]!
+      expect(target).toMatchObject({
+        rule: `\${aws_cloudwatch_event_rule.cron_${job}.name}`,
+        arn: '${aws_ecs_cluster.cluster.arn}',
+        role_arn: '${aws_iam_role.events_role.arn}',
+        ecs_target: { task_definition_arn: '${aws_ecs_task_definition.task.arn}', launch_type: 'FARGATE', task_count: 1, network_configuration: { subnets: '${var.private_subnet_ids}' } },
+      })
+      expect(JSON.parse(String(target.input))).toEqual({ containerOverrides: [{ name: 'flixpeek', command: ['node', 'dist/cron.js', expression] }] })
+    }
+  })
+})

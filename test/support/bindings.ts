@@ -1,0 +1,26 @@
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The endpoints of the local servers the app tests talk to, as bindings (test/support/global-servers.ts). */
+    workerBindings: Record<string, string>
+  }
+}
+
+/**
+ * The values the app under test runs with, in both runtimes of the app tests (test/support/runtime/): the workerd
+ * project hands them to miniflare as bindings (vitest.config.ts), the Node runtime builds its `env` from them.
+ * The endpoints of the local servers come on top, from the global setup (inject('workerBindings')).
+ */
+export const TEST_BINDINGS: Record<string, string> = {
+  ENVIRONMENT: 'development',
+  JWT_SECRET: 'test-secret-that-is-at-least-32-bytes-long!!',
+  PASSWORD_PEPPER: 'test-pepper-that-is-at-least-32-bytes-long!',
+  // Test files must not see each other's cached pages: test/workerd/page-cache.test.ts turns it on.
+  PAGE_CACHE: 'off',
+  // On a loaded machine DynamoDB Local can take longer than the film page's reviews deadline (250 ms).
+  RENDER_DEADLINE_MS: '5000',
+}
+
+/** The fuzz suite's knobs (test/app/fuzz): a bigger run or a replay from the shell. */
+export function shellKnobs(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return Object.fromEntries(['FUZZ_RUNS', 'FUZZ_SEED', 'FUZZ_PATH'].flatMap((name) => (env[name] ? [[name, env[name]!]] : [])))
+}
