@@ -115,7 +115,12 @@ export class DynamoDb implements DataStore {
     return opts.limit === undefined ? all : all.slice(0, opts.limit)
   }
 
-  /** All-or-nothing write of up to 100 items; a failed condition throws TransactionCanceledError with per-item reasons. */
+  /**
+   * All-or-nothing write of up to 100 items; a failed condition throws TransactionCanceledError with per-item reasons.
+   * Every call carries a client request token (one per call, `opts.token` or a fresh one), so the client's own retry of
+   * an attempt whose answer was lost (a timeout, a dropped connection) is the same transaction to DynamoDB: applied
+   * once, answered as a success, instead of failing its own conditions (an add then looked like "already listed").
+   */
   async transactWrite(items: TransactItem[], opts: { token?: string } = {}): Promise<void> {
     const TransactItems = items.map((entry) => {
       if ('put' in entry) {
@@ -133,7 +138,7 @@ export class DynamoDb implements DataStore {
       const { table, key, ...cond } = entry.conditionCheck
       return { ConditionCheck: { TableName: table, Key: marshall(key), ...conditional(cond) } }
     })
-    await this.call('TransactWriteItems', { TransactItems, ...(opts.token ? { ClientRequestToken: opts.token } : {}) })
+    await this.call('TransactWriteItems', { TransactItems, ClientRequestToken: opts.token ?? crypto.randomUUID() })
   }
 
   /** Items for the keys that exist (order not guaranteed), in chunks of 100, retrying UnprocessedKeys. */

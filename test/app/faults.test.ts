@@ -135,15 +135,26 @@ describe('targeted faults: what retries, idempotency and the outbox are for', { 
     await aggregateMatches(movieId)
   })
 
-  it('should keep the event of an add whose answer was lost in the outbox, so it is still published (outbox)', async () => {
+  it('should answer an add whose answer was lost as the add that listed the film (201), not as already listed', async () => {
+    quiet()
+    const { watchlist } = faultyServices()
+    const userId = `fault-${crypto.randomUUID()}`
+    await summaryOf(aws.db, aws.table, userId, true)
+    // The add's transaction is applied, its answer cut off; the retry is the same transaction (client request token).
+    await plan({ next: ['drop'] })
+    expect((await watchlist.add({ id: userId }, madeUpFilm())).created).toBe(true)
+  })
+
+  it('should keep the event of an add that was applied but never acknowledged in the outbox, so it is still published (outbox)', async () => {
     quiet()
     const { watchlist } = faultyServices()
     const userId = `fault-${crypto.randomUUID()}`
     // The list's summary exists (as after any earlier add), so the next request is the add's own transaction.
     await summaryOf(aws.db, aws.table, userId, true)
-    // The add's transaction (entry + outbox item) is applied, its answer cut off: the retry finds the entry.
-    await plan({ next: ['drop'] })
-    await watchlist.add({ id: userId }, madeUpFilm())
+    // The add's transaction (entry + outbox item) is applied, its answer cut off, and every retry fails: the caller
+    // hears of a failure, nothing publishes the event after the response, yet the film is listed.
+    await plan({ next: ['drop', 'error500', 'error500', 'error500'] })
+    await expect(watchlist.add({ id: userId }, madeUpFilm())).rejects.toThrow()
     expect(await outboxOf(new Set([userId]))).toEqual(['watchlist.added'])
     await testServices().flushOutbox({ graceMs: 0 })
     expect(await outboxOf(new Set([userId]))).toEqual([])

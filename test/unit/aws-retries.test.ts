@@ -67,4 +67,18 @@ describe('AWS request retries', () => {
     expect(failure).toMatchObject({ type: 'NetworkError', status: 0 })
     expect(seen).toHaveLength(4)
   })
+
+  it('should resend a retried transaction with its client request token, and give the next transaction a new one', async () => {
+    const { db, seen } = scripted(() => {
+      throw new TypeError('connection reset')
+    }, ok({}), ok({}))
+    const write = [{ put: { table: 't', item: { pk: 'a' }, condition: 'attribute_not_exists(pk)' } }]
+    await db.transactWrite(write)
+    await db.transactWrite(write)
+    const tokens = await Promise.all(seen.map(async (request) => ((await request.json()) as { ClientRequestToken?: string }).ClientRequestToken))
+    expect(tokens[0]).toMatch(/^[\w-]{16,36}$/)
+    // The retry is the same transaction to DynamoDB (applied once if the first attempt was); the next call is not.
+    expect(tokens[1]).toBe(tokens[0])
+    expect(tokens[2]).not.toBe(tokens[0])
+  })
 })
