@@ -1,4 +1,5 @@
 import { SELF } from '@test/runtime'
+import { recordOwner } from './owners'
 
 export const ORIGIN = 'https://example.com'
 
@@ -46,6 +47,7 @@ export async function signUp(fields: { email?: string; password?: string; displa
   const res = await api('/auth/signup', { body: { ...fields, email, password } })
   if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`)
   const body = (await res.json()) as Omit<TestUser, 'email' | 'password'>
+  await recordOwner(body.user.id)
   return { ...body, email, password }
 }
 

@@ -6,7 +6,7 @@ import type { Services } from '../../../src/services'
 import { api } from './accounts'
 import { testAws, uniqueId } from './aws'
 import { cursorCodec } from '../../../src/shared/cursor'
-import { testServices } from './services'
+import { subscribedQueues, testServices } from './services'
 
 export const aws = testAws()
 export const services = testServices()
@@ -33,6 +33,7 @@ export async function privateQueue(opts: { subscribed?: boolean; visibilitySecon
   if (opts.subscribed) {
     const { QueueArn: queueArn } = await aws.sqs.getAttributes(url, ['QueueArn'])
     await aws.sns.subscribe(aws.config.SNS_TOPIC_ARN!, 'sqs', queueArn!)
+    subscribedQueues.add(url)
   }
   return { url, dlqUrl }
 }

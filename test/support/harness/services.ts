@@ -7,6 +7,7 @@ import { createServices, type ServiceContext, type Services } from '../../../src
 import { cursorCodec } from '../../../src/shared/cursor'
 import { WatchlistService } from '../../../src/watchlist'
 import { testAws } from './aws'
+import { ownEventsOnly } from './owners'
 
 /**
  * The app's own services, built by the composition root against the suite's local servers, for tests
@@ -19,8 +20,15 @@ export function testServices(
 ): Services {
   const vars = { ...env, ...overrides } as Env
   const config = { ...testAws().config, ...overrides }
-  return createServices({ config, platform: platformFor(vars, ctx), adapters })
+  const services = createServices({ config, platform: platformFor(vars, ctx), adapters })
+  const queue = services.events.queue
+  if (!queue || !subscribedQueues.has(config.SQS_QUEUE_URL ?? '')) return services
+  // A private queue on the events topic: only this file's users' events are handled (owners.ts says why).
+  return Object.create(services, { events: { value: { ...services.events, queue: ownEventsOnly(queue) } } }) as Services
 }
+
+/** The private queues subscribed to the events topic (test/support/harness/notifications.ts's privateQueue). */
+export const subscribedQueues = new Set<string>()
 
 /**
  * The watchlist and reviews services over the suite's table, with a catalog in which every id is a
