@@ -6,7 +6,7 @@
  * so a deploy that changes any asset ships a new worker.
  */
 export const ASSET_HASHES = {
-  css: 'bc9f154d15',
+  css: 'a394f70bac',
   js: 'b8eb772ac1',
   offline: '8b85d7d3dc',
   sw: 'c553719caf',

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchBrowser, screenshot, withPage } from '../support/browser'
+import { sharedBrowser, screenshot, withPage } from '../support/browser'
 
 /** Accessibility (axe-core), screenshots at phone and desktop width, and the page-weight and layout-shift numbers. */
 
@@ -15,7 +15,7 @@ let browser: Browser
 let detailsPath: string
 
 beforeAll(async () => {
-  browser = await launchBrowser()
+  browser = await sharedBrowser()
   const search = (await (await fetch(`${baseUrl}/api/v1/movies/search?q=inception`)).json()) as { results: { id: number }[] }
   detailsPath = `/movies/${search.results[0]!.id}`
 })
@@ -136,4 +136,16 @@ describe('look and weight', () => {
     writeFileSync('test-results/pages-metrics.json', `${JSON.stringify(metrics, null, 2)}\n`)
     console.log('pages metrics', JSON.stringify(metrics))
   }, SLOW)
+
+  it('should run no animation on a page at rest, and move the progress bar only while htmx works', async () => {
+    await withPage(browser, {}, async ({ page }) => {
+      await page.goto(`${baseUrl}/`, { waitUntil: 'load' })
+      await settle(page)
+      // A page left open (a phone on the sofa) must not repaint anything: no running animation at all.
+      const running = () => page.evaluate(() => document.getAnimations().filter((a) => a.playState === 'running').map((a) => (a as CSSAnimation).animationName ?? 'animation'))
+      expect(await running()).toEqual([])
+      await page.evaluate(() => document.getElementById('progress')!.classList.add('htmx-request'))
+      expect(await running()).toEqual(['progress'])
+    })
+  })
 })
