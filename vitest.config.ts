@@ -14,6 +14,14 @@ const blankedDevVars = existsSync('.dev.vars')
   ? Object.fromEntries([...readFileSync('.dev.vars', 'utf8').matchAll(/^\s*([A-Z][A-Z0-9_]*)\s*=/gm)].map((m) => [m[1]!, '']))
   : {}
 
+/**
+ * Every DynamoDB Local the tests start (the shared servers, the e2e stacks, the dev stacks and benches of the ops
+ * tests) runs without the C2 compiler: each lives for seconds to a few minutes, and C2's compile threads cost more
+ * CPU than they save there (the app project: 43 → 29 CPU-s in DynamoDB Local, docs/testing.md). Set before the global
+ * setups run, so their processes and every child inherit it; `npm start`, bench and soak keep the full JIT.
+ */
+process.env.DYNAMODB_LOCAL_JAVA_OPTS ??= '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC'
+
 /** `@test/runtime` (test/support/runtime/): the same app tests run on Node or inside workerd. */
 const runtime = (name: 'node' | 'workerd') => ({ '@test/runtime': fileURLToPath(new URL(`./test/support/runtime/${name}.ts`, import.meta.url)) })
 /** DynamoDB Local, fauxqs, local SES, the fault proxy, fake TMDB and push: started once for the app and workerd projects. */
@@ -80,11 +88,9 @@ export default defineConfig({
           name: 'ops',
           environment: 'node',
           include: ['test/ops/**/*.test.ts'],
+          globalSetup: ['./test/support/global-ops.ts'],
           sequence: { groupOrder: 3 },
           maxWorkers: 2,
-          // These files start DynamoDB Local over and over: C1-only JIT starts it in ~40 % less time on a busy 2-core
-          // machine (scripts/local-aws.ts).
-          env: { DYNAMODB_LOCAL_JAVA_OPTS: '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC' },
         },
       },
       {
@@ -96,7 +102,7 @@ export default defineConfig({
           // The whole app as `npm start` runs it (wrangler dev + DynamoDB Local + fauxqs), once per run.
           // ...and as `npm run start:node` runs it (the Node server). Its setup only starts it, after the first stack holds
           // its ports, and returns: it boots while the other e2e files run (runtimes and node-replicas tests wait for it).
-          globalSetup: ['./test/support/global-e2e.ts', './test/support/global-node.ts'],
+          globalSetup: ['./test/support/global-e2e.ts', './test/support/global-node.ts', './test/support/global-browser.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -77,10 +77,10 @@ export function checkJava(java = process.env.JAVA ?? 'java'): void {
 }
 
 /**
- * Extra JVM options from DYNAMODB_LOCAL_JAVA_OPTS (space-separated). The node test project sets
- * `-XX:TieredStopAtLevel=1 -XX:+UseSerialGC` (vitest.config.ts): its tests start short-lived stacks
- * over and over, and without the C2 compiler the JVM answers in ~40 % less time on a busy 2-core
- * machine. Not the default: long runs (npm start, bench, soak) want C2's throughput.
+ * Extra JVM options from DYNAMODB_LOCAL_JAVA_OPTS (space-separated). `npm test` sets
+ * `-XX:TieredStopAtLevel=1 -XX:+UseSerialGC` (vitest.config.ts): its servers live for seconds to minutes,
+ * and without the C2 compiler the JVM answers in ~40 % less time on a busy 2-core machine and spends
+ * less CPU in all. Not the default: long runs (npm start, bench, soak) want C2's throughput.
  */
 function javaOptions(): string[] {
   return (process.env.DYNAMODB_LOCAL_JAVA_OPTS ?? '').split(/\s+/).filter(Boolean)

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchBrowser, screenshot, withPage } from '../support/browser'
+import { sharedBrowser, screenshot, withPage } from '../support/browser'
 
 /**
  * Arabic (right to left) and Japanese in Chromium: axe finds no serious issue on home and a film page, nothing
@@ -20,7 +20,7 @@ let browser: Browser
 let filmPath: string
 
 beforeAll(async () => {
-  browser = await launchBrowser()
+  browser = await sharedBrowser()
   const search = (await (await fetch(`${baseUrl}/api/v1/movies/search?q=inception`)).json()) as { results: { id: number }[] }
   filmPath = `/movies/${search.results[0]!.id}`
 })

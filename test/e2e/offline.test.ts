@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
-import { CHROMIUM_ARGS, screenshot } from '../support/browser'
+import { CHROMIUM_ARGS, CHROMIUM_PATH, screenshot } from '../support/browser'
 
 /**
  * The installable, offline-capable app in Chromium (docs/offline.md): the service worker keeps pages for
@@ -25,7 +25,7 @@ let page: Page
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'flixpeek-offline-'))
   context = await chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
     args: CHROMIUM_ARGS,
   })

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchBrowser, type PageProblems, withPage } from '../support/browser'
+import { sharedBrowser, type PageProblems, withPage } from '../support/browser'
 
 /** Browsing the pages in Chromium as a visitor would: live search, history, details, keyboard only, JavaScript off. */
 
@@ -10,7 +10,7 @@ const SLOW = 240_000
 let browser: Browser
 
 beforeAll(async () => {
-  browser = await launchBrowser()
+  browser = await sharedBrowser()
 })
 afterAll(async () => {
   await browser?.close()

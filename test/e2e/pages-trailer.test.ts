@@ -1,42 +1,44 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startDevStack, type DevStack } from '../../scripts/dev'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { freePort } from '../../scripts/lib/processes'
-import { launchBrowser, openPage, withPage } from '../support/browser'
+import { startNodeServer, type NodeServer } from '../../src/main/node/server'
+import { openPage, sharedBrowser, withPage } from '../support/browser'
 import { startFakeTmdb, type FakeTmdb } from '../support/fake-tmdb'
+import { waitForNodeStack } from '../support/global-node'
 
 /**
- * The bundled catalog has no trailers, so this file runs its own copy of the app on TMDB data from
- * the fake TMDB server (film 11 has a YouTube trailer) and clicks the click-to-play facade.
+ * The bundled catalog has no trailers, so this file runs its own copy of the app on TMDB data from the fake TMDB
+ * server (film 11 has a YouTube trailer) and clicks the click-to-play facade. Its copy is the Node server, in this
+ * process, on the `npm run start:node` stack's local servers: a second app configuration for the price of a server,
+ * not of a whole stack (what the page does is the same on both runtimes: test/e2e/runtimes.test.ts).
  */
 
 let tmdb: FakeTmdb
-let stack: DevStack
+let stack: NodeServer
 let browser: Browser
-let dir: string
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'netflix-e2e-tmdb-'))
-  tmdb = await startFakeTmdb()
-  stack = await startDevStack({
+  const [vars, fake] = await Promise.all([waitForNodeStack(inject('nodeStackDir')), startFakeTmdb()])
+  tmdb = fake
+  stack = await startNodeServer({
     port: await freePort(),
     host: '127.0.0.1',
-    dataDir: join(dir, 'data'),
-    devVarsPath: join(dir, '.dev.vars'),
-    // Images point at the fake server too (it answers 404): nothing leaves the machine.
-    env: { TMDB_API_KEY: 'key-123', TMDB_BASE_URL: tmdb.url, TMDB_IMAGE_BASE_URL: `${tmdb.url.replace(/\/3$/, '')}/images` },
+    vars: {
+      ...vars,
+      CRON_SCHEDULER: 'off',
+      TMDB_API_KEY: 'key-123',
+      TMDB_BASE_URL: tmdb.url,
+      // Images point at the fake server too (it answers 404): nothing leaves the machine.
+      TMDB_IMAGE_BASE_URL: `${tmdb.url.replace(/\/3$/, '')}/images`,
+    },
   })
-  browser = await launchBrowser()
+  browser = await sharedBrowser()
 }, 180_000)
 
 afterAll(async () => {
   await browser?.close()
-  await stack?.stop()
+  await stack?.shutdown()
   await tmdb?.stop()
-  if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
 describe('trailer facade', () => {
@@ -50,7 +52,7 @@ describe('trailer facade', () => {
         return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>player</title>' })
       })
       await page.goto(`${stack.url}/movies/11`, { waitUntil: 'load' })
-      await page.waitForFunction(() => 'htmx' in window)
+      await page.waitForFunction(() => 'htmx' in globalThis)
       const facade = page.locator('a.trailer-facade')
       expect(await facade.getAttribute('href')).toMatch(/^https:\/\/www\.youtube\.com\/watch\?v=[\w-]+$/)
       expect(await page.locator('iframe').count()).toBe(0)

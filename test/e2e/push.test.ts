@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchBrowser, screenshot } from '../support/browser'
+import { sharedBrowser, screenshot } from '../support/browser'
 
 /**
  * The service worker's Web Push side in Chromium (public/sw-push.js): a push message as the server
@@ -17,7 +17,7 @@ let context: BrowserContext
 let page: Page
 
 beforeAll(async () => {
-  browser = await launchBrowser()
+  browser = await sharedBrowser()
   context = await browser.newContext()
   page = await context.newPage()
   page.setDefaultTimeout(20_000)

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchBrowser, screenshot, withPage, type PageProblems } from '../support/browser'
+import { sharedBrowser, screenshot, withPage, type PageProblems } from '../support/browser'
 
 /** A viewer's journey in Chromium: sign up, list a film from a card, rate it, log out and back in. */
 
@@ -8,7 +8,7 @@ const baseUrl = inject('baseUrl')
 let browser: Browser
 
 beforeAll(async () => {
-  browser = await launchBrowser()
+  browser = await sharedBrowser()
 })
 afterAll(async () => {
   await browser?.close()

@@ -6,7 +6,14 @@ import { mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core'
-import { expect } from 'vitest'
+import { expect, inject } from 'vitest'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The e2e project's one Chromium (a Playwright browser server); files connect with sharedBrowser(). */
+    browserEndpoint: string
+  }
+}
 
 export const CHROMIUM_ARGS = [
   '--headless=new',
@@ -19,12 +26,19 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ]
 
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
+
+/** A Chromium of the caller's own (scripts, and e2e files that must not share one). */
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-  })
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS })
+}
+
+/**
+ * The e2e project's one Chromium (test/support/global-browser.ts): a file's own connection to it. Closing the
+ * connection closes the file's contexts, not the browser.
+ */
+export function sharedBrowser(): Promise<Browser> {
+  return chromium.connect(inject('browserEndpoint'))
 }
 
 /** What went wrong on a page: console errors, uncaught exceptions, failed requests. */
