@@ -9,9 +9,9 @@ import { asList, only, statementsOf, synthStacks, type TerraformJson } from './s
 /** The optional ECS Fargate stack (cdktf/ecs-stack.ts), synthesized offline like the app stacks (test/ops/cdktf.test.ts). */
 let ecs: TerraformJson
 let app: TerraformJson
-beforeAll(() => {
+beforeAll(async () => {
   // One synth for the whole file (each is seconds): remote state on, to see the ECS stack's own state key.
-  const stacks = synthStacks({ ECS_ENVIRONMENTS: 'prod', TF_STATE_BUCKET: 'state-bucket', TF_STATE_REGION: 'input-region' })
+  const stacks = await synthStacks({ ECS_ENVIRONMENTS: 'prod', TF_STATE_BUCKET: 'state-bucket', TF_STATE_REGION: 'input-region' })
   expect(Object.keys(stacks).sort()).toEqual(['netflix-clone-dev', 'netflix-clone-prod', 'netflix-clone-prod-ecs'])
   ecs = stacks['netflix-clone-prod-ecs']!
   app = stacks['netflix-clone-prod']!

@@ -66,7 +66,7 @@ describe('CDKTF and the local bootstrap agree (both read infra/resources.ts)', (
     const ttl = calls.filter((c) => c.operation === 'UpdateTimeToLive').map((c) => c.input)
     expect(created).toHaveLength(TABLES.length)
 
-    const table = only(synthStacks({ STACK_ENVIRONMENTS: 'prod' })['netflix-clone-prod']!, 'aws_dynamodb_table')
+    const table = only((await synthStacks({ STACK_ENVIRONMENTS: 'prod' }))['netflix-clone-prod']!, 'aws_dynamodb_table')
     const fromTerraform = {
       TableName: table.name,
       BillingMode: table.billing_mode,
@@ -87,7 +87,7 @@ describe('CDKTF and the local bootstrap agree (both read infra/resources.ts)', (
 
   it('should define the same queue, dead-letter queue, topic and subscription', async () => {
     const calls = await recordLocalBootstrap('netflix-clone-prod')
-    const stack = synthStacks({ STACK_ENVIRONMENTS: 'prod' })['netflix-clone-prod']!
+    const stack = (await synthStacks({ STACK_ENVIRONMENTS: 'prod' }))['netflix-clone-prod']!
     const queues = stack.resource.aws_sqs_queue!
     const queue = queues.notifications_queue!
     const dlq = queues.notifications_dlq!

@@ -11,16 +11,16 @@ import { asList, only, statementsOf, synthStacks, type TerraformJson } from './s
 let stacks: Record<string, TerraformJson>
 let prod: TerraformJson
 let dev: TerraformJson
-beforeAll(() => {
-  stacks = synthStacks()
+beforeAll(async () => {
+  stacks = await synthStacks()
   prod = stacks['netflix-clone-prod']!
   dev = stacks['netflix-clone-dev']!
 })
 
 describe('cdktf stacks', () => {
-  it('should synthesize one stack per environment, named from the prefix', () => {
+  it('should synthesize one stack per environment, named from the prefix', async () => {
     expect(Object.keys(stacks).sort()).toEqual(['netflix-clone-dev', 'netflix-clone-prod'])
-    const custom = synthStacks({ STACK_PREFIX: 'movies', STACK_ENVIRONMENTS: 'dev' })
+    const custom = await synthStacks({ STACK_PREFIX: 'movies', STACK_ENVIRONMENTS: 'dev' })
     expect(Object.keys(custom)).toEqual(['movies-dev'])
     expect(only(custom['movies-dev']!, 'aws_dynamodb_table').name).toBe('movies-dev')
   })
@@ -184,12 +184,12 @@ describe('remote state', () => {
     expect(Object.keys(prod.terraform.backend)).toEqual(['local'])
   })
 
-  it('should use S3 with a lock, one key per environment, when the inputs are set', () => {
-    const remote = synthStacks({ TF_STATE_BUCKET: 'state-bucket', TF_STATE_REGION: 'input-region', TF_STATE_LOCK_TABLE: 'locks' })
+  it('should use S3 with a lock, one key per environment, when the inputs are set', async () => {
+    const remote = await synthStacks({ TF_STATE_BUCKET: 'state-bucket', TF_STATE_REGION: 'input-region', TF_STATE_LOCK_TABLE: 'locks' })
     expect(remote['netflix-clone-prod']!.terraform.backend).toEqual({
       s3: { bucket: 'state-bucket', key: 'netflix-clone/prod.tfstate', region: 'input-region', encrypt: true, dynamodb_table: 'locks' },
     })
-    const lockfile = synthStacks({ TF_STATE_BUCKET: 'state-bucket', AWS_REGION: 'input-region', STACK_ENVIRONMENTS: 'dev' })
+    const lockfile = await synthStacks({ TF_STATE_BUCKET: 'state-bucket', AWS_REGION: 'input-region', STACK_ENVIRONMENTS: 'dev' })
     expect(lockfile['netflix-clone-dev']!.terraform.backend.s3).toMatchObject({ key: 'netflix-clone/dev.tfstate', use_lockfile: true })
   })
 

@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { synthesize } from '../../../cdktf/main'
+import { inject } from 'vitest'
 
 /** The Terraform JSON of one synthesized stack (the parts the tests read). */
 export interface TerraformJson {
@@ -14,7 +15,9 @@ export interface TerraformJson {
 }
 
 /** Runs the real app (cdktf/main.ts) into a temporary cdktf.out and parses every stack. */
-export function synthStacks(env: Record<string, string | undefined> = {}): Record<string, TerraformJson> {
+async function synthesizeNow(env: Record<string, string | undefined>): Promise<Record<string, TerraformJson>> {
+  // Imported here: a file whose inputs were already synthesized this run never loads cdktf and the provider.
+  const { synthesize } = await import('../../../cdktf/main')
   const outdir = mkdtempSync(join(tmpdir(), 'cdktf-test-'))
   try {
     const app = synthesize(env, outdir)
@@ -27,6 +30,21 @@ export function synthStacks(env: Record<string, string | undefined> = {}): Recor
   } finally {
     rmSync(outdir, { recursive: true, force: true })
   }
+}
+
+/**
+ * Every stack for these inputs, synthesized once per run: the first test file to ask writes them into the run's
+ * folder (test/support/global-ops.ts), every later file (in any worker) reads them from there.
+ */
+export async function synthStacks(env: Record<string, string | undefined> = {}): Promise<Record<string, TerraformJson>> {
+  const key = createHash('sha256').update(JSON.stringify(Object.entries(env).sort())).digest('hex').slice(0, 16)
+  const file = join(inject('synthDir'), `${key}.json`)
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Record<string, TerraformJson>
+  const stacks = await synthesizeNow(env)
+  // Written whole, then renamed: a file asking at the same moment reads all of it or synthesizes itself.
+  writeFileSync(`${file}.${process.pid}`, JSON.stringify(stacks))
+  renameSync(`${file}.${process.pid}`, file)
+  return stacks
 }
 
 /** The single resource of a type (throws when there is not exactly one). */
