@@ -21,6 +21,8 @@ let page: Page
 /**
  * One persistent profile for the suite, in order (install, offline reading, update): installability
  * is only judged outside incognito, which plain contexts are, and one install saves a browser start.
+ * The full Chromium, not the suite's shared headless shell: the shell answers "no installability
+ * errors" for any page, even an SVG file, where the full browser really checks the manifest.
  */
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'flixpeek-offline-'))

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { sharedBrowser, screenshot } from '../support/browser'
+import { launchBrowser, screenshot } from '../support/browser'
 
 /**
  * The service worker's Web Push side in Chromium (public/sw-push.js): a push message as the server
@@ -9,6 +9,7 @@ import { sharedBrowser, screenshot } from '../support/browser'
  * the worker shows is read back with registration.getNotifications(). Headless Chromium here has no
  * push service, so pushManager.subscribe cannot succeed: subscriptions and encrypted delivery are
  * proven in the worker suite against a fake push service (test/app/push.test.ts).
+ * The full Chromium, not the suite's shared headless shell, which shows no notifications.
  */
 
 const baseUrl = inject('baseUrl')
@@ -17,7 +18,7 @@ let context: BrowserContext
 let page: Page
 
 beforeAll(async () => {
-  browser = await sharedBrowser()
+  browser = await launchBrowser()
   context = await browser.newContext()
   page = await context.newPage()
   page.setDefaultTimeout(20_000)
