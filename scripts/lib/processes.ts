@@ -134,8 +134,25 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Where freePort looks: below the range Linux (32768–60999) and macOS (49152–65535) hand out for bind(0) and for
+ * the local end of outgoing connections. A port the OS picked there could be taken, between our pick and the
+ * server's bind, by one of the thousands of connections a test run opens, or handed to a concurrent bind(0)
+ * ("Port … is already in use" from a stack started beside a busy suite); one picked here can only collide with
+ * another pick in this range, one chance in ~12,000.
+ */
+const PICK_RANGE = { from: 20_000, to: 32_767 }
+
 /** A port that was free a moment ago on `host`. */
-export function freePort(host = '127.0.0.1'): Promise<number> {
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = PICK_RANGE.from + Math.floor(Math.random() * (PICK_RANGE.to - PICK_RANGE.from + 1))
+    if (!(await isPortBusy(port, host))) return port
+  }
+  return osPickedPort(host)
+}
+
+function osPickedPort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)
