@@ -79,6 +79,7 @@ export default defineConfig({
           sequence: { groupOrder: 2 },
           // Each file gets a fresh workerd runtime (5–7 s of start-up and imports per file): docs/testing.md.
           maxWorkers: 2,
+          isolate: false,
           // Dependencies pre-bundled (one module each instead of hundreds, zod's especially): less to import per file.
           deps: { optimizer: { ssr: { enabled: true, include: ['zod', 'hono', 'hono/jsx', 'hono/html', 'jose', 'aws4fetch', '@hono/zod-validator'] } } },
         },
