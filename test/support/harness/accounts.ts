@@ -44,10 +44,10 @@ export interface TestUser {
 export async function signUp(fields: { email?: string; password?: string; display_name?: string; language?: string } = {}): Promise<TestUser> {
   const email = fields.email ?? uniqueEmail()
   const password = fields.password ?? 'correct horse battery'
+  await recordOwner(email)
   const res = await api('/auth/signup', { body: { ...fields, email, password } })
   if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`)
   const body = (await res.json()) as Omit<TestUser, 'email' | 'password'>
-  await recordOwner(body.user.id)
   return { ...body, email, password }
 }
 

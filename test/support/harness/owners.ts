@@ -1,5 +1,7 @@
 import { expect } from 'vitest'
 import type { EventQueue, QueueMessage } from '../../../src/events/dispatcher'
+import { profileKey } from '../../../src/accounts/keys'
+import { normaliseEmail } from '../../../src/accounts/types'
 import { parseEventMessage } from '../../../src/events/schema'
 import { testAws } from './aws'
 
@@ -9,28 +11,32 @@ import { testAws } from './aws'
  * A private queue subscribed to the events topic receives every file's events (SNS fans each one out to every
  * subscribed queue), and draining it with the app's handlers would welcome, alert or notify users of tests running
  * at the same time in other files and processes, whose assertions count their notifications exactly. Each user the
- * harness signs up is recorded with its file (in the suite's table, so every process sees it); a drain of a
- * subscribed queue deletes, unhandled, the events of users another file recorded. Users nobody recorded (made by a
- * test's own raw requests) are handled by whoever drains: their tests never count another file's notifications.
+ * harness signs up is recorded with its file, by email and before the sign-up is sent (the user id, and the event,
+ * come after), in the suite's table so every process sees it; a drain of a subscribed queue looks each event's user
+ * up and deletes, unhandled, the events of users another file recorded. Users nobody recorded (made by a test's own
+ * raw requests) are handled by whoever drains: their tests never count another file's notifications.
  */
 
-const ownerKey = async (userId: string) => {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(userId)))
-  // A digest, not the id: a test that scans the table for every item mentioning a user must not find this one.
+const ownerKey = async (email: string) => {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(normaliseEmail(email))))
+  // A digest, not the address: a test that scans the table for every item mentioning a user must not find this one.
   return { pk: `TESTOWNER#${[...digest].map((b) => b.toString(16).padStart(2, '0')).join('')}`, sk: 'FILE' }
 }
 
 const currentFile = () => expect.getState().testPath ?? 'outside any test'
 
-/** Records that the running test file signed this user up. */
-export async function recordOwner(userId: string): Promise<void> {
+/** Records that the running test file is about to sign up the user with this address. */
+export async function recordOwner(email: string): Promise<void> {
   const { db, table } = testAws()
-  await db.put(table, { ...(await ownerKey(userId)), file: currentFile() })
+  await db.put(table, { ...(await ownerKey(email)), file: currentFile() })
 }
 
+/** The users, among these, whose sign-up another test file recorded. */
 async function foreign(userIds: string[]): Promise<Set<string>> {
   const { db, table } = testAws()
-  const keys = await Promise.all(userIds.map(async (id) => ({ id, key: await ownerKey(id) })))
+  const profiles = await db.batchGet<{ pk: string; email?: string }>(table, userIds.map(profileKey), { consistent: true })
+  const emails = profiles.flatMap((profile) => (profile.email ? [{ id: profile.pk.slice('USER#'.length), email: profile.email }] : []))
+  const keys = await Promise.all(emails.map(async ({ id, email }) => ({ id, key: await ownerKey(email) })))
   const owners = await db.batchGet<{ pk: string; file: string }>(table, keys.map((k) => k.key), { consistent: true })
   const file = currentFile()
   const others = new Set(owners.filter((owner) => owner.file !== file).map((owner) => owner.pk))
