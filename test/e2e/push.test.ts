@@ -8,7 +8,7 @@ import { launchBrowser, screenshot } from '../support/browser'
  * (ServiceWorker.deliverPushMessage) with the notifications permission granted, and the notification
  * the worker shows is read back with registration.getNotifications(). Headless Chromium here has no
  * push service, so pushManager.subscribe cannot succeed: subscriptions and encrypted delivery are
- * proven in the worker suite against a fake push service (test/app/push.test.ts).
+ * proven in the app tests against a fake push service (test/app/push.test.ts).
  * The full Chromium, not the suite's shared headless shell, which shows no notifications.
  */
 

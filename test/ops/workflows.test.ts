@@ -94,6 +94,8 @@ describe('ci-cd.yml', () => {
     expect(test.container).toMatch(/^node:20-bookworm/)
     expect(test.env?.CHROMIUM_PATH).toBe('/usr/bin/chromium')
     expect(runs(test)).toMatch(/apt-get install -y .*chromium.*openjdk-17-jre-headless/)
+    // The e2e suite's shared browser (test/support/browser.ts).
+    expect(runs(test)).toMatch(/apt-get install -y .*chromium-headless-shell/)
     const order = ['npm ci', 'npm run typecheck', 'npm run lint', 'npm test', 'npm run synth'].map((c) => indexOfRun(test, c))
     expect(order.every((i) => i >= 0)).toBe(true)
     expect([...order].sort((a, b) => a - b)).toEqual(order)

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose'
 
 /**
- * A local push service for the worker tests (browsers' push services are out of reach here). It holds
+ * A local push service for the app tests (browsers' push services are out of reach here). It holds
  * the browser side of each subscription (a P-256 key pair and a 16-byte auth secret made in Node),
  * and for every message it receives it checks the VAPID header (RFC 8292: an ES256 JWT verified
  * against the `k=` key, `aud` = this service's origin, `exp` within 24 hours, `sub` present) and

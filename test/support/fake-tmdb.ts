@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 
 /**
- * A local TMDB v3 look-alike for the worker tests: it replays responses shaped like the official spec's
+ * A local TMDB v3 look-alike for the app tests: it replays responses shaped like the official spec's
  * examples (test/fixtures/tmdb/) plus edge cases, checks auth like TMDB, and can be told to fail.
  *
  * Control API (tests call it over HTTP from inside workerd). Every path may be prefixed with a tenant name

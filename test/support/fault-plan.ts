@@ -1,4 +1,4 @@
-/** What test/support/fault-proxy.ts can be told to do (no Node imports: the worker tests use these types). */
+/** What test/support/fault-proxy.ts can be told to do (no Node imports: the app and workerd tests use these types). */
 export type Fault =
   | 'pass'
   | 'refuse' // the connection is reset before any answer

@@ -6,7 +6,7 @@ import { startFakePush } from './fake-push'
 import { vapidKeys } from '../../scripts/lib/dev-vars'
 import './bindings'
 
-/** One local server the worker suite needs: the bindings that point at it, and how to stop it. */
+/** One local server the app and workerd tests need: the bindings that point at it, and how to stop it. */
 export interface StartedServer {
   bindings: Record<string, string>
   stop(): Promise<void>

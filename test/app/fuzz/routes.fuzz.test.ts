@@ -9,7 +9,7 @@ import { ORIGIN, signUp } from '../../support/harness/accounts'
  * oversize inputs, and forged cookies and tokens. Invariant: no 5xx; every /api 4xx has the contract's
  * error shape; HTML errors are friendly pages (no stack trace).
  *
- * npm test runs a fixed seed. A bigger run: FUZZ_RUNS=2000 npx vitest run --project worker test/worker/fuzz
+ * npm test runs a fixed seed. A bigger run: FUZZ_RUNS=2000 npx vitest run --project app test/app/fuzz
  * A failure prints its seed and path; replay it with FUZZ_SEED=<seed> FUZZ_PATH=<path> (same command).
  */
 const vars = env as unknown as { FUZZ_RUNS?: string; FUZZ_SEED?: string; FUZZ_PATH?: string }

@@ -4,7 +4,7 @@ import { Sns } from '../../../src/aws/sns'
 import { Sqs } from '../../../src/aws/sqs'
 import { parseConfig } from '../../../src/config'
 
-/** Clients for the local AWS servers the worker suite's global setup started (same bindings the app sees). */
+/** Clients for the local AWS servers the app tests' global setup started (same bindings the app sees). */
 export function testAws() {
   const config = parseConfig(env)
   return {
