@@ -3,7 +3,7 @@ import type { DataStore } from '../data/store'
 /** Thrown when a counter is full; `retryAfter` is seconds until its window ends. */
 import { RateLimited } from '../shared/errors'
 
-/** A limit: at most `limit` counted events per fixed window of `windowSeconds`. */
+/** A limit: at most `limit` counted events in any span of `windowSeconds`. */
 export interface Limit {
   name: string
   limit: number
@@ -19,6 +19,15 @@ export const LIMITS = {
   resetPerAccount: { name: 'reset-account', limit: 5, windowSeconds: 3600 },
 } satisfies Record<string, Limit>
 
+
+interface Slot {
+  limit: Limit
+  nowSeconds: number
+  /** This window's start, in epoch seconds. */
+  start: number
+  key: { pk: string; sk: string }
+  previousKey: { pk: string; sk: string }
+}
 
 export interface Reservation {
   /** Gives the slot back (e.g. a login that succeeded does not count as a failure). */
@@ -68,8 +77,11 @@ export async function ratePk(key: CryptoKey, limitName: string, subject: string)
 const UNCONFIGURED_SECRET = 'throttle-without-configured-secret'
 
 /**
- * Fixed-window counters in DynamoDB (RATE#<key> / WINDOW#<start>, expires_at TTL), shared by
- * every isolate. A slot is taken with one conditional ADD before the guarded work runs, so
+ * Sliding-window counters in DynamoDB (RATE#<key> / WINDOW#<start>, expires_at TTL), shared by
+ * every isolate. The limit holds over any `windowSeconds` span, not just within a clock-aligned
+ * window: the previous window's count still weighs, in proportion to how much of it the span
+ * covers (the sliding-window counter). Without that, 10 failed logins at 14:59 and 10 more at 15:00
+ * would all pass. A slot is taken with one conditional ADD before the guarded work runs, so
  * concurrent attempts cannot overshoot the limit. Keys are HMACs under a server secret: no email or
  * IP is stored, and none can be recovered from the table alone.
  */
@@ -87,20 +99,45 @@ export class Throttle {
   }
 
   async reserve(limit: Limit, subject: string): Promise<Reservation> {
-    const nowSeconds = Math.floor(this.now() / 1000)
-    const start = nowSeconds - (nowSeconds % limit.windowSeconds)
-    const end = start + limit.windowSeconds
-    const key = { pk: await ratePk(await this.key, limit.name, subject), sk: `WINDOW#${start}` }
+    const slot = await this.slotFor(limit, subject)
+    const previous = await this.db.get<{ count?: number }>(this.table, slot.previousKey, { consistent: true, projection: '#n', names: { '#n': 'count' } })
+    return this.take(slot, previous?.count ?? 0)
+  }
+
+  /** Where a limit's counters live now: this window's item and the previous one's. */
+  private async slotFor(limit: Limit, subject: string): Promise<Slot> {
+    const nowSeconds = this.now() / 1000
+    const start = Math.floor(nowSeconds) - (Math.floor(nowSeconds) % limit.windowSeconds)
+    const pk = await ratePk(await this.key, limit.name, subject)
+    return { limit, nowSeconds, start, key: { pk, sk: `WINDOW#${start}` }, previousKey: { pk, sk: `WINDOW#${start - limit.windowSeconds}` } }
+  }
+
+  /** Takes a slot in this window if this window's count plus the previous one's remaining weight is under the limit. */
+  private async take(slot: Slot, previous: number): Promise<Reservation> {
+    const { limit, nowSeconds, key } = slot
+    const window = limit.windowSeconds
+    const end = slot.start + window
+    // The previous window is closed (only refunds still touch it): its count was read, not raced.
+    const carried = Math.ceil((previous * (end - nowSeconds)) / window)
+    const budget = limit.limit - carried
+    const retryAfter = () => {
+      // The previous window's weight fades until one more slot fits; a full current window waits for its end.
+      if (carried === 0) return Math.max(1, Math.ceil(end - nowSeconds))
+      const fadesAt = end - ((carried - 1) * window) / previous
+      return Math.max(1, Math.ceil(fadesAt - nowSeconds))
+    }
+    if (budget <= 0) throw new RateLimited(retryAfter())
     try {
       await this.db.update(this.table, key, {
         update: 'ADD #n :one SET expires_at = :expires',
         condition: 'attribute_not_exists(#n) OR #n < :limit',
         names: { '#n': 'count' },
-        values: { ':one': 1, ':limit': limit.limit, ':expires': end + 60 },
+        // Kept through the next window too, where it still weighs.
+        values: { ':one': 1, ':limit': budget, ':expires': end + window + 60 },
         returnValues: 'NONE',
       })
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedError) throw new RateLimited(Math.max(1, end - nowSeconds))
+      if (error instanceof ConditionalCheckFailedError) throw new RateLimited(retryAfter())
       throw error
     }
     return {
@@ -120,7 +157,13 @@ export class Throttle {
 
   /** Takes a slot on every limit or none: a full counter refunds the ones already taken. */
   async reserveAll(entries: [Limit, string][]): Promise<Reservation> {
-    const results = await Promise.allSettled(entries.map(([limit, subject]) => this.reserve(limit, subject)))
+    const slots = await Promise.all(entries.map(([limit, subject]) => this.slotFor(limit, subject)))
+    // One read for every previous window, then the conditional writes: the same calls whoever is asking.
+    // Consistent: the previous window's last counts may have been written a moment ago, across the boundary.
+    const keys = [...new Map(slots.map((slot) => [`${slot.previousKey.pk} ${slot.previousKey.sk}`, slot.previousKey])).values()]
+    const previous = await this.db.batchGet<{ pk: string; sk: string; count?: number }>(this.table, keys, { consistent: true })
+    const countOf = (slot: Slot) => previous.find((item) => item.pk === slot.previousKey.pk && item.sk === slot.previousKey.sk)?.count ?? 0
+    const results = await Promise.allSettled(slots.map((slot) => this.take(slot, countOf(slot))))
     const taken = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []))
     const refundAll = async () => {

@@ -22,7 +22,7 @@ describe('DynamoDB rate-limit counters', () => {
     for (const r of rejected) expect(r.reason).toBeInstanceOf(RateLimitedError)
   })
 
-  it('should give a slot back on refund, say how long until the window ends, and start afresh in the next window', async () => {
+  it('should give a slot back on refund, say how long until the window ends, and let the old window fade out', async () => {
     let now = Date.UTC(2026, 0, 1, 10, 0, 0)
     const throttle = new Throttle(db, table, () => now)
     const limit = { name: uniqueId('window'), limit: 2, windowSeconds: 900 }
@@ -34,9 +34,30 @@ describe('DynamoDB rate-limit counters', () => {
     expect((full as RateLimitedError).retryAfter).toBe(840)
     await second.refund()
     await throttle.reserve(limit, 'x')
+    // 10:15: the two slots taken at 10:00 and 10:01 are still within 15 minutes: still full.
     now += 840_000
+    const carried = await throttle.reserve(limit, 'x').catch((e: unknown) => e)
+    expect(carried).toBeInstanceOf(RateLimitedError)
+    // Half of the old window has slid out by 10:22:30: one slot back (the answer said when).
+    expect((carried as RateLimitedError).retryAfter).toBe(450)
+    now += 450_000
+    await throttle.reserve(limit, 'x')
+    await expect(throttle.reserve(limit, 'x')).rejects.toBeInstanceOf(RateLimitedError)
+    // Two windows on, nothing of 10:00 weighs any more.
+    now += 1_800_000
     await throttle.reserve(limit, 'x')
     await throttle.reserve(limit, 'x')
+  })
+
+  it('should hold the limit across a window boundary: 10 at 10:14:59 leave no room at 10:15:00', async () => {
+    let now = Date.UTC(2026, 0, 1, 10, 14, 59)
+    const throttle = new Throttle(db, table, () => now)
+    const limit = { ...LIMITS.loginPerAccount, name: uniqueId('boundary') }
+    for (let i = 0; i < 10; i++) await throttle.reserve(limit, 'account')
+    now += 1_000
+    const limited = await throttle.reserve(limit, 'account').catch((e: unknown) => e)
+    expect(limited).toBeInstanceOf(RateLimitedError)
+    expect((limited as RateLimitedError).retryAfter).toBeGreaterThan(0)
   })
 
   it('should take slots on all limits or none', async () => {
