@@ -9,4 +9,3 @@ export const DISPLAY_NAME_FORBIDDEN = /[\u202a-\u202e\u2066-\u2069\u200b\ufeff]/
 
 export const displayNameAllowed = (name: string) => !DISPLAY_NAME_FORBIDDEN.test(name)
 
-export const DISPLAY_NAME_FORBIDDEN_MESSAGE = 'must not contain direction-changing or invisible characters'

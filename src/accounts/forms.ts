@@ -1,3 +1,4 @@
+import { issueMessage as m } from '../i18n/message-ref'
 import { z } from 'zod'
 import type { FieldErrors } from '../../views/components/FormField'
 import type { MessageKey } from '../i18n/catalogue'
@@ -18,24 +19,24 @@ const LABELS: Record<string, MessageKey> = {
 /** Empty form inputs mean "not given". */
 const blankAsUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value)
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankAsUndefined, schema.optional())
-const requiredText = (message: string) => z.string({ message }).min(1, message)
+const requiredText = (key: MessageKey) => z.string({ message: m(key) }).min(1, m(key))
 
 export const SignupFormSchema = z.object({
-  email: z.preprocess(blankAsUndefined, EmailSchema.optional()).refine((v) => v !== undefined, 'Enter your email address.'),
-  password: requiredText('Choose a password.').pipe(PasswordSchema),
+  email: z.preprocess(blankAsUndefined, EmailSchema.optional()).refine((v) => v !== undefined, m('form.enterEmail')),
+  password: requiredText('form.choosePassword').pipe(PasswordSchema),
   display_name: optional(DisplayNameSchema),
   language: optional(LanguageSchema),
 })
 
 export const LoginFormSchema = z.object({
-  email: requiredText('Enter your email address.').max(254),
-  password: requiredText('Enter your password.').max(1024),
+  email: requiredText('form.enterEmail').max(254, m('validation.maxChars', { max: 254 })),
+  password: requiredText('form.enterPassword').max(1024, m('validation.tooLong')),
 })
 
 export const ProfileFormSchema = z.object({
-  display_name: z.preprocess(blankAsUndefined, DisplayNameSchema.optional()).refine((v) => v !== undefined, 'Enter a display name.'),
+  display_name: z.preprocess(blankAsUndefined, DisplayNameSchema.optional()).refine((v) => v !== undefined, m('form.enterDisplayName')),
   language: LanguageSchema,
-  email: z.preprocess(blankAsUndefined, EmailSchema.optional()).refine((v) => v !== undefined, 'Enter your email address.'),
+  email: z.preprocess(blankAsUndefined, EmailSchema.optional()).refine((v) => v !== undefined, m('form.enterEmail')),
   new_password: optional(PasswordSchema),
   current_password: optional(z.string().max(1024)),
   notifications_shown: z.string().optional(),

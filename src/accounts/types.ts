@@ -1,21 +1,22 @@
+import { issueMessage as m } from '../i18n/message-ref'
 import { z } from 'zod'
-import { DISPLAY_NAME_FORBIDDEN_MESSAGE, displayNameAllowed } from './display-name'
+import { isRegisteredLocale, UI_LANGUAGES, type UiLanguage } from '../i18n/locales'
+import { displayNameAllowed } from './display-name'
 
-/** The UI languages (also the catalog's language): exactly the registered catalogues (src/i18n/locales.ts). */
-export const LANGUAGES = {
-  en: 'English',
-  es: 'Español',
-  fr: 'Français',
-  de: 'Deutsch',
-  ja: '日本語',
-  ar: 'العربية',
-} as const
+/** The UI languages (also the catalog's language): code → name in that language, from the locale registry. */
+export const LANGUAGES = UI_LANGUAGES
 
-export type Language = keyof typeof LANGUAGES
+export type Language = UiLanguage
 export const LANGUAGE_CODES = Object.keys(LANGUAGES) as [Language, ...Language[]]
 
-/** A stored code outside the six (accounts created when more codes were accepted) reads as English. */
-export const readLanguage = (code: string | undefined): Language => (code && code in LANGUAGES ? (code as Language) : 'en')
+/**
+ * A stored code outside the registered languages (accounts created when more codes were accepted) reads as
+ * English. The registry is the six UI languages; a test may register one more (the pseudo-locale) and store it.
+ */
+export const readLanguage = (code: string | undefined): Language => (isRegisteredLocale(code) ? (code as Language) : 'en')
+
+/** One of the six UI languages, else English: what a new account stores for the language its visitor was reading. */
+export const uiLanguage = (code: string | undefined): Language => (code && Object.hasOwn(LANGUAGES, code) ? (code as Language) : 'en')
 
 /** Trimmed, lower-cased: the one form stored, compared and used in the uniqueness marker. */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase()
@@ -23,23 +24,23 @@ export const normaliseEmail = (email: string) => email.trim().toLowerCase()
 export const EmailSchema = z
   .string()
   .trim()
-  .max(254, 'must be at most 254 characters')
-  .pipe(z.email({ message: 'must be a valid email address' }))
+  .max(254, m('validation.maxChars', { max: 254 }))
+  .pipe(z.email({ message: m('validation.email') }))
   .transform(normaliseEmail)
   .describe('Email address (case-insensitive)')
 export const PasswordSchema = z
   .string()
-  .min(8, 'must be at least 8 characters')
-  .max(128, 'must be at most 128 characters')
+  .min(8, m('validation.minChars', { min: 8 }))
+  .max(128, m('validation.maxChars', { max: 128 }))
   .describe('8–128 characters')
 export const DisplayNameSchema = z
   .string()
   .trim()
-  .min(1, 'must not be empty')
-  .max(50, 'must be at most 50 characters')
-  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not contain control characters')
-  .refine(displayNameAllowed, DISPLAY_NAME_FORBIDDEN_MESSAGE)
-export const LanguageSchema = z.enum(LANGUAGE_CODES, { message: `must be one of ${LANGUAGE_CODES.join(', ')}` })
+  .min(1, m('validation.notEmpty'))
+  .max(50, m('validation.maxChars', { max: 50 }))
+  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), m('validation.noControlChars'))
+  .refine(displayNameAllowed, m('validation.displayNameChars'))
+export const LanguageSchema = z.enum(LANGUAGE_CODES, { message: m('validation.oneOf', { values: LANGUAGE_CODES.join(', ') }) })
 export const NotificationPrefsSchema = z.object({
   release: z.boolean(),
   recommendation: z.boolean(),

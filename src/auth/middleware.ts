@@ -46,7 +46,7 @@ export const authenticate = (): MiddlewareHandler<AppEnv> => async (c, next) => 
     const match = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(authorization)
     const profile = match ? await accounts().userForToken(match[1]!) : null
     if (profile) c.set('user', sessionUser(profile, 'bearer'))
-    else if (isApi(c)) throw errors.unauthorized('The bearer token is missing, malformed, expired or revoked.')
+    else if (isApi(c)) throw errors.unauthorized('errors.unauthorized.bearer')
   } else {
     const token = getCookie(c, SESSION_COOKIE)
     if (token && cookieUsable(c)) {

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { SESSION_COOKIE } from '../auth/session'
 import type { AppEnv } from '../context'
-import { ApiError } from './errors'
+import { errors } from './errors'
 import { foreignOrigin } from './origin'
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
@@ -13,8 +13,7 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
  */
 const isSessionForm = (path: string) => path === '/login' || path === '/signup' || path === '/language'
 
-export const csrfRejected = () =>
-  new ApiError(403, 'csrf_rejected', 'This request came from another site, so it was blocked to protect your account.')
+export const csrfRejected = () => errors.csrf()
 
 /** The request provably comes from a page of this site: Origin says so, or lacking it, Sec-Fetch-Site does. */
 function sameOrigin(c: Context): boolean {

@@ -3,13 +3,10 @@ import { HTTPException } from 'hono/http-exception'
 import { ConfigError } from '../config'
 import type { AppEnv } from '../context'
 import { ErrorPage } from '../../views/pages/ErrorPage'
-import { DEFAULT_LOCALE } from '../i18n/locales'
-import { localizeEnglish } from '../i18n/english'
 import { translatorFor } from '../i18n/middleware'
-import type { Translator } from '../i18n/translator'
 import { render } from './render'
 import { isJsonPath } from './surfaces'
-import { ApiError, errorBody, errors, knownError } from './errors'
+import { errorBody, errors, knownError, type ApiError } from './errors'
 import { CACHE, cacheHeaders } from './cache'
 
 /** JSON for API clients (the contract's error shape), friendly HTML pages for browsers. */
@@ -25,32 +22,16 @@ function toApiError(err: unknown): ApiError {
     if (err.status === 401) return errors.unauthorized()
     if (err.status === 404) return errors.notFound()
   }
-  return new ApiError(500, 'internal_error', 'Something went wrong on our side. Please try again.')
+  return errors.internal()
 }
 
-/**
- * The error in the reader's language: messages thrown in English are matched to the catalogue
- * (src/i18n/english.ts); one the catalogue does not know reads as its code's general message.
- * The code, status and headers never change.
- */
-function localized(t: Translator, error: ApiError): ApiError {
-  const english = t.locale === DEFAULT_LOCALE
-  const message = localizeEnglish(t, error.message) ?? (english ? error.message : t(`errors.${error.code}`))
-  const details = error.details?.map((d) => ({
-    path: d.path,
-    message: localizeEnglish(t, d.message) ?? (english ? d.message : t('validation.invalid')),
-  }))
-  return new ApiError(error.status, error.code, message, details, error.headers)
-}
-
-export function respondWithError(c: Context<AppEnv>, original: ApiError): Response | Promise<Response> {
-  const t = translatorFor(c)
-  const apiError = localized(t, original)
-  const requestId = c.get('requestId') ?? crypto.randomUUID()
-  const headers: Record<string, string> = { 'X-Request-Id': requestId, ...cacheHeaders(c, CACHE.noStore), ...apiError.headers }
-  if (wantsJson(c)) return c.json(errorBody(apiError, requestId), apiError.status, headers)
+export function respondWithError(c: Context<AppEnv>, apiError: ApiError): Response | Promise<Response> {
+  // The message by code, rendered in the reader's language; the code, status and headers never change.
+  const body = errorBody(apiError, c.get('requestId') ?? crypto.randomUUID(), translatorFor(c))
+  const headers: Record<string, string> = { 'X-Request-Id': body.error.request_id, ...cacheHeaders(c, CACHE.noStore), ...apiError.headers }
+  if (wantsJson(c)) return c.json(body, apiError.status, headers)
   // The renderer keeps a signed-in visitor's account menu and bell on error pages too (not a Sign in button).
-  return render(c, <ErrorPage error={apiError} requestId={requestId} />, { status: apiError.status, headers })
+  return render(c, <ErrorPage status={apiError.status} body={body} />, { status: apiError.status, headers })
 }
 
 export const onError: ErrorHandler<AppEnv> = (err, c) => {

@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import type { z } from 'zod'
 import type { FieldErrors } from '../../views/components/FormField'
 import type { MessageKey } from '../i18n/catalogue'
-import { localizeEnglish } from '../i18n/english'
+import { refOfIssue } from '../i18n/issues'
 import type { Translator } from '../i18n/translator'
 import { errors } from './errors'
 
@@ -20,29 +20,30 @@ export async function readForm(c: Context): Promise<Record<string, string>> {
   try {
     return formStrings(await c.req.parseBody())
   } catch {
-    throw errors.malformed('The form could not be read.')
+    throw errors.malformed('errors.malformed.form')
   }
 }
 
 /**
- * zod issues → one friendly sentence per field, in the reader's language. The schemas speak English; a
- * message that starts with a capital is a sentence already ("Enter your email address."), otherwise the
- * field's label leads ("Password must be at least 8 characters."); the catalogue supplies each in `t`'s language.
+ * zod issues → one friendly sentence per field, in the reader's language. Each issue names its
+ * catalogue message (src/i18n/issues.ts): a `validation.*` fragment follows the field's label
+ * ("Password must be at least 8 characters."), any other key is a whole sentence ("Enter your email address.").
  */
-export function fieldErrors(error: z.ZodError, t: Translator, labels: Partial<Record<string, MessageKey>> = {}): FieldErrors {
+export function fieldErrors(
+  error: z.ZodError,
+  t: Translator,
+  labels: Partial<Record<string, MessageKey>> = {},
+  input?: Record<string, unknown>,
+): FieldErrors {
   const out: FieldErrors = {}
   for (const issue of error.issues) {
     const field = String(issue.path[0] ?? 'form')
     if (out[field]) continue
-    const known = localizeEnglish(t, issue.message)
+    const { key, params } = refOfIssue(issue, input)
     const labelKey = labels[field]
-    const label = labelKey ? t(labelKey) : field
-    if (/^[A-Z]/.test(issue.message) && (known !== undefined || t.locale === 'en')) {
-      const sentence = known ?? issue.message
-      out[field] = sentence.endsWith('.') ? sentence : `${sentence}.`
-    } else {
-      out[field] = t('validation.fieldSentence', { label, message: known ?? (t.locale === 'en' ? issue.message : t('validation.invalid')) })
-    }
+    out[field] = key.startsWith('validation.')
+      ? t('validation.fieldSentence', { label: labelKey ? t(labelKey) : field, message: t(key, params) })
+      : t(key, params)
   }
   return out
 }

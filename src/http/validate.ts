@@ -2,10 +2,12 @@ import { zValidator } from '@hono/zod-validator'
 import type { MiddlewareHandler, ValidationTargets } from 'hono'
 import type { ZodType, z } from 'zod'
 import { tag } from '../openapi/metadata'
-import { errors, type ErrorDetail } from './errors'
+import { refOfIssue } from '../i18n/issues'
+import { errors, type DetailRef } from './errors'
 
-export function issuesToDetails(issues: readonly z.core.$ZodIssue[]): ErrorDetail[] {
-  return issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }))
+/** zod issues as the contract's details, each message by code; `input` (what was validated) tells a missing field from a wrong one. */
+export function issuesToDetails(issues: readonly z.core.$ZodIssue[], input?: unknown): DetailRef[] {
+  return issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: refOfIssue(issue, input) }))
 }
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json(\s*;.*)?$/i
@@ -13,12 +15,12 @@ const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json(\s*;.*)?$/i
 /** Rejects bodies that are not JSON, or not parseable, with 400 malformed_request before schema validation. */
 const requireJsonBody: MiddlewareHandler = async (c, next) => {
   if (!JSON_TYPE.test(c.req.header('Content-Type') ?? '')) {
-    throw errors.malformed('Send the body as JSON with Content-Type: application/json.')
+    throw errors.malformed('errors.malformed.contentType')
   }
   try {
     await c.req.json()
   } catch {
-    throw errors.malformed('The request body is not valid JSON.')
+    throw errors.malformed('errors.malformed.notJson')
   }
   await next()
 }
@@ -39,7 +41,7 @@ export function validate<Target extends keyof ValidationTargets & ('json' | 'que
       const key = first?.path[0]
       throw errors.invalidId(typeof key === 'string' ? c.req.param(key) : undefined)
     }
-    throw errors.validation(issuesToDetails(result.error.issues))
+    throw errors.validation(issuesToDetails(result.error.issues, result.data))
   })
   const withBodyCheck: typeof validator =
     target === 'json' ? (async (c, next) => requireJsonBody(c, () => validator(c, next) as Promise<void>)) as typeof validator : validator

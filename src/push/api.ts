@@ -22,7 +22,7 @@ export const pushApi = new Hono<AppEnv>()
     }),
     (c) => {
       const key = c.get('services').push.publicKey
-      if (!key) throw errors.notFound('Web Push is not configured on this server.')
+      if (!key) throw errors.notFound('errors.not_found.push')
       return c.json({ key }, 200, { 'Cache-Control': 'public, max-age=3600' })
     },
   )
@@ -44,7 +44,7 @@ export const pushApi = new Hono<AppEnv>()
     async (c) => {
       const body = c.req.valid('json')
       const push = c.get('services').push
-      if (!push.acceptsEndpoint(body.endpoint)) throw errors.validation([{ path: 'endpoint', message: 'must be an https: URL' }])
+      if (!push.acceptsEndpoint(body.endpoint)) throw errors.validation([{ path: 'endpoint', message: { key: 'validation.httpsUrl' } }])
       const outcome = await push.subscribe(currentUser(c).id, body)
       return c.json({ endpoint: body.endpoint }, outcome === 'created' ? 201 : 200, noStore)
     },

@@ -1,11 +1,12 @@
+import { issueMessage as m } from '../i18n/message-ref'
 import { z } from 'zod'
 
 export const REVIEW_TEXT_MAX = 2000
 
 /** PUT /api/v1/movies/:id/reviews */
 export const ReviewBodySchema = z.object({
-  rating: z.number().int('must be a whole number').min(1, 'must be between 1 and 10').max(10, 'must be between 1 and 10').describe('1–10'),
-  text: z.string().max(REVIEW_TEXT_MAX, `must be at most ${REVIEW_TEXT_MAX} characters`).nullish().describe('Optional review text'),
+  rating: z.number().int(m('validation.wholeNumber')).min(1, m('validation.between', { min: 1, max: 10 })).max(10, m('validation.between', { min: 1, max: 10 })).describe('1–10'),
+  text: z.string().max(REVIEW_TEXT_MAX, m('validation.maxChars', { max: REVIEW_TEXT_MAX })).nullish().describe('Optional review text'),
 })
 
 export const ReviewSchema = z.object({

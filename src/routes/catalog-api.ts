@@ -29,7 +29,7 @@ const listDoc = (summary: string) =>
 function language(c: Context<AppEnv>): string {
   const asked = c.req.query('language')
   if (asked === undefined) return c.get('locale')
-  if (!(LANGUAGE_CODES as string[]).includes(asked)) throw errors.validation([{ path: 'language', message: `must be one of ${LANGUAGE_CODES.join(', ')}` }])
+  if (!(LANGUAGE_CODES as string[]).includes(asked)) throw errors.validation([{ path: 'language', message: { key: 'validation.oneOf', params: { values: LANGUAGE_CODES.join(', ') } } }])
   return asked
 }
 

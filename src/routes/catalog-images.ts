@@ -13,7 +13,7 @@ const FILE = /^([1-9][0-9]{0,9})\.(png|svg)$/
 function artwork(file: string, png: (film: Film) => Uint8Array, svg: (film: Film) => string): Response {
   const match = FILE.exec(file)
   const film = match ? bundledFilm(Number(match[1])) : undefined
-  if (!film) throw errors.notFound('There is no such image.')
+  if (!film) throw errors.notFound('errors.not_found.image')
   const headers = { 'Cache-Control': CACHE.immutable.cacheControl }
   if (match![2] === 'png') return new Response(png(film), { headers: { ...headers, 'Content-Type': 'image/png' } })
   return new Response(svg(film), { headers: { ...headers, 'Content-Type': 'image/svg+xml; charset=utf-8' } })

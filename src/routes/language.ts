@@ -5,6 +5,7 @@ import type { AppEnv } from '../context'
 import { CACHE, useCache } from '../http/cache'
 import { errors } from '../http/errors'
 import { readForm } from '../http/forms'
+import { issuesToDetails } from '../http/validate'
 import { setLanguageCookie } from '../i18n/cookie'
 
 /**
@@ -15,7 +16,7 @@ import { setLanguageCookie } from '../i18n/cookie'
 export const languageRoutes = new Hono<AppEnv>().post('/language', async (c) => {
   const form = await readForm(c)
   const parsed = LanguageSchema.safeParse(form.language)
-  if (!parsed.success) throw errors.validation([{ path: 'language', message: parsed.error.issues[0]?.message ?? 'is not valid' }])
+  if (!parsed.success) throw errors.validation(issuesToDetails(parsed.error.issues.map((issue) => ({ ...issue, path: ['language'] })), { language: form.language }))
   const language = parsed.data
   const user = c.get('user')
   if (user && user.language !== language) await c.get('services').accounts.update(user.profile, { language })

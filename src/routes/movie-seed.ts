@@ -33,7 +33,7 @@ export const movieSeedRoutes = new Hono<AppEnv>().get(
   async (c) => {
     // Not validate('param'): that answers invalid_id, and a title is not an id.
     const parsed = TitleParamSchema.safeParse({ title: c.req.param('title') })
-    if (!parsed.success) throw errors.validation(issuesToDetails(parsed.error.issues))
+    if (!parsed.success) throw errors.validation(issuesToDetails(parsed.error.issues, { title: c.req.param('title') }))
     const body = await c.get('services').catalog.searchRaw(parsed.data.title, { language: c.get('user')?.language })
     return c.json(body as Record<string, unknown>, 200, cacheHeaders(c, SEED_SEARCH))
   },

@@ -54,7 +54,7 @@ notificationPageRoutes.post('/notifications/:id/read', requirePageUser, async (c
   const user = currentUser(c)
   const store = c.get('services').notifications
   const notification = await store.markRead({ ...user, t: c.get('t') }, c.req.param('id'))
-  if (!notification) throw errors.notFound('There is no such notification.')
+  if (!notification) throw errors.notFound('errors.not_found.notification')
   if (!wantsFragment(c)) return c.redirect('/notifications', 303)
   const unread = await store.unreadCount(user.id)
   return render(c, <NotificationItemFragment notification={notification} unread={unread} />)

@@ -70,7 +70,7 @@ export const notificationsApiRoutes = new Hono<AppEnv>()
     async (c) => {
       const { id } = c.req.valid('param')
       const found = await c.get('services').notifications.markRead({ ...currentUser(c), t: c.get('t') }, id)
-      if (!found) throw errors.notFound('There is no such notification.')
+      if (!found) throw errors.notFound('errors.not_found.notification')
       return c.body(null, 204)
     },
   )

@@ -1,3 +1,4 @@
+import { issueMessage as m } from '../i18n/message-ref'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../context'
@@ -21,7 +22,7 @@ import { withListed } from '../watchlist/middleware'
 import { catalogOptions, nextPageHref, setPageHeaders, wantsFragment } from './page-helpers'
 
 const SearchQuerySchema = PageQuerySchema.extend({
-  q: z.string().trim().max(200, 'must be at most 200 characters').default(''),
+  q: z.string().trim().max(200, m('validation.maxChars', { max: 200 })).default(''),
 })
 
 const LazyRowsQuerySchema = z.object({
@@ -103,7 +104,7 @@ pageRoutes.get('/genres/:id', withListed, validate('param', IdParamSchema), vali
   const catalog = c.get('services').catalog
   const genres = await catalog.genres(catalogOptions(c))
   const genre = genres.find((g) => g.id === id)
-  if (!genre) throw errors.notFound('We could not find that genre.')
+  if (!genre) throw errors.notFound('errors.not_found.genre')
   const list = await catalog.byGenre(id, catalogOptions(c, page))
   const nextHref = nextPageHref(`/genres/${id}`, {}, list.page, list.total_pages)
   setPageHeaders(c)
@@ -137,7 +138,7 @@ pageRoutes.get('/movies/:id/trailer', validate('param', IdParamSchema), async (c
   const { id } = c.req.valid('param')
   const movie = await c.get('services').catalog.details(id, catalogOptions(c))
   if (!movie) throw errors.movieNotFound()
-  if (!movie.trailer) throw errors.notFound('This film has no trailer.')
+  if (!movie.trailer) throw errors.notFound('errors.not_found.trailer')
   setPageHeaders(c)
   const youTube = movie.trailer.site.toLowerCase() === 'youtube'
   if (!wantsFragment(c) || !youTube) return c.redirect(movie.trailer.url, 303)

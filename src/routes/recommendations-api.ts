@@ -1,3 +1,4 @@
+import { issueMessage as m } from '../i18n/message-ref'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { currentUser, requireApiUser } from '../auth/middleware'
@@ -20,9 +21,9 @@ const RecommendationsSchema = z.object({ results: z.array(RecommendedMovieSchema
 const LimitQuerySchema = z.object({
   limit: z
     .string()
-    .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 50')
+    .regex(/^\d{1,3}$/, m('validation.wholeNumberRange', { min: 1, max: 50 }))
     .transform(Number)
-    .pipe(z.number().int().min(1, 'must be at least 1').max(50, 'must be at most 50'))
+    .pipe(z.number().int().min(1, m('validation.atLeast', { min: 1 })).max(50, m('validation.atMost', { max: 50 })))
     .optional(),
 })
 const TAGS = ['Recommendations']

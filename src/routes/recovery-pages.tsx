@@ -1,3 +1,4 @@
+import { issueMessage as m } from '../i18n/message-ref'
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import { currentUser, requirePageUser } from '../auth/middleware'
@@ -18,7 +19,7 @@ const noStore = (c: Ctx) => {
   c.header('Referrer-Policy', 'no-referrer')
 }
 
-const ForgotFormSchema = z.object({ email: z.string().trim().min(1, 'is required').max(254, 'must be at most 254 characters') })
+const ForgotFormSchema = z.object({ email: z.string().trim().min(1, m('validation.required')).max(254, m('validation.maxChars', { max: 254 })) })
 const ResetFormSchema = z.object({ token: z.string().trim().min(1).max(200), password: PasswordSchema })
 
 /** Password recovery, email verification and the digest's unsubscribe link, as plain forms. */

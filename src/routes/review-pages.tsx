@@ -1,3 +1,4 @@
+import { issueMessage as m } from '../i18n/message-ref'
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import { ReviewsSection, type ReviewFormState } from '../../views/components/ReviewsSection'
@@ -16,13 +17,13 @@ import { render } from '../http/render'
 import { wantsFragment } from './page-helpers'
 import { CACHE, useCache } from '../http/cache'
 
-const RATING_MESSAGE = 'Choose a rating from 1 to 10.'
+const RATING_MESSAGE = m('reviews.ratingInvalid')
 /** The HTML form: strings from a <select> and a <textarea>. */
 const ReviewFormSchema = z.object({
   rating: z.string({ error: RATING_MESSAGE }).regex(/^(10|[1-9])$/, RATING_MESSAGE).transform(Number),
   text: z
-    .string({ error: 'That review text could not be read.' })
-    .max(REVIEW_TEXT_MAX, `Keep your review to ${REVIEW_TEXT_MAX.toLocaleString('en-US')} characters or fewer.`)
+    .string({ error: m('reviews.textUnreadable') })
+    .max(REVIEW_TEXT_MAX, m('reviews.textTooLong', { max: REVIEW_TEXT_MAX }))
     .optional(),
 })
 

@@ -1,3 +1,4 @@
+import { issueMessage as m } from '../i18n/message-ref'
 import { z } from 'zod'
 import {
   DisplayNameSchema,
@@ -12,12 +13,12 @@ export const SignupBodySchema = z.object({
   email: EmailSchema,
   password: PasswordSchema,
   display_name: DisplayNameSchema.optional().describe('Shown with your reviews; a neutral name is generated when omitted'),
-  language: LanguageSchema.optional().describe('UI and catalog language (default en)'),
+  language: LanguageSchema.optional().describe('UI and catalog language (default: the language the visitor was using: the lang cookie, else Accept-Language, else en)'),
 })
 
 export const LoginBodySchema = z.object({
-  email: z.string().trim().min(1, 'is required').max(254, 'must be at most 254 characters'),
-  password: z.string().min(1, 'is required').max(1024, 'is too long'),
+  email: z.string().trim().min(1, m('validation.required')).max(254, m('validation.maxChars', { max: 254 })),
+  password: z.string().min(1, m('validation.required')).max(1024, m('validation.tooLong')),
 })
 
 export const SessionSchema = z.object({ token: z.string().describe('Bearer token (HS256 JWT), valid 7 days'), user: UserSchema })
@@ -33,7 +34,7 @@ export const ProfilePatchSchema = z
   })
   .superRefine((patch, ctx) => {
     if ((patch.email !== undefined || patch.password !== undefined) && !patch.current_password) {
-      ctx.addIssue({ code: 'custom', path: ['current_password'], message: 'is required to change your email or password' })
+      ctx.addIssue({ code: 'custom', path: ['current_password'], message: m('validation.currentPasswordToChange') })
     }
   })
 
@@ -42,7 +43,7 @@ export const PatchedProfileSchema = ProfileSchema.extend({
   token: z.string().optional().describe('A fresh token, present when email or password changed (older tokens are revoked)'),
 })
 
-export const DeleteAccountBodySchema = z.object({ current_password: z.string().min(1, 'is required').max(1024) })
+export const DeleteAccountBodySchema = z.object({ current_password: z.string().min(1, m('validation.required')).max(1024, m('validation.tooLong')) })
 
 export const ExportSchema = z.object({
   exported_at: z.string(),
@@ -56,12 +57,12 @@ export const ExportSchema = z.object({
 })
 
 export const PasswordResetBodySchema = z.object({
-  email: z.string().trim().min(1, 'is required').max(254, 'must be at most 254 characters').describe('The account address (any answer is 202)'),
+  email: z.string().trim().min(1, m('validation.required')).max(254, m('validation.maxChars', { max: 254 })).describe('The account address (any answer is 202)'),
 })
 export const PasswordResetConfirmBodySchema = z.object({
-  token: z.string().trim().min(1, 'is required').max(200, 'is too long').describe('The token from the emailed /reset link'),
+  token: z.string().trim().min(1, m('validation.required')).max(200, m('validation.tooLong')).describe('The token from the emailed /reset link'),
   password: PasswordSchema,
 })
 export const VerifyEmailBodySchema = z.object({
-  token: z.string().trim().min(1, 'is required').max(200, 'is too long').describe('The token from the emailed /verify link'),
+  token: z.string().trim().min(1, m('validation.required')).max(200, m('validation.tooLong')).describe('The token from the emailed /verify link'),
 })

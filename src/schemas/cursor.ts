@@ -1,3 +1,4 @@
+import { issueMessage as m } from '../i18n/message-ref'
 import { z } from 'zod'
 import { PageQuerySchema } from './common'
 
@@ -8,9 +9,9 @@ import { PageQuerySchema } from './common'
 export const CursorPageQuerySchema = z.object({
   page: PageQuerySchema.shape.page.unwrap().optional(),
   cursor: z
-    .string('must be a single cursor')
-    .min(1, 'must not be empty')
-    .max(1024, 'is not a cursor this list gave out')
+    .string(m('validation.singleCursor'))
+    .min(1, m('validation.notEmpty'))
+    .max(1024, m('validation.foreignCursor'))
     .optional()
     .describe('Opaque: the next_cursor of the previous page'),
 })

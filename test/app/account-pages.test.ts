@@ -137,7 +137,7 @@ describe('signed-in pages', { timeout: 120_000 }, () => {
     expect(html).toContain(de['profile.saved'])
     const blank = await form('/profile', { ...fields, email, display_name: ' ' }, { cookie: token })
     expect(blank.status).toBe(422)
-    expect(await blank.text()).toContain(de['validation.enterDisplayName'])
+    expect(await blank.text()).toContain(de['form.enterDisplayName'])
   })
 
   it('should change the password from the profile with the current one, refreshing the cookie', async () => {

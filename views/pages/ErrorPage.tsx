@@ -1,5 +1,6 @@
-import type { ApiError } from '../../src/http/errors'
+import type { ErrorBody } from '../../src/http/errors'
 import type { MessageKey } from '../../src/i18n/catalogue'
+import { isMessageKey } from '../../src/i18n/message-ref'
 import { Layout, type LayoutProps } from '../Layout'
 import { useT } from '../components/I18nContext'
 
@@ -14,26 +15,26 @@ const HEADINGS: Record<number, MessageKey> = {
 }
 
 /** A friendly page for any error status; never shows internals, only the request id for support. */
-export function ErrorPage({ error, requestId, user, unread }: { error: ApiError; requestId: string } & Pick<LayoutProps, 'user' | 'unread'>) {
+export function ErrorPage({ status, body, user, unread }: { status: number; body: ErrorBody } & Pick<LayoutProps, 'user' | 'unread'>) {
   const t = useT()
-  const heading = t(HEADINGS[error.status] ?? 'error.heading.other')
+  const { message, details, request_id: requestId } = body.error
+  const heading = t(HEADINGS[status] ?? 'error.heading.other')
   return (
     <Layout title={heading} user={user} unread={unread}>
       <section class="error-page" aria-labelledby="error-heading">
         <p class="error-code" aria-hidden="true">
-          {error.status}
+          {status}
         </p>
-        <p class="visually-hidden">{t('error.status', { status: String(error.status) })}</p>
+        <p class="visually-hidden">{t('error.status', { status: String(status) })}</p>
         <h1 id="error-heading">{heading}</h1>
-        <p class="error-message">{error.message}</p>
-        {error.details?.length ? (
+        <p class="error-message">{message}</p>
+        {details?.length ? (
           <ul class="error-details">
-            {error.details.map((d) => (
-              <li>
-                {d.path ? `${d.path}: ` : ''}
-                {d.message}
-              </li>
-            ))}
+            {details.map((d) => {
+              // A field the catalogue names reads as a sentence ("Page must be …"); a bare path is not shown to readers.
+              const label = `field.${d.path}`
+              return <li>{isMessageKey(label) ? t('validation.fieldSentence', { label: t(label), message: d.message }) : d.message}</li>
+            })}
           </ul>
         ) : null}
         <p class="error-actions">
