@@ -27,12 +27,16 @@ export interface HomeModel {
   lazyHref?: string
 }
 
-/** Genres in the order a streaming home page shows them; any others follow in catalog order. */
-const PREFERRED = ['Action', 'Comedy', 'Drama', 'Thriller', 'Science Fiction', 'Adventure', 'Animation', 'Horror', 'Romance', 'Crime']
+/**
+ * Genres in the order a streaming home page shows them, by TMDB genre id so every language gets the
+ * same order (names are translated): Action, Comedy, Drama, Thriller, Science Fiction, Adventure,
+ * Animation, Horror, Romance, Crime. Any others follow in catalog order.
+ */
+const PREFERRED = [28, 35, 18, 53, 878, 12, 16, 27, 10749, 80]
 
 export function orderGenres(genres: Genre[]): Genre[] {
   const rank = (g: Genre) => {
-    const i = PREFERRED.indexOf(g.name)
+    const i = PREFERRED.indexOf(g.id)
     return i === -1 ? PREFERRED.length : i
   }
   return [...genres].sort((a, b) => rank(a) - rank(b))

@@ -16,6 +16,8 @@ export interface LocaleInfo {
   intl: string
   /** TMDB's `language` parameter for film text ("en-US", "ar-SA"). */
   tmdb: string
+  /** How runtimes name their units: `narrow` ("2h 5m") or, by default, `short` ("2 Std., 5 Min."; CLDR's narrow forms are uneven in some languages). */
+  units?: 'narrow' | 'short'
   messages: Catalogue
 }
 
@@ -44,11 +46,25 @@ export function localeInfo(code: string): LocaleInfo {
 
 export const registeredLocales = (): LocaleInfo[] => [...registry.values()]
 
-// The registered languages: one line each. `intl: 'en-GB'` keeps the day-month-year dates
-// ("5 Mar 2026") and 24-hour times the site has always shown.
-registerLocale({ code: 'en', name: 'English', dir: 'ltr', intl: 'en-GB', tmdb: 'en-US', messages: en })
-registerLocale({ code: 'es', name: 'Español', dir: 'ltr', intl: 'es-ES', tmdb: 'es-ES', messages: es })
-registerLocale({ code: 'fr', name: 'Français', dir: 'ltr', intl: 'fr-FR', tmdb: 'fr-FR', messages: fr })
-registerLocale({ code: 'de', name: 'Deutsch', dir: 'ltr', intl: 'de-DE', tmdb: 'de-DE', messages: de })
-registerLocale({ code: 'ja', name: '日本語', dir: 'ltr', intl: 'ja-JP', tmdb: 'ja-JP', messages: ja })
-registerLocale({ code: 'ar', name: 'العربية', dir: 'rtl', intl: 'ar-SA', tmdb: 'ar-SA', messages: ar })
+/**
+ * The UI languages, one line each: what `User.language` accepts, the language menu lists and the
+ * site is rendered in. Adding a language is its catalogue file plus one line here (docs/i18n.md).
+ * `intl: 'en-GB'` keeps the day-month-year dates ("5 Mar 2026") and 24-hour times the site has
+ * always shown; Arabic uses Latin digits (`-u-nu-latn`): film data, years, ratings and rating
+ * inputs arrive in Latin digits, and one page must not mix two digit styles.
+ */
+const UI_LOCALES = [
+  { code: 'en', name: 'English', dir: 'ltr', intl: 'en-GB', tmdb: 'en-US', units: 'narrow', messages: en },
+  { code: 'es', name: 'Español', dir: 'ltr', intl: 'es-ES', tmdb: 'es-ES', messages: es },
+  { code: 'fr', name: 'Français', dir: 'ltr', intl: 'fr-FR', tmdb: 'fr-FR', messages: fr },
+  { code: 'de', name: 'Deutsch', dir: 'ltr', intl: 'de-DE', tmdb: 'de-DE', messages: de },
+  { code: 'ja', name: '日本語', dir: 'ltr', intl: 'ja-JP', tmdb: 'ja-JP', messages: ja },
+  { code: 'ar', name: 'العربية', dir: 'rtl', intl: 'ar-u-nu-latn', tmdb: 'ar-SA', messages: ar },
+] as const satisfies readonly LocaleInfo[]
+
+export type UiLanguage = (typeof UI_LOCALES)[number]['code']
+
+/** Each UI language's code and its name in itself ("Deutsch"), in menu order. */
+export const UI_LANGUAGES = Object.fromEntries(UI_LOCALES.map((locale) => [locale.code, locale.name])) as Record<UiLanguage, string>
+
+for (const locale of UI_LOCALES) registerLocale(locale)

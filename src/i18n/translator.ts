@@ -99,7 +99,10 @@ function buildTranslator(info: ReturnType<typeof localeInfo>): Translator {
   const t = ((key: MessageKey, params: MessageParams = {}) =>
     fill(template(key, params), params, formatParam).join('')) as Translator
 
-  const unit = (unitName: 'hour' | 'minute') => new Intl.NumberFormat(info.intl, { style: 'unit', unit: unitName, unitDisplay: 'narrow' })
+  // Made on first use, once per language per isolate (a film page formats one runtime, a list none).
+  const units: Partial<Record<'hour' | 'minute', Intl.NumberFormat>> = {}
+  const unit = (unitName: 'hour' | 'minute') =>
+    (units[unitName] ??= new Intl.NumberFormat(info.intl, { style: 'unit', unit: unitName, unitDisplay: info.units ?? 'short' }))
   const list = new Intl.ListFormat(info.intl, { style: 'narrow', type: 'unit' })
   // Every card shows a rating: one formatter, made on first use.
   let ratings: Intl.NumberFormat | undefined

@@ -13,8 +13,11 @@ type Text = { title: string; body: string }
 type Copy = (params: Record<string, unknown>, item: NotificationItem, names: Names, t: Translator) => Text
 
 const film = (names: Names, t: Translator, id: unknown, fallback: MessageKey) => names.film(typeof id === 'number' ? id : undefined) ?? t(fallback)
-const dated = (t: Translator, date: unknown, plain: MessageKey, withDate: MessageKey) =>
-  typeof date === 'string' && date ? t(withDate, { date }) : t(plain)
+/** "released {date}" with the day in the reader's format ("5 mars 2026"), never the stored ISO string. */
+const dated = (t: Translator, date: unknown, plain: MessageKey, withDate: MessageKey) => {
+  const day = typeof date === 'string' ? t.date(date) : ''
+  return day ? t(withDate, { date: day }) : t(plain)
+}
 
 /** Each template in the reader's language (src/i18n catalogues); a film or genre that cannot be looked up reads generically. */
 const COPY: Record<NotificationTemplate, Copy> = {

@@ -1,3 +1,5 @@
+import { localeInfo } from '../i18n/locales'
+
 /**
  * What a push message says: the in-app notification rendered in the reader's language, where a
  * click leads (the film's page, else the notifications page) and the film's poster. public/sw-push.js
@@ -44,6 +46,6 @@ export function composeMessage(
     poster: context.poster ? new URL(context.poster, `${base}/`).href : null,
     tag: notification.id,
     lang: context.language,
-    dir: context.language === 'ar' ? 'rtl' : 'ltr',
+    dir: localeInfo(context.language).dir,
   }
 }

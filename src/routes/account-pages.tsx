@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono'
 import { currentUser, requirePageUser, safeNext } from '../auth/middleware'
 import { clearSessionCookie, setSessionCookie } from '../auth/session'
 import { accountFieldErrors, LoginFormSchema, ProfileFormSchema, SignupFormSchema } from '../accounts/forms'
-import { LANGUAGES, type Profile } from '../accounts/types'
+import { LANGUAGES, uiLanguage, type Profile } from '../accounts/types'
 import type { AppEnv } from '../context'
 import { readForm } from '../http/forms'
 import type { Translator } from '../i18n/translator'
@@ -59,7 +59,7 @@ accountPages.post('/signup', async (c) => {
   if (!parsed.success) return render(c, <SignupPage languages={LANGUAGES} next={next} values={values} errors={accountFieldErrors(parsed.error, c.get('t'))} />, { status: 422 })
   try {
     const { email, password, display_name, language } = parsed.data
-    const profile = await c.get('services').accounts.signup({ email: email!, password, display_name, language }, clientAddress(c))
+    const profile = await c.get('services').accounts.signup({ email: email!, password, display_name, language: language ?? uiLanguage(c.get('locale')) }, clientAddress(c))
     // A plain sign-up continues to the optional "pick three films you like" step; a sign-up on the way somewhere goes there.
     return await startSession(c, profile, next === '/' ? '/welcome/picks' : next)
   } catch (error) {

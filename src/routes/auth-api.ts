@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { currentUser, requireApiUser } from '../auth/middleware'
 import { clearSessionCookie } from '../auth/session'
-import { toUser } from '../accounts/types'
+import { toUser, uiLanguage } from '../accounts/types'
 import type { AppEnv } from '../context'
 import { clientAddress } from '../http/origin'
 import { validate } from '../http/validate'
@@ -31,7 +31,9 @@ authApi.post(
   validate('json', SignupBodySchema),
   async (c) => {
     const accounts = c.get('services').accounts
-    const profile = await accounts.signup(c.req.valid('json'), clientAddress(c))
+    const body = c.req.valid('json')
+    // A new account keeps the language its visitor was using (lang cookie, else Accept-Language), not English.
+    const profile = await accounts.signup({ ...body, language: body.language ?? uiLanguage(c.get('locale')) }, clientAddress(c))
     return c.json({ token: await accounts.token(profile), user: toUser(profile) }, 201, noStore)
   },
 )

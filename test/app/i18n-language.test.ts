@@ -1,7 +1,8 @@
 import { SELF } from '@test/runtime'
 import { describe, expect, it } from 'vitest'
 import { profileKey } from '../../src/accounts/keys'
-import { api, form, ORIGIN, signUp, type ErrorJson } from '../support/harness/accounts'
+import { LANGUAGE_CODES } from '../../src/accounts/types'
+import { api, form, ORIGIN, sessionCookieOf, signUp, uniqueEmail, type ErrorJson } from '../support/harness/accounts'
 import { testAws } from '../support/harness/aws'
 
 /** Choosing the language: Accept-Language, the language menu (POST /language), and User.language's six codes. */
@@ -65,14 +66,57 @@ describe('POST /language', () => {
     expect(refused.status).toBe(422)
     const body = (await refused.json()) as ErrorJson
     // The allowed values, in a sentence in the user's language (Japanese by now).
-    expect(body.error.details).toEqual([{ path: 'language', message: expect.stringContaining('en, es, fr, de, ja, ar') }])
+    expect(body.error.details).toEqual([{ path: 'language', message: expect.stringContaining(LANGUAGE_CODES.join(', ')) }])
     expect(body.error.details?.[0]?.message).not.toContain('must be one of')
     const openapi = JSON.stringify(await (await api('/openapi.json')).json())
-    expect(openapi).toContain('"enum":["en","es","fr","de","ja","ar"]')
+    expect(openapi).toContain(`"enum":${JSON.stringify(LANGUAGE_CODES)}`)
 
     // A code stored when more were accepted reads as English.
     const { db, table } = testAws()
     await db.update(table, profileKey(user.id), { update: 'SET #l = :l', names: { '#l': 'language' }, values: { ':l': 'sv' } })
     expect(((await (await api('/me', { token })).json()) as { language: string }).language).toBe('en')
+  })
+})
+
+describe('a new account keeps the language its visitor was using', () => {
+  const homeOf = async (cookie: string) => (await page('/', { Cookie: cookie })).html
+
+  it('signs up in Arabic on the form (Accept-Language: ar) and keeps Arabic pages after, whatever the browser says next', async () => {
+    const blank = await page('/signup', { 'Accept-Language': 'ar' })
+    // The form's language menu starts on the language the visitor is reading.
+    expect(blank.html).toMatch(/<option value="ar" lang="ar"[^>]*selected/)
+    const res = await form('/signup', { email: uniqueEmail('arabic'), password: 'a long enough password' }, { headers: { 'Accept-Language': 'ar' } })
+    expect(res.status).toBe(303)
+    const session = sessionCookieOf(res)
+    expect(session).toBeDefined()
+    expect(await homeOf(`session=${session}`)).toContain('<html lang="ar" dir="rtl">')
+  })
+
+  it('signs up over the API with the lang cookie, else Accept-Language, else English; an explicit language wins', async () => {
+    const languageOf = async (headers: Record<string, string>, body: Record<string, string> = {}) => {
+      const res = await api('/auth/signup', { body: { email: uniqueEmail('lang'), password: 'a long enough password', ...body }, headers })
+      expect(res.status).toBe(201)
+      return ((await res.json()) as { user: { language: string } }).user.language
+    }
+    expect(await languageOf({ 'Accept-Language': 'ar' })).toBe('ar')
+    expect(await languageOf({ 'Accept-Language': 'ar', Cookie: 'lang=ja' })).toBe('ja')
+    expect(await languageOf({ 'Accept-Language': 'pt-BR' })).toBe('en')
+    expect(await languageOf({ 'Accept-Language': 'ar' }, { language: 'de' })).toBe('de')
+  })
+})
+
+describe('genre order', () => {
+  it('is the same in every language: by genre, not by its translated name', async () => {
+    // The genre rows shown, then the genres still to load (their links, in row order).
+    const genreOrder = async (language: string) => {
+      const html = (await page('/', { 'Accept-Language': language })).html
+      const rows = [...html.matchAll(/id="row-genre-(\d+)"/g)].map((m) => Number(m[1]))
+      const lazy = [...(/<div class="lazy-rows"[\s\S]*?<\/div>/.exec(html)?.[0] ?? '').matchAll(/href="\/genres\/(\d+)"/g)].map((m) => Number(m[1]))
+      return [...rows, ...lazy]
+    }
+    const english = await genreOrder('en')
+    // Action and Comedy lead the rows, as on a streaming home page.
+    expect(english.slice(0, 2)).toEqual([28, 35])
+    for (const code of LANGUAGE_CODES) expect(await genreOrder(code), code).toEqual(english)
   })
 })

@@ -4,7 +4,9 @@ import { ReviewBodySchema } from '../../src/reviews/schemas'
 import { LoginBodySchema, ProfilePatchSchema, SignupBodySchema } from '../../src/schemas/accounts'
 import { IdSchema, PageQuerySchema } from '../../src/schemas/common'
 import { isPlural, PLACEHOLDER, PLURAL_CATEGORIES, type Catalogue, type Message, type MessageKey } from '../../src/i18n/catalogue'
-import { localizeEnglish } from '../../src/i18n/english'
+import { refOfIssue } from '../../src/i18n/issues'
+import { issueMessage, parseIssueMessage } from '../../src/i18n/message-ref'
+import { z } from 'zod'
 import { localeInfo, registeredLocales, registerLocale, unregisterLocale } from '../../src/i18n/locales'
 import { LANGUAGE_CODES } from '../../src/accounts/types'
 import { en } from '../../src/i18n/messages/en'
@@ -46,7 +48,7 @@ describe('every registered catalogue', () => {
     expect(codes.sort()).toEqual([...LANGUAGE_CODES].sort())
   })
 
-  it.each(['es', 'fr', 'de', 'ja', 'ar'])('%s has exactly the keys of en, and every placeholder survives', (code) => {
+  it.each(LANGUAGE_CODES.filter((code) => code !== 'en'))('%s has exactly the keys of en, and every placeholder survives', (code) => {
     const catalogue = localeInfo(code).messages
     expect(Object.keys(catalogue).sort()).toEqual(Object.keys(en).sort())
     for (const [key, english] of entries) {
@@ -85,6 +87,40 @@ describe('the translator', () => {
     expect(t.relative('2026-03-02T00:00:00Z', new Date('2026-03-05T00:00:00Z'))).toBe('3 days ago')
   })
 
+  it('speaks Arabic with all six plural forms, in Latin digits only, and Japanese with one form', () => {
+    const ar = createTranslator('ar')
+    expect([0, 1, 2, 3, 11, 100, 103, 125].map((count) => ar('genre.count', { count }))).toEqual([
+      'لا توجد أفلام',
+      'فيلم واحد',
+      'فيلمان',
+      '3 أفلام',
+      '11 فيلمًا',
+      '100 فيلم',
+      '103 أفلام',
+      '125 فيلمًا',
+    ])
+    // One digit style per page: numbers, dates, ratings and runtimes as the catalogue's own digits (Latin).
+    const formatted = [ar.number(1234.5), ar.date('2026-03-05'), ar.dateTime('2026-03-05T14:03:00Z'), ar.rating(7.5), ar.runtime(125), ar('movie.votes', { count: 1234 })]
+    expect(formatted.join(' ')).not.toMatch(/[\u0660-\u0669\u06f0-\u06f9]/)
+    expect(formatted.join(' ')).toMatch(/2026/)
+    const ja = createTranslator('ja')
+    expect([1, 2, 5, 1234].map((count) => ja('genre.count', { count }))).toEqual(['1作品', '2作品', '5作品', '1,234作品'])
+    for (const [key, message] of Object.entries(ja.info.messages)) if (typeof message !== 'string') expect(Object.keys(message), key).toEqual(['other'])
+  })
+
+  it('formats dates and runtimes for each language through Intl, never as the ISO string', () => {
+    const shown = Object.fromEntries(LANGUAGE_CODES.map((code) => [code, [createTranslator(code).date('2026-03-05'), createTranslator(code).runtime(125)]]))
+    // The month in the language's words (or its own numbering), the hours and minutes in its units.
+    const month: Record<string, RegExp> = { en: /^5 Mar 2026$/, es: /mar/, fr: /mars/, de: /März/, ja: /3月/, ar: /مارس/ }
+    const hours: Record<string, RegExp> = { en: /^2h 5m$/, es: /2\s?h.*5\s?min/, fr: /2\s?h.*5\s?min/, de: /2 Std\..*5 Min\./, ja: /2\s?時間\s?5\s?分/, ar: /2 س.*5 د/ }
+    for (const [code, [date, runtime]] of Object.entries(shown)) {
+      // A language added later is checked for what every language owes: no ISO date, no "125" minutes.
+      expect(date, code).toMatch(month[code] ?? /2026/)
+      expect(date, code).not.toContain('2026-03')
+      expect(runtime, code).toMatch(hours[code] ?? /2.*5/)
+    }
+  })
+
   it('selects all six CLDR plural forms for a language that has them (Arabic rules)', () => {
     const messages: Catalogue = { ...en, 'genre.count': { zero: 'z{count}', one: 'o{count}', two: 't{count}', few: 'f{count}', many: 'm{count}', other: 'x{count}' } }
     registerLocale({ code: 'ar-test', name: 'عربي', dir: 'rtl', intl: 'ar-u-nu-latn', tmdb: 'ar-SA', messages })
@@ -93,10 +129,26 @@ describe('the translator', () => {
     expect([0, 1, 2, 3, 11, 100].map((count) => t('genre.count', { count }))).toEqual(['z0', 'o1', 't2', 'f3', 'm11', 'x100'])
   })
 
-  it('renders an English message it recognises in the reader language, parameters included', () => {
-    const t = createTranslator('en')
-    expect(localizeEnglish(t, 'must be at most 254 characters')).toBe('must be at most 254 characters')
-    expect(localizeEnglish(t, 'not a catalogue sentence')).toBeUndefined()
+  it('carries a validation message by key and params, numbers kept as numbers, and never reads text back', () => {
+    const named = issueMessage('validation.between', { min: 1, max: 10 })
+    expect(parseIssueMessage(named)).toEqual({ key: 'validation.between', params: { min: 1, max: 10 } })
+    expect(parseIssueMessage(issueMessage('validation.required'))).toEqual({ key: 'validation.required' })
+    // English text, even a catalogue sentence, is not a message reference.
+    expect(parseIssueMessage('must be at most 254 characters')).toBeUndefined()
+    expect(parseIssueMessage(en['errors.not_found'])).toBeUndefined()
+    expect(createTranslator('de')('validation.between', parseIssueMessage(named)?.params)).toBe('muss zwischen 1 und 10 liegen')
+  })
+
+  it("reads zod's own issues by code and numbers: missing, too long, too short, not one of", () => {
+    const schema = z.object({ name: z.string().max(5), code: z.string().min(3), kind: z.enum(['a', 'b']), age: z.number() })
+    const input = { name: 'toolong', code: 'x', kind: 'c' }
+    const refs = schema.safeParse(input).error?.issues.map((issue) => [issue.path.join('.'), refOfIssue(issue, input)])
+    expect(Object.fromEntries(refs ?? [])).toEqual({
+      name: { key: 'validation.maxChars', params: { max: 5 } },
+      code: { key: 'validation.minChars', params: { min: 3 } },
+      kind: { key: 'validation.oneOf', params: { values: 'a, b' } },
+      age: { key: 'validation.required' },
+    })
   })
 })
 
@@ -118,7 +170,7 @@ describe('locale detection', () => {
 describe('validation messages', { timeout: 60_000 }, () => {
   afterAll(() => unregisterLocale('en-XA'))
 
-  it('are all recognised by the catalogue, so forms and API details can show them translated', () => {
+  it('all name a catalogue message, so forms and API details show them in the reader language', () => {
     registerLocale({ code: 'en-XA', name: 'Pseudo', dir: 'ltr', intl: 'en-GB', tmdb: 'en-US', messages: pseudoCatalogue() })
     const t = createTranslator('en-XA')
     const cases: [{ safeParse(v: unknown): { success: boolean; error?: { issues: { message: string }[] } } }, unknown][] = [
@@ -147,8 +199,8 @@ describe('validation messages', { timeout: 60_000 }, () => {
       expect(result.success, JSON.stringify(input).slice(0, 60)).toBe(false)
       for (const { message } of result.error?.issues ?? []) {
         seen++
-        const translated = localizeEnglish(t, message)
-        if (translated === undefined || translated === message) unknown.push(message)
+        const named = parseIssueMessage(message)
+        if (!named || !t(named.key, named.params).startsWith('[')) unknown.push(message)
       }
     }
     expect(seen).toBeGreaterThan(15)

@@ -71,7 +71,7 @@ export function SignupPage({ next, values = {}, errors = {}, notice, languages, 
             autocomplete="nickname"
             maxlength={50}
           />
-          <LanguageSelect value={values.language ?? 'en'} error={errors.language} languages={languages} />
+          <LanguageSelect value={values.language ?? t.locale} error={errors.language} languages={languages} />
           <button class="button primary wide" type="submit">
             {t('auth.signUp.submit')}
           </button>
