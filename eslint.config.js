@@ -3,6 +3,7 @@
 // test/ops/import-rules.test.ts, and run by `npm test` through `npm run lint`.
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
+import noHardCodedCopy from './eslint-rules/no-hard-coded-copy.js'
 
 /** Feature folders: each owns its data and use cases. */
 export const FEATURES = ['accounts', 'watchlist', 'reviews', 'notifications', 'catalog', 'recommendations', 'mail', 'events', 'jobs', 'push']
@@ -58,6 +59,12 @@ export default tseslint.config(
     rules: restrict([NO_AWS]),
   },
   ...featureRules,
+  {
+    // Copy comes from the message catalogue (t()), never from a literal in a view (eslint-rules/no-hard-coded-copy.js).
+    files: ['views/**/*.tsx', 'src/**/*.tsx'],
+    plugins: { flixpeek: { rules: { 'no-hard-coded-copy': noHardCodedCopy } } },
+    rules: { 'flixpeek/no-hard-coded-copy': 'error' },
+  },
   {
     // Views are pure: they may know the shapes of data (types), never code from src/ — but for the
     // i18n seam (src/i18n/), which is how every view speaks the viewer's language.

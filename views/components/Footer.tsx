@@ -16,7 +16,7 @@ export function Footer({ source }: FooterProps) {
           <p class="attribution">{t('footer.tmdb')}</p>
         ) : null}
         {source === 'bundled' ? (
-          <p class="attribution">{t.rich('footer.bundled', { collection: <cite>movies</cite> })}</p>
+          <p class="attribution">{t.rich('footer.bundled', { collection: <cite>{t('footer.bundledCollection')}</cite> })}</p>
         ) : null}
         <ul class="footer-links">
           <li>

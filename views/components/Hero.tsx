@@ -47,7 +47,7 @@ export function Hero({ movie, genres, kicker, watchlistButton }: HeroProps) {
           </p> : null}
         <div class="hero-actions">
           <a class="button primary" href={`/movies/${movie.id}`}>
-            <span class="icon" aria-hidden="true">ℹ</span> {t('hero.moreInfo')}<span class="visually-hidden"> {t('hero.moreInfoAbout', { title: movie.title })}</span>
+            <span class="icon" aria-hidden="true">ⓘ</span> {t('hero.moreInfo')}<span class="visually-hidden"> {t('hero.moreInfoAbout', { title: movie.title })}</span>
           </a>
           {watchlistButton ?? <WatchlistButton movieId={movie.id} title={movie.title} />}
         </div>

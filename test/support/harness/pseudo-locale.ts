@@ -91,3 +91,49 @@ export function englishLeftIn(html: string, fragments: string[] = englishFragmen
   }
   return [...found]
 }
+
+/** The letters a pseudo message is written in: every ASCII letter's accented twin. */
+const MARKED_LETTERS = new Set(Object.values(ACCENTED))
+const LETTER = /\p{L}/u
+
+/** A letter no pseudo message wrote: text that did not come from the catalogue (or is fixture data). */
+export const hasUnmarkedLetter = (text: string): boolean => [...text].some((ch) => LETTER.test(ch) && !MARKED_LETTERS.has(ch))
+
+/** Meta tags whose content is a setting, not words. */
+const META_SETTINGS = /^(viewport|color-scheme|theme-color|referrer|robots|format-detection|htmx-config)$/
+
+/**
+ * Everything a reader sees or hears on a page, with no element exempt: text nodes (scripts and styles
+ * are not text), the document title, the attributes browsers show or read aloud, and the content of
+ * meta tags that describe the page.
+ */
+export function shownSegments(html: string): string[] {
+  const body = html.replace(/<script[\s\S]*?<\/script>/gi, '').replace(/<style[\s\S]*?<\/style>/gi, '')
+  const attributes = [...body.matchAll(/\s(?:alt|title|aria-label|aria-description|placeholder)="([^"]*)"/g)].map((m) => m[1] ?? '')
+  const meta = [...body.matchAll(/<meta\s([^>]*)>/g)].flatMap(([, attrs = '']) => {
+    const kind = /(?:name|property|http-equiv)="([^"]*)"/.exec(attrs)?.[1] ?? ''
+    const content = /content="([^"]*)"/.exec(attrs)?.[1]
+    return content !== undefined && !META_SETTINGS.test(kind) ? [content] : []
+  })
+  const text = body.split(/<[^>]*>/)
+  return [...text, ...attributes, ...meta].map((s) => decode(s).replace(/\s+/g, ' ').trim()).filter(Boolean)
+}
+
+/**
+ * The text on a page in the pseudo-locale that is neither a marked catalogue message nor fixture data:
+ * each offending segment, quoted. `fixtures` are the exact strings the page may show unmarked (film
+ * titles, names, review text, dates and numbers as the locale's Intl formats them), computed from the
+ * test's fixtures; a segment passes when no unmarked letter is left once they are taken out.
+ */
+export function unmarkedText(html: string, fixtures: Iterable<string>): string[] {
+  const known = [...new Set(fixtures)].filter((f) => f.trim() && hasUnmarkedLetter(f)).sort((a, b) => b.length - a.length)
+  const exact = new Set(known)
+  const offending: string[] = []
+  for (const segment of shownSegments(html)) {
+    if (!hasUnmarkedLetter(segment) || exact.has(segment)) continue
+    let rest = segment
+    for (const fixture of known) if (rest.includes(fixture)) rest = rest.split(fixture).join(' ')
+    if (hasUnmarkedLetter(rest)) offending.push(segment)
+  }
+  return [...new Set(offending)]
+}
