@@ -1,12 +1,12 @@
 import { RuleTester } from 'eslint'
-import tsParser from '@typescript-eslint/parser'
+import tseslint from 'typescript-eslint'
 import { afterAll, describe, it } from 'vitest'
 import rule from '../../eslint-rules/no-hard-coded-copy.js'
 
 // RuleTester runs its cases as vitest tests.
 Object.assign(RuleTester, { afterAll, describe, it })
 
-const tester = new RuleTester({ languageOptions: { parser: tsParser, parserOptions: { ecmaFeatures: { jsx: true } } } })
+const tester = new RuleTester({ languageOptions: { parser: tseslint.parser, parserOptions: { ecmaFeatures: { jsx: true } } } })
 const copy = (text: string) => ({ messageId: 'copy', data: { text } })
 
 /**
