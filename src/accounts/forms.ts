@@ -45,4 +45,5 @@ export const ProfileFormSchema = z.object({
 })
 
 /** The account forms' field errors, labelled in the reader's language (src/http/forms.ts). */
-export const accountFieldErrors = (error: z.ZodError, t: Translator = createTranslator('en')): FieldErrors => fieldErrors(error, t, LABELS)
+export const accountFieldErrors = (error: z.ZodError, t: Translator = createTranslator('en'), input?: Record<string, unknown>): FieldErrors =>
+  fieldErrors(error, t, LABELS, input)

@@ -56,7 +56,7 @@ accountPages.post('/signup', async (c) => {
   const values = { email: form.email, display_name: form.display_name, language: form.language }
   noStore(c)
   const parsed = SignupFormSchema.safeParse(form)
-  if (!parsed.success) return render(c, <SignupPage languages={LANGUAGES} next={next} values={values} errors={accountFieldErrors(parsed.error, c.get('t'))} />, { status: 422 })
+  if (!parsed.success) return render(c, <SignupPage languages={LANGUAGES} next={next} values={values} errors={accountFieldErrors(parsed.error, c.get('t'), form)} />, { status: 422 })
   try {
     const { email, password, display_name, language } = parsed.data
     const profile = await c.get('services').accounts.signup({ email: email!, password, display_name, language: language ?? uiLanguage(c.get('locale')) }, clientAddress(c))
@@ -83,7 +83,7 @@ accountPages.post('/login', async (c) => {
   const next = nextOf(c, form)
   noStore(c)
   const parsed = LoginFormSchema.safeParse(form)
-  if (!parsed.success) return render(c, <LoginPage next={next} email={form.email} errors={accountFieldErrors(parsed.error, c.get('t'))} />, { status: 422 })
+  if (!parsed.success) return render(c, <LoginPage next={next} email={form.email} errors={accountFieldErrors(parsed.error, c.get('t'), form)} />, { status: 422 })
   try {
     const profile = await c.get('services').accounts.login(parsed.data.email, parsed.data.password, clientAddress(c))
     return await startSession(c, profile, next)
@@ -145,7 +145,7 @@ accountPages.post('/profile', requirePageUser, async (c) => {
   const invalid = (fields: FieldErrors, status: 403 | 409 | 422) =>
     renderProfile(c, { values: shown, errors: fields, notice: { form: 'profile', kind: 'error', text: c.get('t')('profile.fixFields') } }, status)
   const parsed = ProfileFormSchema.safeParse(form)
-  if (!parsed.success) return invalid(accountFieldErrors(parsed.error, c.get('t')), 422)
+  if (!parsed.success) return invalid(accountFieldErrors(parsed.error, c.get('t'), form), 422)
   const { email, new_password, current_password, display_name, language } = parsed.data
   const sensitive = email !== stored.email || new_password !== undefined
   if (sensitive && !current_password) return invalid({ current_password: c.get('t')('profile.currentPasswordNeeded') }, 422)

@@ -34,7 +34,7 @@ recoveryPages.post('/forgot', async (c) => {
   noStore(c)
   const form = await readForm(c)
   const parsed = ForgotFormSchema.safeParse(form)
-  if (!parsed.success) return render(c, <ForgotPage email={form.email} errors={accountFieldErrors(parsed.error, c.get('t'))} />, { status: 422 })
+  if (!parsed.success) return render(c, <ForgotPage email={form.email} errors={accountFieldErrors(parsed.error, c.get('t'), form)} />, { status: 422 })
   await c.get('services').accounts.recovery.requestReset(parsed.data.email)
   // The same page for every address: it never tells whether one has an account.
   return render(c, <ForgotPage sent />)
@@ -52,7 +52,7 @@ recoveryPages.post('/reset', async (c) => {
   const parsed = ResetFormSchema.safeParse(form)
   if (!parsed.success) {
     const invalid = !form.token
-    return render(c, <ResetPage token={form.token ?? ''} invalid={invalid} errors={accountFieldErrors(parsed.error, c.get('t'))} />, { status: invalid ? 400 : 422 })
+    return render(c, <ResetPage token={form.token ?? ''} invalid={invalid} errors={accountFieldErrors(parsed.error, c.get('t'), form)} />, { status: invalid ? 400 : 422 })
   }
   try {
     await c.get('services').accounts.recovery.confirmReset(parsed.data.token, parsed.data.password)

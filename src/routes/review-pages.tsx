@@ -67,7 +67,7 @@ reviewPages.post('/movies/:id/reviews', requirePageUser, validate('param', IdPar
   useCache(c, CACHE.noStore)
   const parsed = ReviewFormSchema.safeParse(body)
   if (!parsed.success) {
-    const { rating, text } = fieldErrors(parsed.error, c.get('t'))
+    const { rating, text } = fieldErrors(parsed.error, c.get('t'), {}, body)
     const errors: ReviewFormState['errors'] = { ...(rating ? { rating } : {}), ...(text ? { text } : {}) }
     const form = { rating: typeof body.rating === 'string' ? body.rating : '', text: typeof body.text === 'string' ? body.text : '', errors }
     const section = await reviewsSectionFor(c, film, 1, { form })

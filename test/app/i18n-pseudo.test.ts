@@ -115,8 +115,11 @@ describe(`every page and fragment in the pseudo-locale ${PSEUDO}`, { timeout: 18
   it('shows only marked messages and fixture data to a visitor, error pages and form errors included', async () => {
     const pages = await crawl(['/', '/search', '/search?q=zzqxv', '/signup', '/login', '/forgot', '/offline'])
     const film = /href="\/movies\/(\d+)"/.exec(pages[0]!.html)?.[1]
-    const title = bundledFilm(Number(film))?.title ?? ''
-    pages.push(...(await crawl([`/movies/${film}`, `/search?q=${encodeURIComponent(title)}`, '/genres/28?page=2', `/movies/${film}/reviews`])))
+    const title = bundledFilm(Number(film))?.title
+    expect(title).toBeDefined()
+    pages.push(...(await crawl([`/movies/${film}`, `/search?q=${encodeURIComponent(title!)}`, '/genres/28?page=2', `/movies/${film}/reviews`])))
+    // The site's own pages render (a broken route would show a fully marked error page and pass unnoticed).
+    expect(pages.filter((page) => page.status >= 400).map((page) => `${page.status} ${page.url}`)).toEqual([])
     for (const url of ['/no-such-page', '/genres/abc', '/genres/28?page=abc', '/reset?token=unknown', '/verify?token=unknown', '/unsubscribe?token=unknown', `/movies/${film}/trailer`]) {
       pages.push(await fetchPage(url))
     }
@@ -124,6 +127,7 @@ describe(`every page and fragment in the pseudo-locale ${PSEUDO}`, { timeout: 18
 
     const cookie = { Cookie: `lang=${PSEUDO}` }
     const crashed = await brokenCatalogApp().fetch(new Request(`${ORIGIN}/`, { headers: cookie }), env as unknown as Env, createExecutionContext())
+    expect(crashed.status).toBe(500)
     pages.push({ url: '500', status: crashed.status, html: await crashed.text(), requestId: crashed.headers.get('X-Request-Id') ?? '' })
     for (const [path, fields] of [
       ['/signup', { email: 'not-an-email', password: 'short', display_name: '\u202e' }],
@@ -136,7 +140,7 @@ describe(`every page and fragment in the pseudo-locale ${PSEUDO}`, { timeout: 18
     expect(pages.map((page) => page.url)).toEqual(
       expect.arrayContaining(['/', '/search', '/signup', '/login', '/forgot', '/offline', '/genres/:id', '/movies/:id', '/movies/:id/reviews', 'HX /search', 'HX /home/rows?from=', 'HX /genres/:id?page=']),
     )
-    expectAllMarked(pages, ['zzqxv', title, 'nobody@example.com', 'not-an-email', '/genres/abc', 'abc'])
+    expectAllMarked(pages, ['zzqxv', title!, 'nobody@example.com', 'not-an-email', 'abc'])
   })
 
   it('shows only marked messages and fixture data to a signed-in user: home, profile, list, notifications, reviews, picks', async () => {
@@ -161,6 +165,7 @@ describe(`every page and fragment in the pseudo-locale ${PSEUDO}`, { timeout: 18
 
     const pages = await crawl(['/', '/profile', '/watchlist', '/notifications', '/picks', '/welcome/picks', `/movies/${rated!.id}`, `/movies/${listed!.id}`, `/movies/${rated!.id}/reviews`], session)
     pages.push(await fetchPage('/home/picks', { cookie: session, fragment: true }))
+    expect(pages.filter((page) => page.status >= 400).map((page) => `${page.status} ${page.url}`)).toEqual([])
     for (const [path, fields] of [
       [`/movies/${rated!.id}/reviews`, { rating: '11', text: 'Zqx draft' }],
       ['/profile', { display_name: '', language: 'en', email: '' }],

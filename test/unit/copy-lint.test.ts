@@ -22,6 +22,8 @@ tester.run('no-hard-coded-copy', rule, {
     { code: 'const a = <span class="icon" aria-hidden="true">ℹ</span>' },
     { code: '<meta name="viewport" content="width=device-width, initial-scale=1" />' },
     { code: 'const a = <bdi>{movie.title}</bdi>' },
+    { code: '<meta property="og:type" content="website" />' },
+    { code: "const a = <script>{`window.x = 'y'`}</script>" },
   ],
   invalid: [
     { code: 'const a = <p>Coming soon</p>', errors: [copy('Coming soon')] },
@@ -33,5 +35,8 @@ tester.run('no-hard-coded-copy', rule, {
     { code: 'const a = <input placeholder="Search films" />', errors: [copy('Search films')] },
     { code: 'const a = <meta name="description" content="Watch films" />', errors: [copy('Watch films')] },
     { code: 'const a = <a title="Details">{t(\'x\')}</a>', errors: [copy('Details')] },
+    { code: 'const a = <Field label="Email" name="email" />', errors: [copy('Email')] },
+    { code: "const a = <p>{'Page ' + n}</p>", errors: [copy('Page')] },
+    { code: 'const a = <span aria-hidden="false">Menu</span>', errors: [copy('Menu')] },
   ],
 })

@@ -31,9 +31,10 @@ export function ErrorPage({ status, body, user, unread }: { status: number; body
         {details?.length ? (
           <ul class="error-details">
             {details.map((d) => {
-              // A field the catalogue names reads as a sentence ("Page must be …"); a bare path is not shown to readers.
+              // A field the catalogue names reads as a sentence ("Page must be …"); another keeps its path, as the API names it.
               const label = `field.${d.path}`
-              return <li>{isMessageKey(label) ? t('validation.fieldSentence', { label: t(label), message: d.message }) : d.message}</li>
+              if (isMessageKey(label)) return <li>{t('validation.fieldSentence', { label: t(label), message: d.message })}</li>
+              return <li>{d.path ? t('error.detail', { field: d.path, message: d.message }) : d.message}</li>
             })}
           </ul>
         ) : null}

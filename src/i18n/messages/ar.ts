@@ -290,6 +290,7 @@ export const ar: Catalogue = {
   'error.back': 'العودة إلى التصفح',
   'error.search': 'البحث عن أفلام',
   'error.reference': 'المرجع: {id}',
+  'error.detail': '{field}: {message}',
 
   // API and page error messages: by the contract's code, and the specific messages some routes use.
   'errors.malformed_request': 'تعذّر تحليل محتوى الطلب.',
@@ -362,6 +363,8 @@ export const ar: Catalogue = {
   'field.current_password': 'كلمة المرور الحالية',
   'field.delete_password': 'كلمة المرور الحالية',
   'field.page': 'الصفحة',
+  'field.q': 'البحث',
+  'field.cursor': 'رابط الصفحة',
 
   // Issue 16 (added by the i18n work after this catalogue was written): language menu, bundled genres and overviews.
   'languageMenu.label': 'اللغة',

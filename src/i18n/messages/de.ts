@@ -226,6 +226,7 @@ export const de: Catalogue = {
   'error.back': 'Zurück zum Stöbern',
   'error.search': 'Filme suchen',
   'error.reference': 'Referenz: {id}',
+  'error.detail': '{field}: {message}',
 
   // API and page error messages: by the contract's code, and the specific messages some routes use.
   'errors.malformed_request': 'Der Anfragetext konnte nicht verarbeitet werden.',
@@ -296,6 +297,8 @@ export const de: Catalogue = {
   'field.current_password': 'Aktuelles Passwort',
   'field.delete_password': 'Aktuelles Passwort',
   'field.page': 'Seite',
+  'field.q': 'Suche',
+  'field.cursor': 'Seitenlink',
 
   // Issue 16 (added by the i18n work after this catalogue was written): language menu, bundled genres and overviews.
   'languageMenu.label': 'Sprache',

@@ -225,6 +225,7 @@ export const en = {
   'error.back': 'Back to browsing',
   'error.search': 'Search films',
   'error.reference': 'Reference: {id}',
+  'error.detail': '{field}: {message}',
 
   // API and page error messages: by the contract's code, and the specific messages some routes use.
   'errors.malformed_request': 'The request body could not be parsed.',
@@ -297,6 +298,8 @@ export const en = {
   'field.current_password': 'Current password',
   'field.delete_password': 'Current password',
   'field.page': 'Page',
+  'field.q': 'Search',
+  'field.cursor': 'Page link',
 
   'manifest.name': 'Flixpeek: films to browse, list and rate',
   'manifest.description': 'Browse, search and track films: trending, popular and top rated. Your list and the films you opened stay readable offline.',

@@ -239,6 +239,7 @@ export const es: Catalogue = {
   'error.back': 'Seguir explorando',
   'error.search': 'Buscar películas',
   'error.reference': 'Referencia: {id}',
+  'error.detail': '{field}: {message}',
 
   // API and page error messages: by the contract's code, and the specific messages some routes use.
   'errors.malformed_request': 'No se ha podido analizar el cuerpo de la solicitud.',
@@ -309,6 +310,8 @@ export const es: Catalogue = {
   'field.current_password': 'Contraseña actual',
   'field.delete_password': 'Contraseña actual',
   'field.page': 'Página',
+  'field.q': 'Búsqueda',
+  'field.cursor': 'Enlace de página',
 
   // Issue 16 (added by the i18n work after this catalogue was written): language menu, bundled genres and overviews.
   'languageMenu.label': 'Idioma',

@@ -244,6 +244,7 @@ export const fr: Catalogue = {
   'error.back': 'Retour au catalogue',
   'error.search': 'Rechercher des films',
   'error.reference': 'Référence\u00a0: {id}',
+  'error.detail': '{field}\u00a0: {message}',
 
   // API and page error messages: by the contract's code, and the specific messages some routes use.
   'errors.malformed_request': 'Le corps de la requête n’a pas pu être analysé.',
@@ -315,6 +316,8 @@ export const fr: Catalogue = {
   'field.current_password': 'Mot de passe actuel',
   'field.delete_password': 'Mot de passe actuel',
   'field.page': 'Page',
+  'field.q': 'Recherche',
+  'field.cursor': 'Lien de page',
 
   // Issue 16 (added by the i18n work after this catalogue was written): language menu, bundled genres and overviews.
   'languageMenu.label': 'Langue',

@@ -219,6 +219,7 @@ export const ja: Catalogue = {
   'error.back': 'ホームに戻る',
   'error.search': '作品を検索',
   'error.reference': '参照ID：{id}',
+  'error.detail': '{field}：{message}',
 
   // API and page error messages: by the contract's code, and the specific messages some routes use.
   'errors.malformed_request': 'リクエスト本文を解析できませんでした。',
@@ -290,6 +291,8 @@ export const ja: Catalogue = {
   'field.current_password': '現在のパスワード',
   'field.delete_password': '現在のパスワード',
   'field.page': 'ページ',
+  'field.q': '検索語',
+  'field.cursor': 'ページのリンク',
 
   // Issue 16 (added by the i18n work after this catalogue was written): language menu, bundled genres and overviews.
   'languageMenu.label': '言語',
