@@ -1,12 +1,12 @@
-import { createExecutionContext, createWorker, env, SELF } from '@test/runtime'
+import { createExecutionContext, env, SELF } from '@test/runtime'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Catalogue } from '../../src/i18n/catalogue'
 import { localeInfo, registerLocale, unregisterLocale } from '../../src/i18n/locales'
 import { createTranslator } from '../../src/i18n/translator'
 import type { Env } from '../../src/config'
-import { createServices, type Services } from '../../src/services'
 import type { NewNotification } from '../../src/notifications/store'
 import { api, form, ORIGIN, signUp } from '../support/harness/accounts'
+import { brokenCatalogApp } from '../support/harness/services'
 import { aws, store } from '../support/harness/notifications'
 import { en } from '../../src/i18n/messages/en'
 import { LANGUAGE_CODES } from '../../src/accounts/types'
@@ -33,16 +33,6 @@ function expectNoEnglish(html: string, code: string) {
   expect(html).toContain(`<html lang="${code}" dir="${localeInfo(code).dir}">`)
   expect(englishLeftIn(html, englishFragments(catalogueOf(code)))).toEqual([])
 }
-
-/** The app with a catalog that fails unexpectedly: the 500 page. */
-const brokenCatalogApp = () =>
-  createWorker({
-    services: (ctx) => {
-      const real = createServices(ctx)
-      const catalog = new Proxy(real.catalog, { get: () => () => Promise.reject(new Error('catalog exploded')) })
-      return new Proxy(real, { get: (target, name) => (name === 'catalog' ? catalog : Reflect.get(target, name)) }) as Services
-    },
-  })
 
 beforeAll(() => {
   registerLocale({ code: PSEUDO, name: '[Éñĝļîšĥ]', dir: 'ltr', intl: 'en-GB', tmdb: 'en-US', messages: pseudoCatalogue() })

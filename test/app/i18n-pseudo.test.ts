@@ -1,4 +1,4 @@
-import { createExecutionContext, createWorker, env, SELF } from '@test/runtime'
+import { createExecutionContext, env, SELF } from '@test/runtime'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { profileKey } from '../../src/accounts/keys'
 import { bundledFilm } from '../../src/catalog/bundled'
@@ -7,8 +7,8 @@ import { registeredLocales, registerLocale, unregisterLocale } from '../../src/i
 import { en } from '../../src/i18n/messages/en'
 import { createTranslator } from '../../src/i18n/translator'
 import type { NewNotification } from '../../src/notifications/store'
-import { createServices, type Services } from '../../src/services'
 import { api, form, ORIGIN, sessionCookieOf, signUp, type TestUser } from '../support/harness/accounts'
+import { brokenCatalogApp } from '../support/harness/services'
 import { aws, store } from '../support/harness/notifications'
 import { pseudoCatalogue, unmarkedText } from '../support/harness/pseudo-locale'
 
@@ -95,16 +95,6 @@ function expectAllMarked(pages: Shown[], fixtures: string[]) {
   const problems = pages.flatMap((page) => unmarkedText(page.html, [...base, ...filmFixtures(page.html), page.requestId]).map((text) => `${page.url} (${page.status}): "${text}"`))
   expect(problems).toEqual([])
 }
-
-/** The app with a catalog that fails unexpectedly: the 500 page. */
-const brokenCatalogApp = () =>
-  createWorker({
-    services: (ctx) => {
-      const real = createServices(ctx)
-      const catalog = new Proxy(real.catalog, { get: () => () => Promise.reject(new Error('catalog exploded')) })
-      return new Proxy(real, { get: (target, name) => (name === 'catalog' ? catalog : Reflect.get(target, name)) }) as Services
-    },
-  })
 
 beforeAll(() => {
   registerLocale({ code: PSEUDO, name: '[Éñĝļîšĥ]', dir: 'ltr', intl: 'en-GB', tmdb: 'en-US', messages: pseudoCatalogue() })

@@ -1,4 +1,4 @@
-import { env, platformFor } from '@test/runtime'
+import { createWorker, env, platformFor } from '@test/runtime'
 import type { Env } from '../../../src/config'
 import { directOutbox } from '../../../src/events/outbox'
 import { newEvent, type EventInput } from '../../../src/events/schema'
@@ -45,3 +45,13 @@ export function seedingServices(genresById: Record<number, number[]> = {}) {
     reviews: new ReviewService({ db, table, catalog, outbox: directOutbox(publish), cursors: cursorCodec('seeding services: a test-only cursor secret') }),
   }
 }
+
+/** The app with a catalog that fails unexpectedly (every call rejects): what a 500 page looks like. */
+export const brokenCatalogApp = () =>
+  createWorker({
+    services: (ctx) => {
+      const real = createServices(ctx)
+      const catalog = new Proxy(real.catalog, { get: () => () => Promise.reject(new Error('catalog exploded')) })
+      return new Proxy(real, { get: (target, name) => (name === 'catalog' ? catalog : Reflect.get(target, name)) }) as Services
+    },
+  })
