@@ -76,7 +76,9 @@ describe('Web Push in Chromium', { timeout: 60_000 }, () => {
           const notes = await registration.getNotifications()
           return notes.map((n) => ({ title: n.title, body: n.body, icon: n.icon, image: (n as unknown as { image: string }).image, tag: n.tag, lang: n.lang, data: n.data as unknown }))
         })
-      await expect.poll(async () => (await shownNotifications()).length).toBe(1)
+      // Chromium fetches the icon and the image (the poster) before it shows the notification: under load that
+      // takes longer than expect.poll's default second (seen once in a full run).
+      await expect.poll(async () => (await shownNotifications()).length, { timeout: 15_000 }).toBe(1)
       const [notification] = (await shownNotifications()) as Shown[]
       expect(notification).toEqual({ title: message.title, body: message.body, icon: film.poster_url, image: film.poster_url, tag: message.tag, lang: 'en', data: { url: message.url } })
 
@@ -116,14 +118,14 @@ describe('Web Push in Chromium', { timeout: 60_000 }, () => {
     try {
       await profile.goto(`${baseUrl}/profile`)
       const toggle = profile.locator('[data-push-switch] input[name="notify_push"]')
-      await expect.poll(() => toggle.isVisible()).toBe(true)
+      await expect.poll(() => toggle.isVisible(), { timeout: 10_000 }).toBe(true)
       expect(await toggle.isChecked()).toBe(false)
       // Nothing asked yet: the permission is still the browser's default.
       expect(await profile.evaluate(() => Notification.permission)).toBe('default')
       // Granted, but this headless Chromium has no push service: subscribing fails, the switch says so and goes back off.
       await fresh.grantPermissions(['notifications'], { origin: baseUrl })
       await toggle.click()
-      await expect.poll(() => profile.locator('[data-push-status]').textContent()).toContain('could not be set up')
+      await expect.poll(() => profile.locator('[data-push-status]').textContent(), { timeout: 10_000 }).toContain('could not be set up')
       expect(await toggle.isChecked()).toBe(false)
     } catch (error) {
       await screenshot(profile, 'failed-push-switch').catch(() => undefined)
