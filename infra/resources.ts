@@ -49,8 +49,8 @@ export interface TopicDefinition {
  *                                     the film's reviews in time order); MOVIE#<id> / AGG its aggregate
  *   USER#<id> / NOTIF#<ts>#<id>       a notification (expires_at TTL)
  *   GENRE#<id> / USER#<id>            who follows a genre through their list
- *   EVENT#<id> / EVENT                processed-event marker for at-least-once delivery (expires_at TTL)
- *   RATE#<key> / WINDOW#<start>       rate-limit counters (expires_at TTL)
+ *   EVENT#<id>#<handler> / EVENT      one handler's processed-event marker for at-least-once delivery (expires_at TTL)
+ *   RATE#<key> / WINDOW#<start>       sliding-window rate-limit counters, <key> an HMAC of limit and subject (expires_at TTL)
  *   OUTBOX#<0-3> / <ts>#<eventId>     an event not yet published (written with its change; the drain cron queries the 4 shards)
  *   CACHE#<key> / CACHE               Node runtime only: a shared TMDB cache entry (gzip body, expires_at TTL; see NODE_CACHE_ITEMS)
  *   LEASE#<cron> / LEASE              Node runtime only: who runs a cron job now, and its last occurrence (see NODE_LEASE_ITEMS)
