@@ -13,8 +13,6 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
  */
 const isSessionForm = (path: string) => path === '/login' || path === '/signup' || path === '/language'
 
-export const csrfRejected = () => errors.csrf()
-
 /** The request provably comes from a page of this site: Origin says so, or lacking it, Sec-Fetch-Site does. */
 function sameOrigin(c: Context): boolean {
   if (c.req.header('Origin') !== undefined) return !foreignOrigin(c)
@@ -34,6 +32,6 @@ export const csrf = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   if (c.req.header('Authorization') !== undefined) return next()
   const path = c.req.path
   const cookieBearing = c.get('user')?.via === 'cookie' || getCookie(c, SESSION_COOKIE) !== undefined
-  if ((cookieBearing || isSessionForm(path)) && !sameOrigin(c)) throw csrfRejected()
+  if ((cookieBearing || isSessionForm(path)) && !sameOrigin(c)) throw errors.csrf()
   await next()
 }

@@ -56,7 +56,7 @@ export class ApiError extends Error {
 const ref = (key: MessageKey, params?: MessageParams): MessageRef => (params ? { key, params } : { key })
 
 export const errors = {
-  malformed: (key: MessageKey = 'errors.malformed_request', params?: MessageParams) => new ApiError(400, 'malformed_request', ref(key, params)),
+  malformed: (key: MessageKey = 'errors.malformed_request') => new ApiError(400, 'malformed_request', ref(key)),
   invalidId: (value?: string) =>
     new ApiError(400, 'invalid_id', value === undefined ? ref('errors.invalid_id') : ref('errors.invalid_id.value', { value: value.slice(0, 40) })),
   validation: (details: DetailRef[]) => new ApiError(422, 'validation_failed', ref('errors.validation_failed'), details),

@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { z } from 'zod'
 import { LanguageSchema } from '../accounts/types'
 import { safeNext, sameSitePath } from '../auth/middleware'
 import type { AppEnv } from '../context'
@@ -8,6 +9,8 @@ import { readForm } from '../http/forms'
 import { issuesToDetails } from '../http/validate'
 import { setLanguageCookie } from '../i18n/cookie'
 
+const LanguageFormSchema = z.object({ language: LanguageSchema })
+
 /**
  * POST /language (the language menu, a plain form): `language` is one of the UI languages. Sets the
  * `lang` cookie for a year and, for a signed-in user, the profile's language (which wins over the
@@ -15,9 +18,9 @@ import { setLanguageCookie } from '../i18n/cookie'
  */
 export const languageRoutes = new Hono<AppEnv>().post('/language', async (c) => {
   const form = await readForm(c)
-  const parsed = LanguageSchema.safeParse(form.language)
-  if (!parsed.success) throw errors.validation(issuesToDetails(parsed.error.issues.map((issue) => ({ ...issue, path: ['language'] })), { language: form.language }))
-  const language = parsed.data
+  const parsed = LanguageFormSchema.safeParse(form)
+  if (!parsed.success) throw errors.validation(issuesToDetails(parsed.error.issues, form))
+  const { language } = parsed.data
   const user = c.get('user')
   if (user && user.language !== language) await c.get('services').accounts.update(user.profile, { language })
   setLanguageCookie(c, language)

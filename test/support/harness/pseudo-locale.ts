@@ -64,21 +64,12 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 const decode = (text: string) => text.replace(/&(amp|lt|gt|quot|#39|apos);/g, (_, name: string) => ENTITIES[name] ?? '')
 
 /**
- * What a reader sees or hears: text nodes (scripts and styles dropped) and the attributes
- * screen readers and browsers show. Film text is left out (overviews and taglines are the
- * catalog's, not ours). Notifications render from their template in the reader's language, so they are checked too.
+ * What a reader sees or hears of our own text (`shownSegments`), film text left out: overviews and taglines
+ * are the catalog's, and titles and names are isolated in <bdi>. Notifications render from their template in
+ * the reader's language, so they are checked too.
  */
 export function visibleSegments(html: string): string[] {
-  const body = html
-    .replace(/<script[\s\S]*?<\/script>/gi, '')
-    .replace(/<style[\s\S]*?<\/style>/gi, '')
-    .replace(/<p class="(?:hero-overview|overview|tagline)"[^>]*>[\s\S]*?<\/p>/g, '')
-    // Film titles and names are isolated in <bdi>: the catalog's text, not ours.
-    .replace(/<bdi>[\s\S]*?<\/bdi>/g, '')
-  const attributes = [...body.matchAll(/\s(?:alt|title|aria-label|placeholder)="([^"]*)"/g)].map((m) => m[1] ?? '')
-  const description = [...body.matchAll(/<meta name="description" content="([^"]*)"/g)].map((m) => m[1] ?? '')
-  const text = body.split(/<[^>]*>/)
-  return [...text, ...attributes, ...description].map((s) => decode(s).replace(/\s+/g, ' ').trim()).filter(Boolean)
+  return shownSegments(html.replace(/<p class="(?:hero-overview|overview|tagline)"[^>]*>[\s\S]*?<\/p>/g, '').replace(/<bdi>[\s\S]*?<\/bdi>/g, ''))
 }
 
 /** The English catalogue text found on a page: phrases anywhere in a segment, single words as a whole segment. */
