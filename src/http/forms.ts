@@ -3,7 +3,7 @@ import type { z } from 'zod'
 import type { FieldErrors } from '../../views/components/FormField'
 import type { MessageKey } from '../i18n/catalogue'
 import { refOfIssue } from '../i18n/issues'
-import { isMessageKey } from '../i18n/message-ref'
+import { fieldLabelKey } from '../i18n/message-ref'
 import type { Translator } from '../i18n/translator'
 import { errors } from './errors'
 
@@ -41,8 +41,7 @@ export function fieldErrors(
     const field = String(issue.path[0] ?? 'form')
     if (out[field]) continue
     const { key, params } = refOfIssue(issue, input)
-    const fieldKey = `field.${field}`
-    const labelKey = labels[field] ?? (isMessageKey(fieldKey) ? fieldKey : undefined)
+    const labelKey = labels[field] ?? fieldLabelKey(field)
     out[field] = key.startsWith('validation.')
       ? t('validation.fieldSentence', { label: labelKey ? t(labelKey) : field, message: t(key, params) })
       : t(key, params)

@@ -13,6 +13,12 @@ export interface MessageRef {
 
 export const isMessageKey = (text: string): text is MessageKey => Object.hasOwn(en, text)
 
+/** The catalogue's label for a form or API field (`field.email`, `field.page`), when it has one. */
+export const fieldLabelKey = (field: string): MessageKey | undefined => {
+  const key = `field.${field}`
+  return isMessageKey(key) ? key : undefined
+}
+
 /**
  * A zod message that names a catalogue message: `issueMessage('validation.maxChars', { max: 254 })`
  * is "validation.maxChars?max=254". zod keeps only a string per issue, so the key and its

@@ -1,6 +1,6 @@
 import type { ErrorBody } from '../../src/http/errors'
 import type { MessageKey } from '../../src/i18n/catalogue'
-import { isMessageKey } from '../../src/i18n/message-ref'
+import { fieldLabelKey } from '../../src/i18n/message-ref'
 import { Layout, type LayoutProps } from '../Layout'
 import { useT } from '../components/I18nContext'
 
@@ -32,8 +32,8 @@ export function ErrorPage({ status, body, user, unread }: { status: number; body
           <ul class="error-details">
             {details.map((d) => {
               // A field the catalogue names reads as a sentence ("Page must be …"); another keeps its path, as the API names it.
-              const label = `field.${d.path}`
-              if (isMessageKey(label)) return <li>{t('validation.fieldSentence', { label: t(label), message: d.message })}</li>
+              const label = fieldLabelKey(d.path)
+              if (label) return <li>{t('validation.fieldSentence', { label: t(label), message: d.message })}</li>
               return <li>{d.path ? t('error.detail', { field: d.path, message: d.message }) : d.message}</li>
             })}
           </ul>
