@@ -1,45 +1,44 @@
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { accountPages } from './accounts/pages'
+import { authApi } from './accounts/api'
+import { meApi } from './accounts/me/api'
+import { recoveryApi } from './accounts/recovery/api'
+import { recoveryPages } from './accounts/recovery/pages'
 import { authenticate } from './auth/middleware'
+import { browsePages } from './browse/pages'
+import { catalogApi, catalogImages, seedApi } from './catalog/api'
 import { configFor } from './config'
 import type { AppEnv } from './context'
+import { healthApi } from './health/api'
 import { apiCors } from './http/cors'
-import { JSON_PATTERNS } from './http/surfaces'
 import { csrf } from './http/csrf'
-import { errors } from './http/errors'
-import { i18n } from './i18n/middleware'
+import { JSON_PATTERNS } from './http/surfaces'
 import { onError, onNotFound } from './http/error-handler'
+import { errors } from './http/errors'
+import { clientAddress } from './http/origin'
+import { pageCache } from './http/page-cache'
 import { requestId } from './http/request-id'
 import { securityHeaders } from './http/security-headers'
+import { i18n } from './i18n/middleware'
+import { mailPages } from './mail/pages'
+import { notificationsApi } from './notifications/api'
+import { unreadForPages } from './notifications/middleware'
+import { notificationPages } from './notifications/pages'
+import { offlineApi } from './offline/api'
+import { offlinePages } from './offline/pages'
+import { viewerHeader } from './offline/viewer'
 import { buildOpenApiDocument } from './openapi/document'
 import { describe } from './openapi/metadata'
-import { accountPages } from './routes/account-pages'
-import { authApi } from './routes/auth-api'
-import { recoveryApi } from './routes/recovery-api'
-import { recoveryPages } from './routes/recovery-pages'
-import { catalogApiRoutes } from './routes/catalog-api'
-import { catalogImageRoutes } from './routes/catalog-images'
-import { movieSeedRoutes } from './routes/movie-seed'
-import { notificationPageRoutes } from './routes/notification-pages'
-import { notificationsApiRoutes } from './routes/notifications-api'
-import { unreadForPages } from './notifications/middleware'
-import { pageRoutes } from './routes/pages'
-import { readAheadFilmPage } from './routes/film-read-ahead'
-import { recommendationPages } from './routes/recommendation-pages'
-import { recommendationsApi } from './routes/recommendations-api'
-import { meApi } from './routes/me-api'
-import { systemRoutes } from './routes/system'
-import { reviewPages } from './routes/review-pages'
-import { reviewsApi } from './routes/reviews-api'
-import { watchlistApi } from './routes/watchlist-api'
-import { watchlistPages } from './routes/watchlist-pages'
-import { languageRoutes } from './routes/language'
-import { createServices, type ServicesFactory } from './services'
-import { clientAddress } from './http/origin'
-import { offlineRoutes } from './offline/routes'
 import { pushApi } from './push/api'
-import { viewerHeader } from './offline/viewer'
-import { pageCache } from './http/page-cache'
+import { recommendationsApi } from './recommendations/api'
+import { recommendationPages } from './recommendations/pages'
+import { reviewsApi } from './reviews/api'
+import { reviewPages } from './reviews/pages'
+import { readAheadFilmPage } from './routes/film-read-ahead'
+import { createServices, type ServicesFactory } from './services'
+import { watchlistApi } from './watchlist/api'
+import { watchlistPages } from './watchlist/pages'
 
 /** Reviews are at most 2,000 characters; 64 KB leaves room for any form or JSON body we take. */
 const MAX_BODY_KB = 64
@@ -49,79 +48,93 @@ export interface AppOptions {
   services?: ServicesFactory
 }
 
-/** Builds the one Hono app: middleware, then every route group. The only place routes are mounted. */
+/**
+ * The one Hono app, read top to bottom as the URL map: each line names a feature's router (its `api.ts` or
+ * `pages.tsx`) and the URLs it answers. Three stages, in this order on purpose:
+ * 1. before services and the session read: bytes that are the same for everyone;
+ * 2. services built, before the session read: answers that need the data store but never the viewer, and the
+ *    read plans that join the session's one read (a film page's per-viewer reads);
+ * 3. after the session read: the JSON group (/api/v1, with its CORS) and the HTML group (pages, with the bell).
+ * CSRF covers every state-changing request that carries the session cookie, whatever route answers it.
+ * A page says itself whether a visitor's copy may be shared (cached(CACHE.page)): the page cache reads that.
+ */
 export function createApp(options: AppOptions = {}) {
   const makeServices = options.services ?? createServices
   const app = new Hono<AppEnv>()
+  app.use(requestId(), withConfig, securityHeaders())
 
-  app.use('*', requestId())
-  app.use('*', async (c, next) => {
-    // The runtime entry (src/main/) hands the platform in as the app's only binding.
-    c.set('config', configFor(c.env.platform.vars))
-    await next()
-  })
-  app.use('*', securityHeaders())
-  // Anonymous browsing pages from the page cache (src/http/page-cache.ts) before any per-request service is built;
-  // a stale one is re-rendered through the app itself.
-  app.use('*', pageCache((request, env, ctx) => app.fetch(request, env, ctx)))
-  app.use('*', async (c, next) => {
-    const platform = c.env.platform
-    c.set('services', makeServices({ config: c.get('config'), platform, origin: new URL(c.req.url).origin, client: clientAddress(c) }))
-    await next()
-  })
-  // The JSON surface (src/http/surfaces.ts): the API's CORS policy, also on /healthz and the seed's /movie/:title.
+  // 1. Public bytes: no services, no session read.
+  app.route('/images', catalogImages) // /images/posters/:file, /images/backdrops/:file (generated artwork)
+  // Anonymous copies of routes that declared a shareable policy, before any per-request work.
+  app.use(pageCache((request, env, ctx) => app.fetch(request, env, ctx), () => app.routes))
+
+  // 2. Services, then what needs them but not the viewer.
+  app.use(withServices(makeServices))
+  app.use(bodyLimit({ maxSize: MAX_BODY_KB * 1024, onError: () => { throw errors.tooLarge(MAX_BODY_KB) } }))
+  // The JSON surface (src/http/surfaces.ts: /api/*, /movie/*, /healthz, /livez) answers any origin (CORS).
   for (const pattern of JSON_PATTERNS) app.use(pattern, apiCors())
-  // Every body we accept (forms, JSON) is small; refuse big ones before reading them.
-  app.use('*', bodyLimit({ maxSize: MAX_BODY_KB * 1024, onError: () => { throw errors.tooLarge(MAX_BODY_KB) } }))
-  // A signed-in film page's own reads join the session's batch (src/routes/film-read-ahead.ts).
-  app.get('/movies/:id', readAheadFilmPage)
-  app.use('*', authenticate())
-  // X-Viewer on every response: the service worker's per-viewer safeguard for private copies.
-  app.use('*', viewerHeader())
-  // After authentication: a signed-in user's language comes first.
-  app.use('*', i18n())
-  app.use('*', csrf())
-  app.use('*', unreadForPages())
+  app.route('/', healthApi) // /livez, /healthz
+  app.get('/movies/:id', readAheadFilmPage) // the film page's per-viewer reads join the session's read
 
-  // Route table. JSON: /healthz, /movie/:title (the seed's route), /api/v1/* (auth, me, movies, genres, watchlist,
-  // reviews, notifications, openapi.json). HTML (htmx): / and /home/rows, /search, /genres/:id, /movies/:id and its
-  // /trailer and /reviews, /signup /login /logout /profile, /watchlist, /notifications; generated artwork under /images.
-  app.route('/', systemRoutes)
-  app.route('/', pageRoutes)
-  app.route('/', accountPages)
-  app.route('/', recoveryPages)
-  app.route('/', catalogImageRoutes)
-  app.route('/', movieSeedRoutes)
-  app.route('/', notificationPageRoutes)
-  app.route('/', watchlistPages)
-  app.route('/', languageRoutes)
-  app.route('/', reviewPages)
-  app.route('/', offlineRoutes)
-  app.route('/', recommendationPages)
+  // 3. The session read and what depends on the viewer: the X-Viewer header, the language, CSRF.
+  app.use(authenticate(), viewerHeader(), i18n(), csrf())
 
-  const api = new Hono<AppEnv>()
-  api.get(
-    '/openapi.json',
-    describe({ summary: 'This OpenAPI document', tags: ['system'], responses: { 200: { description: 'OpenAPI 3.1 document of the JSON API' } } }),
-    (c) => c.json(openApiDocument()),
-  )
-  api.route('/', authApi)
-  api.route('/', recoveryApi)
-  api.route('/', meApi)
-  api.route('/', catalogApiRoutes)
-  api.route('/', notificationsApiRoutes)
-  api.route('/', watchlistApi)
-  api.route('/', reviewsApi)
-  api.route('/', recommendationsApi)
-  api.route('/', pushApi)
-  app.route('/api/v1', api)
+  // JSON: the versioned API, and the seed's own route.
+  app.route('/api/v1', jsonApi())
+  app.route('/', seedApi) // /movie/:title
+
+  // HTML (htmx): pages, fragments and plain forms.
+  const html = new Hono<AppEnv>().use(unreadForPages())
+  html.route('/', browsePages) // /, /home/rows, /search, /genres/:id, /movies/:id, /movies/:id/trailer
+  html.route('/', reviewPages) // /movies/:id/reviews (GET, POST), /movies/:id/reviews/delete
+  html.route('/', recommendationPages) // /home/picks, /picks, /movies/:id/dismiss|undismiss, /welcome/picks
+  html.route('/', watchlistPages) // /watchlist, /watchlist/:movieId (POST, DELETE), /watchlist/:movieId/remove
+  html.route('/', notificationPages) // /notifications, /notifications/bell, /notifications/read-all, /notifications/:id/read
+  html.route('/', accountPages) // /signup, /login, /logout, /profile, /profile/delete, /language
+  html.route('/', recoveryPages) // /forgot, /reset, /verify, /profile/verify-email
+  html.route('/', mailPages) // /unsubscribe
+  html.route('/', offlinePages) // /offline
+  html.route('/', offlineApi) // /manifest.webmanifest, /sw.js
+  app.route('/', html)
 
   app.onError(onError)
   app.notFound(onNotFound)
-
-  let openApi: object | undefined
-  const openApiDocument = () => (openApi ??= buildOpenApiDocument(app, { title: 'Flixpeek API', version: '1.0.0' }))
   return app
+
+  /** /api/v1: JSON only (errors in the contract's shape), bearer tokens or the session cookie. */
+  function jsonApi() {
+    const api = new Hono<AppEnv>()
+    api.route('/', authApi) // /auth/signup, /auth/login, /auth/logout-all
+    api.route('/', recoveryApi) // /auth/password-reset, /auth/password-reset/confirm, /auth/verify-email
+    api.route('/', meApi) // /me (GET, PATCH, DELETE), /me/export
+    api.route('/', pushApi) // /me/push-subscriptions, /push/public-key
+    api.route('/', catalogApi) // /movies/{popular,top_rated,now_playing,trending,search}, /movies/:id, /genres, /genres/:id/movies
+    api.route('/', reviewsApi) // /movies/:id/reviews (GET, PUT, DELETE)
+    api.route('/', watchlistApi) // /me/watchlist, /me/watchlist/:movieId
+    api.route('/', recommendationsApi) // /me/recommendations, /me/dismissed/:movieId
+    api.route('/', notificationsApi) // /me/notifications, /me/notifications/:id/read, /me/notifications/read-all
+    let openApi: object | undefined
+    api.get(
+      '/openapi.json',
+      describe({ summary: 'This OpenAPI document', tags: ['system'], responses: { 200: { description: 'OpenAPI 3.1 document of the JSON API' } } }),
+      (c) => c.json((openApi ??= buildOpenApiDocument(app, { title: 'Flixpeek API', version: '1.0.0' }))),
+    )
+    return api
+  }
 }
+
+/** The runtime entry (src/main/) hands the platform in as the app's only binding; its vars make the config. */
+const withConfig: MiddlewareHandler<AppEnv> = async (c, next) => {
+  c.set('config', configFor(c.env.platform.vars))
+  await next()
+}
+
+/** The request's services: built per request (lazily: a route that touches none builds none). */
+const withServices =
+  (makeServices: ServicesFactory): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    c.set('services', makeServices({ config: c.get('config'), platform: c.env.platform, origin: new URL(c.req.url).origin, client: clientAddress(c) }))
+    await next()
+  }
 
 export type App = ReturnType<typeof createApp>

@@ -1,4 +1,4 @@
-import type { Context } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 
 /**
  * Named cache policies: every response says how it may be cached through one of these, so a
@@ -60,3 +60,26 @@ export function useCache(c: Context, policy: CachePolicy): void {
   c.header('Cache-Control', effective.cacheControl)
   for (const name of effective.vary ?? []) c.header('Vary', name, { append: true })
 }
+
+/** Policies whose anonymous answer is the same for every visitor: the page cache may share one copy. */
+export const isShareable = (policy: CachePolicy) => policy === CACHE.page || policy.cacheControl.startsWith('public')
+
+const declared = new WeakMap<object, CachePolicy>()
+
+/**
+ * A route's declared cache policy, listed among its handlers (`pages.get('/', cached(CACHE.page), …)`): it
+ * sets the policy on the response (a handler may still choose another, e.g. for a redirect), and the page
+ * cache (src/http/page-cache.ts) reads the declaration from the route table to know which URLs it may answer
+ * from a shared copy: cacheability is the route's own word, not a pattern kept elsewhere.
+ */
+export function cached(policy: CachePolicy): MiddlewareHandler {
+  const declare: MiddlewareHandler = async (c, next) => {
+    useCache(c, policy)
+    await next()
+  }
+  declared.set(declare, policy)
+  return declare
+}
+
+/** The policy a route handler declares through cached(), if it is one. */
+export const declaredPolicy = (handler: unknown): CachePolicy | undefined => (typeof handler === 'function' ? declared.get(handler) : undefined)

@@ -8,8 +8,8 @@ import { SESSION_COOKIE } from '../auth/session'
 import { catalogVersionFor } from '../catalog'
 import { LANG_COOKIE } from '../i18n/middleware'
 import { chooseLocale } from '../i18n/negotiate'
-import { CACHE } from './cache'
-import { isJsonPath } from './surfaces'
+import { CACHE, declaredPolicy, isShareable } from './cache'
+import { TrieRouter } from 'hono/router/trie-router'
 
 /**
  * Anonymous browsing pages and fragments served from the platform's page cache (the Workers Cache
@@ -54,10 +54,26 @@ const refreshRequests = new WeakSet<Request>()
 /** Keys being refreshed in this isolate, so a burst of stale hits renders once. */
 const refreshing = new Set<string>()
 
-/** Pages (not the JSON surface, generated artwork or files) and the catalog's JSON. */
-const CATALOG_JSON = /^\/(?:api\/v1\/(?:movies|genres)(?:\/|$)|movie\/)/
-const mayBeCached = (path: string) =>
-  CATALOG_JSON.test(path) || (!isJsonPath(path) && !path.startsWith('/images/') && !/\.[A-Za-z0-9]+$/.test(path))
+/** A route of the app's table: its method, its path pattern and one of its handlers (Hono's `app.routes`). */
+export interface RouteEntry {
+  method: string
+  path: string
+  handler: unknown
+}
+
+/**
+ * Which GET paths may be answered from a shared copy: those whose route declared a shareable policy with
+ * cached() (src/http/cache.ts). Built once from the route table, on the first request (routes are all
+ * mounted by then).
+ */
+function shareableRoutes(routes: readonly RouteEntry[]): (path: string) => boolean {
+  const router = new TrieRouter<true>()
+  for (const route of routes) {
+    const policy = declaredPolicy(route.handler)
+    if (policy && isShareable(policy) && (route.method === 'GET' || route.method === 'ALL')) router.add('GET', route.path, true)
+  }
+  return (path) => router.match('GET', path)[0].length > 0
+}
 
 function keyOf(c: Context<AppEnv>, platform: Platform, locale: string): string {
   const url = new URL(c.req.url)
@@ -143,8 +159,10 @@ function executionContextOf(c: Context<AppEnv>): ExecutionContext | undefined {
  * after the config and security headers, before services are built and the request is authenticated: a hit costs
  * neither.
  */
-export function pageCache(refresh: AppFetch): MiddlewareHandler<AppEnv> {
+export function pageCache(refresh: AppFetch, routes: () => readonly RouteEntry[]): MiddlewareHandler<AppEnv> {
+  let mayBeCached: ((path: string) => boolean) | undefined
   return async (c, next) => {
+    mayBeCached ??= shareableRoutes(routes())
     const platform = c.env.platform
     const store = platform.pageCache
     // Only a request without credentials is surely anonymous this early (before services and authentication).

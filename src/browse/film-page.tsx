@@ -6,7 +6,7 @@ import { WatchlistButton } from '../../views/components/WatchlistButton'
 import { DismissButton } from '../../views/components/DismissButton'
 import type { MovieDetails } from '../catalog/types'
 import type { AppEnv } from '../context'
-import { reviewsSectionFor } from './review-pages'
+import { reviewsSectionFor } from '../reviews/pages'
 
 export interface DetailsSlots {
   watchlistButton: Child

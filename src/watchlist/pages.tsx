@@ -11,7 +11,7 @@ import { CursorPageQuerySchema } from '../schemas/cursor'
 import { ListFull } from '../shared/errors'
 import { readForm } from '../http/forms'
 import { render } from '../http/render'
-import { navGenres, wantsFragment } from './page-helpers'
+import { navGenres, wantsFragment } from '../http/page-helpers'
 import { CACHE, useCache } from '../http/cache'
 
 /** HTML routes of My List: the page, and add/remove that answer htmx with the swapped button. */

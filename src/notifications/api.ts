@@ -19,7 +19,7 @@ const NotificationParamSchema = z.object({ id: z.string().min(1).max(100) })
 
 
 /** The signed-in user's notifications (mounted under /api/v1). */
-export const notificationsApiRoutes = new Hono<AppEnv>()
+export const notificationsApi = new Hono<AppEnv>()
   .get(
     '/me/notifications',
     describe({

@@ -11,7 +11,7 @@ const READINESS_RETRY_AFTER = '5'
  * Liveness (`/livez`): the process serves requests, whatever its dependencies.
  * Readiness (`/healthz`): 200 only when the data store answers; else 503 with the failing check.
  */
-export const systemRoutes = new Hono<AppEnv>()
+export const healthApi = new Hono<AppEnv>()
   .get(
     '/livez',
     describe({ summary: 'Liveness check', tags: ['system'], responses: { 200: { description: 'The worker serves requests', schema: LivenessSchema } } }),

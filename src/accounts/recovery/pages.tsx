@@ -1,15 +1,15 @@
-import { issueMessage as m } from '../i18n/message-ref'
+import { issueMessage as m } from '../../i18n/message-ref'
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
-import { currentUser, requirePageUser } from '../auth/middleware'
-import { accountFieldErrors } from '../accounts/forms'
-import { PasswordSchema } from '../accounts/types'
-import type { AppEnv } from '../context'
-import { CACHE, useCache } from '../http/cache'
-import { readForm } from '../http/forms'
-import { render } from '../http/render'
-import { InvalidToken } from '../shared/errors'
-import { EmailNoticePage, ForgotPage, ResetPage, UnsubscribePage } from '../../views/pages/RecoveryPages'
+import { currentUser, requirePageUser } from '../../auth/middleware'
+import { accountFieldErrors } from '../../accounts/forms'
+import { PasswordSchema } from '../../accounts/types'
+import type { AppEnv } from '../../context'
+import { CACHE, useCache } from '../../http/cache'
+import { readForm } from '../../http/forms'
+import { render } from '../../http/render'
+import { InvalidToken } from '../../shared/errors'
+import { EmailNoticePage, ForgotPage, ResetPage } from '../../../views/pages/RecoveryPages'
 
 type Ctx = Context<AppEnv>
 
@@ -22,7 +22,7 @@ const noStore = (c: Ctx) => {
 const ForgotFormSchema = z.object({ email: z.string().trim().min(1, m('validation.required')).max(254, m('validation.maxChars', { max: 254 })) })
 const ResetFormSchema = z.object({ token: z.string().trim().min(1).max(200), password: PasswordSchema })
 
-/** Password recovery, email verification and the digest's unsubscribe link, as plain forms. */
+/** Password recovery and email verification, as plain forms. */
 export const recoveryPages = new Hono<AppEnv>()
 
 recoveryPages.get('/forgot', (c) => {
@@ -81,23 +81,4 @@ recoveryPages.post('/profile/verify-email', requirePageUser, async (c) => {
   noStore(c)
   await c.get('services').accounts.recovery.resendVerification(currentUser(c).id)
   return c.redirect('/profile?resent=1', 303)
-})
-
-const unsubscribeQuery = (c: Ctx) => ({ userId: c.req.query('u') ?? '', signature: c.req.query('s') ?? '' })
-
-recoveryPages.get('/unsubscribe', (c) => {
-  noStore(c)
-  const { userId, signature } = unsubscribeQuery(c)
-  const action = `/unsubscribe?${new URLSearchParams({ u: userId, s: signature }).toString()}`
-  return render(c, <UnsubscribePage action={action} />)
-})
-
-/** One-click unsubscribe (RFC 8058: mail providers POST `List-Unsubscribe=One-Click` here); no login, the signature stands for the user. */
-recoveryPages.post('/unsubscribe', async (c) => {
-  noStore(c)
-  const t = c.get('t')
-  const { userId, signature } = unsubscribeQuery(c)
-  const done = await c.get('services').mail.unsubscribe(userId, signature)
-  if (!done) return render(c, <EmailNoticePage title={t('email.unsubscribe.title')} text={t('email.token.invalid')} kind="error" />, { status: 400 })
-  return render(c, <EmailNoticePage title={t('email.unsubscribe.title')} text={t('email.unsubscribe.done')} kind="success" />)
 })

@@ -16,8 +16,8 @@ import type { PersonalRows as Picks } from '../recommendations'
 import { IdParamSchema } from '../schemas/common'
 import { errors } from '../http/errors'
 import { withListed } from '../watchlist/middleware'
-import { catalogOptions, navGenres, wantsFragment } from './page-helpers'
-import { reasonText } from './recommendation-text'
+import { catalogOptions, navGenres, wantsFragment } from '../http/page-helpers'
+import { reasonText } from './reason-text'
 
 /** Cards per personal row on home. */
 const ROW_CARDS = 10

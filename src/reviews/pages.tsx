@@ -14,7 +14,7 @@ import { IdParamSchema } from '../schemas/common'
 import { CursorPageQuerySchema } from '../schemas/cursor'
 import { fieldErrors, readForm } from '../http/forms'
 import { render } from '../http/render'
-import { wantsFragment } from './page-helpers'
+import { wantsFragment } from '../http/page-helpers'
 import { CACHE, useCache } from '../http/cache'
 
 const RATING_MESSAGE = m('reviews.ratingInvalid')

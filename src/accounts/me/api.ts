@@ -1,20 +1,20 @@
 import { Hono } from 'hono'
-import { currentUser, requireApiUser } from '../auth/middleware'
-import { clearSessionCookie, setSessionCookie } from '../auth/session'
-import { toUser, type Profile } from '../accounts/types'
-import type { AppEnv } from '../context'
-import { clientAddress } from '../http/origin'
-import { validate } from '../http/validate'
-import { CACHE } from '../http/cache'
-import { describe } from '../openapi/metadata'
-import { ErrorBodySchema } from '../schemas/common'
+import { currentUser, requireApiUser } from '../../auth/middleware'
+import { clearSessionCookie, setSessionCookie } from '../../auth/session'
+import { toUser, type Profile } from '../../accounts/types'
+import type { AppEnv } from '../../context'
+import { clientAddress } from '../../http/origin'
+import { validate } from '../../http/validate'
+import { CACHE } from '../../http/cache'
+import { describe } from '../../openapi/metadata'
+import { ErrorBodySchema } from '../../schemas/common'
 import {
   DeleteAccountBodySchema,
   ExportSchema,
   PatchedProfileSchema,
   ProfilePatchSchema,
   ProfileSchema,
-} from '../schemas/accounts'
+} from '../../schemas/accounts'
 
 const TAGS = ['Accounts']
 /** Accounts, sessions and tokens are never stored by any cache. */

@@ -1,10 +1,15 @@
 import { Hono, type Context } from 'hono'
-import { currentUser, requirePageUser, safeNext } from '../auth/middleware'
+import { z } from 'zod'
+import { currentUser, requirePageUser, safeNext, sameSitePath } from '../auth/middleware'
 import { clearSessionCookie, setSessionCookie } from '../auth/session'
-import { accountFieldErrors, LoginFormSchema, ProfileFormSchema, SignupFormSchema } from '../accounts/forms'
-import { LANGUAGES, uiLanguage, type Profile } from '../accounts/types'
+import { accountFieldErrors, LoginFormSchema, ProfileFormSchema, SignupFormSchema } from './forms'
+import { LANGUAGES, LanguageSchema, uiLanguage, type Profile } from './types'
 import type { AppEnv } from '../context'
+import { sameOriginForm } from '../http/csrf'
 import { readForm } from '../http/forms'
+import { errors } from '../http/errors'
+import { issuesToDetails } from '../http/validate'
+import { setLanguageCookie } from '../i18n/cookie'
 import type { Translator } from '../i18n/translator'
 import { DomainError, InvalidPassword, EmailTaken, RateLimited } from '../shared/errors'
 import { clientAddress } from '../http/origin'
@@ -50,7 +55,7 @@ accountPages.get('/signup', (c) => {
   return render(c, <SignupPage languages={LANGUAGES} next={next} />)
 })
 
-accountPages.post('/signup', async (c) => {
+accountPages.post('/signup', sameOriginForm, async (c) => {
   const form = await readForm(c)
   const next = nextOf(c, form)
   const values = { email: form.email, display_name: form.display_name, language: form.language }
@@ -78,7 +83,7 @@ accountPages.get('/login', (c) => {
   return render(c, <LoginPage next={next} />)
 })
 
-accountPages.post('/login', async (c) => {
+accountPages.post('/login', sameOriginForm, async (c) => {
   const form = await readForm(c)
   const next = nextOf(c, form)
   noStore(c)
@@ -188,4 +193,24 @@ accountPages.post('/profile/delete', requirePageUser, async (c) => {
   }
   clearSessionCookie(c)
   return c.redirect('/', 303)
+})
+
+const LanguageFormSchema = z.object({ language: LanguageSchema })
+
+/**
+ * POST /language (the language menu, a plain form): `language` is one of the UI languages. Sets the
+ * `lang` cookie for a year and, for a signed-in user, the profile's language (which wins over the
+ * cookie on every device); then 303 back to `next` (a same-site path), else the page it was sent from.
+ */
+accountPages.post('/language', sameOriginForm, async (c) => {
+  const form = await readForm(c)
+  const parsed = LanguageFormSchema.safeParse(form)
+  if (!parsed.success) throw errors.validation(issuesToDetails(parsed.error.issues, form))
+  const { language } = parsed.data
+  const user = c.get('user')
+  if (user && user.language !== language) await c.get('services').accounts.update(user.profile, { language })
+  setLanguageCookie(c, language)
+  useCache(c, CACHE.noStore)
+  const back = form.next ? safeNext(form.next) : (sameSitePath(c, c.req.header('Referer')) ?? '/')
+  return c.redirect(back, 303)
 })

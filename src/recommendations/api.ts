@@ -9,7 +9,7 @@ import { validate } from '../http/validate'
 import { describe } from '../openapi/metadata'
 import { ErrorBodySchema, MovieIdParamSchema } from '../schemas/common'
 import { NotFound } from '../shared/errors'
-import { reasonText } from './recommendation-text'
+import { reasonText } from './reason-text'
 import type { PersonalRows } from '../recommendations'
 
 const RecommendedMovieSchema = MovieSchema.extend({

@@ -1,13 +1,16 @@
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
-import { GenreSchema, MovieDetailsSchema, MoviePageSchema } from '../catalog/types'
+import { GenreSchema, MovieDetailsSchema, MoviePageSchema } from './types'
 import type { AppEnv } from '../context'
 import { errors } from '../http/errors'
-import { validate } from '../http/validate'
+import { issuesToDetails, validate } from '../http/validate'
 import { describe } from '../openapi/metadata'
 import { IdParamSchema, PageQuerySchema } from '../schemas/common'
-import { CACHE, cacheHeaders, type CachePolicy } from '../http/cache'
+import { CACHE, cached, cacheHeaders, type CachePolicy } from '../http/cache'
 import { LANGUAGE_CODES } from '../accounts/types'
+import { backdropPng, backdropSvg, posterPng, posterSvg } from './bundled/posters'
+import { bundledFilm } from './bundled'
+import type { Film } from './bundled/data'
 
 /** Public catalog JSON is the same for everyone: browsers and CDNs may keep it briefly. */
 
@@ -44,28 +47,28 @@ function cacheFor(c: Context<AppEnv>, policy: CachePolicy): Record<string, strin
 }
 
 /** The catalog's JSON API (mounted under /api/v1): thin routes over `services.catalog`. */
-export const catalogApiRoutes = new Hono<AppEnv>()
+export const catalogApi = new Hono<AppEnv>()
   .get('/movies/popular', listDoc('Popular films (most voted)'), validate('query', PageQuerySchema), async (c) => {
     const { page } = c.req.valid('query')
     const result = await c.get('services').catalog.list('popular', { page, language: language(c) })
     return c.json(result, 200, cacheFor(c, CACHE.catalogList))
   })
-  .get('/movies/top_rated', listDoc('Top rated films'), validate('query', PageQuerySchema), async (c) => {
+  .get('/movies/top_rated', listDoc('Top rated films'), cached(CACHE.catalogList), validate('query', PageQuerySchema), async (c) => {
     const { page } = c.req.valid('query')
     const result = await c.get('services').catalog.list('top_rated', { page, language: language(c) })
     return c.json(result, 200, cacheFor(c, CACHE.catalogList))
   })
-  .get('/movies/now_playing', listDoc('Films now in cinemas'), validate('query', PageQuerySchema), async (c) => {
+  .get('/movies/now_playing', listDoc('Films now in cinemas'), cached(CACHE.catalogList), validate('query', PageQuerySchema), async (c) => {
     const { page } = c.req.valid('query')
     const result = await c.get('services').catalog.list('now_playing', { page, language: language(c) })
     return c.json(result, 200, cacheFor(c, CACHE.catalogList))
   })
-  .get('/movies/trending', listDoc('Trending films'), validate('query', TrendingQuerySchema), async (c) => {
+  .get('/movies/trending', listDoc('Trending films'), cached(CACHE.catalogList), validate('query', TrendingQuerySchema), async (c) => {
     const { page, window } = c.req.valid('query')
     const result = await c.get('services').catalog.trending(window, { page, language: language(c) })
     return c.json(result, 200, cacheFor(c, CACHE.catalogList))
   })
-  .get('/movies/search', listDoc('Search films by title'), validate('query', SearchQuerySchema), async (c) => {
+  .get('/movies/search', listDoc('Search films by title'), cached(CACHE.catalogList), validate('query', SearchQuerySchema), async (c) => {
     const { page, q } = c.req.valid('query')
     const result = await c.get('services').catalog.search(q, { page, language: language(c) })
     return c.json(result, 200, cacheFor(c, CACHE.catalogList))
@@ -77,6 +80,7 @@ export const catalogApiRoutes = new Hono<AppEnv>()
       tags: ['catalog'],
       responses: { 200: { description: 'The film', schema: MovieDetailsSchema }, 404: { description: 'No such film' } },
     }),
+    cached(CACHE.catalogDetails),
     validate('param', IdParamSchema),
     async (c) => {
       const { id } = c.req.valid('param')
@@ -88,6 +92,7 @@ export const catalogApiRoutes = new Hono<AppEnv>()
   .get(
     '/genres',
     describe({ summary: 'Film genres', tags: ['catalog'], responses: { 200: { description: 'Genres', schema: GenreListSchema } } }),
+    cached(CACHE.catalogStatic),
     async (c) => {
       const genres = await c.get('services').catalog.genres({ language: language(c) })
       return c.json({ genres }, 200, cacheFor(c, CACHE.catalogStatic))
@@ -96,6 +101,7 @@ export const catalogApiRoutes = new Hono<AppEnv>()
   .get(
     '/genres/:id/movies',
     listDoc("A genre's films, most popular first"),
+    cached(CACHE.catalogList),
     validate('param', IdParamSchema),
     validate('query', PageQuerySchema),
     async (c) => {
@@ -105,3 +111,55 @@ export const catalogApiRoutes = new Hono<AppEnv>()
       return c.json(result, 200, cacheFor(c, CACHE.catalogList))
     },
   )
+
+/** Generated artwork never changes for a given id and data build. */
+const FILE = /^([1-9][0-9]{0,9})\.(png|svg)$/
+
+/** `<id>.png` (what pages and the API link) or `<id>.svg` (the titled variant; older links). */
+function artwork(file: string, png: (film: Film) => Uint8Array, svg: (film: Film) => string): Response {
+  const match = FILE.exec(file)
+  const film = match ? bundledFilm(Number(match[1])) : undefined
+  if (!film) throw errors.notFound('errors.not_found.image')
+  const headers = { 'Cache-Control': CACHE.immutable.cacheControl }
+  if (match![2] === 'png') return new Response(png(film), { headers: { ...headers, 'Content-Type': 'image/png' } })
+  return new Response(svg(film), { headers: { ...headers, 'Content-Type': 'image/svg+xml; charset=utf-8' } })
+}
+
+/** Posters (2:3) and backdrops (16:9) of bundled films, referenced by their poster_url/backdrop_url. */
+export const catalogImages = new Hono<AppEnv>()
+  .get('/images/posters/:file', (c) => artwork(c.req.param('file'), posterPng, posterSvg))
+  .get('/images/backdrops/:file', (c) => artwork(c.req.param('file'), backdropPng, backdropSvg))
+
+const TitleParamSchema = z.object({ title: z.string().trim().min(1).max(200).describe('Film title to search for') })
+
+/** TMDB's `search/movie` response, loosely: the seed's clients read `results[].title`, `poster_path` and so on. */
+const TmdbSearchResponseSchema = z.object({
+  page: z.number().int(),
+  total_pages: z.number().int(),
+  total_results: z.number().int(),
+  results: z.array(z.looseObject({ id: z.number().int(), title: z.string() })),
+})
+
+/**
+ * The seed's original route, kept for its clients: TMDB's `search/movie` JSON for a title,
+ * from TMDB (cached) or the bundled catalog. Errors are JSON (see wantsJson in the error handler).
+ */
+/** The seed's search answer: a minute fresh (private for a signed-in caller, whose language may differ). */
+const SEED_SEARCH: CachePolicy = { cacheControl: 'public, max-age=60' }
+
+export const seedApi = new Hono<AppEnv>().get(
+  '/movie/:title',
+  describe({
+    summary: "Search by title, answered in TMDB's search/movie shape (the seed's original route)",
+    tags: ['catalog'],
+    responses: { 200: { description: 'TMDB search/movie response', schema: TmdbSearchResponseSchema } },
+  }),
+  cached(SEED_SEARCH),
+  async (c) => {
+    // Not validate('param'): that answers invalid_id, and a title is not an id.
+    const parsed = TitleParamSchema.safeParse({ title: c.req.param('title') })
+    if (!parsed.success) throw errors.validation(issuesToDetails(parsed.error.issues, { title: c.req.param('title') }))
+    const body = await c.get('services').catalog.searchRaw(parsed.data.title, { language: c.get('user')?.language })
+    return c.json(body as Record<string, unknown>, 200, cacheHeaders(c, SEED_SEARCH))
+  },
+)

@@ -1,10 +1,10 @@
 import { Hono } from 'hono'
-import type { AppEnv } from '../context'
-import { CACHE } from '../http/cache'
-import { validate } from '../http/validate'
-import { describe } from '../openapi/metadata'
-import { ErrorBodySchema } from '../schemas/common'
-import { PasswordResetBodySchema, PasswordResetConfirmBodySchema, VerifyEmailBodySchema } from '../schemas/accounts'
+import type { AppEnv } from '../../context'
+import { CACHE } from '../../http/cache'
+import { validate } from '../../http/validate'
+import { describe } from '../../openapi/metadata'
+import { ErrorBodySchema } from '../../schemas/common'
+import { PasswordResetBodySchema, PasswordResetConfirmBodySchema, VerifyEmailBodySchema } from '../../schemas/accounts'
 
 const TAGS = ['Accounts']
 const noStore = { 'Cache-Control': CACHE.noStore.cacheControl }

@@ -7,14 +7,14 @@ import { CursorPageQuerySchema } from '../schemas/cursor'
 import { NotificationBell } from '../../views/components/NotificationBell'
 import { NotificationItemFragment, NotificationListFragment, NotificationsPage } from '../../views/pages/NotificationsPage'
 import { render } from '../http/render'
-import { navGenres, wantsFragment } from './page-helpers'
+import { navGenres, wantsFragment } from '../http/page-helpers'
 import { CACHE, useCache } from '../http/cache'
 
 /** The in-app notifications: the page, the bell fragment htmx polls, and the mark-read forms. */
-export const notificationPageRoutes = new Hono<AppEnv>()
+export const notificationPages = new Hono<AppEnv>()
 
 /** The bell alone, polled by htmx every minute. Signed out: 204, which htmx leaves in place. */
-notificationPageRoutes.get('/notifications/bell', async (c) => {
+notificationPages.get('/notifications/bell', async (c) => {
   const user = c.get('user')
   useCache(c, CACHE.personal)
   if (!user) return c.body(null, 204)
@@ -25,7 +25,7 @@ notificationPageRoutes.get('/notifications/bell', async (c) => {
 /** "Older" continues after the last notification shown (one page read, whatever the page number). */
 const olderHrefFor = (nextCursor: string | null) => (nextCursor ? `/notifications?cursor=${encodeURIComponent(nextCursor)}` : undefined)
 
-notificationPageRoutes.get('/notifications', requirePageUser, validate('query', CursorPageQuerySchema), async (c) => {
+notificationPages.get('/notifications', requirePageUser, validate('query', CursorPageQuerySchema), async (c) => {
   const user = currentUser(c)
   const { page: pageNumber, cursor } = c.req.valid('query')
   const store = c.get('services').notifications
@@ -41,7 +41,7 @@ notificationPageRoutes.get('/notifications', requirePageUser, validate('query', 
   return render(c, <NotificationsPage genres={genres} notifications={notifications} unread={unread} page={page} olderHref={olderHref} />)
 })
 
-notificationPageRoutes.post('/notifications/read-all', requirePageUser, async (c) => {
+notificationPages.post('/notifications/read-all', requirePageUser, async (c) => {
   const user = currentUser(c)
   const store = c.get('services').notifications
   await store.markAllRead(user.id)
@@ -50,7 +50,7 @@ notificationPageRoutes.post('/notifications/read-all', requirePageUser, async (c
   return render(c, <NotificationListFragment notifications={first.results} unread={0} page={1} olderHref={olderHrefFor(first.next_cursor)} />)
 })
 
-notificationPageRoutes.post('/notifications/:id/read', requirePageUser, async (c) => {
+notificationPages.post('/notifications/:id/read', requirePageUser, async (c) => {
   const user = currentUser(c)
   const store = c.get('services').notifications
   const notification = await store.markRead({ ...user, t: c.get('t') }, c.req.param('id'))

@@ -12,14 +12,15 @@ import { HomePage, HomeRowsFragment } from '../../views/pages/HomePage'
 import { MoviePage } from '../../views/pages/MoviePage'
 import { SearchFragment, SearchPage } from '../../views/pages/SearchPage'
 import { LAZY_BATCH, ROW_SIZE, genreRows, homeModel, orderGenres, type StandardRow } from '../catalog/home'
-import { detailsSlots } from './details-slots'
-import { homePersonalSection } from './recommendation-pages'
+import { detailsSlots } from './film-page'
+import { homePersonalSection } from '../recommendations/pages'
 import { render } from '../http/render'
 import type { Translator } from '../i18n/translator'
 import { DEFAULT_LOCALE } from '../i18n/locales'
 import type { Catalog, MovieDetails } from '../catalog/types'
 import { withListed } from '../watchlist/middleware'
-import { catalogOptions, nextPageHref, setPageHeaders, wantsFragment } from './page-helpers'
+import { catalogOptions, nextPageHref, wantsFragment } from '../http/page-helpers'
+import { CACHE, cached } from '../http/cache'
 
 const SearchQuerySchema = PageQuerySchema.extend({
   q: z.string().trim().max(200, m('validation.maxChars', { max: 200 })).default(''),
@@ -49,9 +50,9 @@ async function overviewOrEnglish(catalog: Catalog, movie: MovieDetails, locale: 
 }
 
 /** The HTML pages: thin routes that read the catalog service and render views. */
-export const pageRoutes = new Hono<AppEnv>()
+export const browsePages = new Hono<AppEnv>()
 
-pageRoutes.get('/', withListed, async (c) => {
+browsePages.get('/', cached(CACHE.page), withListed, async (c) => {
   // The cards' "listed" markers come from withListed (one read of the list's summary); the My List row is
   // the list's newest films from their snapshots (one Query of ROW_SIZE entries, no catalog calls).
   const user = c.get('user')
@@ -60,7 +61,6 @@ pageRoutes.get('/', withListed, async (c) => {
   // Signed-in viewers' picks: one GetItem beside the list's Query (null for visitors: nothing personal in a shared page).
   const personal = homePersonalSection(c)
   const home = await homeModel(c.get('services').catalog, options, myList, homeRowTitles(c.get('t')))
-  setPageHeaders(c)
   return render(
     c,
     <HomePage featured={home.featured} genres={home.genres} rows={home.rows} lazyGenres={home.lazyGenres} lazyHref={home.lazyHref} personal={await personal} />,
@@ -69,7 +69,7 @@ pageRoutes.get('/', withListed, async (c) => {
 })
 
 /** Further genre rows of the home page, fetched by htmx as they scroll into view. */
-pageRoutes.get('/home/rows', withListed, validate('query', LazyRowsQuerySchema), async (c) => {
+browsePages.get('/home/rows', cached(CACHE.page), withListed, validate('query', LazyRowsQuerySchema), async (c) => {
   const { from } = c.req.valid('query')
   const catalog = c.get('services').catalog
   const options = catalogOptions(c)
@@ -77,11 +77,10 @@ pageRoutes.get('/home/rows', withListed, validate('query', LazyRowsQuerySchema),
   const batch = genres.slice(from, from + LAZY_BATCH)
   const rows = await genreRows(catalog, batch, options)
   const next = from + LAZY_BATCH
-  setPageHeaders(c)
   return render(c, <HomeRowsFragment rows={rows} lazyGenres={genres.slice(next)} lazyHref={next < genres.length ? `/home/rows?from=${next}` : undefined} />)
 })
 
-pageRoutes.get('/search', withListed, validate('query', SearchQuerySchema), async (c) => {
+browsePages.get('/search', cached(CACHE.page), withListed, validate('query', SearchQuerySchema), async (c) => {
   const { q, page } = c.req.valid('query')
   const catalog = c.get('services').catalog
   const [genres, results] = await Promise.all([
@@ -89,7 +88,6 @@ pageRoutes.get('/search', withListed, validate('query', SearchQuerySchema), asyn
     q ? catalog.search(q, catalogOptions(c, page)) : Promise.resolve(null),
   ])
   const nextHref = results ? nextPageHref('/search', { q }, results.page, results.total_pages) : undefined
-  setPageHeaders(c)
   if (wantsFragment(c)) {
     // Infinite scroll asks for the next page's cards; the search box for the whole results section.
     if (page > 1) return render(c, <GridItems movies={results?.results ?? []} nextHref={nextHref} />)
@@ -98,7 +96,7 @@ pageRoutes.get('/search', withListed, validate('query', SearchQuerySchema), asyn
   return render(c, <SearchPage query={q} results={results} genres={orderGenres(genres)} nextHref={nextHref} />, { films: true })
 })
 
-pageRoutes.get('/genres/:id', withListed, validate('param', IdParamSchema), validate('query', PageQuerySchema), async (c) => {
+browsePages.get('/genres/:id', cached(CACHE.page), withListed, validate('param', IdParamSchema), validate('query', PageQuerySchema), async (c) => {
   const { id } = c.req.valid('param')
   const { page } = c.req.valid('query')
   const catalog = c.get('services').catalog
@@ -107,12 +105,11 @@ pageRoutes.get('/genres/:id', withListed, validate('param', IdParamSchema), vali
   if (!genre) throw errors.notFound('errors.not_found.genre')
   const list = await catalog.byGenre(id, catalogOptions(c, page))
   const nextHref = nextPageHref(`/genres/${id}`, {}, list.page, list.total_pages)
-  setPageHeaders(c)
   if (wantsFragment(c)) return render(c, <GridItems movies={list.results} nextHref={nextHref} />)
   return render(c, <GenrePage genres={genres} genre={genre} page={list} nextHref={nextHref} />, { films: true })
 })
 
-pageRoutes.get('/movies/:id', withListed, validate('param', IdParamSchema), async (c) => {
+browsePages.get('/movies/:id', cached(CACHE.page), withListed, validate('param', IdParamSchema), async (c) => {
   const { id } = c.req.valid('param')
   const catalog = c.get('services').catalog
   const [movie, genres, slots] = await Promise.all([
@@ -125,7 +122,6 @@ pageRoutes.get('/movies/:id', withListed, validate('param', IdParamSchema), asyn
   const viewer = c.get('user')
   if (viewer) c.get('services').recommendations.recordView(viewer.id, id, catalogOptions(c))
   const overview = await overviewOrEnglish(catalog, movie, c.get('locale'))
-  setPageHeaders(c)
   return render(
     c,
     <MoviePage genres={genres} movie={{ ...movie, overview: overview.text }} overviewLang={overview.lang} {...slots(movie)} />,
@@ -134,12 +130,11 @@ pageRoutes.get('/movies/:id', withListed, validate('param', IdParamSchema), asyn
 })
 
 /** The trailer player the facade swaps in on click; without htmx, off to the trailer itself. */
-pageRoutes.get('/movies/:id/trailer', validate('param', IdParamSchema), async (c) => {
+browsePages.get('/movies/:id/trailer', cached(CACHE.page), validate('param', IdParamSchema), async (c) => {
   const { id } = c.req.valid('param')
   const movie = await c.get('services').catalog.details(id, catalogOptions(c))
   if (!movie) throw errors.movieNotFound()
   if (!movie.trailer) throw errors.notFound('errors.not_found.trailer')
-  setPageHeaders(c)
   const youTube = movie.trailer.site.toLowerCase() === 'youtube'
   if (!wantsFragment(c) || !youTube) return c.redirect(movie.trailer.url, 303)
   return render(c, <TrailerEmbed movie={movie} />)

@@ -1,13 +1,7 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../context'
-import { CACHE, useCache } from '../http/cache'
 
 export { wantsFragment } from '../http/htmx'
-
-/** Pages differ by HX-Request (fragment or full page), so caches must key on it; the account menu makes them private. */
-export function setPageHeaders(c: Context<AppEnv>): void {
-  useCache(c, CACHE.page)
-}
 
 /** The catalog options of the viewer: the page's language (signed-in user's, then cookie, then Accept-Language). */
 export function catalogOptions(c: Context<AppEnv>, page?: number) {
