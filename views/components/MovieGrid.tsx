@@ -1,6 +1,6 @@
 import type { Movie } from '../../src/catalog/types'
+import { Card } from './Card'
 import { useT } from './I18nContext'
-import { MovieCard } from './MovieCard'
 
 export interface MoreLinkProps {
   /** URL of the next page (full page without JavaScript; htmx fetches just the next cards). */
@@ -29,7 +29,7 @@ export function GridItems({ movies, nextHref, eagerCount = 0 }: { movies: Movie[
   return (
     <>
       {movies.map((movie, i) => (
-        <MovieCard movie={movie} eager={i < eagerCount} />
+        <Card movie={movie} eager={i < eagerCount} />
       ))}
       {nextHref ? <MoreItem href={nextHref} /> : null}
     </>

@@ -1,11 +1,7 @@
 import type { Movie } from '../../src/catalog/types'
-import { memoCard, movieFingerprint } from '../card-memo'
-import { formatRating, yearOf } from '../format'
+import { Card } from './Card'
 import { DismissButton } from './DismissButton'
 import { useT } from './I18nContext'
-import { useListed } from './ListedContext'
-import { Poster } from './Poster'
-import { WatchlistButton } from './WatchlistButton'
 
 /** One recommended film as the page shows it: the film and why, already in the reader's language. */
 export interface PickCardData {
@@ -17,42 +13,6 @@ export interface PersonalRowData {
   id: string
   title: string
   picks: PickCardData[]
-}
-
-/** A recommended film's card: poster, title, the reason, My List and "Not interested" (memoised like MovieCard). */
-export function PickCard(props: PickCardData) {
-  const t = useT()
-  const listed = useListed()
-  const state = listed ? (listed.has(props.movie.id) ? 'in' : 'out') : 'none'
-  const key = `pick\u0000${t.locale}\u0000${state}\u0000${props.reason}\u0000${movieFingerprint(props.movie)}`
-  return memoCard(key, () => <PickCardMarkup {...props} />)
-}
-
-function PickCardMarkup({ movie, reason }: PickCardData) {
-  const t = useT()
-  const year = yearOf(movie.release_date)
-  const rating = formatRating(movie.vote_average, movie.vote_count, t)
-  const listed = useListed()
-  return (
-    <li class="card pick-card">
-      <a class="card-link" href={`/movies/${movie.id}`}>
-        <Poster url={movie.poster_url} title={movie.title} />
-        <span class="card-title">{movie.title}</span>
-        <span class="card-meta">
-          {year}
-          {year && rating ? ' · ' : null}
-          {rating ? (
-            <span class="rating">
-              <span class="star" aria-hidden="true"></span> {rating}
-            </span>
-          ) : null}
-        </span>
-        <span class="card-reason">{reason}</span>
-      </a>
-      {listed ? <WatchlistButton movieId={movie.id} title={movie.title} compact /> : null}
-      <DismissButton movieId={movie.id} title={movie.title} card />
-    </li>
-  )
 }
 
 /** What a dismissed card turns into (htmx): a note and the undo. */
@@ -87,7 +47,7 @@ function PersonalRow({ id, title, picks }: PersonalRowData) {
       <div class="row-viewport">
         <ul class="row-track">
           {picks.map((pick) => (
-            <PickCard {...pick} />
+            <Card variant="pick" movie={pick.movie} reason={pick.reason} />
           ))}
         </ul>
       </div>

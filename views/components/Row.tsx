@@ -1,6 +1,6 @@
 import type { Movie } from '../../src/catalog/types'
+import { Card } from './Card'
 import { useT } from './I18nContext'
-import { MovieCard } from './MovieCard'
 
 export interface RowProps {
   /** Unique on the page; used for the heading id. */
@@ -39,7 +39,7 @@ export function Row({ id, title, movies, moreHref, eager }: RowProps) {
         </button>
         <ul class="row-track">
           {movies.map((movie, i) => (
-            <MovieCard movie={movie} eager={eager && i < 6} />
+            <Card movie={movie} eager={eager && i < 6} />
           ))}
         </ul>
         <button type="button" class="row-nav next" data-dir="1" aria-label={t('row.scrollForward', { title })} hidden>

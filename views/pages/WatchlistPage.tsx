@@ -1,8 +1,7 @@
 import type { ListedMovie } from '../../src/watchlist/service'
 import { Layout, type LayoutProps } from '../Layout'
-import { MovieCard } from '../components/MovieCard'
+import { Card } from '../components/Card'
 import { MoreItem } from '../components/MovieGrid'
-import { WatchlistButton } from '../components/WatchlistButton'
 import { useT } from '../components/I18nContext'
 import { SaveListSwitch } from '../components/OfflineControls'
 
@@ -22,7 +21,7 @@ export function WatchlistItems({ movies, nextHref, eagerCount = 0 }: { movies: L
   return (
     <>
       {movies.map((movie, i) => (
-        <MovieCard movie={movie} eager={i < eagerCount} action={<WatchlistButton movieId={movie.id} title={movie.title} inList compact removeCard />} />
+        <Card variant="list" movie={movie} eager={i < eagerCount} />
       ))}
       {nextHref ? <MoreItem href={nextHref} /> : null}
     </>
