@@ -4,12 +4,37 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import noHardCodedCopy from './eslint-rules/no-hard-coded-copy.js'
+import structure from './eslint-rules/structure.js'
 
 /** Feature folders: each owns its data and use cases. */
-export const FEATURES = ['accounts', 'watchlist', 'reviews', 'notifications', 'catalog', 'recommendations', 'mail', 'events', 'jobs', 'push']
+export const FEATURES = ['accounts', 'watchlist', 'reviews', 'notifications', 'catalog', 'recommendations', 'mail', 'events', 'jobs', 'push', 'browse', 'offline', 'health']
 
 /** Modules of a feature that may speak HTTP (Hono): its routes and its middleware. */
-const HTTP_MODULES = ['routes.ts', 'routes.tsx', 'api.ts', 'pages.tsx', 'middleware.ts']
+const HTTP_MODULES = ['api.ts', 'pages.tsx', 'middleware.ts']
+
+/**
+ * Where routers (`new Hono`) may live: a feature's `pages.tsx` (HTML) or `api.ts` (JSON and byte-serving routes),
+ * the app (src/app.ts, which mounts them) and the runtime entries (src/main/). A newcomer finds any route in two hops.
+ */
+const ROUTER_FILES = ['src/**/pages.tsx', 'src/**/api.ts', 'src/app.ts', 'src/main/**']
+
+/** The composition root builds and wires, nothing else: a use case that grows here belongs to a feature. */
+const COMPOSITION_ROOT_MAX_LINES = 220
+
+/**
+ * Module-level state lives only in these named caches (one value per isolate, the same for every request);
+ * anything per request belongs in the request's services or context, never in a module's `let`.
+ */
+export const NAMED_CACHES = [
+  'src/catalog/bundled/index.ts', // the genres present in the bundle, computed once
+  'src/catalog/bundled/search-memo.ts', // recent bundled searches, bounded by weight
+  'src/catalog/bundled/data.ts', // the bundle's film index, built on first use
+  'src/shared/png.ts', // the CRC table
+  'src/auth/argon2.ts', // the compiled Argon2 module and its instance
+  'src/http/page-cache.ts', // the isolate's page memory (first tier)
+  'src/config.ts', // the development secret, one per process
+  'src/main/node/platform.ts', // the Argon2 module, read once from disk
+]
 
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] })
 
@@ -59,6 +84,22 @@ export default tseslint.config(
     rules: restrict([NO_AWS]),
   },
   ...featureRules,
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ROUTER_FILES,
+    plugins: { structure },
+    rules: { 'structure/router-placement': 'error' },
+  },
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: NAMED_CACHES,
+    plugins: { structure },
+    rules: { 'structure/no-module-let': 'error' },
+  },
+  {
+    files: ['src/services.ts'],
+    rules: { 'max-lines': ['error', { max: COMPOSITION_ROOT_MAX_LINES, skipBlankLines: false, skipComments: false }] },
+  },
   {
     // Copy comes from the message catalogue (t()), never from a literal in a view (eslint-rules/no-hard-coded-copy.js).
     files: ['views/**/*.tsx', 'src/**/*.tsx'],

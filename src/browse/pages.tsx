@@ -11,11 +11,9 @@ import { GenrePage } from '../../views/pages/GenrePage'
 import { HomePage, HomeRowsFragment } from '../../views/pages/HomePage'
 import { MoviePage } from '../../views/pages/MoviePage'
 import { SearchFragment, SearchPage } from '../../views/pages/SearchPage'
-import { LAZY_BATCH, ROW_SIZE, genreRows, homeModel, orderGenres, type StandardRow } from '../catalog/home'
+import { LAZY_BATCH, genreRows, homeModel, orderGenres } from './home'
 import { detailsSlots } from './film-page'
-import { homePersonalSection } from '../recommendations/pages'
 import { render } from '../http/render'
-import type { Translator } from '../i18n/translator'
 import { DEFAULT_LOCALE } from '../i18n/locales'
 import type { Catalog, MovieDetails } from '../catalog/types'
 import { withListed } from '../watchlist/middleware'
@@ -28,15 +26,6 @@ const SearchQuerySchema = PageQuerySchema.extend({
 
 const LazyRowsQuerySchema = z.object({
   from: z.coerce.number().int().min(0).max(100).default(0),
-})
-
-/** The home page's own rows, titled in the viewer's language. */
-const homeRowTitles = (t: Translator): Record<StandardRow, string> => ({
-  trending: t('home.row.trending'),
-  'my-list': t('home.row.myList'),
-  popular: t('home.row.popular'),
-  'top-rated': t('home.row.topRated'),
-  'now-playing': t('home.row.newReleases'),
 })
 
 /**
@@ -53,19 +42,11 @@ async function overviewOrEnglish(catalog: Catalog, movie: MovieDetails, locale: 
 export const browsePages = new Hono<AppEnv>()
 
 browsePages.get('/', cached(CACHE.page), withListed, async (c) => {
-  // The cards' "listed" markers come from withListed (one read of the list's summary); the My List row is
-  // the list's newest films from their snapshots (one Query of ROW_SIZE entries, no catalog calls).
-  const user = c.get('user')
-  const options = catalogOptions(c)
-  const myList = user && c.get('listed')?.size ? c.get('services').watchlist.newest(user.id, ROW_SIZE, options) : Promise.resolve([])
-  // Signed-in viewers' picks: one GetItem beside the list's Query (null for visitors: nothing personal in a shared page).
-  const personal = homePersonalSection(c)
-  const home = await homeModel(c.get('services').catalog, options, myList, homeRowTitles(c.get('t')))
-  return render(
-    c,
-    <HomePage featured={home.featured} genres={home.genres} rows={home.rows} lazyGenres={home.lazyGenres} lazyHref={home.lazyHref} personal={await personal} />,
-    { films: true },
-  )
+  // The rows of src/browse/home-rows.ts; the cards' "listed" markers come from withListed (one read of the list's summary).
+  const requestId = c.get('requestId')
+  const viewer = { services: c.get('services'), user: c.get('user'), listed: c.get('listed'), options: catalogOptions(c), t: c.get('t') }
+  const home = await homeModel({ ...viewer, warn: (message, error) => console.error(`[${requestId}] ${message}`, error) })
+  return render(c, <HomePage featured={home.featured} genres={home.genres} sections={home.sections} lazyGenres={home.lazyGenres} lazyHref={home.lazyHref} />, { films: true })
 })
 
 /** Further genre rows of the home page, fetched by htmx as they scroll into view. */

@@ -25,7 +25,7 @@ export const CACHE = {
   /**
    * A signed-in user's own page meant for offline reading (My List, notifications): kept only in this
    * browser and revalidated on every visit. The service worker stores it under the page's X-Viewer
-   * and drops it when the viewer changes (src/offline/viewer.ts, docs/offline.md).
+   * and drops it when the viewer changes (src/offline/middleware.ts, docs/offline.md).
    */
   ownPage: { cacheControl: 'private, no-cache', vary: HTMX_VARY },
   /** A user's own list or notifications over the API: like ownPage, readable offline by the service worker. */

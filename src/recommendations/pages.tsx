@@ -1,8 +1,7 @@
 import { Hono, type Context } from 'hono'
-import type { Child } from 'hono/jsx'
 import { DismissButton } from '../../views/components/DismissButton'
 import { LiveStatus } from '../../views/components/LiveStatus'
-import { DismissedCard, LazyPersonalRows, PersonalRows, UndismissedCard, type PersonalRowData } from '../../views/components/PersonalRows'
+import { DismissedCard, PersonalRows, UndismissedCard } from '../../views/components/PersonalRows'
 import { OnboardingPage } from '../../views/pages/OnboardingPage'
 import { PicksPage } from '../../views/pages/PicksPage'
 import { currentUser, requirePageUser, safeNext, sameSitePath } from '../auth/middleware'
@@ -11,47 +10,15 @@ import { CACHE, useCache } from '../http/cache'
 import { readForm } from '../http/forms'
 import { render } from '../http/render'
 import { validate } from '../http/validate'
-import type { Translator } from '../i18n/translator'
-import type { PersonalRows as Picks } from '../recommendations'
 import { IdParamSchema } from '../schemas/common'
 import { errors } from '../http/errors'
 import { withListed } from '../watchlist/middleware'
 import { catalogOptions, navGenres, wantsFragment } from '../http/page-helpers'
-import { reasonText } from './reason-text'
+import { personalRowData } from './home-row'
 
-/** Cards per personal row on home. */
-const ROW_CARDS = 10
 /** The onboarding step asks for at least this many films, and takes at most MAX_PICKS. */
 const MIN_PICKS = 3
 const MAX_PICKS = 10
-
-/** Stored picks → the rows as the page shows them, reasons in the reader's language. */
-export function personalRowData(t: Translator, picks: Picks): PersonalRowData[] {
-  const card = (pick: Picks['top'][number]) => ({ movie: pick.movie, reason: reasonText(t, pick) })
-  const rows: PersonalRowData[] = [{ id: 'recs-top', title: t('recs.topPicks'), picks: picks.top.slice(0, ROW_CARDS).map(card) }]
-  picks.rows.slice(0, 2).forEach((row, i) => rows.push({ id: `recs-because-${i + 1}`, title: t('recs.becauseYouLiked', { title: row.seed.title }), picks: row.items.slice(0, ROW_CARDS).map(card) }))
-  return rows
-}
-
-/**
- * The home page's personal section for a signed-in viewer: the stored picks inline (one GetItem,
- * read beside the list), or while none are computed, a lazily loaded section. Null for visitors,
- * so the anonymous page (the one shared caches may keep) never holds anything personal.
- */
-export async function homePersonalSection(c: Context<AppEnv>): Promise<Child | null> {
-  const user = c.get('user')
-  if (!user) return null
-  const stored = await c
-    .get('services')
-    .recommendations.stored(user.id, c.get('listed') ?? new Set())
-    .catch((error: unknown) => {
-      console.error(`[${c.get('requestId')}] home: picks unavailable`, error instanceof Error ? error.name : 'error')
-      return undefined
-    })
-  if (stored === undefined) return null
-  if (stored === null) return <LazyPersonalRows href="/home/picks" pageHref="/picks" />
-  return <PersonalRows rows={personalRowData(c.get('t'), stored)} />
-}
 
 /** Personal rows, the "Not interested" forms and the onboarding step: HTML, signed-in users only. */
 export const recommendationPages = new Hono<AppEnv>()

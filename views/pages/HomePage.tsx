@@ -1,26 +1,30 @@
-import type { Child } from 'hono/jsx'
 import type { Genre, Movie } from '../../src/catalog/types'
 import { Layout, type LayoutProps } from '../Layout'
 import { Hero } from '../components/Hero'
 import { Row } from '../components/Row'
 import { GenreChips } from '../components/GenreChips'
-import type { HomeRow } from '../../src/catalog/home'
+import type { HomeRow, HomeSection } from '../../src/browse/home-row'
 import { useT } from '../components/I18nContext'
+import { LazyPersonalRows, PersonalRows } from '../components/PersonalRows'
 
 export type { HomeRow }
 
 export interface HomePageProps extends Omit<LayoutProps, 'title' | 'children'> {
   featured: Movie | null
   genres: Genre[]
-  rows: HomeRow[]
+  /** The page's rows in order (src/browse/home-rows.ts): poster rows, and a signed-in viewer's pick rows. */
+  sections: HomeSection[]
   /** Genres whose rows load as the visitor scrolls (links without JavaScript). */
   lazyGenres: Genre[]
   /** Where htmx fetches the next rows from. */
   lazyHref?: string
-  /** Replaces the hero's default My List button (signed-in state). */
-  heroWatchlistButton?: Child
-  /** Signed-in viewers' personal rows (top picks, "because you liked"); absent for visitors. */
-  personal?: Child
+}
+
+/** One section of the home page, drawn with its card type. */
+function Section({ section, eager }: { section: HomeSection; eager: boolean }) {
+  if ('row' in section) return <Row {...section.row} eager={eager} />
+  if ('rows' in section) return <PersonalRows rows={section.rows} />
+  return <LazyPersonalRows {...section.later} />
 }
 
 /** Rows that load when scrolled into view; without JavaScript, links to the same genres. */
@@ -47,19 +51,20 @@ export function HomeRowsFragment({ rows, lazyHref, lazyGenres }: { rows: HomeRow
   )
 }
 
-export function HomePage({ featured, genres, rows, lazyGenres, lazyHref, heroWatchlistButton, personal, ...layout }: HomePageProps) {
+export function HomePage({ featured, genres, sections, lazyGenres, lazyHref, ...layout }: HomePageProps) {
   const t = useT()
+  // The first row of posters loads its images eagerly (it is in view at once).
+  const firstPosters = sections.find((section) => 'row' in section)
   return (
     <Layout {...layout} genres={genres} title={t('brand.name')} description={t('home.description')}>
       {featured ? (
-        <Hero movie={featured} genres={genres} kicker={t('home.kicker')} watchlistButton={heroWatchlistButton} />
+        <Hero movie={featured} genres={genres} kicker={t('home.kicker')} />
       ) : (
         <h1 class="page-title">{t('brand.name')}</h1>
       )}
       <div class="rows">
-        {personal ?? null}
-        {rows.map((row, i) => (
-          <Row {...row} eager={i === 0} />
+        {sections.map((section) => (
+          <Section section={section} eager={section === firstPosters} />
         ))}
         {lazyHref ? <LazyRows href={lazyHref} genres={lazyGenres} /> : null}
       </div>

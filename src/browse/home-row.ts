@@ -1,0 +1,53 @@
+/** What a home row is (src/browse/home-rows.ts holds the registry): the types a feature's row module needs. */
+import type { CatalogOptions, Movie } from '../catalog/types'
+import type { SessionUser } from '../context'
+import type { Translator } from '../i18n/translator'
+import type { Services } from '../services'
+import type { PersonalRowData } from '../../views/components/PersonalRows'
+
+/** Posters per row: enough to scroll on a wide screen while keeping the home page small. */
+export const ROW_SIZE = 10
+
+/** One row of posters on the home page. */
+export interface HomeRow {
+  id: string
+  title: string
+  movies: Movie[]
+  moreHref?: string
+}
+
+/** What a home row loads into: a row of poster cards, personal rows of pick cards, or pick rows computed later (htmx). */
+export type HomeSection =
+  | { card: 'poster'; row: HomeRow }
+  | { card: 'pick'; rows: PersonalRowData[] }
+  | { card: 'pick'; later: { href: string; pageHref: string } }
+
+/** Who is looking, and the request's ports: what a row needs to load itself. */
+export interface HomeViewer {
+  readonly services: Pick<Services, 'catalog' | 'watchlist' | 'recommendations'>
+  /** The signed-in viewer; absent for a visitor (whose page is shared by the page cache: nothing personal). */
+  readonly user?: SessionUser
+  /** Ids on the viewer's list (src/watchlist/middleware.ts), when known. */
+  readonly listed?: ReadonlySet<number>
+  readonly options: CatalogOptions
+  readonly t: Translator
+  /** Logs a row that could not load (the page renders without it). */
+  readonly warn: (message: string, error: unknown) => void
+}
+
+/**
+ * One row of the home page: its id, when it shows, how it loads, which card it shows and where it stands.
+ * A new row is a module of its feature (a `load`) and one line in HOME_ROWS.
+ */
+export interface HomeRowSource {
+  readonly id: string
+  /** Lower first. Genre rows follow every registered row. */
+  readonly position: number
+  /** `signed-in` rows never load for a visitor, so the shared anonymous page holds nothing personal. */
+  readonly shows: 'everyone' | 'signed-in'
+  readonly card: HomeSection['card']
+  /** The first film with a backdrop of this row is the page's hero. */
+  readonly hero?: boolean
+  /** The section, or null to leave the row out (empty, or unavailable). */
+  load(viewer: HomeViewer): Promise<HomeSection | null>
+}
