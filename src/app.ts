@@ -6,7 +6,7 @@ import { meApi } from './accounts/me/api'
 import { recoveryApi } from './accounts/recovery/api'
 import { recoveryPages } from './accounts/recovery/pages'
 import { authenticate } from './auth/middleware'
-import { browsePages } from './browse/pages'
+import { browsePages, browseReadAhead } from './browse/pages'
 import { catalogApi, catalogImages, seedApi } from './catalog/api'
 import { configFor } from './config'
 import type { AppEnv } from './context'
@@ -35,7 +35,6 @@ import { recommendationsApi } from './recommendations/api'
 import { recommendationPages } from './recommendations/pages'
 import { reviewsApi } from './reviews/api'
 import { reviewPages } from './reviews/pages'
-import { readAheadFilmPage } from './routes/film-read-ahead'
 import { createServices, type ServicesFactory } from './services'
 import { watchlistApi } from './watchlist/api'
 import { watchlistPages } from './watchlist/pages'
@@ -74,7 +73,7 @@ export function createApp(options: AppOptions = {}) {
   // The JSON surface (src/http/surfaces.ts: /api/*, /movie/*, /healthz, /livez) answers any origin (CORS).
   for (const pattern of JSON_PATTERNS) app.use(pattern, apiCors())
   app.route('/', healthApi) // /livez, /healthz
-  app.get('/movies/:id', readAheadFilmPage) // the film page's per-viewer reads join the session's read
+  app.route('/', browseReadAhead) // /movies/:id: the film page's per-viewer reads join the session's read
 
   // 3. The session read and what depends on the viewer: the X-Viewer header, the language, CSRF.
   app.use(authenticate(), viewerHeader(), i18n(), csrf())

@@ -1,5 +1,5 @@
 import { issueMessage as m } from '../i18n/message-ref'
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../context'
 import { errors } from '../http/errors'
@@ -12,10 +12,8 @@ import { HomePage, HomeRowsFragment } from '../../views/pages/HomePage'
 import { MoviePage } from '../../views/pages/MoviePage'
 import { SearchFragment, SearchPage } from '../../views/pages/SearchPage'
 import { LAZY_BATCH, genreRows, homeModel, orderGenres } from './home'
-import { detailsSlots } from './film-page'
+import { filmPageReadPlan, loadFilmPage, REVIEWS_DEADLINE_MS, type FilmViewer } from './film-page'
 import { render } from '../http/render'
-import { DEFAULT_LOCALE } from '../i18n/locales'
-import type { Catalog, MovieDetails } from '../catalog/types'
 import { withListed } from '../watchlist/middleware'
 import { catalogOptions, nextPageHref, wantsFragment } from '../http/page-helpers'
 import { CACHE, cached } from '../http/cache'
@@ -28,15 +26,30 @@ const LazyRowsQuerySchema = z.object({
   from: z.coerce.number().int().min(0).max(100).default(0),
 })
 
-/**
- * TMDB has no overview in every language: then the English one (cached like any details), marked
- * `lang="en"` so screen readers switch voice. A film without any overview stays without.
- */
-async function overviewOrEnglish(catalog: Catalog, movie: MovieDetails, locale: string): Promise<{ text: string; lang?: string }> {
-  if (movie.overview || locale === DEFAULT_LOCALE || catalog.source !== 'tmdb') return { text: movie.overview }
-  const english = await catalog.details(movie.id, { language: DEFAULT_LOCALE }).catch(() => null)
-  return english?.overview ? { text: english.overview, lang: DEFAULT_LOCALE } : { text: '' }
+/** The film page's viewer (src/browse/film-page.ts): the request's ports, language and deadline. */
+function filmViewer(c: Context<AppEnv>): FilmViewer {
+  const configured = Number(c.env.platform.vars.RENDER_DEADLINE_MS)
+  const requestId = c.get('requestId')
+  return {
+    services: c.get('services'),
+    user: c.get('user'),
+    listed: c.get('listed'),
+    options: catalogOptions(c),
+    locale: c.get('locale'),
+    deadlineMs: Number.isFinite(configured) && configured > 0 ? configured : REVIEWS_DEADLINE_MS,
+    warn: (message, error) => console.error(`[${requestId}] ${message}`, error),
+  }
 }
+
+/**
+ * Before the session read (src/app.ts): a film page names its viewer's reads, so for a signed-in viewer they come
+ * back with the session's profile in one call instead of three more.
+ */
+export const browseReadAhead = new Hono<AppEnv>().get('/movies/:id', async (c, next) => {
+  const id = Number(c.req.param('id'))
+  if (Number.isSafeInteger(id) && id > 0) for (const plan of filmPageReadPlan(id)) c.get('services').readAhead(plan)
+  await next()
+})
 
 /** The HTML pages: thin routes that read the catalog service and render views. */
 export const browsePages = new Hono<AppEnv>()
@@ -92,22 +105,9 @@ browsePages.get('/genres/:id', cached(CACHE.page), withListed, validate('param',
 
 browsePages.get('/movies/:id', cached(CACHE.page), withListed, validate('param', IdParamSchema), async (c) => {
   const { id } = c.req.valid('param')
-  const catalog = c.get('services').catalog
-  const [movie, genres, slots] = await Promise.all([
-    catalog.details(id, catalogOptions(c)),
-    catalog.genres(catalogOptions(c)),
-    detailsSlots(c, id),
-  ])
-  if (!movie) throw errors.movieNotFound()
-  // A signed-in viewer's recent views feed their picks (written after the response).
-  const viewer = c.get('user')
-  if (viewer) c.get('services').recommendations.recordView(viewer.id, id, catalogOptions(c))
-  const overview = await overviewOrEnglish(catalog, movie, c.get('locale'))
-  return render(
-    c,
-    <MoviePage genres={genres} movie={{ ...movie, overview: overview.text }} overviewLang={overview.lang} {...slots(movie)} />,
-    { films: true },
-  )
+  const page = await loadFilmPage(filmViewer(c), id)
+  if (!page) throw errors.movieNotFound()
+  return render(c, <MoviePage {...page} />, { films: true })
 })
 
 /** The trailer player the facade swaps in on click; without htmx, off to the trailer itself. */

@@ -3,7 +3,8 @@ import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import { ReviewsSection, type ReviewFormState } from '../../views/components/ReviewsSection'
 import { ReviewsPage } from '../../views/pages/ReviewsPage'
-import { currentUser, loginUrl, requirePageUser } from '../auth/middleware'
+import { currentUser, requirePageUser } from '../auth/middleware'
+import { reviewsSection } from './section'
 import type { MovieDetails } from '../catalog/types'
 import type { AppEnv } from '../context'
 import { errors } from '../http/errors'
@@ -27,19 +28,13 @@ const ReviewFormSchema = z.object({
     .optional(),
 })
 
-/** The reviews block for a film as the current visitor sees it (their own review apart, as a form). */
-export async function reviewsSectionFor(
+/** The reviews block for a film as the current visitor sees it (src/reviews/section.ts). */
+export const reviewsSectionFor = (
   c: Context<AppEnv>,
   movie: Pick<MovieDetails, 'id' | 'title'>,
   page: PageRequest = 1,
   extra: { form?: ReviewFormState; notice?: string } = {},
-  read: { aggregateReadAhead?: boolean } = {},
-) {
-  const user = c.get('user')
-  const reviews = await c.get('services').reviews.forViewer(movie.id, user?.id, page, undefined, read)
-  const loginHref = user ? undefined : loginUrl(`/movies/${movie.id}#reviews`)
-  return { movieId: movie.id, movieTitle: movie.title, reviews, loginHref, textMax: REVIEW_TEXT_MAX, ...extra }
-}
+) => reviewsSection(c.get('services').reviews, c.get('user')?.id, movie, page, extra)
 
 async function filmOr404(c: Context<AppEnv>, id: number): Promise<MovieDetails> {
   const film = await c.get('services').catalog.details(id, { language: c.get('user')?.language })

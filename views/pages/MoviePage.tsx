@@ -1,4 +1,3 @@
-import type { Child } from 'hono/jsx'
 import type { MovieDetails } from '../../src/catalog/types'
 import { formatRating, formatRuntime, yearOf } from '../format'
 import { Backdrop } from '../components/Backdrop'
@@ -8,22 +7,27 @@ import { Poster } from '../components/Poster'
 import { Row } from '../components/Row'
 import { TrailerFacade } from '../components/Trailer'
 import { WatchlistButton } from '../components/WatchlistButton'
+import { DismissButton } from '../components/DismissButton'
+import { DeferredReviews } from '../components/DeferredReviews'
+import { ReviewsSection, type ReviewsSectionProps } from '../components/ReviewsSection'
 import { SaveForOffline } from '../components/OfflineControls'
 import { GenreChips } from '../components/GenreChips'
 import { useT } from '../components/I18nContext'
 
 export interface MoviePageProps extends Omit<LayoutProps, 'title' | 'children'> {
   movie: MovieDetails
-  /** The watchlist slot; the accounts routes pass the user's real state. Defaults to an "add" button. */
-  watchlistButton?: Child
-  /** The reviews slot (the reviews feature renders its list and form here). */
-  reviews?: Child
+  /** On the viewer's list; absent when not known in time (the button's default, "add"). */
+  inList?: boolean
+  /** "Not interested" for a signed-in viewer; null: not offered (src/browse/film-page.ts). */
+  dismissed?: boolean | null
+  /** The reviews block; null: htmx loads it after the page; absent: not offered. */
+  reviews?: ReviewsSectionProps | null
   /** The overview's language when it is not the page's (TMDB had none translated: English instead). */
   overviewLang?: string
 }
 
 /** A film's details: backdrop, poster, facts, overview, trailer, cast, similar titles, reviews. */
-export function MoviePage({ movie, watchlistButton, reviews, overviewLang, ...layout }: MoviePageProps) {
+export function MoviePage({ movie, inList, dismissed = null, reviews, overviewLang, ...layout }: MoviePageProps) {
   const year = yearOf(movie.release_date)
   const t = useT()
   const rating = formatRating(movie.vote_average, movie.vote_count, t)
@@ -85,7 +89,8 @@ export function MoviePage({ movie, watchlistButton, reviews, overviewLang, ...la
                   {t('movie.trailer')}
                 </a>
               ) : null}
-              {watchlistButton ?? <WatchlistButton movieId={movie.id} title={movie.title} />}
+              <WatchlistButton movieId={movie.id} title={movie.title} {...(inList === undefined ? {} : { inList })} />
+              {dismissed === null ? null : <DismissButton movieId={movie.id} title={movie.title} dismissed={dismissed} />}
             </div>
             <SaveForOffline />
           </div>
@@ -95,7 +100,7 @@ export function MoviePage({ movie, watchlistButton, reviews, overviewLang, ...la
         <Row id="similar" title={t('movie.similar')} movies={movie.similar.slice(0, 15)} />
         <section class="reviews-section" id="reviews" aria-labelledby="reviews-heading">
           <h2 id="reviews-heading">{t('movie.reviews')}</h2>
-          {reviews ?? <p class="muted">{t('movie.reviewsSoon')}</p>}
+          {reviews ? <ReviewsSection {...reviews} /> : reviews === null ? <DeferredReviews movieId={movie.id} /> : <p class="muted">{t('movie.reviewsSoon')}</p>}
         </section>
       </article>
     </Layout>
