@@ -42,7 +42,7 @@ async function filmOr404(c: Context<AppEnv>, id: number): Promise<MovieDetails> 
   return film
 }
 
-/** HTML routes for rating and reviewing films (the API twin is routes/reviews-api.ts). */
+/** HTML routes for rating and reviewing films (the API twin is ./api.ts). */
 export const reviewPages = new Hono<AppEnv>()
 
 reviewPages.get('/movies/:id/reviews', validate('param', IdParamSchema), validate('query', CursorPageQuerySchema), async (c) => {

@@ -167,7 +167,7 @@ describe('offline in Chromium', { timeout: 120_000 }, () => {
 
     // A new deploy: every fingerprinted asset gets a new hash, so /sw.js names a new version and shell. A
     // browser's update check cannot be intercepted, so a development-only cookie makes the app serve that
-    // script (src/offline/routes.tsx).
+    // script (src/offline/api.ts).
     const current = await (await page.request.get(`${baseUrl}/sw.js`)).text()
     await page.context().addCookies([{ name: 'sw_test_build', value: 'next', url: baseUrl }])
     const next = await (await page.request.get(`${baseUrl}/sw.js`)).text()
