@@ -16,10 +16,8 @@ import { createCatalog } from './catalog'
 import type { Catalog } from './catalog/types'
 import type { Config } from './config'
 import type { DataStore } from './data/store'
-import { prefetching } from './data/prefetch'
+import { prefetching, readPlans, type ReadPlan } from './data/prefetch'
 import { profileKey } from './accounts/keys'
-import { filmPageReads as reviewFilmPageReads } from './reviews/keys'
-import { filmPageReads as recommendationFilmPageReads } from './recommendations/keys'
 import { summaryKey } from './watchlist/summary'
 import type { EventHandlers, EventQueue } from './events/dispatcher'
 import { eventMarkers, type OnceFor } from './events/markers'
@@ -70,10 +68,10 @@ export interface Services {
   /** Readiness: whether the data store answers (a cheap read, cached a few seconds per isolate). */
   readonly readiness: () => Promise<Readiness>
   /**
-   * Called before authentication on a film page: a signed-in viewer's reads of it (their rating, the film's
-   * aggregate, "not interested", recent views) then come back with the session's profile, in one DynamoDB call.
+   * Before authentication: reads the page will make for a signed-in user (a film page's plans: src/reviews,
+   * src/recommendations) come back with the session's profile in one DynamoDB call. This request's only.
    */
-  readAheadFilmPage(movieId: number): void
+  readAhead(plan: ReadPlan): void
   /** Personal picks, dismissals, recent views (src/recommendations/). */
   readonly recommendations: RecommendationService
   /** Item–item neighbour lists: the event handler's and the daily cron's work. */
@@ -134,8 +132,6 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   const watchlist = lazy(() => new WatchlistService({ db: db(), table, catalog: catalog(), outbox: outbox(), cursors, defer, onChanged: signalChanged }))
   const reviews = lazy(() => new ReviewService({ db: db(), table, catalog: catalog(), outbox: outbox(), cursors, onChanged: signalChanged }))
   // The picks' version is mirrored on the profile, which every signed-in request reads anyway (prefetched with the summary).
-  // The film page named before authentication (readAheadFilmPage): its per-viewer reads join the session's batch.
-  let filmReadAhead: number | undefined
   const recommendationStore = lazy(() => new RecommendationStore(db(), table, versionSlot(db(), table, profileKey)))
   const likesOf = async (userId: string) => {
     const [entries, rated] = await Promise.all([watchlist().entries(userId), reviews().byUser(userId)])
@@ -157,6 +153,10 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
         },
       }),
   )
+  // A signed-in request reads the profile (authentication), then the list's summary (every browsing page's My List
+  // state, the list page, the picks API) and the unread summary (the header's bell): one round trip and one call
+  // instead of three. A route may add more (readAhead): they join the same call.
+  const plans = readPlans((userId) => [profileKey(userId), summaryKey(userId), unreadSummaryKey(userId)])
   const accounts = lazy(
     () =>
       new Accounts({
@@ -177,17 +177,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
         onDigestChanged: (userId, subscribed) => digestSubscribers().set(userId, subscribed),
         // On a later turn of the event loop: the request's own store calls are over before the email's begin.
         mailNow: (event, hint) => defer(new Promise((resolve) => setTimeout(resolve, 0)).then(() => deliverMail(event, hint))),
-        // A signed-in request reads the profile (authentication), then the list's summary (every browsing page's
-        // My List state, the list page, the picks API) and the unread summary (the header's bell): one round trip
-        // and one call instead of three.
-        // A route may name more (readAheadFilmPage): they join the same call.
-        beforeProfileRead: (userId) =>
-          db().prefetch(table, [
-            profileKey(userId),
-            summaryKey(userId),
-            unreadSummaryKey(userId),
-            ...(filmReadAhead === undefined ? [] : [...reviewFilmPageReads(filmReadAhead, userId), ...recommendationFilmPageReads(userId, filmReadAhead)]),
-          ]),
+        beforeProfileRead: (userId) => db().prefetch(table, plans.keysFor(userId)),
       }),
   )
   // SES when an endpoint is configured or in production (AWS's regional endpoint); otherwise the logging stand-in.
@@ -289,7 +279,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
     config,
     defer,
     readiness,
-    readAheadFilmPage: (movieId) => void (filmReadAhead = movieId),
+    readAhead: (plan) => plans.add(plan),
     mail: {
       weeklyDigest: (now) => queueWeeklyDigests({ subscribers: digestSubscribers(), topicArn: config.SNS_TOPIC_ARN, topic: adapters.topic ?? sns, now }),
       unsubscribe: async (userId, signature) => (await unsubscribeLinks.verify(userId, signature)) && accounts().unsubscribeDigest(userId),

@@ -34,6 +34,25 @@ function projected(item: Item, projection: string, names: Names = {}): Item | un
   return picked
 }
 
+/**
+ * What a request will read for its signed-in user, known before authentication: a route names it (a film page its
+ * viewer's rating, "not interested"…) and the keys join the session's one BatchGetItem. A function of the user,
+ * because the route runs before anyone knows who is asking.
+ */
+export type ReadPlan = (userId: string) => readonly Key[]
+
+/**
+ * A request's read plans: the ones every signed-in request reads (the profile…) and those its route adds. Held in the
+ * request's own closure (services are built per request), so two requests at once never see each other's.
+ */
+export function readPlans(...base: ReadPlan[]): { add(plan: ReadPlan): void; keysFor(userId: string): Key[] } {
+  const plans = [...base]
+  return {
+    add: (plan) => void plans.push(plan),
+    keysFor: (userId) => plans.flatMap((plan) => plan(userId)),
+  }
+}
+
 export function prefetching(inner: DataStore): PrefetchingStore {
   const pending = new Map<string, Promise<Item | undefined>>()
   const forget = () => pending.clear()

@@ -1,4 +1,7 @@
 /** The recommender core: pure functions, no I/O; the product and `npm run eval:recs` share it. */
+import type { ReadPlan } from '../data/prefetch'
+import { filmPageReads } from './keys'
+
 export * from './types'
 export { DEFAULT_SIGNAL_OPTIONS, excludedFilmIds, ratingPreference, seedFilmIds, seedsOf } from './signals'
 export type { Seed, SignalOptions } from './signals'
@@ -16,3 +19,6 @@ export { versionSlot, type PicksVersionSlot } from './version'
 export { CollaborativeFilter, eraseCountedLikes, isLikeRating } from './collaborative'
 export { recommendationsParticipant } from './participant'
 export type { StoredPick } from './keys'
+
+/** A signed-in film page's reads of this feature ("not interested", recent views): `services.readAhead` it. */
+export const filmPageRecommendationsPlan = (movieId: number): ReadPlan => (viewerId) => filmPageReads(viewerId, movieId)

@@ -16,7 +16,7 @@ export const viewsKey = (userId: string) => ({ pk: userPk(userId), sk: 'RECVIEWS
 export const VIEWS_MAX = 30
 export const VIEWS_TTL_SECONDS = 90 * 24 * 3600
 
-/** What a signed-in viewer's film page reads of this feature ("not interested" state, recent views): read ahead with the session (src/services.ts). */
+/** What a signed-in viewer's film page reads of this feature ("not interested" state, recent views): read ahead with the session (`filmPageRecommendationsPlan`). */
 export const filmPageReads = (userId: string, movieId: number) => [dismissKey(userId, movieId), viewsKey(userId)]
 
 /** USER#<id> / RECPICKS: the user's precomputed picks (top picks and "because you liked" rows). */

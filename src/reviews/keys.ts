@@ -15,5 +15,5 @@ export const reviewsTimelineSk = (createdAt: string, userId: string) => `${creat
 export const REVIEW_REF_PREFIX = 'REVIEWREF#'
 export const reviewRefSk = (movieId: number) => `${REVIEW_REF_PREFIX}${movieId}`
 
-/** What a signed-in viewer's film page reads of this feature (the aggregate, their own review): read ahead with the session (src/services.ts). */
+/** What a signed-in viewer's film page reads of this feature (the aggregate, their own review): read ahead with the session (`filmPageReviewsPlan`). */
 export const filmPageReads = (movieId: number, viewerId: string) => [movieAggKey(movieId), { pk: moviePk(movieId), sk: reviewSk(viewerId) }]

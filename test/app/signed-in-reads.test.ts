@@ -3,10 +3,12 @@ import { describe, expect, it } from 'vitest'
 import { profileKey } from '../../src/accounts/keys'
 import type { Env } from '../../src/config'
 import { prefetching } from '../../src/data/prefetch'
-import type { DataStore } from '../../src/data/store'
+import type { DataStore, Key } from '../../src/data/store'
+import { filmPageRecommendationsPlan } from '../../src/recommendations'
 import { viewsKey } from '../../src/recommendations/keys'
 import { RecommendationStore } from '../../src/recommendations/store'
 import { versionSlot } from '../../src/recommendations/version'
+import { filmPageReviewsPlan } from '../../src/reviews'
 import { createServices, type ServicesFactory } from '../../src/services'
 import { summaryKey } from '../../src/watchlist/summary'
 import { ORIGIN, clientIp, signUp, type TestUser } from '../support/harness/accounts'
@@ -16,9 +18,9 @@ import { films } from '../support/harness/films'
 
 /**
  * What a signed-in page reads from DynamoDB, counted at the data port, and that what it shows does not change for it:
- * - a film page names its per-viewer reads before authentication (src/routes/film-read-ahead.ts): the viewer's
+ * - a film page names its per-viewer reads before authentication (read plans, `Services.readAhead`): the viewer's
  *   rating, the film's aggregate, "not interested" and recent views come back with the session's profile in one
- *   BatchGetItem, and a film nobody else reviewed needs no Query;
+ *   BatchGetItem, and a film nobody else reviewed needs no Query; each request reads ahead its own plans only;
  * - the home page's My List row and the first page of /watchlist are remembered per isolate under the list's version
  *   (src/watchlist/list-memo.ts): an unchanged list is not read again, and any add or remove shows at once;
  * - cards go into a page as the bytes kept from their first rendering (views/card-memo.ts).
@@ -71,6 +73,38 @@ describe('a signed-in film page in one DynamoDB read', { timeout: 30_000 }, () =
     expect(both.html).toContain('Ada liked the score.')
     expect(both.html).toContain('Bob found it long.')
     expect(both.reads).toEqual(['batchGet', 'query'])
+  })
+})
+
+describe('read plans per request (Services.readAhead)', { timeout: 30_000 }, () => {
+  it("should read ahead each of two concurrent film pages' own plan, for its own viewer", async () => {
+    const [ada, bob] = [await signUp(), await signUp()]
+    const [one, two] = await films(2, 45, 'popular')
+    // Every request's store keeps the keys of its batches.
+    const batches: Key[][] = []
+    const batchGet: DataStore['batchGet'] = (table, keys, opts) => (batches.push(keys), aws.db.batchGet(table, keys, opts))
+    const keeping = new Proxy(aws.db, { get: (target, name) => (name === 'batchGet' ? batchGet : Reflect.get(target, name)) })
+    const app = createWorker({ services: (ctx) => createServices({ ...ctx, adapters: { db: () => keeping } }) })
+    const visit = async (user: TestUser, filmId: number) => {
+      const ctx = createExecutionContext()
+      const headers = { Accept: 'text/html', Authorization: `Bearer ${user.token}`, 'CF-Connecting-IP': clientIp() }
+      const res = await app.fetch(new Request(`${ORIGIN}/movies/${filmId}`, { headers }), env as unknown as Env, ctx)
+      await res.text()
+      await waitOnExecutionContext(ctx)
+      return res.status
+    }
+    expect(await Promise.all([visit(ada, one!.id), visit(bob, two!.id)])).toEqual([200, 200])
+
+    const planned = (user: TestUser, filmId: number) => [
+      profileKey(user.user.id),
+      ...filmPageReviewsPlan(filmId)(user.user.id),
+      ...filmPageRecommendationsPlan(filmId)(user.user.id),
+    ]
+    const batchOf = (user: TestUser) => batches.find((keys) => keys.some((key) => key.pk === profileKey(user.user.id).pk))
+    expect(batchOf(ada)).toEqual(expect.arrayContaining(planned(ada, one!.id)))
+    expect(batchOf(bob)).toEqual(expect.arrayContaining(planned(bob, two!.id)))
+    for (const key of planned(bob, two!.id)) expect(batchOf(ada)).not.toContainEqual(key)
+    for (const key of planned(ada, one!.id)) expect(batchOf(bob)).not.toContainEqual(key)
   })
 })
 
