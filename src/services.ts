@@ -1,45 +1,47 @@
+import { emailTokensParticipant } from './accounts/email-tokens'
+import { profileKey } from './accounts/keys'
 import { Accounts } from './accounts/service'
 import { provideArgon2Module } from './auth/argon2'
 import { DynamoDb } from './aws/dynamodb'
+import { Ses } from './aws/ses'
 import { Sns } from './aws/sns'
 import { Sqs } from './aws/sqs'
-import { Ses } from './aws/ses'
-import { emailTokensParticipant } from './accounts/email-tokens'
+import { createCatalog } from './catalog'
+import { catalogMissGuard } from './catalog/miss-limit'
+import type { Catalog } from './catalog/types'
+import type { Config } from './config'
+import { prefetching, readPlans, type ReadPlan } from './data/prefetch'
+import type { DataStore } from './data/store'
+import { handlersByType, queueAt, type EventHandlers, type EventQueue } from './events/dispatcher'
+import { eventMarkers, type OnceFor } from './events/markers'
+import { createOutbox, flushOutbox, type FlushReport, type TopicClient } from './events/outbox'
+import type { DomainEvent } from './events/schema'
+import { createReadiness, type Readiness } from './health/readiness'
 import { DigestSubscribers, queueWeeklyDigests, type DigestReport } from './mail/digest'
 import { mailHandler, type MailHint } from './mail/handler'
 import { DEVELOPMENT_ORIGIN, mailLinks } from './mail/links'
+import { logMailer, type Mailer } from './mail/mailer'
 import { sesMailer, type EmailTransport } from './mail/ses-mailer'
 import { unsubscribeSigner } from './mail/unsubscribe'
-import { createTranslator } from './i18n/translator'
-import type { DomainEvent } from './events/schema'
-import { createCatalog } from './catalog'
-import type { Catalog } from './catalog/types'
-import type { Config } from './config'
-import type { DataStore } from './data/store'
-import { prefetching, readPlans, type ReadPlan } from './data/prefetch'
-import { profileKey } from './accounts/keys'
-import { summaryKey } from './watchlist/summary'
-import type { EventHandlers, EventQueue } from './events/dispatcher'
-import { eventMarkers, type OnceFor } from './events/markers'
-import { createOutbox, flushOutbox, type FlushReport, type Outbox, type TopicClient } from './events/outbox'
-import { createReadiness, type Readiness } from './health/readiness'
-import { logMailer, type Mailer } from './mail/mailer'
 import { notificationsParticipant } from './notifications'
 import { notificationHandler } from './notifications/handler'
 import type { ReleaseAlertOptions } from './notifications/release-alerts'
+import { ruleContext } from './notifications/rules'
 import { NotificationService } from './notifications/service'
 import { NotificationStore } from './notifications/store'
 import { unreadSummaryKey } from './notifications/unread'
 import type { Defer, Platform } from './platform'
-import { cursorCodec } from './shared/cursor'
-import { ReviewService, reviewsParticipant } from './reviews'
-import { WatchlistService, watchlistParticipant } from './watchlist'
-import { catalogMissGuard } from './catalog/miss-limit'
-import { readLanguage } from './accounts/types'
 import { events as eventInputs } from './events/schema'
+import { readLanguage } from './accounts/types'
+import { createTranslator } from './i18n/translator'
 import { composeMessage, pushHandler, pushParticipant, PushRetryLater, PushSubscriptionStore, sendPush, vapidSignerFor } from './push'
 import { PushService } from './push/service'
-import { CollaborativeFilter, eraseCountedLikes, isLikeRating, RecommendationService, RecommendationStore, recommendationsParticipant, versionSlot } from './recommendations'
+import { CollaborativeFilter, eraseCountedLikes, likesOf, RecommendationService, RecommendationStore, recommendationsParticipant, signalSources, versionSlot } from './recommendations'
+import { ReviewService, reviewsParticipant } from './reviews'
+import { cursorCodec } from './shared/cursor'
+import { lazy, withGetters } from './shared/lazy'
+import { WatchlistService, watchlistParticipant } from './watchlist'
+import { summaryKey } from './watchlist/summary'
 
 /**
  * What routes and jobs use: domain services and the ports they need, never the AWS clients.
@@ -76,9 +78,9 @@ export interface Services {
   readonly recommendations: RecommendationService
   /** Item–item neighbour lists: the event handler's and the daily cron's work. */
   readonly collaborative: CollaborativeFilter
-  /** Email beyond the per-event sends: the weekly digest cron and its signed unsubscribe links. */
   /** Web Push: the VAPID key and the user's subscriptions (delivery is an event handler). */
   readonly push: PushService
+  /** Email beyond the per-event sends: the weekly digest cron and its signed unsubscribe links. */
   readonly mail: {
     weeklyDigest(now?: Date): Promise<DigestReport>
     /** Turns the digest off for `userId` when `signature` is that user's link signature; false otherwise. */
@@ -101,12 +103,6 @@ export interface ServiceContext {
 
 export type ServicesFactory = (ctx: ServiceContext) => Services
 
-/** A lazily built value: a request that never touches a service never builds it (or its client). */
-function lazy<T>(build: () => T): () => T {
-  let value: T | undefined
-  return () => (value ??= build())
-}
-
 /** The composition root: the only place the AWS adapters are constructed and wired to the features. */
 export const createServices: ServicesFactory = ({ config, platform, origin, client, adapters = {} }) => {
   provideArgon2Module(platform.argon2Module)
@@ -114,45 +110,28 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   const defer: Defer = (work) => platform.defer(work.catch((error: unknown) => console.error('deferred work failed', error)))
   // The runtime's own credentials (Node: task role / IRSA) override config's static keys when it has them.
   const aws = platform.awsCredentials ? { credentials: platform.awsCredentials } : {}
-  const buildDb: () => DataStore = adapters.db ?? (() => DynamoDb.fromConfig(config, aws))
-  // Per request (services are): reads known in advance go out in one BatchGetItem (see beforeProfileRead below).
-  const db = lazy(() => prefetching(buildDb()))
-  const sns = lazy(() => Sns.fromConfig(config, aws))
+  // Per request (services are): reads known in advance go out in one BatchGetItem (see `plans` below).
+  const db = lazy(() => prefetching(adapters.db ? adapters.db() : DynamoDb.fromConfig(config, aws)))
+  const topic = adapters.topic ?? lazy(() => Sns.fromConfig(config, aws))
   const sqs = lazy(() => Sqs.fromConfig(config, aws))
   const ses = lazy<EmailTransport>(adapters.ses ?? (() => Ses.fromConfig(config, aws)))
   const markers = lazy(() => eventMarkers(db(), table))
-  const outbox = lazy<Outbox>(() => createOutbox({ db: db(), table, topicArn: config.SNS_TOPIC_ARN, topic: adapters.topic ?? sns, defer }))
+  const outbox = lazy(() => createOutbox({ db: db(), table, topicArn: config.SNS_TOPIC_ARN, topic, defer }))
   const catalog = lazy(() => createCatalog(config, { cache: platform.cache, defer, origin, beforeMiss: catalogMissGuard(config, db, client) }))
+  const base = config.publicUrl ?? origin ?? DEVELOPMENT_ORIGIN
   // Page cursors are signed with a key derived from the JWT secret under a label of their own.
   const cursors = cursorCodec(config.jwtSecret)
   const notificationStore = lazy(() => new NotificationStore(db(), table, cursors, defer))
   const notifications = lazy(() => new NotificationService({ store: notificationStore(), catalog: catalog() }))
   // A change of a user's list or ratings recomputes their picks after the response.
-  const signalChanged = (userId: string, language?: string) => recommendations().refreshSoon(userId, language ? { language } : {})
-  const watchlist = lazy(() => new WatchlistService({ db: db(), table, catalog: catalog(), outbox: outbox(), cursors, defer, onChanged: signalChanged }))
-  const reviews = lazy(() => new ReviewService({ db: db(), table, catalog: catalog(), outbox: outbox(), cursors, onChanged: signalChanged }))
+  const onChanged = (userId: string, language?: string) => recommendations().refreshSoon(userId, language ? { language } : {})
+  const watchlist = lazy(() => new WatchlistService({ db: db(), table, catalog: catalog(), outbox: outbox(), cursors, defer, onChanged }))
+  const reviews = lazy(() => new ReviewService({ db: db(), table, catalog: catalog(), outbox: outbox(), cursors, onChanged }))
+  const sources = signalSources(watchlist, reviews)
   // The picks' version is mirrored on the profile, which every signed-in request reads anyway (prefetched with the summary).
   const recommendationStore = lazy(() => new RecommendationStore(db(), table, versionSlot(db(), table, profileKey)))
-  const likesOf = async (userId: string) => {
-    const [entries, rated] = await Promise.all([watchlist().entries(userId), reviews().byUser(userId)])
-    const likes = new Map(entries.map((entry) => [entry.movie_id, Date.parse(entry.added_at)]))
-    for (const review of rated) if (isLikeRating(review.rating)) likes.set(review.movie_id, Math.max(likes.get(review.movie_id) ?? 0, Date.parse(review.updated_at)))
-    return [...likes].map(([id, at]) => ({ id, at }))
-  }
-  const collaborative = lazy(() => new CollaborativeFilter({ db: db(), table, likesOf }))
-  const recommendations = lazy(
-    () =>
-      new RecommendationService({
-        store: recommendationStore(),
-        catalog: catalog(),
-        collaborative: collaborative(),
-        defer,
-        sources: {
-          listed: async (userId) => (await watchlist().entries(userId)).map((entry) => ({ movieId: entry.movie_id, at: Date.parse(entry.added_at) })),
-          ratings: async (userId) => (await reviews().byUser(userId)).map((review) => ({ movieId: review.movie_id, rating: review.rating, at: Date.parse(review.updated_at) })),
-        },
-      }),
-  )
+  const collaborative = lazy(() => new CollaborativeFilter({ db: db(), table, likesOf: likesOf(sources) }))
+  const recommendations = lazy(() => new RecommendationService({ store: recommendationStore(), catalog: catalog(), collaborative: collaborative(), defer, sources }))
   // A signed-in request reads the profile (authentication), then the list's summary (every browsing page's My List
   // state, the list page, the picks API) and the unread summary (the header's bell): one round trip and one call
   // instead of three. A route may add more (readAhead): they join the same call.
@@ -189,13 +168,10 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   const mail = lazy(() =>
     mailHandler({
       mailer: mailer(),
-      links: mailLinks(config.publicUrl ?? origin ?? DEVELOPMENT_ORIGIN),
+      links: mailLinks(base),
       profileOf: (userId) => accounts().profileOf(userId),
       issueToken: (userId, purpose, email) => accounts().tokens.issue(userId, purpose, email),
-      unreadSince: async (userId, since, locale) => {
-        const rendered = await notifications().list({ id: userId, language: locale, t: createTranslator(locale) }, 1)
-        return rendered.filter((n) => !n.read && n.created_at >= since).map((n) => ({ title: n.title, body: n.body }))
-      },
+      unreadSince: (userId, since, language) => notifications().unreadSince(userId, since, language),
       unsubscribeSignature: (userId) => unsubscribeLinks.sign(userId),
     }),
   )
@@ -213,7 +189,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
         const notification = await notifications().get({ id: userId, language, t: createTranslator(language) }, notificationId)
         if (!notification) return undefined
         const film = notification.movie_id ? (await catalog().many([notification.movie_id], { language }).catch(() => []))[0] : undefined
-        return composeMessage(notification, { base: config.publicUrl ?? origin ?? DEVELOPMENT_ORIGIN, language, poster: film?.poster_url })
+        return composeMessage(notification, { base, language, poster: film?.poster_url })
       },
       send: (target, message, options) => sendPush(target, message, options, vapidSignerFor(config.vapid!)),
       once: markers(),
@@ -221,103 +197,43 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   )
   // With push on, each new notification stages `notification.created` in its own transaction; right after
   // it commits the push is also tried at once (the queue's delivery of the event is the fallback and retry).
-  const announce = config.vapid
-    ? (userId: string, notificationId: string) => {
-        const staged = outbox().stage(eventInputs.notificationCreated(userId, notificationId))
-        const pushNow = () =>
-          push()
-            .handle(staged.event, markers()(staged.event, 'push'))
-            .catch((error: unknown) => {
-              if (!(error instanceof PushRetryLater)) throw error
-            })
-        return { ...staged, release: () => (staged.release(), defer(new Promise((resolve) => setTimeout(resolve, 0)).then(pushNow))) }
-      }
-    : undefined
-  const ruleContext = () => ({
-    catalog: catalog(),
-    preferencesOf: (ids: string[], opts?: { consistent?: boolean }) => accounts().preferencesOf(ids, opts),
-    listedAmong: (userId: string, ids: number[]) => watchlist().listedAmong(userId, ids),
-    reviewedAmong: (userId: string, ids: number[]) => reviews().reviewedAmong(userId, ids),
-    recommendedAmong: (userId: string, ids: number[]) => notificationStore().recommendedAmong(userId, ids),
-    weeklyPick: (userId: string, ratedMovieId: number, at: Date) => recommendations().weeklyPick(userId, ratedMovieId, at),
-  })
-  const events = lazy(() => {
-    const queueUrl = config.SQS_QUEUE_URL
-    const queue: EventQueue | null = queueUrl
-      ? {
-          receive: (opts) => sqs().receive(queueUrl, opts),
-          deleteBatch: (handles) => sqs().deleteBatch(queueUrl, handles),
+  const announce = () =>
+    config.vapid
+      ? (userId: string, notificationId: string) => {
+          const staged = outbox().stage(eventInputs.notificationCreated(userId, notificationId))
+          const pushNow = () =>
+            push()
+              .handle(staged.event, markers()(staged.event, 'push'))
+              .catch((error: unknown) => {
+                if (!(error instanceof PushRetryLater)) throw error
+              })
+          return { ...staged, release: () => (staged.release(), defer(new Promise((resolve) => setTimeout(resolve, 0)).then(pushNow))) }
         }
-      : null
-    const notify = notificationHandler({ db: db(), table, store: notificationStore(), announce, ...ruleContext() })
-    const likes = collaborative().handler()
-    const handlers: EventHandlers = {
-      'user.signed_up': [notify, mail()],
-      'user.password_changed': [notify, mail()],
-      'user.email_changed': [notify, mail()],
-      'user.password_reset_requested': [mail()],
-      'user.verification_requested': [mail()],
-      'user.digest_due': [mail()],
-      'watchlist.added': [notify, likes],
-      'watchlist.removed': [notify, likes],
-      'review.posted': [notify, likes],
-      'notification.created': config.vapid ? [push()] : [],
-    }
+      : undefined
+  const events = lazy(() => {
+    const queue = config.SQS_QUEUE_URL ? queueAt(sqs, config.SQS_QUEUE_URL) : null
+    const owners = { catalog: catalog(), accounts: accounts(), watchlist: watchlist(), reviews: reviews(), notifications: notificationStore(), recommendations: recommendations() }
+    const notify = notificationHandler({ db: db(), table, store: notificationStore(), announce: announce(), ...ruleContext(owners) })
+    const handlers: EventHandlers = { ...handlersByType([notify, mail(), collaborative().handler()]), 'notification.created': config.vapid ? [push()] : [] }
     return { queue, handlers, once: markers() }
   })
-  const releaseAlerts = lazy<ReleaseAlertOptions>(() => ({
-    db: db(),
-    table,
-    store: notificationStore(),
-    catalog: catalog(),
-    audience: watchlist(),
-    preferencesOf: (ids) => accounts().preferencesOf(ids),
-    announce,
-  }))
-  const readiness = () => createReadiness({ db: db(), table, cacheKey: `${config.DYNAMODB_ENDPOINT ?? 'aws'}|${config.AWS_REGION}|${table}` })()
-  return {
-    config,
-    defer,
-    readiness,
-    readAhead: (plan) => plans.add(plan),
-    mail: {
-      weeklyDigest: (now) => queueWeeklyDigests({ subscribers: digestSubscribers(), topicArn: config.SNS_TOPIC_ARN, topic: adapters.topic ?? sns, now }),
-      unsubscribe: async (userId, signature) => (await unsubscribeLinks.verify(userId, signature)) && accounts().unsubscribeDigest(userId),
-      deliver: deliverMail,
+  const releaseAlerts = lazy<ReleaseAlertOptions>(() => {
+    const preferencesOf = (userIds: string[]) => accounts().preferencesOf(userIds)
+    return { db: db(), table, store: notificationStore(), catalog: catalog(), audience: watchlist(), preferencesOf, announce: announce() }
+  })
+  return withGetters<Services>()(
+    {
+      config,
+      defer,
+      readiness: () => createReadiness({ db: db(), table, cacheKey: `${config.DYNAMODB_ENDPOINT ?? 'aws'}|${config.AWS_REGION}|${table}` })(),
+      readAhead: (plan) => plans.add(plan),
+      mail: {
+        weeklyDigest: (now) => queueWeeklyDigests({ subscribers: digestSubscribers(), topicArn: config.SNS_TOPIC_ARN, topic, now }),
+        unsubscribe: async (userId, signature) => (await unsubscribeLinks.verify(userId, signature)) && accounts().unsubscribeDigest(userId),
+        deliver: deliverMail,
+      },
+      flushOutbox: (opts) => flushOutbox({ db: db(), table, topicArn: config.SNS_TOPIC_ARN, topic }, opts),
     },
-    flushOutbox: (opts) => flushOutbox({ db: db(), table, topicArn: config.SNS_TOPIC_ARN, topic: adapters.topic ?? sns }, opts),
-    get catalog() {
-      return catalog()
-    },
-    get accounts() {
-      return accounts()
-    },
-    get watchlist() {
-      return watchlist()
-    },
-    get reviews() {
-      return reviews()
-    },
-    get notifications() {
-      return notifications()
-    },
-    get mailer() {
-      return mailer()
-    },
-    get events() {
-      return events()
-    },
-    get releaseAlerts() {
-      return releaseAlerts()
-    },
-    get recommendations() {
-      return recommendations()
-    },
-    get push() {
-      return pushService()
-    },
-    get collaborative() {
-      return collaborative()
-    },
-  }
+    { catalog, accounts, watchlist, reviews, notifications, mailer, events, releaseAlerts, recommendations, push: pushService, collaborative },
+  )
 }

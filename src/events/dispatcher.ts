@@ -16,6 +16,14 @@ export interface EventQueue {
   deleteBatch(receiptHandles: string[]): Promise<string[]>
 }
 
+/** The queue at `url`, through a client that names the queue on every call (src/aws/sqs.ts fits). */
+export function queueAt(
+  client: () => { receive(url: string, opts: { maxMessages: number; waitSeconds: number }): Promise<QueueMessage[]>; deleteBatch(url: string, handles: string[]): Promise<string[]> },
+  url: string,
+): EventQueue {
+  return { receive: (opts) => client().receive(url, opts), deleteBatch: (handles) => client().deleteBatch(url, handles) }
+}
+
 export interface HandlerResult {
   /** The marker showed the work was done on an earlier delivery. */
   duplicate: boolean
@@ -31,6 +39,18 @@ export interface EventHandler {
 }
 
 export type EventHandlers = { [T in EventType]?: EventHandler[] }
+
+/** A handler and the event types it reacts to, declared by the feature that owns it. */
+export interface Subscriber extends EventHandler {
+  readonly on: readonly EventType[]
+}
+
+/** The dispatcher's table: each event type's subscribers, in the order given. */
+export function handlersByType(subscribers: readonly Subscriber[]): EventHandlers {
+  const table: EventHandlers = {}
+  for (const subscriber of subscribers) for (const type of subscriber.on) (table[type] ??= []).push(subscriber)
+  return table
+}
 
 export interface DrainOptions {
   queue: EventQueue

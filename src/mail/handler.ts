@@ -1,4 +1,4 @@
-import type { EventHandler, HandlerResult } from '../events/dispatcher'
+import type { HandlerResult, Subscriber } from '../events/dispatcher'
 import type { Once } from '../events/markers'
 import type { DomainEvent } from '../events/schema'
 import type { MailLinks } from './links'
@@ -33,19 +33,20 @@ export interface MailHint {
   token?: string
 }
 
-export interface MailHandler extends EventHandler {
+export interface MailHandler extends Subscriber {
   /** The same work as `handle`, with what the request still has in memory. */
   deliver(event: DomainEvent, once: Once, hint?: MailHint): Promise<HandlerResult>
 }
 
-const MAIL_EVENTS = new Set<DomainEvent['type']>([
+/** The events that send an email (in-app notifications reach the inbox only in the digest, `user.digest_due`). */
+const MAIL_EVENTS: readonly DomainEvent['type'][] = [
   'user.signed_up',
   'user.verification_requested',
   'user.email_changed',
   'user.password_changed',
   'user.password_reset_requested',
   'user.digest_due',
-])
+]
 
 const DAY_MS = 24 * 3600 * 1000
 
@@ -57,7 +58,7 @@ const DAY_MS = 24 * 3600 * 1000
  */
 export function mailHandler(deps: MailHandlerDeps): MailHandler {
   const deliver = async (event: DomainEvent, once: Once, hint: MailHint = {}): Promise<HandlerResult> => {
-    if (!MAIL_EVENTS.has(event.type)) return { duplicate: false, delivered: 0 }
+    if (!MAIL_EVENTS.includes(event.type)) return { duplicate: false, delivered: 0 }
     if (!(await once.claim())) return { duplicate: true, delivered: 0 }
     try {
       return { duplicate: false, delivered: await send(deps, event, hint) }
@@ -66,7 +67,7 @@ export function mailHandler(deps: MailHandlerDeps): MailHandler {
       throw error
     }
   }
-  return { name: 'mail', deliver, handle: (event, once) => deliver(event, once) }
+  return { name: 'mail', on: MAIL_EVENTS, deliver, handle: (event, once) => deliver(event, once) }
 }
 
 async function send(deps: MailHandlerDeps, event: DomainEvent, hint: MailHint): Promise<number> {

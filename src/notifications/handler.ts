@@ -1,6 +1,6 @@
 import { TransactionCanceledError } from '../data/errors'
 import type { DataStore, TransactItem } from '../data/store'
-import type { EventHandler } from '../events/dispatcher'
+import type { Subscriber } from '../events/dispatcher'
 import type { StagedEvent } from '../events/outbox'
 import { retryOptimistic } from '../shared/conflict-retry'
 import { notificationsFor, type RuleContext } from './rules'
@@ -14,13 +14,17 @@ export interface NotificationHandlerDeps extends RuleContext {
   announce?: (userId: string, notificationId: string) => StagedEvent
 }
 
+/** The events the rules answer (rules.ts); a list change leads to no notification yet. */
+const NOTIFYING_EVENTS = ['user.signed_up', 'user.password_changed', 'user.email_changed', 'watchlist.added', 'watchlist.removed', 'review.posted'] as const
+
 /**
  * The in-app notifications an event leads to (src/notifications/rules.ts), written in one
  * transaction with the handler's event marker, so a redelivered message writes nothing new.
  */
-export function notificationHandler(deps: NotificationHandlerDeps): EventHandler {
+export function notificationHandler(deps: NotificationHandlerDeps): Subscriber {
   return {
     name: 'notifications',
+    on: NOTIFYING_EVENTS,
     async handle(event, once) {
       const outcome = await notificationsFor(event, deps)
       if (outcome.notifications.length === 0) return { duplicate: false, delivered: 0 }

@@ -6,7 +6,7 @@ import { recommendedSk } from './keys'
 import type { NewNotification } from './store'
 import type { TransactItem } from '../data/store'
 
-/** What the rules ask of other features, through their narrow APIs (wired in src/services.ts). */
+/** What the rules ask of other features, through their narrow APIs (`ruleContext` binds them). */
 export interface RuleContext {
   catalog: Pick<Catalog, 'details'>
   /** Preferences of the users that exist (a deleted account is absent). */
@@ -20,6 +20,25 @@ export interface RuleContext {
    * the week, written with the notification. Absent: TMDB's similar titles alone, no weekly limit.
    */
   weeklyPick?(userId: string, ratedMovieId: number, at: Date): Promise<{ candidates: Movie[]; gate: TransactItem } | null>
+}
+
+/** The rule context from the features that answer it, each through its own method of that name. */
+export function ruleContext(owners: {
+  catalog: RuleContext['catalog']
+  accounts: Pick<RuleContext, 'preferencesOf'>
+  watchlist: Pick<RuleContext, 'listedAmong'>
+  reviews: Pick<RuleContext, 'reviewedAmong'>
+  notifications: Pick<RuleContext, 'recommendedAmong'>
+  recommendations: Required<Pick<RuleContext, 'weeklyPick'>>
+}): RuleContext {
+  return {
+    catalog: owners.catalog,
+    preferencesOf: (userIds, opts) => owners.accounts.preferencesOf(userIds, opts),
+    listedAmong: (userId, movieIds) => owners.watchlist.listedAmong(userId, movieIds),
+    reviewedAmong: (userId, movieIds) => owners.reviews.reviewedAmong(userId, movieIds),
+    recommendedAmong: (userId, movieIds) => owners.notifications.recommendedAmong(userId, movieIds),
+    weeklyPick: (userId, ratedMovieId, at) => owners.recommendations.weeklyPick(userId, ratedMovieId, at),
+  }
 }
 
 /** A notification for the event's user, plus extra items written in the same transaction. */

@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog/types'
-import type { Translator } from '../i18n/translator'
+import { createTranslator, type Translator } from '../i18n/translator'
 import { renderAll } from './render'
 import type { Notification, NotificationPage, NotificationStore } from './store'
 
@@ -33,6 +33,12 @@ export class NotificationService {
   async get(reader: Reader, id: string): Promise<Notification | undefined> {
     const item = await this.deps.store.get(reader.id, id)
     return item ? (await renderAll([item], this.deps.catalog, reader.t, this.options(reader)))[0] : undefined
+  }
+
+  /** The digest's lines (src/mail): the unread ones of the newest page created since `since`, in `language`. */
+  async unreadSince(userId: string, since: string, language: string): Promise<Array<{ title: string; body: string }>> {
+    const rendered = await this.list({ id: userId, language, t: createTranslator(language) }, 1)
+    return rendered.filter((n) => !n.read && n.created_at >= since).map((n) => ({ title: n.title, body: n.body }))
   }
 
   unreadCount(userId: string): Promise<number> {

@@ -1,6 +1,6 @@
 import { TransactionCanceledError } from '../data/errors'
 import type { DataStore, TransactItem } from '../data/store'
-import type { EventHandler } from '../events/dispatcher'
+import type { Subscriber } from '../events/dispatcher'
 import { userPk } from '../shared/keys'
 import { coOccurrenceDelta, DEFAULT_MAX_PARTNERS, DEFAULT_NEIGHBOUR_OPTIONS, neighbourList, type LikedFilm } from './item-item'
 import { counterKey, neighboursKey, PARTNER_ATTRIBUTE, touchedPk, TOUCHED_TTL_SECONDS, type NeighboursItem } from './keys'
@@ -150,9 +150,10 @@ export class CollaborativeFilter {
   }
 
   /** The event handler: reconcile the event's user, then rebuild the changed films' lists. */
-  handler(): EventHandler {
+  handler(): Subscriber {
     return {
       name: 'recommendations',
+      on: ['watchlist.added', 'watchlist.removed', 'review.posted'],
       // Every event of the user reconciles from the current state (a low rating may undo an earlier like), so order
       // does not matter; the RECLIKED version makes the counting itself idempotent, the marker skips redeliveries early.
       // Nothing reaches a user, so nothing counts as delivered.

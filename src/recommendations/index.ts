@@ -18,6 +18,7 @@ export { RecommendationStore } from './store'
 export { versionSlot, type PicksVersionSlot } from './version'
 export { CollaborativeFilter, eraseCountedLikes, isLikeRating } from './collaborative'
 export { recommendationsParticipant } from './participant'
+export { likesOf, signalSources, type ListedFilms, type RatedFilms } from './likes'
 export type { StoredPick } from './keys'
 
 /** A signed-in film page's reads of this feature ("not interested", recent views): `services.readAhead` it. */
