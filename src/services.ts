@@ -17,6 +17,7 @@ import { eventMarkers, type OnceFor } from './events/markers'
 import { createOutbox, flushOutbox, type FlushReport, type TopicClient } from './events/outbox'
 import type { DomainEvent } from './events/schema'
 import { createReadiness, type Readiness } from './health/readiness'
+import { emailChannel } from './mail/channel'
 import { DigestSubscribers, queueWeeklyDigests, type DigestReport } from './mail/digest'
 import { mailHandler, type MailHint } from './mail/handler'
 import { DEVELOPMENT_ORIGIN, mailLinks } from './mail/links'
@@ -24,6 +25,8 @@ import { logMailer, type Mailer } from './mail/mailer'
 import { sesMailer, type EmailTransport } from './mail/ses-mailer'
 import { unsubscribeSigner } from './mail/unsubscribe'
 import { notificationsParticipant } from './notifications'
+import { inAppChannel, type DeliveryChannel } from './notifications/channels'
+import { announcer, deliveryHandler } from './notifications/delivery'
 import { notificationHandler } from './notifications/handler'
 import type { ReleaseAlertOptions } from './notifications/release-alerts'
 import { ruleContext } from './notifications/rules'
@@ -31,10 +34,7 @@ import { NotificationService } from './notifications/service'
 import { NotificationStore } from './notifications/store'
 import { unreadSummaryKey } from './notifications/unread'
 import type { Defer, Platform } from './platform'
-import { events as eventInputs } from './events/schema'
-import { readLanguage } from './accounts/types'
-import { createTranslator } from './i18n/translator'
-import { composeMessage, pushHandler, pushParticipant, PushRetryLater, PushSubscriptionStore, sendPush, vapidSignerFor } from './push'
+import { pushChannel, pushParticipant, PushSubscriptionStore } from './push'
 import { PushService } from './push/service'
 import { CollaborativeFilter, eraseCountedLikes, likesOf, RecommendationService, RecommendationStore, recommendationsParticipant, signalSources, versionSlot } from './recommendations'
 import { ReviewService, reviewsParticipant } from './reviews'
@@ -78,7 +78,7 @@ export interface Services {
   readonly recommendations: RecommendationService
   /** Item–item neighbour lists: the event handler's and the daily cron's work. */
   readonly collaborative: CollaborativeFilter
-  /** Web Push: the VAPID key and the user's subscriptions (delivery is an event handler). */
+  /** Web Push: the VAPID key and the user's subscriptions (delivery is a channel: src/push/channel.ts). */
   readonly push: PushService
   /** Email beyond the per-event sends: the weekly digest cron and its signed unsubscribe links. */
   readonly mail: {
@@ -95,8 +95,8 @@ export interface ServiceContext {
   platform: Platform
   /** The request's origin (`https://host`): absolute URLs of generated artwork. Absent in cron jobs. */
   origin?: string
-  /** Replaces an adapter (tests: a data store or an SNS client that misbehaves on purpose). */
-  adapters?: { db?: () => DataStore; topic?: () => TopicClient; ses?: () => EmailTransport }
+  /** Replaces an adapter (tests: a store or SNS client that misbehaves on purpose); `channels` adds delivery channels. */
+  adapters?: { db?: () => DataStore; topic?: () => TopicClient; ses?: () => EmailTransport; channels?: DeliveryChannel[] }
   /** The client key for per-client limits (src/http/client-key.ts). Absent in cron jobs. */
   client?: string
 }
@@ -178,44 +178,22 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   const deliverMail = (event: DomainEvent, hint?: MailHint) => mail().deliver(event, markers()(event, 'mail'), hint)
   const pushStore = lazy(() => new PushSubscriptionStore(db(), table))
   const pushService = lazy(() => new PushService({ store: pushStore(), publicKey: config.vapid?.publicKey ?? null, production: config.isProduction }))
-  const push = lazy(() =>
-    pushHandler({
-      subscriptions: pushStore(),
-      wantsPush: async (userId) => (await accounts().preferencesOf([userId], { consistent: true })).get(userId)?.push === true,
-      messageFor: async (userId, notificationId) => {
-        const profile = await accounts().profileOf(userId)
-        if (!profile) return undefined
-        const language = readLanguage(profile.language)
-        const notification = await notifications().get({ id: userId, language, t: createTranslator(language) }, notificationId)
-        if (!notification) return undefined
-        const film = notification.movie_id ? (await catalog().many([notification.movie_id], { language }).catch(() => []))[0] : undefined
-        return composeMessage(notification, { base, language, poster: film?.poster_url })
-      },
-      send: (target, message, options) => sendPush(target, message, options, vapidSignerFor(config.vapid!)),
-      once: markers(),
-    }),
+  // Where a notification goes (src/notifications/channels.ts): in-app, email (in the digest only), Web Push, and any a test adds.
+  const channels = lazy(() => [
+    inAppChannel,
+    emailChannel,
+    pushChannel({ vapid: config.vapid, subscriptions: pushStore(), catalog: catalog(), base }),
+    ...(adapters.channels ?? []),
+  ])
+  const delivery = lazy(() =>
+    deliveryHandler({ channels: channels(), profileOf: (userId) => accounts().profileOf(userId), store: notificationStore(), catalog: catalog(), once: markers() }),
   )
-  // With push on, each new notification stages `notification.created` in its own transaction; right after
-  // it commits the push is also tried at once (the queue's delivery of the event is the fallback and retry).
-  const announce = () =>
-    config.vapid
-      ? (userId: string, notificationId: string) => {
-          const staged = outbox().stage(eventInputs.notificationCreated(userId, notificationId))
-          const pushNow = () =>
-            push()
-              .handle(staged.event, markers()(staged.event, 'push'))
-              .catch((error: unknown) => {
-                if (!(error instanceof PushRetryLater)) throw error
-              })
-          return { ...staged, release: () => (staged.release(), defer(new Promise((resolve) => setTimeout(resolve, 0)).then(pushNow))) }
-        }
-      : undefined
+  const announce = lazy(() => announcer({ channels: channels(), outbox, delivery, defer }))
   const events = lazy(() => {
     const queue = config.SQS_QUEUE_URL ? queueAt(sqs, config.SQS_QUEUE_URL) : null
     const owners = { catalog: catalog(), accounts: accounts(), watchlist: watchlist(), reviews: reviews(), notifications: notificationStore(), recommendations: recommendations() }
     const notify = notificationHandler({ db: db(), table, store: notificationStore(), announce: announce(), ...ruleContext(owners) })
-    const handlers: EventHandlers = { ...handlersByType([notify, mail(), collaborative().handler()]), 'notification.created': config.vapid ? [push()] : [] }
-    return { queue, handlers, once: markers() }
+    return { queue, handlers: handlersByType([notify, mail(), collaborative().handler(), delivery()]), once: markers() }
   })
   const releaseAlerts = lazy<ReleaseAlertOptions>(() => {
     const preferencesOf = (userIds: string[]) => accounts().preferencesOf(userIds)

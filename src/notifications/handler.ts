@@ -1,8 +1,8 @@
 import { TransactionCanceledError } from '../data/errors'
 import type { DataStore, TransactItem } from '../data/store'
 import type { Subscriber } from '../events/dispatcher'
-import type { StagedEvent } from '../events/outbox'
 import { retryOptimistic } from '../shared/conflict-retry'
+import type { Announce } from './delivery'
 import { notificationsFor, type RuleContext } from './rules'
 import type { NotificationStore } from './store'
 
@@ -10,8 +10,8 @@ export interface NotificationHandlerDeps extends RuleContext {
   db: DataStore
   table: string
   store: NotificationStore
-  /** Stages `notification.created` for each new notification (Web Push delivers it); absent when push is off. */
-  announce?: (userId: string, notificationId: string) => StagedEvent
+  /** Stages `notification.created` for each new notification (the channels deliver it: delivery.ts); absent when only in-app is on. */
+  announce?: Announce
 }
 
 /** The events the rules answer (rules.ts); a list change leads to no notification yet. */

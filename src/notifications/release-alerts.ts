@@ -2,9 +2,9 @@ import type { NotificationPrefs } from '../accounts/types'
 import type { Catalog, Movie } from '../catalog/types'
 import { TransactionCanceledError } from '../data/errors'
 import type { DataStore, TransactItem } from '../data/store'
-import type { StagedEvent } from '../events/outbox'
 import { USER_PREFIX, userPk } from '../shared/keys'
 import { retryOptimistic } from '../shared/conflict-retry'
+import type { Announce } from './delivery'
 import { alertedSk } from './keys'
 import type { NotificationStore } from './store'
 
@@ -15,8 +15,8 @@ export interface ReleaseAlertOptions {
   /** Who listed a film, who follows a genre (the watchlist's narrow API). */
   audience: { watchersOf(movieId: number): Promise<string[]>; followersOfGenre(genreId: number): Promise<string[]> }
   preferencesOf(userIds: string[]): Promise<Map<string, NotificationPrefs>>
-  /** Stages `notification.created` with each alert (Web Push delivers it); absent when push is off. */
-  announce?: (userId: string, notificationId: string) => StagedEvent
+  /** Stages `notification.created` with each alert (the channels deliver it: delivery.ts); absent when only in-app is on. */
+  announce?: Announce
   catalog: Pick<Catalog, 'source' | 'list' | 'genres'>
   /** Pages of the now-playing list to consider (default 2, i.e. 40 films). */
   maxPages?: number

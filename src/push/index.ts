@@ -2,10 +2,8 @@ import { publicFields, type AccountDataParticipant } from '../shared/participant
 import type { PushSubscriptionStore } from './store'
 
 export { PushSubscriptionStore, MAX_SUBSCRIPTIONS } from './store'
-export { pushHandler, PushRetryLater } from './handler'
+export { pushChannel, PushRetryLater } from './channel'
 export { composeMessage, type PushMessage } from './message'
-export { sendPush } from './sender'
-export { vapidSignerFor } from './vapid'
 
 /** Push subscriptions in account export (oldest first) and erasure. */
 export function pushParticipant(store: PushSubscriptionStore): AccountDataParticipant {
