@@ -97,7 +97,7 @@ export class RecommendationStore {
 
   /**
    * Remembers an opened film page: newest first, at most VIEWS_MAX, one per film; the item expires unless refreshed.
-   * The first read is usually the copy the film page read ahead with the session (src/routes/film-read-ahead.ts),
+   * The first read is usually the copy the film page read ahead with the session (src/browse/film-page.ts, `filmPageReadPlan`),
    * taken before the page rendered: the write is conditional on the revision read, so a view another tab recorded
    * meanwhile is read again and kept, not overwritten. Views are a hint: after a few lost races this one is dropped.
    */
