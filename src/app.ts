@@ -63,7 +63,7 @@ export function createApp(options: AppOptions = {}) {
   app.use(requestId(), withConfig, securityHeaders())
 
   // 1. Public bytes: no services, no session read.
-  app.route('/images', catalogImages) // /images/posters/:file, /images/backdrops/:file (generated artwork)
+  app.route('/', catalogImages) // /images/posters/:file, /images/backdrops/:file (generated artwork)
   // Anonymous copies of routes that declared a shareable policy, before any per-request work.
   app.use(pageCache((request, env, ctx) => app.fetch(request, env, ctx), () => app.routes))
 
