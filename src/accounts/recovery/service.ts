@@ -1,12 +1,12 @@
-import type { DataStore } from '../data/store'
-import type { DomainEvent } from '../events/schema'
-import { events } from '../events/schema'
-import type { Outbox } from '../events/outbox'
-import { InvalidToken, RateLimited } from '../shared/errors'
-import { EmailTokens } from './email-tokens'
-import type { AccountStore } from './store'
-import { LIMITS, type Throttle } from './throttle'
-import { normaliseEmail } from './types'
+import type { DataStore } from '../../data/store'
+import type { DomainEvent } from '../../events/schema'
+import { events } from '../../events/schema'
+import type { Outbox } from '../../events/outbox'
+import { InvalidToken, RateLimited } from '../../shared/errors'
+import { EmailTokens } from '../email-tokens'
+import type { AccountStore } from '../store'
+import { LIMITS, type Throttle } from '../throttle'
+import { normaliseEmail } from '../types'
 
 /** What a deferred send may use that the queue consumer does not have: the raw token just created. */
 export interface MailHint {
