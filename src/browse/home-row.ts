@@ -24,7 +24,8 @@ export type HomeSection =
 
 /** Who is looking, and the request's ports: what a row needs to load itself. */
 export interface HomeViewer {
-  readonly services: Pick<Services, 'catalog' | 'watchlist' | 'recommendations'>
+  /** The request's services: a row reads what it shows through them. */
+  readonly services: Services
   /** The signed-in viewer; absent for a visitor (whose page is shared by the page cache: nothing personal). */
   readonly user?: SessionUser
   /** Ids on the viewer's list (src/watchlist/middleware.ts), when known. */
@@ -37,7 +38,7 @@ export interface HomeViewer {
 
 /**
  * One row of the home page: its id, when it shows, how it loads, which card it shows and where it stands.
- * A new row is a module of its feature (a `load`) and one line in HOME_ROWS.
+ * A new row is a module (src/browse/rows/, its `load`) and one line in HOME_ROWS (src/browse/home-rows.ts).
  */
 export interface HomeRowSource {
   readonly id: string

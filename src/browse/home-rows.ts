@@ -1,8 +1,8 @@
 import type { Catalog, CatalogOptions, Movie } from '../catalog/types'
 import type { Translator } from '../i18n/translator'
-import { picksRows } from '../recommendations/home-row'
-import { myListRow } from '../watchlist/home-row'
 import type { HomeRowSource, HomeSection, HomeViewer } from './home-row'
+import { myListRow } from './rows/my-list'
+import { picksRows } from './rows/picks'
 
 /** A catalog list as a row of posters (all its films: the hero may be past the first ROW_SIZE; src/browse/home.ts cuts). */
 const catalogRow =

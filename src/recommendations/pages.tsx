@@ -14,7 +14,7 @@ import { IdParamSchema } from '../schemas/common'
 import { errors } from '../http/errors'
 import { withListed } from '../watchlist/middleware'
 import { catalogOptions, navGenres, wantsFragment } from '../http/page-helpers'
-import { personalRowData } from './home-row'
+import { personalRowData } from './personal-rows'
 
 /** The onboarding step asks for at least this many films, and takes at most MAX_PICKS. */
 const MIN_PICKS = 3

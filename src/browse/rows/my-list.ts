@@ -1,4 +1,4 @@
-import { ROW_SIZE, type HomeSection, type HomeViewer } from '../browse/home-row'
+import { ROW_SIZE, type HomeSection, type HomeViewer } from '../home-row'
 
 /**
  * The home page's My List row: the viewer's newest listed films, from their snapshots (one Query of ROW_SIZE
