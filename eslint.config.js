@@ -16,7 +16,7 @@ const HTTP_MODULES = ['api.ts', 'pages.tsx', 'middleware.ts']
  * Where routers (`new Hono`) may live: a feature's `pages.tsx` (HTML) or `api.ts` (JSON and byte-serving routes),
  * the app (src/app.ts, which mounts them) and the runtime entries (src/main/). A newcomer finds any route in two hops.
  */
-const ROUTER_FILES = ['src/**/pages.tsx', 'src/**/api.ts', 'src/app.ts', 'src/main/**']
+const ROUTER_FILES = [...FEATURES.flatMap((feature) => [`src/${feature}/**/pages.tsx`, `src/${feature}/**/api.ts`]), 'src/app.ts', 'src/main/**']
 
 /** The composition root builds and wires, nothing else: a use case that grows here belongs to a feature. */
 const COMPOSITION_ROOT_MAX_LINES = 220

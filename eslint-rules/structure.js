@@ -10,9 +10,14 @@ const routerPlacement = {
     schema: [],
   },
   create(context) {
+    // `Hono` under whatever name it was imported (`import { Hono as Router } from 'hono'`).
+    const names = new Set(['Hono'])
     return {
+      ImportSpecifier(node) {
+        if (node.parent.source.value.startsWith('hono') && node.imported.name === 'Hono') names.add(node.local.name)
+      },
       NewExpression(node) {
-        if (node.callee.type === 'Identifier' && node.callee.name === 'Hono') context.report({ node, messageId: 'misplaced' })
+        if (node.callee.type === 'Identifier' && names.has(node.callee.name)) context.report({ node, messageId: 'misplaced' })
       },
     }
   },
@@ -22,7 +27,7 @@ const routerPlacement = {
 const noModuleLet = {
   meta: {
     type: 'problem',
-    docs: { description: 'No module-level let outside the named caches' },
+    docs: { description: 'No module-level let (or var) outside the named caches' },
     messages: {
       moduleLet:
         'No module-level let: per-request state belongs to the request (its services or context); a cache shared by requests is listed in eslint.config.js NAMED_CACHES.',
@@ -31,7 +36,7 @@ const noModuleLet = {
   },
   create(context) {
     const check = (node) => {
-      if (node.kind === 'let') context.report({ node, messageId: 'moduleLet' })
+      if (node.kind === 'let' || node.kind === 'var') context.report({ node, messageId: 'moduleLet' })
     }
     return {
       'Program > VariableDeclaration': check,

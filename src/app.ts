@@ -69,14 +69,15 @@ export function createApp(options: AppOptions = {}) {
 
   // 2. Services, then what needs them but not the viewer.
   app.use(withServices(makeServices))
-  app.use(bodyLimit({ maxSize: MAX_BODY_KB * 1024, onError: () => { throw errors.tooLarge(MAX_BODY_KB) } }))
-  // The JSON surface (src/http/surfaces.ts: /api/*, /movie/*, /healthz, /livez) answers any origin (CORS).
+  // The JSON surface (src/http/surfaces.ts: /api/*, /movie/*, /healthz, /livez) answers any origin (CORS), its
+  // preflights too, and before any refusal below, so a cross-origin client can read every error.
   for (const pattern of JSON_PATTERNS) app.use(pattern, apiCors())
+  app.use(bodyLimit({ maxSize: MAX_BODY_KB * 1024, onError: () => { throw errors.tooLarge(MAX_BODY_KB) } }))
   app.route('/', healthApi) // /livez, /healthz
   app.route('/', browseReadAhead) // /movies/:id: the film page's per-viewer reads join the session's read
 
   // 3. The session read and what depends on the viewer: the X-Viewer header, the language, CSRF.
-  app.use(authenticate(), viewerHeader(), i18n(), csrf())
+  app.use(authenticate(), viewerHeader(), i18n(), csrf)
 
   // JSON: the versioned API, and the seed's own route.
   app.route('/api/v1', jsonApi())

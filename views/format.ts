@@ -40,7 +40,7 @@ export const POSTER_WIDTHS = [185, 342, 500]
 export const BACKDROP_WIDTHS = [780, 1280]
 
 /**
- * Artwork the bundled catalog draws itself (src/routes/catalog-images.ts): a gradient PNG without text, so the views
+ * Artwork the bundled catalog draws itself (`catalogImages` in src/catalog/api.ts): a gradient PNG without text, so the views
  * letter the title over posters in HTML (an SVG <img> per poster cost the browser a document each).
  */
 export function isGeneratedArt(url: string | null): boolean {

@@ -32,7 +32,10 @@ export interface HomeViewer {
   readonly listed?: ReadonlySet<number>
   readonly options: CatalogOptions
   readonly t: Translator
-  /** Logs a row that could not load (the page renders without it). */
+  /**
+   * Logs what a row left out. A row that can do without its data catches and returns null (the picks do); one that
+   * throws fails the page, as the catalog's rows do (the error page says the catalog is unavailable).
+   */
   readonly warn: (message: string, error: unknown) => void
 }
 

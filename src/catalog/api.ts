@@ -12,8 +12,6 @@ import { backdropPng, backdropSvg, posterPng, posterSvg } from './bundled/poster
 import { bundledFilm } from './bundled'
 import type { Film } from './bundled/data'
 
-/** Public catalog JSON is the same for everyone: browsers and CDNs may keep it briefly. */
-
 const TrendingQuerySchema = PageQuerySchema.extend({
   window: z.enum(['day', 'week']).default('week').describe('Trending over the last day or week'),
 })
@@ -48,7 +46,7 @@ function cacheFor(c: Context<AppEnv>, policy: CachePolicy): Record<string, strin
 
 /** The catalog's JSON API (mounted under /api/v1): thin routes over `services.catalog`. */
 export const catalogApi = new Hono<AppEnv>()
-  .get('/movies/popular', listDoc('Popular films (most voted)'), validate('query', PageQuerySchema), async (c) => {
+  .get('/movies/popular', listDoc('Popular films (most voted)'), cached(CACHE.catalogList), validate('query', PageQuerySchema), async (c) => {
     const { page } = c.req.valid('query')
     const result = await c.get('services').catalog.list('popular', { page, language: language(c) })
     return c.json(result, 200, cacheFor(c, CACHE.catalogList))

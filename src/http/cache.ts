@@ -67,15 +67,19 @@ export const isShareable = (policy: CachePolicy) => policy === CACHE.page || pol
 const declared = new WeakMap<object, CachePolicy>()
 
 /**
- * A route's declared cache policy, listed among its handlers (`pages.get('/', cached(CACHE.page), …)`): it
- * sets the policy on the response (a handler may still choose another, e.g. for a redirect), and the page
- * cache (src/http/page-cache.ts) reads the declaration from the route table to know which URLs it may answer
- * from a shared copy: cacheability is the route's own word, not a pattern kept elsewhere.
+ * A route's declared cache policy, listed among its handlers (`pages.get('/', cached(CACHE.page), …)`): the
+ * policy of what the route answers, unless its handler chose another (a catalog route adds its own Vary), and the
+ * page cache (src/http/page-cache.ts) reads the declaration from the route table to know which URLs it may
+ * answer from a shared copy: cacheability is the route's own word, not a pattern kept elsewhere. Set after the
+ * handler, on a success only: an error keeps the error handler's `no-store`.
  */
 export function cached(policy: CachePolicy): MiddlewareHandler {
   const declare: MiddlewareHandler = async (c, next) => {
-    useCache(c, policy)
     await next()
+    if (c.error || c.res.status >= 400 || c.res.headers.has('Cache-Control')) return
+    const effective = forViewer(c, policy)
+    c.res.headers.set('Cache-Control', effective.cacheControl)
+    for (const name of effective.vary ?? []) c.res.headers.append('Vary', name)
   }
   declared.set(declare, policy)
   return declare

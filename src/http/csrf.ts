@@ -22,7 +22,7 @@ function sameOrigin(c: Context): boolean {
  * Authorization header are exempt (the cookie is never consulted for them, and a browser
  * cannot attach one cross-site without a CORS preflight). Mount after authenticate().
  */
-export const csrf = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+export const csrf: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!STATE_CHANGING.has(c.req.method)) return next()
   if (c.req.header('Authorization') !== undefined) return next()
   const cookieBearing = c.get('user')?.via === 'cookie' || getCookie(c, SESSION_COOKIE) !== undefined

@@ -62,9 +62,11 @@ export interface RouteEntry {
 }
 
 /**
- * Which GET paths may be answered from a shared copy: those whose route declared a shareable policy with
- * cached() (src/http/cache.ts). Built once from the route table, on the first request (routes are all
- * mounted by then).
+ * Which GET paths may be looked up in the shared copies: those a route with a shareable policy declared with
+ * cached() (src/http/cache.ts) answers. Built once from the route table, on the first request (routes are all
+ * mounted by then). Overlapping patterns can only cost a lookup: a copy is stored only of a visitor's 200 that
+ * carries the route's shareable policy (`cacheable`), so a URL whose own route declared none is never answered
+ * from one. (A router with its own onError wraps its handlers, hiding declarations: the app's routers have none.)
  */
 function shareableRoutes(routes: readonly RouteEntry[]): (path: string) => boolean {
   const router = new TrieRouter<true>()

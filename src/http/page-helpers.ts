@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../context'
 
-export { wantsFragment } from '../http/htmx'
+export { wantsFragment } from './htmx'
 
 /** The catalog options of the viewer: the page's language (signed-in user's, then cookie, then Accept-Language). */
 export function catalogOptions(c: Context<AppEnv>, page?: number) {

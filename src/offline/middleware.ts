@@ -2,7 +2,9 @@ import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../context'
 
 /**
- * `X-Viewer` on every response the app renders: an HMAC of the signed-in user's id, or `anonymous`.
+ * `X-Viewer` on every response after the session read (src/app.ts, stage 3: pages, fragments, the API): an HMAC of
+ * the signed-in user's id, or `anonymous`. Public bytes served earlier (artwork, health) carry none: the service
+ * worker takes a missing value for `anonymous`.
  * The service worker (public/assets/sw-core.js) keeps private page copies per viewer and drops them
  * when the value changes (logout, another account, a session revoked elsewhere), without ever
  * learning the user id. The key is derived from the app secret with a label of its own, so the

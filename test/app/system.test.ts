@@ -145,13 +145,45 @@ describe('request bodies', () => {
   it('should refuse a body over 64 KB with 413 in the contract error shape, before reading it all', async () => {
     const res = await SELF.fetch('https://example.com/api/v1/auth/signup', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Origin: 'https://example.com' },
+      headers: { 'Content-Type': 'application/json', Origin: 'https://elsewhere.example' },
       body: JSON.stringify({ email: 'big@example.com', password: 'x'.repeat(100 * 1024) }),
     })
     expect(res.status).toBe(413)
+    // A cross-origin API client can read the refusal (CORS comes before the body limit).
+    expect(res.headers.get('Access-Control-Allow-Origin')).toBe('*')
     const body = (await res.json()) as { error: { code: string; message: string; request_id: string } }
     expect(body.error.code).toBe('malformed_request')
     expect(body.error.message).toContain('64 KB')
     expect(body.error.request_id).toBe(res.headers.get('X-Request-Id'))
+  })
+})
+
+describe('the URL map (src/app.ts)', () => {
+  it('should register every state-changing route after the CSRF check, so none can skip it', async () => {
+    const { createApp } = await import('../../src/app')
+    const { csrf } = await import('../../src/http/csrf')
+    const routes = createApp().routes
+    const check = routes.findIndex((route) => route.handler === csrf)
+    expect(check).toBeGreaterThan(0)
+    const earlier = routes.slice(0, check).filter((route) => !['GET', 'HEAD', 'ALL'].includes(route.method))
+    expect(earlier.map((route) => `${route.method} ${route.path}`)).toEqual([])
+    expect(routes.slice(check).some((route) => route.method === 'POST')).toBe(true)
+  })
+
+  it("should answer an error of a route that declared a shared cache policy with the error's own no-store", async () => {
+    const cases: [string, number][] = [
+      ['/api/v1/movies/999999999', 404],
+      ['/api/v1/movies/top_rated?page=abc', 422],
+      ['/api/v1/genres/abc/movies', 400],
+      [`/movie/${'x'.repeat(201)}`, 422],
+      ['/movies/999999999', 404],
+      ['/genres/abc', 400],
+    ]
+    for (const [path, status] of cases) {
+      const res = await SELF.fetch(`https://example.com${path}`, { headers: { Accept: path.startsWith('/api') || path.startsWith('/movie/') ? 'application/json' : 'text/html' } })
+      expect(res.status, path).toBe(status)
+      expect(res.headers.get('Cache-Control'), path).toBe('no-store')
+      expect(res.headers.get('Vary') ?? '', path).not.toContain('HX-Request')
+    }
   })
 })

@@ -55,6 +55,9 @@ describe('import rules', { timeout: 60_000 }, () => {
     const router = "import { Hono } from 'hono'\nexport const routes = new Hono()\n"
     expect(await ruleMessages('src/watchlist/routes.ts', router, 'structure/router-placement')).toEqual([expect.stringMatching(/pages\.tsx .* api\.ts/)])
     expect(await ruleMessages('src/routes/watch.tsx', router, 'structure/router-placement')).toEqual([expect.stringMatching(/pages\.tsx/)])
+    // Only inside a feature folder, and whatever name Hono is imported under.
+    expect(await ruleMessages('src/http/api.ts', router, 'structure/router-placement')).toHaveLength(1)
+    expect(await ruleMessages('src/watchlist/routes.ts', "import { Hono as Router } from 'hono'\nexport const r = new Router()\n", 'structure/router-placement')).toHaveLength(1)
     for (const allowed of ['src/watchlist/pages.tsx', 'src/watchlist/api.ts', 'src/accounts/me/api.ts', 'src/app.ts', 'src/main/worker.ts']) {
       expect(await ruleMessages(allowed, router, 'structure/router-placement')).toEqual([])
     }
@@ -64,6 +67,7 @@ describe('import rules', { timeout: 60_000 }, () => {
     const code = 'let filmReadAhead: number | undefined\nexport const set = (id: number) => void (filmReadAhead = id)\nexport const get = () => filmReadAhead\n'
     expect(await ruleMessages('src/browse/film-page.ts', code, 'structure/no-module-let')).toEqual([expect.stringMatching(/per-request state/)])
     expect(await ruleMessages('src/browse/film-page.ts', 'export let x = 1\n', 'structure/no-module-let')).toHaveLength(1)
+    expect(await ruleMessages('src/browse/film-page.ts', 'export var x = 1\n', 'structure/no-module-let')).toHaveLength(1)
     expect(await ruleMessages('src/browse/film-page.ts', 'export function f() {\n  let x = 1\n  return ++x\n}\n', 'structure/no-module-let')).toEqual([])
     expect(await ruleMessages('src/shared/png.ts', code, 'structure/no-module-let')).toEqual([])
   })
