@@ -1,4 +1,3 @@
-import type { Child } from 'hono/jsx'
 import type { Genre, Movie } from '../../src/catalog/types'
 import { formatRating, yearOf } from '../format'
 import { Backdrop } from './Backdrop'
@@ -9,12 +8,10 @@ export interface HeroProps {
   movie: Movie
   genres: Genre[]
   kicker?: string
-  /** Replaces the default My List button (the accounts routes pass the user's state). */
-  watchlistButton?: Child
 }
 
 /** The featured title across the top of the home page: backdrop, title, overview and actions. */
-export function Hero({ movie, genres, kicker, watchlistButton }: HeroProps) {
+export function Hero({ movie, genres, kicker }: HeroProps) {
   const t = useT()
   const image = movie.backdrop_url ?? movie.poster_url
   const year = yearOf(movie.release_date)
@@ -49,7 +46,7 @@ export function Hero({ movie, genres, kicker, watchlistButton }: HeroProps) {
           <a class="button primary" href={`/movies/${movie.id}`}>
             <span class="icon" aria-hidden="true">ⓘ</span> {t('hero.moreInfo')}<span class="visually-hidden"> {t('hero.moreInfoAbout', { title: movie.title })}</span>
           </a>
-          {watchlistButton ?? <WatchlistButton movieId={movie.id} title={movie.title} />}
+          <WatchlistButton movieId={movie.id} title={movie.title} />
         </div>
       </div>
     </section>
