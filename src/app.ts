@@ -53,7 +53,8 @@ export interface AppOptions {
  * 1. before services and the session read: bytes that are the same for everyone;
  * 2. services built, before the session read: answers that need the data store but never the viewer, and the
  *    read plans that join the session's one read (a film page's per-viewer reads);
- * 3. after the session read: the JSON group (/api/v1, with its CORS) and the HTML group (pages, with the bell).
+ * 3. after the session read: the JSON group (/api/v1 and the seed's route) and the HTML group (pages, with the bell).
+ * CORS covers the whole JSON surface from stage 2 on, so its refusals (413, 401, 403) carry it too.
  * CSRF covers every state-changing request that carries the session cookie, whatever route answers it.
  * A page says itself whether a visitor's copy may be shared (cached(CACHE.page)): the page cache reads that.
  */

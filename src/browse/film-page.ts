@@ -21,8 +21,8 @@ export interface FilmViewer {
   readonly user?: SessionUser
   /** Ids on the viewer's list (src/watchlist/middleware.ts), when the browsing middleware read them. */
   readonly listed?: ReadonlySet<number>
+  /** The viewer's catalog options: their language (the page's). */
   readonly options: CatalogOptions
-  readonly locale: string
   readonly deadlineMs: number
   /** Logs a part that failed (the page renders without it). */
   readonly warn: (message: string, error: unknown) => void
@@ -75,7 +75,7 @@ function withinDeadline<T>(viewer: FilmViewer, work: Promise<T>): Promise<T | ty
  */
 async function overviewOrEnglish(viewer: FilmViewer, movie: MovieDetails): Promise<{ text: string; lang?: string }> {
   const { catalog } = viewer.services
-  if (movie.overview || viewer.locale === DEFAULT_LOCALE || catalog.source !== 'tmdb') return { text: movie.overview }
+  if (movie.overview || (viewer.options.language ?? DEFAULT_LOCALE) === DEFAULT_LOCALE || catalog.source !== 'tmdb') return { text: movie.overview }
   const english = await catalog.details(movie.id, { language: DEFAULT_LOCALE }).catch(() => null)
   return english?.overview ? { text: english.overview, lang: DEFAULT_LOCALE } : { text: '' }
 }

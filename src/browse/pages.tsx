@@ -12,7 +12,8 @@ import { HomePage, HomeRowsFragment } from '../../views/pages/HomePage'
 import { MoviePage } from '../../views/pages/MoviePage'
 import { SearchFragment, SearchPage } from '../../views/pages/SearchPage'
 import { LAZY_BATCH, genreRows, homeModel, orderGenres } from './home'
-import { filmPageReadPlan, loadFilmPage, REVIEWS_DEADLINE_MS, type FilmViewer } from './film-page'
+import { filmPageReadPlan, loadFilmPage, REVIEWS_DEADLINE_MS } from './film-page'
+import type { HomeViewer } from './home-row'
 import { render } from '../http/render'
 import { withListed } from '../watchlist/middleware'
 import { catalogOptions, nextPageHref, wantsFragment } from '../http/page-helpers'
@@ -26,19 +27,23 @@ const LazyRowsQuerySchema = z.object({
   from: z.coerce.number().int().min(0).max(100).default(0),
 })
 
-/** The film page's viewer (src/browse/film-page.ts): the request's ports, language and deadline. */
-function filmViewer(c: Context<AppEnv>): FilmViewer {
-  const configured = Number(c.env.platform.vars.RENDER_DEADLINE_MS)
+/** Who is looking, as the page models take it (src/browse/home-row.ts, film-page.ts): the request's ports and language. */
+function viewerOf(c: Context<AppEnv>): HomeViewer {
   const requestId = c.get('requestId')
   return {
     services: c.get('services'),
     user: c.get('user'),
     listed: c.get('listed'),
     options: catalogOptions(c),
-    locale: c.get('locale'),
-    deadlineMs: Number.isFinite(configured) && configured > 0 ? configured : REVIEWS_DEADLINE_MS,
+    t: c.get('t'),
     warn: (message, error) => console.error(`[${requestId}] ${message}`, error),
   }
+}
+
+/** How long the film page waits for its per-viewer parts: REVIEWS_DEADLINE_MS unless RENDER_DEADLINE_MS says otherwise. */
+function deadlineOf(c: Context<AppEnv>): number {
+  const configured = Number(c.env.platform.vars.RENDER_DEADLINE_MS)
+  return Number.isFinite(configured) && configured > 0 ? configured : REVIEWS_DEADLINE_MS
 }
 
 /**
@@ -56,9 +61,7 @@ export const browsePages = new Hono<AppEnv>()
 
 browsePages.get('/', cached(CACHE.page), withListed, async (c) => {
   // The rows of src/browse/home-rows.ts; the cards' "listed" markers come from withListed (one read of the list's summary).
-  const requestId = c.get('requestId')
-  const viewer = { services: c.get('services'), user: c.get('user'), listed: c.get('listed'), options: catalogOptions(c), t: c.get('t') }
-  const home = await homeModel({ ...viewer, warn: (message, error) => console.error(`[${requestId}] ${message}`, error) })
+  const home = await homeModel(viewerOf(c))
   return render(c, <HomePage featured={home.featured} genres={home.genres} sections={home.sections} lazyGenres={home.lazyGenres} lazyHref={home.lazyHref} />, { films: true })
 })
 
@@ -105,7 +108,7 @@ browsePages.get('/genres/:id', cached(CACHE.page), withListed, validate('param',
 
 browsePages.get('/movies/:id', cached(CACHE.page), withListed, validate('param', IdParamSchema), async (c) => {
   const { id } = c.req.valid('param')
-  const page = await loadFilmPage(filmViewer(c), id)
+  const page = await loadFilmPage({ ...viewerOf(c), deadlineMs: deadlineOf(c) }, id)
   if (!page) throw errors.movieNotFound()
   return render(c, <MoviePage {...page} />, { films: true })
 })

@@ -6,7 +6,7 @@ import { errors } from '../http/errors'
 import { issuesToDetails, validate } from '../http/validate'
 import { describe } from '../openapi/metadata'
 import { IdParamSchema, PageQuerySchema } from '../schemas/common'
-import { CACHE, cached, cacheHeaders, type CachePolicy } from '../http/cache'
+import { CACHE, cached, type CachePolicy } from '../http/cache'
 import { LANGUAGE_CODES } from '../accounts/types'
 import { backdropPng, backdropSvg, posterPng, posterSvg } from './bundled/posters'
 import { bundledFilm } from './bundled'
@@ -35,41 +35,37 @@ function language(c: Context<AppEnv>): string {
 }
 
 /**
- * A signed-in caller may get another language: their copy is theirs alone (cacheHeaders makes it private).
- * Anonymous answers follow Accept-Language unless `language` is in the URL, so shared caches key on it.
+ * Anonymous answers follow Accept-Language unless `language` is in the URL, so shared caches key on it. (The policy
+ * itself is each route's `cached(…)`: private for a signed-in caller, whose copy follows their own language.)
  */
-function cacheFor(c: Context<AppEnv>, policy: CachePolicy): Record<string, string> {
-  const headers = cacheHeaders(c, policy)
-  if (c.req.query('language') !== undefined) return headers
-  return { ...headers, Vary: [headers.Vary, 'Accept-Language'].filter(Boolean).join(', ') }
-}
+const languageVary = (c: Context<AppEnv>): Record<string, string> => (c.req.query('language') === undefined ? { Vary: 'Accept-Language' } : {})
 
 /** The catalog's JSON API (mounted under /api/v1): thin routes over `services.catalog`. */
 export const catalogApi = new Hono<AppEnv>()
   .get('/movies/popular', listDoc('Popular films (most voted)'), cached(CACHE.catalogList), validate('query', PageQuerySchema), async (c) => {
     const { page } = c.req.valid('query')
     const result = await c.get('services').catalog.list('popular', { page, language: language(c) })
-    return c.json(result, 200, cacheFor(c, CACHE.catalogList))
+    return c.json(result, 200, languageVary(c))
   })
   .get('/movies/top_rated', listDoc('Top rated films'), cached(CACHE.catalogList), validate('query', PageQuerySchema), async (c) => {
     const { page } = c.req.valid('query')
     const result = await c.get('services').catalog.list('top_rated', { page, language: language(c) })
-    return c.json(result, 200, cacheFor(c, CACHE.catalogList))
+    return c.json(result, 200, languageVary(c))
   })
   .get('/movies/now_playing', listDoc('Films now in cinemas'), cached(CACHE.catalogList), validate('query', PageQuerySchema), async (c) => {
     const { page } = c.req.valid('query')
     const result = await c.get('services').catalog.list('now_playing', { page, language: language(c) })
-    return c.json(result, 200, cacheFor(c, CACHE.catalogList))
+    return c.json(result, 200, languageVary(c))
   })
   .get('/movies/trending', listDoc('Trending films'), cached(CACHE.catalogList), validate('query', TrendingQuerySchema), async (c) => {
     const { page, window } = c.req.valid('query')
     const result = await c.get('services').catalog.trending(window, { page, language: language(c) })
-    return c.json(result, 200, cacheFor(c, CACHE.catalogList))
+    return c.json(result, 200, languageVary(c))
   })
   .get('/movies/search', listDoc('Search films by title'), cached(CACHE.catalogList), validate('query', SearchQuerySchema), async (c) => {
     const { page, q } = c.req.valid('query')
     const result = await c.get('services').catalog.search(q, { page, language: language(c) })
-    return c.json(result, 200, cacheFor(c, CACHE.catalogList))
+    return c.json(result, 200, languageVary(c))
   })
   .get(
     '/movies/:id',
@@ -84,7 +80,7 @@ export const catalogApi = new Hono<AppEnv>()
       const { id } = c.req.valid('param')
       const details = await c.get('services').catalog.details(id, { language: language(c) })
       if (!details) throw errors.movieNotFound()
-      return c.json(details, 200, cacheFor(c, CACHE.catalogDetails))
+      return c.json(details, 200, languageVary(c))
     },
   )
   .get(
@@ -93,7 +89,7 @@ export const catalogApi = new Hono<AppEnv>()
     cached(CACHE.catalogStatic),
     async (c) => {
       const genres = await c.get('services').catalog.genres({ language: language(c) })
-      return c.json({ genres }, 200, cacheFor(c, CACHE.catalogStatic))
+      return c.json({ genres }, 200, languageVary(c))
     },
   )
   .get(
@@ -106,7 +102,7 @@ export const catalogApi = new Hono<AppEnv>()
       const { id } = c.req.valid('param')
       const { page } = c.req.valid('query')
       const result = await c.get('services').catalog.byGenre(id, { page, language: language(c) })
-      return c.json(result, 200, cacheFor(c, CACHE.catalogList))
+      return c.json(result, 200, languageVary(c))
     },
   )
 
@@ -138,13 +134,13 @@ const TmdbSearchResponseSchema = z.object({
   results: z.array(z.looseObject({ id: z.number().int(), title: z.string() })),
 })
 
+/** The seed's search answer: a minute fresh (private for a signed-in caller, whose language may differ). */
+const SEED_SEARCH: CachePolicy = { cacheControl: 'public, max-age=60' }
+
 /**
  * The seed's original route, kept for its clients: TMDB's `search/movie` JSON for a title,
  * from TMDB (cached) or the bundled catalog. Errors are JSON (see wantsJson in the error handler).
  */
-/** The seed's search answer: a minute fresh (private for a signed-in caller, whose language may differ). */
-const SEED_SEARCH: CachePolicy = { cacheControl: 'public, max-age=60' }
-
 export const seedApi = new Hono<AppEnv>().get(
   '/movie/:title',
   describe({
@@ -158,6 +154,6 @@ export const seedApi = new Hono<AppEnv>().get(
     const parsed = TitleParamSchema.safeParse({ title: c.req.param('title') })
     if (!parsed.success) throw errors.validation(issuesToDetails(parsed.error.issues, { title: c.req.param('title') }))
     const body = await c.get('services').catalog.searchRaw(parsed.data.title, { language: c.get('user')?.language })
-    return c.json(body as Record<string, unknown>, 200, cacheHeaders(c, SEED_SEARCH))
+    return c.json(body as Record<string, unknown>)
   },
 )
