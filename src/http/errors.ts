@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'invalid_credentials'
   | 'invalid_password'
   | 'csrf_rejected'
+  | 'forbidden'
   | 'not_found'
   | 'movie_not_found'
   | 'email_taken'
@@ -71,6 +72,7 @@ export const errors = {
   dataStore: () => new ApiError(503, 'upstream_unavailable', ref('errors.upstream_unavailable.store'), undefined, { 'Retry-After': '5' }),
   tooLarge: (maxKb: number) => new ApiError(413, 'malformed_request', ref('errors.malformed.tooLarge', { max: maxKb })),
   csrf: () => new ApiError(403, 'csrf_rejected', ref('errors.csrf_rejected')),
+  forbidden: (key: MessageKey = 'errors.forbidden') => new ApiError(403, 'forbidden', ref(key)),
   internal: () => new ApiError(500, 'internal_error', ref('errors.internal_error')),
 }
 

@@ -308,6 +308,7 @@ export const ar: Catalogue = {
   'errors.invalid_credentials': 'لا يوجد حساب يطابق هذا البريد الإلكتروني وكلمة المرور.',
   'errors.invalid_password': 'كلمة مرورك الحالية غير صحيحة.',
   'errors.csrf_rejected': 'جاء هذا الطلب من موقع آخر، لذلك تم حظره لحماية حسابك.',
+  'errors.forbidden': 'ليست لديك صلاحية للقيام بذلك.',
   'errors.not_found': 'لا يوجد شيء هنا.',
   'errors.not_found.genre': 'تعذّر العثور على هذا النوع.',
   'errors.not_found.trailer': 'لا يتوفر مقطع دعائي لهذا الفيلم.',

@@ -244,6 +244,7 @@ export const de: Catalogue = {
   'errors.invalid_credentials': 'Diese E-Mail-Adresse und dieses Passwort passen zu keinem Konto.',
   'errors.invalid_password': 'Dein aktuelles Passwort ist nicht korrekt.',
   'errors.csrf_rejected': 'Diese Anfrage kam von einer anderen Website und wurde zum Schutz deines Kontos blockiert.',
+  'errors.forbidden': 'Dazu hast du keine Berechtigung.',
   'errors.not_found': 'Hier gibt es nichts.',
   'errors.not_found.genre': 'Wir konnten dieses Genre nicht finden.',
   'errors.not_found.trailer': 'Für diesen Film gibt es keinen Trailer.',

@@ -243,6 +243,7 @@ export const en = {
   'errors.invalid_credentials': 'That email and password do not match an account.',
   'errors.invalid_password': 'Your current password is not correct.',
   'errors.csrf_rejected': 'This request came from another site, so it was blocked to protect your account.',
+  'errors.forbidden': 'You do not have permission to do this.',
   'errors.not_found': 'There is nothing here.',
   'errors.not_found.genre': 'We could not find that genre.',
   'errors.not_found.trailer': 'This film has no trailer.',

@@ -257,6 +257,7 @@ export const es: Catalogue = {
   'errors.invalid_credentials': 'El correo electrónico y la contraseña no coinciden con ninguna cuenta.',
   'errors.invalid_password': 'Tu contraseña actual no es correcta.',
   'errors.csrf_rejected': 'Esta solicitud procede de otro sitio web, así que se ha bloqueado para proteger tu cuenta.',
+  'errors.forbidden': 'No tienes permiso para hacer esto.',
   'errors.not_found': 'Aquí no hay nada.',
   'errors.not_found.genre': 'No hemos encontrado ese género.',
   'errors.not_found.trailer': 'Esta película no tiene tráiler.',

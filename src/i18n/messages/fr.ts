@@ -262,6 +262,7 @@ export const fr: Catalogue = {
   'errors.invalid_credentials': 'Cette adresse e-mail et ce mot de passe ne correspondent à aucun compte.',
   'errors.invalid_password': 'Votre mot de passe actuel est incorrect.',
   'errors.csrf_rejected': 'Cette requête provenait d’un autre site. Elle a été bloquée pour protéger votre compte.',
+  'errors.forbidden': 'Vous n’avez pas l’autorisation de faire cela.',
   'errors.not_found': 'Il n’y a rien ici.',
   'errors.not_found.genre': 'Ce genre est introuvable.',
   'errors.not_found.trailer': 'Ce film n’a pas de bande-annonce.',

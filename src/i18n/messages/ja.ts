@@ -237,6 +237,7 @@ export const ja: Catalogue = {
   'errors.invalid_credentials': 'このメールアドレスとパスワードに一致するアカウントはありません。',
   'errors.invalid_password': '現在のパスワードが正しくありません。',
   'errors.csrf_rejected': 'このリクエストは別のサイトから送信されたため、アカウント保護のためにブロックされました。',
+  'errors.forbidden': 'この操作を行う権限がありません。',
   'errors.not_found': 'ここには何もありません。',
   'errors.not_found.genre': 'ジャンルが見つかりませんでした。',
   'errors.not_found.trailer': 'この作品には予告編がありません。',
