@@ -96,6 +96,9 @@ describe('ci-cd.yml', () => {
     expect(runs(test)).toMatch(/apt-get install -y .*chromium.*openjdk-17-jre-headless/)
     // The e2e suite's shared browser (test/support/browser.ts).
     expect(runs(test)).toMatch(/apt-get install -y .*chromium-headless-shell/)
+    // The video library: the transcoder and the test media (test/support/media.ts) spawn Debian's ffmpeg and espeak-ng.
+    expect(runs(test)).toMatch(/apt-get install -y .*\bffmpeg\b/)
+    expect(runs(test)).toMatch(/apt-get install -y .*\bespeak-ng\b/)
     const order = ['npm ci', 'npm run typecheck', 'npm run lint', 'npm test', 'npm run synth'].map((c) => indexOfRun(test, c))
     expect(order.every((i) => i >= 0)).toBe(true)
     expect([...order].sort((a, b) => a - b)).toEqual(order)
@@ -129,6 +132,15 @@ describe('ci-cd.yml', () => {
     }
     expect(script).toMatch(/put\(\) \{ printf '%s' "\$2" \| npx wrangler secret put "\$1"/)
     expect(script).toMatch(/aws iam create-access-key/)
+  })
+})
+
+describe('.ci/run', () => {
+  it('should install ffmpeg and espeak-ng from Debian only when missing, with the other apt packages', () => {
+    const script = readFileSync('.ci/run', 'utf8')
+    expect(script).toMatch(/command -v ffmpeg .*\|\| missing\+=\(ffmpeg\)/)
+    expect(script).toMatch(/command -v espeak-ng .*\|\| missing\+=\(espeak-ng\)/)
+    expect(script).toMatch(/apt-get install -y [^\n]*"\$\{missing\[@\]\}"/)
   })
 })
 
