@@ -53,6 +53,15 @@ const ConfigSchema = z
     VAPID_PRIVATE_KEY: z.preprocess(unsetIfEmpty, z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a P-256 private key, base64url (43 characters)').optional()),
     VAPID_SUBJECT: z.preprocess(unsetIfEmpty, z.string().regex(/^(mailto:\S+@\S+|https:\/\/\S+)$/, 'must be a mailto: address or an https: URL').optional()),
     CATALOG_MISS_LIMIT: z.preprocess(unsetIfEmpty, z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 (off) or more').default(600)),
+    // The video library (src/videos/, src/media/): who operates it, where media lives, how large an upload may be.
+    ADMIN_EMAILS: z.preprocess(unsetIfEmpty, z.string().optional()),
+    MEDIA_S3_BUCKET: z.preprocess(unsetIfEmpty, z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name').optional()),
+    MEDIA_S3_ENDPOINT: url(),
+    MEDIA_DIR: optionalString,
+    MEDIA_WRITE_SECRET: optionalString,
+    MAX_UPLOAD_BYTES: z.preprocess(unsetIfEmpty, z.coerce.number({ message: 'must be a whole number of bytes' }).int('must be a whole number of bytes').positive('must be positive').default(50 * 2 ** 30)),
+    // Tuning (tests): the part size the media store asks uploads for, instead of its own default.
+    MEDIA_PART_SIZE: z.preprocess(unsetIfEmpty, z.coerce.number({ message: 'must be a whole number of bytes' }).int('must be a whole number of bytes').min(65_536, 'must be at least 64 KiB').max(95_000_000, 'must be at most 95 MB (Workers cap request bodies at 100 MB)').optional()),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.JWT_SECRET !== undefined && new TextEncoder().encode(cfg.JWT_SECRET).length < 32) {
@@ -73,6 +82,9 @@ const ConfigSchema = z
     require('SNS_TOPIC_ARN', 'is required in production')
     require('PUBLIC_URL', 'is required in production (every emailed link is built from it)')
     require('SQS_QUEUE_URL', 'is required in production')
+    if (cfg.MEDIA_WRITE_SECRET !== undefined && new TextEncoder().encode(cfg.MEDIA_WRITE_SECRET).length < 32) {
+      ctx.addIssue({ code: 'custom', path: ['MEDIA_WRITE_SECRET'], message: 'must be at least 32 bytes in production' })
+    }
     if (!cfg.TMDB_READ_TOKEN && !cfg.TMDB_API_KEY) {
       ctx.addIssue({ code: 'custom', path: ['TMDB_READ_TOKEN'], message: 'or TMDB_API_KEY is required in production' })
     }
@@ -108,6 +120,10 @@ export interface Config extends Omit<ParsedConfig, 'AWS_ACCESS_KEY_ID' | 'AWS_SE
   publicUrl: string | undefined
   /** Web Push keys and contact (VAPID_SUBJECT, else a mailto: of MAIL_FROM's address); null: push is off. */
   vapid: { publicKey: string; privateKey: string; subject: string } | null
+  /** ADMIN_EMAILS, lower-cased: accounts with one of these addresses, once verified, are operators. */
+  adminEmails: ReadonlySet<string>
+  /** Signs the transcoder's internal media requests; in development without one, a per-isolate random secret. */
+  mediaWriteSecret: string
 }
 
 export class ConfigError extends Error {
@@ -150,6 +166,8 @@ export function parseConfig(vars: Record<string, unknown>): Config {
         ? { publicKey: cfg.VAPID_PUBLIC_KEY, privateKey: cfg.VAPID_PRIVATE_KEY, subject: cfg.VAPID_SUBJECT ?? `mailto:${/<([^>]+)>/.exec(cfg.MAIL_FROM)?.[1] ?? cfg.MAIL_FROM.trim()}` }
         : null,
     isProduction: cfg.ENVIRONMENT === 'production',
+    adminEmails: new Set((cfg.ADMIN_EMAILS ?? '').split(',').map((address) => address.trim().toLowerCase()).filter(Boolean)),
+    mediaWriteSecret: cfg.MEDIA_WRITE_SECRET ?? `media:${randomSecret()}`,
   }
 }
 

@@ -24,6 +24,12 @@ export const EventPayloads = {
   'review.posted': MovieRef.extend({ rating: z.number().int().min(1).max(10) }),
   // Staged with each in-app notification it announces (same transaction): Web Push delivers it (src/push/).
   'notification.created': z.object({ notification_id: z.string().min(1).max(64) }),
+  // Staged with the completed upload (same transaction), user_id = the operator: the transcoder's queue takes it
+  // (its subscription filters on the type; the notifications queue's excludes it). `ladder` names the output prefix
+  // (v<ladder>/), `attempt` counts retries, so a redelivered message is told from a new request.
+  'video.uploaded': z.object({ video_id: z.string().min(1).max(64), ladder: z.number().int().positive(), attempt: z.number().int().positive() }),
+  // A video became watchable (the transcoder's, through the outbox): members with the film on their list are told.
+  'video.ready': MovieRef.extend({ video_id: z.string().min(1).max(64) }),
 } as const
 
 export type EventType = keyof typeof EventPayloads
@@ -50,6 +56,8 @@ export const DomainEventSchema = z.discriminatedUnion('type', [
   variant('watchlist.removed'),
   variant('review.posted'),
   variant('notification.created'),
+  variant('video.uploaded'),
+  variant('video.ready'),
 ])
 export type DomainEvent = z.infer<typeof DomainEventSchema>
 
@@ -75,6 +83,16 @@ export const events = {
     type: 'notification.created',
     user_id: userId,
     payload: { notification_id: notificationId },
+  }),
+  videoUploaded: (operatorId: string, videoId: string, ladder: number, attempt: number): EventInput => ({
+    type: 'video.uploaded',
+    user_id: operatorId,
+    payload: { video_id: videoId, ladder, attempt },
+  }),
+  videoReady: (operatorId: string, videoId: string, movieId: number): EventInput => ({
+    type: 'video.ready',
+    user_id: operatorId,
+    payload: { video_id: videoId, movie_id: movieId },
   }),
   reviewPosted: (userId: string, movieId: number, rating: number): EventInput => ({
     type: 'review.posted',

@@ -1,0 +1,84 @@
+/**
+ * The media port: where uploaded sources and their HLS renditions live. Three adapters implement it
+ * (an R2 binding on Workers, S3 signed with aws4fetch and a directory on Node); one contract suite
+ * (test/support/media-store-contract.ts) runs against each. Keys are built by src/media/keys.ts only,
+ * never from user input.
+ */
+
+/** A byte range of an object: `offset` onwards, `length` bytes (to the end when absent), or the last `suffix` bytes. */
+export type MediaRange = { offset: number; length?: number } | { suffix: number }
+
+export interface MediaObjectInfo {
+  size: number
+  /** The store's entity tag, without quotes. */
+  etag: string
+  contentType?: string
+}
+
+export interface MediaObject extends MediaObjectInfo {
+  body: ReadableStream<Uint8Array>
+  /** The bytes `body` holds when a range was asked for (what a 206 answers with); absent: the whole object. */
+  range?: { offset: number; length: number }
+}
+
+export interface UploadedPart {
+  /** From 1. */
+  n: number
+  etag: string
+}
+
+/** Content-MD5 did not match the bytes received (the part is not recorded; the client sends it again). */
+export class MediaDigestMismatchError extends Error {
+  override name = 'MediaDigestMismatchError'
+}
+
+/** A multipart upload the store no longer knows (completed, aborted, or expired). */
+export class MediaUploadNotFoundError extends Error {
+  override name = 'MediaUploadNotFoundError'
+}
+
+export interface MediaStore {
+  /** Which adapter this is ('r2' | 's3' | 'disk'): for logs and the admin area's storage line. */
+  readonly kind: string
+  /**
+   * The size of every part of a multipart upload but the last (which may be smaller), in bytes: at least
+   * 5 MiB for R2 and S3, at most 95 MB (Workers cap request bodies at 100 MB).
+   */
+  readonly partSize: number
+  head(key: string): Promise<MediaObjectInfo | null>
+  /** The object (or the part of it `range` names), streamed; null when absent. A range past the end throws RangeError. */
+  get(key: string, range?: MediaRange): Promise<MediaObject | null>
+  /** Stores a whole object (≤ partSize for streamed bodies: larger objects use the part protocol). */
+  put(key: string, body: ReadableStream<Uint8Array> | Uint8Array | string, opts: { size?: number; contentType?: string }): Promise<{ etag: string }>
+  /** Starts a multipart upload to `key`; the answer is the store's upload id (kept by the app, never shown). */
+  createUpload(key: string, opts?: { contentType?: string }): Promise<string>
+  /**
+   * Stores part `n` (from 1) of size `size`, streamed. Repeating a part replaces it. With `md5` (base64, as
+   * Content-MD5 carries it) the bytes are checked: MediaDigestMismatchError when they differ.
+   */
+  uploadPart(key: string, uploadId: string, n: number, body: ReadableStream<Uint8Array>, opts: { size: number; md5?: string }): Promise<{ etag: string }>
+  /** Joins the parts, in `n` order, into the object at `key`. */
+  completeUpload(key: string, uploadId: string, parts: UploadedPart[]): Promise<void>
+  /** Drops an upload and its parts; an unknown upload is not an error. */
+  abortUpload(key: string, uploadId: string): Promise<void>
+  /** Up to `limit` (≤ 1,000) keys under `prefix`, in key order, from after `cursor`; `cursor` is set when more remain. */
+  list(prefix: string, opts?: { cursor?: string; limit?: number }): Promise<{ keys: string[]; cursor?: string }>
+  /** Deletes up to 1,000 keys at once; absent keys are fine. */
+  delete(keys: string[]): Promise<void>
+}
+
+/** The largest batch `list` and `delete` take. */
+export const MEDIA_BATCH = 1000
+
+/**
+ * Deletes up to `batches` × 1,000 objects under `prefix`; true when nothing is left. Called by the
+ * deletion job (src/videos/), never inside a request.
+ */
+export async function deletePrefix(store: MediaStore, prefix: string, batches = 10): Promise<boolean> {
+  for (let i = 0; i < batches; i++) {
+    const { keys, cursor } = await store.list(prefix, { limit: MEDIA_BATCH })
+    if (keys.length) await store.delete(keys)
+    if (!cursor && keys.length < MEDIA_BATCH) return true
+  }
+  return (await store.list(prefix, { limit: 1 })).keys.length === 0
+}

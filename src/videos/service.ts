@@ -1,0 +1,249 @@
+import type { Catalog } from '../catalog/types'
+import type { Config } from '../config'
+import type { Outbox } from '../events/outbox'
+import { events } from '../events/schema'
+import { ApiError, errors } from '../http/errors'
+import { sourceKey, subtitleKey } from '../media/keys'
+import { MediaDigestMismatchError, MediaUploadNotFoundError, type MediaStore } from '../media/store'
+import { newVideoId, videoKey } from './keys'
+import type { OperatorCandidate, VideoLibrary } from './library'
+import { VideoStateError, TooManyUploadsError, type VideoItem, type VideoStore } from './store'
+import { toWebVtt } from './subtitles'
+import { MAX_UPLOADING_PER_OPERATOR, type CreateVideo, type UpdateVideo, type Video, type VideoStatus } from './types'
+
+export interface VideoServiceDeps {
+  store: VideoStore
+  /** Absent where no media store is configured: every use answers 503. */
+  media: MediaStore | undefined
+  outbox: Outbox
+  catalog: Catalog
+  config: Pick<Config, 'adminEmails' | 'MAX_UPLOAD_BYTES'>
+  /** A video of this isolate changed state: the ready-video map re-reads at once (src/videos/ready-map.ts). */
+  onChanged?: () => void
+}
+
+/** The row as the API shows it: parts as a list, internal fields left out. */
+export function toVideo(item: VideoItem): Video {
+  const parts = Object.entries(item.parts ?? {})
+    .map(([n, part]) => ({ n: Number(n), size: part.size, etag: part.etag }))
+    .sort((a, b) => a.n - b.n)
+  return {
+    id: item.id,
+    movie_id: item.movie_id,
+    label: item.label ?? null,
+    license: item.license,
+    credit: item.credit ?? null,
+    published: item.published,
+    size: item.size,
+    part_size: item.part_size,
+    parts,
+    status: item.status,
+    progress: item.progress ?? 0,
+    error: item.error ?? null,
+    duration: item.duration ?? null,
+    renditions: item.renditions ?? [],
+    audio: item.audio ?? [],
+    subtitles: item.subtitles ?? [],
+    created_by: item.created_by ?? null,
+    created_at: item.created_at,
+    updated_at: item.updated_at,
+  }
+}
+
+/** How many parts a source of `size` bytes takes, and the size each must have. */
+export function partPlan(size: number, partSize: number) {
+  const count = Math.max(1, Math.ceil(size / partSize))
+  return { count, lastSize: size - (count - 1) * partSize }
+}
+
+const invalid = (path: string, key: Parameters<typeof errors.validation>[0][number]['message']['key'], params?: Record<string, string | number>) =>
+  errors.validation([{ path, message: params ? { key, params } : { key } }])
+
+const wrongState = (status: VideoStatus) => invalid('status', 'validation.videoState', { status })
+
+/** The video library's use cases (the VideoLibrary port); see src/videos/library.ts. */
+export class VideoService implements VideoLibrary {
+  constructor(private readonly deps: VideoServiceDeps) {}
+
+  get partSize(): number {
+    return this.media().partSize
+  }
+
+  isOperator(user: OperatorCandidate): boolean {
+    return user.profile.email_verified === true && this.deps.config.adminEmails.has(user.email.toLowerCase())
+  }
+
+  async list(): Promise<Video[]> {
+    return (await this.deps.store.list()).filter((item) => item.status !== 'deleting').map(toVideo)
+  }
+
+  async get(id: string): Promise<Video | null> {
+    const item = await this.deps.store.get(id)
+    return item ? toVideo(item) : null
+  }
+
+  async create(operatorId: string, input: CreateVideo): Promise<Video> {
+    if (input.size > this.deps.config.MAX_UPLOAD_BYTES) throw invalid('size', 'validation.atMost', { max: this.deps.config.MAX_UPLOAD_BYTES })
+    const media = this.media()
+    if (!(await this.deps.catalog.details(input.movie_id))) throw errors.movieNotFound()
+    const id = newVideoId()
+    const now = new Date().toISOString()
+    const uploadId = await media.createUpload(sourceKey(id), { contentType: 'application/octet-stream' })
+    const item: VideoItem = {
+      ...videoKey(id),
+      entity: 'video',
+      id,
+      movie_id: input.movie_id,
+      label: input.label || null,
+      license: input.license,
+      credit: input.credit || null,
+      published: true,
+      size: input.size,
+      part_size: media.partSize,
+      parts: {},
+      upload_id: uploadId,
+      status: 'uploading',
+      progress: 0,
+      error: null,
+      duration: null,
+      renditions: [],
+      audio: [],
+      subtitles: [],
+      ladder: 0,
+      attempt: 0,
+      created_by: operatorId,
+      created_at: now,
+      updated_at: now,
+    }
+    try {
+      await this.deps.store.create(item)
+    } catch (error) {
+      await media.abortUpload(sourceKey(id), uploadId).catch(() => undefined)
+      if (error instanceof TooManyUploadsError) throw invalid('size', 'validation.videoUploadsUnderWay', { max: MAX_UPLOADING_PER_OPERATOR })
+      throw error
+    }
+    return toVideo(item)
+  }
+
+  async putPart(id: string, n: number, body: ReadableStream<Uint8Array>, opts: { size: number; md5?: string }): Promise<{ part: number; size: number; etag: string }> {
+    const item = await this.require(id)
+    if (item.status !== 'uploading' || !item.upload_id) throw wrongState(item.status)
+    const { count, lastSize } = partPlan(item.size, item.part_size)
+    if (n > count) throw invalid('n', 'validation.videoPartNumber', { max: count })
+    if (n < count && opts.size !== item.part_size) throw invalid(`parts/${n}`, 'validation.videoPartSize', { size: item.part_size })
+    if (n === count && opts.size > lastSize) throw invalid(`parts/${n}`, 'validation.videoLastPart', { size: lastSize })
+    let etag: string
+    try {
+      ;({ etag } = await this.media().uploadPart(sourceKey(id), item.upload_id, n, body, opts))
+    } catch (error) {
+      if (error instanceof MediaDigestMismatchError) throw invalid('Content-MD5', 'validation.videoDigest')
+      if (error instanceof MediaUploadNotFoundError) throw wrongState(item.status)
+      throw error
+    }
+    await this.state(() => this.deps.store.recordPart(id, n, { size: opts.size, etag }), id)
+    return { part: n, size: opts.size, etag }
+  }
+
+  async complete(id: string): Promise<Video> {
+    const item = await this.require(id)
+    if (item.status === 'queued' || item.status === 'transcoding' || item.status === 'ready') return toVideo(item) // done already
+    if (item.status !== 'uploading' || !item.upload_id) throw wrongState(item.status)
+    const { count } = partPlan(item.size, item.part_size)
+    const missing = Array.from({ length: count }, (_, i) => i + 1).filter((n) => !item.parts[String(n)])
+    if (missing.length) throw invalid('parts', 'validation.videoPartsMissing', { parts: missing.join(', ') })
+    const total = Object.values(item.parts).reduce((sum, part) => sum + part.size, 0)
+    if (total !== item.size) throw invalid('parts', 'validation.videoPartsTotal', { total, size: item.size })
+    const parts = Array.from({ length: count }, (_, i) => ({ n: i + 1, etag: item.parts[String(i + 1)]!.etag }))
+    try {
+      await this.media().completeUpload(sourceKey(id), item.upload_id, parts)
+    } catch (error) {
+      // Completed by an earlier call whose row update failed: the joined source is there, go on.
+      const joined = error instanceof MediaUploadNotFoundError ? await this.media().head(sourceKey(id)) : null
+      if (joined?.size !== item.size) throw error
+    }
+    const staged = this.deps.outbox.stage(events.videoUploaded(item.created_by ?? 'operator', id, 1, 1))
+    await this.state(
+      () =>
+        this.deps.store.transition(id, ['uploading'], 'queued', {
+          set: { ladder: 1, attempt: 1, progress: 0 },
+          remove: ['upload_id'],
+          extra: [...this.deps.store.leaveUploading(item.created_by), ...staged.writes],
+        }),
+      id,
+    )
+    staged.release()
+    return toVideo((await this.deps.store.get(id))!)
+  }
+
+  async cancel(id: string): Promise<void> {
+    const item = await this.deps.store.get(id)
+    if (!item) return // cancelled already
+    if (item.status !== 'uploading') throw wrongState(item.status)
+    if (item.upload_id) await this.media().abortUpload(sourceKey(id), item.upload_id)
+    await this.deps.store.remove(id, this.deps.store.leaveUploading(item.created_by)).catch(() => this.deps.store.remove(id))
+  }
+
+  async update(id: string, patch: UpdateVideo): Promise<Video> {
+    await this.require(id)
+    const fields = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined))
+    const item = await this.state(() => this.deps.store.setFields(id, fields), id)
+    if (patch.published !== undefined) this.deps.onChanged?.()
+    return toVideo(item)
+  }
+
+  async putSubtitles(id: string, lang: string, text: string): Promise<void> {
+    const item = await this.require(id)
+    if (item.status === 'deleting') throw wrongState(item.status)
+    const vtt = toWebVtt(text)
+    if (!vtt) throw invalid('body', 'validation.subtitleFormat')
+    await this.media().put(subtitleKey(id, lang), vtt, { contentType: 'text/vtt; charset=utf-8' })
+    const subtitles = [...new Set([...(item.subtitles ?? []), lang])].sort()
+    await this.state(() => this.deps.store.setFields(id, { subtitles }), id)
+  }
+
+  async retry(id: string): Promise<Video> {
+    const item = await this.require(id)
+    if (item.status !== 'failed') throw wrongState(item.status)
+    const attempt = (item.attempt ?? 1) + 1
+    const ladder = Math.max(1, item.ladder ?? 1)
+    const staged = this.deps.outbox.stage(events.videoUploaded(item.created_by ?? 'operator', id, ladder, attempt))
+    await this.state(() => this.deps.store.transition(id, ['failed'], 'queued', { set: { attempt, progress: 0, error: null }, extra: staged.writes }), id)
+    staged.release()
+    return toVideo((await this.deps.store.get(id))!)
+  }
+
+  async remove(id: string): Promise<void> {
+    const item = await this.deps.store.get(id)
+    if (!item || item.status === 'deleting') return
+    const leaving = item.status === 'uploading' ? this.deps.store.leaveUploading(item.created_by) : []
+    // The upload id stays on the row: the deletion job aborts it before it empties the prefix.
+    await this.state(() => this.deps.store.transition(id, [item.status], 'deleting', { set: { published: false }, extra: leaving }), id)
+    this.deps.onChanged?.()
+  }
+
+  async storageUsed(): Promise<number> {
+    return (await this.deps.store.list()).filter((item) => item.status !== 'uploading').reduce((sum, item) => sum + item.size, 0)
+  }
+
+  private media(): MediaStore {
+    if (!this.deps.media) throw new ApiError(503, 'upstream_unavailable', { key: 'errors.upstream_unavailable.media' }, undefined, { 'Retry-After': '30' })
+    return this.deps.media
+  }
+
+  private async require(id: string): Promise<VideoItem> {
+    const item = await this.deps.store.get(id)
+    if (!item) throw errors.notFound('errors.not_found.video')
+    return item
+  }
+
+  /** A conditional write lost to another state change: answer with the state the video is in now. */
+  private async state<T>(write: () => Promise<T>, id: string): Promise<T> {
+    try {
+      return await write()
+    } catch (error) {
+      if (!(error instanceof VideoStateError)) throw error
+      const now = await this.deps.store.get(id)
+      throw now ? wrongState(now.status) : errors.notFound('errors.not_found.video')
+    }
+  }
+}

@@ -1,0 +1,179 @@
+import { ConditionalCheckFailedError, TransactionCanceledError } from '../data/errors'
+import type { DataStore, TransactItem } from '../data/store'
+import { LIBRARY_PK, uploaderKey, VIDEO_SK_PREFIX, videoKey } from './keys'
+import { MAX_UPLOADING_PER_OPERATOR, type Video, type VideoStatus } from './types'
+
+/** A video row as stored: the API's Video plus what only the app and the transcoder read. */
+export interface VideoItem extends Omit<Video, 'parts'> {
+  pk: string
+  sk: string
+  entity: 'video'
+  /** Parts received, by number (a map, so a part is recorded with one conditional update). */
+  parts: Record<string, { size: number; etag: string }>
+  /** The media store's multipart upload, while `uploading` (and until a cancelled or deleted one is aborted). */
+  upload_id?: string
+  /** The ladder the transcoder writes (`v<ladder>/`) and how many times it was asked to (a retry counts). */
+  ladder: number
+  attempt: number
+  /** When it last became ready: the newest ready video of a film is the one shown. */
+  ready_at?: string
+}
+
+/** A write that found the video in another state than it needs (e.g. a part for an upload already completed). */
+export class VideoStateError extends Error {
+  override name = 'VideoStateError'
+}
+
+/** The operator already has MAX_UPLOADING_PER_OPERATOR uploads under way. */
+export class TooManyUploadsError extends Error {
+  override name = 'TooManyUploadsError'
+}
+
+/** Decrements the operator's count of uploads under way (with a video leaving `uploading`). */
+const leaveUploading = (table: string, userId: string | null): TransactItem[] =>
+  userId ? [{ update: { table, key: uploaderKey(userId), update: 'ADD uploading :minus', values: { ':minus': -1 } } }] : []
+
+const isConditionFailure = (error: unknown) =>
+  error instanceof ConditionalCheckFailedError || (error instanceof TransactionCanceledError && error.reasons.includes('ConditionalCheckFailed'))
+
+/** The video rows (src/videos/keys.ts): every state change is conditional on the state it leaves. */
+export class VideoStore {
+  constructor(
+    private readonly db: DataStore,
+    private readonly table: string,
+  ) {}
+
+  /** Stores a new `uploading` video and counts it against its operator's cap, in one transaction. */
+  async create(item: VideoItem): Promise<void> {
+    const uploader = item.created_by!
+    try {
+      await this.db.transactWrite([
+        { put: { table: this.table, item: { ...item }, condition: 'attribute_not_exists(pk)' } },
+        {
+          update: {
+            table: this.table,
+            key: uploaderKey(uploader),
+            update: 'SET uploading = if_not_exists(uploading, :zero) + :one',
+            condition: 'attribute_not_exists(uploading) OR uploading < :max',
+            values: { ':zero': 0, ':one': 1, ':max': MAX_UPLOADING_PER_OPERATOR },
+          },
+        },
+      ])
+    } catch (error) {
+      if (error instanceof TransactionCanceledError && error.reasons[1] === 'ConditionalCheckFailed') throw new TooManyUploadsError()
+      throw error
+    }
+  }
+
+  async get(videoId: string): Promise<VideoItem | undefined> {
+    return this.db.get<VideoItem>(this.table, videoKey(videoId), { consistent: true })
+  }
+
+  /** Every video, newest first (ids start with their creation time). */
+  async list(opts: { consistent?: boolean } = {}): Promise<VideoItem[]> {
+    const items = await this.db.queryAll<VideoItem>(this.table, {
+      keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
+      values: { ':pk': LIBRARY_PK, ':prefix': VIDEO_SK_PREFIX },
+      forward: false,
+      consistent: opts.consistent ?? true,
+    })
+    return items
+  }
+
+  /** Records part `n` of an upload under way (a repeated part replaces the record). */
+  async recordPart(videoId: string, n: number, part: { size: number; etag: string }, now = new Date()): Promise<void> {
+    await this.conditional(() =>
+      this.db.update(this.table, videoKey(videoId), {
+        update: 'SET parts.#n = :part, updated_at = :now',
+        condition: '#status = :uploading',
+        names: { '#n': String(n), '#status': 'status' },
+        values: { ':part': part, ':now': now.toISOString(), ':uploading': 'uploading' },
+        returnValues: 'NONE',
+      }),
+    )
+  }
+
+  /**
+   * Moves the video from `from` to `to` with `set` (field → value) and `remove` (fields), plus `extra` writes in the
+   * same transaction (the outbox's event, the uploader count). VideoStateError when it is no longer in `from`.
+   */
+  async transition(
+    videoId: string,
+    from: VideoStatus[],
+    to: VideoStatus,
+    change: { set?: Record<string, unknown>; remove?: string[]; extra?: TransactItem[] } = {},
+    now = new Date(),
+  ): Promise<void> {
+    const set = { ...change.set, status: to, updated_at: now.toISOString() }
+    const names: Record<string, string> = {}
+    const values: Record<string, unknown> = {}
+    const assignments = Object.entries(set).map(([field, value], i) => {
+      names[`#f${i}`] = field
+      values[`:v${i}`] = value
+      return `#f${i} = :v${i}`
+    })
+    const removals = (change.remove ?? []).map((field, i) => {
+      names[`#r${i}`] = field
+      return `#r${i}`
+    })
+    names['#status'] = 'status'
+    const condition = `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})`
+    from.forEach((status, i) => (values[`:from${i}`] = status))
+    const update = `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`
+    const write: TransactItem = { update: { table: this.table, key: videoKey(videoId), update, condition, names, values } }
+    await this.conditional(() => this.db.transactWrite([write, ...(change.extra ?? [])]))
+  }
+
+  /** Fields an operator edits (label, licence, credit, published) or the transcoder reports (progress). */
+  async setFields(videoId: string, fields: Record<string, unknown>, now = new Date()): Promise<VideoItem> {
+    const entries = Object.entries({ ...fields, updated_at: now.toISOString() })
+    const names = Object.fromEntries(entries.map(([field], i) => [`#f${i}`, field]))
+    const values = Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value]))
+    const item = await this.conditional(() =>
+      this.db.update<VideoItem>(this.table, videoKey(videoId), {
+        update: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+        condition: 'attribute_exists(pk) AND #status <> :deleting',
+        names: { ...names, '#status': 'status' },
+        values: { ...values, ':deleting': 'deleting' },
+      }),
+    )
+    return item!
+  }
+
+  /** Removes a row the deletion job has emptied (or a cancelled upload's). */
+  async remove(videoId: string, extra: TransactItem[] = []): Promise<void> {
+    await this.db.transactWrite([{ delete: { table: this.table, key: videoKey(videoId) } }, ...extra])
+  }
+
+  /** The uploader count's decrement, for a transition out of `uploading`. */
+  leaveUploading(userId: string | null): TransactItem[] {
+    return leaveUploading(this.table, userId)
+  }
+
+  /** An operator's account is erased: their videos stay, `created_by` anonymised; their uploader count goes. */
+  async anonymise(userId: string): Promise<void> {
+    for (const item of await this.list()) {
+      if (item.created_by !== userId) continue
+      await this.db
+        .update(this.table, videoKey(item.id), {
+          update: 'SET created_by = :nobody',
+          condition: 'created_by = :user',
+          values: { ':nobody': null, ':user': userId },
+          returnValues: 'NONE',
+        })
+        .catch((error: unknown) => {
+          if (!isConditionFailure(error)) throw error
+        })
+    }
+    await this.db.delete(this.table, uploaderKey(userId))
+  }
+
+  private async conditional<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write()
+    } catch (error) {
+      if (isConditionFailure(error)) throw new VideoStateError('the video is not in a state that allows this')
+      throw error
+    }
+  }
+}
