@@ -162,7 +162,7 @@ export function makeClip(options: ClipOptions): Promise<string> {
 }
 
 /** The bytes of a generated file (e.g. to PUT as upload parts). */
-export const clipBytes = (path: string): Uint8Array => new Uint8Array(readFileSync(path))
+export const clipBytes = (path: string): Uint8Array<ArrayBuffer> => new Uint8Array(readFileSync(path))
 
 /**
  * A subtitle file with one cue every 2 seconds ("<label> 1", "<label> 2"…) for `seconds`, as SubRip or WebVTT.
