@@ -1,15 +1,16 @@
 /**
- * URLs of our static assets. app.css, app.js, offline.js and sw-core.js carry a content hash in the
+ * URLs of our static assets. app.css, app.js, offline.js, sw-core.js and upload.js carry a content hash in the
  * query string so public/_headers can let browsers cache them for a year; the hashes are checked by
  * test/unit/assets.test.ts and rewritten by `npx tsx scripts/fingerprint-assets.ts` after editing
  * any of them. The service worker's version (src/offline/service-worker.ts) is derived from them,
  * so a deploy that changes any asset ships a new worker.
  */
 export const ASSET_HASHES = {
-  css: 'a394f70bac',
+  css: '2ebdad2765',
   js: 'b8eb772ac1',
   offline: '8b85d7d3dc',
   sw: 'c553719caf',
+  upload: '8ec91b31a2',
 }
 
 export const ASSETS = {
@@ -19,6 +20,8 @@ export const ASSETS = {
   offline: `/assets/offline.js?v=${ASSET_HASHES.offline}`,
   /** The service worker's logic, imported by /sw.js. */
   swCore: `/assets/sw-core.js?v=${ASSET_HASHES.sw}`,
+  /** The operators' browser uploader (parts, progress, resume), loaded by /admin/videos only. */
+  upload: `/assets/upload.js?v=${ASSET_HASHES.upload}`,
   htmx: '/vendor/htmx-2.0.11.min.js',
 }
 
