@@ -10,7 +10,7 @@ export const ASSET_HASHES = {
   js: 'b8eb772ac1',
   offline: '8b85d7d3dc',
   sw: 'c553719caf',
-  upload: '8ec91b31a2',
+  upload: '25333ad98e',
 }
 
 export const ASSETS = {

@@ -46,15 +46,16 @@
   function percent(fraction) {
     return format(Math.min(1, Math.max(0, fraction)), { style: 'percent', maximumFractionDigits: 0 })
   }
-  // As the page formats sizes (views/pages/admin-videos.tsx): 1024-based, in the reader's units.
+  // As the page formats sizes (views/pages/admin-videos.tsx): 1024-based, in the reader's units, from kilobytes up.
   function bytes(n) {
-    var units = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte']
+    var units = ['kilobyte', 'megabyte', 'gigabyte', 'terabyte']
     var unit = 0
+    n /= 1024
     while (n >= 1024 && unit < units.length - 1) {
       n /= 1024
       unit++
     }
-    return format(n, { style: 'unit', unit: units[unit], unitDisplay: 'short', maximumFractionDigits: n < 10 && unit > 0 ? 1 : 0 })
+    return format(n, { style: 'unit', unit: units[unit], unitDisplay: 'short', maximumFractionDigits: n < 10 && n > 0 ? 1 : 0 })
   }
 
   // What is under way, by video id: [{id, name, size, lastModified, partSize}].

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
@@ -9,8 +9,13 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Where the app under test runs (`npm start` style: wrangler dev + DynamoDB Local + fauxqs). */
     baseUrl: string
+    /** Its local SES server (GET /store lists the emails it sent): how a test confirms an operator's address. */
+    mailUrl: string
   }
 }
+
+/** The operator test/e2e/admin-videos.test.ts signs up (ADMIN_EMAILS), and parts small enough that a 30 s clip takes two. */
+export const E2E_DEV_VARS = `ADMIN_EMAILS=operator@flixpeek.test\nMEDIA_PART_SIZE=${5 * 1024 * 1024}\n`
 
 /**
  * Starts the whole app the way `npm start` does, on a free port with a throwaway DATA_DIR and
@@ -18,6 +23,8 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'netflix-e2e-'))
+  // Start-up values the stack keeps (.dev.vars lines): the video library's operator, and 5 MiB upload parts.
+  writeFileSync(join(dir, '.dev.vars'), E2E_DEV_VARS, { mode: 0o600 })
   const stack = await startDevStack({
     port: await freePort(),
     host: '127.0.0.1',
@@ -29,6 +36,7 @@ export default async function setup(project: TestProject) {
     throw error
   })
   project.provide('baseUrl', stack.url)
+  project.provide('mailUrl', stack.aws.endpoints.ses)
   return async () => {
     await stack.stop()
     rmSync(dir, { recursive: true, force: true })

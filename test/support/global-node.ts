@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
@@ -27,6 +27,8 @@ let command: Child | undefined
  */
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'netflix-node-e2e-'))
+  // The same operator and upload part size as the workerd stack (test/support/global-e2e.ts E2E_DEV_VARS).
+  writeFileSync(join(dir, '.dev.vars'), `ADMIN_EMAILS=operator@flixpeek.test\nMEDIA_PART_SIZE=${5 * 1024 * 1024}\n`, { mode: 0o600 })
   const port = await freePort()
   // The shell's configuration stays out, as in the workerd stack's setup (`env: {}`).
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !(WORKER_VARS as readonly string[]).includes(name)))
