@@ -121,4 +121,20 @@ describe('the video library in the browser', { timeout: 90_000 }, () => {
       expect(problems.all().filter((p) => !/parts\/2/.test(p))).toEqual([])
     })
   })
+
+  it('should take a small file through the plain form with JavaScript off (as Chromium encodes it)', async () => {
+    const small = await makeClip({ seconds: 2, width: 320, height: 180 })
+    await withPage(browser, { javaScriptEnabled: false }, async ({ page }) => {
+      page.setDefaultTimeout(20_000)
+      await page.context().addCookies([{ name: 'session', value: token, url: baseUrl }])
+      await page.goto(`${baseUrl}/admin/videos`, { waitUntil: 'domcontentloaded' })
+      await page.fill('#upload-movie_id', String(movie.id))
+      await page.fill('#upload-license', 'CC0 1.0')
+      await page.fill('#upload-label', 'Sent without JavaScript')
+      await page.setInputFiles('#upload-file', small)
+      await Promise.all([page.waitForURL(/\/admin\/videos\?notice=uploaded$/), page.click('[data-upload-submit]')])
+      await expect(page.locator('.form-notice.success').textContent()).resolves.toContain('The video is uploaded and queued for transcoding.')
+      await page.locator('.video-item', { hasText: 'Sent without JavaScript' }).waitFor()
+    })
+  })
 })
