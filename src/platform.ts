@@ -4,6 +4,8 @@
  * runtime globals, bindings or the execution context.
  */
 
+import type { MediaStore } from './media/store'
+
 /** A shared cache of strings with a time to live (Workers KV on Workers). Values may vanish early. */
 export interface CacheStore {
   /** The stored value parsed as JSON, or null when absent or expired. */
@@ -50,6 +52,11 @@ export interface Platform {
   readonly appVersion?: string
   /** Where AWS calls get their credentials; absent (Workers, static keys): the configured AWS_ACCESS_KEY_ID/SECRET. */
   readonly awsCredentials?: AwsCredentialsPort
+  /**
+   * Where video sources and their renditions live (src/media/store.ts): the R2 binding on Workers, S3 or a
+   * directory on Node. Absent: the runtime has none (a Worker without the MEDIA binding).
+   */
+  readonly media?: MediaStore
   /** The precompiled Argon2 module (workerd forbids compiling WebAssembly from bytes at run time). */
   argon2Module(): WebAssembly.Module | Promise<WebAssembly.Module>
 }

@@ -4,6 +4,7 @@ import { configFor, type Env } from '../config'
 import { CRON_JOBS } from '../jobs'
 import type { CacheStore, PageCache, Platform } from '../platform'
 import { createServices } from '../services'
+import { r2MediaStore } from './r2-media'
 
 /** Workers KV as the platform's CacheStore. */
 export function kvCacheStore(kv: KVNamespace): CacheStore {
@@ -41,6 +42,17 @@ function appVersionOf(env: Env): string | undefined {
 export const argon2Module = () => argon2Wasm
 
 /**
+ * The R2 bucket bound as MEDIA, when bound. MEDIA_PART_SIZE (checked by src/config.ts) overrides the part size:
+ * the platform is built before the config is parsed, so it is read here as the string it is.
+ */
+function mediaFor(env: Env): Pick<Platform, 'media'> {
+  const bucket = env.MEDIA as R2Bucket | undefined
+  if (!bucket) return {}
+  const partSize = Number(env.MEDIA_PART_SIZE)
+  return { media: r2MediaStore(bucket, Number.isInteger(partSize) && partSize > 0 ? { partSize } : {}) }
+}
+
+/**
  * Maps a Worker's bindings and execution context to the platform ports. Cron runs and scripts have no
  * execution context: deferred work then simply runs on.
  */
@@ -54,6 +66,7 @@ export function workersPlatform(env: Env, ctx?: Pick<ExecutionContext, 'waitUnti
     ...(env.ASSETS ? { assets: env.ASSETS } : {}),
     pageCache: pageCacheFor(env),
     appVersion: appVersionOf(env),
+    ...mediaFor(env),
     argon2Module,
   }
 }

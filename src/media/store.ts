@@ -37,6 +37,10 @@ export class MediaUploadNotFoundError extends Error {
   override name = 'MediaUploadNotFoundError'
 }
 
+/**
+ * Keys are paths ('/'-separated, no empty, '.' or '..' segment); a key is never also the folder of other keys
+ * (`a` beside `a/b`), because the directory adapter stores keys as files and folders.
+ */
 export interface MediaStore {
   /** Which adapter this is ('r2' | 's3' | 'disk'): for logs and the admin area's storage line. */
   readonly kind: string
@@ -46,9 +50,16 @@ export interface MediaStore {
    */
   readonly partSize: number
   head(key: string): Promise<MediaObjectInfo | null>
-  /** The object (or the part of it `range` names), streamed; null when absent. A range past the end throws RangeError. */
+  /**
+   * The object (or the part of it `range` names), streamed; null when absent. A range running past the end is cut
+   * there and a suffix longer than the object is all of it; a range starting at or past the end (so any range of an
+   * empty object) or a suffix of 0 throws RangeError.
+   */
   get(key: string, range?: MediaRange): Promise<MediaObject | null>
-  /** Stores a whole object (≤ partSize for streamed bodies: larger objects use the part protocol). */
+  /**
+   * Stores a whole object (≤ partSize for streamed bodies: larger objects use the part protocol). A streamed body
+   * needs `size`: R2 and S3 take only streams of known length.
+   */
   put(key: string, body: ReadableStream<Uint8Array> | Uint8Array | string, opts: { size?: number; contentType?: string }): Promise<{ etag: string }>
   /** Starts a multipart upload to `key`; the answer is the store's upload id (kept by the app, never shown). */
   createUpload(key: string, opts?: { contentType?: string }): Promise<string>

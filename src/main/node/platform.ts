@@ -4,12 +4,15 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { credentialsFromEnvironment, type CredentialsSource } from '../../aws/credentials'
 import { DynamoDb } from '../../aws/dynamodb'
+import { S3MediaStore } from '../../aws/s3'
 import type { Config } from '../../config'
 import type { DataStore } from '../../data/store'
+import type { MediaStore } from '../../media/store'
 import type { PageCache, Platform } from '../../platform'
 import { gzipCompression } from './compression'
 import { dynamoCronLease, type CronLease } from './cron-lease'
 import { trackedDefer, type TrackedDefer } from './deferred'
+import { diskMediaStore } from './disk-media'
 import { memoryFronted } from './memory-cache'
 import { dynamoTextCache } from './shared-cache'
 import { staticAssets, type NodeStaticAssets } from './static-assets'
@@ -18,7 +21,7 @@ import { staticAssets, type NodeStaticAssets } from './static-assets'
  * The ports of src/platform.ts on Node (what src/main/worker.ts's workersPlatform maps from bindings):
  * configuration from environment variables with the worker's names, the TMDB cache in DynamoDB behind an
  * in-process LRU, `defer` as tracked promises, public/ from memory, the Argon2 .wasm from the package the
- * worker bundles it from, and the page cache as the app's in-process tier alone.
+ * worker bundles it from, the page cache as the app's in-process tier alone, and media in S3 or a directory.
  */
 export interface NodeRuntime {
   /** The platform without a client address: the server adds the request's own (clientAddressFrom). */
@@ -74,6 +77,17 @@ const memoryOnlyPageCache: PageCache = {
   put: async () => {},
 }
 
+/**
+ * Media in S3 when MEDIA_S3_BUCKET is set (signed like DynamoDB: the same keys, task role or IRSA), else in the
+ * directory MEDIA_DIR names (default `.data/media` under the working directory).
+ */
+export function nodeMediaStore(config: Config, awsCredentials: CredentialsSource | undefined): MediaStore {
+  if (config.MEDIA_S3_BUCKET) {
+    return S3MediaStore.fromConfig({ ...config, MEDIA_S3_BUCKET: config.MEDIA_S3_BUCKET }, awsCredentials ? { credentials: awsCredentials } : {})
+  }
+  return diskMediaStore(config.MEDIA_DIR, config.MEDIA_PART_SIZE)
+}
+
 export function nodeRuntime(vars: Record<string, string>, config: Config, options: { publicDir?: string; db?: () => DataStore } = {}): NodeRuntime {
   let store: DataStore | undefined
   const awsCredentials = nodeAwsCredentials(vars, config)
@@ -90,6 +104,7 @@ export function nodeRuntime(vars: Record<string, string>, config: Config, option
     ...(vars.PAGE_CACHE === 'off' ? {} : { pageCache: memoryOnlyPageCache }),
     ...(vars.APP_VERSION ? { appVersion: vars.APP_VERSION } : {}),
     ...(awsCredentials ? { awsCredentials } : {}),
+    media: nodeMediaStore(config, awsCredentials),
     argon2Module,
   }
   return { platform, deferred, assets, lease: dynamoCronLease({ db, table: config.DYNAMODB_TABLE }) }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { inject } from 'vitest'
 import { createApp } from '../../../src/app'
 import { configFor, parseConfig, type Env } from '../../../src/config'
@@ -27,12 +30,26 @@ export const env = { ...TEST_BINDINGS, ...inject('workerBindings'), ...shellKnob
 const TRUSTED_HEADER = 'CF-Connecting-IP'
 const PEER = '127.0.0.1'
 
+/**
+ * The Node runtime's media store is its directory adapter (no MEDIA_S3_BUCKET here): one throwaway folder per test
+ * process, shared by every runtime of the process as one server's disk would be, removed when the process ends.
+ * The S3 adapter has its own contract run against fauxqs (test/app/media-store-s3.test.ts).
+ */
+let mediaDir: string | undefined
+function testMediaDir(): string {
+  if (!mediaDir) {
+    const dir = (mediaDir = mkdtempSync(join(tmpdir(), 'flixpeek-app-media-')))
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
+  }
+  return mediaDir
+}
+
 /** One Node runtime per set of bindings (as one server process has one): its caches live as long as the bindings. */
 const runtimes = new WeakMap<object, NodeRuntime>()
 function runtimeFor(vars: Env): NodeRuntime {
   let runtime = runtimes.get(vars)
   if (!runtime) {
-    const strings = varsFromEnv(vars as unknown as NodeJS.ProcessEnv)
+    const strings = { MEDIA_DIR: testMediaDir(), ...varsFromEnv(vars as unknown as NodeJS.ProcessEnv) }
     runtime = nodeRuntime(strings, parseConfig(strings))
     runtimes.set(vars, runtime)
   }
