@@ -26,7 +26,7 @@ export interface DevStackOptions {
   port?: number
   /** Default 127.0.0.1. */
   host?: string
-  /** DynamoDB data (dynamodb/) and KV (wrangler/) live here; default `.data`. */
+  /** DynamoDB data (dynamodb/), KV and R2 (wrangler/) and the Node runtime's media (media/) live here; default `.data`. */
   dataDir?: string
   /** Variables that override .dev.vars (npm start passes the shell's environment). */
   env?: NodeJS.ProcessEnv
@@ -109,12 +109,13 @@ const NODE_ENTRY = join(ROOT, 'src/main/node/serve.ts')
 /**
  * The Node server (src/main/node/serve.ts, from source through tsx) with these values as its environment;
  * resolves once /healthz answers 200. Its own cron scheduler is off: the local scheduler drives it through
- * /__scheduled, as it drives wrangler.
+ * /__scheduled, as it drives wrangler. Media goes to `<dataDir>/media` unless MEDIA_DIR or MEDIA_S3_BUCKET says
+ * otherwise, so uploaded videos survive a restart as DynamoDB's data does (wrangler keeps its R2 under --persist-to).
  */
-async function runNodeServer(vars: Record<string, string>, at: { host: string; port: number; url: string; echo: boolean }): Promise<Child> {
+async function runNodeServer(vars: Record<string, string>, at: { host: string; port: number; url: string; dataDir: string; echo: boolean }): Promise<Child> {
   const server = spawnGroup('node server', process.execPath, ['--import', 'tsx', NODE_ENTRY], {
     cwd: ROOT,
-    env: { ...process.env, ...vars, PORT: String(at.port), HOST: at.host, CRON_SCHEDULER: 'off' },
+    env: { ...process.env, MEDIA_DIR: join(at.dataDir, 'media'), ...vars, PORT: String(at.port), HOST: at.host, CRON_SCHEDULER: 'off' },
     echo: at.echo,
   })
   try {

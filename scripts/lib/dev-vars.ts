@@ -29,6 +29,11 @@ export const WORKER_VARS = [
   'VAPID_PUBLIC_KEY',
   'VAPID_PRIVATE_KEY',
   'VAPID_SUBJECT',
+  'MEDIA_WRITE_SECRET',
+  'MEDIA_S3_BUCKET',
+  'MEDIA_S3_ENDPOINT',
+  'MEDIA_DIR',
+  'MEDIA_PART_SIZE',
 ] as const
 
 /** Lines rewritten on every start: they point at servers whose ports change per run. */
@@ -81,15 +86,17 @@ export function updateDevVars(text: string, server: Record<string, string>, defa
 }
 
 /**
- * First-run values: a fresh JWT secret and password pepper, and the dummy local credentials. Missing
- * keys are added on later starts too, so an older .dev.vars gains a PASSWORD_PEPPER (existing local
- * accounts' hashes, made with the JWT-derived pepper, are upgraded at their next login).
+ * First-run values: a fresh JWT secret, password pepper and media write secret, and the dummy local credentials.
+ * Missing keys are added on later starts too, so an older .dev.vars gains a PASSWORD_PEPPER (existing local
+ * accounts' hashes, made with the JWT-derived pepper, are upgraded at their next login) and a MEDIA_WRITE_SECRET
+ * (kept across restarts, so the transcoder's signed media requests outlive a restart of the app).
  */
 export function generatedDefaults(): Record<string, string> {
   return {
     ENVIRONMENT: 'development',
     JWT_SECRET: randomBytes(32).toString('hex'),
     PASSWORD_PEPPER: randomBytes(32).toString('hex'),
+    MEDIA_WRITE_SECRET: randomBytes(32).toString('hex'),
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',

@@ -34,6 +34,18 @@ describe('.dev.vars generation', () => {
     expect(after.PASSWORD_PEPPER).toMatch(/^[0-9a-f]{64}$/)
   })
 
+  it('should generate a 32-byte MEDIA_WRITE_SECRET of its own, and add one to an older .dev.vars without touching the rest', () => {
+    const vars = parseDevVars(updateDevVars('', {}, generatedDefaults()))
+    expect(vars.MEDIA_WRITE_SECRET).toMatch(/^[0-9a-f]{64}$/)
+    expect(new Set([vars.MEDIA_WRITE_SECRET, vars.JWT_SECRET, vars.PASSWORD_PEPPER]).size).toBe(3)
+    const older = 'ENVIRONMENT=development\nJWT_SECRET=keepme\nPASSWORD_PEPPER=pepper\n'
+    const first = updateDevVars(older, {}, generatedDefaults())
+    const after = parseDevVars(first)
+    expect(after).toMatchObject({ JWT_SECRET: 'keepme', PASSWORD_PEPPER: 'pepper' })
+    expect(after.MEDIA_WRITE_SECRET).toMatch(/^[0-9a-f]{64}$/)
+    expect(parseDevVars(updateDevVars(first, {}, generatedDefaults())).MEDIA_WRITE_SECRET).toBe(after.MEDIA_WRITE_SECRET)
+  })
+
   it('should generate a VAPID P-256 key pair whose halves belong together, and add it to an older .dev.vars', () => {
     const vars = parseDevVars(updateDevVars('ENVIRONMENT=development\nJWT_SECRET=keepme\n', {}, generatedDefaults()))
     expect(vars.VAPID_PUBLIC_KEY).toMatch(/^[A-Za-z0-9_-]{87}$/)
