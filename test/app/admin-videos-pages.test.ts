@@ -242,6 +242,39 @@ describe('the video library for an operator', { timeout: 60_000 }, () => {
     expect(pulls).toBeLessThanOrEqual(1)
   })
 
+  it('should answer broken multipart bodies with a 4xx page, never a 5xx, and leave no upload behind', async () => {
+    const before = (await videos()).length
+    const boundary = 'XyZ'
+    const head = (file = true) =>
+      [`--${boundary}`, 'Content-Disposition: form-data; name="movie_id"', '', String(movie.id), `--${boundary}`, 'Content-Disposition: form-data; name="license"', '', 'CC0']
+        .concat(file ? [`--${boundary}`, 'Content-Disposition: form-data; name="file"; filename="x.mp4"', 'Content-Type: video/mp4', '', ''] : [])
+        .join('\r\n')
+    const cases: { name: string; body: string; type?: string; length?: string }[] = [
+      { name: 'no boundary', body: head(), type: 'multipart/form-data' },
+      { name: 'not multipart', body: 'movie_id=1&license=x', type: 'application/x-www-form-urlencoded' },
+      { name: 'truncated file', body: `${head()}${'a'.repeat(5000)}`, length: String(head().length + 9000) },
+      { name: 'longer than declared', body: `${head()}${'a'.repeat(5000)}\r\n--${boundary}--\r\n`, length: String(head().length + 100) },
+      { name: 'no closing delimiter', body: `${head()}${'a'.repeat(100)}` },
+      { name: 'garbage', body: '\u0000\u0001--XyZ\r\nnonsense\r\n\r\n' },
+      { name: 'no file part', body: `${head(false)}\r\n--${boundary}--\r\n` },
+      { name: 'bad length', body: head(), length: 'lots' },
+    ]
+    for (const c of cases) {
+      const bytes = new TextEncoder().encode(c.body)
+      const res = await SELF.fetch(`${ORIGIN}/admin/videos/upload`, {
+        method: 'POST',
+        headers: browser(operator.token, { 'Content-Type': c.type ?? `multipart/form-data; boundary=${boundary}`, 'Content-Length': c.length ?? String(bytes.byteLength) }),
+        body: bytes,
+        redirect: 'manual',
+      })
+      expect(res.status, c.name).toBeGreaterThanOrEqual(400)
+      expect(res.status, c.name).toBeLessThan(500)
+      expect(res.headers.get('Content-Type'), c.name).toContain('text/html')
+      await res.arrayBuffer()
+    }
+    expect((await videos()).length).toBe(before)
+  })
+
   it('should show what is wrong with the form next to its fields', async () => {
     const file = new File([randomBytes(1000)], 'small.mp4')
     const missing = await multipart('/admin/videos/upload', operator.token, [['movie_id', 'abc'], ['license', ' '], ['file', file]])
