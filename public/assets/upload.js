@@ -27,10 +27,11 @@
   var job = null
   var waiting = null
 
+  // A message with its {placeholders} filled, each value isolated (FSI…PDI) so a Latin file name reads right in Arabic.
   function msg(name, params) {
     var text = form.getAttribute('data-msg-' + name) || ''
     return text.replace(/\{(\w+)\}/g, function (whole, key) {
-      return params && Object.prototype.hasOwnProperty.call(params, key) ? String(params[key]) : whole
+      return params && Object.prototype.hasOwnProperty.call(params, key) ? '\u2068' + params[key] + '\u2069' : whole
     })
   }
   function say(text) {
