@@ -111,6 +111,7 @@ export class AppStack extends TerraformStack {
       endpoint: queue.arn,
       // The consumer reads the SNS envelope, as fauxqs delivers it locally.
       rawMessageDelivery: false,
+      ...(NOTIFICATIONS_QUEUE.filterPolicy ? { filterPolicy: JSON.stringify(NOTIFICATIONS_QUEUE.filterPolicy) } : {}),
       dependsOn: [queuePolicy],
     })
 

@@ -34,6 +34,8 @@ export interface QueueDefinition {
   maxReceiveCount: number
   deadLetterSuffix: string
   deadLetterRetentionSeconds: number
+  /** The SNS subscription's filter on the `type` message attribute (absent: every event). */
+  filterPolicy?: Record<string, unknown>
 }
 
 export interface TopicDefinition {
@@ -94,6 +96,8 @@ export const NOTIFICATIONS_QUEUE: QueueDefinition = {
   maxReceiveCount: 5,
   deadLetterSuffix: '-notifications-dlq',
   deadLetterRetentionSeconds: 14 * 24 * 3600,
+  // Uploads are the transcoder's (its own queue); every other event, `video.ready` included, is the consumer's.
+  filterPolicy: { type: [{ 'anything-but': ['video.uploaded'] }] },
 }
 
 export const DEFAULT_PREFIX = 'netflix-clone'

@@ -36,6 +36,10 @@ import { recommendationPages } from './recommendations/pages'
 import { reviewsApi } from './reviews/api'
 import { reviewPages } from './reviews/pages'
 import { createServices, type ServicesFactory } from './services'
+import { videosApi } from './videos/api'
+import { videoPages } from './videos/pages'
+import { internalMediaApi } from './videos/internal/api'
+import { STREAMED_BODIES } from './videos/uploads'
 import { watchlistApi } from './watchlist/api'
 import { watchlistPages } from './watchlist/pages'
 
@@ -73,8 +77,11 @@ export function createApp(options: AppOptions = {}) {
   // The JSON surface (src/http/surfaces.ts: /api/*, /movie/*, /healthz, /livez) answers any origin (CORS), its
   // preflights too, and before any refusal below, so a cross-origin client can read every error.
   for (const pattern of JSON_PATTERNS) app.use(pattern, apiCors())
-  app.use(bodyLimit({ maxSize: MAX_BODY_KB * 1024, onError: () => { throw errors.tooLarge(MAX_BODY_KB) } }))
+  // Every body but the uploads' (streamed to the media store, each route judging its own Content-Length first).
+  const limit = bodyLimit({ maxSize: MAX_BODY_KB * 1024, onError: () => { throw errors.tooLarge(MAX_BODY_KB) } })
+  app.use((c, next) => (STREAMED_BODIES.test(c.req.path) && c.req.method !== 'GET' ? next() : limit(c, next)))
   app.route('/', healthApi) // /livez, /healthz
+  app.route('/', internalMediaApi) // /internal/media/:videoId/source, /internal/media/:videoId/v:ladder/* (the transcoder's, signed)
   app.route('/', browseReadAhead) // /movies/:id: the film page's per-viewer reads join the session's read
 
   // 3. The session read and what depends on the viewer: the X-Viewer header, the language, CSRF.
@@ -96,6 +103,7 @@ export function createApp(options: AppOptions = {}) {
   html.route('/', mailPages) // /unsubscribe
   html.route('/', offlinePages) // /offline
   html.route('/', offlineApi) // /manifest.webmanifest, /sw.js
+  html.route('/', videoPages) // /admin/videos, /admin/videos/upload, /admin/videos/:id/{publish,unpublish,cancel,retry,delete,subtitles}
   app.route('/', html)
 
   app.onError(onError)
@@ -114,6 +122,7 @@ export function createApp(options: AppOptions = {}) {
     api.route('/', watchlistApi) // /me/watchlist, /me/watchlist/:movieId
     api.route('/', recommendationsApi) // /me/recommendations, /me/dismissed/:movieId
     api.route('/', notificationsApi) // /me/notifications, /me/notifications/:id/read, /me/notifications/read-all
+    api.route('/', videosApi) // /admin/videos, /admin/videos/:id, …/parts/:n, …/complete, …/cancel, …/retry, …/subtitles/:lang
     let openApi: object | undefined
     api.get(
       '/openapi.json',

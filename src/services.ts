@@ -42,12 +42,10 @@ import { cursorCodec } from './shared/cursor'
 import { lazy, withGetters } from './shared/lazy'
 import { WatchlistService, watchlistParticipant } from './watchlist'
 import { summaryKey } from './watchlist/summary'
+import { readyMapChanged, VideoService, VideoStore, videosParticipant } from './videos'
 
-/**
- * What routes and jobs use: domain services and the ports they need, never the AWS clients.
- * Built per request (and per cron run) from the config and the runtime's platform; tests swap
- * any part by passing their own factory to createApp.
- */
+/** What routes and jobs use: domain services and the ports they need, never the AWS clients. Built per request (and per
+ * cron run) from the config and the runtime's platform; tests swap any part by passing their own factory to createApp. */
 export interface Services {
   readonly config: Config
   /** Runs work after the response is sent (the platform's waitUntil); failures are logged. */
@@ -69,10 +67,8 @@ export interface Services {
   readonly flushOutbox: (opts?: { graceMs?: number; limit?: number }) => Promise<FlushReport>
   /** Readiness: whether the data store answers (a cheap read, cached a few seconds per isolate). */
   readonly readiness: () => Promise<Readiness>
-  /**
-   * Before authentication: reads the page will make for a signed-in user (a film page's plans: src/reviews,
-   * src/recommendations) come back with the session's profile in one DynamoDB call. This request's only.
-   */
+  /** Before authentication: reads the page will make for a signed-in user (a film page's plans: src/reviews,
+   * src/recommendations) come back with the session's profile in one DynamoDB call. This request's only. */
   readAhead(plan: ReadPlan): void
   /** Personal picks, dismissals, recent views (src/recommendations/). */
   readonly recommendations: RecommendationService
@@ -80,6 +76,8 @@ export interface Services {
   readonly collaborative: CollaborativeFilter
   /** Web Push: the VAPID key and the user's subscriptions (delivery is a channel: src/push/channel.ts). */
   readonly push: PushService
+  /** The video library (src/videos/): operators' uploads, films' ready videos, the deletion job. */
+  readonly videos: VideoService
   /** Email beyond the per-event sends: the weekly digest cron and its signed unsubscribe links. */
   readonly mail: {
     weeklyDigest(now?: Date): Promise<DigestReport>
@@ -151,6 +149,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
           emailTokensParticipant(db(), table),
           digestSubscribers().participant(),
           pushParticipant(pushStore()),
+          videosParticipant(videoStore()),
         ],
         onDisplayNameChanged: (userId, name) => reviews().renameReviewer(userId, name),
         onDigestChanged: (userId, subscribed) => digestSubscribers().set(userId, subscribed),
@@ -176,6 +175,8 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
     }),
   )
   const deliverMail = (event: DomainEvent, hint?: MailHint) => mail().deliver(event, markers()(event, 'mail'), hint)
+  const videoStore = lazy(() => new VideoStore(db(), table))
+  const videos = lazy(() => new VideoService({ store: videoStore(), media: platform.media, outbox: outbox(), catalog: catalog(), config, onChanged: readyMapChanged }))
   const pushStore = lazy(() => new PushSubscriptionStore(db(), table))
   const pushService = lazy(() => new PushService({ store: pushStore(), publicKey: config.vapid?.publicKey ?? null, production: config.isProduction }))
   // Where a notification goes (src/notifications/channels.ts): in-app, email (in the digest only), Web Push, and any a test adds.
@@ -212,6 +213,6 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
       },
       flushOutbox: (opts) => flushOutbox({ db: db(), table, topicArn: config.SNS_TOPIC_ARN, topic }, opts),
     },
-    { catalog, accounts, watchlist, reviews, notifications, mailer, events, releaseAlerts, recommendations, push: pushService, collaborative },
+    { catalog, accounts, watchlist, reviews, notifications, mailer, events, releaseAlerts, recommendations, push: pushService, collaborative, videos },
   )
 }

@@ -97,6 +97,7 @@ export async function bootstrapAws(clients: { db: DynamoDb; sns: Sns; sqs: Sqs }
   if (!dlqArn || !queueArn) throw new Error('SQS GetQueueAttributes answered without a QueueArn')
 
   const topicArn = await sns.createTopic(topicName(prefix))
-  await sns.subscribe(topicArn, 'sqs', queueArn)
+  const filter: Record<string, string> = NOTIFICATIONS_QUEUE.filterPolicy ? { FilterPolicy: JSON.stringify(NOTIFICATIONS_QUEUE.filterPolicy) } : {}
+  await sns.subscribe(topicArn, 'sqs', queueArn, filter)
   return { table: tableName(prefix, TABLES[0]!), topicArn, queueUrl, dlqUrl }
 }

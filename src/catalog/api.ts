@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
-import { GenreSchema, MovieDetailsSchema, MoviePageSchema } from './types'
+import { FilmAnswerSchema, GenreSchema, MoviePageSchema } from './types'
 import type { AppEnv } from '../context'
 import { errors } from '../http/errors'
 import { issuesToDetails, validate } from '../http/validate'
@@ -72,15 +72,17 @@ export const catalogApi = new Hono<AppEnv>()
     describe({
       summary: 'A film with its genres, director, cast, trailer and similar films',
       tags: ['catalog'],
-      responses: { 200: { description: 'The film', schema: MovieDetailsSchema }, 404: { description: 'No such film' } },
+      responses: { 200: { description: 'The film, with its video when one is ready and published', schema: FilmAnswerSchema }, 404: { description: 'No such film' } },
     }),
-    cached(CACHE.catalogDetails),
+    cached(CACHE.catalogFilm),
     validate('param', IdParamSchema),
     async (c) => {
       const { id } = c.req.valid('param')
-      const details = await c.get('services').catalog.details(id, { language: language(c) })
+      const services = c.get('services')
+      // The video comes from the isolate's ready-video map, beside the catalog read; unreadable: null, never a 5xx.
+      const [details, video] = await Promise.all([services.catalog.details(id, { language: language(c) }), services.videos.filmVideo(id).catch(() => null)])
       if (!details) throw errors.movieNotFound()
-      return c.json(details, 200, languageVary(c))
+      return c.json({ ...details, video }, 200, languageVary(c))
     },
   )
   .get(

@@ -36,6 +36,14 @@ export const MovieDetailsSchema = MovieSchema.extend({
 })
 export type MovieDetails = z.infer<typeof MovieDetailsSchema>
 
+/** `GET /api/v1/movies/:id`: the film with its video (the video library's), null when none is ready and published. */
+export const FilmAnswerSchema = MovieDetailsSchema.extend({
+  video: z
+    .object({ duration: z.number().nullable().describe('Seconds'), ready: z.literal(true), license: z.string(), credit: z.string().nullable() })
+    .nullable()
+    .describe('The film\'s own video, when an operator uploaded one and it is ready and published'),
+})
+
 export const MoviePageSchema = z.object({
   page: z.number().int(),
   total_pages: z.number().int(),

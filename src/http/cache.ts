@@ -39,6 +39,8 @@ export const CACHE = {
   /** Catalog JSON: lists change within minutes, details within hours, genres hardly ever. */
   catalogList: shared(60, 300),
   catalogDetails: shared(300, 3600),
+  /** A film's JSON answer carries its video (src/videos/ready-map.ts): a new one shows within a minute. */
+  catalogFilm: shared(60, 300),
   catalogStatic: shared(3600, 86400),
 } satisfies Record<string, CachePolicy>
 

@@ -1,3 +1,4 @@
+import { readyMapVersion } from '../videos/ready-map'
 import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../context'
 import type { PageCache, Platform } from '../platform'
@@ -82,7 +83,9 @@ function keyOf(c: Context<AppEnv>, platform: Platform, locale: string): string {
   const catalog = catalogVersionFor(c.get('config'))
   const app = `${MARKUP_VERSION}.${Object.values(ASSET_HASHES).join('.')}${platform.appVersion ? `.${platform.appVersion}` : ''}`
   const htmx = `${c.req.header('HX-Request') === 'true' ? 'f' : 'p'}${c.req.header('HX-History-Restore-Request') === 'true' ? 'r' : ''}`
-  const parts = [app, catalog, locale, htmx].map(encodeURIComponent).join('/')
+  // Which films have a ready video, as this isolate knows it (a film's JSON answer carries its video).
+  const library = readyMapVersion()
+  const parts = [app, catalog, library, locale, htmx].map(encodeURIComponent).join('/')
   return `${url.origin}/__page-cache/${parts}${url.pathname}${url.search}`
 }
 

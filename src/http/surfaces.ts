@@ -10,6 +10,9 @@ export const JSON_PATTERNS = ['/api/*', '/movie/*', '/healthz', '/livez'] as con
 
 export const isApiPath = (path: string) => path.startsWith(API_PREFIX)
 
+/** The transcoder's signed media routes (src/videos/internal/): JSON errors, but no CORS (no browser calls them). */
+export const INTERNAL_PREFIX = '/internal/'
+
 /** True for every path of the JSON surface. */
 export const isJsonPath = (path: string) =>
-  JSON_PATTERNS.some((pattern) => (pattern.endsWith('/*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern))
+  path.startsWith(INTERNAL_PREFIX) || JSON_PATTERNS.some((pattern) => (pattern.endsWith('/*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern))

@@ -80,10 +80,8 @@ export async function notificationsFor(event: DomainEvent, ctx: RuleContext): Pr
     case 'user.verification_requested':
     case 'user.digest_due':
     case 'notification.created':
-    // The transcoder's queue takes uploads; "now streaming" for members with the film on their list arrives with
-    // the transcoder (its `video.ready`), which is the next issue's.
-    case 'video.uploaded':
-    case 'video.ready':
+    case 'video.uploaded': // the transcoder's queue takes uploads
+    case 'video.ready': // "now streaming" for members with the film on their list comes with the transcoder (next issue)
       return nothing
   }
 }

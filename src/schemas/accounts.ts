@@ -54,6 +54,7 @@ export const ExportSchema = z.object({
   genre_follows: z.array(z.record(z.string(), z.unknown())),
   other: z.array(z.record(z.string(), z.unknown())),
   push_subscriptions: z.array(z.record(z.string(), z.unknown())).optional().describe('Browsers registered for Web Push'),
+  uploaded_videos: z.array(z.record(z.string(), z.unknown())).optional().describe('Videos this account uploaded as an operator (they stay in the library when the account is deleted)'),
 })
 
 export const PasswordResetBodySchema = z.object({

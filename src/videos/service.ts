@@ -5,9 +5,11 @@ import { events } from '../events/schema'
 import { ApiError, errors } from '../http/errors'
 import { sourceKey, subtitleKey } from '../media/keys'
 import { MediaDigestMismatchError, MediaUploadNotFoundError, type MediaStore } from '../media/store'
+import { removeDeletedVideos, type CleanupReport } from './cleanup'
 import { newVideoId, videoKey } from './keys'
 import type { OperatorCandidate, VideoLibrary } from './library'
 import { VideoStateError, TooManyUploadsError, type VideoItem, type VideoStore } from './store'
+import { readyVideos, type FilmVideo } from './ready-map'
 import { toWebVtt } from './subtitles'
 import { MAX_UPLOADING_PER_OPERATOR, type CreateVideo, type UpdateVideo, type Video, type VideoStatus } from './types'
 
@@ -221,8 +223,31 @@ export class VideoService implements VideoLibrary {
     this.deps.onChanged?.()
   }
 
+  /** A film's ready, published video (at most READY_MAP_TTL_MS behind other isolates); null when none or unreadable. */
+  async filmVideo(movieId: number): Promise<FilmVideo | null> {
+    const map = await readyVideos(() => this.deps.store.list({ consistent: false }))
+    const video = map.byMovie.get(movieId)
+    return video ? { duration: video.duration, ready: true, license: video.license, credit: video.credit } : null
+  }
+
+  /** The deletion job's run (the drain cron): nothing to do where no media store is configured. */
+  async removeDeleted(): Promise<CleanupReport> {
+    return this.deps.media ? removeDeletedVideos(this.deps.store, this.deps.media) : { deleted: 0, pending: 0, failed: 0 }
+  }
+
   async storageUsed(): Promise<number> {
     return (await this.deps.store.list()).filter((item) => item.status !== 'uploading').reduce((sum, item) => sum + item.size, 0)
+  }
+
+  /** The media store (the internal media routes'); 503 where none is configured. */
+  mediaStore(): MediaStore {
+    return this.media()
+  }
+
+  /** A video the transcoder is working on: its source size and the ladder its outputs go under (`v<ladder>/`); else null. */
+  async transcoding(id: string): Promise<{ size: number; ladder: number } | null> {
+    const item = await this.deps.store.get(id)
+    return item?.status === 'transcoding' ? { size: item.size, ladder: item.ladder } : null
   }
 
   private media(): MediaStore {

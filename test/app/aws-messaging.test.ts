@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseSnsEnvelope } from '../../src/aws/sns'
 import type { SqsMessage } from '../../src/aws/sqs'
+import { NOTIFICATIONS_QUEUE } from '../../infra/resources'
 import { testAws, uniqueId } from '../support/harness/aws'
 
 const { sns, sqs, config } = testAws()
@@ -10,7 +11,7 @@ const topicArn = config.SNS_TOPIC_ARN!
  * A queue of this test's own (the app's queue is drained by other suites' consumers), optionally
  * with a DLQ, optionally subscribed to the app's topic the way the bootstrap subscribes the app queue.
  */
-async function privateQueue(opts: { subscribe?: boolean; maxReceiveCount?: number } = {}) {
+async function privateQueue(opts: { subscribe?: boolean; maxReceiveCount?: number; filterPolicy?: object } = {}) {
   const name = uniqueId('q')
   let dlqUrl: string | undefined
   const attributes: Record<string, string> = { VisibilityTimeout: '60' }
@@ -20,7 +21,8 @@ async function privateQueue(opts: { subscribe?: boolean; maxReceiveCount?: numbe
     attributes.RedrivePolicy = JSON.stringify({ deadLetterTargetArn: QueueArn, maxReceiveCount: opts.maxReceiveCount })
   }
   const url = await sqs.createQueue(name, attributes)
-  if (opts.subscribe) await sns.subscribe(topicArn, 'sqs', (await sqs.getAttributes(url, ['QueueArn'])).QueueArn!)
+  const filter: Record<string, string> = opts.filterPolicy ? { FilterPolicy: JSON.stringify(opts.filterPolicy) } : {}
+  if (opts.subscribe) await sns.subscribe(topicArn, 'sqs', (await sqs.getAttributes(url, ['QueueArn'])).QueueArn!, filter)
   return { url, dlqUrl }
 }
 
@@ -60,6 +62,17 @@ describe('SNS → SQS against fauxqs', { timeout: 30_000 }, () => {
     expect(envelope.attributes).toEqual({ kind: 'welcome' })
     expect(received.receiveCount).toBe(1)
     await sqs.delete(url, received.receiptHandle)
+  })
+
+  it("should keep uploads out of the notifications queue's subscription (the transcoder's queue takes them)", async () => {
+    const { url } = await privateQueue({ subscribe: true, filterPolicy: NOTIFICATIONS_QUEUE.filterPolicy! })
+    const marker = uniqueId('filter')
+    await sns.publish(topicArn, `${marker} upload`, { type: 'video.uploaded' })
+    await sns.publish(topicArn, `${marker} ready`, { type: 'video.ready' })
+    const received = await receiveMarked(url, `${marker} ready`)
+    await sqs.delete(url, received.receiptHandle)
+    const rest = await sqs.receive(url, { waitSeconds: 1 })
+    expect(rest.map((message) => parseSnsEnvelope(message.body).message)).not.toContain(`${marker} upload`)
   })
 
   it('should keep text with XML-special and non-ASCII characters intact end to end', async () => {

@@ -86,7 +86,7 @@ describe('Web Push in Chromium', { timeout: 60_000 }, () => {
         .poll(async () => {
           if (++polls % 10 === 0) await deliver()
           return (await shownNotifications()).length
-        }, { timeout: 20_000, intervals: [500] })
+        }, { timeout: 20_000, interval: 500 })
         .toBe(1)
       const [notification] = (await shownNotifications()) as Shown[]
       expect(notification).toEqual({ title: message.title, body: message.body, icon: film.poster_url, image: film.poster_url, tag: message.tag, lang: 'en', data: { url: message.url } })

@@ -78,6 +78,8 @@ describe('cdktf stacks', () => {
       protocol: 'sqs',
       endpoint: '${aws_sqs_queue.notifications_queue.arn}',
     })
+    // Uploads are the transcoder's: the notifications queue never receives them.
+    expect(JSON.parse(String(only(prod, 'aws_sns_topic_subscription').filter_policy))).toEqual({ type: [{ 'anything-but': ['video.uploaded'] }] })
     const policy = only(prod, 'aws_sqs_queue_policy')
     expect(policy.queue_url).toBe('${aws_sqs_queue.notifications_queue.url}')
     expect(statementsOf(policy.policy)).toEqual([

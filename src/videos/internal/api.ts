@@ -1,0 +1,81 @@
+import { Hono, type Context } from 'hono'
+import type { AppEnv } from '../../context'
+import { CACHE } from '../../http/cache'
+import { errors } from '../../http/errors'
+import { ladderPrefix, sourceKey, VIDEO_ID } from '../../media/keys'
+import type { MediaRange } from '../../media/store'
+import { declaredLength } from '../middleware'
+import { EXPIRES_HEADER, SIGNATURE_HEADER, verifyMediaRequest } from '../signing'
+
+/** A file name under a ladder: plain path segments the transcoder writes (`video/720/seg_00001.m4s`), nothing else. */
+const OUTPUT_PATH = /^(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}\/){0,4}[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/
+const noStore = { 'Cache-Control': CACHE.noStore.cacheControl }
+
+/**
+ * Whether this request is the transcoder's, signed for this method, path and video, and the video is being
+ * transcoded. Every refusal is the same 403: a caller learns nothing about which videos exist.
+ */
+async function signedFor(c: Context<AppEnv>, videoId: string): Promise<boolean> {
+  if (!VIDEO_ID.test(videoId)) return false
+  const valid = await verifyMediaRequest(c.get('config').mediaWriteSecret, {
+    method: c.req.method,
+    path: new URL(c.req.url).pathname,
+    videoId,
+    expires: c.req.header(EXPIRES_HEADER),
+    signature: c.req.header(SIGNATURE_HEADER),
+  })
+  return valid
+}
+
+/** `Range: bytes=a-b | a- | -n` (one range); undefined for none, null for one we do not serve (the whole object then). */
+function parseRange(header: string | undefined): MediaRange | undefined {
+  const match = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null
+  if (!match || (!match[1] && !match[2])) return undefined
+  if (!match[1]) return { suffix: Number(match[2]) }
+  const offset = Number(match[1])
+  return match[2] ? { offset, length: Number(match[2]) - offset + 1 } : { offset }
+}
+
+/**
+ * The transcoder's own routes (the next issue's worker): read a source, write its outputs. Under `npm start` only
+ * the worker's binding reaches local R2, and in production the transcoder holds no R2 credentials. Mounted before
+ * the session read (no cookie counts here), absent from the OpenAPI document, never cached.
+ */
+export const internalMediaApi = new Hono<AppEnv>()
+  .get('/internal/media/:videoId/source', async (c) => {
+    const { videoId } = c.req.param()
+    const services = c.get('services')
+    if (!(await signedFor(c, videoId))) throw errors.forbidden()
+    const video = await services.videos.transcoding(videoId)
+    if (!video) throw errors.forbidden()
+    const media = services.videos.mediaStore()
+    const range = parseRange(c.req.header('Range'))
+    let object
+    try {
+      object = await media.get(sourceKey(videoId), range)
+    } catch (error) {
+      if (error instanceof RangeError) return c.body(null, 416, { ...noStore, 'Content-Range': `bytes */${video.size}` })
+      throw error
+    }
+    if (!object) throw errors.notFound('errors.not_found.video')
+    const headers: Record<string, string> = { ...noStore, 'Accept-Ranges': 'bytes', 'Content-Type': 'application/octet-stream', ETag: `"${object.etag}"` }
+    if (!object.range) return c.body(object.body, 200, { ...headers, 'Content-Length': String(object.size) })
+    const { offset, length } = object.range
+    return c.body(object.body, 206, { ...headers, 'Content-Length': String(length), 'Content-Range': `bytes ${offset}-${offset + length - 1}/${object.size}` })
+  })
+  .put('/internal/media/:videoId/:ladder{v[1-9][0-9]{0,3}}/*', async (c) => {
+    const { videoId, ladder } = c.req.param()
+    const services = c.get('services')
+    if (!(await signedFor(c, videoId))) throw errors.forbidden()
+    const prefix = `/internal/media/${videoId}/${ladder}/`
+    const name = new URL(c.req.url).pathname.slice(prefix.length)
+    if (!OUTPUT_PATH.test(name)) throw errors.forbidden()
+    const video = await services.videos.transcoding(videoId)
+    if (!video || ladder !== `v${video.ladder}`) throw errors.forbidden()
+    const media = services.videos.mediaStore()
+    const size = declaredLength(c, media.partSize)
+    const contentType = c.req.header('Content-Type') ?? 'application/octet-stream'
+    const key = `${ladderPrefix(videoId, Number(ladder.slice(1)))}${name}`
+    const { etag } = await media.put(key, c.req.raw.body ?? new Uint8Array(), { size, contentType })
+    return c.json({ key: name, size, etag }, 200, noStore)
+  })
