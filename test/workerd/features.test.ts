@@ -1,4 +1,4 @@
-import { SELF } from '@test/runtime'
+import { env, SELF } from '@test/runtime'
 import { describe, expect, it } from 'vitest'
 import { en } from '../../src/i18n/messages/en'
 import { api, clientIp, form, ORIGIN, sessionCookieOf, signUp, uniqueEmail, type ErrorJson } from '../support/harness/accounts'
@@ -6,6 +6,11 @@ import { films, type FilmJson } from '../support/harness/films'
 import { linkIn, waitForMail } from '../support/harness/mail'
 import { drainUntil, privateQueue } from '../support/harness/notifications'
 import { browserSubscription, pushApi, vapid } from '../support/harness/push'
+import { OPERATOR_EMAILS, signUpOperator } from '../support/harness/operators'
+import { testAws } from '../support/harness/aws'
+import { parseConfig } from '../../src/config'
+import { VideoStore } from '../../src/videos/store'
+import { signMediaRequest } from '../../src/videos/signing'
 
 /**
  * One request-level journey per feature, in the real Workers runtime. The feature suites themselves run on Node
@@ -150,6 +155,32 @@ describe('every feature, once, inside workerd', { timeout: 60_000 }, () => {
     }))
     expect(french!.code).toBe(english!.code)
     expect(french!.message).not.toBe(english!.message)
+  })
+
+  it('video library: a part judged from Content-Length before it is read (413), an upload into R2 queued, the source back through a signed internal request', async () => {
+    const operator = await signUpOperator(OPERATOR_EMAILS.workerd)
+    const source = new TextEncoder().encode('a seconds-long film, in one part')
+    const created = await api('/admin/videos', { token: operator.token, body: { movie_id: (await films(1))[0]!.id, size: source.byteLength, license: 'CC0' } })
+    expect(created.status).toBe(201)
+    const { id, part_size } = (await created.json()) as { id: string; part_size: number }
+    const partUrl = `${ORIGIN}/api/v1/admin/videos/${id}/parts/1`
+    let pulled = 0
+    const endless = new ReadableStream<Uint8Array>({ pull: (controller) => void (pulled++, controller.enqueue(new Uint8Array(65_536))) })
+    const over = await SELF.fetch(partUrl, { method: 'PUT', headers: { Authorization: `Bearer ${operator.token}`, 'Content-Length': String(part_size + 1) }, body: endless, duplex: 'half' } as RequestInit)
+    expect(over.status).toBe(413)
+    expect(pulled).toBeLessThanOrEqual(2)
+    const part = await SELF.fetch(partUrl, { method: 'PUT', headers: { Authorization: `Bearer ${operator.token}`, 'Content-Length': String(source.byteLength) }, body: source })
+    expect(part.status).toBe(200)
+    const done = await api(`/admin/videos/${id}/complete`, { method: 'POST', token: operator.token })
+    expect(await done.json()).toMatchObject({ id, status: 'queued' })
+    const { db, table } = testAws()
+    await new VideoStore(db, table).transition(id, ['queued'], 'transcoding')
+    const path = `/internal/media/${id}/source`
+    const signed = await signMediaRequest(parseConfig(env).mediaWriteSecret, 'GET', path, id, Math.floor(Date.now() / 1000) + 60)
+    const read = await SELF.fetch(`${ORIGIN}${path}`, { headers: { ...signed, Range: 'bytes=2-9' } })
+    expect(read.status).toBe(206)
+    expect(await read.text()).toBe('seconds-')
+    expect((await SELF.fetch(`${ORIGIN}${path}`, { headers: { ...signed, 'X-Media-Signature': '0'.repeat(64) } })).status).toBe(403)
   })
 
   it('system: health, the OpenAPI document and request ids', async () => {
