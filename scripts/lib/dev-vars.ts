@@ -34,6 +34,8 @@ export const WORKER_VARS = [
   'MEDIA_S3_ENDPOINT',
   'MEDIA_DIR',
   'MEDIA_PART_SIZE',
+  'ADMIN_EMAILS',
+  'MAX_UPLOAD_BYTES',
 ] as const
 
 /** Lines rewritten on every start: they point at servers whose ports change per run. */

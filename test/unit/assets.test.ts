@@ -42,7 +42,7 @@ describe('static assets', () => {
 
   it('caches /vendor and the fingerprinted files for a year through public/_headers', () => {
     const headers = readFileSync('public/_headers', 'utf8')
-    for (const path of ['/vendor/*', '/assets/app.css', '/assets/app.js', '/assets/offline.js', '/assets/sw-core.js']) {
+    for (const path of ['/vendor/*', '/assets/app.css', '/assets/app.js', '/assets/offline.js', '/assets/sw-core.js', '/assets/upload.js']) {
       expect(headers).toMatch(new RegExp(`^${path.replace(/[.*]/g, '\\$&')}\\n\\s+Cache-Control: public, max-age=31536000, immutable$`, 'm'))
     }
   })
