@@ -128,6 +128,9 @@ export function r2MediaStore(bucket: R2Bucket, options: { partSize?: number } = 
         source = toStore
       }
       const { stream, piped } = knownLength(source, size)
+      // A client that drops the connection fails all three; the first failure is the answer, the others are handled here
+      // (an unhandled rejection is logged by workerd as an uncaught exception).
+      for (const pending of [piped, digest]) pending?.catch(() => undefined)
       const [part] = await onUpload(() => Promise.all([bucket.resumeMultipartUpload(key, uploadId).uploadPart(n, stream), piped, digest]))
       // R2 has stored the bad bytes under `n` by now; the app records only checked parts, and the client's retry replaces it.
       if (digest && expected && !sameBytes(new Uint8Array(await digest), expected)) {

@@ -47,11 +47,12 @@ export const videosApi = new Hono<AppEnv>()
   )
   .get(
     '/admin/videos/:id',
-    describe({ summary: 'A video, with the parts received so far (to resume an upload)', tags: TAGS, auth: true, responses: { 200: { description: 'The video', schema: VideoSchema }, ...denied, ...notFound } }),
+    describe({ summary: 'A video, with the parts received so far (to resume an upload); `deleting` until a deleted video\'s files are gone', tags: TAGS, auth: true, responses: { 200: { description: 'The video', schema: VideoSchema }, ...denied, ...notFound } }),
     validate('param', IdParam),
     async (c) => {
+      // A deleted video is answered `deleting` until its files are gone (the list no longer shows it).
       const video = await c.get('services').videos.get(c.req.valid('param').id)
-      if (!video || video.status === 'deleting') throw errors.notFound('errors.not_found.video')
+      if (!video) throw errors.notFound('errors.not_found.video')
       return c.json(video, 200, noStore)
     },
   )

@@ -59,6 +59,33 @@ describe('the transcoder\'s internal media routes', () => {
     expect(new Uint8Array(await new Response(stored!.body).arrayBuffer())).toEqual(body)
   })
 
+  it('store an output larger than a part in parts (start, parts, complete), each step signed', async () => {
+    const PART = 5 * 1024 * 1024
+    const path = `/internal/media/${videoId}/v1/fallback.mp4`
+    const bytes = new Uint8Array(PART + 3).map((_, i) => i % 251)
+    const started = await signed('PUT', `${path}?uploads`, { headers: { 'Content-Type': 'video/mp4', 'Content-Length': '0' }, body: '' })
+    expect(started.status).toBe(200)
+    const { upload_id } = (await started.json()) as { upload_id: string }
+    const q = `upload_id=${encodeURIComponent(upload_id)}`
+    const parts = []
+    for (const [n, chunk] of [[2, bytes.subarray(PART)], [1, bytes.subarray(0, PART)]] as const) {
+      const res = await signed('PUT', `${path}?${q}&part=${n}`, { headers: { 'Content-Length': String(chunk.byteLength) }, body: chunk })
+      expect(res.status).toBe(200)
+      parts.push({ n, etag: ((await res.json()) as { etag: string }).etag })
+    }
+    // A signature is for one step: the same headers on another query are refused.
+    const expires = Math.floor(Date.now() / 1000) + 60
+    const forPart = await signMediaRequest(secret(), 'PUT', `${path}?${q}&part=1`, videoId, expires)
+    expect((await SELF.fetch(`${ORIGIN}${path}?${q}&complete`, { method: 'PUT', headers: forPart, body: '{}' })).status).toBe(403)
+    const body = JSON.stringify({ parts: parts.sort((a, b) => a.n - b.n) })
+    const done = await signed('PUT', `${path}?${q}&complete`, { headers: { 'Content-Type': 'application/json', 'Content-Length': String(body.length) }, body })
+    expect(done.status).toBe(200)
+    const stored = await platformFor(env).media!.get(`${ladderPrefix(videoId, 1)}fallback.mp4`)
+    expect(stored!.size).toBe(bytes.byteLength)
+    const back = new Uint8Array(await new Response(stored!.body).arrayBuffer())
+    expect(back.every((value, i) => value === bytes[i])).toBe(true)
+  })
+
   it('refuse a bad signature, an expired one, one for another video, a key outside the video, and a session cookie alone: 403', async () => {
     const source = `/internal/media/${videoId}/source`
     const refusals = [

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono'
+import { z } from 'zod'
 import type { AppEnv } from '../../context'
 import { CACHE } from '../../http/cache'
 import { errors } from '../../http/errors'
@@ -10,6 +11,9 @@ import { EXPIRES_HEADER, SIGNATURE_HEADER, verifyMediaRequest } from '../signing
 /** A file name under a ladder: plain path segments the transcoder writes (`video/720/seg_00001.m4s`), nothing else. */
 const OUTPUT_PATH = /^(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}\/){0,4}[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/
 const noStore = { 'Cache-Control': CACHE.noStore.cacheControl }
+/** A completion's body: the parts' numbers and entity tags (10,000 parts at most, as S3 allows). */
+const CompleteSchema = z.object({ parts: z.array(z.object({ n: z.number().int().min(1).max(10_000), etag: z.string().min(1).max(200) })).min(1).max(10_000) })
+const COMPLETE_BODY_BYTES = 1_000_000
 
 /**
  * Whether this request is the transcoder's, signed for this method, path and video, and the video is being
@@ -19,7 +23,8 @@ async function signedFor(c: Context<AppEnv>, videoId: string): Promise<boolean> 
   if (!VIDEO_ID.test(videoId)) return false
   const valid = await verifyMediaRequest(c.get('config').mediaWriteSecret, {
     method: c.req.method,
-    path: new URL(c.req.url).pathname,
+    // The query too: it names the part protocol's step (?uploads, ?upload_id=…&part=n, ?upload_id=…&complete).
+    path: `${new URL(c.req.url).pathname}${new URL(c.req.url).search}`,
     videoId,
     expires: c.req.header(EXPIRES_HEADER),
     signature: c.req.header(SIGNATURE_HEADER),
@@ -73,9 +78,26 @@ export const internalMediaApi = new Hono<AppEnv>()
     const video = await services.videos.transcoding(videoId)
     if (!video || ladder !== `v${video.ladder}`) throw errors.forbidden()
     const media = services.videos.mediaStore()
-    const size = declaredLength(c, media.partSize)
-    const contentType = c.req.header('Content-Type') ?? 'application/octet-stream'
     const key = `${ladderPrefix(videoId, Number(ladder.slice(1)))}${name}`
-    const { etag } = await media.put(key, c.req.raw.body ?? new Uint8Array(), { size, contentType })
+    const contentType = c.req.header('Content-Type') ?? 'application/octet-stream'
+    const uploadId = c.req.query('upload_id')
+    // Objects over part_size (the progressive MP4 of a long film) go in parts, S3's way: start, parts, complete.
+    if (c.req.query('uploads') !== undefined) return c.json({ upload_id: await media.createUpload(key, { contentType }) }, 200, noStore)
+    if (uploadId && c.req.query('complete') !== undefined) {
+      declaredLength(c, COMPLETE_BODY_BYTES)
+      const parsed = CompleteSchema.safeParse(await c.req.json().catch(() => null))
+      if (!parsed.success) throw errors.malformed()
+      await media.completeUpload(key, uploadId, parsed.data.parts)
+      return c.json({ key: name }, 200, noStore)
+    }
+    const size = declaredLength(c, media.partSize)
+    const body = c.req.raw.body ?? new Blob([]).stream()
+    const part = Number(c.req.query('part'))
+    if (uploadId) {
+      if (!Number.isInteger(part) || part < 1 || part > 10_000) throw errors.malformed()
+      const { etag } = await media.uploadPart(key, uploadId, part, body, { size })
+      return c.json({ part, etag }, 200, noStore)
+    }
+    const { etag } = await media.put(key, body, { size, contentType })
     return c.json({ key: name, size, etag }, 200, noStore)
   })

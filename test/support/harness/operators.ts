@@ -13,6 +13,7 @@ export const OPERATOR_EMAILS = {
   workerd: 'operator-workerd@flixpeek.test',
   runtimes: 'operator-runtimes@flixpeek.test',
   erased: 'operator-erased@flixpeek.test',
+  cli: 'operator-cli@flixpeek.test',
 } as const
 
 /** Signs `email` up and opens the verification link it was sent: ADMIN_EMAILS makes it an operator from then on. */
