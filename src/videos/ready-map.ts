@@ -64,6 +64,22 @@ export async function readyVideos(load: () => Promise<VideoItem[]>, now = Date.n
   return reading
 }
 
+/**
+ * The map within `deadlineMs`: past it, the map this isolate has (maybe older, maybe empty) while the read goes on
+ * for the next request. A film's answer never waits on a slow data store.
+ */
+export async function readyVideosWithin(load: () => Promise<VideoItem[]>, deadlineMs: number): Promise<ReadyMap> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<ReadyMap>((resolve) => {
+    timer = setTimeout(() => resolve(current ?? buildReadyMap([])), deadlineMs)
+  })
+  try {
+    return await Promise.race([readyVideos(load), late])
+  } finally {
+    if (timer !== undefined) clearTimeout(timer)
+  }
+}
+
 /** A video of this isolate changed state: the next read goes to the library. */
 export function invalidateReadyVideos(): void {
   invalidated = true

@@ -9,7 +9,7 @@ import { removeDeletedVideos, type CleanupReport } from './cleanup'
 import { newVideoId, videoKey } from './keys'
 import type { OperatorCandidate, VideoLibrary } from './library'
 import { VideoStateError, TooManyUploadsError, type VideoItem, type VideoStore } from './store'
-import { readyVideos, type FilmVideo } from './ready-map'
+import { readyVideosWithin, type FilmVideo } from './ready-map'
 import { toWebVtt } from './subtitles'
 import { MAX_UPLOADING_PER_OPERATOR, type CreateVideo, type UpdateVideo, type Video, type VideoStatus } from './types'
 
@@ -22,7 +22,12 @@ export interface VideoServiceDeps {
   config: Pick<Config, 'adminEmails' | 'MAX_UPLOAD_BYTES'>
   /** A video of this isolate changed state: the ready-video map re-reads at once (src/videos/ready-map.ts). */
   onChanged?: () => void
+  /** How long a film's answer waits for the ready-video map (FILM_VIDEO_DEADLINE_MS; RENDER_DEADLINE_MS in tests). */
+  deadlineMs?: number
 }
+
+/** A film's answer waits this long for a stale ready-video map, then goes out with the one it has. */
+export const FILM_VIDEO_DEADLINE_MS = 250
 
 /** The row as the API shows it: parts as a list, internal fields left out. */
 export function toVideo(item: VideoItem): Video {
@@ -225,7 +230,7 @@ export class VideoService implements VideoLibrary {
 
   /** A film's ready, published video (at most READY_MAP_TTL_MS behind other isolates); null when none or unreadable. */
   async filmVideo(movieId: number): Promise<FilmVideo | null> {
-    const map = await readyVideos(() => this.deps.store.list({ consistent: false }))
+    const map = await readyVideosWithin(() => this.deps.store.list({ consistent: false }), this.deps.deadlineMs ?? FILM_VIDEO_DEADLINE_MS)
     const video = map.byMovie.get(movieId)
     return video ? { duration: video.duration, ready: true, license: video.license, credit: video.credit } : null
   }

@@ -47,3 +47,18 @@ describe('subtitles and parts', () => {
     expect(partPlan(1, 4)).toEqual({ count: 1, lastSize: 1 })
   })
 })
+
+describe('a film answer and a slow data store', () => {
+  it('goes out with the map it has once the deadline passes, while the read goes on', async () => {
+    const { readyVideosWithin } = await import('../../src/videos/ready-map')
+    invalidateReadyVideos()
+    let finish: (items: VideoItem[]) => void = () => {}
+    const slow = new Promise<VideoItem[]>((resolve) => (finish = resolve))
+    const early = await readyVideosWithin(() => slow, 10)
+    expect(early.byMovie.has(7)).toBe(false)
+    finish([video('Z', 7, {})])
+    await slow
+    // The read that went on is what the next answer uses.
+    expect((await readyVideosWithin(() => Promise.resolve([]), 10)).byMovie.has(7)).toBe(true)
+  })
+})
