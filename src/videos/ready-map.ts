@@ -21,6 +21,8 @@ export const READY_MAP_TTL_MS = 30_000
 /** The isolate's map of films with a ready, published video: read from the library at most every 30 s. */
 let current: ReadyMap | undefined
 let reading: Promise<ReadyMap> | undefined
+let readingSince = 0
+const READ_GIVE_UP_MS = 10_000
 let invalidated = false
 
 /** The newest ready, published video of each film (a new upload replaces the shown one only once it is ready). */
@@ -50,16 +52,21 @@ function digest(text: string): string {
  */
 export async function readyVideos(load: () => Promise<VideoItem[]>, now = Date.now()): Promise<ReadyMap> {
   if (current && !invalidated && now - current.readAt < READY_MAP_TTL_MS) return current
-  reading ??= load()
-    .then((items) => (current = buildReadyMap(items, Date.now())))
-    .catch((error: unknown) => {
-      console.warn('ready-video map read failed', error instanceof Error ? error.name : 'error')
-      // Try again on the next request that comes 5 s later, not on every one.
-      return (current = { ...(current ?? buildReadyMap([], now)), readAt: now - READY_MAP_TTL_MS + 5_000 })
-    })
-    .finally(() => {
-      reading = undefined
-    })
+  // A read started by a request that was cancelled may never settle in workerd: past READ_GIVE_UP_MS, read again.
+  if (!reading || now - readingSince > READ_GIVE_UP_MS) {
+    readingSince = now
+    const read: Promise<ReadyMap> = load()
+      .then((items) => (current = buildReadyMap(items, Date.now())))
+      .catch((error: unknown) => {
+        console.warn('ready-video map read failed', error instanceof Error ? error.name : 'error')
+        // Try again on the next request that comes 5 s later, not on every one.
+        return (current = { ...(current ?? buildReadyMap([], now)), readAt: now - READY_MAP_TTL_MS + 5_000 })
+      })
+      .finally(() => {
+        if (reading === read) reading = undefined
+      })
+    reading = read
+  }
   invalidated = false
   return reading
 }
