@@ -1,49 +1,24 @@
-import { createHash, randomUUID } from 'node:crypto'
-import { mkdir, open, readdir, readFile, rename, rm, rmdir, unlink, writeFile, type FileHandle } from 'node:fs/promises'
+import { randomUUID } from 'node:crypto'
+import { mkdir, open, readdir, readFile, rm, rmdir, unlink, writeFile, type FileHandle } from 'node:fs/promises'
 import { dirname, join, resolve, sep } from 'node:path'
 import { Readable } from 'node:stream'
-import { MediaDigestMismatchError, MediaUploadNotFoundError, type MediaObject, type MediaObjectInfo, type MediaRange, type MediaStore, type UploadedPart } from '../../media/store'
+import { MediaUploadNotFoundError, type MediaObject, type MediaObjectInfo, type MediaRange, type MediaStore, type UploadedPart } from '../../media/store'
+import { chunksOf, errorCode, HEADER_BYTES, readHeader, writeMediaFile, type Bytes, type MediaFileHeader, type MediaFileWrite } from './disk-media-file'
 
 /**
  * The media store in a directory (the Node runtime without S3: `npm run start:node`, a single self-hosted server).
  * An object is one file at `<root>/<key>`: a fixed 512-byte header (its etag and content type) and then its bytes,
- * so one rename commits bytes and metadata together. Every file is written under `<root>/.tmp/` and renamed into
- * place, so a crash mid-write leaves no half object. Keys mirror folders, so `a` and `a/b` cannot both exist (the
- * second write throws TypeError); src/media/keys.ts never makes such a pair. Uploads keep their parts under `<root>/.uploads/<id>/<n>`
- * (files of the same shape) until completed or aborted; an upload nobody completes stays until removed by hand.
+ * so one rename commits bytes and metadata together (src/main/node/disk-media-file.ts). Every file is written under
+ * `<root>/.tmp/` and renamed into place, so a crash mid-write leaves no half object. Keys mirror folders, so `a` and
+ * `a/b` cannot both exist (the second write throws TypeError); src/media/keys.ts never makes such a pair. Uploads keep
+ * their parts under `<root>/.uploads/<id>/<n>` (files of the same shape) until completed or aborted; an upload nobody
+ * completes stays until removed by hand.
  */
 
 export const DISK_PART_SIZE = 64 * 2 ** 20
-const HEADER = 512
-const MAGIC = 'flixpeek-media/1\n'
 const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 /** Deletes run this many at a time: enough to overlap the syscalls, few enough not to exhaust file handles. */
 const DELETE_CONCURRENCY = 16
-
-type Header = { etag: string; contentType?: string }
-
-type Bytes = AsyncIterable<Uint8Array> | Iterable<Uint8Array>
-
-const code = (error: unknown) => (error as NodeJS.ErrnoException | undefined)?.code
-
-/**
- * A web stream's chunks. Node's web streams are async iterable (workers-types do not say so); leaving the loop early
- * (too many bytes, a failed write) cancels the stream, so the sender learns at once.
- */
-const chunksOf = (stream: ReadableStream<Uint8Array>) => stream as unknown as AsyncIterable<Uint8Array>
-
-function encodeHeader(header: Header): Buffer {
-  const text = `${MAGIC}${JSON.stringify(header)}\n`
-  if (Buffer.byteLength(text) > HEADER) throw new RangeError('content type too long for the media header')
-  return Buffer.concat([Buffer.from(text), Buffer.alloc(HEADER - Buffer.byteLength(text), 0x20)])
-}
-
-async function readHeader(handle: FileHandle): Promise<Header> {
-  const { buffer, bytesRead } = await handle.read(Buffer.alloc(HEADER), 0, HEADER, 0)
-  const text = buffer.subarray(0, bytesRead).toString()
-  if (bytesRead !== HEADER || !text.startsWith(MAGIC)) throw new Error('not a media store file (bad header)')
-  return JSON.parse(text.slice(MAGIC.length)) as Header
-}
 
 /** The bytes a range names in an object of `size` bytes; RangeError when none of it exists. */
 function resolveRange(range: MediaRange, size: number): { offset: number; length: number } {
@@ -88,69 +63,22 @@ export class DiskMediaStore implements MediaStore {
     return UPLOAD_ID.test(uploadId) ? join(this.root, '.uploads', uploadId) : null
   }
 
-  /**
-   * Writes `bytes` to a temporary file (header first, filled in once the MD5 is known) and renames it to `target`.
-   * `expect` checks the byte count and MD5 before anything becomes visible. `makeParent: false` (parts): a missing
-   * folder means the upload was aborted meanwhile, and the write fails instead of bringing it back.
-   */
-  private async write(target: string, bytes: Bytes, header: Omit<Header, 'etag'>, expect: { size?: number; md5?: string } = {}, makeParent = true) {
-    const tmpDir = join(this.root, '.tmp')
-    await mkdir(tmpDir, { recursive: true })
-    const tmp = join(tmpDir, randomUUID())
-    const handle = await open(tmp, 'wx')
-    let committed = false
-    try {
-      const md5 = createHash('md5')
-      let size = 0
-      for await (const chunk of bytes) {
-        if (expect.size !== undefined && size + chunk.length > expect.size) throw new RangeError(`more than the ${expect.size} bytes announced`)
-        await handle.write(chunk, 0, chunk.length, HEADER + size)
-        md5.update(chunk)
-        size += chunk.length
-      }
-      const digest = md5.digest()
-      if (expect.size !== undefined && size !== expect.size) throw new RangeError(`expected ${expect.size} bytes, received ${size}`)
-      if (expect.md5 !== undefined && digest.toString('base64') !== expect.md5) throw new MediaDigestMismatchError('the bytes do not match Content-MD5')
-      const etag = digest.toString('hex')
-      await handle.write(encodeHeader({ ...header, etag }), 0, HEADER, 0)
-      // On disk before the rename, so a power cut cannot leave a renamed but empty file.
-      if (this.sync) await handle.datasync()
-      await handle.close()
-      for (let attempt = 0; ; attempt++) {
-        try {
-          if (makeParent) await mkdir(dirname(target), { recursive: true })
-          await rename(tmp, target)
-          break
-        } catch (error) {
-          // `a` and `a/b` cannot both be: one would be a file and a folder at once.
-          if (['EISDIR', 'ENOTDIR', 'EEXIST', 'ENOTEMPTY'].includes(code(error) ?? '')) {
-            throw new TypeError(`${target}: a key of the directory store cannot also be the folder of other keys`, { cause: error })
-          }
-          // A delete emptied and removed the folder between mkdir and rename: make it again.
-          if (code(error) !== 'ENOENT' || !makeParent || attempt >= 2) throw error
-        }
-      }
-      committed = true
-      return { etag, size }
-    } finally {
-      if (!committed) {
-        await handle.close().catch(() => {})
-        await rm(tmp, { force: true })
-      }
-    }
+  /** A file of this store (writeMediaFile) through its temporary folder, flushed unless `sync` is off. */
+  private write(target: string, bytes: Bytes, file: Pick<MediaFileWrite, 'header' | 'expect' | 'makeParent'>) {
+    return writeMediaFile(target, bytes, { ...file, tmpDir: join(this.root, '.tmp'), sync: this.sync })
   }
 
   /** The object's open file, header and size; null when absent. The caller closes the handle. */
-  private async openObject(key: string): Promise<{ handle: FileHandle; header: Header; size: number } | null> {
+  private async openObject(key: string): Promise<{ handle: FileHandle; header: MediaFileHeader; size: number } | null> {
     const handle = await open(this.pathOf(key), 'r').catch((error: unknown) => {
-      if (code(error) === 'ENOENT' || code(error) === 'ENOTDIR') return null
+      if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return null
       throw error
     })
     if (!handle) return null
     try {
       const stat = await handle.stat()
       // A folder of other keys is no object (and has no header to read).
-      if (stat.isFile()) return { handle, header: await readHeader(handle), size: stat.size - HEADER }
+      if (stat.isFile()) return { handle, header: await readHeader(handle), size: stat.size - HEADER_BYTES }
     } catch (error) {
       await handle.close()
       throw error
@@ -182,13 +110,16 @@ export class DiskMediaStore implements MediaStore {
       return { size, ...header, body: new ReadableStream({ start: (controller) => controller.close() }) }
     }
     // From the handle opened above: a put that replaces the file meanwhile does not change what this reads.
-    const file = handle.createReadStream({ start: HEADER + slice.offset, end: HEADER + slice.offset + slice.length - 1 })
+    const file = handle.createReadStream({ start: HEADER_BYTES + slice.offset, end: HEADER_BYTES + slice.offset + slice.length - 1 })
     return { size, ...header, body: Readable.toWeb(file) as unknown as ReadableStream<Uint8Array>, ...(range ? { range: slice } : {}) }
   }
 
   async put(key: string, body: ReadableStream<Uint8Array> | Uint8Array | string, opts: { size?: number; contentType?: string }) {
     const bytes: Bytes = typeof body === 'string' ? [Buffer.from(body)] : body instanceof Uint8Array ? [body] : chunksOf(body)
-    const { etag } = await this.write(this.pathOf(key), bytes, opts.contentType ? { contentType: opts.contentType } : {}, { ...(opts.size !== undefined ? { size: opts.size } : {}) })
+    const { etag } = await this.write(this.pathOf(key), bytes, {
+      header: opts.contentType ? { contentType: opts.contentType } : {},
+      expect: opts.size !== undefined ? { size: opts.size } : {},
+    })
     return { etag }
   }
 
@@ -220,10 +151,10 @@ export class DiskMediaStore implements MediaStore {
       throw error
     }
     try {
-      const { etag } = await this.write(join(dir, String(n)), chunksOf(body), {}, opts, false)
+      const { etag } = await this.write(join(dir, String(n)), chunksOf(body), { header: {}, expect: opts, makeParent: false })
       return { etag }
     } catch (error) {
-      if (code(error) === 'ENOENT') throw new MediaUploadNotFoundError(`upload ${uploadId} was aborted`, { cause: error })
+      if (errorCode(error) === 'ENOENT') throw new MediaUploadNotFoundError(`upload ${uploadId} was aborted`, { cause: error })
       throw error
     }
   }
@@ -240,16 +171,16 @@ export class DiskMediaStore implements MediaStore {
         if (!handle) throw new RangeError(`part ${part.n} was not uploaded`)
         handles.push(handle)
         if ((await readHeader(handle)).etag !== part.etag) throw new RangeError(`part ${part.n}: its etag does not match`)
-        sizes.push((await handle.stat()).size - HEADER)
+        sizes.push((await handle.stat()).size - HEADER_BYTES)
       }
       // As R2 requires (and S3 for all but the sizes): every part but the last exactly partSize, the last no larger.
       if (sizes.some((size, i) => (i < sizes.length - 1 ? size !== this.partSize : size > this.partSize))) {
         throw new RangeError(`every part but the last must be ${this.partSize} bytes (got ${sizes.join(', ')})`)
       }
       async function* concatenated() {
-        for (const handle of handles) yield* handle.createReadStream({ start: HEADER, autoClose: false }) as AsyncIterable<Buffer>
+        for (const handle of handles) yield* handle.createReadStream({ start: HEADER_BYTES, autoClose: false }) as AsyncIterable<Buffer>
       }
-      await this.write(this.pathOf(key), concatenated(), contentType ? { contentType } : {})
+      await this.write(this.pathOf(key), concatenated(), { header: contentType ? { contentType } : {} })
     } finally {
       await Promise.all(handles.map((handle) => handle.close()))
     }
@@ -287,7 +218,7 @@ export class DiskMediaStore implements MediaStore {
     try {
       entries = await readdir(dir, { withFileTypes: true })
     } catch (error) {
-      if (code(error) === 'ENOENT' || code(error) === 'ENOTDIR') return
+      if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return
       throw error
     }
     const named = entries
@@ -312,7 +243,7 @@ export class DiskMediaStore implements MediaStore {
   /** Removes a file and then its emptied folders up to the root (a deleted video leaves no folder behind). */
   private async remove(path: string): Promise<void> {
     await unlink(path).catch((error: unknown) => {
-      if (code(error) !== 'ENOENT' && code(error) !== 'EISDIR' && code(error) !== 'EPERM') throw error
+      if (errorCode(error) !== 'ENOENT' && errorCode(error) !== 'EISDIR' && errorCode(error) !== 'EPERM') throw error
     })
     for (let dir = dirname(path); dir.startsWith(this.root + sep); dir = dirname(dir)) {
       try {
