@@ -13,18 +13,12 @@ import type { MessageKey } from '../i18n/catalogue'
 import { issueMessage as m } from '../i18n/message-ref'
 import type { Translator } from '../i18n/translator'
 import { VIDEO_ID } from '../media/keys'
-import {
-  AdminVideosPage,
-  formatBytes,
-  VideoItem,
-  VideoItemFragment,
-  VideoLibrary,
-  VideoState,
-  type AdminVideoRow,
-  type AdminVideosProps,
-  type UploadFormState,
-  type UploadValues,
-} from '../../views/pages/admin-videos'
+import { AdminVideosPage, type AdminVideosProps } from '../../views/pages/admin-videos'
+import type { UploadFormState, UploadValues } from '../../views/components/admin/UploadForm'
+import { formatBytes } from '../../views/components/admin/video-format'
+import { VideoItem, type AdminVideoRow } from '../../views/components/admin/VideoItem'
+import { VideoItemFragment, VideoLibrary } from '../../views/components/admin/VideoLibrary'
+import { VideoState } from '../../views/components/admin/VideoState'
 import type { FieldErrors } from '../../views/components/FormField'
 import { declaredLength, isOperator } from './middleware'
 import { MultipartError, MultipartReader, multipartBoundary, type PartHeaders } from './multipart'
