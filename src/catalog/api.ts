@@ -80,9 +80,14 @@ export const catalogApi = new Hono<AppEnv>()
       const { id } = c.req.valid('param')
       const services = c.get('services')
       // The video comes from the isolate's ready-video map, beside the catalog read; unreadable: null, never a 5xx.
-      const [details, video] = await Promise.all([services.catalog.details(id, { language: language(c) }), services.videos.filmVideo(id).catch(() => null)])
+      const [details, film] = await Promise.all([
+        services.catalog.details(id, { language: language(c) }),
+        services.videos.filmVideo(id).catch(() => ({ video: null, provisional: true })),
+      ])
       if (!details) throw errors.movieNotFound()
-      return c.json({ ...details, video }, 200, languageVary(c))
+      // Built without a fresh map (late or failed read): this answer is not shared or kept, so it cannot outlive the minute.
+      const headers = film.provisional ? { ...languageVary(c), 'Cache-Control': 'no-store' } : languageVary(c)
+      return c.json({ ...details, video: film.video }, 200, headers)
     },
   )
   .get(

@@ -1,3 +1,4 @@
+import { MediaUnavailableError } from '../media/store'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { AwsError, ThrottlingError } from '../data/errors'
 import type { MessageKey, MessageParams } from '../i18n/catalogue'
@@ -125,6 +126,7 @@ const UNAVAILABLE_TYPES = new Set(['ResourceNotFoundException', 'ResourceInUseEx
 export function knownError(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err
   if (err instanceof DomainError) return FROM_DOMAIN[err.code](err)
+  if (err instanceof MediaUnavailableError) return new ApiError(503, 'upstream_unavailable', ref('errors.upstream_unavailable.media'), undefined, { 'Retry-After': '30' })
   // Our data store is down, overloaded or its table is missing (not created yet, or being restored):
   // a temporary outage to retry, not a bug.
   if (err instanceof AwsError && (err instanceof ThrottlingError || err.status === 0 || err.status >= 500 || UNAVAILABLE_TYPES.has(err.type))) {

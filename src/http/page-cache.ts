@@ -78,13 +78,16 @@ function shareableRoutes(routes: readonly RouteEntry[]): (path: string) => boole
   return (path) => router.match('GET', path)[0].length > 0
 }
 
+/** A film's JSON answer and its page: what the ready-video map changes. */
+const FILM_PATH = /^\/(?:api\/v1\/)?movies\/\d+$/
+
 function keyOf(c: Context<AppEnv>, platform: Platform, locale: string): string {
   const url = new URL(c.req.url)
   const catalog = catalogVersionFor(c.get('config'))
   const app = `${MARKUP_VERSION}.${Object.values(ASSET_HASHES).join('.')}${platform.appVersion ? `.${platform.appVersion}` : ''}`
   const htmx = `${c.req.header('HX-Request') === 'true' ? 'f' : 'p'}${c.req.header('HX-History-Restore-Request') === 'true' ? 'r' : ''}`
-  // Which films have a ready video, as this isolate knows it (a film's JSON answer carries its video).
-  const library = readyMapVersion()
+  // A film's answer carries its video: its key names the films-with-a-ready-video map this isolate knows.
+  const library = FILM_PATH.test(url.pathname) ? readyMapVersion() : '-'
   const parts = [app, catalog, library, locale, htmx].map(encodeURIComponent).join('/')
   return `${url.origin}/__page-cache/${parts}${url.pathname}${url.search}`
 }
@@ -193,9 +196,11 @@ export function pageCache(refresh: AppFetch, routes: () => readonly RouteEntry[]
     await next()
     if (!cacheable(c)) return
     const entry = storedEntry(c.res, await c.res.clone().arrayBuffer(), Date.now())
-    pageMemory().set(key, entry)
+    // Stored under the versions the answer was rendered with (rendering may have read a newer ready-video map).
+    const storedKey = keyOf(c, platform, locale)
+    pageMemory().set(storedKey, entry)
     const put = store
-      .put(key, new Response(entry.body, { status: 200, headers: entry.headers }))
+      .put(storedKey, new Response(entry.body, { status: 200, headers: entry.headers }))
       .catch((error: unknown) => console.warn('page cache store failed', String(error)))
     if (isRefresh) await put
     else {

@@ -1,3 +1,4 @@
+import { guardedMediaStore } from '../media/store'
 import argon2Wasm from '@phi-ag/argon2/argon2.wasm'
 import { createApp, type AppOptions } from '../app'
 import { configFor, type Env } from '../config'
@@ -49,7 +50,7 @@ function mediaFor(env: Env): Pick<Platform, 'media'> {
   const bucket = env.MEDIA as R2Bucket | undefined
   if (!bucket) return {}
   const partSize = Number(env.MEDIA_PART_SIZE)
-  return { media: r2MediaStore(bucket, Number.isInteger(partSize) && partSize > 0 ? { partSize } : {}) }
+  return { media: guardedMediaStore(r2MediaStore(bucket, Number.isInteger(partSize) && partSize > 0 ? { partSize } : {})) }
 }
 
 /**

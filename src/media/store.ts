@@ -41,6 +41,44 @@ export class MediaUploadNotFoundError extends Error {
  * Keys are paths ('/'-separated, no empty, '.' or '..' segment); a key is never also the folder of other keys
  * (`a` beside `a/b`), because the directory adapter stores keys as files and folders.
  */
+/** The store did not answer, or failed on its side (an R2 or S3 outage, a full disk): a 503, never a 500. */
+export class MediaUnavailableError extends Error {
+  override name = 'MediaUnavailableError'
+}
+
+/** The port's own outcomes: anything else an adapter throws is the store failing. */
+const EXPECTED = [MediaDigestMismatchError, MediaUploadNotFoundError, RangeError, TypeError] as const
+
+/**
+ * The store with its failures said in the port's terms: an adapter's own error (a binding's, a network's, the file
+ * system's) becomes MediaUnavailableError, which the app answers 503 with Retry-After.
+ */
+export function guardedMediaStore(store: MediaStore): MediaStore {
+  const guard =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await call(...args)
+      } catch (error) {
+        if (EXPECTED.some((type) => error instanceof type)) throw error
+        throw new MediaUnavailableError(`${store.kind} media store failed`, { cause: error })
+      }
+    }
+  return {
+    kind: store.kind,
+    partSize: store.partSize,
+    head: guard((key) => store.head(key)),
+    get: guard((key, range) => store.get(key, range)),
+    put: guard((key, body, opts) => store.put(key, body, opts)),
+    createUpload: guard((key, opts) => store.createUpload(key, opts)),
+    uploadPart: guard((key, uploadId, n, body, opts) => store.uploadPart(key, uploadId, n, body, opts)),
+    completeUpload: guard((key, uploadId, parts) => store.completeUpload(key, uploadId, parts)),
+    abortUpload: guard((key, uploadId) => store.abortUpload(key, uploadId)),
+    list: guard((prefix, opts) => store.list(prefix, opts)),
+    delete: guard((keys) => store.delete(keys)),
+  }
+}
+
 export interface MediaStore {
   /** Which adapter this is ('r2' | 's3' | 'disk'): for logs and the admin area's storage line. */
   readonly kind: string

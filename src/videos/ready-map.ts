@@ -13,6 +13,8 @@ interface ReadyMap {
   /** A short digest of the map's content: part of the page-cache key, so a change reaches anonymous copies. */
   version: string
   readAt: number
+  /** Not a fresh read (the read failed, or is late and this is an older map or none): answers built on it are not shared. */
+  provisional?: boolean
 }
 
 /** How stale the isolate's map may get before a request re-reads it (a new video is at most this late, plus the answer's max-age). */
@@ -35,7 +37,10 @@ export function buildReadyMap(items: readonly VideoItem[], now = Date.now()): Re
     if (shown && shown.ready_at >= readyAt) continue
     byMovie.set(item.movie_id, { video_id: item.id, ready_at: readyAt, duration: item.duration ?? null, ready: true, license: item.license, credit: item.credit ?? null })
   }
-  const signature = [...byMovie.entries()].sort(([a], [b]) => a - b).map(([movie, video]) => `${movie}:${video.video_id}`).join(',')
+  const signature = [...byMovie.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([movie, v]) => JSON.stringify([movie, v.video_id, v.duration, v.license, v.credit]))
+    .join(',')
   return { byMovie, version: digest(signature), readAt: now }
 }
 
@@ -53,14 +58,15 @@ function digest(text: string): string {
 export async function readyVideos(load: () => Promise<VideoItem[]>, now = Date.now()): Promise<ReadyMap> {
   if (current && !invalidated && now - current.readAt < READY_MAP_TTL_MS) return current
   // A read started by a request that was cancelled may never settle in workerd: past READ_GIVE_UP_MS, read again.
-  if (!reading || now - readingSince > READ_GIVE_UP_MS) {
+  // After a change in this isolate, a read already under way may predate it: start one that does not.
+  if (!reading || invalidated || now - readingSince > READ_GIVE_UP_MS) {
     readingSince = now
     const read: Promise<ReadyMap> = load()
       .then((items) => (current = buildReadyMap(items, Date.now())))
       .catch((error: unknown) => {
         console.warn('ready-video map read failed', error instanceof Error ? error.name : 'error')
         // Try again on the next request that comes 5 s later, not on every one.
-        return (current = { ...(current ?? buildReadyMap([], now)), readAt: now - READY_MAP_TTL_MS + 5_000 })
+        return (current = { ...(current ?? buildReadyMap([], now)), readAt: now - READY_MAP_TTL_MS + 5_000, provisional: true })
       })
       .finally(() => {
         if (reading === read) reading = undefined
@@ -78,7 +84,7 @@ export async function readyVideos(load: () => Promise<VideoItem[]>, now = Date.n
 export async function readyVideosWithin(load: () => Promise<VideoItem[]>, deadlineMs: number): Promise<ReadyMap> {
   let timer: ReturnType<typeof setTimeout> | undefined
   const late = new Promise<ReadyMap>((resolve) => {
-    timer = setTimeout(() => resolve(current ?? buildReadyMap([])), deadlineMs)
+    timer = setTimeout(() => resolve({ ...(current ?? buildReadyMap([])), provisional: true }), deadlineMs)
   })
   try {
     return await Promise.race([readyVideos(load), late])

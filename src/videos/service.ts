@@ -26,6 +26,9 @@ export interface VideoServiceDeps {
   deadlineMs?: number
 }
 
+/** The most parts a multipart upload may have (R2's and S3's limit). */
+const MAX_PARTS = 10_000
+
 /** A film's answer waits this long for a stale ready-video map, then goes out with the one it has. */
 export const FILM_VIDEO_DEADLINE_MS = 250
 
@@ -92,6 +95,8 @@ export class VideoService implements VideoLibrary {
   async create(operatorId: string, input: CreateVideo): Promise<Video> {
     if (input.size > this.deps.config.MAX_UPLOAD_BYTES) throw invalid('size', 'validation.atMost', { max: this.deps.config.MAX_UPLOAD_BYTES })
     const media = this.media()
+    // R2 and S3 join at most 10,000 parts.
+    if (partPlan(input.size, media.partSize).count > MAX_PARTS) throw invalid('size', 'validation.atMost', { max: MAX_PARTS * media.partSize })
     if (!(await this.deps.catalog.details(input.movie_id))) throw errors.movieNotFound()
     const id = newVideoId()
     const now = new Date().toISOString()
@@ -123,7 +128,11 @@ export class VideoService implements VideoLibrary {
       updated_at: now,
     }
     try {
-      await this.deps.store.create(item)
+      await this.deps.store.create(item).catch(async (error: unknown) => {
+        // The count is a cache of the operator's `uploading` rows: recount once, in case it drifted, and try again.
+        if (!(error instanceof TooManyUploadsError) || !(await this.deps.store.recountUploading(operatorId))) throw error
+        await this.deps.store.create(item)
+      })
     } catch (error) {
       await media.abortUpload(sourceKey(id), uploadId).catch(() => undefined)
       if (error instanceof TooManyUploadsError) throw invalid('size', 'validation.videoUploadsUnderWay', { max: MAX_UPLOADING_PER_OPERATOR })
@@ -138,12 +147,16 @@ export class VideoService implements VideoLibrary {
     const { count, lastSize } = partPlan(item.size, item.part_size)
     if (n > count) throw invalid('n', 'validation.videoPartNumber', { max: count })
     if (n < count && opts.size !== item.part_size) throw invalid(`parts/${n}`, 'validation.videoPartSize', { size: item.part_size })
-    if (n === count && opts.size > lastSize) throw invalid(`parts/${n}`, 'validation.videoLastPart', { size: lastSize })
+    if (n === count && opts.size !== lastSize) throw invalid(`parts/${n}`, 'validation.videoLastPart', { size: lastSize })
     let etag: string
     try {
       ;({ etag } = await this.media().uploadPart(sourceKey(id), item.upload_id, n, body, opts))
     } catch (error) {
-      if (error instanceof MediaDigestMismatchError) throw invalid('Content-MD5', 'validation.videoDigest')
+      if (error instanceof MediaDigestMismatchError) {
+        // The store may hold the bad bytes under `n` now (R2 checks after storing): the part is missing until sent again.
+        await this.deps.store.forgetPart(id, n)
+        throw invalid('Content-MD5', 'validation.videoDigest')
+      }
       if (error instanceof MediaUploadNotFoundError) throw wrongState(item.status)
       throw error
     }
@@ -166,7 +179,12 @@ export class VideoService implements VideoLibrary {
     } catch (error) {
       // Completed by an earlier call whose row update failed: the joined source is there, go on.
       const joined = error instanceof MediaUploadNotFoundError ? await this.media().head(sourceKey(id)) : null
-      if (joined?.size !== item.size) throw error
+      if (joined?.size !== item.size) {
+        // Cancelled meanwhile: answer with the state the video is in now.
+        const now = await this.deps.store.get(id)
+        if (error instanceof MediaUploadNotFoundError && now && now.status !== 'uploading') throw wrongState(now.status)
+        throw error
+      }
     }
     const staged = this.deps.outbox.stage(events.videoUploaded(item.created_by ?? 'operator', id, 1, 1))
     await this.state(
@@ -184,17 +202,23 @@ export class VideoService implements VideoLibrary {
 
   async cancel(id: string): Promise<void> {
     const item = await this.deps.store.get(id)
-    if (!item) return // cancelled already
+    if (!item || item.status === 'deleting') return // cancelled (or deleted) already
     if (item.status !== 'uploading') throw wrongState(item.status)
     if (item.upload_id) await this.media().abortUpload(sourceKey(id), item.upload_id)
-    await this.deps.store.remove(id, this.deps.store.leaveUploading(item.created_by)).catch(() => this.deps.store.remove(id))
+    // Conditional on `uploading`: a complete or a second cancel that won the race leaves this one a 422 or a no-op.
+    // The row goes as a deleted video does (the cleanup job empties its prefix, then removes it).
+    await this.state(() => this.deps.store.transition(id, ['uploading'], 'deleting', { set: { published: false }, remove: ['upload_id'], extra: this.deps.store.leaveUploading(item.created_by) }), id).catch(
+      async (error: unknown) => {
+        if ((await this.deps.store.get(id))?.status !== 'deleting') throw error
+      },
+    )
   }
 
   async update(id: string, patch: UpdateVideo): Promise<Video> {
     await this.require(id)
     const fields = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined))
     const item = await this.state(() => this.deps.store.setFields(id, fields), id)
-    if (patch.published !== undefined) this.deps.onChanged?.()
+    this.deps.onChanged?.() // published, licence and credit are in a film's answer
     return toVideo(item)
   }
 
@@ -228,11 +252,15 @@ export class VideoService implements VideoLibrary {
     this.deps.onChanged?.()
   }
 
-  /** A film's ready, published video (at most READY_MAP_TTL_MS behind other isolates); null when none or unreadable. */
-  async filmVideo(movieId: number): Promise<FilmVideo | null> {
+  /**
+   * A film's ready, published video (at most READY_MAP_TTL_MS behind other isolates); null when none or unreadable.
+   * `provisional`: the map was not read in time (or the read failed), so the answer must not be shared.
+   */
+  async filmVideo(movieId: number): Promise<{ video: FilmVideo | null; provisional: boolean }> {
     const map = await readyVideosWithin(() => this.deps.store.list({ consistent: false }), this.deps.deadlineMs ?? FILM_VIDEO_DEADLINE_MS)
     const video = map.byMovie.get(movieId)
-    return video ? { duration: video.duration, ready: true, license: video.license, credit: video.credit } : null
+    const answer = video ? { duration: video.duration, ready: true as const, license: video.license, credit: video.credit } : null
+    return { video: answer, provisional: map.provisional === true }
   }
 
   /** The deletion job's run (the drain cron): nothing to do where no media store is configured. */

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedError, TransactionCanceledError } from '../data/errors'
 import type { DataStore, TransactItem } from '../data/store'
+import { retryOptimistic } from '../shared/conflict-retry'
 import { LIBRARY_PK, uploaderKey, VIDEO_SK_PREFIX, videoKey } from './keys'
 import { MAX_UPLOADING_PER_OPERATOR, type Video, type VideoStatus } from './types'
 
@@ -47,7 +48,7 @@ export class VideoStore {
   async create(item: VideoItem): Promise<void> {
     const uploader = item.created_by!
     try {
-      await this.db.transactWrite([
+      await this.transact([
         { put: { table: this.table, item: { ...item }, condition: 'attribute_not_exists(pk)' } },
         {
           update: {
@@ -93,6 +94,11 @@ export class VideoStore {
     )
   }
 
+  /** Drops part `n`'s record (its bytes failed their check): it counts as missing until sent again. */
+  async forgetPart(videoId: string, n: number): Promise<void> {
+    await this.db.update(this.table, videoKey(videoId), { update: 'REMOVE parts.#n', names: { '#n': String(n) }, returnValues: 'NONE' })
+  }
+
   /**
    * Moves the video from `from` to `to` with `set` (field → value) and `remove` (fields), plus `extra` writes in the
    * same transaction (the outbox's event, the uploader count). VideoStateError when it is no longer in `from`.
@@ -121,7 +127,7 @@ export class VideoStore {
     from.forEach((status, i) => (values[`:from${i}`] = status))
     const update = `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`
     const write: TransactItem = { update: { table: this.table, key: videoKey(videoId), update, condition, names, values } }
-    await this.conditional(() => this.db.transactWrite([write, ...(change.extra ?? [])]))
+    await this.conditional(() => this.transact([write, ...(change.extra ?? [])]))
   }
 
   /** Fields an operator edits (label, licence, credit, published) or the transcoder reports (progress). */
@@ -140,9 +146,32 @@ export class VideoStore {
     return item!
   }
 
-  /** Removes a row the deletion job has emptied (or a cancelled upload's). */
-  async remove(videoId: string, extra: TransactItem[] = []): Promise<void> {
-    await this.db.transactWrite([{ delete: { table: this.table, key: videoKey(videoId) } }, ...extra])
+  /** Removes a `deleting` row once the deletion job has emptied its prefix. */
+  async remove(videoId: string): Promise<void> {
+    await this.conditional(() =>
+      this.db.delete(this.table, videoKey(videoId), { condition: '#status = :deleting', names: { '#status': 'status' }, values: { ':deleting': 'deleting' } }),
+    )
+  }
+
+  /**
+   * Sets the operator's count of uploads under way to what their rows say (it is kept in the same transactions as
+   * the rows, so it drifts only through a bug or a hand edit). True when that changed it.
+   */
+  async recountUploading(userId: string): Promise<boolean> {
+    const actual = (await this.list()).filter((item) => item.created_by === userId && item.status === 'uploading').length
+    const counter = await this.db.get<{ uploading?: number }>(this.table, uploaderKey(userId), { consistent: true })
+    if ((counter?.uploading ?? 0) === actual) return false
+    await this.db
+      .update(this.table, uploaderKey(userId), {
+        update: 'SET uploading = :actual',
+        condition: 'attribute_not_exists(uploading) OR uploading = :seen',
+        values: { ':actual': actual, ':seen': counter?.uploading ?? 0 },
+        returnValues: 'NONE',
+      })
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error
+      })
+    return true
   }
 
   /** The uploader count's decrement, for a transition out of `uploading`. */
@@ -166,6 +195,14 @@ export class VideoStore {
         })
     }
     await this.db.delete(this.table, uploaderKey(userId))
+  }
+
+  /** An operator's transactions share their UPLOADER# item: two at once (two tabs, the CLI) conflict, and are retried. */
+  private transact(items: TransactItem[]): Promise<true> {
+    return retryOptimistic(async () => {
+      await this.db.transactWrite(items)
+      return true as const
+    })
   }
 
   private async conditional<T>(write: () => Promise<T>): Promise<T> {

@@ -96,13 +96,14 @@ describe('the transcoder\'s internal media routes', () => {
       await signed('PUT', `/internal/media/${videoId}/v2/video/seg.m4s`, { body: 'x', headers: { 'Content-Length': '1' } }), // not its ladder
       await signed('PUT', `/internal/media/${videoId}/v1/../source`, { body: 'x', headers: { 'Content-Length': '1' } }),
       await signed('PUT', `/internal/media/${videoId}/v1/a/%2e%2e/b`, { body: 'x', headers: { 'Content-Length': '1' } }),
+      await signed('PUT', `/internal/media/${videoId}/v1/page.html`, { body: '<script>', headers: { 'Content-Length': '8', 'Content-Type': 'text/html' } }), // not an output type
       await SELF.fetch(`${ORIGIN}${source}`, { headers: { Authorization: `Bearer ${operator.token}` } }),
     ]
     for (const res of refusals) {
       expect([403, 404]).toContain(res.status)
       if (res.status === 403) expect(((await res.json()) as { error: { code: string } }).error.code).toBe('forbidden')
     }
-    expect(refusals.filter((res) => res.status === 403).length).toBeGreaterThanOrEqual(7)
+    expect(refusals.filter((res) => res.status === 403).length).toBeGreaterThanOrEqual(8)
     // The source was never overwritten.
     const stored = await platformFor(env).media!.get(sourceKey(videoId))
     expect(new Uint8Array(await new Response(stored!.body).arrayBuffer())).toEqual(SOURCE)

@@ -29,6 +29,7 @@ describe('the ready-video map', () => {
       throw new Error('DynamoDB is down')
     })
     expect(map.byMovie.size).toBe(0)
+    expect(map.provisional).toBe(true)
   })
 })
 
@@ -56,9 +57,13 @@ describe('a film answer and a slow data store', () => {
     const slow = new Promise<VideoItem[]>((resolve) => (finish = resolve))
     const early = await readyVideosWithin(() => slow, 10)
     expect(early.byMovie.has(7)).toBe(false)
+    // Not a fresh read: the answer built on it is not shared (no-store).
+    expect(early.provisional).toBe(true)
     finish([video('Z', 7, {})])
     await slow
     // The read that went on is what the next answer uses.
-    expect((await readyVideosWithin(() => Promise.resolve([]), 10)).byMovie.has(7)).toBe(true)
+    const next = await readyVideosWithin(() => Promise.resolve([]), 10)
+    expect(next.byMovie.has(7)).toBe(true)
+    expect(next.provisional).toBeUndefined()
   })
 })

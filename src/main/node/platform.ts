@@ -7,7 +7,7 @@ import { DynamoDb } from '../../aws/dynamodb'
 import { S3MediaStore } from '../../aws/s3'
 import type { Config } from '../../config'
 import type { DataStore } from '../../data/store'
-import type { MediaStore } from '../../media/store'
+import { guardedMediaStore, type MediaStore } from '../../media/store'
 import type { PageCache, Platform } from '../../platform'
 import { gzipCompression } from './compression'
 import { dynamoCronLease, type CronLease } from './cron-lease'
@@ -104,7 +104,7 @@ export function nodeRuntime(vars: Record<string, string>, config: Config, option
     ...(vars.PAGE_CACHE === 'off' ? {} : { pageCache: memoryOnlyPageCache }),
     ...(vars.APP_VERSION ? { appVersion: vars.APP_VERSION } : {}),
     ...(awsCredentials ? { awsCredentials } : {}),
-    media: nodeMediaStore(config, awsCredentials),
+    media: guardedMediaStore(nodeMediaStore(config, awsCredentials)),
     argon2Module,
   }
   return { platform, deferred, assets, lease: dynamoCronLease({ db, table: config.DYNAMODB_TABLE }) }

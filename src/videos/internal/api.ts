@@ -11,6 +11,15 @@ import { EXPIRES_HEADER, SIGNATURE_HEADER, verifyMediaRequest } from '../signing
 /** A file name under a ladder: plain path segments the transcoder writes (`video/720/seg_00001.m4s`), nothing else. */
 const OUTPUT_PATH = /^(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}\/){0,4}[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/
 const noStore = { 'Cache-Control': CACHE.noStore.cacheControl }
+/** What the transcoder writes, by extension: playlists, segments, the MP4 fallback, subtitles, thumbnails. */
+const OUTPUT_TYPES: Record<string, string> = {
+  m3u8: 'application/vnd.apple.mpegurl',
+  m4s: 'video/iso.segment',
+  mp4: 'video/mp4',
+  m4a: 'audio/mp4',
+  vtt: 'text/vtt; charset=utf-8',
+  jpg: 'image/jpeg',
+}
 /** A completion's body: the parts' numbers and entity tags (10,000 parts at most, as S3 allows). */
 const CompleteSchema = z.object({ parts: z.array(z.object({ n: z.number().int().min(1).max(10_000), etag: z.string().min(1).max(200) })).min(1).max(10_000) })
 const COMPLETE_BODY_BYTES = 1_000_000
@@ -79,7 +88,9 @@ export const internalMediaApi = new Hono<AppEnv>()
     if (!video || ladder !== `v${video.ladder}`) throw errors.forbidden()
     const media = services.videos.mediaStore()
     const key = `${ladderPrefix(videoId, Number(ladder.slice(1)))}${name}`
-    const contentType = c.req.header('Content-Type') ?? 'application/octet-stream'
+    // The type comes from the name, never from the caller: these objects are served to viewers later.
+    const contentType = OUTPUT_TYPES[name.slice(name.lastIndexOf('.') + 1)]
+    if (!contentType) throw errors.forbidden()
     const uploadId = c.req.query('upload_id')
     // Objects over part_size (the progressive MP4 of a long film) go in parts, S3's way: start, parts, complete.
     if (c.req.query('uploads') !== undefined) return c.json({ upload_id: await media.createUpload(key, { contentType }) }, 200, noStore)
