@@ -167,7 +167,9 @@ export class S3MediaStore implements MediaStore {
     for (let attempt = 0; ; attempt++) {
       let outcome: { response: Response; text: string } | Error
       try {
-        outcome = await this.attempt(url, request, streamedBody ? this.uploadTimeoutMs : (this.options.attemptTimeoutMs ?? 5000))
+        // Streams and joins take as long as the bytes do (S3 may spend minutes joining 800 parts).
+        const slow = streamedBody || request.query?.uploadId !== undefined
+        outcome = await this.attempt(url, request, slow ? this.uploadTimeoutMs : (this.options.attemptTimeoutMs ?? 5000))
       } catch (error) {
         outcome = new AwsError('NetworkError', 0, `S3 request to ${this.base} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
       }

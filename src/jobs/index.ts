@@ -13,15 +13,15 @@ export const drainEventQueue: Job = async (services) => {
     return { published: 0, failed: 1 }
   })
   if (flushed.published + flushed.failed > 0) console.log(JSON.stringify({ job: 'flush-outbox', ...flushed }))
-  await removeDeletedVideos(services)
   const { queue, handlers, once } = services.events
-  if (!queue) {
-    console.warn('SQS_QUEUE_URL is unset: the event queue is not drained')
-    return
+  if (!queue) console.warn('SQS_QUEUE_URL is unset: the event queue is not drained')
+  else {
+    const started = Date.now()
+    const report = await drainEvents({ queue, handlers, once })
+    console.log(JSON.stringify({ job: 'drain-event-queue', ...report, elapsed_ms: Date.now() - started }))
   }
-  const started = Date.now()
-  const report = await drainEvents({ queue, handlers, once })
-  console.log(JSON.stringify({ job: 'drain-event-queue', ...report, elapsed_ms: Date.now() - started }))
+  // After the notifications: deleted videos' files can wait, people's notifications should not.
+  await removeDeletedVideos(services)
 }
 
 /** Deleted videos' objects, ≤ 1,000 at a time (every 5 minutes, with the drain): never inside a request. A failure waits for the next run. */

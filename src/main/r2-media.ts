@@ -122,10 +122,19 @@ export function r2MediaStore(bucket: R2Bucket, options: { partSize?: number } = 
       let source = body
       let digest: Promise<ArrayBuffer> | undefined
       if (expected) {
-        const [toStore, toHash] = body.tee()
+        // Hashed on the way through, at R2's pace: a tee would queue in memory whatever R2 has not read yet.
         const hash = new crypto.DigestStream('MD5')
-        digest = toHash.pipeTo(hash).then(() => hash.digest)
-        source = toStore
+        const hashWriter = hash.getWriter()
+        source = body.pipeThrough(
+          new TransformStream<Uint8Array, Uint8Array>({
+            async transform(chunk, controller) {
+              await hashWriter.write(chunk)
+              controller.enqueue(chunk)
+            },
+            flush: () => hashWriter.close(),
+          }),
+        )
+        digest = hash.digest
       }
       const { stream, piped } = knownLength(source, size)
       // A client that drops the connection fails all three; the first failure is the answer, the others are handled here

@@ -257,7 +257,7 @@ export class VideoService implements VideoLibrary {
    * `provisional`: the map was not read in time (or the read failed), so the answer must not be shared.
    */
   async filmVideo(movieId: number): Promise<{ video: FilmVideo | null; provisional: boolean }> {
-    const map = await readyVideosWithin(() => this.deps.store.list({ consistent: false }), this.deps.deadlineMs ?? FILM_VIDEO_DEADLINE_MS)
+    const map = await readyVideosWithin(() => this.deps.store.listShown(), this.deps.deadlineMs ?? FILM_VIDEO_DEADLINE_MS)
     const video = map.byMovie.get(movieId)
     const answer = video ? { duration: video.duration, ready: true as const, license: video.license, credit: video.credit } : null
     return { video: answer, provisional: map.provisional === true }

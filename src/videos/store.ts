@@ -72,13 +72,22 @@ export class VideoStore {
 
   /** Every video, newest first (ids start with their creation time). */
   async list(opts: { consistent?: boolean } = {}): Promise<VideoItem[]> {
-    const items = await this.db.queryAll<VideoItem>(this.table, {
+    return this.db.queryAll<VideoItem>(this.table, {
       keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
       values: { ':pk': LIBRARY_PK, ':prefix': VIDEO_SK_PREFIX },
       forward: false,
       consistent: opts.consistent ?? true,
     })
-    return items
+  }
+
+  /** What a film's answer needs of every video (the ready-video map's read, every 30 s per isolate): not the parts. */
+  async listShown(): Promise<VideoItem[]> {
+    return this.db.queryAll<VideoItem>(this.table, {
+      keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
+      values: { ':pk': LIBRARY_PK, ':prefix': VIDEO_SK_PREFIX },
+      projection: 'id, movie_id, #status, published, #duration, license, credit, ready_at, updated_at',
+      names: { '#status': 'status', '#duration': 'duration' },
+    })
   }
 
   /** Records part `n` of an upload under way (a repeated part replaces the record). */

@@ -9,7 +9,9 @@ export function toWebVtt(text: string): string | null {
     const lines = block.split('\n')
     const timing = lines.findIndex((line) => SRT_TIMING.test(line))
     if (timing < 0 || timing > 1) return []
-    const cue = lines[timing]!.replace(SRT_TIMING, (_, from: string, to: string) => `${from.replace(',', '.')} --> ${to.replace(',', '.')}`)
+    // WebVTT wants two-digit hours (SubRip files often have one) and a full stop before the milliseconds.
+    const stamp = (time: string) => time.replace(',', '.').padStart(12, '0')
+    const cue = lines[timing]!.replace(SRT_TIMING, (_, from: string, to: string) => `${stamp(from)} --> ${stamp(to)}`)
     // A line of "-->" inside the text would start a new cue in WebVTT: it cannot be a cue line.
     const body = lines.slice(timing + 1).map((line) => line.replace(/-->/g, '→'))
     return [[cue, ...body].join('\n')]

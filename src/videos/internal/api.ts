@@ -47,6 +47,8 @@ function parseRange(header: string | undefined): MediaRange | undefined {
   if (!match || (!match[1] && !match[2])) return undefined
   if (!match[1]) return { suffix: Number(match[2]) }
   const offset = Number(match[1])
+  // A backwards range (bytes=5-3) is not one to serve: the whole object then (RFC 9110 §14.2).
+  if (match[2] && Number(match[2]) < offset) return undefined
   return match[2] ? { offset, length: Number(match[2]) - offset + 1 } : { offset }
 }
 
