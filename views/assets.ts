@@ -10,7 +10,7 @@ export const ASSET_HASHES = {
   js: 'b8eb772ac1',
   offline: '8b85d7d3dc',
   sw: 'c553719caf',
-  upload: '671ea3dd2f',
+  upload: '911f883a46',
 }
 
 export const ASSETS = {

@@ -47,7 +47,7 @@
   function percent(fraction) {
     return format(Math.min(1, Math.max(0, fraction)), { style: 'percent', maximumFractionDigits: 0 })
   }
-  // As the page formats sizes (views/pages/admin-videos.tsx): 1024-based, in the reader's units, from kilobytes up.
+  // As the page formats sizes (views/components/admin/video-format.ts): 1024-based, in the reader's units, from kilobytes up.
   function bytes(n) {
     var units = ['kilobyte', 'megabyte', 'gigabyte', 'terabyte']
     var unit = 0
