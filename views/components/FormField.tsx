@@ -14,11 +14,15 @@ export interface FieldProps {
   required?: boolean
   minlength?: number
   maxlength?: number
+  /** 'numeric': a digits-only field (the phone keyboard shows digits; the pattern says so to the browser). */
+  inputmode?: 'numeric'
+  /** Where the input's id starts (default `field`): `<idPrefix>-<name>`. */
+  idPrefix?: string
 }
 
 /** A labelled input with its hint and inline error, tied together with aria-describedby. */
-export function Field({ name, label, type = 'text', value, error, hint, autocomplete, required, minlength, maxlength }: FieldProps) {
-  const id = `field-${name}`
+export function Field({ name, label, type = 'text', value, error, hint, autocomplete, required, minlength, maxlength, inputmode, idPrefix = 'field' }: FieldProps) {
+  const id = `${idPrefix}-${name}`
   const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined
   return (
     <div class={error ? 'field invalid' : 'field'}>
@@ -32,6 +36,8 @@ export function Field({ name, label, type = 'text', value, error, hint, autocomp
         required={required}
         minlength={minlength}
         maxlength={maxlength}
+        inputmode={inputmode}
+        pattern={inputmode === 'numeric' ? '[0-9]+' : undefined}
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={describedBy}
       />

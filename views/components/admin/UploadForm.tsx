@@ -1,5 +1,5 @@
 import type { Child } from 'hono/jsx'
-import { FormNotice, type FieldErrors } from '../FormField'
+import { Field, FormNotice, type FieldErrors } from '../FormField'
 import { useT } from '../I18nContext'
 import { formatBytes } from './video-format'
 
@@ -19,47 +19,6 @@ export interface UploadFormState {
   problem?: Child
 }
 
-function TextField({ name, label, hint, value, error, required, maxlength, inputmode }: {
-  name: keyof UploadValues
-  label: string
-  hint?: string
-  value?: string
-  error?: string
-  required?: boolean
-  maxlength?: number
-  inputmode?: 'numeric'
-}) {
-  const id = `upload-${name}`
-  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined
-  return (
-    <div class={error ? 'field invalid' : 'field'}>
-      <label for={id}>{label}</label>
-      <input
-        id={id}
-        name={name}
-        type="text"
-        value={value}
-        required={required}
-        maxlength={maxlength}
-        inputmode={inputmode}
-        pattern={inputmode === 'numeric' ? '[0-9]+' : undefined}
-        autocomplete="off"
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy}
-      />
-      {hint ? (
-        <p class="field-hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p class="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-    </div>
-  )
-}
 
 /**
  * The upload form. Without JavaScript it posts the file as multipart/form-data (up to `formLimit`); with
@@ -107,7 +66,7 @@ export function UploadForm({ formLimit, state = {} }: { formLimit: number; state
         </p>
       </div>
       <form id="upload-form" class="upload-form" method="post" action="/admin/videos/upload" enctype="multipart/form-data" data-uploader {...messages}>
-        <TextField
+        <Field
           name="movie_id"
           label={t('admin.upload.movieId')}
           hint={t('admin.upload.movieIdHint')}
@@ -116,10 +75,12 @@ export function UploadForm({ formLimit, state = {} }: { formLimit: number; state
           required
           maxlength={9}
           inputmode="numeric"
+          idPrefix="upload"
+          autocomplete="off"
         />
-        <TextField name="license" label={t('admin.upload.license')} hint={t('admin.upload.licenseHint')} value={values.license} error={errors.license} required maxlength={200} />
-        <TextField name="credit" label={t('admin.upload.credit')} hint={t('admin.upload.creditHint')} value={values.credit} error={errors.credit} maxlength={300} />
-        <TextField name="label" label={t('admin.upload.label')} hint={t('admin.upload.labelHint')} value={values.label} error={errors.label} maxlength={100} />
+        <Field idPrefix="upload" autocomplete="off" name="license" label={t('admin.upload.license')} hint={t('admin.upload.licenseHint')} value={values.license} error={errors.license} required maxlength={200} />
+        <Field idPrefix="upload" autocomplete="off" name="credit" label={t('admin.upload.credit')} hint={t('admin.upload.creditHint')} value={values.credit} error={errors.credit} maxlength={300} />
+        <Field idPrefix="upload" autocomplete="off" name="label" label={t('admin.upload.label')} hint={t('admin.upload.labelHint')} value={values.label} error={errors.label} maxlength={100} />
         <div class={fileError ? 'field invalid' : 'field'}>
           <label for="upload-file">{t('admin.upload.file')}</label>
           <input
