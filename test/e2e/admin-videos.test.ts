@@ -52,8 +52,8 @@ async function operatorToken(): Promise<string> {
 beforeAll(async () => {
   ;[browser, clip, token, movie] = await Promise.all([
     sharedBrowser(),
-    // 30 s of 640×360 at 2 Mb/s: about 7.5 MB, two 5 MiB parts.
-    makeClip({ seconds: 30, width: 640, height: 360, videoBitrate: '2M' }),
+    // 30 s of 640×360 at 1.6 Mb/s: about 6.3 MB, two 5 MiB parts.
+    makeClip({ seconds: 30, width: 640, height: 360, videoBitrate: '1600k' }),
     operatorToken(),
     json<{ results: { id: number; title: string }[] }>('/api/v1/movies/top_rated').then((r) => r.body.results[7]!),
   ])
