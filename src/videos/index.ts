@@ -1,9 +1,10 @@
 import { publicFields, type AccountDataParticipant } from '../shared/participants'
 import { invalidateReadyVideos } from './ready-map'
-import { toVideo } from './service'
+import { toVideo } from './shape'
 import type { VideoStore } from './store'
 
-export { VideoService, toVideo } from './service'
+export { VideoService } from './service'
+export { toVideo } from './shape'
 export { VideoStore } from './store'
 export type { VideoLibrary } from './library'
 export type { FilmVideo } from './ready-map'

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { buildReadyMap, invalidateReadyVideos, readyVideos } from '../../src/videos/ready-map'
 import type { VideoItem } from '../../src/videos/store'
 import { toWebVtt } from '../../src/videos/subtitles'
-import { partPlan } from '../../src/videos/service'
+import { partPlan } from '../../src/videos/shape'
 
 const video = (id: string, movie: number, fields: Partial<VideoItem>): VideoItem =>
   ({ id, movie_id: movie, status: 'ready', published: true, license: 'CC0', credit: null, duration: 60, updated_at: '2026-01-01T00:00:00Z', ...fields }) as VideoItem
