@@ -143,10 +143,27 @@ export function isAlive(pid: number): boolean {
  */
 const PICK_RANGE = { from: 20_000, to: 32_767 }
 
-/** A port that was free a moment ago on `host`. */
+/**
+ * The range split between `npm test`'s two halves (TEST_HALF, scripts/test.ts), which start their stacks side by side:
+ * a pick in one can never be a pick in the other. One stack picks five ports before any is bound, so a process also
+ * never hands out the same port twice (an e2e run once failed with "Port … is already in use" at its own start).
+ */
+function pickRange(half = process.env.TEST_HALF): { from: number; to: number } {
+  const middle = Math.floor((PICK_RANGE.from + PICK_RANGE.to) / 2)
+  if (half === 'server') return { from: PICK_RANGE.from, to: middle }
+  if (half === 'browser') return { from: middle + 1, to: PICK_RANGE.to }
+  return PICK_RANGE
+}
+const handedOut = new Set<number>()
+
+/** A port that was free a moment ago on `host`, and not handed out before by this process. */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
+  const range = pickRange()
   for (let attempt = 0; attempt < 50; attempt++) {
-    const port = PICK_RANGE.from + Math.floor(Math.random() * (PICK_RANGE.to - PICK_RANGE.from + 1))
+    const port = range.from + Math.floor(Math.random() * (range.to - range.from + 1))
+    if (handedOut.has(port)) continue
+    // Reserved before the check, so concurrent calls cannot both take it.
+    handedOut.add(port)
     if (!(await isPortBusy(port, host))) return port
   }
   return osPickedPort(host)
