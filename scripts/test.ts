@@ -13,19 +13,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { setPriority, tmpdir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 const VITEST = join(import.meta.dirname, '..', 'node_modules', 'vitest', 'vitest.mjs')
 
-/**
- * Which projects each half runs (in vitest.config.ts's group order within the half), and at what niceness. The browser
- * half is the longer one, so the server half yields the cores to it when both want them (nice 5: about a quarter of the
- * CPU then), and takes them whenever the browser half waits: the run ends when both do, closer together.
- */
+/** Which projects each half runs (in vitest.config.ts's group order within the half). */
 export const HALVES = [
-  { name: 'server', projects: ['unit', 'app', 'workerd', 'ops'], nice: 5 },
-  { name: 'browser', projects: ['e2e'], nice: 0 },
+  { name: 'server', projects: ['unit', 'app', 'workerd', 'ops'] },
+  { name: 'browser', projects: ['e2e'] },
 ] as const
 
 /** Options that say how to report (they go to the final report, not to the halves). */
@@ -69,16 +65,8 @@ export function plan(args: string[], blobDir: string): Plan {
   return { halves, single: [], report: ['--merge-reports', blobDir, ...(report.length > 0 ? report : ['--reporter=default'])] }
 }
 
-function vitest(args: string[], env: NodeJS.ProcessEnv = process.env, nice = 0): { child: ChildProcess; exit: Promise<number> } {
+function vitest(args: string[], env: NodeJS.ProcessEnv = process.env): { child: ChildProcess; exit: Promise<number> } {
   const child = spawn(process.execPath, [VITEST, ...args], { stdio: 'inherit', env })
-  // Set at once, before vitest forks its workers and servers: they inherit it.
-  if (nice && child.pid) {
-    try {
-      setPriority(child.pid, nice)
-    } catch {
-      // Not allowed here: the halves share the cores evenly, as before.
-    }
-  }
   const exit = new Promise<number>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))))
   return { child, exit }
 }
@@ -92,7 +80,7 @@ async function main(): Promise<number> {
   try {
     const { halves, single, report } = plan(process.argv.slice(2), blobDir)
     if (!halves) return await vitest(single).exit
-    const started = halves.map((half) => vitest(half.args, { ...process.env, TEST_HALF: half.name }, HALVES.find((h) => h.name === half.name)?.nice))
+    const started = halves.map((half) => vitest(half.args, { ...process.env, TEST_HALF: half.name }))
     running.push(...started.map((s) => s.child))
     const codes = await Promise.all(started.map((s) => s.exit))
     running.length = 0
