@@ -34,6 +34,6 @@ export interface VideoLibrary {
   retry(id: string): Promise<Video>
   /** Hides the video at once; its objects are removed by a background job (status `deleting`). */
   remove(id: string): Promise<void>
-  /** Bytes of every source stored (the admin area's "storage used"). */
-  storageUsed(): Promise<number>
+  /** The list and the bytes of every source stored (the admin area's "storage used"), from one read. */
+  overview(): Promise<{ videos: Video[]; storage: number }>
 }

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { requirePageUser } from '../auth/middleware'
 import type { AppEnv } from '../context'
+import { CACHE, useCache } from '../http/cache'
 import { errors } from '../http/errors'
 
 /** Whether the request's user is an operator (ADMIN_EMAILS, address verified). */
@@ -16,12 +17,17 @@ export const requireOperator: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next()
 }
 
-/** Admin pages: the login page for anonymous visitors, a 403 page for members who are not operators. */
-export const requireOperatorPage: MiddlewareHandler<AppEnv> = (c, next) =>
-  requirePageUser(c, async () => {
-    if (!isOperator(c)) throw errors.forbidden()
+/**
+ * Admin pages, never stored: the login page for anonymous visitors (requirePageUser), a 403 page for members who are
+ * not operators. Checked before a byte of a form's body is read.
+ */
+export const requireOperatorPage: MiddlewareHandler<AppEnv> = async (c, next) => {
+  useCache(c, CACHE.noStore)
+  return requirePageUser(c, async () => {
+    if (!isOperator(c)) throw errors.forbidden('admin.forbidden')
     await next()
   })
+}
 
 /**
  * An upload body's size from its Content-Length, judged before a byte is read: 411 without one, 413 over `max`.

@@ -1,8 +1,7 @@
-import { Hono, type Context, type MiddlewareHandler } from 'hono'
+import { Hono, type Context } from 'hono'
 import type { Child } from 'hono/jsx'
-import { currentUser, requirePageUser } from '../auth/middleware'
+import { currentUser } from '../auth/middleware'
 import type { AppEnv } from '../context'
-import { CACHE, useCache } from '../http/cache'
 import { errors, knownError } from '../http/errors'
 import { wantsFragment } from '../http/htmx'
 import { catalogOptions } from '../http/page-helpers'
@@ -15,7 +14,7 @@ import { formatBytes } from '../../views/components/admin/video-format'
 import { VideoItem, type AdminVideoRow } from '../../views/components/admin/VideoItem'
 import { VideoItemFragment, VideoLibrary } from '../../views/components/admin/VideoLibrary'
 import { VideoState } from '../../views/components/admin/VideoState'
-import { declaredLength, isOperator } from './middleware'
+import { declaredLength, requireOperatorPage } from './middleware'
 import { MultipartReader, multipartBoundary } from './multipart'
 import { addSubtitlesFromForm, problemText, subtitleTooLargeText, uploadFromForm } from './page-forms'
 import { FORM_UPLOAD_LIMIT, MAX_SUBTITLE_BYTES, type Video } from './types'
@@ -38,18 +37,6 @@ const NOTICES = {
   subtitles: 'admin.notice.subtitles',
 } as const satisfies Record<string, MessageKey>
 type Notice = keyof typeof NOTICES
-
-/**
- * Operators only, never stored: anonymous visitors go to the login page (requirePageUser), signed-in members who are
- * not operators get the 403 page. Checked before a byte of a form's body is read.
- */
-const operatorPage: MiddlewareHandler<AppEnv> = async (c, next) => {
-  useCache(c, CACHE.noStore)
-  return requirePageUser(c, async () => {
-    if (!isOperator(c)) throw errors.forbidden('admin.forbidden')
-    await next()
-  })
-}
 
 const videoId = (c: Ctx) => {
   const id = c.req.param('id') ?? ''
@@ -93,7 +80,7 @@ async function rowsOf(c: Ctx, videos: Video[]): Promise<AdminVideoRow[]> {
 
 async function library(c: Ctx) {
   const videos = c.get('services').videos
-  const [list, storage] = await Promise.all([videos.list(), videos.storageUsed()])
+  const { videos: list, storage } = await videos.overview()
   return { rows: await rowsOf(c, list), storage, subtitleLanguages: subtitleLanguages(c.get('t')), subtitleLimit: MAX_SUBTITLE_BYTES }
 }
 
@@ -109,20 +96,20 @@ const tooLargeText = (t: Translator) =>
 /** The operators' video library (/admin/videos): the list, the no-JavaScript upload and subtitle forms, row actions. */
 export const videoPages = new Hono<AppEnv>()
 
-videoPages.get('/admin/videos', operatorPage, async (c) => {
+videoPages.get('/admin/videos', requireOperatorPage, async (c) => {
   const notice = c.req.query('notice')
   const key = notice && Object.hasOwn(NOTICES, notice) ? NOTICES[notice as Notice] : undefined
   return renderPage(c, key ? { notice: { kind: 'success', text: c.get('t')(key) } } : {})
 })
 
 /** The list alone: what upload.js asks for after starting or finishing an upload. */
-videoPages.get('/admin/videos/list', operatorPage, async (c) => render(c, <VideoLibrary {...await library(c)} />))
+videoPages.get('/admin/videos/list', requireOperatorPage, async (c) => render(c, <VideoLibrary {...await library(c)} />))
 
 /**
  * A busy video's status block, polled by htmx every 5 s. Once the status is another than the one shown (`was`), the
  * whole row comes back instead (HX-Retarget), so its buttons follow; a video gone or being deleted leaves the list.
  */
-videoPages.get('/admin/videos/:id/state', operatorPage, async (c) => {
+videoPages.get('/admin/videos/:id/state', requireOperatorPage, async (c) => {
   const id = videoId(c)
   const video = await c.get('services').videos.get(id)
   const was = c.req.query('was')
@@ -141,7 +128,7 @@ videoPages.get('/admin/videos/:id/state', operatorPage, async (c) => {
  * Bodies over FORM_UPLOAD_LIMIT are refused from their Content-Length, unread; larger files go through upload.js or
  * `npm run video:add`.
  */
-videoPages.post('/admin/videos/upload', operatorPage, async (c) => {
+videoPages.post('/admin/videos/upload', requireOperatorPage, async (c) => {
   const boundary = multipartBoundary(c.req.header('Content-Type'))
   const body = c.req.raw.body
   const length = declaredLength(c, Number.MAX_SAFE_INTEGER)
@@ -159,7 +146,7 @@ videoPages.post('/admin/videos/upload', operatorPage, async (c) => {
 })
 
 /** A subtitle file (SubRip or WebVTT, ≤ MAX_SUBTITLE_BYTES) for one language, through the same streaming reader. */
-videoPages.post('/admin/videos/:id/subtitles', operatorPage, async (c) => {
+videoPages.post('/admin/videos/:id/subtitles', requireOperatorPage, async (c) => {
   const id = videoId(c)
   const length = declaredLength(c, Number.MAX_SAFE_INTEGER)
   if (length > MAX_SUBTITLE_BYTES + 16 * 1024) return subtitleProblem(c, id, subtitleTooLargeText(c.get('t')), 413)
@@ -181,7 +168,7 @@ async function subtitleProblem(c: Ctx, id: string, text: string, status: 400 | 4
 /** The row again (or nothing, once it left the list), the storage line and a message for screen readers. */
 async function rowFragment(c: Ctx, id: string, message: string, problem?: string) {
   const videos = c.get('services').videos
-  const [video, list, storage] = await Promise.all([videos.get(id), videos.list(), videos.storageUsed()])
+  const [video, { videos: list, storage }] = await Promise.all([videos.get(id), videos.overview()])
   const shown = video && video.status !== 'deleting' ? video : null
   const [row] = shown ? await rowsOf(c, [shown]) : [null]
   const t = c.get('t')
@@ -206,7 +193,7 @@ const ACTIONS: Record<string, { run: (videos: AppEnv['Variables']['services']['v
 }
 
 /** Publish, unpublish, cancel an upload, transcode again, delete: one button each. */
-videoPages.post('/admin/videos/:id/:action{publish|unpublish|cancel|retry|delete}', operatorPage, async (c) => {
+videoPages.post('/admin/videos/:id/:action{publish|unpublish|cancel|retry|delete}', requireOperatorPage, async (c) => {
   const id = videoId(c)
   const action = ACTIONS[c.req.param('action')]!
   try {
