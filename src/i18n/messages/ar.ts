@@ -642,4 +642,6 @@ export const ar: Catalogue = {
   'admin.notice.deleted': 'حُذف الفيديو. تُزال ملفاته في الخلفية.',
   'admin.notice.subtitles': 'حُفظت الترجمة.',
   // end of the video library's pages
+  // HLS track names (src/videos/hls.ts): an audio track whose file names no language
+  'video.audio.original': 'الصوت الأصلي',
 }

@@ -568,4 +568,6 @@ export const de: Catalogue = {
   'admin.notice.deleted': 'Das Video ist gelöscht. Seine Dateien werden im Hintergrund entfernt.',
   'admin.notice.subtitles': 'Die Untertitel sind gespeichert.',
   // end of the video library's pages
+  // HLS track names (src/videos/hls.ts): an audio track whose file names no language
+  'video.audio.original': 'Originalton',
 }

@@ -546,4 +546,6 @@ export const en = {
   'admin.notice.deleted': 'The video is deleted. Its files are removed in the background.',
   'admin.notice.subtitles': 'The subtitles are saved.',
   // end of the video library's pages
+  // HLS track names (src/videos/hls.ts): an audio track whose file names no language
+  'video.audio.original': 'Original audio',
 } as const satisfies Record<string, Message>

@@ -587,4 +587,6 @@ export const es: Catalogue = {
   'admin.notice.deleted': 'El vídeo se ha eliminado. Sus archivos se borran en segundo plano.',
   'admin.notice.subtitles': 'Los subtítulos se han guardado.',
   // end of the video library's pages
+  // HLS track names (src/videos/hls.ts): an audio track whose file names no language
+  'video.audio.original': 'Audio original',
 }

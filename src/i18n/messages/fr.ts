@@ -598,4 +598,6 @@ export const fr: Catalogue = {
   'admin.notice.deleted': 'La vidéo est supprimée. Ses fichiers sont effacés en arrière-plan.',
   'admin.notice.subtitles': 'Les sous-titres sont enregistrés.',
   // end of the video library's pages
+  // HLS track names (src/videos/hls.ts): an audio track whose file names no language
+  'video.audio.original': 'Audio d’origine',
 }

@@ -547,4 +547,6 @@ export const ja: Catalogue = {
   'admin.notice.deleted': '動画を削除しました。ファイルはバックグラウンドで消去されます。',
   'admin.notice.subtitles': '字幕を保存しました。',
   // end of the video library's pages
+  // HLS track names (src/videos/hls.ts): an audio track whose file names no language
+  'video.audio.original': 'オリジナル音声',
 }
