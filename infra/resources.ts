@@ -100,6 +100,21 @@ export const NOTIFICATIONS_QUEUE: QueueDefinition = {
   filterPolicy: { type: [{ 'anything-but': ['video.uploaded'] }] },
 }
 
+/**
+ * The transcoder's jobs: `video.uploaded` only. A job runs for minutes to hours, so a received message stays hidden
+ * 15 minutes and the transcoder renews that while it works; the third delivery is the last (a file that crashes the
+ * transcoder fails instead of looping), then the dead-letter queue keeps the message.
+ */
+export const TRANSCODE_QUEUE: QueueDefinition = {
+  suffix: '-transcode',
+  visibilityTimeoutSeconds: 15 * 60,
+  messageRetentionSeconds: 4 * 24 * 3600,
+  maxReceiveCount: 3,
+  deadLetterSuffix: '-transcode-dlq',
+  deadLetterRetentionSeconds: 14 * 24 * 3600,
+  filterPolicy: { type: ['video.uploaded'] },
+}
+
 export const DEFAULT_PREFIX = 'netflix-clone'
 
 export const tableName = (prefix: string, table: TableDefinition) => `${prefix}${table.suffix}`

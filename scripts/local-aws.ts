@@ -186,6 +186,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
         DYNAMODB_TABLE: prefix,
         SNS_TOPIC_ARN: resources.topicArn,
         SQS_QUEUE_URL: resources.queueUrl,
+        TRANSCODE_QUEUE_URL: resources.transcodeQueueUrl,
       },
       stop,
     }

@@ -1,16 +1,8 @@
 /**
- * Creates the table(s), topic, queue + DLQ and the topic→queue subscription from the same
+ * Creates the table(s), topic, the queues + DLQs and the topic→queue subscriptions from the same
  * definitions the CDKTF stacks use (infra/resources.ts). Idempotent: safe on every start.
  */
-import {
-  deadLetterQueueName,
-  NOTIFICATIONS_QUEUE,
-  queueName,
-  TABLES,
-  tableName,
-  topicName,
-  type TableDefinition,
-} from '../../infra/resources'
+import { NOTIFICATIONS_QUEUE, TABLES, tableName, topicName, TRANSCODE_QUEUE, type QueueDefinition, type TableDefinition } from '../../infra/resources'
 import { DynamoDb } from '../../src/aws/dynamodb'
 import { AwsError } from '../../src/aws/errors'
 import { Sns } from '../../src/aws/sns'
@@ -21,6 +13,8 @@ export interface AwsResources {
   topicArn: string
   queueUrl: string
   dlqUrl: string
+  /** The transcoder's queue (`video.uploaded` only). */
+  transcodeQueueUrl: string
 }
 
 /** The index's CreateTable / UpdateTable shape. */
@@ -80,24 +74,26 @@ export async function ensureTable(db: DynamoDb, name: string, def: TableDefiniti
   }
 }
 
-export async function bootstrapAws(clients: { db: DynamoDb; sns: Sns; sqs: Sqs }, prefix: string): Promise<AwsResources> {
-  const { db, sns, sqs } = clients
-  await Promise.all(TABLES.map((def) => ensureTable(db, tableName(prefix, def), def)))
-
-  const dlqUrl = await sqs.createQueue(deadLetterQueueName(prefix), {
-    MessageRetentionPeriod: String(NOTIFICATIONS_QUEUE.deadLetterRetentionSeconds),
-  })
+/** A queue with its dead-letter queue, subscribed to the topic with the definition's filter; returns both URLs. */
+async function ensureQueue(clients: { sns: Sns; sqs: Sqs }, topicArn: string, prefix: string, def: QueueDefinition): Promise<{ url: string; dlqUrl: string }> {
+  const { sns, sqs } = clients
+  const dlqUrl = await sqs.createQueue(`${prefix}${def.deadLetterSuffix}`, { MessageRetentionPeriod: String(def.deadLetterRetentionSeconds) })
   const { QueueArn: dlqArn } = await sqs.getAttributes(dlqUrl, ['QueueArn'])
-  const queueUrl = await sqs.createQueue(queueName(prefix), {
-    VisibilityTimeout: String(NOTIFICATIONS_QUEUE.visibilityTimeoutSeconds),
-    MessageRetentionPeriod: String(NOTIFICATIONS_QUEUE.messageRetentionSeconds),
-    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: NOTIFICATIONS_QUEUE.maxReceiveCount }),
+  const url = await sqs.createQueue(`${prefix}${def.suffix}`, {
+    VisibilityTimeout: String(def.visibilityTimeoutSeconds),
+    MessageRetentionPeriod: String(def.messageRetentionSeconds),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: def.maxReceiveCount }),
   })
-  const { QueueArn: queueArn } = await sqs.getAttributes(queueUrl, ['QueueArn'])
+  const { QueueArn: queueArn } = await sqs.getAttributes(url, ['QueueArn'])
   if (!dlqArn || !queueArn) throw new Error('SQS GetQueueAttributes answered without a QueueArn')
+  await sns.subscribe(topicArn, 'sqs', queueArn, def.filterPolicy ? { FilterPolicy: JSON.stringify(def.filterPolicy) } : {})
+  return { url, dlqUrl }
+}
 
+export async function bootstrapAws(clients: { db: DynamoDb; sns: Sns; sqs: Sqs }, prefix: string): Promise<AwsResources> {
+  const { db, sns } = clients
+  await Promise.all(TABLES.map((def) => ensureTable(db, tableName(prefix, def), def)))
   const topicArn = await sns.createTopic(topicName(prefix))
-  const filter: Record<string, string> = NOTIFICATIONS_QUEUE.filterPolicy ? { FilterPolicy: JSON.stringify(NOTIFICATIONS_QUEUE.filterPolicy) } : {}
-  await sns.subscribe(topicArn, 'sqs', queueArn, filter)
-  return { table: tableName(prefix, TABLES[0]!), topicArn, queueUrl, dlqUrl }
+  const [notifications, transcode] = await Promise.all([ensureQueue(clients, topicArn, prefix, NOTIFICATIONS_QUEUE), ensureQueue(clients, topicArn, prefix, TRANSCODE_QUEUE)])
+  return { table: tableName(prefix, TABLES[0]!), topicArn, queueUrl: notifications.url, dlqUrl: notifications.dlqUrl, transcodeQueueUrl: transcode.url }
 }

@@ -12,5 +12,15 @@ export const videoPrefix = (videoId: string) => `videos/${videoId}/`
 export const sourceKey = (videoId: string) => `videos/${videoId}/source`
 /** One ladder's outputs (the transcoder's; `ladder` counts attempts with a new plan, from 1). */
 export const ladderPrefix = (videoId: string, ladder: number) => `videos/${videoId}/v${ladder}/`
-/** A subtitle track an operator uploaded, as WebVTT. */
-export const subtitleKey = (videoId: string, lang: string) => `videos/${videoId}/subtitles/${lang}.vtt`
+/**
+ * Everything a player reads lives in the ladder's folder, so the transcoder (whose signed writes are confined to it)
+ * can write the master, and the master's URIs stay plain relative names.
+ *
+ * A subtitle track an operator uploaded, as WebVTT, named by its content (`hash`: hex of its SHA-256): a new file
+ * for a language is a new object, so every file a cached playlist lists stays what it was.
+ */
+export const subtitleKey = (videoId: string, ladder: number, lang: string, hash: string) => `${ladderPrefix(videoId, ladder)}subtitles/${lang}.${hash}.vtt`
+/** The one-segment media playlist of a subtitle file, per master revision. */
+export const subtitlePlaylistKey = (videoId: string, ladder: number, lang: string, revision: number) => `${ladderPrefix(videoId, ladder)}subtitles/${lang}.r${revision}.m3u8`
+/** The master playlist, per revision (a ready video's subtitles changing makes a new one). */
+export const masterKey = (videoId: string, ladder: number, revision: number) => `${ladderPrefix(videoId, ladder)}master.r${revision}.m3u8`

@@ -17,6 +17,7 @@ import { VideoState } from '../../views/components/admin/VideoState'
 import { declaredLength, requireOperatorPage } from './middleware'
 import { MultipartReader, multipartBoundary } from './multipart'
 import { addSubtitlesFromForm, problemText, subtitleTooLargeText, uploadFromForm } from './page-forms'
+import { waitingForTranscoder } from './shape'
 import { FORM_UPLOAD_LIMIT, MAX_SUBTITLE_BYTES, type Video } from './types'
 
 type Ctx = Context<AppEnv>
@@ -75,6 +76,7 @@ async function rowsOf(c: Ctx, videos: Video[]): Promise<AdminVideoRow[]> {
     video,
     title: titles.get(video.movie_id) ?? null,
     uploader: video.created_by ? (names.get(video.created_by) ?? null) : null,
+    waiting: waitingForTranscoder(video, Date.now()),
   }))
 }
 
@@ -113,7 +115,7 @@ videoPages.get('/admin/videos/:id/state', requireOperatorPage, async (c) => {
   const id = videoId(c)
   const video = await c.get('services').videos.get(id)
   const was = c.req.query('was')
-  if (video && video.status !== 'deleting' && video.status === was) return render(c, <VideoState video={video} />)
+  if (video && video.status !== 'deleting' && video.status === was) return render(c, <VideoState video={video} waiting={waitingForTranscoder(video, Date.now())} />)
   c.header('HX-Retarget', `#video-${id}`)
   c.header('HX-Reswap', 'outerHTML')
   if (!video || video.status === 'deleting') return c.body('', 200)

@@ -3,7 +3,7 @@ import type { Config } from '../config'
 import type { Outbox } from '../events/outbox'
 import { events } from '../events/schema'
 import { ApiError, errors } from '../http/errors'
-import { sourceKey, subtitleKey } from '../media/keys'
+import { ladderPrefix, sourceKey, subtitleKey } from '../media/keys'
 import { MediaDigestMismatchError, MediaUploadNotFoundError, type MediaStore } from '../media/store'
 import { removeDeletedVideos, type CleanupReport } from './cleanup'
 import { newVideoId, videoKey } from './keys'
@@ -12,6 +12,7 @@ import { partPlan, toVideo } from './shape'
 import { VideoStateError, TooManyUploadsError, type VideoItem, type VideoStore } from './store'
 import { readyVideosWithin, type FilmVideo } from './ready-map'
 import { toWebVtt } from './subtitles'
+import { TranscodeJobs } from './transcode-jobs'
 import { MAX_UPLOADING_PER_OPERATOR, type CreateVideo, type UpdateVideo, type Video, type VideoStatus } from './types'
 
 export interface VideoServiceDeps {
@@ -157,7 +158,7 @@ export class VideoService implements VideoLibrary {
     await this.state(
       () =>
         this.deps.store.transition(id, ['uploading'], 'queued', {
-          set: { ladder: 1, attempt: 1, progress: 0 },
+          set: { ladder: 1, attempt: 1, progress: 0, queued_at: new Date().toISOString() },
           remove: ['upload_id'],
           extra: [...this.deps.store.leaveUploading(item.created_by), ...staged.writes],
         }),
@@ -194,9 +195,12 @@ export class VideoService implements VideoLibrary {
     if (item.status === 'deleting') throw wrongState(item.status)
     const vtt = toWebVtt(text)
     if (!vtt) throw invalid('body', 'validation.subtitleFormat')
-    await this.media().put(subtitleKey(id, lang), vtt, { contentType: 'text/vtt; charset=utf-8' })
-    const subtitles = [...new Set([...(item.subtitles ?? []), lang])].sort()
-    await this.state(() => this.deps.store.setFields(id, { subtitles }), id)
+    const ladder = Math.max(1, item.ladder ?? 1)
+    const key = subtitleKey(id, ladder, lang, await contentHash(vtt))
+    await this.media().put(key, vtt, { contentType: 'text/vtt; charset=utf-8' })
+    await this.state(() => this.deps.store.setSubtitleFile(id, lang, key.slice(ladderPrefix(id, ladder).length)), id)
+    // A ready video's playlists gain the track now; one still transcoding gets it from the transcoder's master.
+    await new TranscodeJobs({ store: this.deps.store, outbox: this.deps.outbox, media: this.media() }).refreshMaster(id)
   }
 
   async retry(id: string): Promise<Video> {
@@ -205,7 +209,7 @@ export class VideoService implements VideoLibrary {
     const attempt = (item.attempt ?? 1) + 1
     const ladder = Math.max(1, item.ladder ?? 1)
     const staged = this.deps.outbox.stage(events.videoUploaded(item.created_by ?? 'operator', id, ladder, attempt))
-    await this.state(() => this.deps.store.transition(id, ['failed'], 'queued', { set: { attempt, progress: 0, error: null }, extra: staged.writes }), id)
+    await this.state(() => this.deps.store.transition(id, ['failed'], 'queued', { set: { attempt, progress: 0, error: null, queued_at: new Date().toISOString() }, extra: staged.writes }), id)
     staged.release()
     return toVideo((await this.deps.store.get(id))!)
   }
@@ -274,4 +278,10 @@ export class VideoService implements VideoLibrary {
       throw now ? wrongState(now.status) : errors.notFound('errors.not_found.video')
     }
   }
+}
+
+/** The first 16 hex digits of the text's SHA-256: a subtitle file's name (its key never changes meaning). */
+async function contentHash(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
+  return [...digest.slice(0, 8)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
 }

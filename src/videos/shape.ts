@@ -1,4 +1,5 @@
 import type { VideoItem } from './store'
+import { STALE_QUEUED_MS } from './transcode-jobs'
 import type { Video } from './types'
 
 /** The row as the API shows it: parts as a list, internal fields left out. */
@@ -34,3 +35,9 @@ export function partPlan(size: number, partSize: number) {
   const count = Math.max(1, Math.ceil(size / partSize))
   return { count, lastSize: size - (count - 1) * partSize }
 }
+
+/**
+ * A video queued for longer than the transcoder's re-announcement period with no transcoder taking it: none runs, or
+ * every one is busy. (A queued row's updated_at is when it was queued: re-announcing it leaves that alone.)
+ */
+export const waitingForTranscoder = (video: Video, now: number): boolean => video.status === 'queued' && now - Date.parse(video.updated_at) > STALE_QUEUED_MS

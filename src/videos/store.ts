@@ -2,6 +2,7 @@ import { ConditionalCheckFailedError, TransactionCanceledError } from '../data/e
 import type { DataStore, TransactItem } from '../data/store'
 import { retryOptimistic } from '../shared/conflict-retry'
 import { LIBRARY_PK, uploaderKey, VIDEO_SK_PREFIX, videoKey } from './keys'
+import type { HlsOutputs } from './hls'
 import { MAX_UPLOADING_PER_OPERATOR, type Video, type VideoStatus } from './types'
 
 /** A video row as stored: the API's Video plus what only the app and the transcoder read. */
@@ -18,6 +19,16 @@ export interface VideoItem extends Omit<Video, 'parts'> {
   attempt: number
   /** When it last became ready: the newest ready video of a film is the one shown. */
   ready_at?: string
+  /** Subtitle files by language, relative to the ladder's folder (`subtitles/en.<hash>.vtt`). */
+  subtitle_files?: Record<string, string>
+  /** A ready video's outputs (what its master playlist is written from), its master's revision and the subtitle files that master lists. */
+  hls?: HlsOutputs
+  master_revision?: number
+  master_subtitles?: Record<string, string>
+  /** The transcoder's last sign of life on this video (a job writes progress at least every 10 s; the re-publisher its last announcement). */
+  heartbeat_at?: string
+  /** When it last became `queued` (complete, retry): a video queued for long shows as waiting for a transcoder. */
+  queued_at?: string
 }
 
 /** A write that found the video in another state than it needs (e.g. a part for an upload already completed). */
@@ -116,10 +127,10 @@ export class VideoStore {
     videoId: string,
     from: VideoStatus[],
     to: VideoStatus,
-    change: { set?: Record<string, unknown>; remove?: string[]; extra?: TransactItem[] } = {},
+    change: { set?: Record<string, unknown>; remove?: string[]; extra?: TransactItem[]; /** bookkeeping no one reads as a change */ keepUpdatedAt?: boolean } = {},
     now = new Date(),
   ): Promise<void> {
-    const set = { ...change.set, status: to, updated_at: now.toISOString() }
+    const set = { ...change.set, status: to, ...(change.keepUpdatedAt ? {} : { updated_at: now.toISOString() }) }
     const names: Record<string, string> = {}
     const values: Record<string, unknown> = {}
     const assignments = Object.entries(set).map(([field, value], i) => {
@@ -153,6 +164,48 @@ export class VideoStore {
       }),
     )
     return item!
+  }
+
+  /**
+   * Records a language's subtitle file (and the list of languages the API shows), unless the video is being deleted.
+   * Read, then written on condition that nothing else wrote the row meanwhile (two uploads at once both land).
+   */
+  async setSubtitleFile(videoId: string, lang: string, file: string, now = new Date()): Promise<void> {
+    await retryOptimistic(async () => {
+      const item = await this.get(videoId)
+      if (!item || item.status === 'deleting') throw new VideoStateError('the video is being deleted')
+      const files = { ...item.subtitle_files, [lang]: file }
+      try {
+        await this.db.update(this.table, videoKey(videoId), {
+          update: 'SET subtitle_files = :files, subtitles = :langs, updated_at = :now',
+          condition: '#status <> :deleting AND updated_at = :seen',
+          names: { '#status': 'status' },
+          values: { ':files': files, ':langs': Object.keys(files).sort(), ':now': now.toISOString(), ':seen': item.updated_at, ':deleting': 'deleting' },
+          returnValues: 'NONE',
+        })
+        return true as const
+      } catch (error) {
+        if (isConditionFailure(error)) return undefined
+        throw error
+      }
+    })
+  }
+
+  /** A new master revision, if the row is still at `from` (another writer that got there first wins). */
+  async bumpMaster(videoId: string, from: number, to: number, subtitles: Record<string, string>, now = new Date()): Promise<boolean> {
+    try {
+      await this.db.update(this.table, videoKey(videoId), {
+        update: 'SET master_revision = :to, master_subtitles = :subs, updated_at = :now',
+        condition: `#status = :ready AND (master_revision = :from${from === 0 ? ' OR attribute_not_exists(master_revision)' : ''})`,
+        names: { '#status': 'status' },
+        values: { ':to': to, ':from': from, ':subs': subtitles, ':now': now.toISOString(), ':ready': 'ready' },
+        returnValues: 'NONE',
+      })
+      return true
+    } catch (error) {
+      if (isConditionFailure(error)) return false
+      throw error
+    }
   }
 
   /** Removes a `deleting` row once the deletion job has emptied its prefix. */

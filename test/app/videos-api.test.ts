@@ -2,7 +2,7 @@ import { env, platformFor, SELF } from '@test/runtime'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { parseConfig } from '../../src/config'
 import { removeDeletedVideos } from '../../src/jobs'
-import { sourceKey, videoPrefix } from '../../src/media/keys'
+import { ladderPrefix, sourceKey, videoPrefix } from '../../src/media/keys'
 import { createServices } from '../../src/services'
 import { api, clientIp, ORIGIN, signUp, type ErrorJson, type TestUser } from '../support/harness/accounts'
 import { OPERATOR_EMAILS, signUpOperator } from '../support/harness/operators'
@@ -183,7 +183,11 @@ describe('the admin API: after the upload', { timeout: 20_000 }, () => {
     const srt = '1\n00:00:01,000 --> 00:00:02,500\nBonjour\n'
     const subtitles = await SELF.fetch(`${ORIGIN}/api/v1/admin/videos/${video.id}/subtitles/fr`, { method: 'PUT', headers: { Authorization: `Bearer ${operator.token}`, 'Content-Type': 'text/plain' }, body: srt })
     expect(subtitles.status).toBe(201)
-    const vtt = await media().get(`${videoPrefix(video.id)}subtitles/fr.vtt`)
+    // Stored under a name its content gives (a later file for French is another object), in the ladder's folder.
+    const [vttKey, ...others] = (await media().list(`${ladderPrefix(video.id, 1)}subtitles/`)).keys
+    expect(others).toEqual([])
+    expect(vttKey).toMatch(/\/subtitles\/fr\.[0-9a-f]{16}\.vtt$/)
+    const vtt = await media().get(vttKey!)
     expect(await new Response(vtt!.body).text()).toBe('WEBVTT\n\n00:00:01.000 --> 00:00:02.500\nBonjour\n')
     const notSubtitles = await SELF.fetch(`${ORIGIN}/api/v1/admin/videos/${video.id}/subtitles/fr`, { method: 'PUT', headers: { Authorization: `Bearer ${operator.token}` }, body: 'hello' })
     expect(notSubtitles.status).toBe(422)

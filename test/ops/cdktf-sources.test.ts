@@ -112,11 +112,15 @@ describe('CDKTF and the local bootstrap agree (both read infra/resources.ts)', (
   })
 })
 
-/** Worker code = src/ outside the adapters and tests. */
+/**
+ * Worker code = src/ outside the adapters and tests, and outside the transcoder: a process of its own with its own
+ * role (its grants come with its stack, not the worker's).
+ */
+const NOT_WORKER = [join('src', 'aws'), join('src', 'transcoder')]
 function workerSources(dir = 'src'): { file: string; text: string }[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name)
-    if (statSync(path).isDirectory()) return path === join('src', 'aws') ? [] : workerSources(path)
+    if (statSync(path).isDirectory()) return NOT_WORKER.includes(path) ? [] : workerSources(path)
     if (!/\.tsx?$/.test(name) || /\.test\.tsx?$/.test(name)) return []
     return [{ file: relative('.', path), text: readFileSync(path, 'utf8') }]
   })

@@ -27,7 +27,10 @@ export interface ClipOptions {
   container?: 'mp4' | 'mkv'
   /** what the voice says, repeated for the whole clip (default: a sentence in `language`) */
   speechText?: string
-  /** the audio track's language, two or three letters (default 'en'); tagged on the track as ISO 639-2 */
+  /**
+   * the audio track's language, two or three letters (default 'en'); tagged on the track as ISO 639-2. Anything
+   * else is written verbatim, for hostile-tag tests (Matroska keeps it; MP4 stores only ISO 639-2 codes).
+   */
   language?: string
   /** more audio tracks after the first, each in its own language (spoken or a tone like the first) */
   extraLanguages?: string[]
@@ -90,7 +93,8 @@ function run(command: string, args: string[], timeoutMs = 120_000): Promise<stri
 }
 
 const lang2 = (language: string) => language.toLowerCase().slice(0, 2)
-const iso3 = (language: string) => (language.length === 3 ? language.toLowerCase() : (ISO_639_2[lang2(language)] ?? 'und'))
+const iso3 = (language: string) =>
+  !/^[a-z]{2,3}$/i.test(language) ? language : language.length === 3 ? language.toLowerCase() : (ISO_639_2[lang2(language)] ?? 'und')
 
 /** Produce `name` in the cache once: `make(tmpPath)` writes it, then it is renamed into place. */
 function cached(name: string, make: (tmp: string) => Promise<void>): Promise<string> {
@@ -159,6 +163,40 @@ export function makeClip(options: ClipOptions): Promise<string> {
     const mux = o.container === 'mp4' ? ['-movflags', '+faststart', '-f', 'mp4'] : ['-f', 'matroska']
     await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...inputs, '-t', String(o.seconds), ...maps, ...video, ...audio, ...tags, ...mux, tmp])
   })
+}
+
+/**
+ * A one-second MP4 whose container declares a 20000×20000 picture (its one JPEG frame is blanked): a decompression
+ * bomb's header without the bomb. ffmpeg refuses to open a decoder that large (av_image_check_size), so ffprobe
+ * reports the stream with no picture size at all.
+ */
+export function makeHugeDeclaredClip(): Promise<string> {
+  requireFfmpeg()
+  return cached(`huge-${keyOf('20000x20000')}.mp4`, async (tmp) => {
+    const small = `${tmp}.small.mp4`
+    try {
+      await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=red:s=16x16:r=1', '-t', '1', '-c:v', 'mjpeg', '-f', 'mp4', small])
+      writeFileSync(tmp, declareSize(readFileSync(small), 20000, 20000))
+    } finally {
+      rmSync(small, { force: true })
+    }
+  })
+}
+
+/** Rewrites an MP4's picture size (the `mp4v` sample entry and the track header) and zeroes its media data. */
+function declareSize(file: Buffer, width: number, height: number): Buffer {
+  const out = Buffer.from(file)
+  const entry = out.indexOf('mp4v', out.indexOf('stsd'))
+  // sample entry: type, 6 reserved, data reference, 16 bytes of pre-defined/reserved, then width and height
+  out.writeUInt16BE(width, entry + 4 + 6 + 2 + 16)
+  out.writeUInt16BE(height, entry + 4 + 6 + 2 + 18)
+  // tkhd (version 0): flags, 5 words of times/ids/duration, 8 reserved, 8 of layer/volume, 36 of matrix, then 16.16 sizes
+  const header = out.indexOf('tkhd') + 4 + 4 + 20 + 8 + 8 + 36
+  out.writeUInt32BE(width * 65536, header)
+  out.writeUInt32BE(height * 65536, header + 4)
+  const mdat = out.indexOf('mdat')
+  out.fill(0, mdat + 4, mdat - 4 + out.readUInt32BE(mdat - 4))
+  return out
 }
 
 /** The bytes of a generated file (e.g. to PUT as upload parts). */

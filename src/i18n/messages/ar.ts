@@ -569,6 +569,7 @@ export const ar: Catalogue = {
   'admin.status.ready': 'جاهز',
   'admin.status.failed': 'فشل',
   'admin.status.deleting': 'جارٍ الحذف',
+  'admin.status.waiting': 'بانتظار أداة تحويل الترميز',
   'admin.video.unpublished': 'غير منشور',
   'admin.video.parts': 'الأجزاء المستلمة: {received} من {total}',
   'admin.video.error': 'سبب الخطأ: {error}',

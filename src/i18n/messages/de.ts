@@ -495,6 +495,7 @@ export const de: Catalogue = {
   'admin.status.ready': 'Bereit',
   'admin.status.failed': 'Fehlgeschlagen',
   'admin.status.deleting': 'Wird gelöscht',
+  'admin.status.waiting': 'Wartet auf einen Transcoder',
   'admin.video.unpublished': 'Nicht veröffentlicht',
   'admin.video.parts': '{received} von {total} Teilen empfangen',
   'admin.video.error': 'Was schiefging: {error}',

@@ -473,6 +473,7 @@ export const en = {
   'admin.status.ready': 'Ready',
   'admin.status.failed': 'Failed',
   'admin.status.deleting': 'Deleting',
+  'admin.status.waiting': 'Waiting for a transcoder',
   'admin.video.unpublished': 'Not published',
   'admin.video.parts': '{received} of {total} parts received',
   'admin.video.error': 'What went wrong: {error}',

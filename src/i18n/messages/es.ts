@@ -514,6 +514,7 @@ export const es: Catalogue = {
   'admin.status.ready': 'Listo',
   'admin.status.failed': 'Error',
   'admin.status.deleting': 'Eliminando',
+  'admin.status.waiting': 'Esperando un transcodificador',
   'admin.video.unpublished': 'No publicado',
   'admin.video.parts': '{received} de {total} partes recibidas',
   'admin.video.error': 'Qué falló: {error}',

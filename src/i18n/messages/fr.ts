@@ -525,6 +525,7 @@ export const fr: Catalogue = {
   'admin.status.ready': 'Prête',
   'admin.status.failed': 'Échec',
   'admin.status.deleting': 'Suppression en cours',
+  'admin.status.waiting': 'En attente d’un transcodeur',
   'admin.video.unpublished': 'Non publiée',
   'admin.video.parts': '{received}\u00a0parties reçues sur {total}',
   'admin.video.error': 'Ce qui a échoué\u00a0: {error}',

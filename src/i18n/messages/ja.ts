@@ -474,6 +474,7 @@ export const ja: Catalogue = {
   'admin.status.ready': '準備完了',
   'admin.status.failed': '失敗',
   'admin.status.deleting': '削除中',
+  'admin.status.waiting': 'トランスコーダーの処理待ち',
   'admin.video.unpublished': '非公開',
   'admin.video.parts': '{total}個中{received}個のパートを受信',
   'admin.video.error': 'エラーの内容：{error}',

@@ -14,6 +14,8 @@ export const OPERATOR_EMAILS = {
   runtimes: 'operator-runtimes@flixpeek.test',
   erased: 'operator-erased@flixpeek.test',
   cli: 'operator-cli@flixpeek.test',
+  transcoder: 'operator-transcoder@flixpeek.test',
+  transcoderFaults: 'operator-transcoder-faults@flixpeek.test',
 } as const
 
 /** Signs `email` up and opens the verification link it was sent: ADMIN_EMAILS makes it an operator from then on. */

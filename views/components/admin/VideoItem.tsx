@@ -13,6 +13,8 @@ export interface AdminVideoRow {
   title: string | null
   /** The uploader's display name (or id when it could not be read); null once their account is deleted. */
   uploader: string | null
+  /** Queued long enough to say that no transcoder has taken it (src/videos/shape.ts waitingForTranscoder). */
+  waiting: boolean
 }
 
 /** A POST form of one button: without JavaScript the page reloads with a notice; with htmx the row is swapped. */
@@ -116,7 +118,7 @@ export function VideoItem({ row, languages, subtitleLimit, problem }: { row: Adm
             </span>
           ) : null}
         </h3>
-        <VideoState video={video} />
+        <VideoState video={video} waiting={row.waiting} />
       </div>
       {problem ? <FormNotice kind="error">{problem}</FormNotice> : null}
       <dl class="video-facts">

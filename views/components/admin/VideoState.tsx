@@ -19,8 +19,11 @@ const STATUS: Record<VideoStatus, MessageKey> = {
 const partCount = (video: Video) => Math.max(1, Math.ceil(video.size / video.part_size))
 const percent = (t: Translator, fraction: number) => t.number(Math.min(1, Math.max(0, fraction)), { style: 'percent', maximumFractionDigits: 0 })
 
-/** What the video is doing: its status, and while it moves, a progress bar; polls while the video is busy. */
-export function VideoState({ video }: { video: Video }) {
+/**
+ * What the video is doing: its status, and while it moves, a progress bar; polls while the video is busy. `waiting`:
+ * queued with no transcoder taking it (said instead of "Queued", so an operator looks at the transcoder).
+ */
+export function VideoState({ video, waiting = false }: { video: Video; waiting?: boolean }) {
   const t = useT()
   const active = ACTIVE_STATUSES.has(video.status)
   const labelId = `video-state-${video.id}-label`
@@ -51,7 +54,7 @@ export function VideoState({ video }: { video: Video }) {
     <div id={`video-state-${video.id}`} class="video-state" {...poll}>
       <p class="video-status-line">
         <span id={labelId} class={`video-status status-${video.status}`}>
-          {t(STATUS[video.status])}
+          {t(waiting ? 'admin.status.waiting' : STATUS[video.status])}
         </span>
         {video.published ? null : <span class="video-unpublished">{t('admin.video.unpublished')}</span>}
       </p>

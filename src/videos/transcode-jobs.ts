@@ -1,0 +1,163 @@
+import type { Outbox } from '../events/outbox'
+import { events } from '../events/schema'
+import type { MediaStore } from '../media/store'
+import type { HlsOutputs } from './hls'
+import { publishMaster } from './master-file'
+import { VideoStateError, type VideoItem, type VideoStore } from './store'
+
+/** What the transcoder may do with a `video.uploaded` message, decided from the row (the message may be stale). */
+export type Claim =
+  | { kind: 'work'; item: VideoItem }
+  /** Nothing to do: the video is gone, done, or the message belongs to an older attempt. Acknowledge it. */
+  | { kind: 'skip'; reason: string }
+
+/** A queued video with no transcoder's sign of life for this long is announced again (and shown as waiting for one). */
+export const STALE_QUEUED_MS = 10 * 60_000
+
+/** The reason a video fails when its message comes for the last allowed time (a crash loop ends here). */
+export const STOPPED_ON_FILE = 'the transcoder stopped on this file'
+
+/**
+ * The transcoder's writes to the video rows: each conditional on the state it leaves, so a redelivered or stale
+ * message, a cancel or a delete racing a job never leaves a row half-way or `transcoding` for ever.
+ */
+export class TranscodeJobs {
+  constructor(
+    // Only playlists are written here: through the media store, or the transcoder's signed routes on Workers.
+    private readonly deps: { store: VideoStore; outbox: Outbox; media: Pick<MediaStore, 'put'>; now?: () => Date },
+  ) {}
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date()
+  }
+
+  /**
+   * Takes the job: `queued` → `transcoding` for the message's attempt. A message redelivered after a crash finds
+   * the video `transcoding` for the same attempt and starts again from scratch (outputs are overwritten in place).
+   * On its last allowed delivery the video fails instead of starting once more.
+   */
+  async claim(videoId: string, attempt: number, lastDelivery: boolean): Promise<Claim> {
+    const item = await this.deps.store.get(videoId)
+    if (!item || item.status === 'deleting') return { kind: 'skip', reason: 'the video is gone' }
+    if (item.attempt !== attempt) return { kind: 'skip', reason: `attempt ${attempt} was superseded by ${item.attempt}` }
+    if (item.status !== 'queued' && item.status !== 'transcoding') return { kind: 'skip', reason: `the video is ${item.status}` }
+    if (lastDelivery) {
+      await this.fail(videoId, STOPPED_ON_FILE)
+      return { kind: 'skip', reason: STOPPED_ON_FILE }
+    }
+    const heartbeat = this.now().toISOString()
+    try {
+      await this.deps.store.transition(videoId, [item.status], 'transcoding', { set: { progress: 0, error: null, heartbeat_at: heartbeat } }, this.now())
+    } catch (error) {
+      if (error instanceof VideoStateError) return { kind: 'skip', reason: 'the video changed state meanwhile' }
+      throw error
+    }
+    return { kind: 'work', item: { ...item, status: 'transcoding', progress: 0, error: null } }
+  }
+
+  /** The fraction done, and a heartbeat the re-publisher reads (a `transcoding` row that stops beating is stuck). */
+  async progress(videoId: string, fraction: number): Promise<void> {
+    await this.deps.store
+      .transition(videoId, ['transcoding'], 'transcoding', { set: { progress: Math.round(fraction * 1000) / 1000, heartbeat_at: this.now().toISOString() } }, this.now())
+      .catch((error: unknown) => {
+        // Cancelled, deleted or failed meanwhile: the job notices at its next step.
+        if (!(error instanceof VideoStateError)) throw error
+      })
+  }
+
+  /** `failed` with a short reason an operator reads (never ffmpeg's output, which may quote the file). */
+  async fail(videoId: string, reason: string): Promise<void> {
+    await this.deps.store.transition(videoId, ['queued', 'transcoding'], 'failed', { set: { error: reason, progress: 0 }, remove: ['heartbeat_at'] }, this.now()).catch((error: unknown) => {
+      if (!(error instanceof VideoStateError)) throw error
+    })
+  }
+
+  /**
+   * The outputs are stored: the master goes up (with the subtitles the row has now), then the row turns `ready`
+   * with `video.ready` in the same transaction. Subtitles stored while the job ran are compared right after: if the
+   * list changed between the master's writing and `ready`, the master is written again with them.
+   */
+  async ready(videoId: string, outputs: HlsOutputs): Promise<boolean> {
+    const item = await this.deps.store.get(videoId)
+    if (!item || item.status !== 'transcoding') return false
+    const revision = (item.master_revision ?? 0) + 1
+    const subtitles = item.subtitle_files ?? {}
+    await publishMaster(this.deps.media, videoId, outputs, subtitles, revision)
+    const staged = this.deps.outbox.stage(events.videoReady(item.created_by ?? 'operator', videoId, item.movie_id))
+    try {
+      await this.deps.store.transition(
+        videoId,
+        ['transcoding'],
+        'ready',
+        {
+          set: {
+            hls: outputs,
+            master_revision: revision,
+            master_subtitles: subtitles,
+            duration: outputs.duration,
+            renditions: outputs.renditions.map((r) => ({ height: r.height, bandwidth: r.bandwidth })),
+            audio: outputs.audio.map((a) => a.lang),
+            progress: 1,
+            error: null,
+            ready_at: this.now().toISOString(),
+          },
+          remove: ['heartbeat_at'],
+          extra: staged.writes,
+        },
+        this.now(),
+      )
+    } catch (error) {
+      if (error instanceof VideoStateError) return false // cancelled or deleted while the master went up
+      throw error
+    }
+    staged.release()
+    await this.refreshMaster(videoId)
+    return true
+  }
+
+  /**
+   * Videos `queued` for longer than `staleMs` with no transcoder's heartbeat get their `video.uploaded` again (the
+   * same attempt, through the outbox): a local queue lives in memory and forgets its messages when it restarts.
+   * Returns the ids re-published.
+   */
+  async republishStale(staleMs = STALE_QUEUED_MS): Promise<string[]> {
+    const cutoff = this.now().getTime() - staleMs
+    const stale = (await this.deps.store.list()).filter((item) => item.status === 'queued' && Date.parse(item.heartbeat_at ?? item.queued_at ?? item.updated_at) < cutoff)
+    const sent: string[] = []
+    for (const item of stale) {
+      const staged = this.deps.outbox.stage(events.videoUploaded(item.created_by ?? 'operator', item.id, Math.max(1, item.ladder), item.attempt))
+      try {
+        // Touching the row (conditional on `queued`) makes the next round wait another staleMs. Its updated_at stays
+        // when it was queued: how long the video has waited, which the admin list shows (waitingForTranscoder).
+        await this.deps.store.transition(item.id, ['queued'], 'queued', { set: { heartbeat_at: this.now().toISOString() }, extra: staged.writes, keepUpdatedAt: true }, this.now())
+      } catch (error) {
+        if (error instanceof VideoStateError) continue
+        throw error
+      }
+      staged.release()
+      sent.push(item.id)
+    }
+    return sent
+  }
+
+  /**
+   * Rewrites a ready video's master when its subtitle files differ from those its current master lists (the app
+   * calls this after storing a subtitle; the transcoder right after `ready`). Conditional on the revision it read,
+   * so two writers never both claim the same revision.
+   */
+  async refreshMaster(videoId: string): Promise<void> {
+    for (let tries = 0; tries < 3; tries++) {
+      const item = await this.deps.store.get(videoId)
+      if (!item || item.status !== 'ready' || !item.hls) return
+      const subtitles = item.subtitle_files ?? {}
+      if (sameFiles(subtitles, item.master_subtitles ?? {})) return
+      const revision = (item.master_revision ?? 0) + 1
+      await publishMaster(this.deps.media, videoId, item.hls, subtitles, revision)
+      const claimed = await this.deps.store.bumpMaster(videoId, item.master_revision ?? 0, revision, subtitles, this.now())
+      if (claimed) return
+    }
+  }
+}
+
+const sameFiles = (a: Record<string, string>, b: Record<string, string>) =>
+  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([lang, key]) => b[lang] === key)
