@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { CRON } from '../src/platform'
 import { startDevStack, ROOT, type DevStack } from './lib/dev-stack'
+import { addSampleVideos, canTranscode, SAMPLE_OPERATOR } from './lib/sample-videos'
 import { startScheduler, type Scheduler } from './lib/scheduler'
 import { stopAllChildren } from './lib/processes'
 import { SetupError } from './local-aws'
@@ -44,9 +45,16 @@ async function main(): Promise<void> {
     if (process.ppid !== launcher) void shutdown('launcher exited')
   }, 1000).unref()
 
+  // The transcoder needs Debian's ffmpeg; without it the app runs on and says how to install it.
+  const transcoder = canTranscode(console.log)
+  const samples = transcoder && (process.env.SAMPLE_VIDEOS ?? 'on') !== 'off'
   console.log(`Starting DynamoDB Local, fauxqs and ${serverName} (data in ${dataDir})…`)
   try {
-    stack = await startDevStack({ port, host, dataDir, env: process.env, echo: true, runtime, ...(devVarsPath ? { devVarsPath } : {}) })
+    stack = await startDevStack({
+      port, host, dataDir, env: process.env, echo: true, runtime, transcoder,
+      operators: samples ? [SAMPLE_OPERATOR] : [],
+      ...(devVarsPath ? { devVarsPath } : {}),
+    })
   } catch (error) {
     if (stopping) return
     await stopAllChildren()
@@ -64,6 +72,13 @@ async function main(): Promise<void> {
   // Emails (verification, password reset, digests) land in the local SES server's inbox page.
   if (stack.vars.SES_ENDPOINT === stack.aws.endpoints.ses) console.log(`  Email inbox (local SES): ${stack.aws.endpoints.ses}/\n`)
   else console.log(`  Email: sent through SES_ENDPOINT=${stack.vars.SES_ENDPOINT ?? 'AWS'}\n`)
+  // Sample videos (SAMPLE_VIDEOS=off: none): made once, in the background, while the app already answers.
+  if (samples && stack.vars.SES_ENDPOINT === stack.aws.endpoints.ses) {
+    const { url } = stack
+    void addSampleVideos({ url, dataDir, inboxUrl: stack.aws.endpoints.ses, log: console.log }).catch((error: unknown) =>
+      console.log(`Sample videos: not added (${error instanceof Error ? error.message : String(error)})`),
+    )
+  }
   // The crons on their schedule and a queue drain every 10 s (LOCAL_SCHEDULER=off: only by hand, as above).
   if (process.env.LOCAL_SCHEDULER !== 'off') {
     scheduler = startScheduler({ url: stack.url, crons: Object.values(CRON), drainCron: CRON.drainEvents })

@@ -5,6 +5,7 @@
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
+import { tmpdir } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseConfig } from '../../src/config'
 import { DEFAULT_PREFIX } from '../../infra/resources'
@@ -36,6 +37,10 @@ export interface DevStackOptions {
   echo?: boolean
   /** Which runtime serves the app: `wrangler dev` (npm start, the default) or the Node server (npm run start:node). */
   runtime?: 'workerd' | 'node'
+  /** Start the transcoder (`npm run transcoder`) beside the app once it answers: what npm start does; off for stacks that upload nothing. */
+  transcoder?: boolean
+  /** Addresses added to ADMIN_EMAILS (the sample videos' own operator). */
+  operators?: string[]
 }
 
 export interface DevStack {
@@ -44,7 +49,9 @@ export interface DevStack {
   /** The app's server process: `wrangler dev`, or the Node server under `runtime: 'node'` (same as `server`). */
   wrangler: Child
   server: Child
-  /** Leaders of every process group started (DynamoDB Local, fauxqs, wrangler + workerd). */
+  /** The transcoder, when started. */
+  transcoder?: Child
+  /** Leaders of every process group started (DynamoDB Local, fauxqs, wrangler + workerd, the transcoder). */
   pids: number[]
   /** The values the worker runs with. */
   vars: Record<string, string>
@@ -146,7 +153,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   const existing = existsSync(devVarsPath) ? readFileSync(devVarsPath, 'utf8') : ''
   const defaults = generatedDefaults()
   const fileVars = { ...defaults, ...parseDevVars(existing) }
-  const overrides = shellOverrides(options.env ?? {}, fileVars)
+  const overrides = withOperators(shellOverrides(options.env ?? {}, fileVars), fileVars, options.operators ?? [])
   // Fail fast on a bad value before starting anything (server lines come later).
   validate({ ...fileVars, ...overrides })
   const wanted = { ...fileVars, ...overrides }
@@ -203,17 +210,44 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     throw error
   }
   const finalWrangler = wrangler
+  const transcoder = options.transcoder ? runTranscoder(vars, aws.vars, { ...at, runtime: options.runtime ?? 'workerd' }) : undefined
   return {
     url,
     aws,
     wrangler: finalWrangler,
     server: finalWrangler,
-    pids: [...aws.pids, finalWrangler.pid],
+    ...(transcoder ? { transcoder } : {}),
+    pids: [...aws.pids, finalWrangler.pid, ...(transcoder ? [transcoder.pid] : [])],
     vars,
     timings: { awsMs, wranglerMs, totalMs: Date.now() - started },
     stop: async () => {
+      await transcoder?.stop()
       await finalWrangler.stop()
       await aws.stop()
     },
   }
+}
+
+/**
+ * `npm run transcoder` beside the app, with the app's values. Under wrangler dev only the worker reaches local R2,
+ * so the transcoder goes through the app's signed internal routes (TRANSCODER_MEDIA_URL); beside the Node server it
+ * uses the same media folder directly. It does not hold up the start: it waits on its queue. Its scratch folder is
+ * under the system's temporary folder (one per port), which the tools reach when they run as `nobody`; a data folder
+ * may be closed to other users (the tests' are).
+ */
+function runTranscoder(vars: Record<string, string>, aws: Record<string, string>, at: { url: string; port: number; dataDir: string; echo: boolean; runtime: 'workerd' | 'node' }): Child {
+  // As the Node server's: the stack's media folder unless the values name another (or a bucket).
+  const media = at.runtime === 'node' ? { MEDIA_DIR: join(at.dataDir, 'media'), ...vars } : { ...vars, TRANSCODER_MEDIA_URL: at.url }
+  return spawnGroup('transcoder', process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/transcoder.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, ...media, TRANSCODE_QUEUE_URL: aws.TRANSCODE_QUEUE_URL!, TRANSCODE_SCRATCH_DIR: join(tmpdir(), `flixpeek-transcoder-${at.port}`) },
+    echo: at.echo,
+  })
+}
+
+/** The overrides with `operators` added to whatever ADMIN_EMAILS the shell or .dev.vars give. */
+function withOperators(overrides: Record<string, string>, fileVars: Record<string, string>, operators: string[]): Record<string, string> {
+  if (operators.length === 0) return overrides
+  const current = (overrides.ADMIN_EMAILS ?? fileVars.ADMIN_EMAILS ?? '').split(',').map((address) => address.trim()).filter(Boolean)
+  return { ...overrides, ADMIN_EMAILS: [...new Set([...current, ...operators])].join(',') }
 }

@@ -1,6 +1,6 @@
-import { chmodSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { chmodSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { DynamoDb } from '../aws/dynamodb'
 import { Sns } from '../aws/sns'
 import { Sqs } from '../aws/sqs'
@@ -13,6 +13,7 @@ import { runJob } from './job'
 import { limitsFromEnv } from './limits'
 import { storeMediaAccess } from './media-access'
 import { httpMediaAccess } from './media-http'
+import { runsAsRoot } from './tool'
 import { consumeTranscodeQueue } from './worker'
 
 /** How often queued videos nobody works on are announced again (and once at start). */
@@ -55,6 +56,7 @@ export function startTranscoder(vars: Record<string, string | undefined>, log: (
   mkdirSync(scratchRoot, { recursive: true })
   // The tools run as `nobody` when the transcoder is root (tool.ts): they must be able to walk into it.
   chmodSync(scratchRoot, 0o755)
+  if (runsAsRoot()) assertReachableByOthers(scratchRoot)
   for (const entry of readdirSync(scratchRoot)) rmSync(join(scratchRoot, entry), { recursive: true, force: true })
 
   const controller = new AbortController()
@@ -95,5 +97,18 @@ export function startTranscoder(vars: Record<string, string | undefined>, log: (
       await Promise.all(pending)
       rmSync(scratchRoot, { recursive: true, force: true })
     },
+  }
+}
+
+/**
+ * Every folder above the scratch root must let others through (`o+x`): otherwise ffprobe, run as `nobody`, cannot
+ * open any source, and every upload would fail as "unsupported container". Said once, at start.
+ */
+function assertReachableByOthers(path: string): void {
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) {
+      throw new Error(`TRANSCODE_SCRATCH_DIR ${path}: ${dir} is closed to other users, and the tools run as nobody when the transcoder is root; pick a folder under ${tmpdir()} or open it (chmod o+x)`)
+    }
+    if (dirname(dir) === dir) return
   }
 }

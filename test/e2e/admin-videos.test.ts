@@ -137,7 +137,13 @@ describe('the video library in the browser', { timeout: 90_000 }, () => {
       await page.setInputFiles('#upload-file', small)
       await Promise.all([page.waitForURL(/\/admin\/videos\?notice=uploaded$/), page.click('[data-upload-submit]')])
       await expect(page.locator('.form-notice.success').textContent()).resolves.toContain('The video is uploaded and queued for transcoding.')
-      await page.locator('.video-item', { hasText: 'Sent without JavaScript' }).waitFor()
+      const item = page.locator('.video-item', { hasText: 'Sent without JavaScript' })
+      await item.waitFor()
+      // npm start's transcoder takes it: reloading the page (no JavaScript, no polling) shows it ready.
+      await expect
+        .poll(async () => (await page.reload({ waitUntil: 'domcontentloaded' }), await item.locator('.video-status').textContent()), { timeout: 60_000, interval: 1000 })
+        .toBe('Ready')
+      await expect(item.textContent()).resolves.toContain('180p')
     })
   })
 })

@@ -47,7 +47,7 @@ async function signUpAtFirstReady(url: string, stopped: () => boolean): Promise<
 async function npmStart(port: number): Promise<{ child: ChildProcess; url: string; pids: number[]; output: () => string; firstSignUp: { status: number; body: string } }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, DEV_VARS_PATH: devVarsPath, TMDB_API_KEY: '' },
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, DEV_VARS_PATH: devVarsPath, TMDB_API_KEY: '', SAMPLE_VIDEOS: 'off' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   running.push(child)

@@ -19,7 +19,7 @@ export const E2E_DEV_VARS = `ADMIN_EMAILS=operator@flixpeek.test\nMEDIA_PART_SIZ
 
 /**
  * Starts the whole app the way `npm start` does, on a free port with a throwaway DATA_DIR and
- * .dev.vars, with no shell overrides (so no TMDB credential: the bundled catalog).
+ * .dev.vars, with no shell overrides (so no TMDB credential: the bundled catalog), and its transcoder (no samples).
  */
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'netflix-e2e-'))
@@ -31,6 +31,8 @@ export default async function setup(project: TestProject) {
     dataDir: join(dir, 'data'),
     devVarsPath: join(dir, '.dev.vars'),
     env: {},
+    // As npm start: uploads get transcoded (through the worker's internal media routes to local R2).
+    transcoder: true,
   }).catch((error: unknown) => {
     rmSync(dir, { recursive: true, force: true })
     throw error

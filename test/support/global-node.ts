@@ -34,7 +34,7 @@ export default async function setup(project: TestProject) {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !(WORKER_VARS as readonly string[]).includes(name)))
   command = spawnGroup('npm run start:node', process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/dev.ts'), '--node'], {
     cwd: ROOT,
-    env: { ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: join(dir, 'data'), DEV_VARS_PATH: join(dir, '.dev.vars'), LOCAL_SCHEDULER: 'off' },
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: join(dir, 'data'), DEV_VARS_PATH: join(dir, '.dev.vars'), LOCAL_SCHEDULER: 'off', SAMPLE_VIDEOS: 'off' },
   })
   project.provide('nodeBaseUrl', `http://127.0.0.1:${port}`)
   project.provide('nodeStackDir', dir)
