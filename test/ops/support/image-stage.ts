@@ -4,8 +4,9 @@
  * - build stage: the build context (git's files less .dockerignore) copied to a temp dir, its RUN
  *   lines run there, `npm ci` standing for the root `npm ci` already done from the same lockfile
  *   (its node_modules linked in);
- * - dependencies stage: its `npm ci` run as written plus `--offline` (from the npm cache the root
- *   `npm ci` filled), in a dir holding only the manifests it copies;
+ * - dependencies stage: its `npm ci` run as written plus `--prefer-offline` (from the npm cache the root
+ *   `npm ci` filled; the registry for what that cache keeps under another key, as it does a tarball
+ *   `npm ci` found in a pre-filled cache), in a dir holding only the manifests it copies;
  * - final stage: its COPY lines, from those two dirs and the context, into the app dir.
  * The build and dependencies stages run at once, as BuildKit runs independent stages.
  * Paths under the stages' WORKDIR (/app) map to those dirs.
@@ -84,7 +85,7 @@ export async function assembleImageStage(root: string, workDir: string): Promise
       for (const command of runs(stage)) {
         // Only the install: `npm cache clean` would empty this machine's cache, not a layer's.
         const install = /npm ci\b[^&;|]*/.exec(command)?.[0]
-        if (install) await run(`${install.trim()} --offline`, { ...quiet, cwd: dir })
+        if (install) await run(`${install.trim()} --prefer-offline`, { ...quiet, cwd: dir })
       }
       dirs.set(stage.name!, dir)
     }
