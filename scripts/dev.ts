@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { CRON } from '../src/platform'
 import { startDevStack, ROOT, type DevStack } from './lib/dev-stack'
-import { addSampleVideos, canTranscode, SAMPLE_OPERATOR } from './lib/sample-videos'
+import { addSampleVideos, canTranscode, sampleOperatorOf } from './lib/sample-videos'
 import { startScheduler, type Scheduler } from './lib/scheduler'
 import { stopAllChildren } from './lib/processes'
 import { SetupError } from './local-aws'
@@ -48,11 +48,12 @@ async function main(): Promise<void> {
   // The transcoder needs Debian's ffmpeg; without it the app runs on and says how to install it.
   const transcoder = canTranscode(console.log)
   const samples = transcoder && (process.env.SAMPLE_VIDEOS ?? 'on') !== 'off'
+  const sampleOperator = samples ? sampleOperatorOf(dataDir) : undefined
   console.log(`Starting DynamoDB Local, fauxqs and ${serverName} (data in ${dataDir})…`)
   try {
     stack = await startDevStack({
       port, host, dataDir, env: process.env, echo: true, runtime, transcoder,
-      operators: samples ? [SAMPLE_OPERATOR] : [],
+      operators: sampleOperator ? [sampleOperator.email] : [],
       ...(devVarsPath ? { devVarsPath } : {}),
     })
   } catch (error) {
@@ -73,9 +74,9 @@ async function main(): Promise<void> {
   if (stack.vars.SES_ENDPOINT === stack.aws.endpoints.ses) console.log(`  Email inbox (local SES): ${stack.aws.endpoints.ses}/\n`)
   else console.log(`  Email: sent through SES_ENDPOINT=${stack.vars.SES_ENDPOINT ?? 'AWS'}\n`)
   // Sample videos (SAMPLE_VIDEOS=off: none): made once, in the background, while the app already answers.
-  if (samples && stack.vars.SES_ENDPOINT === stack.aws.endpoints.ses) {
+  if (sampleOperator && stack.vars.SES_ENDPOINT === stack.aws.endpoints.ses) {
     const { url } = stack
-    void addSampleVideos({ url, dataDir, inboxUrl: stack.aws.endpoints.ses, log: console.log }).catch((error: unknown) =>
+    void addSampleVideos({ url, dataDir, inboxUrl: stack.aws.endpoints.ses, operator: sampleOperator, log: console.log }).catch((error: unknown) =>
       console.log(`Sample videos: not added (${error instanceof Error ? error.message : String(error)})`),
     )
   }

@@ -10,12 +10,11 @@ import { call, login, uploadVideo, type Api, type Video } from './video-upload'
  * it. Generated once into `<data>/samples/v<GENERATOR>/` by Debian's ffmpeg (test pattern, burned-in timecode and
  * title, speech from espeak-ng in two languages or tones without it, subtitles in the six app languages), under
  * `nice -n 19` with one thread; uploaded through the admin API as any operator's file would be, by a local operator
- * account of their own, and transcoded by the stack's transcoder. Bumping GENERATOR replaces them.
+ * account of their own (sampleOperatorOf), and transcoded by the stack's transcoder. Bumping GENERATOR replaces them.
  */
 export const GENERATOR = 1
 export const SAMPLE_LABEL = 'Sample video'
 export const SAMPLE_LICENSE = 'generated test media'
-export const SAMPLE_OPERATOR = 'sample-videos@flixpeek.example'
 const CREDIT = `Flixpeek sample generator v${GENERATOR}`
 const SECONDS = 20
 const SIZE = { width: 640, height: 360 }
@@ -41,6 +40,8 @@ export interface SampleOptions {
   dataDir: string
   /** The local SES server whose inbox holds the sample operator's verification mail. */
   inboxUrl: string
+  /** sampleOperatorOf(dataDir), whose address the stack made an operator */
+  operator: SampleOperator
   log: (line: string) => void
 }
 
@@ -58,7 +59,7 @@ export async function addSampleVideos(o: SampleOptions): Promise<void> {
   const dir = join(o.dataDir, 'samples')
   mkdirSync(dir, { recursive: true })
   const api: Api = { base: o.url }
-  const { token, userId } = await sampleOperator(api, dir, o.inboxUrl)
+  const { token, userId } = await signIn(api, o.dataDir, o.operator, o.inboxUrl)
   const operator = { ...api, token }
   const popular = (await call<{ results: { id: number; title: string }[] }>(api, 'GET', '/api/v1/movies/popular')).results.slice(0, 3)
   const samples = (await call<{ results: Video[] }>(operator, 'GET', '/api/v1/admin/videos')).results.filter((v) => v.label === SAMPLE_LABEL && v.license === SAMPLE_LICENSE)
@@ -82,37 +83,51 @@ export async function addSampleVideos(o: SampleOptions): Promise<void> {
   }
 }
 
+/** The samples' own local operator: an address of this data folder's, its password, and whether it is verified. */
+export interface SampleOperator {
+  email: string
+  password: string
+  verified: boolean
+}
+
+const operatorFile = (dataDir: string) => join(dataDir, 'samples', 'operator.json')
+
 /**
- * The samples' own operator (SAMPLE_OPERATOR, which the stack adds to ADMIN_EMAILS): signed up once with a random
- * password kept in `<data>/samples/operator.json`, verified through the local SES server's inbox.
+ * The sample operator of this data folder (which the stack adds to ADMIN_EMAILS): kept in
+ * `<data>/samples/operator.json` (mode 0600) once verified. One that never got verified (a first start stopped in
+ * between; the local inbox forgets its mail on restart) is replaced by a new address.
  */
-async function sampleOperator(api: Api, dir: string, inboxUrl: string): Promise<{ token: string; userId: string }> {
-  const file = join(dir, 'operator.json')
+export function sampleOperatorOf(dataDir: string): SampleOperator {
+  const file = operatorFile(dataDir)
   if (existsSync(file)) {
-    const saved = JSON.parse(readFileSync(file, 'utf8')) as { password: string }
-    try {
-      return await login(api, SAMPLE_OPERATOR, saved.password)
-    } catch {
-      // The data folder's database was reset: sign up again below.
-    }
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as Partial<SampleOperator>
+    if (saved.verified && saved.email && saved.password) return saved as SampleOperator
   }
-  const password = randomBytes(18).toString('base64url')
-  const { token, user } = await call<{ token: string; user: { id: string } }>(api, 'POST', '/api/v1/auth/signup', { json: { email: SAMPLE_OPERATOR, password, display_name: 'Sample videos' } })
-  writeFileSync(file, JSON.stringify({ email: SAMPLE_OPERATOR, password }), { mode: 0o600 })
-  const link = await verificationLink(inboxUrl)
+  mkdirSync(join(dataDir, 'samples'), { recursive: true })
+  const fresh = { email: `sample-videos-${randomBytes(4).toString('hex')}@flixpeek.example`, password: randomBytes(18).toString('base64url'), verified: false }
+  writeFileSync(file, JSON.stringify(fresh), { mode: 0o600 })
+  return fresh
+}
+
+/** Signs the sample operator in, first signing it up and verifying its address through the local inbox. */
+async function signIn(api: Api, dataDir: string, operator: SampleOperator, inboxUrl: string): Promise<{ token: string; userId: string }> {
+  if (operator.verified) return login(api, operator.email, operator.password)
+  const { token, user } = await call<{ token: string; user: { id: string } }>(api, 'POST', '/api/v1/auth/signup', { json: { email: operator.email, password: operator.password, display_name: 'Sample videos' } })
+  const link = await verificationLink(inboxUrl, operator.email)
   await call({ ...api, token }, 'POST', '/api/v1/auth/verify-email', { json: { token: link.searchParams.get('token') } })
+  writeFileSync(operatorFile(dataDir), JSON.stringify({ ...operator, verified: true }), { mode: 0o600 })
   return { token, userId: user.id }
 }
 
-async function verificationLink(inboxUrl: string): Promise<URL> {
+async function verificationLink(inboxUrl: string, address: string): Promise<URL> {
   for (let i = 0; i < 100; i++) {
     const { emails } = (await (await fetch(`${inboxUrl}/store`)).json()) as { emails: { destination: { to: string[] }; body: { text?: string } }[] }
-    const mail = emails.findLast((email) => email.destination.to.includes(SAMPLE_OPERATOR))
+    const mail = emails.findLast((email) => email.destination.to.includes(address))
     const match = mail && /https?:\/\/\S+\/verify\?\S+/.exec(mail.body.text ?? '')
     if (match) return new URL(match[0])
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
-  throw new Error('the verification email of the sample operator did not arrive')
+  throw new Error(`the verification email of ${address} did not arrive`)
 }
 
 /** The sample's source and subtitle files for a film (made once; a later start finds them). */

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readdirSync, rmSync, writeFileSync, type Dirent } from 'node:fs'
+import { chmodSync, chownSync, lchownSync, mkdirSync, readdirSync, rmSync, writeFileSync, type Dirent } from 'node:fs'
 import { join, relative } from 'node:path'
 import type { Claim, TranscodeJobs } from '../videos/transcode-jobs'
 import { hlsArgs, hlsLayout, mp4Args, posterArgs, probeArgs, spriteArgs } from './ffmpeg-args'
@@ -6,7 +6,7 @@ import { planLadder, type LadderPlan } from './ladder'
 import { jobTimeoutMs, type TranscodeLimits } from './limits'
 import { describeOutputs } from './outputs'
 import { checkSource, parseProbe, type SourceProbe } from './probe'
-import { progressFrom, runTool, ToolFailedError, ToolTimeoutError } from './tool'
+import { progressFrom, runsAsRoot, runTool, ToolFailedError, ToolTimeoutError, UNPRIVILEGED } from './tool'
 import { spriteLayout, thumbnailsVtt } from './trickplay'
 
 /** How the transcoder reaches the media: the store directly (Node, S3 or a folder) or the app's signed routes. */
@@ -66,13 +66,18 @@ export async function runJob(message: JobMessage, deps: JobDeps): Promise<JobOut
   const scratch = join(deps.scratchRoot, `${message.videoId}-${message.attempt}`)
   rmSync(scratch, { recursive: true, force: true })
   openFolder(scratch)
+  const job = jobControl(message.videoId, deps)
   try {
     const ladder = Math.max(1, claim.item.ladder)
-    const outputs = await transcode(message.videoId, ladder, scratch, deps)
+    const outputs = await transcode(message.videoId, ladder, scratch, { ...deps, signal: job.signal }, job)
     const ready = await deps.jobs.ready(message.videoId, outputs)
     deps.log(`transcoder: ${message.videoId} ${ready ? 'ready' : 'changed state meanwhile'}`)
     return ready ? 'ready' : 'skipped'
   } catch (error) {
+    if (job.gone()) {
+      deps.log(`transcoder: ${message.videoId} stopped: the video was cancelled or deleted`)
+      return 'skipped'
+    }
     if (error instanceof JobFailure) {
       await deps.jobs.fail(message.videoId, error.reason)
       deps.log(`transcoder: ${message.videoId} failed: ${error.reason}`)
@@ -80,17 +85,81 @@ export async function runJob(message: JobMessage, deps: JobDeps): Promise<JobOut
     }
     throw error
   } finally {
+    job.end()
     rmSync(scratch, { recursive: true, force: true })
   }
 }
 
-/** A folder the tools may write in: they run as another user when the transcoder is root (tool.ts). */
-function openFolder(path: string): void {
-  mkdirSync(path, { recursive: true })
-  chmodSync(path, 0o777)
+/** How often a job says it is alive, whatever it is doing (downloading, encoding, uploading): well inside STALE_QUEUED_MS. */
+const HEARTBEAT_MS = 60_000
+
+interface JobControl {
+  /** Aborts the tools when the transcoder stops or the video stops being this job's. */
+  signal: AbortSignal
+  /** The latest fraction done, for the heartbeat. */
+  done: number
+  /** Whether the video was cancelled, deleted or failed under the job. */
+  gone(): boolean
+  /** Says it is alive now; false once the video is gone (and the job is then aborted). */
+  beat(fraction?: number): Promise<boolean>
+  end(): void
 }
 
-async function transcode(videoId: string, ladder: number, scratch: string, deps: JobDeps) {
+function jobControl(videoId: string, deps: JobDeps): JobControl {
+  const controller = new AbortController()
+  const stop = () => controller.abort()
+  deps.signal?.addEventListener('abort', stop, { once: true })
+  let gone = false
+  const control: JobControl = {
+    signal: controller.signal,
+    done: 0,
+    gone: () => gone,
+    async beat(fraction) {
+      if (fraction !== undefined) control.done = fraction
+      if (gone) return false
+      if (await deps.jobs.progress(videoId, control.done)) return true
+      gone = true
+      controller.abort()
+      return false
+    },
+    end() {
+      clearInterval(timer)
+      deps.signal?.removeEventListener('abort', stop)
+    },
+  }
+  const timer = setInterval(() => {
+    control.beat().catch((error: unknown) => deps.log(`transcoder: heartbeat of ${videoId} not written (${String(error)})`))
+  }, HEARTBEAT_MS)
+  return control
+}
+
+/**
+ * A folder the tools may write in. When the transcoder is root they run as `nobody` (tool.ts): the folder is theirs
+ * alone (0700), so no other local user can reach into a job.
+ */
+function openFolder(path: string): void {
+  mkdirSync(path, { recursive: true })
+  if (runsAsRoot()) chownSync(path, UNPRIVILEGED.uid, UNPRIVILEGED.gid)
+  chmodSync(path, 0o700)
+}
+
+/**
+ * After the last tool run, before the transcoder itself reads or writes anything in the job's folder: everything
+ * there must be a plain file or folder (an ffmpeg subverted by the file could have left a symlink to a secret for
+ * us to upload, or to a system file for us to overwrite), and under root it is taken back from `nobody`, so
+ * nothing can change it any more.
+ */
+function reclaim(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) reclaim(path)
+    else if (!entry.isFile()) throw new JobFailure('the transcoder refused what ffmpeg wrote')
+    if (runsAsRoot()) lchownSync(path, 0, 0)
+  }
+  if (runsAsRoot()) lchownSync(dir, 0, 0)
+}
+
+async function transcode(videoId: string, ladder: number, scratch: string, deps: JobDeps, job: JobControl) {
   const source = join(scratch, 'source')
   await deps.media.fetchSource(videoId, source)
   const probe = await probeSource(source, scratch, deps)
@@ -102,7 +171,7 @@ async function transcode(videoId: string, ladder: number, scratch: string, deps:
   // One wall-clock budget for the whole job, shared by its ffmpeg runs.
   const deadline = Date.now() + jobTimeoutMs(plan.duration)
   const remaining = () => Math.max(1, deadline - Date.now())
-  const report = progressReporter(videoId, plan, deps)
+  const report = progressReporter(plan, deps, job)
   const common = { input: source, ...(deps.threads ? { threads: deps.threads } : {}) }
   await ffmpeg(deps, hlsArgs(plan, { ...common, outDir: out }), scratch, remaining(), (line) => report(line, 0, 0.85))
   await ffmpeg(deps, mp4Args(plan, { ...common, output: join(out, 'download.mp4') }), scratch, remaining(), (line) => report(line, 0.85, 0.1))
@@ -110,26 +179,38 @@ async function transcode(videoId: string, ladder: number, scratch: string, deps:
   const thumbs = join(out, 'thumbs')
   openFolder(thumbs)
   await ffmpeg(deps, spriteArgs(plan, { ...common, outDir: thumbs }), scratch, remaining())
-  writeFileSync(join(thumbs, 'thumbs.vtt'), thumbnailsVtt(plan.duration, spriteLayout(plan)))
+  reclaim(scratch)
+  // ffprobe (as nobody) reads the outputs' headers from files the transcoder writes here (outputs.ts): others may
+  // pass through the folder and read what they are named, no more.
+  if (runsAsRoot()) chmodSync(scratch, 0o711)
+  writeFileSync(join(thumbs, 'thumbs.vtt'), thumbnailsVtt(plan.duration, spriteLayout(plan)), { flag: 'wx' })
   const outputs = await describeOutputs(
     plan,
     { root: out, streams: hlsLayout(plan, out), mp4: join(out, 'download.mp4'), poster: join(out, 'poster.jpg'), thumbnails: join(thumbs, 'thumbs.vtt') },
     ladder,
     deps.ffprobe,
   )
-  await uploadAll(videoId, ladder, out, deps)
+  // Nothing goes up for a video cancelled or deleted meanwhile (its folder would be orphaned).
+  if (!(await job.beat(0.96))) throw new Error('the video is gone')
+  await uploadAll(videoId, ladder, out, deps, job)
   return outputs
 }
 
 async function probeSource(source: string, scratch: string, deps: JobDeps): Promise<SourceProbe> {
+  let json: string
   try {
-    const json = await runTool({ command: deps.ffprobe, args: probeArgs(source), cwd: scratch, timeoutMs: 60_000, collectStdout: true, signal: deps.signal })
-    return parseProbe(json)
+    json = await runTool({ command: deps.ffprobe, args: probeArgs(source), cwd: scratch, timeoutMs: 60_000, collectStdout: true, signal: deps.signal })
   } catch (error) {
     if (error instanceof ToolTimeoutError) throw new JobFailure('timed out')
-    // A refused demuxer or a file ffprobe cannot read at all: not a container this transcoder accepts.
-    if (error instanceof ToolFailedError || error instanceof SyntaxError || (error instanceof Error && /ffprobe/.test(error.message))) throw new JobFailure('unsupported container')
+    // A refused demuxer or a file ffprobe cannot read at all: not a container this transcoder accepts. (Killed by a
+    // signal, stopped, or not there at all: not the file's fault, so the message comes back.)
+    if (error instanceof ToolFailedError && typeof error.exit === 'number') throw new JobFailure('unsupported container')
     throw error
+  }
+  try {
+    return parseProbe(json)
+  } catch {
+    throw new JobFailure('unsupported container')
   }
 }
 
@@ -148,25 +229,28 @@ async function ffmpeg(deps: JobDeps, args: string[], cwd: string, timeoutMs: num
 }
 
 /** Maps one run's progress into the job's (`start` + share × run) and writes it at most every progressEveryMs. */
-function progressReporter(videoId: string, plan: LadderPlan, deps: JobDeps) {
+function progressReporter(plan: LadderPlan, deps: JobDeps, job: JobControl) {
   const every = deps.progressEveryMs ?? 5_000
   let last = 0
   return (line: string, start: number, share: number) => {
     const fraction = progressFrom(line, plan.duration)
     if (fraction === null || Date.now() - last < every) return
     last = Date.now()
-    void deps.jobs.progress(videoId, start + share * fraction).catch((error: unknown) => deps.log(`transcoder: progress of ${videoId} not written (${String(error)})`))
+    job.beat(start + share * fraction).catch((error: unknown) => deps.log(`transcoder: progress not written (${String(error)})`))
   }
 }
 
-/** Every file under `out`, a few at a time (the master goes last, from TranscodeJobs.ready). */
-async function uploadAll(videoId: string, ladder: number, out: string, deps: JobDeps): Promise<void> {
+/** Every file under `out`, a few at a time (the master goes last, from TranscodeJobs.ready); stops if the video goes. */
+async function uploadAll(videoId: string, ladder: number, out: string, deps: JobDeps, job: JobControl): Promise<void> {
   const files = (readdirSync(out, { recursive: true, withFileTypes: true }) as Dirent[])
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name))
   const queue = [...files]
   const worker = async () => {
-    for (let file = queue.shift(); file; file = queue.shift()) await deps.media.putOutput(videoId, ladder, relative(out, file), file)
+    for (let file = queue.shift(); file; file = queue.shift()) {
+      if (job.signal.aborted) throw new Error('the job was stopped')
+      await deps.media.putOutput(videoId, ladder, relative(out, file), file)
+    }
   }
   await Promise.all(Array.from({ length: 4 }, worker))
 }

@@ -75,7 +75,7 @@ async function probeHeader(ffprobe: string, stream: Pick<HlsStream, 'dir' | 'pla
   if (!first) throw new Error(`no segments in ${stream.playlist}`)
   // Beside the ladder folder (the job's scratch folder), not in it: that folder is uploaded as it is.
   const joined = join(dirname(dirname(stream.dir)), `probe-${stream.name}.mp4`)
-  writeFileSync(joined, Buffer.concat([readFileSync(stream.init), readFileSync(join(stream.dir, first.uri))]))
+  writeFileSync(joined, Buffer.concat([readFileSync(stream.init), readFileSync(join(stream.dir, first.uri))]), { flag: 'wx', mode: 0o644 })
   try {
     // Our own file: the same protocol guard, and only the MP4 demuxer.
     const json = await runTool({

@@ -34,8 +34,9 @@ export interface WorkerOptions {
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms)
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
+    const wake = () => (clearTimeout(timer), signal.removeEventListener('abort', wake), resolve())
+    const timer = setTimeout(wake, ms)
+    signal.addEventListener('abort', wake, { once: true })
   })
 
 /** The job a message asks for, or null for anything that is not a well-formed `video.uploaded` event. */
@@ -77,8 +78,9 @@ export async function consumeTranscodeQueue(options: WorkerOptions): Promise<voi
 async function handle(message: SqsMessage, options: WorkerOptions, visibility: number, heartbeatMs: number): Promise<void> {
   const job = jobOf(message, options.maxReceiveCount)
   if (!job) {
-    // Not ours (the subscription filters on the type, so only a malformed body gets here): never retried.
-    await options.queue.delete(options.queueUrl, message.receiptHandle)
+    // Not ours (the subscription filters on the type, so only a malformed body gets here): never retried. A failed
+    // delete only means it comes back once more.
+    await options.queue.delete(options.queueUrl, message.receiptHandle).catch((error: unknown) => options.log(`transcoder: a malformed message not deleted (${String(error)})`))
     return
   }
   const heartbeat = setInterval(() => {

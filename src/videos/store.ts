@@ -127,7 +127,15 @@ export class VideoStore {
     videoId: string,
     from: VideoStatus[],
     to: VideoStatus,
-    change: { set?: Record<string, unknown>; remove?: string[]; extra?: TransactItem[]; /** bookkeeping no one reads as a change */ keepUpdatedAt?: boolean } = {},
+    change: {
+      set?: Record<string, unknown>
+      remove?: string[]
+      extra?: TransactItem[]
+      /** bookkeeping no one reads as a change (a heartbeat, a re-announcement) */
+      keepUpdatedAt?: boolean
+      /** only if nothing changed the row since this updated_at (subtitles or an operator's edit) */
+      unchangedSince?: string
+    } = {},
     now = new Date(),
   ): Promise<void> {
     const set = { ...change.set, status: to, ...(change.keepUpdatedAt ? {} : { updated_at: now.toISOString() }) }
@@ -143,8 +151,13 @@ export class VideoStore {
       return `#r${i}`
     })
     names['#status'] = 'status'
-    const condition = `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})`
+    let condition = `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})`
     from.forEach((status, i) => (values[`:from${i}`] = status))
+    if (change.unchangedSince !== undefined) {
+      names['#seen'] = 'updated_at'
+      values[':seen'] = change.unchangedSince
+      condition += ' AND #seen = :seen'
+    }
     const update = `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`
     const write: TransactItem = { update: { table: this.table, key: videoKey(videoId), update, condition, names, values } }
     await this.conditional(() => this.transact([write, ...(change.extra ?? [])]))

@@ -55,14 +55,19 @@ export class TranscodeJobs {
     return { kind: 'work', item: { ...item, status: 'transcoding', progress: 0, error: null } }
   }
 
-  /** The fraction done, and a heartbeat the re-publisher reads (a `transcoding` row that stops beating is stuck). */
-  async progress(videoId: string, fraction: number): Promise<void> {
-    await this.deps.store
-      .transition(videoId, ['transcoding'], 'transcoding', { set: { progress: Math.round(fraction * 1000) / 1000, heartbeat_at: this.now().toISOString() } }, this.now())
-      .catch((error: unknown) => {
-        // Cancelled, deleted or failed meanwhile: the job notices at its next step.
-        if (!(error instanceof VideoStateError)) throw error
-      })
+  /**
+   * The fraction done, and a heartbeat the re-publisher reads (a `transcoding` row that stops beating is stuck).
+   * False once the video is no longer this job's (cancelled, deleted, failed): the job stops there.
+   */
+  async progress(videoId: string, fraction: number): Promise<boolean> {
+    try {
+      const set = { progress: Math.round(fraction * 1000) / 1000, heartbeat_at: this.now().toISOString() }
+      await this.deps.store.transition(videoId, ['transcoding'], 'transcoding', { set, keepUpdatedAt: true }, this.now())
+      return true
+    } catch (error) {
+      if (error instanceof VideoStateError) return false
+      throw error
+    }
   }
 
   /** `failed` with a short reason an operator reads (never ffmpeg's output, which may quote the file). */
@@ -74,62 +79,57 @@ export class TranscodeJobs {
 
   /**
    * The outputs are stored: the master goes up (with the subtitles the row has now), then the row turns `ready`
-   * with `video.ready` in the same transaction. Subtitles stored while the job ran are compared right after: if the
-   * list changed between the master's writing and `ready`, the master is written again with them.
+   * with `video.ready` in the same transaction, on condition that nothing changed the row meanwhile. A subtitle
+   * stored while the master went up fails that condition: the master is written again with it, and so on.
    */
   async ready(videoId: string, outputs: HlsOutputs): Promise<boolean> {
-    const item = await this.deps.store.get(videoId)
-    if (!item || item.status !== 'transcoding') return false
-    const revision = (item.master_revision ?? 0) + 1
-    const subtitles = item.subtitle_files ?? {}
-    await publishMaster(this.deps.media, videoId, outputs, subtitles, revision)
-    const staged = this.deps.outbox.stage(events.videoReady(item.created_by ?? 'operator', videoId, item.movie_id))
-    try {
-      await this.deps.store.transition(
-        videoId,
-        ['transcoding'],
-        'ready',
-        {
-          set: {
-            hls: outputs,
-            master_revision: revision,
-            master_subtitles: subtitles,
-            duration: outputs.duration,
-            renditions: outputs.renditions.map((r) => ({ height: r.height, bandwidth: r.bandwidth })),
-            audio: outputs.audio.map((a) => a.lang),
-            progress: 1,
-            error: null,
-            ready_at: this.now().toISOString(),
-          },
-          remove: ['heartbeat_at'],
-          extra: staged.writes,
-        },
-        this.now(),
-      )
-    } catch (error) {
-      if (error instanceof VideoStateError) return false // cancelled or deleted while the master went up
-      throw error
+    for (let tries = 0; tries < 5; tries++) {
+      const item = await this.deps.store.get(videoId)
+      if (!item || item.status !== 'transcoding') return false
+      const revision = (item.master_revision ?? 0) + 1
+      const subtitles = item.subtitle_files ?? {}
+      await publishMaster(this.deps.media, videoId, outputs, subtitles, revision)
+      const staged = this.deps.outbox.stage(events.videoReady(item.created_by ?? 'operator', videoId, item.movie_id))
+      const set = {
+        hls: outputs,
+        master_revision: revision,
+        master_subtitles: subtitles,
+        duration: outputs.duration,
+        renditions: outputs.renditions.map((r) => ({ height: r.height, bandwidth: r.bandwidth })),
+        audio: outputs.audio.map((a) => a.lang),
+        progress: 1,
+        error: null,
+        ready_at: this.now().toISOString(),
+      }
+      try {
+        await this.deps.store.transition(videoId, ['transcoding'], 'ready', { set, remove: ['heartbeat_at'], extra: staged.writes, unchangedSince: item.updated_at }, this.now())
+      } catch (error) {
+        if (error instanceof VideoStateError) continue // changed meanwhile: read it again (gone or cancelled ends above)
+        throw error
+      }
+      staged.release()
+      return true
     }
-    staged.release()
-    await this.refreshMaster(videoId)
-    return true
+    throw new Error(`video ${videoId} kept changing while its master was written`)
   }
 
   /**
-   * Videos `queued` for longer than `staleMs` with no transcoder's heartbeat get their `video.uploaded` again (the
-   * same attempt, through the outbox): a local queue lives in memory and forgets its messages when it restarts.
-   * Returns the ids re-published.
+   * Videos `queued` or `transcoding` for longer than `staleMs` with no transcoder's heartbeat (a job beats every
+   * minute, whatever it is doing) get their `video.uploaded` again (the same attempt, through the outbox): a local
+   * queue lives in memory and forgets its messages when it restarts, and a transcoder killed mid-job leaves its row
+   * `transcoding`. Returns the ids re-published.
    */
   async republishStale(staleMs = STALE_QUEUED_MS): Promise<string[]> {
     const cutoff = this.now().getTime() - staleMs
-    const stale = (await this.deps.store.list()).filter((item) => item.status === 'queued' && Date.parse(item.heartbeat_at ?? item.queued_at ?? item.updated_at) < cutoff)
+    const waiting = (item: VideoItem) => (item.status === 'queued' || item.status === 'transcoding') && Date.parse(item.heartbeat_at ?? item.queued_at ?? item.updated_at) < cutoff
+    const stale = (await this.deps.store.list()).filter(waiting)
     const sent: string[] = []
     for (const item of stale) {
       const staged = this.deps.outbox.stage(events.videoUploaded(item.created_by ?? 'operator', item.id, Math.max(1, item.ladder), item.attempt))
       try {
         // Touching the row (conditional on `queued`) makes the next round wait another staleMs. Its updated_at stays
         // when it was queued: how long the video has waited, which the admin list shows (waitingForTranscoder).
-        await this.deps.store.transition(item.id, ['queued'], 'queued', { set: { heartbeat_at: this.now().toISOString() }, extra: staged.writes, keepUpdatedAt: true }, this.now())
+        await this.deps.store.transition(item.id, [item.status], item.status, { set: { heartbeat_at: this.now().toISOString() }, extra: staged.writes, keepUpdatedAt: true }, this.now())
       } catch (error) {
         if (error instanceof VideoStateError) continue
         throw error
@@ -142,8 +142,8 @@ export class TranscodeJobs {
 
   /**
    * Rewrites a ready video's master when its subtitle files differ from those its current master lists (the app
-   * calls this after storing a subtitle; the transcoder right after `ready`). Conditional on the revision it read,
-   * so two writers never both claim the same revision.
+   * calls this after storing a subtitle; one stored while the job ran is in the master `ready` wrote). Conditional
+   * on the revision it read, so two writers never both claim the same revision.
    */
   async refreshMaster(videoId: string): Promise<void> {
     for (let tries = 0; tries < 3; tries++) {

@@ -1,14 +1,16 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { parseEventMessage } from '../../src/events/schema'
 import { runJob, type MediaAccess } from '../../src/transcoder/job'
-import type { TestUser } from '../support/harness/accounts'
+import { SELF } from '@test/runtime'
+import { masterKey } from '../../src/media/keys'
+import { api, ORIGIN, type TestUser } from '../support/harness/accounts'
 import { privateQueue } from '../support/harness/notifications'
 import { OPERATOR_EMAILS, signUpOperator } from '../support/harness/operators'
 import { makeClip } from '../support/media'
-import { aws, jobDeps, reachableKeys, storedKeys, upload, videoOf } from './transcoder-support'
+import { aws, jobDeps, media, reachableKeys, storedKeys, text, upload, videoOf } from './transcoder-support'
 
 /**
  * The transcoder when what it depends on fails mid-job: the media store refusing or slow, ffmpeg killed. The
@@ -78,24 +80,68 @@ describe('the transcoder under faults', { timeout: 60_000 }, () => {
     await expectReadyAndClean(id)
   })
 
+  it('writes the master again when a subtitle is stored while it goes up, so ready lists it', async () => {
+    const id = await upload(operator, clip)
+    let raced = false
+    const playlists = {
+      put: async (...args: Parameters<ReturnType<typeof media>['put']>) => {
+        if (!raced && args[0].endsWith('.m3u8') && args[0].includes('/master.')) {
+          raced = true
+          const put = await SELF.fetch(`${ORIGIN}/api/v1/admin/videos/${id}/subtitles/de`, { method: 'PUT', headers: { Authorization: `Bearer ${operator.token}`, 'Content-Type': 'text/plain' }, body: 'WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nHallo\n' })
+          expect(put.status).toBe(201)
+        }
+        return media().put(...args)
+      },
+    }
+    expect(await runJob(message(id), jobDeps({}, playlists))).toBe('ready')
+    expect(raced).toBe(true)
+    const master = await text(masterKey(id, 1, 1))
+    expect(master).toMatch(/TYPE=SUBTITLES,[^\n]*LANGUAGE="de"/)
+    await expectReadyAndClean(id)
+  })
+
+  it('stops a job whose video was deleted under it, uploading nothing', async () => {
+    const id = await upload(operator, clip)
+    const deps = jobDeps()
+    const deleting: MediaAccess = {
+      ...deps.media,
+      fetchSource: async (...args) => {
+        await deps.media.fetchSource(...args)
+        expect((await api(`/admin/videos/${id}`, { method: 'DELETE', token: operator.token })).status).toBe(202)
+      },
+    }
+    expect(await runJob(message(id), { ...deps, media: deleting })).toBe('skipped')
+    expect(await storedKeys(id)).toEqual([])
+  })
+
   it('runs a job again after ffmpeg was killed mid-way, to ready', async () => {
     const id = await upload(operator, clip)
     // An ffmpeg that is killed (SIGKILL, as the OOM killer would) the first time it runs, then the real one.
-    const dir = mkdtempSync(join(tmpdir(), 'flixpeek-crashing-ffmpeg-'))
-    chmodSync(dir, 0o755)
-    const marks = join(dir, 'marks')
-    mkdirSync(marks, { mode: 0o777 })
+    const marks = mkdtempSync(join(tmpdir(), 'flixpeek-ffmpeg-marks-'))
     chmodSync(marks, 0o777)
-    const wrapper = join(dir, 'ffmpeg')
-    writeFileSync(
-      wrapper,
-      `#!/bin/sh\nif [ ! -e ${marks}/crashed ]; then\n  touch ${marks}/crashed\n  ffmpeg "$@" & pid=$!\n  sleep 0.2\n  kill -9 $pid\n  kill -9 $$\nfi\nexec ffmpeg "$@"\n`,
-      { mode: 0o755 },
-    )
-    chmodSync(wrapper, 0o755)
+    const wrapper = ffmpegWrapper(`if [ ! -e ${marks}/crashed ]; then\n  touch ${marks}/crashed\n  ffmpeg "$@" & pid=$!\n  sleep 0.2\n  kill -9 $pid\n  kill -9 $$\nfi\nexec ffmpeg "$@"`)
     await expect(runJob(message(id), jobDeps({ ffmpeg: wrapper }))).rejects.toThrow('ffmpeg was killed (SIGKILL)')
     expect(await videoOf(operator, id)).toMatchObject({ status: 'transcoding' })
     expect(await runJob(message(id), jobDeps({ ffmpeg: wrapper }))).toBe('ready')
     await expectReadyAndClean(id)
   })
+
+  it('fails a job whose ffmpeg left a symlink for the transcoder to upload, uploading nothing', async () => {
+    const id = await upload(operator, clip)
+    // An ffmpeg subverted by the file: it does its work, then points an output at a file of the machine's.
+    const wrapper = ffmpegWrapper(`ffmpeg "$@" || exit $?\n[ -d out/thumbs ] && ln -s /etc/hostname out/v180/seg_00009.m4s\nexit 0`)
+    expect(await runJob(message(id), jobDeps({ ffmpeg: wrapper }))).toBe('failed')
+    expect(await videoOf(operator, id)).toMatchObject({ status: 'failed', error: 'the transcoder refused what ffmpeg wrote' })
+    expect(await storedKeys(id)).toEqual([])
+  })
 })
+
+/** An executable `ffmpeg` in a folder of its own (readable by nobody, as the tools run under root) running `script`. */
+function ffmpegWrapper(script: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'flixpeek-ffmpeg-wrapper-'))
+  chmodSync(dir, 0o755)
+  const path = join(dir, 'ffmpeg')
+  writeFileSync(path, `#!/bin/sh\n${script}\n`, { mode: 0o755 })
+  chmodSync(path, 0o755)
+  return path
+}

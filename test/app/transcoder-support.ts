@@ -7,6 +7,7 @@ import { expect } from 'vitest'
 import { Sns } from '../../src/aws/sns'
 import { createOutbox } from '../../src/events/outbox'
 import { ladderPrefix, masterKey } from '../../src/media/keys'
+import type { MediaStore } from '../../src/media/store'
 import type { JobDeps } from '../../src/transcoder/job'
 import { DEFAULT_LIMITS } from '../../src/transcoder/limits'
 import { storeMediaAccess } from '../../src/transcoder/media-access'
@@ -24,9 +25,10 @@ export const MOVIE = 968762585 // in the bundled catalog
 export const aws = testAws()
 export const media = () => platformFor(env).media!
 
-export function jobDeps(overrides: Partial<JobDeps> = {}): JobDeps & { jobs: TranscodeJobs } {
+/** A job's dependencies on the test's servers; `playlists` stands in for the media store the master is written to. */
+export function jobDeps(overrides: Partial<JobDeps> = {}, playlists: Pick<MediaStore, 'put'> = media()): JobDeps & { jobs: TranscodeJobs } {
   const outbox = createOutbox({ db: aws.db, table: aws.table, topicArn: aws.config.SNS_TOPIC_ARN, topic: () => Sns.fromConfig(aws.config), defer: (work) => void work })
-  const jobs = new TranscodeJobs({ store: new VideoStore(aws.db, aws.table), outbox, media: media() })
+  const jobs = new TranscodeJobs({ store: new VideoStore(aws.db, aws.table), outbox, media: playlists })
   const scratchRoot = mkdtempSync(join(tmpdir(), 'flixpeek-transcoder-test-'))
   // The tools run as `nobody` under root (CI): they walk into the job's folder through this one.
   chmodSync(scratchRoot, 0o755)
