@@ -18,7 +18,7 @@ export interface MediaAccess {
 }
 
 export interface JobDeps {
-  jobs: Pick<TranscodeJobs, 'claim' | 'progress' | 'fail' | 'ready'>
+  jobs: Pick<TranscodeJobs, 'claim' | 'progress' | 'fail' | 'ready' | 'release'>
   media: MediaAccess
   limits: TranscodeLimits
   /** Where each job gets its own folder (removed when the job ends, however it ends). */
@@ -83,6 +83,8 @@ export async function runJob(message: JobMessage, deps: JobDeps): Promise<JobOut
       deps.log(`transcoder: ${message.videoId} failed: ${error.reason}`)
       return 'failed'
     }
+    // Tried again on the next delivery: let go of the video (unreachable store: the heartbeat ages out instead).
+    await deps.jobs.release(message.videoId).catch(() => undefined)
     throw error
   } finally {
     job.end()

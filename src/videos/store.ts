@@ -25,8 +25,10 @@ export interface VideoItem extends Omit<Video, 'parts'> {
   hls?: HlsOutputs
   master_revision?: number
   master_subtitles?: Record<string, string>
-  /** The transcoder's last sign of life on this video (a job writes progress at least every 10 s; the re-publisher its last announcement). */
+  /** A running job's last sign of life (progress every 5 s while encoding, a beat every minute whatever it does). */
   heartbeat_at?: string
+  /** When the re-publisher last announced the video again (TranscodeJobs.republishStale). */
+  announced_at?: string
   /** When it last became `queued` (complete, retry): a video queued for long shows as waiting for a transcoder. */
   queued_at?: string
 }

@@ -14,6 +14,9 @@ export type Claim =
 /** A queued video with no transcoder's sign of life for this long is announced again (and shown as waiting for one). */
 export const STALE_QUEUED_MS = 10 * 60_000
 
+/** A job beats every minute (src/transcoder/job.ts): a heartbeat younger than this means it is alive. */
+export const JOB_ALIVE_MS = 3 * 60_000
+
 /** The reason a video fails when its message comes for the last allowed time (a crash loop ends here). */
 export const STOPPED_ON_FILE = 'the transcoder stopped on this file'
 
@@ -34,13 +37,18 @@ export class TranscodeJobs {
   /**
    * Takes the job: `queued` → `transcoding` for the message's attempt. A message redelivered after a crash finds
    * the video `transcoding` for the same attempt and starts again from scratch (outputs are overwritten in place).
-   * On its last allowed delivery the video fails instead of starting once more.
+   * On its last allowed delivery the video fails instead of starting once more. A job whose heartbeat is fresh is
+   * left alone: the message came back while it runs (a film over 4 hours outlasts SQS's 12-hour visibility, or a
+   * re-announcement crossed it), and a second encoder would only fight it for the same keys.
    */
   async claim(videoId: string, attempt: number, lastDelivery: boolean): Promise<Claim> {
     const item = await this.deps.store.get(videoId)
     if (!item || item.status === 'deleting') return { kind: 'skip', reason: 'the video is gone' }
     if (item.attempt !== attempt) return { kind: 'skip', reason: `attempt ${attempt} was superseded by ${item.attempt}` }
     if (item.status !== 'queued' && item.status !== 'transcoding') return { kind: 'skip', reason: `the video is ${item.status}` }
+    if (item.status === 'transcoding' && item.heartbeat_at && this.now().getTime() - Date.parse(item.heartbeat_at) < JOB_ALIVE_MS) {
+      return { kind: 'skip', reason: 'another transcoder is working on it' }
+    }
     if (lastDelivery) {
       await this.fail(videoId, STOPPED_ON_FILE)
       return { kind: 'skip', reason: STOPPED_ON_FILE }
@@ -68,6 +76,16 @@ export class TranscodeJobs {
       if (error instanceof VideoStateError) return false
       throw error
     }
+  }
+
+  /**
+   * A job that stops without an outcome (the store unreachable, ffmpeg killed, the transcoder stopping) lets go of
+   * the video, so its message's next delivery takes it at once instead of waiting for the heartbeat to age.
+   */
+  async release(videoId: string): Promise<void> {
+    await this.deps.store.transition(videoId, ['transcoding'], 'transcoding', { remove: ['heartbeat_at'], keepUpdatedAt: true }, this.now()).catch((error: unknown) => {
+      if (!(error instanceof VideoStateError)) throw error
+    })
   }
 
   /** `failed` with a short reason an operator reads (never ffmpeg's output, which may quote the file). */
@@ -121,7 +139,9 @@ export class TranscodeJobs {
    */
   async republishStale(staleMs = STALE_QUEUED_MS): Promise<string[]> {
     const cutoff = this.now().getTime() - staleMs
-    const waiting = (item: VideoItem) => (item.status === 'queued' || item.status === 'transcoding') && Date.parse(item.heartbeat_at ?? item.queued_at ?? item.updated_at) < cutoff
+    // The last sign of life: a job's heartbeat, the last announcement, or being queued.
+    const lastSign = (item: VideoItem) => Math.max(...[item.heartbeat_at, item.announced_at, item.queued_at ?? item.updated_at].map((at) => (at ? Date.parse(at) : 0)))
+    const waiting = (item: VideoItem) => (item.status === 'queued' || item.status === 'transcoding') && lastSign(item) < cutoff
     const stale = (await this.deps.store.list()).filter(waiting)
     const sent: string[] = []
     for (const item of stale) {
@@ -129,7 +149,8 @@ export class TranscodeJobs {
       try {
         // Touching the row (conditional on `queued`) makes the next round wait another staleMs. Its updated_at stays
         // when it was queued: how long the video has waited, which the admin list shows (waitingForTranscoder).
-        await this.deps.store.transition(item.id, [item.status], item.status, { set: { heartbeat_at: this.now().toISOString() }, extra: staged.writes, keepUpdatedAt: true }, this.now())
+        // Not a heartbeat: the job that takes the message must not mistake it for another's.
+        await this.deps.store.transition(item.id, [item.status], item.status, { set: { announced_at: this.now().toISOString() }, extra: staged.writes, keepUpdatedAt: true }, this.now())
       } catch (error) {
         if (error instanceof VideoStateError) continue
         throw error

@@ -37,8 +37,15 @@ async function readyPublished(videoId: string): Promise<boolean> {
     const batch = await aws.sqs.receive(events.url, { maxMessages: 10, waitSeconds: 1 })
     let found = false
     for (const received of batch) {
-      const event = parseEventMessage(received.body)
-      if (event.type === 'video.ready' && event.payload.video_id === videoId) found = true
+      // The topic carries every test's events, some of them deliberately malformed.
+      const event = (() => {
+        try {
+          return parseEventMessage(received.body)
+        } catch {
+          return null
+        }
+      })()
+      if (event?.type === 'video.ready' && event.payload.video_id === videoId) found = true
       await aws.sqs.delete(events.url, received.receiptHandle)
     }
     if (found) return true

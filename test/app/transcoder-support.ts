@@ -25,10 +25,12 @@ export const MOVIE = 968762585 // in the bundled catalog
 export const aws = testAws()
 export const media = () => platformFor(env).media!
 
+/** The outbox a transcoder writes through, on the test's DynamoDB and topic. */
+export const testOutbox = () => createOutbox({ db: aws.db, table: aws.table, topicArn: aws.config.SNS_TOPIC_ARN, topic: () => Sns.fromConfig(aws.config), defer: (work) => void work })
+
 /** A job's dependencies on the test's servers; `playlists` stands in for the media store the master is written to. */
 export function jobDeps(overrides: Partial<JobDeps> = {}, playlists: Pick<MediaStore, 'put'> = media()): JobDeps & { jobs: TranscodeJobs } {
-  const outbox = createOutbox({ db: aws.db, table: aws.table, topicArn: aws.config.SNS_TOPIC_ARN, topic: () => Sns.fromConfig(aws.config), defer: (work) => void work })
-  const jobs = new TranscodeJobs({ store: new VideoStore(aws.db, aws.table), outbox, media: playlists })
+  const jobs = new TranscodeJobs({ store: new VideoStore(aws.db, aws.table), outbox: testOutbox(), media: playlists })
   const scratchRoot = mkdtempSync(join(tmpdir(), 'flixpeek-transcoder-test-'))
   // The tools run as `nobody` under root (CI): they walk into the job's folder through this one.
   chmodSync(scratchRoot, 0o755)

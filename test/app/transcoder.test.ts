@@ -9,10 +9,11 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { ladderPrefix, masterKey } from '../../src/media/keys'
 import { runJob } from '../../src/transcoder/job'
 import { VideoStore } from '../../src/videos/store'
+import { TranscodeJobs } from '../../src/videos/transcode-jobs'
 import { ORIGIN, type TestUser } from '../support/harness/accounts'
 import { OPERATOR_EMAILS, signUpOperator } from '../support/harness/operators'
 import { makeClip, makeHugeDeclaredClip, makeSubtitles, probeMedia } from '../support/media'
-import { aws, jobDeps, media, reachableKeys, storedKeys, text, upload, videoOf } from './transcoder-support'
+import { aws, jobDeps, media, reachableKeys, storedKeys, testOutbox, text, upload, videoOf } from './transcoder-support'
 
 /** The transcoder's job on real files (transcoder-support.ts): what it makes, and what it refuses. */
 let operator: TestUser
@@ -127,6 +128,20 @@ describe('the transcoder', { timeout: 60_000 }, () => {
     // Announced once per period, and the row still says since when it waits.
     expect(await jobs.republishStale()).not.toContain(id)
     expect(await video(id)).toMatchObject({ status: 'queued', updated_at: queuedAt.toISOString() })
+  })
+
+  it('leaves a video to the job beating on it when its message comes back, and announces it again once the beat stops', async () => {
+    const id = await upload(operator, new TextEncoder().encode('a job is on it'))
+    const { jobs } = jobDeps()
+    expect((await jobs.claim(id, 1, false)).kind).toBe('work')
+    // Redelivered while that job runs (even for the last time): no second encoder, and the video is not failed.
+    expect(await runJob({ videoId: id, attempt: 1, lastDelivery: true }, jobDeps())).toBe('skipped')
+    expect(await video(id)).toMatchObject({ status: 'transcoding' })
+    // The job died without a word: 11 minutes on, its row is announced again, and the next delivery may take it.
+    const later = () => new Date(Date.now() + 11 * 60_000)
+    const future = new TranscodeJobs({ store: new VideoStore(aws.db, aws.table), outbox: testOutbox(), media: media(), now: later })
+    expect(await future.republishStale()).toContain(id)
+    expect((await future.claim(id, 1, false)).kind).toBe('work')
   })
 
   it('fails the video on the last delivery of its message instead of starting once more', async () => {

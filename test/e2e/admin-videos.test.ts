@@ -122,6 +122,9 @@ describe('the video library in the browser', { timeout: 90_000 }, () => {
       await screenshot(page, 'admin-videos-queued')
       // The aborted part 2 of the first attempt is the only failed request.
       expect(problems.all().filter((p) => !/parts\/2/.test(p))).toEqual([])
+      // Done with it: deleted, the transcoder stops encoding it (at its next progress write) instead of spending
+      // the suite's CPU on 30 s of video no test watches.
+      expect((await json(`/api/v1/admin/videos/${id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } })).status).toBe(202)
     })
   })
 
