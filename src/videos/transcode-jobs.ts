@@ -164,19 +164,25 @@ export class TranscodeJobs {
   /**
    * Rewrites a ready video's master when its subtitle files differ from those its current master lists (the app
    * calls this after storing a subtitle; one stored while the job ran is in the master `ready` wrote). Conditional
-   * on the revision it read, so two writers never both claim the same revision.
+   * on the revision it read, so two writers never both claim the same revision. A writer that loses the claim may
+   * have overwritten the winner's files of that revision (two subtitles stored at once, its write landing last): it
+   * writes them again from what the row says that revision lists before it looks again.
    */
   async refreshMaster(videoId: string): Promise<void> {
-    for (let tries = 0; tries < 3; tries++) {
+    for (let tries = 0; tries < 5; tries++) {
       const item = await this.deps.store.get(videoId)
       if (!item || item.status !== 'ready' || !item.hls) return
       const subtitles = item.subtitle_files ?? {}
       if (sameFiles(subtitles, item.master_subtitles ?? {})) return
       const revision = (item.master_revision ?? 0) + 1
       await publishMaster(this.deps.media, videoId, item.hls, subtitles, revision)
-      const claimed = await this.deps.store.bumpMaster(videoId, item.master_revision ?? 0, revision, subtitles, this.now())
-      if (claimed) return
+      if (await this.deps.store.bumpMaster(videoId, item.master_revision ?? 0, revision, subtitles, this.now())) return
+      const winner = await this.deps.store.get(videoId)
+      if (winner?.status === 'ready' && winner.hls && winner.master_revision === revision) {
+        await publishMaster(this.deps.media, videoId, winner.hls, winner.master_subtitles ?? {}, revision)
+      }
     }
+    // Five writers in a row got there first: each of them lists what it saw, and the last of them all of it.
   }
 }
 

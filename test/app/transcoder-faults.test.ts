@@ -10,7 +10,9 @@ import { api, ORIGIN, type TestUser } from '../support/harness/accounts'
 import { privateQueue } from '../support/harness/notifications'
 import { OPERATOR_EMAILS, signUpOperator } from '../support/harness/operators'
 import { makeClip } from '../support/media'
-import { aws, jobDeps, media, reachableKeys, storedKeys, text, upload, videoOf } from './transcoder-support'
+import { VideoStore } from '../../src/videos/store'
+import { TranscodeJobs } from '../../src/videos/transcode-jobs'
+import { aws, jobDeps, media, reachableKeys, storedKeys, testOutbox, text, upload, videoOf } from './transcoder-support'
 
 /**
  * The transcoder when what it depends on fails mid-job: the media store refusing or slow, ffmpeg killed. The
@@ -105,6 +107,36 @@ describe('the transcoder under faults', { timeout: 60_000 }, () => {
     const master = await text(masterKey(id, 1, 1))
     expect(master).toMatch(/TYPE=SUBTITLES,[^\n]*LANGUAGE="de"/)
     await expectReadyAndClean(id)
+  })
+
+  it('keeps the master right when two subtitles are stored at once on a ready video', async () => {
+    const id = await upload(operator, clip)
+    expect(await runJob(message(id), jobDeps())).toBe('ready')
+    const store = new VideoStore(aws.db, aws.table)
+    // Writer A reads the row with French only; its master write lands last, after B (French + Japanese) won.
+    let entered!: () => void
+    let release!: () => void
+    const blocked = new Promise<void>((resolve) => (entered = resolve))
+    const bDone = new Promise<void>((resolve) => (release = resolve))
+    const slow = { put: async (...args: Parameters<ReturnType<typeof media>['put']>) => {
+      if (args[0].includes('/master.r2.')) {
+        entered()
+        await bDone
+      }
+      return media().put(...args)
+    } }
+    await store.setSubtitleFile(id, 'fr', 'subtitles/fr.0123456789abcdef.vtt')
+    const a = new TranscodeJobs({ store, outbox: testOutbox(), media: slow }).refreshMaster(id)
+    await blocked
+    await store.setSubtitleFile(id, 'ja', 'subtitles/ja.0123456789abcdef.vtt')
+    await new TranscodeJobs({ store, outbox: testOutbox(), media: media() }).refreshMaster(id)
+    release()
+    await a
+    const row = await store.get(id)
+    expect(row?.master_revision).toBe(2)
+    const master = await text(masterKey(id, 1, 2))
+    expect(master).toMatch(/LANGUAGE="fr"/)
+    expect(master).toMatch(/LANGUAGE="ja"/)
   })
 
   it('stops a job whose video was deleted under it, uploading nothing', async () => {
