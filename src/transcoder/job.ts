@@ -1,6 +1,6 @@
 import { chmodSync, chownSync, lchownSync, mkdirSync, readdirSync, rmSync, writeFileSync, type Dirent } from 'node:fs'
 import { join, relative } from 'node:path'
-import type { Claim, TranscodeJobs } from '../videos/transcode-jobs'
+import { HEARTBEAT_MS, type Claim, type TranscodeJobs } from '../videos/transcode-jobs'
 import { hlsArgs, hlsLayout, mp4Args, posterArgs, probeArgs, spriteArgs } from './ffmpeg-args'
 import { planLadder, type LadderPlan } from './ladder'
 import { jobTimeoutMs, type TranscodeLimits } from './limits'
@@ -91,9 +91,6 @@ export async function runJob(message: JobMessage, deps: JobDeps): Promise<JobOut
     rmSync(scratch, { recursive: true, force: true })
   }
 }
-
-/** How often a job says it is alive, whatever it is doing (downloading, encoding, uploading): well inside STALE_QUEUED_MS. */
-const HEARTBEAT_MS = 60_000
 
 interface JobControl {
   /** Aborts the tools when the transcoder stops or the video stops being this job's. */

@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
+import { TRANSCODE_QUEUE } from '../../infra/resources'
 import { DynamoDb } from '../aws/dynamodb'
 import { Sns } from '../aws/sns'
 import { Sqs } from '../aws/sqs'
@@ -73,7 +74,9 @@ export function startTranscoder(vars: Record<string, string | undefined>, log: (
     // A receive long-polls 20 s: each attempt may take that long before it counts as unanswered.
     queue: Sqs.fromConfig(config, { ...aws, attemptTimeoutMs: 30_000 }),
     queueUrl,
-    maxReceiveCount: Number(strings.TRANSCODE_MAX_RECEIVES) || 3,
+    // The queue's own settings (infra/resources.ts), unless the deployment changed them.
+    maxReceiveCount: Number(strings.TRANSCODE_MAX_RECEIVES) || TRANSCODE_QUEUE.maxReceiveCount,
+    visibilitySeconds: TRANSCODE_QUEUE.visibilityTimeoutSeconds,
     signal: controller.signal,
     log,
     run: (message) =>

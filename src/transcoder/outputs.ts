@@ -29,9 +29,7 @@ export function mediaSegments(playlist: string): Segment[] {
 }
 
 /** Peak and average bits per second of one stream: the init segment counts towards the first media segment. */
-export function bitRates(stream: Pick<HlsStream, 'dir' | 'playlist' | 'init'>): { peak: number; average: number; seconds: number } {
-  const segments = mediaSegments(readFileSync(stream.playlist, 'utf8'))
-  if (segments.length === 0) throw new Error(`no segments in ${stream.playlist}`)
+export function bitRates(stream: Pick<HlsStream, 'dir' | 'playlist' | 'init'>, segments: Segment[]): { peak: number; average: number; seconds: number } {
   const initBytes = statSync(stream.init).size
   let peak = 0
   let bytes = initBytes
@@ -70,9 +68,7 @@ const fraction = (value: string | undefined) => {
  * ffprobe of one stream's init segment joined with its first media segment: the init alone names no profile or
  * level (x264 writes them in the first frames' parameter sets ffprobe decodes) and no true frame rate.
  */
-async function probeHeader(ffprobe: string, stream: Pick<HlsStream, 'dir' | 'playlist' | 'init' | 'name'>): Promise<HeaderProbe['streams'][number]> {
-  const first = mediaSegments(readFileSync(stream.playlist, 'utf8'))[0]
-  if (!first) throw new Error(`no segments in ${stream.playlist}`)
+async function probeHeader(ffprobe: string, stream: Pick<HlsStream, 'dir' | 'init' | 'name'>, first: Segment): Promise<HeaderProbe['streams'][number]> {
   // Beside the ladder folder (the job's scratch folder), not in it: that folder is uploaded as it is.
   const joined = join(dirname(dirname(stream.dir)), `probe-${stream.name}.mp4`)
   writeFileSync(joined, Buffer.concat([readFileSync(stream.init), readFileSync(join(stream.dir, first.uri))]), { flag: 'wx', mode: 0o644 })
@@ -107,8 +103,10 @@ export async function describeOutputs(plan: LadderPlan, files: OutputFiles, ladd
   const renditions: VideoRendition[] = []
   const audio: AudioRendition[] = []
   for (const stream of files.streams) {
-    const rates = bitRates(stream)
-    const header = await probeHeader(ffprobe, stream)
+    const segments = mediaSegments(readFileSync(stream.playlist, 'utf8'))
+    if (segments.length === 0) throw new Error(`no segments in ${stream.playlist}`)
+    const rates = bitRates(stream, segments)
+    const header = await probeHeader(ffprobe, stream, segments[0]!)
     const playlist = relative(files.root, stream.playlist)
     if (stream.kind === 'video') {
       const rung = stream.rendition as PlannedRung

@@ -24,8 +24,8 @@ export interface WorkerOptions {
   run: (message: JobMessage) => Promise<JobOutcome>
   log: (line: string) => void
   signal: AbortSignal
-  /** How long a received message stays hidden, renewed while its job runs (SQS allows 12 h in all). */
-  visibilitySeconds?: number
+  /** How long a received message stays hidden (the queue's own setting), renewed while its job runs (SQS allows 12 h in all). */
+  visibilitySeconds: number
   /** Renewal period: well inside visibilitySeconds. */
   heartbeatMs?: number
   /** Long-poll seconds per receive. */
@@ -56,7 +56,7 @@ export function jobOf(message: SqsMessage, maxReceiveCount: number): JobMessage 
  * come back; a job that cannot finish at all ends `failed` on its last delivery (TranscodeJobs.claim).
  */
 export async function consumeTranscodeQueue(options: WorkerOptions): Promise<void> {
-  const visibility = options.visibilitySeconds ?? 15 * 60
+  const visibility = options.visibilitySeconds
   const heartbeatMs = options.heartbeatMs ?? 5 * 60_000
   // A long poll is not worth finishing once the transcoder stops (a message it brings comes back to the next one).
   const stopped = new Promise<null>((resolve) => options.signal.addEventListener('abort', () => resolve(null), { once: true }))

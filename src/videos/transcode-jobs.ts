@@ -14,8 +14,10 @@ export type Claim =
 /** A queued video with no transcoder's sign of life for this long is announced again (and shown as waiting for one). */
 export const STALE_QUEUED_MS = 10 * 60_000
 
-/** A job beats every minute (src/transcoder/job.ts): a heartbeat younger than this means it is alive. */
-export const JOB_ALIVE_MS = 3 * 60_000
+/** How often a running job says it is alive, whatever it is doing (src/transcoder/job.ts). */
+export const HEARTBEAT_MS = 60_000
+/** A heartbeat younger than this (three beats) means its job is alive. */
+export const JOB_ALIVE_MS = 3 * HEARTBEAT_MS
 
 /** The reason a video fails when its message comes for the last allowed time (a crash loop ends here). */
 export const STOPPED_ON_FILE = 'the transcoder stopped on this file'
