@@ -2,6 +2,7 @@
  * `npm run build:node`: the Node runtime bundled with esbuild into dist/ (or `--outdir DIR`):
  *   dist/server.js  the HTTP server (`node dist/server.js`)
  *   dist/cron.js    one cron trigger (`node dist/cron.js "<cron expression>"`)
+ *   dist/transcoder.js  the transcoding worker (`node dist/transcoder.js`; needs ffmpeg and ffprobe on PATH)
  *   dist/public/    the static files the server serves (a copy of public/)
  * npm packages stay external: they come from `npm ci --omit=dev` beside dist/ (the Argon2 .wasm too).
  */
@@ -11,7 +12,7 @@ import { pathToFileURL } from 'node:url'
 import { build, type Metafile } from 'esbuild'
 import { ROOT } from './lib/dev-stack'
 
-export const NODE_ENTRIES = { server: 'src/main/node/serve.ts', cron: 'src/main/node/cron.ts' } as const
+export const NODE_ENTRIES = { server: 'src/main/node/serve.ts', cron: 'src/main/node/cron.ts', transcoder: 'src/main/node/transcoder.ts' } as const
 
 /** Bundles into `outdir`; returns the npm packages the bundles import at run time. */
 export async function buildNode(outdir = join(ROOT, 'dist')): Promise<{ outdir: string; packages: string[] }> {
@@ -51,5 +52,5 @@ function packagesOf(metafile: Metafile): string[] {
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const at = process.argv.indexOf('--outdir')
   const { outdir, packages } = await buildNode(at > 0 ? resolve(process.argv[at + 1]!) : undefined)
-  console.log(`Built ${outdir}/server.js and cron.js (+ public/); run-time packages: ${packages.join(', ')}`)
+  console.log(`Built ${outdir}/server.js, cron.js and transcoder.js (+ public/); run-time packages: ${packages.join(', ')}`)
 }

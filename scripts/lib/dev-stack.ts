@@ -238,7 +238,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
 function runTranscoder(vars: Record<string, string>, aws: Record<string, string>, at: { url: string; port: number; dataDir: string; echo: boolean; runtime: 'workerd' | 'node' }): Child {
   // As the Node server's: the stack's media folder unless the values name another (or a bucket).
   const media = at.runtime === 'node' ? { MEDIA_DIR: join(at.dataDir, 'media'), ...vars } : { ...vars, TRANSCODER_MEDIA_URL: at.url }
-  return spawnGroup('transcoder', process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/transcoder.ts')], {
+  return spawnGroup('transcoder', process.execPath, ['--import', 'tsx', join(ROOT, 'src/main/node/transcoder.ts')], {
     cwd: ROOT,
     env: { ...process.env, ...media, TRANSCODE_QUEUE_URL: aws.TRANSCODE_QUEUE_URL!, TRANSCODE_SCRATCH_DIR: join(tmpdir(), `flixpeek-transcoder-${at.port}`) },
     echo: at.echo,

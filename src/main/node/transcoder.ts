@@ -3,7 +3,7 @@
  * and `npm run start:node` start it beside the app with their own values; SIGTERM or Ctrl-C stop the running job
  * (its ffmpeg killed, its scratch folder removed) and exit.
  */
-import { startTranscoder } from '../src/transcoder/main'
+import { startTranscoder } from '../../transcoder/main'
 
 try {
   const transcoder = startTranscoder(process.env)
