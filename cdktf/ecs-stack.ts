@@ -17,7 +17,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role'
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy'
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider'
 import { Construct } from 'constructs'
-import { MAIN_TABLE, queueName, tableName, topicName } from '../infra/resources'
+import { MAIN_TABLE, TRANSCODE_QUEUE, queueName, tableName, topicName } from '../infra/resources'
 import { CRON } from '../src/platform'
 import { configureBackend } from './backend'
 import { toEventBridgeSchedule } from './cron-schedule'
@@ -25,6 +25,9 @@ import { CONTAINER_NAME, TASK_SECRETS, containerDefinitions } from './ecs-contai
 import { addLoadBalancedNetwork } from './ecs-network'
 import { assumedBy, executionPolicy, schedulerPolicy } from './ecs-policies'
 import { environmentPrefix, type EnvironmentName, type RemoteStateInputs } from './inputs'
+import { addMediaBucket } from './media-bucket'
+import { addTranscoderService } from './transcoder-service'
+import { mediaBucketStatements } from './transcoder-policy'
 import { workerPolicy } from './worker-policy'
 
 export interface EcsStackProps {
@@ -74,6 +77,9 @@ export class EcsStack extends TerraformStack {
     const table = new DataAwsDynamodbTable(this, 'table', { name: tableName(names, MAIN_TABLE) })
     const topic = new DataAwsSnsTopic(this, 'events_topic', { name: topicName(names) })
     const queue = new DataAwsSqsQueue(this, 'notifications_queue', { name: queueName(names) })
+    const transcodeQueue = new DataAwsSqsQueue(this, 'transcode_queue', { name: queueName(names, TRANSCODE_QUEUE) })
+    // The Node runtime keeps its media in S3 (MEDIA_S3_BUCKET); on Workers the same role is R2's.
+    const bucket = addMediaBucket(this, `${names}-media`)
 
     const repository = new EcrRepository(this, 'repository', {
       name: names,
@@ -95,13 +101,14 @@ export class EcsStack extends TerraformStack {
       return created
     }
     const parameterArn = (name: string) => arn('ssm', `parameter${parameterPrefix.stringValue}/${name}`)
-    const taskRole = role('task_role', `${names}-task`, 'ecs-tasks.amazonaws.com', workerPolicy({
+    const appPolicy = workerPolicy({
       tableArns: [table.arn],
       indexArns: MAIN_TABLE.globalIndexes.map((index) => `${table.arn}/index/${index.name}`),
       topicArn: topic.arn,
       queueArn: queue.arn,
       mailIdentityArn: arn('ses', `identity/${mailDomain.stringValue}`),
-    }))
+    })
+    const taskRole = role('task_role', `${names}-task`, 'ecs-tasks.amazonaws.com', { ...appPolicy, Statement: [...appPolicy.Statement, ...mediaBucketStatements(bucket.arn)] })
     const executionRole = role('execution_role', `${names}-task-execution`, 'ecs-tasks.amazonaws.com', executionPolicy({
       repositoryArn: repository.arn,
       logGroupArn: logs.arn,
@@ -133,6 +140,7 @@ export class EcsStack extends TerraformStack {
           DYNAMODB_TABLE: table.name,
           SNS_TOPIC_ARN: topic.arn,
           SQS_QUEUE_URL: queue.url,
+          MEDIA_S3_BUCKET: bucket.bucket,
           MAIL_FROM: mailFrom.stringValue,
           // The load balancer appends the address it saw to X-Forwarded-For (the last entry is the one it vouches for).
           TRUSTED_CLIENT_IP_HEADER: 'X-Forwarded-For',
@@ -182,10 +190,24 @@ export class EcsStack extends TerraformStack {
       })
     }
 
+    // The transcoder beside it, on the same cluster and network, reading and writing the bucket itself.
+    addTranscoderService(this, {
+      names,
+      cluster: { id: cluster.id, arn: cluster.arn, name: cluster.name },
+      network: network.taskNetwork,
+      table: { arn: table.arn, name: table.name },
+      topicArn: topic.arn,
+      queue: { arn: transcodeQueue.arn, url: transcodeQueue.url, name: transcodeQueue.name },
+      media: { kind: 's3', bucketArn: bucket.arn, bucketName: bucket.bucket },
+      region: region.region,
+      arn,
+    })
+
     const output = (outputId: string, value: string, description: string) => new TerraformOutput(this, outputId, { value, description })
     output('repository_url', repository.repositoryUrl, 'Push the image here (docker tag … <url>:<tag>), then set image_tag')
     output('load_balancer_dns_name', network.loadBalancer.dnsName, 'Point the app hostname here (CNAME or alias)')
     output('cluster_name', cluster.name, 'The ECS cluster')
+    output('media_bucket_name', bucket.bucket, 'MEDIA_S3_BUCKET: video sources and renditions')
     output('service_name', service.name, 'The web service (aws ecs update-service --force-new-deployment …)')
   }
 }

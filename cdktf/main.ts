@@ -2,6 +2,7 @@ import { App } from 'cdktf'
 import { EcsStack, ecsStackId } from './ecs-stack'
 import { readInputs, stackId } from './inputs'
 import { AppStack } from './stack'
+import { TranscoderStack, transcoderStackId } from './transcoder-stack'
 
 /**
  * `npm run synth` (tsx cdktf/main.ts) and `cdktf synth|deploy|destroy` (cdktf.json) both run this.
@@ -12,6 +13,14 @@ export function synthesize(env: Record<string, string | undefined>, outdir = 'cd
   const app = new App({ outdir, skipValidation: false })
   for (const environment of inputs.environments) {
     new AppStack(app, stackId(inputs.prefix, environment), {
+      prefix: inputs.prefix,
+      environment,
+      ...(inputs.remoteState ? { remoteState: inputs.remoteState } : {}),
+    })
+  }
+  // Each Workers environment's transcoder (R2 through the worker); an environment on ECS has its own in the ECS stack (S3).
+  for (const environment of inputs.environments.filter((name) => !inputs.ecsEnvironments.includes(name))) {
+    new TranscoderStack(app, transcoderStackId(inputs.prefix, environment), {
       prefix: inputs.prefix,
       environment,
       ...(inputs.remoteState ? { remoteState: inputs.remoteState } : {}),

@@ -5,25 +5,14 @@ import { IamUser } from '@cdktf/provider-aws/lib/iam-user'
 import { IamUserPolicy } from '@cdktf/provider-aws/lib/iam-user-policy'
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider'
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic'
-import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription'
-import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue'
-import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy'
-import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy'
 import { Construct } from 'constructs'
-import {
-  NOTIFICATIONS_QUEUE,
-  TABLES,
-  deadLetterQueueName,
-  queueName,
-  tableName,
-  topicName,
-  type TableDefinition,
-} from '../infra/resources'
+import { NOTIFICATIONS_QUEUE, QUEUES, TABLES, queueKey, tableName, topicName, type TableDefinition } from '../infra/resources'
 import { configureBackend } from './backend'
 import { addAppHostnameRecords } from './dns'
 import { addMailIdentity } from './email'
 import { environmentPrefix, type EnvironmentName, type RemoteStateInputs } from './inputs'
-import { topicToQueuePolicy, workerPolicy } from './worker-policy'
+import { addSubscribedQueue } from './queues'
+import { workerPolicy } from './worker-policy'
 
 export interface AppStackProps {
   prefix: string
@@ -35,8 +24,8 @@ export interface AppStackProps {
 export const tableResourceId = (table: TableDefinition) => `table${table.suffix.replace(/[^a-z0-9]/gi, '_')}`
 
 /**
- * Everything on AWS for one environment: the table(s), the events topic, the notifications queue
- * with its dead-letter queue, the subscription, the app's DNS records and the worker's IAM user.
+ * Everything on AWS for one environment: the table(s), the events topic, every queue of QUEUES
+ * (notifications, transcode) with its dead-letter queue and filtered subscription, the app's DNS records and the worker's IAM user.
  * Names come from `<prefix>-<env>`; the region and account come from the credentials at deploy
  * time (AWS_REGION), never from this code.
  */
@@ -82,38 +71,8 @@ export class AppStack extends TerraformStack {
     )
 
     const topic = new SnsTopic(this, 'events_topic', { name: topicName(names) })
-    const deadLetterQueue = new SqsQueue(this, 'notifications_dlq', {
-      name: deadLetterQueueName(names),
-      messageRetentionSeconds: NOTIFICATIONS_QUEUE.deadLetterRetentionSeconds,
-      sqsManagedSseEnabled: true,
-    })
-    const queue = new SqsQueue(this, 'notifications_queue', {
-      name: queueName(names),
-      visibilityTimeoutSeconds: NOTIFICATIONS_QUEUE.visibilityTimeoutSeconds,
-      messageRetentionSeconds: NOTIFICATIONS_QUEUE.messageRetentionSeconds,
-      sqsManagedSseEnabled: true,
-      redrivePolicy: JSON.stringify({
-        deadLetterTargetArn: deadLetterQueue.arn,
-        maxReceiveCount: NOTIFICATIONS_QUEUE.maxReceiveCount,
-      }),
-    })
-    new SqsQueueRedriveAllowPolicy(this, 'notifications_dlq_redrive_allow', {
-      queueUrl: deadLetterQueue.url,
-      redriveAllowPolicy: JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: [queue.arn] }),
-    })
-    const queuePolicy = new SqsQueuePolicy(this, 'notifications_queue_policy', {
-      queueUrl: queue.url,
-      policy: JSON.stringify(topicToQueuePolicy(queue.arn, topic.arn)),
-    })
-    new SnsTopicSubscription(this, 'notifications_subscription', {
-      topicArn: topic.arn,
-      protocol: 'sqs',
-      endpoint: queue.arn,
-      // The consumer reads the SNS envelope, as fauxqs delivers it locally.
-      rawMessageDelivery: false,
-      ...(NOTIFICATIONS_QUEUE.filterPolicy ? { filterPolicy: JSON.stringify(NOTIFICATIONS_QUEUE.filterPolicy) } : {}),
-      dependsOn: [queuePolicy],
-    })
+    const queues = Object.fromEntries(QUEUES.map((definition) => [queueKey(definition), addSubscribedQueue(this, names, definition, topic)]))
+    const notifications = queues[queueKey(NOTIFICATIONS_QUEUE)]!
 
     addAppHostnameRecords(this)
     const region = new DataAwsRegion(this, 'current')
@@ -129,7 +88,7 @@ export class AppStack extends TerraformStack {
           tableArns: tables.map((table) => table.arn),
           indexArns,
           topicArn: topic.arn,
-          queueArn: queue.arn,
+          queueArn: notifications.queue.arn,
           mailIdentityArn: mail.identityArn,
         }),
       ),
@@ -138,8 +97,13 @@ export class AppStack extends TerraformStack {
     const output = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description })
     output('table_name', tables[0]?.name ?? '', 'DYNAMODB_TABLE for the worker')
     output('topic_arn', topic.arn, 'SNS_TOPIC_ARN for the worker')
-    output('queue_url', queue.url, 'SQS_QUEUE_URL for the worker')
-    output('dead_letter_queue_url', deadLetterQueue.url, 'Where messages go after maxReceiveCount failed receives')
+    output('queue_url', notifications.queue.url, 'SQS_QUEUE_URL for the worker')
+    output('dead_letter_queue_url', notifications.deadLetterQueue.url, 'Where messages go after maxReceiveCount failed receives')
+    for (const definition of QUEUES.filter((candidate) => candidate !== NOTIFICATIONS_QUEUE)) {
+      const key = queueKey(definition)
+      output(`${key}_queue_url`, queues[key]!.queue.url, `The ${key} queue (${JSON.stringify(definition.filterPolicy ?? 'every event')})`)
+      output(`${key}_dead_letter_queue_url`, queues[key]!.deadLetterQueue.url, `Where ${key} messages go after ${definition.maxReceiveCount} receives`)
+    }
     output('region', region.region, 'AWS_REGION for the worker')
     output('worker_user_name', worker.name, 'IAM user whose access key becomes the worker secret')
   }

@@ -115,9 +115,17 @@ export const TRANSCODE_QUEUE: QueueDefinition = {
   filterPolicy: { type: ['video.uploaded'] },
 }
 
+/**
+ * Every queue, each subscribed to the events topic with its own filter: the one list the CDKTF app stack
+ * (cdktf/stack.ts), the local bootstrap (scripts/lib/bootstrap-aws.ts) and the IAM tests read.
+ */
+export const QUEUES: readonly QueueDefinition[] = [NOTIFICATIONS_QUEUE, TRANSCODE_QUEUE]
+
 export const DEFAULT_PREFIX = 'netflix-clone'
 
 export const tableName = (prefix: string, table: TableDefinition) => `${prefix}${table.suffix}`
 export const topicName = (prefix: string) => `${prefix}${EVENTS_TOPIC.suffix}`
-export const queueName = (prefix: string) => `${prefix}${NOTIFICATIONS_QUEUE.suffix}`
-export const deadLetterQueueName = (prefix: string) => `${prefix}${NOTIFICATIONS_QUEUE.deadLetterSuffix}`
+export const queueName = (prefix: string, queue: QueueDefinition = NOTIFICATIONS_QUEUE) => `${prefix}${queue.suffix}`
+export const deadLetterQueueName = (prefix: string, queue: QueueDefinition = NOTIFICATIONS_QUEUE) => `${prefix}${queue.deadLetterSuffix}`
+/** A queue's short name (`notifications`, `transcode`): its Terraform resource ids and stack outputs start with it. */
+export const queueKey = (queue: QueueDefinition) => queue.suffix.replace(/^-/, '').replace(/[^a-z0-9]/gi, '_')

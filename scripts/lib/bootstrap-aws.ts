@@ -2,7 +2,7 @@
  * Creates the table(s), topic, the queues + DLQs and the topic→queue subscriptions from the same
  * definitions the CDKTF stacks use (infra/resources.ts). Idempotent: safe on every start.
  */
-import { NOTIFICATIONS_QUEUE, TABLES, tableName, topicName, TRANSCODE_QUEUE, type QueueDefinition, type TableDefinition } from '../../infra/resources'
+import { NOTIFICATIONS_QUEUE, QUEUES, TABLES, tableName, topicName, TRANSCODE_QUEUE, type QueueDefinition, type TableDefinition } from '../../infra/resources'
 import { DynamoDb } from '../../src/aws/dynamodb'
 import { AwsError } from '../../src/aws/errors'
 import { Sns } from '../../src/aws/sns'
@@ -94,6 +94,8 @@ export async function bootstrapAws(clients: { db: DynamoDb; sns: Sns; sqs: Sqs }
   const { db, sns } = clients
   await Promise.all(TABLES.map((def) => ensureTable(db, tableName(prefix, def), def)))
   const topicArn = await sns.createTopic(topicName(prefix))
-  const [notifications, transcode] = await Promise.all([ensureQueue(clients, topicArn, prefix, NOTIFICATIONS_QUEUE), ensureQueue(clients, topicArn, prefix, TRANSCODE_QUEUE)])
-  return { table: tableName(prefix, TABLES[0]!), topicArn, queueUrl: notifications.url, dlqUrl: notifications.dlqUrl, transcodeQueueUrl: transcode.url }
+  const created = await Promise.all(QUEUES.map(async (def) => [def, await ensureQueue(clients, topicArn, prefix, def)] as const))
+  const urls = new Map(created)
+  const notifications = urls.get(NOTIFICATIONS_QUEUE)!
+  return { table: tableName(prefix, TABLES[0]!), topicArn, queueUrl: notifications.url, dlqUrl: notifications.dlqUrl, transcodeQueueUrl: urls.get(TRANSCODE_QUEUE)!.url }
 }

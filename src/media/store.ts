@@ -118,17 +118,3 @@ export interface MediaStore {
 
 /** The largest batch `list` and `delete` take. */
 export const MEDIA_BATCH = 1000
-
-/**
- * Deletes up to `batches` × 1,000 objects under `prefix`; true when nothing is left. Called by the
- * deletion job (src/videos/), never inside a request.
- */
-export async function deletePrefix(store: MediaStore, prefix: string, batches = 10, batchSize = MEDIA_BATCH): Promise<boolean> {
-  const size = Math.min(batchSize, MEDIA_BATCH)
-  for (let i = 0; i < batches; i++) {
-    const { keys, cursor } = await store.list(prefix, { limit: size })
-    if (keys.length) await store.delete(keys)
-    if (!cursor && keys.length < size) return true
-  }
-  return (await store.list(prefix, { limit: 1 })).keys.length === 0
-}

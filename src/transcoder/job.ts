@@ -6,6 +6,8 @@ import { planLadder, type LadderPlan } from './ladder'
 import { jobTimeoutMs, type TranscodeLimits } from './limits'
 import { describeOutputs } from './outputs'
 import { checkSource, parseProbe, type SourceProbe } from './probe'
+import { estimateOutputBytes, scratchShortfall, type ScratchSpace } from './scratch'
+import { noTaskProtection, type TaskProtection } from './task-protection'
 import { progressFrom, runsAsRoot, runTool, ToolFailedError, ToolTimeoutError, UNPRIVILEGED } from './tool'
 import { spriteLayout, thumbnailsVtt } from './trickplay'
 
@@ -23,6 +25,10 @@ export interface JobDeps {
   limits: TranscodeLimits
   /** Where each job gets its own folder (removed when the job ends, however it ends). */
   scratchRoot: string
+  /** How much room a job has there; unset: not checked. */
+  scratchSpace?: ScratchSpace
+  /** Keeps ECS from scaling in the task while a job runs (task-protection.ts); unset: nothing to protect. */
+  protection?: TaskProtection
   ffmpeg: string
   ffprobe: string
   /** Encoder threads (the sample videos use 1; unset: ffmpeg's choice). */
@@ -69,7 +75,7 @@ export async function runJob(message: JobMessage, deps: JobDeps): Promise<JobOut
   const job = jobControl(message.videoId, deps)
   try {
     const ladder = Math.max(1, claim.item.ladder)
-    const outputs = await transcode(message.videoId, ladder, scratch, { ...deps, signal: job.signal }, job)
+    const outputs = await transcode({ id: message.videoId, size: claim.item.size }, ladder, scratch, { ...deps, signal: job.signal }, job)
     const ready = await deps.jobs.ready(message.videoId, outputs)
     deps.log(`transcoder: ${message.videoId} ${ready ? 'ready' : 'changed state meanwhile'}`)
     return ready ? 'ready' : 'skipped'
@@ -104,7 +110,13 @@ interface JobControl {
   end(): void
 }
 
+/** A job's scale-in protection lasts this long and is renewed once half of it is gone (the heartbeat checks). */
+const PROTECTION_MINUTES = 30
+
 function jobControl(videoId: string, deps: JobDeps): JobControl {
+  const protection = deps.protection ?? noTaskProtection
+  let protectedAt = Date.now()
+  void protection.protect(PROTECTION_MINUTES)
   const controller = new AbortController()
   const stop = () => controller.abort()
   deps.signal?.addEventListener('abort', stop, { once: true })
@@ -124,9 +136,14 @@ function jobControl(videoId: string, deps: JobDeps): JobControl {
     end() {
       clearInterval(timer)
       deps.signal?.removeEventListener('abort', stop)
+      void protection.release()
     },
   }
   const timer = setInterval(() => {
+    if (Date.now() - protectedAt >= (PROTECTION_MINUTES / 2) * 60_000) {
+      protectedAt = Date.now()
+      void protection.protect(PROTECTION_MINUTES)
+    }
     control.beat().catch((error: unknown) => deps.log(`transcoder: heartbeat of ${videoId} not written (${String(error)})`))
   }, HEARTBEAT_MS)
   return control
@@ -158,13 +175,20 @@ function reclaim(dir: string): void {
   if (runsAsRoot()) lchownSync(dir, 0, 0)
 }
 
-async function transcode(videoId: string, ladder: number, scratch: string, deps: JobDeps, job: JobControl) {
+async function transcode(video: { id: string; size: number }, ladder: number, scratch: string, deps: JobDeps, job: JobControl) {
+  const videoId = video.id
+  // Measured before anything is written: a source that alone would not fit is not even downloaded.
+  const room = deps.scratchSpace?.available() ?? Number.POSITIVE_INFINITY
+  const tooBig = scratchShortfall(video.size, 0, room)
+  if (tooBig) throw new JobFailure(tooBig)
   const source = join(scratch, 'source')
   await deps.media.fetchSource(videoId, source)
   const probe = await probeSource(source, scratch, deps)
   const refusal = checkSource(probe, deps.limits)
   if (refusal) throw new JobFailure(refusal)
   const plan = planLadder(probe)
+  const noRoom = scratchShortfall(video.size, estimateOutputBytes(plan), room)
+  if (noRoom) throw new JobFailure(noRoom)
   const out = join(scratch, 'out')
   openFolder(out)
   // One wall-clock budget for the whole job, shared by its ffmpeg runs.

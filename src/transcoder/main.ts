@@ -1,19 +1,21 @@
-import { chmodSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { accessSync, chmodSync, constants, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { TRANSCODE_QUEUE } from '../../infra/resources'
 import { DynamoDb } from '../aws/dynamodb'
 import { Sns } from '../aws/sns'
 import { Sqs } from '../aws/sqs'
-import { parseConfig } from '../config'
 import { createOutbox } from '../events/outbox'
-import { nodeAwsCredentials, nodeMediaStore } from '../main/node/platform'
+import { nodeAwsCredentials, nodeMediaStore } from '../main/node/aws-access'
 import { VideoStore } from '../videos/store'
 import { TranscodeJobs } from '../videos/transcode-jobs'
+import { transcoderConfig } from './config'
 import { runJob } from './job'
 import { limitsFromEnv } from './limits'
 import { storeMediaAccess } from './media-access'
 import { httpMediaAccess } from './media-http'
+import { scratchSpace } from './scratch'
+import { taskProtectionFromEnv } from './task-protection'
 import { runsAsRoot } from './tool'
 import { consumeTranscodeQueue } from './worker'
 
@@ -33,9 +35,8 @@ export interface Transcoder {
  */
 export function startTranscoder(vars: Record<string, string | undefined>, log: (line: string) => void = console.log): Transcoder {
   const strings = Object.fromEntries(Object.entries(vars).filter((entry): entry is [string, string] => entry[1] !== undefined))
-  const config = parseConfig(strings)
-  const queueUrl = strings.TRANSCODE_QUEUE_URL
-  if (!queueUrl) throw new Error('TRANSCODE_QUEUE_URL is not set: the transcoder reads its jobs from that queue')
+  const config = transcoderConfig(strings)
+  const queueUrl = strings.TRANSCODE_QUEUE_URL!
   const credentials = nodeAwsCredentials(strings, config)
   const aws = credentials ? { credentials } : {}
   const db = DynamoDb.fromConfig(config, aws)
@@ -55,13 +56,22 @@ export function startTranscoder(vars: Record<string, string | undefined>, log: (
   // One folder per job under the scratch root; whatever a killed transcoder left there goes now.
   const scratchRoot = strings.TRANSCODE_SCRATCH_DIR || join(tmpdir(), 'flixpeek-transcoder')
   mkdirSync(scratchRoot, { recursive: true })
-  // The tools run as `nobody` when the transcoder is root (tool.ts): they must be able to walk into it.
-  chmodSync(scratchRoot, 0o755)
-  if (runsAsRoot()) assertReachableByOthers(scratchRoot)
-  for (const entry of readdirSync(scratchRoot)) rmSync(join(scratchRoot, entry), { recursive: true, force: true })
+  if (runsAsRoot()) {
+    // The tools run as `nobody` when the transcoder is root (tool.ts): they must be able to walk into it.
+    chmodSync(scratchRoot, 0o755)
+    assertReachableByOthers(scratchRoot)
+  }
+  // A mounted volume's root may belong to root (an emptyDir, a Fargate volume): writing in it is all it takes.
+  accessSync(scratchRoot, constants.W_OK | constants.X_OK)
+  const emptyScratch = () => {
+    for (const entry of readdirSync(scratchRoot)) rmSync(join(scratchRoot, entry), { recursive: true, force: true })
+  }
+  emptyScratch()
 
   const controller = new AbortController()
   const limits = limitsFromEnv(strings)
+  const space = scratchSpace(scratchRoot, strings.TRANSCODE_SCRATCH_SIZE)
+  const protection = taskProtectionFromEnv(strings, log)
   const threads = Number(strings.TRANSCODE_THREADS) || undefined
   const republish = () =>
     jobs.republishStale().then(
@@ -85,6 +95,8 @@ export function startTranscoder(vars: Record<string, string | undefined>, log: (
         media,
         limits,
         scratchRoot,
+        scratchSpace: space,
+        protection,
         ffmpeg: strings.FFMPEG || 'ffmpeg',
         ffprobe: strings.FFPROBE || 'ffprobe',
         ...(threads ? { threads } : {}),
@@ -98,7 +110,8 @@ export function startTranscoder(vars: Record<string, string | undefined>, log: (
       controller.abort()
       await done
       await Promise.all(pending)
-      rmSync(scratchRoot, { recursive: true, force: true })
+      // Its contents, not the folder: it may be a volume's mount point.
+      emptyScratch()
     },
   }
 }

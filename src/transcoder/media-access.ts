@@ -24,10 +24,10 @@ export const outputType = (name: string): string => {
  * The transcoder beside a Node app (the folder or S3 adapter of src/media/): it reads and writes the media store
  * itself. Files larger than one part go up with the store's multipart protocol.
  */
-export function storeMediaAccess(store: MediaStore): MediaAccess {
+export function storeMediaAccess(media: MediaStore): MediaAccess {
   return {
     async fetchSource(videoId, path) {
-      const object = await store.get(sourceKey(videoId))
+      const object = await media.get(sourceKey(videoId))
       if (!object) throw new Error(`the source of ${videoId} is not in the media store`)
       await pipeline(Readable.fromWeb(object.body as import('node:stream/web').ReadableStream), createWriteStream(path))
     },
@@ -35,19 +35,19 @@ export function storeMediaAccess(store: MediaStore): MediaAccess {
       const key = `${ladderPrefix(videoId, ladder)}${relativeKey}`
       const size = statSync(path).size
       const contentType = outputType(relativeKey)
-      if (size <= store.partSize) {
-        await store.put(key, Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>, { size, contentType })
+      if (size <= media.partSize) {
+        await media.put(key, Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>, { size, contentType })
         return
       }
-      const uploadId = await store.createUpload(key, { contentType })
+      const uploadId = await media.createUpload(key, { contentType })
       const parts = []
-      for (let n = 1, start = 0; start < size; n++, start += store.partSize) {
-        const end = Math.min(size, start + store.partSize) - 1
+      for (let n = 1, start = 0; start < size; n++, start += media.partSize) {
+        const end = Math.min(size, start + media.partSize) - 1
         const body = Readable.toWeb(createReadStream(path, { start, end })) as ReadableStream<Uint8Array>
-        const { etag } = await store.uploadPart(key, uploadId, n, body, { size: end - start + 1 })
+        const { etag } = await media.uploadPart(key, uploadId, n, body, { size: end - start + 1 })
         parts.push({ n, etag })
       }
-      await store.completeUpload(key, uploadId, parts)
+      await media.completeUpload(key, uploadId, parts)
     },
   }
 }

@@ -1,5 +1,6 @@
 import { sourceKey, videoPrefix } from '../media/keys'
-import { deletePrefix, type MediaStore } from '../media/store'
+import { deletePrefix } from '../media/delete-prefix'
+import type { MediaStore } from '../media/store'
 import type { VideoStore } from './store'
 
 /** Batches of ≤ 1,000 deletions per run (every 5 minutes), and per video within a run. */

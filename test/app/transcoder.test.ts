@@ -8,10 +8,12 @@ import { parse, types } from 'hls-parser/index.js'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ladderPrefix, masterKey } from '../../src/media/keys'
 import { runJob } from '../../src/transcoder/job'
+import { ecsTaskProtection } from '../../src/transcoder/task-protection'
 import { VideoStore } from '../../src/videos/store'
 import { TranscodeJobs } from '../../src/videos/transcode-jobs'
 import { ORIGIN, type TestUser } from '../support/harness/accounts'
 import { OPERATOR_EMAILS, signUpOperator } from '../support/harness/operators'
+import { fakeEcsAgent } from '../support/fake-ecs-agent'
 import { makeClip, makeHugeDeclaredClip, makeSubtitles, probeMedia } from '../support/media'
 import { aws, jobDeps, media, reachableKeys, storedKeys, testOutbox, text, upload, videoOf } from './transcoder-support'
 
@@ -34,7 +36,17 @@ describe('the transcoder', { timeout: 60_000 }, () => {
       expect(put.status).toBe(201)
     }
 
-    expect(await runJob({ videoId: id, attempt: 1, lastDelivery: false }, jobDeps())).toBe('ready')
+    // On ECS the task is protected from scale-in while the job runs (a faithful ECS agent endpoint stands in here).
+    const agent = await fakeEcsAgent()
+    const deps = jobDeps({ protection: ecsTaskProtection(agent.url, () => {}) })
+    let protectedWhileUploading = true
+    const putOutput = deps.media.putOutput
+    deps.media = { ...deps.media, putOutput: (...args) => ((protectedWhileUploading &&= agent.enabled), putOutput(...args)) }
+    expect(await runJob({ videoId: id, attempt: 1, lastDelivery: false }, deps)).toBe('ready')
+    await expect.poll(() => agent.requests.length).toBe(2)
+    expect(agent.requests).toEqual([{ ProtectionEnabled: true, ExpiresInMinutes: 30 }, { ProtectionEnabled: false }])
+    expect(protectedWhileUploading).toBe(true)
+    agent.close()
     const ready = await video(id)
     expect(ready).toMatchObject({ status: 'ready', error: null, audio: ['en', 'ar', 'und'], subtitles: ['fr', 'ja'] })
     expect(ready.renditions.map((r) => r.height)).toEqual([240, 360])
@@ -94,6 +106,24 @@ describe('the transcoder', { timeout: 60_000 }, () => {
     expect(await runJob({ videoId: id, attempt: 1, lastDelivery: false }, jobDeps())).toBe('failed')
     expect(await video(id)).toMatchObject({ status: 'failed', error: 'no video stream' })
     expect(await storedKeys(id)).toEqual([])
+  })
+
+  it('fails a job whose source, or source plus renditions, would not fit in the scratch space, saying so', { timeout: 20_000 }, async () => {
+    const clip = readFileSync(await makeClip({ seconds: 2, width: 320, height: 180 }))
+    const [alone, withOutputs] = [await upload(operator, clip), await upload(operator, clip)]
+    let fetched = 0
+    const deps = (room: number) => {
+      const base = jobDeps({ scratchSpace: { available: () => room } })
+      return { ...base, media: { ...base.media, fetchSource: (videoId: string, path: string) => (fetched++, base.media.fetchSource(videoId, path)) } }
+    }
+    expect(await runJob({ videoId: alone, attempt: 1, lastDelivery: false }, deps(clip.byteLength - 1))).toBe('failed')
+    expect((await video(alone)).error).toMatch(/^not enough scratch space: the source \(\d+ KB\) need \d+ KB, the transcoder has \d+ KB$/)
+    expect(fetched).toBe(0)
+    // Room for the source, not for what a 2 s clip's ladder writes: found after the probe, before any encoding.
+    expect(await runJob({ videoId: withOutputs, attempt: 1, lastDelivery: false }, deps(clip.byteLength + 1000))).toBe('failed')
+    expect((await video(withOutputs)).error).toMatch(/^not enough scratch space: the source \(\d+ KB\) and its renditions \(about \d+ KB\) need \d+ KB/)
+    expect(fetched).toBe(1)
+    expect(await storedKeys(withOutputs)).toEqual([])
   })
 
   it('fails a file it must not decode, with a reason, and fetches nothing a playlist names', async () => {

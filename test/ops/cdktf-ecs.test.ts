@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { toEventBridgeSchedule } from '../../cdktf/cron-schedule'
 import { TASK_SECRETS } from '../../cdktf/ecs-container'
 import { readInputs } from '../../cdktf/inputs'
+import { NODE_APP_MEDIA_METHODS, s3ActionsFor } from '../../infra/worker-access'
 import { CRON } from '../../src/platform'
 import { missingInProduction } from './support/production-config'
 import { asList, only, statementsOf, synthStacks, type TerraformJson } from './support/synth'
@@ -12,7 +13,8 @@ let app: TerraformJson
 beforeAll(async () => {
   // One synth for the whole file (each is seconds): remote state on, to see the ECS stack's own state key.
   const stacks = await synthStacks({ ECS_ENVIRONMENTS: 'prod', TF_STATE_BUCKET: 'state-bucket', TF_STATE_REGION: 'input-region' })
-  expect(Object.keys(stacks).sort()).toEqual(['netflix-clone-dev', 'netflix-clone-prod', 'netflix-clone-prod-ecs'])
+  // prod's transcoder is the ECS stack's own (S3); dev keeps its Workers transcoder stack.
+  expect(Object.keys(stacks).sort()).toEqual(['netflix-clone-dev', 'netflix-clone-dev-transcoder', 'netflix-clone-prod', 'netflix-clone-prod-ecs'])
   ecs = stacks['netflix-clone-prod-ecs']!
   app = stacks['netflix-clone-prod']!
 }, 60_000)
@@ -20,7 +22,7 @@ beforeAll(async () => {
 const resources = (type: string) => ecs.resource[type] ?? {}
 const policyOf = (id: string) => statementsOf(resources('aws_iam_role_policy')[`${id}_policy`]!.policy)
 const grants = (id: string) => Object.fromEntries(policyOf(id).map((s) => [s.Sid, { actions: asList(s.Action), resources: asList(s.Resource) }]))
-const container = () => (JSON.parse(String(only(ecs, 'aws_ecs_task_definition').container_definitions)) as Record<string, unknown>[])[0]! as {
+const container = () => (JSON.parse(String(resources('aws_ecs_task_definition').task!.container_definitions)) as Record<string, unknown>[])[0]! as {
   image: string
   command: string[]
   user: string
@@ -61,10 +63,10 @@ describe('the ECS stack inputs', () => {
 
 describe('the Fargate service', () => {
   it('should run the ECR repository\'s image in the cluster behind the load balancer, health-checked on /healthz', () => {
-    expect(only(ecs, 'aws_ecr_repository')).toMatchObject({ name: 'netflix-clone-prod', image_tag_mutability: 'IMMUTABLE', image_scanning_configuration: { scan_on_push: true } })
+    expect(resources('aws_ecr_repository').repository).toMatchObject({ name: 'netflix-clone-prod', image_tag_mutability: 'IMMUTABLE', image_scanning_configuration: { scan_on_push: true } })
     expect(container().image).toBe('${aws_ecr_repository.repository.repository_url}:${var.image_tag}')
     expect(container()).toMatchObject({ command: ['node', 'dist/server.js'], user: '1000:1000', readonlyRootFilesystem: true, portMappings: [{ containerPort: 8787 }] })
-    expect(only(ecs, 'aws_ecs_service')).toMatchObject({
+    expect(resources('aws_ecs_service').service).toMatchObject({
       cluster: '${aws_ecs_cluster.cluster.id}',
       task_definition: '${aws_ecs_task_definition.task.arn}',
       launch_type: 'FARGATE',
@@ -99,6 +101,7 @@ describe('the Fargate service', () => {
       DYNAMODB_TABLE: '${data.aws_dynamodb_table.table.name}',
       SNS_TOPIC_ARN: '${data.aws_sns_topic.events_topic.arn}',
       SQS_QUEUE_URL: '${data.aws_sqs_queue.notifications_queue.url}',
+      MEDIA_S3_BUCKET: '${aws_s3_bucket.media_bucket.bucket}',
       TRUSTED_CLIENT_IP_HEADER: 'X-Forwarded-For',
       CRON_SCHEDULER: 'off',
     })
@@ -112,16 +115,24 @@ describe('the Fargate service', () => {
 describe('ECS IAM (kept exact)', () => {
   const trust = (id: string) => statementsOf(resources('aws_iam_role')[id]!.assume_role_policy)
 
-  it('should give the task role exactly the worker\'s grants, on this stack\'s references to the same resources', () => {
+  it('should give the task role exactly the worker\'s grants, on this stack\'s references to the same resources, and the media bucket\'s', () => {
     const worker = Object.fromEntries(statementsOf(only(app, 'aws_iam_user_policy').policy).map((s) => [s.Sid, asList(s.Action)]))
     const task = grants('task_role')
-    expect(Object.fromEntries(Object.entries(task).map(([sid, grant]) => [sid, grant.actions]))).toEqual(worker)
+    // The Node runtime's media store on S3 (NODE_APP_MEDIA_METHODS): objects under the bucket, listing on the bucket itself.
+    expect(Object.fromEntries(Object.entries(task).map(([sid, grant]) => [sid, grant.actions]))).toEqual({
+      ...worker,
+      MediaObjects: s3ActionsFor(NODE_APP_MEDIA_METHODS).filter((action) => action !== 's3:ListBucket'),
+      ListMedia: ['s3:ListBucket'],
+    })
+    expect(s3ActionsFor(NODE_APP_MEDIA_METHODS)).toEqual(['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject'])
     expect(Object.fromEntries(Object.entries(task).map(([sid, grant]) => [sid, grant.resources]))).toEqual({
       TableItems: ['${data.aws_dynamodb_table.table.arn}'],
       IndexQueries: ['${data.aws_dynamodb_table.table.arn}/index/gsi1', '${data.aws_dynamodb_table.table.arn}/index/gsi2'],
       PublishEvents: ['${data.aws_sns_topic.events_topic.arn}'],
       ConsumeNotifications: ['${data.aws_sqs_queue.notifications_queue.arn}'],
       SendEmail: ['arn:${data.aws_partition.partition.partition}:ses:${data.aws_region.current.region}:${data.aws_caller_identity.caller.account_id}:identity/${var.mail_domain}'],
+      MediaObjects: ['${aws_s3_bucket.media_bucket.arn}/*'],
+      ListMedia: ['${aws_s3_bucket.media_bucket.arn}'],
     })
   })
 
@@ -147,14 +158,22 @@ describe('ECS IAM (kept exact)', () => {
     ])
   })
 
-  it('should have the only wildcard where AWS allows nothing else (ecr:GetAuthorizationToken), and roles only their service assumes', () => {
-    const wildcards = Object.keys(resources('aws_iam_role')).flatMap((id) => policyOf(id).filter((s) => asList(s.Resource).some((r) => r.includes('*') && !r.endsWith(':*'))).map((s) => asList(s.Action)))
-    expect(wildcards).toEqual([['ecr:GetAuthorizationToken']])
+  it('should have wildcards only where a name cannot be known ahead (the registry login, the bucket\'s objects, the cluster\'s tasks), and roles only their service assumes', () => {
+    const wildcards = Object.keys(resources('aws_iam_role')).flatMap((id) =>
+      policyOf(id).flatMap((s) => asList(s.Resource).filter((r) => r.includes('*') && !r.endsWith(':*')).map((r) => `${id} ${s.Sid} ${r}`)),
+    )
+    expect(wildcards.sort()).toEqual([
+      'execution_role RegistryLogin *',
+      'task_role MediaObjects ${aws_s3_bucket.media_bucket.arn}/*',
+      'transcoder_execution_role RegistryLogin *',
+      'transcoder_task_role MediaObjects ${aws_s3_bucket.media_bucket.arn}/*',
+      'transcoder_task_role ProtectRunningJob arn:${data.aws_partition.partition.partition}:ecs:${data.aws_region.current.region}:${data.aws_caller_identity.caller.account_id}:task/${aws_ecs_cluster.cluster.name}/*',
+    ])
     for (const statement of Object.keys(resources('aws_iam_role')).flatMap((id) => policyOf(id))) for (const action of asList(statement.Action)) expect(action).not.toContain('*')
     expect(trust('task_role')).toEqual([{ Sid: 'AssumedByService', Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: ['sts:AssumeRole'] }])
     expect(trust('execution_role')[0]!.Principal).toEqual({ Service: 'ecs-tasks.amazonaws.com' })
     expect(trust('events_role')[0]!.Principal).toEqual({ Service: 'events.amazonaws.com' })
-    expect(only(ecs, 'aws_ecs_task_definition')).toMatchObject({ task_role_arn: '${aws_iam_role.task_role.arn}', execution_role_arn: '${aws_iam_role.execution_role.arn}' })
+    expect(resources('aws_ecs_task_definition').task).toMatchObject({ task_role_arn: '${aws_iam_role.task_role.arn}', execution_role_arn: '${aws_iam_role.execution_role.arn}' })
   })
 })
 

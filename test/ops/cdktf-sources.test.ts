@@ -1,10 +1,9 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { TABLES } from '../../infra/resources'
-import { WORKER_OPERATIONS, iamActionsFor } from '../../infra/worker-access'
+import { QUEUES, TABLES, queueKey } from '../../infra/resources'
+import { NODE_APP_MEDIA_METHODS, TRANSCODER_MEDIA_METHODS, TRANSCODER_OPERATIONS, WORKER_OPERATIONS, iamActionsFor } from '../../infra/worker-access'
 import { bootstrapAws } from '../../scripts/lib/bootstrap-aws'
 import { AwsError } from '../../src/aws/errors'
+import { SERVICES, adapterMethods, calledMediaMethods, calledOperations, reachableSources, workerSources } from './support/sources'
 import { only, synthStacks } from './support/synth'
 
 /**
@@ -85,81 +84,36 @@ describe('CDKTF and the local bootstrap agree (both read infra/resources.ts)', (
     })
   })
 
-  it('should define the same queue, dead-letter queue, topic and subscription', async () => {
+  it('should define the same queues, dead-letter queues, topic and filtered subscriptions', async () => {
     const calls = await recordLocalBootstrap('netflix-clone-prod')
     const stack = (await synthStacks({ STACK_ENVIRONMENTS: 'prod' }))['netflix-clone-prod']!
-    const queues = stack.resource.aws_sqs_queue!
-    const queue = queues.notifications_queue!
-    const dlq = queues.notifications_dlq!
     const createdQueues = Object.fromEntries(
       calls.filter((c) => c.operation === 'CreateQueue').map((c) => [c.input.name, c.input.attributes as Record<string, string>]),
     )
-    const local = createdQueues[String(queue.name)]!
-    expect(Number(local.VisibilityTimeout)).toBe(queue.visibility_timeout_seconds)
-    expect(Number(local.MessageRetentionPeriod)).toBe(queue.message_retention_seconds)
-    expect(JSON.parse(local.RedrivePolicy!).maxReceiveCount).toBe(JSON.parse(String(queue.redrive_policy)).maxReceiveCount)
-    expect(JSON.parse(local.RedrivePolicy!).deadLetterTargetArn).toBe(`arn:local:${String(dlq.name)}`)
-    expect(Number(createdQueues[String(dlq.name)]!.MessageRetentionPeriod)).toBe(dlq.message_retention_seconds)
-
+    const subscribes = calls.filter((c) => c.operation === 'Subscribe').map((c) => c.input)
+    expect(subscribes).toHaveLength(QUEUES.length)
     expect(calls.find((c) => c.operation === 'CreateTopic')!.input.name).toBe(only(stack, 'aws_sns_topic').name)
-    const subscribe = calls.find((c) => c.operation === 'Subscribe')!.input
-    const subscription = only(stack, 'aws_sns_topic_subscription')
-    expect(subscribe.protocol).toBe(subscription.protocol)
-    expect(subscribe.endpoint).toBe(`arn:local:${String(queue.name)}`)
-    // Envelope delivery in both places: the consumer parses the SNS envelope.
-    const raw = (subscribe.attributes as Record<string, string>).RawMessageDelivery ?? 'false'
-    expect(raw).toBe(String(subscription.raw_message_delivery))
+    for (const definition of QUEUES) {
+      const key = queueKey(definition)
+      const queue = stack.resource.aws_sqs_queue![`${key}_queue`]!
+      const dlq = stack.resource.aws_sqs_queue![`${key}_dlq`]!
+      const local = createdQueues[String(queue.name)]!
+      expect(Number(local.VisibilityTimeout), key).toBe(queue.visibility_timeout_seconds)
+      expect(Number(local.MessageRetentionPeriod), key).toBe(queue.message_retention_seconds)
+      expect(JSON.parse(local.RedrivePolicy!).maxReceiveCount, key).toBe(JSON.parse(String(queue.redrive_policy)).maxReceiveCount)
+      expect(JSON.parse(local.RedrivePolicy!).deadLetterTargetArn, key).toBe(`arn:local:${String(dlq.name)}`)
+      expect(Number(createdQueues[String(dlq.name)]!.MessageRetentionPeriod), key).toBe(dlq.message_retention_seconds)
+
+      const subscription = stack.resource.aws_sns_topic_subscription![`${key}_subscription`]!
+      const subscribe = subscribes.find((input) => input.endpoint === `arn:local:${String(queue.name)}`)!
+      expect(subscribe.protocol, key).toBe(subscription.protocol)
+      const attributes = subscribe.attributes as Record<string, string>
+      expect(JSON.parse(attributes.FilterPolicy!), key).toEqual(JSON.parse(String(subscription.filter_policy)))
+      // Envelope delivery in both places: the consumers parse the SNS envelope.
+      expect(attributes.RawMessageDelivery ?? 'false', key).toBe(String(subscription.raw_message_delivery))
+    }
   })
 })
-
-/**
- * Worker code = src/ outside the adapters and tests, and outside the transcoder: a process of its own with its own
- * role (its grants come with its stack, not the worker's).
- */
-const NOT_WORKER = [join('src', 'aws'), join('src', 'transcoder')]
-function workerSources(dir = 'src'): { file: string; text: string }[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name)
-    if (statSync(path).isDirectory()) return NOT_WORKER.includes(path) ? [] : workerSources(path)
-    if (!/\.tsx?$/.test(name) || /\.test\.tsx?$/.test(name)) return []
-    return [{ file: relative('.', path), text: readFileSync(path, 'utf8') }]
-  })
-}
-
-/** Each adapter method and the AWS operation it issues, read from src/aws/<service>.ts. */
-function adapterMethods(service: 'dynamodb' | 'sns' | 'sqs' | 'ses'): Map<string, string> {
-  const source = readFileSync(join('src', 'aws', `${service}.ts`), 'utf8')
-  const methods = new Map<string, string>()
-  for (const chunk of source.split(/\n {2}(?:async )?(?=\w+(?:<[^(]*>)?\()/).slice(1)) {
-    const method = /^\w+/.exec(chunk)?.[0]
-    const operation = /this\.call(?:<[^(]*>)?\(\s*'(\w+)'/.exec(chunk)?.[1]
-    if (method && operation && method !== 'call') methods.set(method, operation)
-  }
-  return methods
-}
-
-/** How worker code reaches each client: `db.get(`, `this.db.query<T>(`, `options.sqs.receive(`, `options.topic().publish(`. */
-const RECEIVERS = {
-  dynamodb: '(?:db|dynamo\\w*)(?:\\(\\))?',
-  sns: '(?:sns\\w*|topic)(?:\\(\\))?',
-  sqs: '(?:sqs\\w*|queue)(?:\\(\\))?',
-  ses: '(?:ses\\w*)(?:\\(\\))?',
-} as const
-const SERVICES = ['dynamodb', 'sns', 'sqs', 'ses'] as const
-
-/** The adapter operations worker code calls, per service (queryAll goes through query). */
-function calledOperations(sources: { text: string }[]): Record<(typeof SERVICES)[number], Set<string>> {
-  const called = { dynamodb: new Set<string>(), sns: new Set<string>(), sqs: new Set<string>(), ses: new Set<string>() }
-  for (const service of SERVICES) {
-    const methods = adapterMethods(service)
-    if (service === 'dynamodb') methods.set('queryAll', 'Query')
-    for (const [method, operation] of methods) {
-      const use = new RegExp(`\\b${RECEIVERS[service]}\\??\\.${method}(?:<[^(]*>)?\\(`)
-      if (sources.some((s) => use.test(s.text))) called[service].add(operation)
-    }
-  }
-  return called
-}
 
 describe('WORKER_OPERATIONS matches what the worker calls', () => {
   const sources = workerSources()
@@ -195,5 +149,29 @@ describe('WORKER_OPERATIONS matches what the worker calls', () => {
         expect(allowed, `${file} calls ${match[1]}`).toContain(match[1])
       }
     }
+  })
+})
+
+describe('the transcoder\'s and the media store\'s grants match what the code calls', () => {
+  const transcoder = reachableSources('src/main/node/transcoder.ts')
+
+  it('should find the transcoder\'s code from its entry point (its job, its queue loop, its video rows)', () => {
+    const files = transcoder.map((source) => source.file)
+    for (const file of ['src/transcoder/job.ts', 'src/transcoder/worker.ts', 'src/videos/transcode-jobs.ts', 'src/events/outbox.ts']) expect(files).toContain(file)
+    // Not the app: no routes, no sessions.
+    expect(files.some((file) => file.startsWith('src/http/') || file.startsWith('src/accounts/'))).toBe(false)
+  })
+
+  it('should list in TRANSCODER_OPERATIONS exactly the operations the transcoder calls', () => {
+    const called = calledOperations(transcoder)
+    for (const service of SERVICES) {
+      const listed = (TRANSCODER_OPERATIONS as Partial<Record<string, readonly string[]>>)[service] ?? []
+      expect([...called[service]].sort(), `transcoder ${service}`).toEqual([...listed].sort())
+    }
+  })
+
+  it('should list exactly the media store methods each process calls (the S3 grants follow)', () => {
+    expect(calledMediaMethods(transcoder)).toEqual([...TRANSCODER_MEDIA_METHODS].sort())
+    expect(calledMediaMethods(workerSources())).toEqual([...NODE_APP_MEDIA_METHODS].sort())
   })
 })

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { readInputs } from '../../cdktf/inputs'
-import { MAIN_TABLE, NOTIFICATIONS_QUEUE } from '../../infra/resources'
+import { MAIN_TABLE, NOTIFICATIONS_QUEUE, QUEUES, TRANSCODE_QUEUE, queueKey } from '../../infra/resources'
 import { WORKER_OPERATIONS, iamActionsFor } from '../../infra/worker-access'
 import { asList, only, statementsOf, synthStacks, type TerraformJson } from './support/synth'
 
@@ -18,10 +18,10 @@ beforeAll(async () => {
 })
 
 describe('cdktf stacks', () => {
-  it('should synthesize one stack per environment, named from the prefix', async () => {
-    expect(Object.keys(stacks).sort()).toEqual(['netflix-clone-dev', 'netflix-clone-prod'])
+  it('should synthesize an app stack and a transcoder stack per environment, named from the prefix', async () => {
+    expect(Object.keys(stacks).sort()).toEqual(['netflix-clone-dev', 'netflix-clone-dev-transcoder', 'netflix-clone-prod', 'netflix-clone-prod-transcoder'])
     const custom = await synthStacks({ STACK_PREFIX: 'movies', STACK_ENVIRONMENTS: 'dev' })
-    expect(Object.keys(custom)).toEqual(['movies-dev'])
+    expect(Object.keys(custom)).toEqual(['movies-dev', 'movies-dev-transcoder'])
     expect(only(custom['movies-dev']!, 'aws_dynamodb_table').name).toBe('movies-dev')
   })
 
@@ -51,47 +51,53 @@ describe('cdktf stacks', () => {
     expect(dev.variable.deletion_protection).toMatchObject({ type: 'bool', default: false })
   })
 
-  it('should wire the queue to its dead-letter queue with maxReceiveCount from infra/resources.ts', () => {
+  it('should wire each queue of infra/resources.ts to its dead-letter queue with its maxReceiveCount', () => {
     const queues = prod.resource.aws_sqs_queue!
-    expect(queues.notifications_queue).toMatchObject({
-      name: 'netflix-clone-prod-notifications',
-      visibility_timeout_seconds: NOTIFICATIONS_QUEUE.visibilityTimeoutSeconds,
-      message_retention_seconds: NOTIFICATIONS_QUEUE.messageRetentionSeconds,
-      sqs_managed_sse_enabled: true,
-    })
-    expect(JSON.parse(String(queues.notifications_queue!.redrive_policy))).toEqual({
-      deadLetterTargetArn: '${aws_sqs_queue.notifications_dlq.arn}',
-      maxReceiveCount: NOTIFICATIONS_QUEUE.maxReceiveCount,
-    })
-    expect(queues.notifications_dlq).toMatchObject({
-      name: 'netflix-clone-prod-notifications-dlq',
-      message_retention_seconds: NOTIFICATIONS_QUEUE.deadLetterRetentionSeconds,
-    })
-    const allow = only(prod, 'aws_sqs_queue_redrive_allow_policy')
-    expect(JSON.parse(String(allow.redrive_allow_policy)).sourceQueueArns).toEqual(['${aws_sqs_queue.notifications_queue.arn}'])
+    expect(Object.keys(queues).sort()).toEqual(['notifications_dlq', 'notifications_queue', 'transcode_dlq', 'transcode_queue'])
+    for (const definition of QUEUES) {
+      const key = queueKey(definition)
+      expect(queues[`${key}_queue`]).toMatchObject({
+        name: `netflix-clone-prod${definition.suffix}`,
+        visibility_timeout_seconds: definition.visibilityTimeoutSeconds,
+        message_retention_seconds: definition.messageRetentionSeconds,
+        sqs_managed_sse_enabled: true,
+      })
+      expect(JSON.parse(String(queues[`${key}_queue`]!.redrive_policy))).toEqual({
+        deadLetterTargetArn: `\${aws_sqs_queue.${key}_dlq.arn}`,
+        maxReceiveCount: definition.maxReceiveCount,
+      })
+      expect(queues[`${key}_dlq`]).toMatchObject({ name: `netflix-clone-prod${definition.deadLetterSuffix}`, message_retention_seconds: definition.deadLetterRetentionSeconds })
+      const allow = prod.resource.aws_sqs_queue_redrive_allow_policy![`${key}_dlq_redrive_allow`]!
+      expect(JSON.parse(String(allow.redrive_allow_policy)).sourceQueueArns).toEqual([`\${aws_sqs_queue.${key}_queue.arn}`])
+    }
+    // The transcoder's: a job's third delivery is its last, and its message stays hidden 15 minutes between renewals.
+    expect(prod.resource.aws_sqs_queue!.transcode_queue).toMatchObject({ name: 'netflix-clone-prod-transcode', visibility_timeout_seconds: 900 })
+    expect(TRANSCODE_QUEUE.maxReceiveCount).toBe(3)
   })
 
-  it('should subscribe the queue to the topic and let only that topic send to it', () => {
+  it('should subscribe each queue to the topic with its filter (uploads to the transcoder only) and let only that topic send to it', () => {
     expect(only(prod, 'aws_sns_topic').name).toBe('netflix-clone-prod-events')
-    expect(only(prod, 'aws_sns_topic_subscription')).toMatchObject({
-      topic_arn: '${aws_sns_topic.events_topic.arn}',
-      protocol: 'sqs',
-      endpoint: '${aws_sqs_queue.notifications_queue.arn}',
-    })
-    // Uploads are the transcoder's: the notifications queue never receives them.
-    expect(JSON.parse(String(only(prod, 'aws_sns_topic_subscription').filter_policy))).toEqual({ type: [{ 'anything-but': ['video.uploaded'] }] })
-    const policy = only(prod, 'aws_sqs_queue_policy')
-    expect(policy.queue_url).toBe('${aws_sqs_queue.notifications_queue.url}')
-    expect(statementsOf(policy.policy)).toEqual([
-      {
-        Sid: 'TopicDelivers',
-        Effect: 'Allow',
-        Principal: { Service: 'sns.amazonaws.com' },
-        Action: ['sqs:SendMessage'],
-        Resource: ['${aws_sqs_queue.notifications_queue.arn}'],
-        Condition: { ArnEquals: { 'aws:SourceArn': '${aws_sns_topic.events_topic.arn}' } },
-      },
-    ])
+    const subscriptions = prod.resource.aws_sns_topic_subscription!
+    expect(Object.keys(subscriptions).sort()).toEqual(['notifications_subscription', 'transcode_subscription'])
+    for (const key of ['notifications', 'transcode']) {
+      expect(subscriptions[`${key}_subscription`]).toMatchObject({ topic_arn: '${aws_sns_topic.events_topic.arn}', protocol: 'sqs', endpoint: `\${aws_sqs_queue.${key}_queue.arn}` })
+      const policy = prod.resource.aws_sqs_queue_policy![`${key}_queue_policy`]!
+      expect(policy.queue_url).toBe(`\${aws_sqs_queue.${key}_queue.url}`)
+      expect(statementsOf(policy.policy)).toEqual([
+        {
+          Sid: 'TopicDelivers',
+          Effect: 'Allow',
+          Principal: { Service: 'sns.amazonaws.com' },
+          Action: ['sqs:SendMessage'],
+          Resource: [`\${aws_sqs_queue.${key}_queue.arn}`],
+          Condition: { ArnEquals: { 'aws:SourceArn': '${aws_sns_topic.events_topic.arn}' } },
+        },
+      ])
+    }
+    // Uploads are the transcoder's: the notifications queue never receives them, the transcode queue nothing else.
+    expect(JSON.parse(String(subscriptions.notifications_subscription!.filter_policy))).toEqual({ type: [{ 'anything-but': ['video.uploaded'] }] })
+    expect(JSON.parse(String(subscriptions.transcode_subscription!.filter_policy))).toEqual({ type: ['video.uploaded'] })
+    expect(NOTIFICATIONS_QUEUE.filterPolicy).toEqual({ type: [{ 'anything-but': ['video.uploaded'] }] })
   })
 
   it('should point the app hostname at the Cloudflare for SaaS target, all from variables', () => {
@@ -112,10 +118,11 @@ describe('cdktf stacks', () => {
 
   it('should output what the worker and the deploy script need', () => {
     expect(Object.keys(prod.output).sort()).toEqual(
-      ['dead_letter_queue_url', 'hostname', 'mail_identity_arn', 'queue_url', 'region', 'table_name', 'topic_arn', 'worker_user_name'].sort(),
+      ['dead_letter_queue_url', 'hostname', 'mail_identity_arn', 'queue_url', 'region', 'table_name', 'topic_arn', 'transcode_dead_letter_queue_url', 'transcode_queue_url', 'worker_user_name'].sort(),
     )
     expect(prod.output.table_name!.value).toBe('${aws_dynamodb_table.table.name}')
     expect(prod.output.queue_url!.value).toBe('${aws_sqs_queue.notifications_queue.url}')
+    expect(prod.output.transcode_queue_url!.value).toBe('${aws_sqs_queue.transcode_queue.url}')
     expect(prod.output.region!.value).toBe('${data.aws_region.current.region}')
   })
 })
@@ -169,13 +176,13 @@ describe('worker IAM policy', () => {
 })
 
 describe('portability', () => {
-  it('should contain no account id, region, subnet or VPC in any stack', () => {
+  it('should contain no account id, region, subnet or VPC id in any stack (networks are variables)', () => {
     for (const stack of Object.values(stacks)) {
       const text = JSON.stringify(stack)
       expect(text).not.toMatch(/(?<![\d.])\d{12}(?![\d.])/)
       expect(text).not.toMatch(/\b(us|eu|ap|sa|ca|me|af|il|mx)-(gov-)?[a-z]+-\d\b/)
       expect(text).not.toMatch(/arn:aws:/)
-      expect(text).not.toMatch(/subnet|vpc/i)
+      expect(text).not.toMatch(/\b(subnet|vpc|sg)-[0-9a-f]{8,17}\b/)
       expect(stack.provider.aws[0]).not.toHaveProperty('region')
     }
   })
@@ -214,7 +221,7 @@ describe('npm run synth', () => {
       const ms = Math.round(performance.now() - started)
       expect(run.stderr).toBe('')
       expect(run.status).toBe(0)
-      expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['netflix-clone-dev', 'netflix-clone-prod'])
+      expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['netflix-clone-dev', 'netflix-clone-dev-transcoder', 'netflix-clone-prod', 'netflix-clone-prod-transcoder'])
       console.info(`synth (fresh process): ${ms} ms`)
     } finally {
       rmSync(outdir, { recursive: true, force: true })

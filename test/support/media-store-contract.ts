@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { deletePrefix, MediaDigestMismatchError, MediaUploadNotFoundError, type MediaObject, type MediaStore } from '../../src/media/store'
+import { deletePrefix } from '../../src/media/delete-prefix'
+import { MediaDigestMismatchError, MediaUploadNotFoundError, type MediaObject, type MediaStore } from '../../src/media/store'
 
 /**
  * What every MediaStore adapter promises (src/media/store.ts), as one suite run against each: R2 inside workerd

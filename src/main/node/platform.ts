@@ -2,17 +2,15 @@ import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { credentialsFromEnvironment, type CredentialsSource } from '../../aws/credentials'
 import { DynamoDb } from '../../aws/dynamodb'
-import { S3MediaStore } from '../../aws/s3'
 import type { Config } from '../../config'
 import type { DataStore } from '../../data/store'
-import { guardedMediaStore, type MediaStore } from '../../media/store'
+import { guardedMediaStore } from '../../media/store'
 import type { PageCache, Platform } from '../../platform'
 import { gzipCompression } from './compression'
 import { dynamoCronLease, type CronLease } from './cron-lease'
 import { trackedDefer, type TrackedDefer } from './deferred'
-import { diskMediaStore } from './disk-media'
+import { nodeAwsCredentials, nodeMediaStore } from './aws-access'
 import { memoryFronted } from './memory-cache'
 import { dynamoTextCache } from './shared-cache'
 import { staticAssets, type NodeStaticAssets } from './static-assets'
@@ -54,38 +52,12 @@ export const argon2Module = () =>
   (argon2 ??= readFile(createRequire(import.meta.url).resolve('@phi-ag/argon2/argon2.wasm')).then((bytes) => compile(new Uint8Array(bytes))))
 
 /**
- * Which credentials AWS calls sign with: undefined (config's static keys) when AWS_ACCESS_KEY_ID is set,
- * else the ECS container endpoint (the task role) when ECS's variables are present, else web identity
- * (EKS IRSA) when AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are. STS_ENDPOINT overrides the regional STS.
- */
-export function nodeAwsCredentials(vars: Record<string, string>, config: Config): CredentialsSource | undefined {
-  return credentialsFromEnvironment(vars, {
-    region: config.AWS_REGION,
-    readFile: (path) => readFile(path, 'utf8'),
-    ...(vars.STS_ENDPOINT ? { stsEndpoint: vars.STS_ENDPOINT } : {}),
-    onRefreshError: (error) =>
-      console.warn(`AWS credentials refresh failed, the current ones are served until they expire: ${error instanceof Error ? error.message : 'unknown error'}`),
-  })
-}
-
-/**
  * Pages are kept by the app's in-process tier (src/http/page-cache.ts's memory); there is no shared
  * store behind it on Node, so this one never holds anything.
  */
 const memoryOnlyPageCache: PageCache = {
   match: async () => undefined,
   put: async () => {},
-}
-
-/**
- * Media in S3 when MEDIA_S3_BUCKET is set (signed like DynamoDB: the same keys, task role or IRSA), else in the
- * directory MEDIA_DIR names (default `.data/media` under the working directory).
- */
-export function nodeMediaStore(config: Config, awsCredentials: CredentialsSource | undefined): MediaStore {
-  if (config.MEDIA_S3_BUCKET) {
-    return S3MediaStore.fromConfig({ ...config, MEDIA_S3_BUCKET: config.MEDIA_S3_BUCKET }, awsCredentials ? { credentials: awsCredentials } : {})
-  }
-  return diskMediaStore(config.MEDIA_DIR, config.MEDIA_PART_SIZE)
 }
 
 export function nodeRuntime(vars: Record<string, string>, config: Config, options: { publicDir?: string; db?: () => DataStore } = {}): NodeRuntime {
@@ -109,3 +81,5 @@ export function nodeRuntime(vars: Record<string, string>, config: Config, option
   }
   return { platform, deferred, assets, lease: dynamoCronLease({ db, table: config.DYNAMODB_TABLE }) }
 }
+
+export { nodeAwsCredentials, nodeMediaStore }

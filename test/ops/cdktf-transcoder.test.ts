@@ -1,0 +1,156 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { TRANSCODE_QUEUE } from '../../infra/resources'
+import { TRANSCODER_ECS_ACTIONS, TRANSCODER_MEDIA_METHODS, TRANSCODER_OPERATIONS, iamActionsFor, s3ActionsFor } from '../../infra/worker-access'
+import { transcoderConfig } from '../../src/transcoder/config'
+import { asList, statementsOf, synthStacks, type TerraformJson } from './support/synth'
+
+/**
+ * The transcoder wherever the app runs (cdktf/transcoder-service.ts): its own stack for a Workers environment (media
+ * through the worker), and inside the ECS stack for the Node runtime (media in the S3 bucket that stack creates).
+ */
+let workers: TerraformJson
+let app: TerraformJson
+let ecs: TerraformJson
+beforeAll(async () => {
+  const stacks = await synthStacks()
+  workers = stacks['netflix-clone-prod-transcoder']!
+  app = stacks['netflix-clone-prod']!
+  // The same inputs as test/ops/cdktf-ecs.test.ts: synthesized once for both files.
+  ecs = (await synthStacks({ ECS_ENVIRONMENTS: 'prod', TF_STATE_BUCKET: 'state-bucket', TF_STATE_REGION: 'input-region' }))['netflix-clone-prod-ecs']!
+}, 60_000)
+
+const resource = (stack: TerraformJson, type: string, id: string) => {
+  const found = stack.resource[type]?.[id]
+  if (!found) throw new Error(`no ${type}.${id}`)
+  return found
+}
+const grants = (stack: TerraformJson, role: string) =>
+  Object.fromEntries(statementsOf(resource(stack, 'aws_iam_role_policy', `${role}_policy`).policy).map((s) => [s.Sid, { actions: asList(s.Action), resources: asList(s.Resource) }]))
+interface Container { image: string; command: string[]; user: string; readonlyRootFilesystem: boolean; stopTimeout: number; environment: { name: string; value: string }[]; secrets: { name: string; valueFrom: string }[]; mountPoints: { sourceVolume: string; containerPath: string }[] }
+const containerOf = (stack: TerraformJson) => (JSON.parse(String(resource(stack, 'aws_ecs_task_definition', 'transcoder_task').container_definitions)) as Container[])[0]!
+const environmentOf = (stack: TerraformJson) => Object.fromEntries(containerOf(stack).environment.map((v) => [v.name, v.value]))
+const ACCOUNT = 'arn:${data.aws_partition.partition.partition}:${service}:${data.aws_region.current.region}:${data.aws_caller_identity.caller.account_id}'
+const arnOf = (service: string, rest: string) => `${ACCOUNT.replace('${service}', service)}:${rest}`
+
+describe('the transcoder of a Workers environment (its own stack)', () => {
+  it('should read the app stack\'s table, topic and transcode queue by name, and keep its own state', () => {
+    expect(workers.data?.aws_sqs_queue?.transcode_queue).toMatchObject({ name: resource(app, 'aws_sqs_queue', 'transcode_queue').name })
+    expect(workers.data?.aws_dynamodb_table?.table).toMatchObject({ name: 'netflix-clone-prod' })
+    expect(workers.data?.aws_sns_topic?.events_topic).toMatchObject({ name: 'netflix-clone-prod-events' })
+    expect(workers.terraform.backend).toEqual({ local: { path: 'terraform.netflix-clone-prod-transcoder.tfstate' } })
+  })
+
+  it('should run the transcoder image by digest, read-only, with its scratch on the task\'s ephemeral storage (100 GiB by default)', () => {
+    const task = resource(workers, 'aws_ecs_task_definition', 'transcoder_task')
+    expect(task).toMatchObject({ requires_compatibilities: ['FARGATE'], cpu: '${var.transcoder_cpu}', memory: '${var.transcoder_memory}', ephemeral_storage: { size_in_gib: '${var.transcoder_ephemeral_storage_gib}' } })
+    expect(workers.variable.transcoder_ephemeral_storage_gib).toMatchObject({ type: 'number', default: 100 })
+    expect(workers.variable.transcoder_cpu).toMatchObject({ default: 4096 })
+    expect(workers.variable.transcoder_memory).toMatchObject({ default: 8192 })
+    const container = containerOf(workers)
+    expect(container.image).toBe('${aws_ecr_repository.transcoder_repository.repository_url}@${var.transcoder_image_digest}')
+    expect(container).toMatchObject({ command: ['node', 'dist/transcoder.js'], user: '1000:1000', readonlyRootFilesystem: true })
+    expect(container.mountPoints.map((m) => [m.sourceVolume, m.containerPath])).toEqual([['scratch', '/scratch'], ['tmp', '/tmp']])
+    expect(resource(workers, 'aws_ecr_repository', 'transcoder_repository')).toMatchObject({ name: 'netflix-clone-prod-transcoder', image_tag_mutability: 'IMMUTABLE' })
+  })
+
+  it('should reach the media through the worker\'s internal routes, signing with MEDIA_WRITE_SECRET from SSM (no R2 or S3 credential in AWS)', () => {
+    const container = containerOf(workers)
+    expect(environmentOf(workers)).toMatchObject({
+      ENVIRONMENT: 'production',
+      TRANSCODER_MEDIA_URL: '${var.app_url}',
+      TRANSCODE_QUEUE_URL: '${data.aws_sqs_queue.transcode_queue.url}',
+      TRANSCODE_SCRATCH_DIR: '/scratch',
+      DYNAMODB_TABLE: '${data.aws_dynamodb_table.table.name}',
+      SNS_TOPIC_ARN: '${data.aws_sns_topic.events_topic.arn}',
+    })
+    expect(container.secrets).toEqual([{ name: 'MEDIA_WRITE_SECRET', valueFrom: arnOf('ssm', 'parameter${var.ssm_parameter_prefix}/MEDIA_WRITE_SECRET') }])
+    expect(JSON.stringify(workers)).not.toMatch(/s3:|R2_|AWS_SECRET_ACCESS_KEY|JWT_SECRET|PASSWORD_PEPPER|TMDB/)
+    // What the task gets is enough for the transcoder to start in production (the task role signs its AWS calls).
+    const resolved: Record<string, string> = {
+      AWS_REGION: 'us-east-1',
+      DYNAMODB_TABLE: 'netflix-clone-prod',
+      SNS_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:netflix-clone-prod-events',
+      TRANSCODE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/netflix-clone-prod-transcode',
+      TRANSCODER_MEDIA_URL: 'https://flixpeek.example',
+    }
+    const vars = { ...environmentOf(workers), ...resolved, MEDIA_WRITE_SECRET: 'a-stand-in-secret-of-at-least-32-bytes!', AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/v2/credentials/task' }
+    expect(Object.values(vars).join(' ')).not.toContain('${')
+    expect(() => transcoderConfig(vars)).not.toThrow()
+    expect(() => transcoderConfig({ ...vars, MEDIA_WRITE_SECRET: undefined })).toThrow(/MEDIA_WRITE_SECRET/)
+  })
+
+  it('should scale 0 → one task per job on the queue\'s visible + in-flight messages, and back to 0 when idle', () => {
+    const target = resource(workers, 'aws_appautoscaling_target', 'transcoder_scaling_target')
+    expect(target).toMatchObject({ min_capacity: 0, scalable_dimension: 'ecs:service:DesiredCount', resource_id: 'service/${aws_ecs_cluster.cluster.name}/${aws_ecs_service.transcoder_service.name}' })
+    // Nothing runs before an image digest is set.
+    expect(target.max_capacity).toBe('${(length(var.transcoder_image_digest) >= 1) ? var.transcoder_max_tasks : 0}')
+    expect(resource(workers, 'aws_ecs_service', 'transcoder_service')).toMatchObject({ desired_count: 0, launch_type: 'FARGATE', lifecycle: { ignore_changes: ['desired_count'] } })
+
+    const jobs = resource(workers, 'aws_cloudwatch_metric_alarm', 'transcoder_jobs')
+    const queries = jobs.metric_query as { id: string; expression?: string; metric?: { metric_name: string; dimensions: Record<string, string> } }[]
+    expect(queries.filter((q) => q.metric).map((q) => [q.metric!.metric_name, q.metric!.dimensions.QueueName])).toEqual([
+      ['ApproximateNumberOfMessagesVisible', '${data.aws_sqs_queue.transcode_queue.name}'],
+      ['ApproximateNumberOfMessagesNotVisible', '${data.aws_sqs_queue.transcode_queue.name}'],
+    ])
+    expect(queries.find((q) => q.expression)?.expression).toBe('visible + in_flight')
+    expect(jobs).toMatchObject({ comparison_operator: 'GreaterThanThreshold', threshold: 0, alarm_actions: ['${aws_appautoscaling_policy.transcoder_scale_out.arn}'] })
+    expect(resource(workers, 'aws_cloudwatch_metric_alarm', 'transcoder_idle')).toMatchObject({ comparison_operator: 'LessThanOrEqualToThreshold', threshold: 0, alarm_actions: ['${aws_appautoscaling_policy.transcoder_scale_in.arn}'] })
+
+    // n jobs → n tasks: the steps cover every backlog from 1 up, each asking for exactly that many tasks.
+    const out = resource(workers, 'aws_appautoscaling_policy', 'transcoder_scale_out').step_scaling_policy_configuration as { adjustment_type: string; step_adjustment: { metric_interval_lower_bound?: string; metric_interval_upper_bound?: string; scaling_adjustment: number }[] }
+    expect(out.adjustment_type).toBe('ExactCapacity')
+    const tasksFor = (backlog: number) => out.step_adjustment.find((s) => backlog >= Number(s.metric_interval_lower_bound ?? -Infinity) && backlog < Number(s.metric_interval_upper_bound ?? Infinity))?.scaling_adjustment
+    expect([1, 2, 3, 9, 10, 50].map(tasksFor)).toEqual([1, 2, 3, 9, 10, 10])
+    const scaleIn = resource(workers, 'aws_appautoscaling_policy', 'transcoder_scale_in').step_scaling_policy_configuration
+    expect(scaleIn).toMatchObject({ adjustment_type: 'ExactCapacity', step_adjustment: [{ metric_interval_upper_bound: '0', scaling_adjustment: 0 }] })
+  })
+
+  it('should give the task role exactly the transcoder\'s calls, its queue only, and scale-in protection of its own cluster\'s tasks', () => {
+    expect(grants(workers, 'transcoder_task_role')).toEqual({
+      VideoItems: { actions: iamActionsFor('dynamodb', TRANSCODER_OPERATIONS.dynamodb), resources: ['${data.aws_dynamodb_table.table.arn}'] },
+      PublishEvents: { actions: ['sns:Publish'], resources: ['${data.aws_sns_topic.events_topic.arn}'] },
+      ConsumeJobs: { actions: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:ReceiveMessage'], resources: ['${data.aws_sqs_queue.transcode_queue.arn}'] },
+      ProtectRunningJob: { actions: [...TRANSCODER_ECS_ACTIONS], resources: [arnOf('ecs', 'task/${aws_ecs_cluster.cluster.name}/*')] },
+    })
+    expect(grants(workers, 'transcoder_execution_role')).toMatchObject({
+      PullImage: { resources: ['${aws_ecr_repository.transcoder_repository.arn}'] },
+      ReadSecrets: { actions: ['ssm:GetParameters'], resources: [arnOf('ssm', 'parameter${var.ssm_parameter_prefix}/MEDIA_WRITE_SECRET')] },
+    })
+  })
+
+  it('should run in the default VPC unless a VPC and subnets are given, reachable from nowhere', () => {
+    expect(workers.data?.aws_vpc?.vpc).toMatchObject({ default: '${(length(var.vpc_id) < 1)}', id: '${(length(var.vpc_id) < 1) ? null : var.vpc_id}' })
+    const network = resource(workers, 'aws_ecs_service', 'transcoder_service').network_configuration as Record<string, unknown>
+    expect(network.subnets).toBe('${(length(var.subnet_ids) >= 1) ? var.subnet_ids : data.aws_subnets.vpc_subnets.ids}')
+    expect(workers.resource.aws_vpc_security_group_ingress_rule).toBeUndefined()
+    expect(Object.values(workers.resource.aws_vpc_security_group_egress_rule!)).toEqual([expect.objectContaining({ from_port: 443, to_port: 443 })])
+  })
+})
+
+describe('the Node runtime on ECS: its S3 media bucket and its transcoder', () => {
+  it('should create a private, encrypted bucket that aborts incomplete multipart uploads after 7 days', () => {
+    expect(resource(ecs, 'aws_s3_bucket', 'media_bucket')).toMatchObject({ bucket: 'netflix-clone-prod-media' })
+    expect(resource(ecs, 'aws_s3_bucket', 'media_bucket').force_destroy).not.toBe(true)
+    expect(resource(ecs, 'aws_s3_bucket_public_access_block', 'media_bucket_private')).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true })
+    expect(resource(ecs, 'aws_s3_bucket_ownership_controls', 'media_bucket_ownership')).toMatchObject({ rule: { object_ownership: 'BucketOwnerEnforced' } })
+    expect(resource(ecs, 'aws_s3_bucket_server_side_encryption_configuration', 'media_bucket_encryption')).toMatchObject({ rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] })
+    expect(resource(ecs, 'aws_s3_bucket_lifecycle_configuration', 'media_bucket_lifecycle').rule).toEqual([
+      { id: 'abort-incomplete-uploads', status: 'Enabled', filter: [{ prefix: '' }], abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] },
+    ])
+  })
+
+  it('should run the transcoder beside the app on the bucket, with exactly the S3 calls it makes', () => {
+    expect(environmentOf(ecs)).toMatchObject({ MEDIA_S3_BUCKET: '${aws_s3_bucket.media_bucket.bucket}', TRANSCODE_QUEUE_URL: '${data.aws_sqs_queue.transcode_queue.url}' })
+    expect(environmentOf(ecs)).not.toHaveProperty('TRANSCODER_MEDIA_URL')
+    expect(containerOf(ecs).secrets).toEqual([])
+    expect(ecs.data?.aws_sqs_queue?.transcode_queue).toMatchObject({ name: `netflix-clone-prod${TRANSCODE_QUEUE.suffix}` })
+    expect(grants(ecs, 'transcoder_task_role')).toMatchObject({
+      MediaObjects: { actions: s3ActionsFor(TRANSCODER_MEDIA_METHODS), resources: ['${aws_s3_bucket.media_bucket.arn}/*'] },
+      ProtectRunningJob: { resources: [arnOf('ecs', 'task/${aws_ecs_cluster.cluster.name}/*')] },
+    })
+    // It never lists or deletes: no ListBucket statement, no DeleteObject.
+    expect(grants(ecs, 'transcoder_task_role')).not.toHaveProperty('ListMedia')
+    expect(s3ActionsFor(TRANSCODER_MEDIA_METHODS)).toEqual(['s3:GetObject', 's3:PutObject'])
+    expect(resource(ecs, 'aws_ecs_service', 'transcoder_service')).toMatchObject({ cluster: '${aws_ecs_cluster.cluster.id}', network_configuration: { subnets: '${var.private_subnet_ids}' } })
+  })
+})
