@@ -55,11 +55,26 @@ const objects: K8sObject[] = kustomization.resources.flatMap((file) =>
   }),
 )
 const ofKind = <T = K8sObject>(kind: string) => objects.filter((o) => o.kind === kind) as T[]
-const deployment = ofKind('Deployment')[0] as K8sObject & { spec: { replicas: number; selector: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> }; spec: PodSpec } } }
-const cronJobs = ofKind('CronJob') as (K8sObject & { spec: { schedule: string; timeZone?: string; concurrencyPolicy: string; jobTemplate: { spec: { template: { spec: PodSpec } } } } })[]
-const configMap = ofKind('ConfigMap')[0]!
+const named = <T = K8sObject>(kind: string, name: string) => {
+  const found = ofKind(kind).filter((o) => o.metadata.name === name)
+  expect(found, `${kind} ${name}`).toHaveLength(1)
+  return found[0] as T
+}
+interface PodTemplate { metadata: { labels: Record<string, string> }; spec: PodSpec }
+type DeploymentObject = K8sObject & { spec: { replicas: number; selector: { matchLabels: Record<string, string> }; template: PodTemplate } }
+const deployment = named<DeploymentObject>('Deployment', 'flixpeek')
+const cronJobs = ofKind('CronJob') as (K8sObject & { spec: { schedule: string; timeZone?: string; concurrencyPolicy: string; jobTemplate: { spec: { template: PodTemplate } } } })[]
+const configMap = named('ConfigMap', 'flixpeek-config')
 const webPod = deployment.spec.template.spec
-const podSpecs: [string, PodSpec][] = [['Deployment', webPod], ...cronJobs.map((job): [string, PodSpec] => [job.metadata.name, job.spec.jobTemplate.spec.template.spec])]
+/** Every pod template of the folder, by its owner's name (the transcoder's has a test file of its own). */
+const podTemplates: [string, PodTemplate][] = [
+  ...ofKind<DeploymentObject>('Deployment').map((d): [string, PodTemplate] => [d.metadata.name, d.spec.template]),
+  ...cronJobs.map((job): [string, PodTemplate] => [job.metadata.name, job.spec.jobTemplate.spec.template]),
+]
+/** The web and cron pods: the same image, environment and rules. */
+const podSpecs: [string, PodSpec][] = podTemplates.filter(([owner]) => owner !== 'flixpeek-transcoder').map(([owner, template]) => [owner, template.spec])
+/** A label selector's matchLabels (or a Service's selector) picks the pods whose labels hold every pair. */
+const selects = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([key, value]) => labels[key] === value)
 
 describe('deploy/kubernetes', () => {
   it('should list every manifest of the folder in kustomization.yaml', () => {
@@ -68,7 +83,18 @@ describe('deploy/kubernetes', () => {
   })
 
   it('should hold only objects that are valid against the Kubernetes schemas', () => {
-    expect(objects.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'CronJob', 'CronJob', 'CronJob', 'Deployment', 'PodDisruptionBudget', 'Service', 'ServiceAccount'])
+    expect(objects.map((o) => `${o.kind} ${o.metadata.name}`).sort()).toEqual([
+      'ConfigMap flixpeek-config',
+      'ConfigMap flixpeek-transcoder-config',
+      'CronJob flixpeek-drain-events',
+      'CronJob flixpeek-release-alerts',
+      'CronJob flixpeek-weekly-digest',
+      'Deployment flixpeek',
+      'Deployment flixpeek-transcoder',
+      'PodDisruptionBudget flixpeek',
+      'Service flixpeek',
+      'ServiceAccount flixpeek',
+    ])
     for (const object of objects) {
       const Model = VALIDATORS[`${object.apiVersion}/${object.kind}`]
       expect(Model, `${object.apiVersion} ${object.kind}`).toBeDefined()
@@ -98,7 +124,10 @@ describe('deploy/kubernetes', () => {
     expect(web!.livenessProbe?.httpGet).toEqual({ path: '/livez', port: 'http' })
   })
 
-  it('should give every container requests and limits, a non-root read-only root, and only an emptyDir /tmp to write', () => {
+  it('should give every web and cron container requests and limits, a non-root read-only root, and only an emptyDir /tmp to write', () => {
+    // Every pod template but the transcoder's (held to its own rule, with its scratch volume) is held to this one.
+    expect(podSpecs.map(([owner]) => owner).sort()).toEqual(['flixpeek', ...cronJobs.map((job) => job.metadata.name)].sort())
+    expect(podTemplates.map(([owner]) => owner).sort()).toEqual([...podSpecs.map(([owner]) => owner), 'flixpeek-transcoder'].sort())
     for (const [owner, pod] of podSpecs) {
       expect(pod.securityContext, owner).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 })
       expect(pod.volumes, owner).toEqual([{ name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } }])
@@ -112,7 +141,7 @@ describe('deploy/kubernetes', () => {
     }
   })
 
-  it('should route the Service and the disruption budget to the web pods only', () => {
+  it('should route the Service and the disruption budget to the web pods only (not the cron or transcoder pods)', () => {
     const labels = deployment.spec.template.metadata.labels
     expect(deployment.spec.selector.matchLabels).toEqual(labels)
     const service = ofKind<{ spec: { selector: Record<string, string>; ports: { targetPort: string }[] } }>('Service')[0]!
@@ -121,7 +150,12 @@ describe('deploy/kubernetes', () => {
     const budget = ofKind<{ spec: { minAvailable: number; selector: { matchLabels: Record<string, string> } } }>('PodDisruptionBudget')[0]!
     expect(budget.spec.selector.matchLabels).toEqual(labels)
     expect(budget.spec.minAvailable).toBeLessThan(deployment.spec.replicas)
-    for (const job of cronJobs) expect(job.spec.jobTemplate.spec.template.spec).not.toMatchObject({ metadata: { labels } })
+    const others = podTemplates.filter(([owner]) => owner !== deployment.metadata.name)
+    expect(others.map(([owner]) => owner)).toEqual(expect.arrayContaining(['flixpeek-transcoder', ...cronJobs.map((job) => job.metadata.name)]))
+    for (const [owner, template] of others) {
+      expect(selects(service.spec.selector, template.metadata.labels), `the Service selects ${owner}'s pods`).toBe(false)
+      expect(selects(budget.spec.selector.matchLabels, template.metadata.labels), `the disruption budget selects ${owner}'s pods`).toBe(false)
+    }
   })
 })
 
@@ -130,10 +164,8 @@ describe('configuration of the pods', () => {
   /** What a pod's environment holds: the ConfigMap's values, plus a stand-in (strong, not a dummy) for each Secret reference. */
   const podEnvironment = (container: Container) => {
     const env: Record<string, string> = {}
-    for (const source of container.envFrom ?? []) {
-      expect(source.configMapRef?.name).toBe(configMap.metadata.name)
-      Object.assign(env, configMap.data)
-    }
+    expect(container.envFrom).toEqual([{ configMapRef: { name: configMap.metadata.name } }])
+    Object.assign(env, configMap.data)
     for (const variable of container.env ?? []) {
       expect(variable.value, `${variable.name} must come by reference`).toBeUndefined()
       expect(variable.valueFrom?.secretKeyRef?.optional).not.toBe(true)
@@ -168,6 +200,15 @@ describe('configuration of the pods', () => {
       AWS_ACCESS_KEY_ID: 'flixpeek-secrets',
       AWS_SECRET_ACCESS_KEY: 'flixpeek-secrets',
     })
+  })
+
+  it('should give the web pods the media bucket and name the transcoder\'s queue apart from the notification queue', () => {
+    const env = podEnvironment(web)
+    expect(env).toMatchObject({ MEDIA_S3_BUCKET: 'netflix-clone-prod-media', TRANSCODE_QUEUE_URL: expect.stringMatching(/^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com\/\d{12}\/[\w-]+-transcode$/) })
+    // Uploads land in the bucket: without it the app would keep media under MEDIA_DIR, on the read-only root.
+    expect(parseConfig(env).MEDIA_S3_BUCKET).toBe('netflix-clone-prod-media')
+    expect(env.MEDIA_DIR).toBeUndefined()
+    expect(env.TRANSCODE_QUEUE_URL).not.toBe(env.SQS_QUEUE_URL)
   })
 
   it('should commit no secret value: no Secret object, no secret-named key in the ConfigMap', () => {
