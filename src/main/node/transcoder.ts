@@ -7,10 +7,11 @@ import { startTranscoder } from '../../transcoder/main'
 
 try {
   const transcoder = startTranscoder(process.env)
-  console.log('Transcoder: waiting for uploaded videos')
   const stop = () => void transcoder.stop().then(() => process.exit(0))
   process.once('SIGTERM', stop)
   process.once('SIGINT', stop)
+  // Said once the signals are handled: whoever waits for this line may stop the transcoder right away.
+  console.log('Transcoder: waiting for uploaded videos')
   await transcoder.done
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error))

@@ -44,6 +44,25 @@ export function parseDockerfile(text: string): { args: Record<string, string>; s
 
 export const readDockerfile = (path = 'Dockerfile') => parseDockerfile(readFileSync(path, 'utf8'))
 
+/** One COPY line: the stage it copies from (none: the build context), its sources, its target. */
+export interface Copy {
+  from: string | undefined
+  sources: string[]
+  target: string
+}
+
+/** A stage's COPY lines (flags other than --from ignored). */
+export function copiesOf(stage: Stage): Copy[] {
+  return stage.instructions
+    .filter((i) => i.keyword === 'COPY')
+    .map((i) => {
+      const parts = i.args.split(/\s+/)
+      const from = parts.find((part) => part.startsWith('--from='))?.slice('--from='.length)
+      const paths = parts.filter((part) => !part.startsWith('--'))
+      return { from, sources: paths.slice(0, -1), target: paths.at(-1)! }
+    })
+}
+
 /** The JSON (exec) form of CMD/ENTRYPOINT/HEALTHCHECK CMD, or undefined for the shell form. */
 export function execForm(args: string): string[] | undefined {
   const json = /(\[.*\])\s*$/.exec(args)?.[1]

@@ -8,6 +8,8 @@
  *   `npm ci` filled; the registry for what that cache keeps under another key, as it does a tarball
  *   `npm ci` found in a pre-filled cache), in a dir holding only the manifests it copies;
  * - final stage: its COPY lines, from those two dirs and the context, into the app dir.
+ * Only the stages the final stage copies from (and the build stage) are assembled, as BuildKit builds
+ * only what the target needs: another target's stage (transcoder: its apt-get) never runs here.
  * The build and dependencies stages run at once, as BuildKit runs independent stages.
  * Paths under the stages' WORKDIR (/app) map to those dirs.
  */
@@ -15,7 +17,7 @@ import { exec, execFileSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, symlinkSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { promisify } from 'node:util'
-import { dockerignoreMatcher, envOf, execForm, readDockerfile, type Stage } from './dockerfile'
+import { copiesOf, dockerignoreMatcher, envOf, execForm, readDockerfile, type Stage } from './dockerfile'
 
 export interface ImageStage {
   /** The final stage's /app. */
@@ -37,20 +39,21 @@ function contextFiles(root: string): string[] {
 }
 
 const runs = (stage: Stage) => stage.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args)
-const copiesOf = (stage: Stage) =>
-  stage.instructions
-    .filter((i) => i.keyword === 'COPY')
-    .map((i) => {
-      const parts = i.args.split(/\s+/)
-      const from = parts.find((part) => part.startsWith('--from='))?.slice('--from='.length)
-      const paths = parts.filter((part) => !part.startsWith('--'))
-      return { from, sources: paths.slice(0, -1), target: paths.at(-1)! }
-    })
+
+/** The stages `target` copies from: BuildKit builds only those for it. */
+function stagesCopiedBy(target: Stage, stages: Stage[]): Stage[] {
+  return [...new Set(copiesOf(target).flatMap(({ from }) => (from ? [from] : [])))].map((name) => {
+    const stage = stages.find((s) => s.name === name)
+    if (!stage) throw new Error(`COPY --from=${name}: no stage of that name`)
+    return stage
+  })
+}
 
 /** Asynchronous, so servers this process starts meanwhile (DynamoDB Local) keep being answered. */
 export async function assembleImageStage(root: string, workDir: string): Promise<ImageStage> {
   const { stages } = readDockerfile(join(root, 'Dockerfile'))
   const final = stages.at(-1)!
+  const needed = stagesCopiedBy(final, stages)
   const dirs = new Map<string, string>()
   const quiet = { maxBuffer: 16 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' } }
 
@@ -78,11 +81,15 @@ export async function assembleImageStage(root: string, workDir: string): Promise
     dirs.set(builder.name!, context)
   }
   const dependencyStages = async () => {
-    for (const stage of stages.filter((s) => s !== builder && s !== final)) {
+    for (const stage of needed.filter((s) => s !== builder)) {
       const dir = join(workDir, stage.name ?? 'stage')
       mkdirSync(dir, { recursive: true })
+      if (copiesOf(stage).some((copy) => copy.from)) throw new Error(`stage ${stage.name}: COPY --from in a dependencies stage is not assembled here`)
       for (const copy of copiesOf(stage)) for (const source of copy.sources) cpSync(join(context, source), join(dir, source))
       for (const command of runs(stage)) {
+        // What else a stage the final one copies from runs, this cannot stand for: said, not skipped.
+        const unknown = command.split('&&').map((part) => part.trim()).find((part) => !/^npm (ci|cache clean)\b/.test(part))
+        if (unknown) throw new Error(`stage ${stage.name}: \`${unknown}\` is not assembled here (only npm ci)`)
         // Only the install: `npm cache clean` would empty this machine's cache, not a layer's.
         const install = /npm ci\b[^&;|]*/.exec(command)?.[0]
         if (install) await run(`${install.trim()} --prefer-offline`, { ...quiet, cwd: dir })
@@ -90,7 +97,11 @@ export async function assembleImageStage(root: string, workDir: string): Promise
       dirs.set(stage.name!, dir)
     }
   }
-  const [buildMs, dependenciesMs] = await Promise.all([timed(buildStage), timed(dependencyStages)])
+  // Both settle before a failure is thrown: the caller's clean-up must not remove a dir an `npm ci` still writes.
+  const settled = await Promise.allSettled([timed(buildStage), timed(dependencyStages)])
+  const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected')
+  if (failed) throw failed.reason
+  const [buildMs, dependenciesMs] = settled.map((result) => (result as PromiseFulfilledResult<number>).value) as [number, number]
 
   const appDir = join(workDir, 'app')
   mkdirSync(appDir, { recursive: true })
