@@ -1,12 +1,14 @@
 /**
- * npm run destroy: the reverse of deploy. Deletes the worker (and the KV namespace deploy created),
- * then `cdktf destroy` of the environment's stack. A production table has deletion protection:
- * LIFT_DELETION_PROTECTION=true first applies deletion_protection=false, otherwise this stops
- * before touching anything. Same inputs as scripts/deploy.ts.
+ * npm run destroy: the reverse of deploy (scripts/lib/deploy-plan.ts destroySteps): the worker and the KV namespace
+ * deploy created, the environment's transcoder stack, then its app stack. A production table has deletion
+ * protection: LIFT_DELETION_PROTECTION=true first applies deletion_protection=false, otherwise this stops before
+ * touching anything. The R2 media bucket (the videos) stays unless DELETE_MEDIA_BUCKET=true, like the table's
+ * data. Same inputs as scripts/deploy.ts.
  */
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { destroySteps } from './lib/deploy-plan'
 import { capture, DeployError, fail, readDeployInputs, requireTools, run } from './lib/deploy-support'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -30,20 +32,11 @@ function main(): void {
     ...(lift ? { TF_VAR_deletion_protection: 'false' } : {}),
   }
   if (lift) run('cdktf', ['deploy', inputs.stack, '--auto-approve'], { cwd: ROOT, env })
-
-  // The worker first, so nothing calls AWS while it goes away. Already gone is fine.
-  try {
-    run(WRANGLER, ['delete', inputs.workerName, '--force'], { cwd: ROOT, env: quietWrangler })
-  } catch (error) {
-    console.warn(`wrangler delete: ${error instanceof Error ? error.message : String(error)} (continuing)`)
+  const tools = {
+    run,
+    wrangler: (args: string[], outsideRepo = false) => capture(WRANGLER, args, { cwd: outsideRepo ? tmpdir() : ROOT, env: quietWrangler }),
   }
-  if (!inputs.kvNamespaceId) {
-    const list = JSON.parse(capture(WRANGLER, ['kv', 'namespace', 'list'], { cwd: tmpdir(), env: quietWrangler })) as { id: string; title: string }[]
-    const namespace = list.find((ns) => ns.title === inputs.kvTitle)
-    if (namespace) run(WRANGLER, ['kv', 'namespace', 'delete', '--namespace-id', namespace.id], { cwd: tmpdir(), env: quietWrangler })
-  }
-
-  run('cdktf', ['destroy', inputs.stack, '--auto-approve'], { cwd: ROOT, env })
+  for (const step of destroySteps(inputs, { root: ROOT, outDir: tmpdir() }, tools, env, process.env.DELETE_MEDIA_BUCKET === 'true')) step.run({})
   console.log(`\nDestroyed ${inputs.stack} and worker ${inputs.workerName}`)
 }
 

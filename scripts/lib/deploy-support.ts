@@ -19,6 +19,8 @@ export interface DeployInputs extends AppInputs {
   /** Title of the KV namespace created for TMDB_CACHE when KV_NAMESPACE_ID is not given. */
   kvTitle: string
   kvNamespaceId?: string
+  /** The R2 bucket of the worker's MEDIA binding (created when missing, deleted by destroy only when asked). */
+  mediaBucket: string
   /** The Cloudflare for SaaS zone whose custom hostnames the worker serves (route `*\/*`). */
   saasZone?: string
 }
@@ -43,6 +45,7 @@ export function readDeployInputs(env: Record<string, string | undefined>): Deplo
     stack: stackId(inputs.prefix, environment),
     workerName: environment === 'prod' ? inputs.prefix : `${inputs.prefix}-${environment}`,
     kvTitle: `${inputs.prefix}-${environment}-tmdb-cache`,
+    mediaBucket: `${inputs.prefix}-${environment}-media`,
     ...(env.KV_NAMESPACE_ID ? { kvNamespaceId: env.KV_NAMESPACE_ID } : {}),
     ...(env.CLOUDFLARE_SAAS_ZONE ? { saasZone: env.CLOUDFLARE_SAAS_ZONE } : {}),
   }
@@ -135,6 +138,7 @@ export function deployConfig(
   kvNamespaceId: string,
   vars: Record<string, string>,
   saasZone?: string,
+  mediaBucket?: string,
 ): string {
   const replace = (pattern: RegExp, replacement: string, what: string) => {
     if (!pattern.test(toml)) throw new DeployError(`wrangler.toml: cannot find ${what} to rewrite for deploy`)
@@ -145,6 +149,10 @@ export function deployConfig(
   replace(/^directory\s*=\s*"([^"]+)"/m, `directory = ${quoted(join(root, /^directory\s*=\s*"([^"]+)"/m.exec(toml)?.[1] ?? ''))}`, 'the assets directory')
   if (!/^[0-9a-f]{32}$/.test(kvNamespaceId)) throw new DeployError(`KV namespace id "${kvNamespaceId}" is not a 32-hex-digit id`)
   replace(/(binding\s*=\s*"TMDB_CACHE"\s*\n(?:#.*\n)*id\s*=\s*)"[^"]*"/, `$1${quoted(kvNamespaceId)}`, 'the TMDB_CACHE namespace id')
+  if (mediaBucket) {
+    if (!/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(mediaBucket)) throw new DeployError(`R2 bucket name "${mediaBucket}" must be 3-63 lowercase letters, digits and dashes`)
+    replace(/(binding\s*=\s*"MEDIA"\s*\n(?:#.*\n)*bucket_name\s*=\s*)"[^"]*"/, `$1${quoted(mediaBucket)}`, 'the MEDIA bucket name')
+  }
   if (saasZone) {
     // Cloudflare for SaaS: every custom hostname of the SaaS zone reaches the worker (docs/setup.md §7).
     if (/^routes\s*=/m.test(toml)) throw new DeployError('wrangler.toml already has routes; merge them in scripts/lib/deploy-support.ts')
@@ -167,6 +175,16 @@ export function ensureKvNamespace(title: string, wrangler: (args: string[]) => s
   const created = find()
   if (!created) throw new DeployError(`KV namespace "${title}" was not found after creating it`)
   return created
+}
+
+/** The names `wrangler r2 bucket list` prints (`name:  <bucket>` lines, one block per bucket). */
+export const r2BucketNames = (listing: string): string[] => [...listing.matchAll(/^name:\s+(\S+)\s*$/gm)].map((match) => match[1]!)
+
+/** Creates the R2 bucket unless it exists (as the KV namespace is ensured). */
+export function ensureR2Bucket(name: string, wrangler: (args: string[]) => string): void {
+  if (r2BucketNames(wrangler(['r2', 'bucket', 'list'])).includes(name)) return
+  wrangler(['r2', 'bucket', 'create', name])
+  if (!r2BucketNames(wrangler(['r2', 'bucket', 'list'])).includes(name)) throw new DeployError(`R2 bucket "${name}" was not found after creating it`)
 }
 
 export function fail(error: unknown): never {

@@ -118,7 +118,7 @@ describe('worker configuration from the stack outputs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'deploy-config-'))
     try {
       const vars = workerVars(parseStackOutputs(JSON.stringify(outputs), 'netflix-clone-prod'))
-      const config = deployConfig(readFileSync('wrangler.toml', 'utf8'), ROOT, 'c'.repeat(32), vars, 'example-edge.net')
+      const config = deployConfig(readFileSync('wrangler.toml', 'utf8'), ROOT, 'c'.repeat(32), vars, 'example-edge.net', 'netflix-clone-prod-media')
       expect(config).toMatch(/\nid = "c{32}"/)
       expect(config).toContain('routes = [{ pattern = "*/*", zone_name = "example-edge.net" }]')
       expect(config).toContain(`main = "${join(ROOT, 'src/main/worker.ts')}"`)
@@ -133,6 +133,8 @@ describe('worker configuration from the stack outputs', () => {
       expect(result.stdout).toContain('env.TMDB_CACHE')
       expect(result.stdout).toContain('c'.repeat(32))
       expect(result.stdout).toContain('env.SQS_QUEUE_URL')
+      // The environment's own R2 bucket, which deploy creates when missing.
+      expect(result.stdout).toMatch(/env\.MEDIA \(netflix-clone-prod-media\)/)
       expect(`${result.stdout}${result.stderr}`).not.toMatch(/Unexpected fields|is not a valid/i)
     } finally {
       rmSync(dir, { recursive: true, force: true })

@@ -133,6 +133,16 @@ describe('ci-cd.yml', () => {
     expect(script).toMatch(/put\(\) \{ printf '%s' "\$2" \| npx wrangler secret put "\$1"/)
     expect(script).toMatch(/aws iam create-access-key/)
   })
+
+  it('should keep the transcoder\'s MEDIA_WRITE_SECRET in SSM (generated once, SecureString) and give the worker the same value', () => {
+    const script = runs(ci.jobs.deploy!)
+    expect(script).toMatch(/parameter=\$\(jq -r '\.media_write_secret_parameter \/\/ empty' "\$outputs"\)/)
+    expect(script).toMatch(/aws ssm get-parameter --name "\$parameter" --with-decryption/)
+    expect(script).toMatch(/aws ssm put-parameter --name "\$parameter" --type SecureString [^\n]*--no-overwrite/)
+    expect(script).toMatch(/put MEDIA_WRITE_SECRET "\$media_secret"/)
+    expect(script.indexOf('::add-mask::$media_secret')).toBeLessThan(script.indexOf('put MEDIA_WRITE_SECRET'))
+    expect(ci.jobs.deploy!.env?.TRANSCODER_IMAGE_DIGEST).toBe('${{ vars.TRANSCODER_IMAGE_DIGEST }}')
+  })
 })
 
 describe('.ci/run', () => {
@@ -154,6 +164,9 @@ describe('destroy.yml', () => {
     expect(inputs.confirmation).toMatchObject({ type: 'string', required: true })
     expect(inputs.lift_deletion_protection).toMatchObject({ type: 'boolean' })
     expect(job().env?.LIFT_DELETION_PROTECTION).toBe('${{ inputs.lift_deletion_protection }}')
+    // The videos go only when asked, like the table's data.
+    expect(inputs.delete_media_bucket).toMatchObject({ type: 'boolean', default: false })
+    expect(job().env?.DELETE_MEDIA_BUCKET).toBe('${{ inputs.delete_media_bucket }}')
   })
 
   it('should check the confirmation before anything else, passing it through env (no script injection)', () => {

@@ -1,0 +1,151 @@
+/**
+ * What `npm run deploy` does, in order, as a list of steps: the script runs them, `npm run deploy -- --dry-run`
+ * prints them (and needs no credential, terraform or network). Each step reads what earlier ones found through
+ * the shared state (the stack's outputs, the KV namespace id, the worker's URL).
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { MEDIA_WRITE_SECRET_PARAMETER, transcoderStackId } from '../../cdktf/transcoder-stack'
+import { DeployError, deployConfig, ensureKvNamespace, ensureR2Bucket, parseStackOutputs, workerVars, type DeployInputs, type StackOutputs } from './deploy-support'
+
+export interface DeployTools {
+  /** Runs a command with its output shown; throws when it fails. */
+  run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): void
+  /** Runs wrangler and returns its stdout. `outsideRepo`: in a temporary folder (KV and R2 titles get no worker prefix). */
+  wrangler(args: string[], outsideRepo?: boolean): string
+}
+
+export interface DeployPaths {
+  root: string
+  outDir: string
+}
+
+interface DeployState {
+  outputs?: StackOutputs
+  kvNamespaceId?: string
+  deployed?: string
+  workerUrl?: string
+}
+
+export interface DeployStep {
+  /** What the dry run prints. */
+  title: string
+  run(state: DeployState): void
+}
+
+/** The transcoder of a Workers environment runs from its own stack; an environment on ECS has it in the ECS stack. */
+export const hasTranscoderStack = (inputs: DeployInputs) => !inputs.ecsEnvironments.includes(inputs.environment)
+
+export function deploySteps(inputs: DeployInputs, paths: DeployPaths, tools: DeployTools, env: NodeJS.ProcessEnv): DeployStep[] {
+  const cdktfEnv = { ...env, CHECKPOINT_DISABLE: '1', STACK_ENVIRONMENTS: inputs.environment }
+  const outputsFile = join(paths.outDir, 'cdktf-outputs.json')
+  const configFile = join(paths.outDir, 'wrangler.toml')
+  const transcoder = transcoderStackId(inputs.prefix, inputs.environment)
+  const digest = env.TRANSCODER_IMAGE_DIGEST ?? ''
+  if (digest && !/^sha256:[0-9a-f]{64}$/.test(digest)) throw new DeployError(`TRANSCODER_IMAGE_DIGEST must be sha256: and 64 hex digits (the image workflow prints it), got "${digest}"`)
+
+  const steps: DeployStep[] = [
+    {
+      title: `cdktf deploy ${inputs.stack}: table, topic, queues (notifications, transcode) with their dead-letter queues, IAM, DNS`,
+      run(state) {
+        tools.run('cdktf', ['deploy', inputs.stack, '--auto-approve', '--outputs-file', outputsFile], { cwd: paths.root, env: cdktfEnv })
+        state.outputs = parseStackOutputs(readFileSync(outputsFile, 'utf8'), inputs.stack)
+      },
+    },
+    {
+      title: `wrangler r2 bucket create ${inputs.mediaBucket} (if missing): the videos and their renditions`,
+      run() {
+        ensureR2Bucket(inputs.mediaBucket, (args) => tools.wrangler(args, true))
+      },
+    },
+    {
+      title: inputs.kvNamespaceId ? `KV namespace ${inputs.kvNamespaceId} (KV_NAMESPACE_ID)` : `wrangler kv namespace create ${inputs.kvTitle} (if missing)`,
+      run(state) {
+        state.kvNamespaceId = inputs.kvNamespaceId ?? ensureKvNamespace(inputs.kvTitle, (args) => tools.wrangler(args, true))
+      },
+    },
+    {
+      title: `wrangler deploy ${inputs.workerName} with the stack's outputs as vars, the KV namespace and the R2 bucket`,
+      run(state) {
+        const toml = deployConfig(readFileSync(join(paths.root, 'wrangler.toml'), 'utf8'), paths.root, state.kvNamespaceId!, workerVars(state.outputs!), inputs.saasZone, inputs.mediaBucket)
+        writeFileSync(configFile, toml)
+        state.deployed = tools.wrangler(['deploy', '-c', configFile, '--name', inputs.workerName])
+        process.stdout.write(state.deployed)
+        state.workerUrl = state.outputs!.hostname ? `https://${state.outputs!.hostname}` : (/https:\/\/\S+\.workers\.dev/.exec(state.deployed)?.[0] ?? '')
+      },
+    },
+  ]
+  if (hasTranscoderStack(inputs)) {
+    steps.push({
+      title: `cdktf deploy ${transcoder}: the transcoder on Fargate, reaching the media through the worker's URL${digest ? ` (image ${digest.slice(0, 19)}…)` : ' (no TRANSCODER_IMAGE_DIGEST yet: no task runs until one is set)'}`,
+      run(state) {
+        if (!state.workerUrl) throw new DeployError('The worker\'s URL is unknown (no hostname output and none in wrangler\'s answer): the transcoder reaches the media through it')
+        const env = { ...cdktfEnv, TF_VAR_app_url: state.workerUrl, ...(digest ? { TF_VAR_transcoder_image_digest: digest } : {}) }
+        tools.run('cdktf', ['deploy', transcoder, '--auto-approve'], { cwd: paths.root, env })
+      },
+    })
+  } else {
+    steps.push({ title: `no transcoder stack: ${inputs.environment} runs on ECS, whose stack has its transcoder (S3)`, run() {} })
+  }
+  // The transcoder stack's default ssm_parameter_prefix (cdktf/transcoder-stack.ts).
+  const mediaSecret = hasTranscoderStack(inputs) ? `/${inputs.prefix}-${inputs.environment}/${MEDIA_WRITE_SECRET_PARAMETER}` : undefined
+  steps.push({
+    title: `write ${join(paths.outDir, 'outputs.json')} (the workflow's secret step reads it${mediaSecret ? `, and keeps MEDIA_WRITE_SECRET in SSM ${mediaSecret}` : ''})`,
+    run(state) {
+      const summary = {
+        environment: inputs.environment,
+        worker_name: inputs.workerName,
+        worker_url: state.workerUrl,
+        kv_namespace_id: state.kvNamespaceId,
+        media_bucket: inputs.mediaBucket,
+        ...(mediaSecret ? { media_write_secret_parameter: mediaSecret } : {}),
+        ...state.outputs,
+      }
+      writeFileSync(join(paths.outDir, 'outputs.json'), `${JSON.stringify(summary, null, 2)}\n`)
+    },
+  })
+  return steps
+}
+
+/**
+ * What `npm run destroy` does, in order: the worker first (nothing calls AWS while the rest goes), its KV
+ * namespace, the transcoder stack (it reads the app stack), the app stack, and the R2 bucket only when asked.
+ * `env` is the cdktf environment (deletion protection already lifted when asked).
+ */
+export function destroySteps(inputs: DeployInputs, paths: DeployPaths, tools: DeployTools, env: NodeJS.ProcessEnv, deleteBucket: boolean): DeployStep[] {
+  const steps: DeployStep[] = [
+    {
+      title: `wrangler delete ${inputs.workerName}`,
+      run() {
+        try {
+          tools.wrangler(['delete', inputs.workerName, '--force'])
+        } catch (error) {
+          // Already gone is fine.
+          console.warn(`wrangler delete: ${error instanceof Error ? error.message : String(error)} (continuing)`)
+        }
+      },
+    },
+  ]
+  if (!inputs.kvNamespaceId) {
+    steps.push({
+      title: `wrangler kv namespace delete ${inputs.kvTitle}`,
+      run() {
+        const list = JSON.parse(tools.wrangler(['kv', 'namespace', 'list'], true)) as { id: string; title: string }[]
+        const namespace = list.find((ns) => ns.title === inputs.kvTitle)
+        if (namespace) tools.wrangler(['kv', 'namespace', 'delete', '--namespace-id', namespace.id], true)
+      },
+    })
+  }
+  if (hasTranscoderStack(inputs)) {
+    const stack = transcoderStackId(inputs.prefix, inputs.environment)
+    // app_url is a required variable of the stack, not used to destroy it.
+    steps.push({ title: `cdktf destroy ${stack}`, run: () => tools.run('cdktf', ['destroy', stack, '--auto-approve'], { cwd: paths.root, env: { ...env, TF_VAR_app_url: 'https://destroyed.invalid' } }) })
+  }
+  steps.push({ title: `cdktf destroy ${inputs.stack}`, run: () => tools.run('cdktf', ['destroy', inputs.stack, '--auto-approve'], { cwd: paths.root, env }) })
+  steps.push(
+    deleteBucket
+      ? { title: `wrangler r2 bucket delete ${inputs.mediaBucket} (R2 deletes only an empty bucket)`, run: () => void tools.wrangler(['r2', 'bucket', 'delete', inputs.mediaBucket], true) }
+      : { title: `keep the R2 bucket ${inputs.mediaBucket} (the videos; DELETE_MEDIA_BUCKET=true deletes it)`, run() {} },
+  )
+  return steps
+}
