@@ -20,6 +20,7 @@ import { Construct } from 'constructs'
 import { MAIN_TABLE, TRANSCODE_QUEUE, queueName, tableName, topicName } from '../infra/resources'
 import { CRON } from '../src/platform'
 import { configureBackend } from './backend'
+import { permissionsBoundary } from './boundary'
 import { toEventBridgeSchedule } from './cron-schedule'
 import { CONTAINER_NAME, TASK_SECRETS, containerDefinitions } from './ecs-container'
 import { addLoadBalancedNetwork } from './ecs-network'
@@ -95,8 +96,9 @@ export class EcsStack extends TerraformStack {
     const cluster = new EcsCluster(this, 'cluster', { name: names, setting: [{ name: 'containerInsights', value: 'enabled' }] })
     const logs = new CloudwatchLogGroup(this, 'logs', { name: `/ecs/${names}`, retentionInDays: 30 })
 
+    const boundary = permissionsBoundary(this)
     const role = (roleId: string, roleName: string, service: 'ecs-tasks.amazonaws.com' | 'events.amazonaws.com', policy: object) => {
-      const created = new IamRole(this, roleId, { name: roleName, assumeRolePolicy: JSON.stringify(assumedBy(service)) })
+      const created = new IamRole(this, roleId, { name: roleName, assumeRolePolicy: JSON.stringify(assumedBy(service)), permissionsBoundary: boundary })
       new IamRolePolicy(this, `${roleId}_policy`, { name: `${roleName}-access`, role: created.id, policy: JSON.stringify(policy) })
       return created
     }
@@ -201,6 +203,7 @@ export class EcsStack extends TerraformStack {
       media: { kind: 's3', bucketArn: bucket.arn, bucketName: bucket.bucket },
       region: region.region,
       arn,
+      permissionsBoundary: boundary,
     })
 
     const output = (outputId: string, value: string, description: string) => new TerraformOutput(this, outputId, { value, description })

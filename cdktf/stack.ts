@@ -8,6 +8,7 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic'
 import { Construct } from 'constructs'
 import { NOTIFICATIONS_QUEUE, QUEUES, TABLES, queueKey, tableName, topicName, type TableDefinition } from '../infra/resources'
 import { configureBackend } from './backend'
+import { permissionsBoundary } from './boundary'
 import { addAppHostnameRecords } from './dns'
 import { addMailIdentity } from './email'
 import { environmentPrefix, type EnvironmentName, type RemoteStateInputs } from './inputs'
@@ -79,7 +80,7 @@ export class AppStack extends TerraformStack {
     const mail = addMailIdentity(this, region)
 
     // The access key is created outside Terraform (deploy workflow or by hand) so no secret lands in state.
-    const worker = new IamUser(this, 'worker_user', { name: `${names}-worker`, forceDestroy: true })
+    const worker = new IamUser(this, 'worker_user', { name: `${names}-worker`, forceDestroy: true, permissionsBoundary: permissionsBoundary(this) })
     new IamUserPolicy(this, 'worker_policy', {
       name: `${names}-worker-access`,
       user: worker.name,

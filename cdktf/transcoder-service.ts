@@ -30,6 +30,8 @@ export interface TranscoderServiceProps {
   media: TranscoderMedia
   region: string
   arn: (service: string, resource: string) => string
+  /** The stack's permissions boundary for the roles it creates (cdktf/boundary.ts). */
+  permissionsBoundary: string
 }
 
 export const TRANSCODER_CONTAINER = 'transcoder'
@@ -74,8 +76,9 @@ export function addTranscoderService(scope: Construct, props: TranscoderServiceP
   })
   const logs = new CloudwatchLogGroup(scope, 'transcoder_logs', { name: `/ecs/${names}-transcoder`, retentionInDays: 30 })
 
+  const boundary = props.permissionsBoundary
   const role = (id: string, roleName: string, policy: object) => {
-    const created = new IamRole(scope, id, { name: roleName, assumeRolePolicy: JSON.stringify(assumedBy('ecs-tasks.amazonaws.com')) })
+    const created = new IamRole(scope, id, { name: roleName, assumeRolePolicy: JSON.stringify(assumedBy('ecs-tasks.amazonaws.com')), permissionsBoundary: boundary })
     new IamRolePolicy(scope, `${id}_policy`, { name: `${roleName}-access`, role: created.id, policy: JSON.stringify(policy) })
     return created
   }

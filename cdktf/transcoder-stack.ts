@@ -14,6 +14,7 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { Construct } from 'constructs'
 import { MAIN_TABLE, TRANSCODE_QUEUE, queueName, tableName, topicName } from '../infra/resources'
 import { configureBackend } from './backend'
+import { permissionsBoundary } from './boundary'
 import { environmentPrefix, type EnvironmentName, type RemoteStateInputs } from './inputs'
 import { addTranscoderService } from './transcoder-service'
 
@@ -85,6 +86,7 @@ export class TranscoderStack extends TerraformStack {
       media: { kind: 'app', appUrl: appUrl.stringValue, secretParameterArn: arn('ssm', `parameter${parameterPrefix.stringValue}/${MEDIA_WRITE_SECRET_PARAMETER}`) },
       region: region.region,
       arn,
+      permissionsBoundary: permissionsBoundary(this),
     })
   }
 }

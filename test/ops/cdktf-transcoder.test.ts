@@ -127,6 +127,19 @@ describe('the transcoder of a Workers environment (its own stack)', () => {
   })
 })
 
+describe('IAM principals', () => {
+  it('should give every user and role the stacks create the permissions boundary of the permissions_boundary_arn variable', () => {
+    const bounded = '${(length(var.permissions_boundary_arn) >= 1) ? var.permissions_boundary_arn : null}'
+    const principals = [
+      ...Object.values(app.resource.aws_iam_user ?? {}),
+      ...[workers, ecs].flatMap((stack) => Object.values(stack.resource.aws_iam_role ?? {})),
+    ]
+    expect(principals.length).toBe(1 + 2 + 5)
+    for (const principal of principals) expect(principal.permissions_boundary, String(principal.name)).toBe(bounded)
+    for (const stack of [app, workers, ecs]) expect(stack.variable.permissions_boundary_arn).toMatchObject({ type: 'string', default: '' })
+  })
+})
+
 describe('the Node runtime on ECS: its S3 media bucket and its transcoder', () => {
   it('should create a private, encrypted bucket that aborts incomplete multipart uploads after 7 days', () => {
     expect(resource(ecs, 'aws_s3_bucket', 'media_bucket')).toMatchObject({ bucket: 'netflix-clone-prod-media' })
