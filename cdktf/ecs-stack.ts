@@ -2,12 +2,6 @@ import { Fn, Op, TerraformLocal, TerraformOutput, TerraformStack, TerraformVaria
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule'
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target'
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group'
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity'
-import { DataAwsDynamodbTable } from '@cdktf/provider-aws/lib/data-aws-dynamodb-table'
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition'
-import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region'
-import { DataAwsSnsTopic } from '@cdktf/provider-aws/lib/data-aws-sns-topic'
-import { DataAwsSqsQueue } from '@cdktf/provider-aws/lib/data-aws-sqs-queue'
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy'
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository'
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster'
@@ -15,11 +9,10 @@ import { EcsService } from '@cdktf/provider-aws/lib/ecs-service'
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition'
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role'
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy'
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider'
 import { Construct } from 'constructs'
-import { MAIN_TABLE, TRANSCODE_QUEUE, queueName, tableName, topicName } from '../infra/resources'
+import { MAIN_TABLE, NOTIFICATIONS_QUEUE, TRANSCODE_QUEUE } from '../infra/resources'
 import { CRON } from '../src/platform'
-import { configureBackend } from './backend'
+import { besideAppStack } from './beside-app-stack'
 import { permissionsBoundary } from './boundary'
 import { toEventBridgeSchedule } from './cron-schedule'
 import { CONTAINER_NAME, TASK_SECRETS, containerDefinitions } from './ecs-container'
@@ -52,11 +45,8 @@ export const ecsStackId = (prefix: string, environment: EnvironmentName) => `${e
 export class EcsStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: EcsStackProps) {
     super(scope, id)
-    const names = environmentPrefix(props.prefix, props.environment)
-    new AwsProvider(this, 'aws', {
-      defaultTags: [{ tags: { app: props.prefix, environment: props.environment, 'managed-by': 'cdktf', stack: 'ecs' } }],
-    })
-    configureBackend(this, id, `${props.environment}-ecs`, props.remoteState)
+    const app = besideAppStack(this, id, props, 'ecs')
+    const { names, arn, table, topic } = app
 
     const variable = <T extends string>(name: T, type: string, description: string, fallback?: unknown) =>
       new TerraformVariable(this, name, { type, description, ...(fallback === undefined ? {} : { default: fallback }) })
@@ -69,16 +59,10 @@ export class EcsStack extends TerraformStack {
     const mailDomain = variable('mail_domain', 'string', 'The app stack\'s mail_domain (the task may send as that SES identity)', '')
     const parameterPrefix = variable('ssm_parameter_prefix', 'string', `SSM path holding ${TASK_SECRETS.join(', ')} (SecureString)`, `/${names}`)
 
-    const region = new DataAwsRegion(this, 'current')
-    const partition = new DataAwsPartition(this, 'partition')
-    const account = new DataAwsCallerIdentity(this, 'caller')
-    const arn = (service: string, resource: string) => `arn:${partition.partition}:${service}:${region.region}:${account.accountId}:${resource}`
 
     // The app stack's resources, found by their names (infra/resources.ts), not by cross-stack state.
-    const table = new DataAwsDynamodbTable(this, 'table', { name: tableName(names, MAIN_TABLE) })
-    const topic = new DataAwsSnsTopic(this, 'events_topic', { name: topicName(names) })
-    const queue = new DataAwsSqsQueue(this, 'notifications_queue', { name: queueName(names) })
-    const transcodeQueue = new DataAwsSqsQueue(this, 'transcode_queue', { name: queueName(names, TRANSCODE_QUEUE) })
+    const queue = app.queue(NOTIFICATIONS_QUEUE)
+    const transcodeQueue = app.queue(TRANSCODE_QUEUE)
     // The Node runtime keeps its media in S3 (MEDIA_S3_BUCKET); on Workers the same role is R2's.
     const bucket = addMediaBucket(this, `${names}-media`)
 
@@ -138,7 +122,7 @@ export class EcsStack extends TerraformStack {
           HOST: '0.0.0.0',
           PORT: String(network.containerPort),
           PUBLIC_URL: origin.asString,
-          AWS_REGION: region.region,
+          AWS_REGION: app.region,
           DYNAMODB_TABLE: table.name,
           SNS_TOPIC_ARN: topic.arn,
           SQS_QUEUE_URL: queue.url,
@@ -151,7 +135,7 @@ export class EcsStack extends TerraformStack {
         },
         parameterArn,
         logGroup: logs.name,
-        region: region.region,
+        region: app.region,
       })),
     })
 
@@ -201,7 +185,7 @@ export class EcsStack extends TerraformStack {
       topicArn: topic.arn,
       queue: { arn: transcodeQueue.arn, url: transcodeQueue.url, name: transcodeQueue.name },
       media: { kind: 's3', bucketArn: bucket.arn, bucketName: bucket.bucket },
-      region: region.region,
+      region: app.region,
       arn,
       permissionsBoundary: boundary,
     })

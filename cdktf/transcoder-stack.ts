@@ -1,19 +1,12 @@
 import { Fn, Op, TerraformStack, TerraformVariable, Token } from 'cdktf'
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity'
-import { DataAwsDynamodbTable } from '@cdktf/provider-aws/lib/data-aws-dynamodb-table'
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition'
-import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region'
-import { DataAwsSnsTopic } from '@cdktf/provider-aws/lib/data-aws-sns-topic'
-import { DataAwsSqsQueue } from '@cdktf/provider-aws/lib/data-aws-sqs-queue'
 import { DataAwsSubnets } from '@cdktf/provider-aws/lib/data-aws-subnets'
 import { DataAwsVpc } from '@cdktf/provider-aws/lib/data-aws-vpc'
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster'
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider'
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group'
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule'
 import { Construct } from 'constructs'
-import { MAIN_TABLE, TRANSCODE_QUEUE, queueName, tableName, topicName } from '../infra/resources'
-import { configureBackend } from './backend'
+import { TRANSCODE_QUEUE } from '../infra/resources'
+import { besideAppStack } from './beside-app-stack'
 import { permissionsBoundary } from './boundary'
 import { environmentPrefix, type EnvironmentName, type RemoteStateInputs } from './inputs'
 import { addTranscoderService } from './transcoder-service'
@@ -40,11 +33,8 @@ export const MEDIA_WRITE_SECRET_PARAMETER = 'MEDIA_WRITE_SECRET'
 export class TranscoderStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: TranscoderStackProps) {
     super(scope, id)
-    const names = environmentPrefix(props.prefix, props.environment)
-    new AwsProvider(this, 'aws', {
-      defaultTags: [{ tags: { app: props.prefix, environment: props.environment, 'managed-by': 'cdktf', stack: 'transcoder' } }],
-    })
-    configureBackend(this, id, `${props.environment}-transcoder`, props.remoteState)
+    const app = besideAppStack(this, id, props, 'transcoder')
+    const { names, arn, table, topic } = app
 
     const appUrl = new TerraformVariable(this, 'app_url', {
       type: 'string',
@@ -56,15 +46,7 @@ export class TranscoderStack extends TerraformStack {
     const subnetIds = new TerraformVariable(this, 'subnet_ids', { type: 'list(string)', default: [], description: 'Subnets of the tasks; empty: every subnet of the VPC' })
     const assignPublicIp = new TerraformVariable(this, 'assign_public_ip', { type: 'bool', default: true, description: 'Give tasks a public IP (subnets without NAT, as the default VPC\'s)' })
 
-    const region = new DataAwsRegion(this, 'current')
-    const partition = new DataAwsPartition(this, 'partition')
-    const account = new DataAwsCallerIdentity(this, 'caller')
-    const arn = (service: string, resource: string) => `arn:${partition.partition}:${service}:${region.region}:${account.accountId}:${resource}`
-
-    // The app stack's resources, found by their names (infra/resources.ts), not by cross-stack state.
-    const table = new DataAwsDynamodbTable(this, 'table', { name: tableName(names, MAIN_TABLE) })
-    const topic = new DataAwsSnsTopic(this, 'events_topic', { name: topicName(names) })
-    const queue = new DataAwsSqsQueue(this, 'transcode_queue', { name: queueName(names, TRANSCODE_QUEUE) })
+    const queue = app.queue(TRANSCODE_QUEUE)
 
     // (A literal 0 or '' would be dropped from the expression: compare with 1.)
     const useDefault = Op.lt(Fn.lengthOf(vpcId.stringValue), 1)
@@ -84,7 +66,7 @@ export class TranscoderStack extends TerraformStack {
       topicArn: topic.arn,
       queue: { arn: queue.arn, url: queue.url, name: queue.name },
       media: { kind: 'app', appUrl: appUrl.stringValue, secretParameterArn: arn('ssm', `parameter${parameterPrefix.stringValue}/${MEDIA_WRITE_SECRET_PARAMETER}`) },
-      region: region.region,
+      region: app.region,
       arn,
       permissionsBoundary: permissionsBoundary(this),
     })
