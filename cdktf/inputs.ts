@@ -70,3 +70,9 @@ export const environmentPrefix = (prefix: string, environment: EnvironmentName) 
 
 /** The stack id (and cdktf.out/stacks/<id>), e.g. netflix-clone-prod. */
 export const stackId = environmentPrefix
+
+/** The transcoder stack's id (and state name): `<prefix>-<env>-transcoder`, beside the app stack `<prefix>-<env>`. */
+export const transcoderStackId = (prefix: string, environment: EnvironmentName) => `${environmentPrefix(prefix, environment)}-transcoder`
+
+/** The SSM parameter (SecureString, created by the deploy workflow or by hand) both the worker and the transcoder sign media requests with. */
+export const MEDIA_WRITE_SECRET_PARAMETER = 'MEDIA_WRITE_SECRET'

@@ -1,8 +1,8 @@
 import { App } from 'cdktf'
 import { EcsStack, ecsStackId } from './ecs-stack'
-import { readInputs, stackId } from './inputs'
+import { readInputs, stackId, transcoderStackId } from './inputs'
 import { AppStack } from './stack'
-import { TranscoderStack, transcoderStackId } from './transcoder-stack'
+import { TranscoderStack } from './transcoder-stack'
 
 /**
  * `npm run synth` (tsx cdktf/main.ts) and `cdktf synth|deploy|destroy` (cdktf.json) both run this.

@@ -8,7 +8,7 @@ import { Construct } from 'constructs'
 import { TRANSCODE_QUEUE } from '../infra/resources'
 import { besideAppStack } from './beside-app-stack'
 import { permissionsBoundary } from './boundary'
-import { environmentPrefix, type EnvironmentName, type RemoteStateInputs } from './inputs'
+import { MEDIA_WRITE_SECRET_PARAMETER, type EnvironmentName, type RemoteStateInputs } from './inputs'
 import { addTranscoderService } from './transcoder-service'
 
 export interface TranscoderStackProps {
@@ -17,11 +17,6 @@ export interface TranscoderStackProps {
   remoteState?: RemoteStateInputs
 }
 
-/** The transcoder stack's id (and state name): `<prefix>-<env>-transcoder`, beside the app stack `<prefix>-<env>`. */
-export const transcoderStackId = (prefix: string, environment: EnvironmentName) => `${environmentPrefix(prefix, environment)}-transcoder`
-
-/** The SSM parameter (SecureString, created by the deploy workflow or by hand) both the worker and the transcoder sign media requests with. */
-export const MEDIA_WRITE_SECRET_PARAMETER = 'MEDIA_WRITE_SECRET'
 
 /**
  * The transcoder of a Workers environment, on ECS Fargate. The media stays in R2 behind the worker: the

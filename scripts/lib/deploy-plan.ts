@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { MEDIA_WRITE_SECRET_PARAMETER, transcoderStackId } from '../../cdktf/transcoder-stack'
+import { MEDIA_WRITE_SECRET_PARAMETER, transcoderStackId } from '../../cdktf/inputs'
 import { DeployError, deployConfig, ensureKvNamespace, ensureR2Bucket, parseStackOutputs, workerVars, type DeployInputs, type StackOutputs } from './deploy-support'
 
 export interface DeployTools {
