@@ -44,7 +44,8 @@ export function executionPolicy(resources: ExecutionResources): PolicyDocument {
         Resource: [resources.repositoryArn],
       },
       { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [`${resources.logGroupArn}:*`] },
-      { Sid: 'ReadSecrets', Effect: 'Allow', Action: ['ssm:GetParameters'], Resource: resources.parameterArns },
+      // IAM refuses a statement without a resource: a task with no secret gets none.
+      ...(resources.parameterArns.length > 0 ? [{ Sid: 'ReadSecrets', Effect: 'Allow' as const, Action: ['ssm:GetParameters'], Resource: resources.parameterArns }] : []),
     ],
   }
 }

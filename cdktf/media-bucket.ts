@@ -25,7 +25,7 @@ export function addMediaBucket(scope: Construct, name: string): S3Bucket {
   new S3BucketOwnershipControls(scope, 'media_bucket_ownership', { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } })
   new S3BucketServerSideEncryptionConfigurationA(scope, 'media_bucket_encryption', {
     bucket: bucket.id,
-    rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true }],
+    rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
   })
   new S3BucketLifecycleConfiguration(scope, 'media_bucket_lifecycle', {
     bucket: bucket.id,

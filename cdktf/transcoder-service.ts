@@ -1,4 +1,4 @@
-import { Fn, Op, TerraformOutput, TerraformVariable, Token } from 'cdktf'
+import { Fn, Op, TerraformLocal, TerraformOutput, TerraformVariable, Token } from 'cdktf'
 import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy'
 import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target'
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group'
@@ -67,6 +67,8 @@ export function addTranscoderService(scope: Construct, props: TranscoderServiceP
 
   const repository = new EcrRepository(scope, 'transcoder_repository', {
     name: `${names}-transcoder`,
+    // Its images are rebuilt from the repository: destroying the stack must not stop at a non-empty repository.
+    forceDelete: true,
     imageTagMutability: 'IMMUTABLE',
     imageScanningConfiguration: { scanOnPush: true },
   })
@@ -93,6 +95,10 @@ export function addTranscoderService(scope: Construct, props: TranscoderServiceP
   const secretArns = props.media.kind === 'app' ? [props.media.secretParameterArn] : []
   const executionRole = role('transcoder_execution_role', `${names}-transcoder-execution`, executionPolicy({ repositoryArn: repository.arn, logGroupArn: logs.arn, parameterArns: secretArns }))
 
+  const hasImage = Op.gte(Fn.lengthOf(digest.stringValue), 1)
+  // Without a digest, a well-formed reference no task ever pulls (the service's maximum is then 0).
+  // A local, so the conditional's own quotes stay out of the container definitions' JSON.
+  const image = new TerraformLocal(scope, 'transcoder_image', Fn.conditional(hasImage, `${repository.repositoryUrl}@${digest.stringValue}`, `${repository.repositoryUrl}:no-image-yet`)).asString
   const media: Record<string, string> = props.media.kind === 'app' ? { TRANSCODER_MEDIA_URL: props.media.appUrl } : { MEDIA_S3_BUCKET: props.media.bucketName }
   const environment: Record<string, string> = {
     ENVIRONMENT: 'production',
@@ -118,7 +124,7 @@ export function addTranscoderService(scope: Construct, props: TranscoderServiceP
     containerDefinitions: JSON.stringify([
       {
         name: TRANSCODER_CONTAINER,
-        image: `${repository.repositoryUrl}@${digest.stringValue}`,
+        image,
         essential: true,
         command: ['node', 'dist/transcoder.js'],
         user: '1000:1000',
@@ -152,7 +158,6 @@ export function addTranscoderService(scope: Construct, props: TranscoderServiceP
     lifecycle: { ignoreChanges: ['desired_count'] },
   })
 
-  const hasImage = Op.gte(Fn.lengthOf(digest.stringValue), 1)
   const target = new AppautoscalingTarget(scope, 'transcoder_scaling_target', {
     serviceNamespace: 'ecs',
     scalableDimension: 'ecs:service:DesiredCount',
@@ -205,5 +210,7 @@ export function addTranscoderService(scope: Construct, props: TranscoderServiceP
 
   new TerraformOutput(scope, 'transcoder_repository_url', { value: repository.repositoryUrl, description: 'Push the transcoder image here, then set transcoder_image_digest' })
   new TerraformOutput(scope, 'transcoder_service_name', { value: service.name, description: 'The transcoder service (scaled on the transcode queue)' })
+  // Read back by npm run deploy when TRANSCODER_IMAGE_DIGEST is not given: a deploy keeps the image that runs.
+  new TerraformOutput(scope, 'transcoder_image_digest_deployed', { value: digest.stringValue, description: 'The transcoder image digest deployed' })
   return service
 }

@@ -3,7 +3,9 @@
  * when missing), the worker (`wrangler deploy` with the real ids and the stack's outputs as vars), then the
  * environment's transcoder stack (Fargate, reaching the media through the worker's URL). Secrets (TMDB_READ_TOKEN,
  * JWT_SECRET, PASSWORD_PEPPER, MEDIA_WRITE_SECRET, the worker's AWS key) are set afterwards with `wrangler secret
- * put` (see .github/workflows/ci-cd.yml). `npm run deploy -- --dry-run` prints the steps and changes nothing.
+ * put` (see .github/workflows/ci-cd.yml). `npm run deploy -- --dry-run` prints the steps and changes nothing;
+ * `--only app` stops before the transcoder stack and `--only transcoder` deploys it alone (the workflow sets the
+ * worker's secrets between the two).
  *
  * Needs terraform and cdktf-cli on PATH, AWS credentials + AWS_REGION, TF_STATE_BUCKET (remote state),
  * CLOUDFLARE_API_TOKEN (+ CLOUDFLARE_ACCOUNT_ID when the token sees several accounts). DEPLOY_ENV=dev|prod;
@@ -14,7 +16,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { deploySteps } from './lib/deploy-plan'
-import { capture, fail, readDeployInputs, requireTools, run } from './lib/deploy-support'
+import { capture, DeployError, fail, readDeployInputs, requireTools, run } from './lib/deploy-support'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const OUT_DIR = join(ROOT, '.wrangler', 'deploy')
@@ -25,14 +27,17 @@ function main(): void {
   const dryRun = process.argv.includes('--dry-run')
   // A dry run needs no credential: stand-ins for what only the real run uses.
   const env = dryRun ? { AWS_REGION: 'dry-run', TF_STATE_BUCKET: 'dry-run', CLOUDFLARE_API_TOKEN: 'dry-run', ...process.env } : process.env
-  const inputs = readDeployInputs(env)
+  const at = process.argv.indexOf('--only')
+  const only = at > 0 ? process.argv[at + 1] : undefined
+  if (only !== undefined && only !== 'app' && only !== 'transcoder') throw new DeployError(`--only takes app or transcoder, got "${only}"`)
+  const inputs = readDeployInputs(env, { cloudflare: only !== 'transcoder' })
   const tools = {
     run,
     wrangler: (args: string[], outsideRepo = false) => capture(WRANGLER, args, { cwd: outsideRepo ? tmpdir() : ROOT, env: quietWrangler }),
   }
-  const steps = deploySteps(inputs, { root: ROOT, outDir: OUT_DIR }, tools, env)
+  const steps = deploySteps(inputs, { root: ROOT, outDir: OUT_DIR }, tools, env, only)
   if (dryRun) {
-    console.log(`npm run deploy (${inputs.environment}) would:`)
+    console.log(`npm run deploy${only ? ` --only ${only}` : ''} (${inputs.environment}) would:`)
     steps.forEach((step, i) => console.log(`  ${i + 1}. ${step.title}`))
     return
   }
@@ -40,7 +45,7 @@ function main(): void {
   mkdirSync(OUT_DIR, { recursive: true })
   const state = {}
   for (const step of steps) step.run(state)
-  console.log(`\nDeployed ${inputs.stack} and worker ${inputs.workerName}`)
+  console.log(`\nDeployed ${only === 'transcoder' ? `the transcoder of ${inputs.environment}` : `${inputs.stack} and worker ${inputs.workerName}`}`)
 }
 
 try {

@@ -3,7 +3,7 @@
  * prints them (and needs no credential, terraform or network). Each step reads what earlier ones found through
  * the shared state (the stack's outputs, the KV namespace id, the worker's URL).
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { MEDIA_WRITE_SECRET_PARAMETER, transcoderStackId } from '../../cdktf/inputs'
 import { DeployError, deployConfig, ensureKvNamespace, ensureR2Bucket, parseStackOutputs, workerVars, type DeployInputs, type StackOutputs } from './deploy-support'
@@ -36,15 +36,20 @@ export interface DeployStep {
 /** The transcoder of a Workers environment runs from its own stack; an environment on ECS has it in the ECS stack. */
 export const hasTranscoderStack = (inputs: DeployInputs) => !inputs.ecsEnvironments.includes(inputs.environment)
 
-export function deploySteps(inputs: DeployInputs, paths: DeployPaths, tools: DeployTools, env: NodeJS.ProcessEnv): DeployStep[] {
+/** `npm run deploy -- --only app` stops before the transcoder stack, `--only transcoder` deploys it alone. */
+export type DeployStage = 'app' | 'transcoder'
+
+export function deploySteps(inputs: DeployInputs, paths: DeployPaths, tools: DeployTools, env: NodeJS.ProcessEnv, only?: DeployStage): DeployStep[] {
   const cdktfEnv = { ...env, CHECKPOINT_DISABLE: '1', STACK_ENVIRONMENTS: inputs.environment }
   const outputsFile = join(paths.outDir, 'cdktf-outputs.json')
+  const summaryFile = join(paths.outDir, 'outputs.json')
   const configFile = join(paths.outDir, 'wrangler.toml')
-  const transcoder = transcoderStackId(inputs.prefix, inputs.environment)
   const digest = env.TRANSCODER_IMAGE_DIGEST ?? ''
   if (digest && !/^sha256:[0-9a-f]{64}$/.test(digest)) throw new DeployError(`TRANSCODER_IMAGE_DIGEST must be sha256: and 64 hex digits (the image workflow prints it), got "${digest}"`)
+  // The transcoder stack's default ssm_parameter_prefix (cdktf/transcoder-stack.ts).
+  const mediaSecret = hasTranscoderStack(inputs) ? `/${inputs.prefix}-${inputs.environment}/${MEDIA_WRITE_SECRET_PARAMETER}` : undefined
 
-  const steps: DeployStep[] = [
+  const app: DeployStep[] = [
     {
       title: `cdktf deploy ${inputs.stack}: table, topic, queues (notifications, transcode) with their dead-letter queues, IAM, DNS`,
       run(state) {
@@ -74,37 +79,55 @@ export function deploySteps(inputs: DeployInputs, paths: DeployPaths, tools: Dep
         state.workerUrl = state.outputs!.hostname ? `https://${state.outputs!.hostname}` : (/https:\/\/\S+\.workers\.dev/.exec(state.deployed)?.[0] ?? '')
       },
     },
-  ]
-  if (hasTranscoderStack(inputs)) {
-    steps.push({
-      title: `cdktf deploy ${transcoder}: the transcoder on Fargate, reaching the media through the worker's URL${digest ? ` (image ${digest.slice(0, 19)}…)` : ' (no TRANSCODER_IMAGE_DIGEST yet: no task runs until one is set)'}`,
+    {
+      title: `write ${summaryFile} (the workflow's secret step reads it${mediaSecret ? `, and keeps MEDIA_WRITE_SECRET in SSM ${mediaSecret}` : ''})`,
       run(state) {
-        if (!state.workerUrl) throw new DeployError('The worker\'s URL is unknown (no hostname output and none in wrangler\'s answer): the transcoder reaches the media through it')
-        const env = { ...cdktfEnv, TF_VAR_app_url: state.workerUrl, ...(digest ? { TF_VAR_transcoder_image_digest: digest } : {}) }
-        tools.run('cdktf', ['deploy', transcoder, '--auto-approve'], { cwd: paths.root, env })
+        const summary = {
+          environment: inputs.environment,
+          worker_name: inputs.workerName,
+          worker_url: state.workerUrl,
+          kv_namespace_id: state.kvNamespaceId,
+          media_bucket: inputs.mediaBucket,
+          ...(mediaSecret ? { media_write_secret_parameter: mediaSecret } : {}),
+          ...state.outputs,
+        }
+        writeFileSync(summaryFile, `${JSON.stringify(summary, null, 2)}\n`)
       },
-    })
-  } else {
-    steps.push({ title: `no transcoder stack: ${inputs.environment} runs on ECS, whose stack has its transcoder (S3)`, run() {} })
-  }
-  // The transcoder stack's default ssm_parameter_prefix (cdktf/transcoder-stack.ts).
-  const mediaSecret = hasTranscoderStack(inputs) ? `/${inputs.prefix}-${inputs.environment}/${MEDIA_WRITE_SECRET_PARAMETER}` : undefined
-  steps.push({
-    title: `write ${join(paths.outDir, 'outputs.json')} (the workflow's secret step reads it${mediaSecret ? `, and keeps MEDIA_WRITE_SECRET in SSM ${mediaSecret}` : ''})`,
-    run(state) {
-      const summary = {
-        environment: inputs.environment,
-        worker_name: inputs.workerName,
-        worker_url: state.workerUrl,
-        kv_namespace_id: state.kvNamespaceId,
-        media_bucket: inputs.mediaBucket,
-        ...(mediaSecret ? { media_write_secret_parameter: mediaSecret } : {}),
-        ...state.outputs,
-      }
-      writeFileSync(join(paths.outDir, 'outputs.json'), `${JSON.stringify(summary, null, 2)}\n`)
     },
-  })
-  return steps
+  ]
+  const transcoder = hasTranscoderStack(inputs) ? [transcoderStep(inputs, paths, tools, cdktfEnv, digest, summaryFile)] : [{ title: `no transcoder stack: ${inputs.environment} runs on ECS, whose stack has its transcoder (S3)`, run() {} }]
+  return only === 'app' ? app : only === 'transcoder' ? transcoder : [...app, ...transcoder]
+}
+
+/**
+ * The transcoder stack, with the worker's URL (from this run, or from the summary a `--only app` run wrote) and
+ * the image: TRANSCODER_IMAGE_DIGEST, else the one deployed now (a deploy never drops the running image).
+ */
+function transcoderStep(inputs: DeployInputs, paths: DeployPaths, tools: DeployTools, cdktfEnv: NodeJS.ProcessEnv, digest: string, summaryFile: string): DeployStep {
+  const stack = transcoderStackId(inputs.prefix, inputs.environment)
+  return {
+    title: `cdktf deploy ${stack}: the transcoder on Fargate, reaching the media through the worker's URL, image ${digest ? `${digest.slice(0, 19)}…` : 'as deployed (TRANSCODER_IMAGE_DIGEST unset; none yet: no task runs)'}`,
+    run(state) {
+      const workerUrl = state.workerUrl ?? (existsSync(summaryFile) ? (JSON.parse(readFileSync(summaryFile, 'utf8')) as { worker_url?: string }).worker_url : undefined)
+      if (!workerUrl) throw new DeployError('The worker\'s URL is unknown (no hostname output, none in wrangler\'s answer or in outputs.json): the transcoder reaches the media through it')
+      const image = digest || deployedDigest(stack, paths, tools, cdktfEnv)
+      if (!image) console.warn(`\n${stack}: no transcoder image yet (set TRANSCODER_IMAGE_DIGEST): uploads wait until one runs`)
+      const env = { ...cdktfEnv, TF_VAR_app_url: workerUrl, TF_VAR_transcoder_image_digest: image }
+      tools.run('cdktf', ['deploy', stack, '--auto-approve'], { cwd: paths.root, env })
+    },
+  }
+}
+
+/** The digest the stack runs now (its `transcoder_image_digest_deployed` output), or '' before its first deploy. */
+function deployedDigest(stack: string, paths: DeployPaths, tools: DeployTools, cdktfEnv: NodeJS.ProcessEnv): string {
+  const file = join(paths.outDir, 'transcoder-outputs.json')
+  try {
+    tools.run('cdktf', ['output', stack, '--outputs-file', file], { cwd: paths.root, env: cdktfEnv })
+    const value = (JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>)[stack]?.transcoder_image_digest_deployed
+    return typeof value === 'string' && /^sha256:[0-9a-f]{64}$/.test(value) ? value : ''
+  } catch {
+    return ''
+  }
 }
 
 /**

@@ -26,12 +26,14 @@ export interface DeployInputs extends AppInputs {
 }
 
 /** Reads and checks what deploy/destroy need; remote state is required here (unlike synth). */
-export function readDeployInputs(env: Record<string, string | undefined>): DeployInputs {
+export function readDeployInputs(env: Record<string, string | undefined>, options: { cloudflare?: boolean } = {}): DeployInputs {
   const environment = (env.DEPLOY_ENV || 'prod') as EnvironmentName
   if (!ENVIRONMENTS.includes(environment)) {
     throw new DeployError(`DEPLOY_ENV must be one of ${ENVIRONMENTS.join(', ')} (got "${environment}")`)
   }
-  const missing = ['AWS_REGION', 'TF_STATE_BUCKET', 'CLOUDFLARE_API_TOKEN'].filter((name) => !env[name])
+  // The transcoder stack alone (`npm run deploy -- --only transcoder`) touches no Cloudflare API.
+  const required = options.cloudflare === false ? ['AWS_REGION', 'TF_STATE_BUCKET'] : ['AWS_REGION', 'TF_STATE_BUCKET', 'CLOUDFLARE_API_TOKEN']
+  const missing = required.filter((name) => !env[name])
   if (missing.length > 0) {
     throw new DeployError(
       `Missing ${missing.join(', ')}. Deploy and destroy need AWS credentials with AWS_REGION, the Terraform state bucket ` +
@@ -178,7 +180,9 @@ export function ensureKvNamespace(title: string, wrangler: (args: string[]) => s
 }
 
 /** The names `wrangler r2 bucket list` prints (`name:  <bucket>` lines, one block per bucket). */
-export const r2BucketNames = (listing: string): string[] => [...listing.matchAll(/^name:\s+(\S+)\s*$/gm)].map((match) => match[1]!)
+export const r2BucketNames = (listing: string): string[] =>
+  // Colour codes (FORCE_COLOR) stripped first: wrangler colours the labels.
+  [...listing.replace(/\u001b\[[0-9;]*m/g, '').matchAll(/^name:\s+(\S+)\s*$/gm)].map((match) => match[1]!)
 
 /** Creates the R2 bucket unless it exists (as the KV namespace is ensured). */
 export function ensureR2Bucket(name: string, wrangler: (args: string[]) => string): void {

@@ -47,10 +47,16 @@ describe('the transcoder of a Workers environment (its own stack)', () => {
     expect(workers.variable.transcoder_cpu).toMatchObject({ default: 4096 })
     expect(workers.variable.transcoder_memory).toMatchObject({ default: 8192 })
     const container = containerOf(workers)
-    expect(container.image).toBe('${aws_ecr_repository.transcoder_repository.repository_url}@${var.transcoder_image_digest}')
+    // By digest; before one is set, a reference no task pulls (the service's maximum is 0 then).
+    expect(container.image).toBe('${local.transcoder_image}')
+    expect((workers as unknown as { locals: Record<string, string> }).locals.transcoder_image).toBe(
+      '${(length(var.transcoder_image_digest) >= 1) ? "${aws_ecr_repository.transcoder_repository.repository_url}@${var.transcoder_image_digest}" : "${aws_ecr_repository.transcoder_repository.repository_url}:no-image-yet"}',
+    )
+    expect(workers.output.transcoder_image_digest_deployed!.value).toBe('${var.transcoder_image_digest}')
     expect(container).toMatchObject({ command: ['node', 'dist/transcoder.js'], user: '1000:1000', readonlyRootFilesystem: true })
     expect(container.mountPoints.map((m) => [m.sourceVolume, m.containerPath])).toEqual([['scratch', '/scratch'], ['tmp', '/tmp']])
-    expect(resource(workers, 'aws_ecr_repository', 'transcoder_repository')).toMatchObject({ name: 'netflix-clone-prod-transcoder', image_tag_mutability: 'IMMUTABLE' })
+    // force_delete: destroying the stack must not stop at a repository holding images (they are rebuilt from git).
+    expect(resource(workers, 'aws_ecr_repository', 'transcoder_repository')).toMatchObject({ name: 'netflix-clone-prod-transcoder', image_tag_mutability: 'IMMUTABLE', force_delete: true })
   })
 
   it('should reach the media through the worker\'s internal routes, signing with MEDIA_WRITE_SECRET from SSM (no R2 or S3 credential in AWS)', () => {
@@ -161,6 +167,9 @@ describe('the Node runtime on ECS: its S3 media bucket and its transcoder', () =
       MediaObjects: { actions: s3ActionsFor(TRANSCODER_MEDIA_METHODS), resources: ['${aws_s3_bucket.media_bucket.arn}/*'] },
       ProtectRunningJob: { resources: [arnOf('ecs', 'task/${aws_ecs_cluster.cluster.name}/*')] },
     })
+    // No secret to read on S3: no ReadSecrets statement (IAM refuses one without resources).
+    expect(grants(ecs, 'transcoder_execution_role')).not.toHaveProperty('ReadSecrets')
+    expect(Object.values(grants(ecs, 'transcoder_execution_role')).every((grant) => grant.resources.length > 0)).toBe(true)
     // It never lists or deletes: no ListBucket statement, no DeleteObject.
     expect(grants(ecs, 'transcoder_task_role')).not.toHaveProperty('ListMedia')
     expect(s3ActionsFor(TRANSCODER_MEDIA_METHODS)).toEqual(['s3:GetObject', 's3:PutObject'])

@@ -19,7 +19,7 @@ afterEach(() => {
 })
 
 /** A repo root with the real wrangler.toml, an out dir, and tools that record what they are asked (cdktf writes its outputs file). */
-function fakeDeployment(buckets: string[]) {
+function fakeDeployment(buckets: string[], deployed = '') {
   const root = mkdtempSync(join(tmpdir(), 'deploy-plan-'))
   dirs.push(root)
   copyFileSync('wrangler.toml', join(root, 'wrangler.toml'))
@@ -27,8 +27,13 @@ function fakeDeployment(buckets: string[]) {
   const tools: DeployTools = {
     run(tool, args, options) {
       calls.push({ tool, args, env: options.env })
+      // `cdktf output`: what the transcoder stack runs now (none before its first deploy).
+      if (args[0] === 'output') {
+        if (!deployed) throw new Error('cdktf output failed (exit 1)')
+        writeFileSync(args[3]!, JSON.stringify({ [args[1]!]: { transcoder_image_digest_deployed: deployed } }))
+      }
       const file = args[args.indexOf('--outputs-file') + 1]
-      if (args.includes('--outputs-file') && file) {
+      if (args[0] === 'deploy' && args.includes('--outputs-file') && file) {
         writeFileSync(file, JSON.stringify({ [args[1]!]: { table_name: 'films-dev', topic_arn: 'arn:t', queue_url: 'https://q', region: 'r', worker_user_name: 'u', hostname: '' } }))
       }
     },
@@ -57,8 +62,8 @@ describe('npm run deploy', () => {
       '2. wrangler r2 bucket create netflix-clone-dev-media (if missing)',
       '3. wrangler kv namespace create netflix-clone-dev-tmdb-cache (if missing)',
       '4. wrangler deploy netflix-clone-dev with the stack\'s outputs as vars, the KV namespace and the R2 bucket',
-      '5. cdktf deploy netflix-clone-dev-transcoder',
-      expect.stringMatching(/^6\. write .*outputs\.json/),
+      expect.stringMatching(/^5\. write .*outputs\.json/),
+      '6. cdktf deploy netflix-clone-dev-transcoder',
     ])
     expect(result.stdout).not.toContain('$ ')
   }, 30_000)
@@ -107,6 +112,31 @@ describe('npm run deploy', () => {
     ensureR2Bucket('mine', wrangler)
     ensureR2Bucket('mine', wrangler)
     expect(buckets).toEqual(['mine'])
+  })
+})
+
+describe('npm run deploy, in two stages (the workflow sets the worker\'s secrets between them)', () => {
+  it('should keep the transcoder image that runs when TRANSCODER_IMAGE_DIGEST is not given, and take the worker\'s URL from the first stage', () => {
+    const running = `sha256:${'e'.repeat(64)}`
+    const { calls, tools, paths } = fakeDeployment(['films-dev-media'], running)
+    const inputs = readDeployInputs({ ...ready, DEPLOY_ENV: 'dev', STACK_PREFIX: 'films' })
+    const state = {}
+    for (const step of deploySteps(inputs, paths, tools, {}, 'app')) step.run(state)
+    expect(calls.filter((call) => call.tool === 'cdktf').map((call) => call.args[1])).toEqual(['films-dev'])
+    calls.length = 0
+    // A later process: only the summary the app stage wrote says where the worker is.
+    for (const step of deploySteps(readDeployInputs({ AWS_REGION: 'r', TF_STATE_BUCKET: 'state', DEPLOY_ENV: 'dev', STACK_PREFIX: 'films' }, { cloudflare: false }), paths, tools, {}, 'transcoder')) step.run({})
+    expect(calls.map((call) => call.args.slice(0, 2).join(' '))).toEqual(['output films-dev-transcoder', 'deploy films-dev-transcoder'])
+    expect(calls.at(-1)!.env).toMatchObject({ TF_VAR_app_url: 'https://films-dev.example.workers.dev', TF_VAR_transcoder_image_digest: running })
+  })
+
+  it('should deploy with no image before the first one exists, and need a Cloudflare token only for the app stage', () => {
+    const { calls, tools, paths } = fakeDeployment([])
+    writeFileSync(join(paths.outDir, 'outputs.json'), JSON.stringify({ worker_url: 'https://films.example' }))
+    const inputs = readDeployInputs({ AWS_REGION: 'r', TF_STATE_BUCKET: 'state', DEPLOY_ENV: 'dev', STACK_PREFIX: 'films' }, { cloudflare: false })
+    for (const step of deploySteps(inputs, paths, tools, {}, 'transcoder')) step.run({})
+    expect(calls.at(-1)!.env).toMatchObject({ TF_VAR_app_url: 'https://films.example', TF_VAR_transcoder_image_digest: '' })
+    expect(() => readDeployInputs({ AWS_REGION: 'r', TF_STATE_BUCKET: 'state' })).toThrow(/CLOUDFLARE_API_TOKEN/)
   })
 })
 

@@ -118,9 +118,14 @@ describe('ci-cd.yml', () => {
     const terraform = at(/^hashicorp\/setup-terraform@/)
     const cli = at(/npm ci --prefix \.github\/deploy/)
     const aws = at(/^aws-actions\/configure-aws-credentials@/)
-    const deploy = at(/^npm run deploy$/)
+    const deploy = at(/^npm run deploy -- --only app$/)
+    const transcoder = at(/^npm run deploy -- --only transcoder$/)
+    const secrets = steps.findIndex((s) => /wrangler secret put/.test(s.run ?? ''))
     expect(Math.min(terraform, cli, aws)).toBeGreaterThanOrEqual(0)
     expect(deploy).toBeGreaterThan(Math.max(terraform, cli, aws))
+    // The worker gets its secrets before the transcoder stack: a failing transcoder never leaves it without them.
+    expect(secrets).toBeGreaterThan(deploy)
+    expect(transcoder).toBeGreaterThan(secrets)
     expect(steps[aws]!.with).toMatchObject({ 'role-to-assume': '${{ secrets.AWS_DEPLOY_ROLE_ARN }}' })
     expect(JSON.stringify(ci)).not.toMatch(/aws-access-key-id|aws-secret-access-key/)
   })
@@ -137,7 +142,9 @@ describe('ci-cd.yml', () => {
   it('should keep the transcoder\'s MEDIA_WRITE_SECRET in SSM (generated once, SecureString) and give the worker the same value', () => {
     const script = runs(ci.jobs.deploy!)
     expect(script).toMatch(/parameter=\$\(jq -r '\.media_write_secret_parameter \/\/ empty' "\$outputs"\)/)
-    expect(script).toMatch(/aws ssm get-parameter --name "\$parameter" --with-decryption/)
+    expect(script).toMatch(/aws ssm get-parameter --name "\$parameter" --with-decryption[^\n]*2> ssm-error\.txt/)
+    // A new secret only when SSM says there is none (an access error must not look like "missing").
+    expect(script).toMatch(/grep -q ParameterNotFound ssm-error\.txt/)
     expect(script).toMatch(/aws ssm put-parameter --name "\$parameter" --type SecureString [^\n]*--no-overwrite/)
     expect(script).toMatch(/put MEDIA_WRITE_SECRET "\$media_secret"/)
     expect(script.indexOf('::add-mask::$media_secret')).toBeLessThan(script.indexOf('put MEDIA_WRITE_SECRET'))
@@ -198,7 +205,7 @@ describe('deploy credentials (F5/F6)', () => {
     for (const [name, job] of credentialed) {
       const withSecrets = job.steps.filter((step) => JSON.stringify({ env: step.env, with: step.with }).includes('secrets.'))
       const purposes = withSecrets.map((step) => step.uses?.split('@')[0] ?? step.run!.trim().split('\n')[0])
-      for (const purpose of purposes) expect(purpose, name).toMatch(/^(aws-actions\/configure-aws-credentials|npm run (deploy|destroy)|set -euo pipefail)$/)
+      for (const purpose of purposes) expect(purpose, name).toMatch(/^(aws-actions\/configure-aws-credentials|npm run (deploy|destroy)( -- --only app)?|set -euo pipefail)$/)
     }
   })
 
