@@ -20,6 +20,8 @@ export interface AppInputs {
   remoteState?: RemoteStateInputs
   /** Environments that also get the optional ECS Fargate stack (cdktf/ecs-stack.ts); none by default. */
   ecsEnvironments: EnvironmentName[]
+  /** Environments whose Node runtime runs on Kubernetes (cdktf/kubernetes-stack.ts: its bucket and IRSA roles); none by default. */
+  kubernetesEnvironments: EnvironmentName[]
 }
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{1,40}$/
@@ -28,7 +30,8 @@ const NAME_PATTERN = /^[a-z][a-z0-9-]{1,40}$/
  * Reads the synth-time inputs from environment variables:
  * - STACK_PREFIX (default netflix-clone), STACK_ENVIRONMENTS (comma list, default dev,prod);
  * - TF_STATE_BUCKET, TF_STATE_REGION (or AWS_REGION), TF_STATE_KEY_PREFIX, TF_STATE_LOCK_TABLE (optional);
- * - ECS_ENVIRONMENTS (comma list, default none): which of those environments also get the ECS Fargate stack.
+ * - ECS_ENVIRONMENTS (comma list, default none): which of those environments also get the ECS Fargate stack;
+ * - KUBERNETES_ENVIRONMENTS (comma list, default none): which run the Node runtime on Kubernetes (its bucket and roles).
  * Per-deploy values (deletion protection, DNS) are Terraform variables instead: see stack.ts.
  */
 export function readInputs(env: Record<string, string | undefined>): AppInputs {
@@ -39,7 +42,11 @@ export function readInputs(env: Record<string, string | undefined>): AppInputs {
   const requested = environmentList('STACK_ENVIRONMENTS', env.STACK_ENVIRONMENTS || ENVIRONMENTS.join(','))
   // Only environments being synthesized: deploy narrows STACK_ENVIRONMENTS to one and must not fail on the others.
   const ecs = environmentList('ECS_ENVIRONMENTS', env.ECS_ENVIRONMENTS ?? '').filter((name) => requested.includes(name))
-  const inputs: AppInputs = { prefix, environments: requested, ecsEnvironments: ecs }
+  const kubernetes = environmentList('KUBERNETES_ENVIRONMENTS', env.KUBERNETES_ENVIRONMENTS ?? '').filter((name) => requested.includes(name))
+  const both = ecs.filter((name) => kubernetes.includes(name))
+  // Each has its own media bucket and transcoder for the environment's one transcode queue.
+  if (both.length > 0) throw new Error(`${both.join(', ')}: an environment's Node runtime runs on ECS or on Kubernetes, not both (ECS_ENVIRONMENTS, KUBERNETES_ENVIRONMENTS)`)
+  const inputs: AppInputs = { prefix, environments: requested, ecsEnvironments: ecs, kubernetesEnvironments: kubernetes }
   const bucket = env.TF_STATE_BUCKET
   if (bucket) {
     const region = env.TF_STATE_REGION || env.AWS_REGION
@@ -70,6 +77,16 @@ export const environmentPrefix = (prefix: string, environment: EnvironmentName) 
 
 /** The stack id (and cdktf.out/stacks/<id>), e.g. netflix-clone-prod. */
 export const stackId = environmentPrefix
+
+/**
+ * Whether an environment's transcoder is the transcoder stack's (Workers: media in R2 through the worker). An
+ * environment on ECS has it in the ECS stack, one on Kubernetes in deploy/kubernetes, both with media in S3.
+ */
+export const hasTranscoderStack = (inputs: AppInputs, environment: EnvironmentName) =>
+  !inputs.ecsEnvironments.includes(environment) && !inputs.kubernetesEnvironments.includes(environment)
+
+/** The ServiceAccounts of deploy/kubernetes, whose pods assume the Kubernetes stack's roles (cdktf/kubernetes-stack.ts). */
+export const SERVICE_ACCOUNTS = { web: 'flixpeek', transcoder: 'flixpeek-transcoder' } as const
 
 /** The transcoder stack's id (and state name): `<prefix>-<env>-transcoder`, beside the app stack `<prefix>-<env>`. */
 export const transcoderStackId = (prefix: string, environment: EnvironmentName) => `${environmentPrefix(prefix, environment)}-transcoder`

@@ -1,6 +1,7 @@
 import { App } from 'cdktf'
 import { EcsStack, ecsStackId } from './ecs-stack'
-import { readInputs, stackId, transcoderStackId } from './inputs'
+import { hasTranscoderStack, readInputs, stackId, transcoderStackId } from './inputs'
+import { KubernetesStack, kubernetesStackId } from './kubernetes-stack'
 import { AppStack } from './stack'
 import { TranscoderStack } from './transcoder-stack'
 
@@ -19,7 +20,7 @@ export function synthesize(env: Record<string, string | undefined>, outdir = 'cd
     })
   }
   // Each Workers environment's transcoder (R2 through the worker); an environment on ECS has its own in the ECS stack (S3).
-  for (const environment of inputs.environments.filter((name) => !inputs.ecsEnvironments.includes(name))) {
+  for (const environment of inputs.environments.filter((name) => hasTranscoderStack(inputs, name))) {
     new TranscoderStack(app, transcoderStackId(inputs.prefix, environment), {
       prefix: inputs.prefix,
       environment,
@@ -29,6 +30,14 @@ export function synthesize(env: Record<string, string | undefined>, outdir = 'cd
   // Optional: the Node runtime's image on ECS Fargate, only for the environments ECS_ENVIRONMENTS names.
   for (const environment of inputs.ecsEnvironments) {
     new EcsStack(app, ecsStackId(inputs.prefix, environment), {
+      prefix: inputs.prefix,
+      environment,
+      ...(inputs.remoteState ? { remoteState: inputs.remoteState } : {}),
+    })
+  }
+  // Optional: the S3 bucket and IRSA roles of deploy/kubernetes, for the environments KUBERNETES_ENVIRONMENTS names.
+  for (const environment of inputs.kubernetesEnvironments) {
+    new KubernetesStack(app, kubernetesStackId(inputs.prefix, environment), {
       prefix: inputs.prefix,
       environment,
       ...(inputs.remoteState ? { remoteState: inputs.remoteState } : {}),

@@ -18,8 +18,8 @@ export interface TranscoderResources {
   topicArn: string
   /** The transcode queue (infra/resources.ts TRANSCODE_QUEUE). */
   queueArn: string
-  /** `arn:…:ecs:<region>:<account>:task/<cluster>/*`: the tasks whose scale-in protection it may set (its own). */
-  taskArns: string
+  /** `arn:…:ecs:<region>:<account>:task/<cluster>/*`: the tasks whose scale-in protection it may set (its own); absent off ECS. */
+  taskArns?: string
   /** The S3 media bucket when the transcoder reads and writes it itself (the Node runtime); absent on Workers (R2 through the app). */
   bucketArn?: string
 }
@@ -34,8 +34,8 @@ export function transcoderPolicy(resources: TranscoderResources, mediaMethods: r
     { Sid: 'VideoItems', Effect: 'Allow', Action: iamActionsFor('dynamodb', TRANSCODER_OPERATIONS.dynamodb), Resource: [resources.tableArn] },
     { Sid: 'PublishEvents', Effect: 'Allow', Action: iamActionsFor('sns', TRANSCODER_OPERATIONS.sns), Resource: [resources.topicArn] },
     { Sid: 'ConsumeJobs', Effect: 'Allow', Action: iamActionsFor('sqs', TRANSCODER_OPERATIONS.sqs), Resource: [resources.queueArn] },
-    { Sid: 'ProtectRunningJob', Effect: 'Allow', Action: [...TRANSCODER_ECS_ACTIONS], Resource: [resources.taskArns] },
   ]
+  if (resources.taskArns) statements.push({ Sid: 'ProtectRunningJob', Effect: 'Allow', Action: [...TRANSCODER_ECS_ACTIONS], Resource: [resources.taskArns] })
   if (resources.bucketArn) statements.push(...mediaBucketStatements(resources.bucketArn, mediaMethods))
   return { Version: '2012-10-17', Statement: statements }
 }

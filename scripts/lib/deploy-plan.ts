@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { MEDIA_WRITE_SECRET_PARAMETER, transcoderStackId } from '../../cdktf/inputs'
+import { hasTranscoderStack as transcoderStackFor, MEDIA_WRITE_SECRET_PARAMETER, transcoderStackId } from '../../cdktf/inputs'
 import { DeployError, deployConfig, ensureKvNamespace, ensureR2Bucket, parseStackOutputs, workerVars, type DeployInputs, type StackOutputs } from './deploy-support'
 
 export interface DeployTools {
@@ -33,8 +33,8 @@ export interface DeployStep {
   run(state: DeployState): void
 }
 
-/** The transcoder of a Workers environment runs from its own stack; an environment on ECS has it in the ECS stack. */
-export const hasTranscoderStack = (inputs: DeployInputs) => !inputs.ecsEnvironments.includes(inputs.environment)
+/** The transcoder of a Workers environment runs from its own stack; one on ECS or Kubernetes has its own (cdktf/inputs.ts). */
+export const hasTranscoderStack = (inputs: DeployInputs) => transcoderStackFor(inputs, inputs.environment)
 
 /** `npm run deploy -- --only app` stops before the transcoder stack, `--only transcoder` deploys it alone. */
 export type DeployStage = 'app' | 'transcoder'
@@ -95,7 +95,7 @@ export function deploySteps(inputs: DeployInputs, paths: DeployPaths, tools: Dep
       },
     },
   ]
-  const transcoder = hasTranscoderStack(inputs) ? [transcoderStep(inputs, paths, tools, cdktfEnv, digest, summaryFile)] : [{ title: `no transcoder stack: ${inputs.environment} runs on ECS, whose stack has its transcoder (S3)`, run() {} }]
+  const transcoder = hasTranscoderStack(inputs) ? [transcoderStep(inputs, paths, tools, cdktfEnv, digest, summaryFile)] : [{ title: `no transcoder stack: ${inputs.environment} runs its Node runtime on ECS or Kubernetes, with its own transcoder (S3)`, run() {} }]
   return only === 'app' ? app : only === 'transcoder' ? transcoder : [...app, ...transcoder]
 }
 

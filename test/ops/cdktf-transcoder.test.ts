@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { TRANSCODE_QUEUE } from '../../infra/resources'
 import { TRANSCODER_ECS_ACTIONS, TRANSCODER_MEDIA_METHODS, TRANSCODER_OPERATIONS, iamActionsFor, s3ActionsFor } from '../../infra/worker-access'
 import { transcoderConfig } from '../../src/transcoder/config'
+import { readInputs } from '../../cdktf/inputs'
 import { asList, statementsOf, synthStacks, type TerraformJson } from './support/synth'
 
 /**
@@ -11,12 +12,14 @@ import { asList, statementsOf, synthStacks, type TerraformJson } from './support
 let workers: TerraformJson
 let app: TerraformJson
 let ecs: TerraformJson
+let kubernetes: Record<string, TerraformJson>
 beforeAll(async () => {
   const stacks = await synthStacks()
   workers = stacks['netflix-clone-prod-transcoder']!
   app = stacks['netflix-clone-prod']!
   // The same inputs as test/ops/cdktf-ecs.test.ts: synthesized once for both files.
   ecs = (await synthStacks({ ECS_ENVIRONMENTS: 'prod', TF_STATE_BUCKET: 'state-bucket', TF_STATE_REGION: 'input-region' }))['netflix-clone-prod-ecs']!
+  kubernetes = await synthStacks({ KUBERNETES_ENVIRONMENTS: 'prod' })
 }, 60_000)
 
 const resource = (stack: TerraformJson, type: string, id: string) => {
@@ -138,9 +141,9 @@ describe('IAM principals', () => {
     const bounded = '${(length(var.permissions_boundary_arn) >= 1) ? var.permissions_boundary_arn : null}'
     const principals = [
       ...Object.values(app.resource.aws_iam_user ?? {}),
-      ...[workers, ecs].flatMap((stack) => Object.values(stack.resource.aws_iam_role ?? {})),
+      ...[workers, ecs, kubernetes['netflix-clone-prod-kubernetes']!].flatMap((stack) => Object.values(stack.resource.aws_iam_role ?? {})),
     ]
-    expect(principals.length).toBe(1 + 2 + 5)
+    expect(principals.length).toBe(1 + 2 + 5 + 2)
     for (const principal of principals) expect(principal.permissions_boundary, String(principal.name)).toBe(bounded)
     for (const stack of [app, workers, ecs]) expect(stack.variable.permissions_boundary_arn).toMatchObject({ type: 'string', default: '' })
   })
@@ -174,5 +177,43 @@ describe('the Node runtime on ECS: its S3 media bucket and its transcoder', () =
     expect(grants(ecs, 'transcoder_task_role')).not.toHaveProperty('ListMedia')
     expect(s3ActionsFor(TRANSCODER_MEDIA_METHODS)).toEqual(['s3:GetObject', 's3:PutObject'])
     expect(resource(ecs, 'aws_ecs_service', 'transcoder_service')).toMatchObject({ cluster: '${aws_ecs_cluster.cluster.id}', network_configuration: { subnets: '${var.private_subnet_ids}' } })
+  })
+})
+
+describe('the Node runtime on Kubernetes in AWS (KUBERNETES_ENVIRONMENTS): its bucket and IRSA roles', () => {
+  const stack = () => kubernetes['netflix-clone-prod-kubernetes']!
+  const trust = (role: string) => statementsOf(resource(stack(), 'aws_iam_role', role).assume_role_policy)
+
+  it('should replace the environment\'s transcoder stack (its transcoder is the Deployment) and refuse ECS and Kubernetes at once', () => {
+    expect(Object.keys(kubernetes).sort()).toEqual(['netflix-clone-dev', 'netflix-clone-dev-transcoder', 'netflix-clone-prod', 'netflix-clone-prod-kubernetes'])
+    expect(() => readInputs({ ECS_ENVIRONMENTS: 'prod', KUBERNETES_ENVIRONMENTS: 'prod' })).toThrow(/ECS or on Kubernetes, not both/)
+    expect(resource(stack(), 'aws_s3_bucket_lifecycle_configuration', 'media_bucket_lifecycle').rule).toEqual(resource(ecs, 'aws_s3_bucket_lifecycle_configuration', 'media_bucket_lifecycle').rule)
+    expect(resource(stack(), 'aws_s3_bucket_public_access_block', 'media_bucket_private')).toMatchObject({ block_public_acls: true, restrict_public_buckets: true })
+  })
+
+  it('should let each ServiceAccount alone assume its role, through the cluster\'s OIDC provider', () => {
+    for (const [role, account] of [['web_role', 'flixpeek'], ['transcoder_role', 'flixpeek-transcoder']] as const) {
+      expect(trust(role)).toEqual([{
+        Sid: 'AssumedByServiceAccount',
+        Effect: 'Allow',
+        Principal: { Federated: '${var.oidc_provider_arn}' },
+        Action: ['sts:AssumeRoleWithWebIdentity'],
+        Condition: { StringEquals: { '${var.oidc_issuer}:sub': `system:serviceaccount:\${var.namespace}:${account}`, '${var.oidc_issuer}:aud': 'sts.amazonaws.com' } },
+      }])
+    }
+  })
+
+  it('should give the web pods the worker\'s grants plus the bucket, the transcoder its own and S3 get and put (no task protection off ECS)', () => {
+    const web = grants(stack(), 'web_role')
+    expect(Object.keys(web)).toEqual(['TableItems', 'IndexQueries', 'PublishEvents', 'ConsumeNotifications', 'SendEmail', 'MediaObjects', 'ListMedia'])
+    expect(web.ConsumeNotifications!.resources).toEqual(['${data.aws_sqs_queue.notifications_queue.arn}'])
+    expect(grants(stack(), 'transcoder_role')).toEqual({
+      VideoItems: { actions: iamActionsFor('dynamodb', TRANSCODER_OPERATIONS.dynamodb), resources: ['${data.aws_dynamodb_table.table.arn}'] },
+      PublishEvents: { actions: ['sns:Publish'], resources: ['${data.aws_sns_topic.events_topic.arn}'] },
+      ConsumeJobs: { actions: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:ReceiveMessage'], resources: ['${data.aws_sqs_queue.transcode_queue.arn}'] },
+      MediaObjects: { actions: ['s3:GetObject', 's3:PutObject'], resources: ['${aws_s3_bucket.media_bucket.arn}/*'] },
+    })
+    // Outside EKS the same grants go to an IAM user: each policy is an output.
+    expect(Object.keys(stack().output).sort()).toEqual(['media_bucket_name', 'transcoder_role_arn', 'transcoder_role_policy_json', 'web_role_arn', 'web_role_policy_json'])
   })
 })

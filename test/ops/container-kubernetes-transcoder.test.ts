@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join, posix } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseAllDocuments } from 'yaml'
+import { SERVICE_ACCOUNTS } from '../../cdktf/inputs'
 import { parseConfig } from '../../src/config'
 import { transcoderConfig } from '../../src/transcoder/config'
 import { limitsFromEnv } from '../../src/transcoder/limits'
@@ -169,9 +170,11 @@ describe('deploy/kubernetes transcoder', () => {
     expect(selects(deployment.spec.selector.matchLabels, web.spec.template.metadata.labels)).toBe(false)
   })
 
-  it('should run as uid 1000 with a read-only root, no token and the web container\'s security context', () => {
+  it('should run as uid 1000 with a read-only root, no token, its own ServiceAccount (its IRSA role) and the web container\'s security context', () => {
     expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } })
-    expect(pod.serviceAccountName).toBe(named(objects, 'ServiceAccount', 'flixpeek').metadata.name)
+    // The name the Kubernetes stack's transcoder role trusts (cdktf/kubernetes-stack.ts), not the web pods'.
+    expect(pod.serviceAccountName).toBe(named(objects, 'ServiceAccount', SERVICE_ACCOUNTS.transcoder).metadata.name)
+    expect(web.spec.template.spec.serviceAccountName).toBe(SERVICE_ACCOUNTS.web)
     expect(pod.automountServiceAccountToken).toBe(false)
     expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } })
     expect(container.securityContext).toEqual(web.spec.template.spec.containers[0]!.securityContext)

@@ -94,6 +94,7 @@ describe('deploy/kubernetes', () => {
       'PodDisruptionBudget flixpeek',
       'Service flixpeek',
       'ServiceAccount flixpeek',
+      'ServiceAccount flixpeek-transcoder',
     ])
     for (const object of objects) {
       const Model = VALIDATORS[`${object.apiVersion}/${object.kind}`]

@@ -97,6 +97,9 @@ describe('npm run deploy', () => {
     expect(calls.filter((call) => call.args.includes('create'))).toEqual([])
     expect(calls.filter((call) => call.tool === 'cdktf').map((call) => call.args[1])).toEqual(['films-dev'])
     expect(JSON.parse(readFileSync(join(root, 'outputs.json'), 'utf8'))).not.toHaveProperty('media_write_secret_parameter')
+    // Nor for one on Kubernetes (its transcoder is a Deployment).
+    const onKubernetes = readDeployInputs({ ...ready, DEPLOY_ENV: 'dev', KUBERNETES_ENVIRONMENTS: 'dev' })
+    expect(deploySteps(onKubernetes, paths, tools, {}).map((step) => step.title).join('\n')).not.toMatch(/cdktf deploy \S+-transcoder/)
   })
 
   it('should refuse a transcoder image that is not a digest', () => {
