@@ -33,7 +33,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg && rm -r
 RUN mkdir /scratch && chown 1000:1000 /scratch
 # A volume, so a mount there starts as this folder, owner included: Fargate copies a VOLUME's folder into its bind
 # mount (else root's, 0755), docker run makes a writable one even with --read-only. Kubernetes' emptyDir ignores it.
-VOLUME ["/scratch"]
+# /tmp too: the task mounts a volume there, which would otherwise be root's 0755, closed to the worker.
+VOLUME ["/scratch", "/tmp"]
 ENV NODE_ENV=production \
     TRANSCODE_SCRATCH_DIR=/scratch
 WORKDIR /app

@@ -124,7 +124,7 @@ describe('Dockerfile target transcoder', () => {
     expect(at(chown)).toBeGreaterThanOrEqual(0)
     expect(at(chown)).toBeLessThan(transcoder.instructions.findIndex((i) => i.keyword === 'USER'))
     // Declared a volume after the chown: ECS copies that folder (and its owner) into the task's bind mount at /scratch.
-    expect(all(transcoder, 'VOLUME').map((args) => execForm(args) ?? args.split(/\s+/))).toEqual([['/scratch']])
+    expect(all(transcoder, 'VOLUME').map((args) => execForm(args) ?? args.split(/\s+/))).toEqual([['/scratch', '/tmp']])
     expect(transcoder.instructions.findIndex((i) => i.keyword === 'VOLUME')).toBeGreaterThan(at(chown))
   })
 
