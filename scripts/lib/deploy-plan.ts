@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { hasTranscoderStack as transcoderStackFor, MEDIA_WRITE_SECRET_PARAMETER, transcoderStackId } from '../../cdktf/inputs'
-import { DeployError, deployConfig, ensureKvNamespace, ensureR2Bucket, parseStackOutputs, workerVars, type DeployInputs, type StackOutputs } from './deploy-support'
+import { DeployError, deployConfig, ensureKvNamespace, ensureR2Bucket, parseStackOutputs, r2BucketNames, workerVars, type DeployInputs, type StackOutputs } from './deploy-support'
 
 export interface DeployTools {
   /** Runs a command with its output shown; throws when it fails. */
@@ -167,7 +167,13 @@ export function destroySteps(inputs: DeployInputs, paths: DeployPaths, tools: De
   steps.push({ title: `cdktf destroy ${inputs.stack}`, run: () => tools.run('cdktf', ['destroy', inputs.stack, '--auto-approve'], { cwd: paths.root, env }) })
   steps.push(
     deleteBucket
-      ? { title: `wrangler r2 bucket delete ${inputs.mediaBucket} (R2 deletes only an empty bucket)`, run: () => void tools.wrangler(['r2', 'bucket', 'delete', inputs.mediaBucket], true) }
+      ? {
+          title: `wrangler r2 bucket delete ${inputs.mediaBucket} (R2 deletes only an empty bucket)`,
+          run() {
+            // Already gone is fine, as for the worker.
+            if (r2BucketNames(tools.wrangler(['r2', 'bucket', 'list'], true)).includes(inputs.mediaBucket)) tools.wrangler(['r2', 'bucket', 'delete', inputs.mediaBucket], true)
+          },
+        }
       : { title: `keep the R2 bucket ${inputs.mediaBucket} (the videos; DELETE_MEDIA_BUCKET=true deletes it)`, run() {} },
   )
   return steps
