@@ -18,7 +18,7 @@ import { toEventBridgeSchedule } from './cron-schedule'
 import { CONTAINER_NAME, TASK_SECRETS, containerDefinitions } from './ecs-container'
 import { addLoadBalancedNetwork } from './ecs-network'
 import { assumedBy, executionPolicy, schedulerPolicy } from './ecs-policies'
-import { environmentPrefix, type EnvironmentName, type RemoteStateInputs } from './inputs'
+import type { EnvironmentName, RemoteStateInputs } from './inputs'
 import { addMediaBucket } from './media-bucket'
 import { addTranscoderService } from './transcoder-service'
 import { mediaBucketStatements } from './transcoder-policy'
@@ -29,9 +29,6 @@ export interface EcsStackProps {
   environment: EnvironmentName
   remoteState?: RemoteStateInputs
 }
-
-/** The ECS stack's id (and state name): `<prefix>-<env>-ecs`, beside the app stack `<prefix>-<env>`. */
-export const ecsStackId = (prefix: string, environment: EnvironmentName) => `${environmentPrefix(prefix, environment)}-ecs`
 
 /**
  * Optional (ECS_ENVIRONMENTS): the Node runtime's image on ECS Fargate, beside the app stack it reads
@@ -68,6 +65,8 @@ export class EcsStack extends TerraformStack {
 
     const repository = new EcrRepository(this, 'repository', {
       name: names,
+      // Its images are rebuilt from git: npm run destroy must not stop at a repository holding some.
+      forceDelete: true,
       imageTagMutability: 'IMMUTABLE',
       imageScanningConfiguration: { scanOnPush: true },
     })

@@ -88,6 +88,12 @@ export const hasTranscoderStack = (inputs: AppInputs, environment: EnvironmentNa
 /** The ServiceAccounts of deploy/kubernetes, whose pods assume the Kubernetes stack's roles (cdktf/kubernetes-stack.ts). */
 export const SERVICE_ACCOUNTS = { web: 'flixpeek', transcoder: 'flixpeek-transcoder' } as const
 
+/** The ECS stack's id (and state name): `<prefix>-<env>-ecs`, beside the app stack `<prefix>-<env>`. */
+export const ecsStackId = (prefix: string, environment: EnvironmentName) => `${environmentPrefix(prefix, environment)}-ecs`
+
+/** The Kubernetes stack's id (and state name): `<prefix>-<env>-kubernetes`, beside the app stack. */
+export const kubernetesStackId = (prefix: string, environment: EnvironmentName) => `${environmentPrefix(prefix, environment)}-kubernetes`
+
 /** The transcoder stack's id (and state name): `<prefix>-<env>-transcoder`, beside the app stack `<prefix>-<env>`. */
 export const transcoderStackId = (prefix: string, environment: EnvironmentName) => `${environmentPrefix(prefix, environment)}-transcoder`
 

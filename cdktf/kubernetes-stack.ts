@@ -6,13 +6,10 @@ import { MAIN_TABLE, NOTIFICATIONS_QUEUE, TRANSCODE_QUEUE } from '../infra/resou
 import { TRANSCODER_MEDIA_METHODS } from '../infra/worker-access'
 import { besideAppStack, type BesideAppStackProps } from './beside-app-stack'
 import { permissionsBoundary } from './boundary'
-import { environmentPrefix, SERVICE_ACCOUNTS, type EnvironmentName } from './inputs'
+import { SERVICE_ACCOUNTS } from './inputs'
 import { addMediaBucket } from './media-bucket'
 import { mediaBucketStatements, transcoderPolicy } from './transcoder-policy'
 import { workerPolicy, type PolicyDocument } from './worker-policy'
-
-/** The Kubernetes stack's id (and state name): `<prefix>-<env>-kubernetes`, beside the app stack. */
-export const kubernetesStackId = (prefix: string, environment: EnvironmentName) => `${environmentPrefix(prefix, environment)}-kubernetes`
 
 
 /**
@@ -27,7 +24,12 @@ export class KubernetesStack extends TerraformStack {
     super(scope, id)
     const app = besideAppStack(this, id, props, 'kubernetes')
     const { names, arn, table, topic } = app
-    const issuer = new TerraformVariable(this, 'oidc_issuer', { type: 'string', description: 'The cluster\'s OIDC issuer without https:// (oidc.eks.<region>.amazonaws.com/id/<id>)' })
+    const issuer = new TerraformVariable(this, 'oidc_issuer', {
+      type: 'string',
+      description: 'The cluster\'s OIDC issuer without https:// (oidc.eks.<region>.amazonaws.com/id/<id>)',
+      // With the scheme the trust's condition keys would never match, and AssumeRoleWithWebIdentity would just fail.
+      validation: [{ condition: 'can(regex("^[^:/]+(/\\\\S*)?$", var.oidc_issuer))', errorMessage: 'oidc_issuer is the issuer without https://, e.g. oidc.eks.eu-west-1.amazonaws.com/id/ABC123' }],
+    })
     const provider = new TerraformVariable(this, 'oidc_provider_arn', { type: 'string', description: 'The IAM OIDC provider of that issuer' })
     const namespace = new TerraformVariable(this, 'namespace', { type: 'string', default: 'default', description: 'The namespace deploy/kubernetes is applied in' })
 

@@ -1,7 +1,7 @@
 import { App } from 'cdktf'
-import { EcsStack, ecsStackId } from './ecs-stack'
-import { hasTranscoderStack, readInputs, stackId, transcoderStackId } from './inputs'
-import { KubernetesStack, kubernetesStackId } from './kubernetes-stack'
+import { EcsStack } from './ecs-stack'
+import { ecsStackId, hasTranscoderStack, kubernetesStackId, readInputs, stackId, transcoderStackId } from './inputs'
+import { KubernetesStack } from './kubernetes-stack'
 import { AppStack } from './stack'
 import { TranscoderStack } from './transcoder-stack'
 

@@ -38,7 +38,13 @@ export class TranscoderStack extends TerraformStack {
     })
     const parameterPrefix = new TerraformVariable(this, 'ssm_parameter_prefix', { type: 'string', default: `/${names}`, description: `SSM path holding ${MEDIA_WRITE_SECRET_PARAMETER} (SecureString)` })
     const vpcId = new TerraformVariable(this, 'vpc_id', { type: 'string', default: '', description: 'VPC the transcoder tasks run in; empty: the account\'s default VPC' })
-    const subnetIds = new TerraformVariable(this, 'subnet_ids', { type: 'list(string)', default: [], description: 'Subnets of the tasks; empty: every subnet of the VPC' })
+    const subnetIds = new TerraformVariable(this, 'subnet_ids', {
+      type: 'list(string)',
+      default: [],
+      description: 'Subnets of the tasks (in vpc_id); empty: every subnet of the VPC',
+      // The security group is made in vpc_id (else the default VPC): subnets of another VPC would fail at CreateService.
+      validation: [{ condition: 'length(var.subnet_ids) == 0 || length(var.vpc_id) > 0', errorMessage: 'subnet_ids needs vpc_id, the VPC they belong to' }],
+    })
     const assignPublicIp = new TerraformVariable(this, 'assign_public_ip', { type: 'bool', default: true, description: 'Give tasks a public IP (subnets without NAT, as the default VPC\'s)' })
 
     const queue = app.queue(TRANSCODE_QUEUE)

@@ -15,7 +15,7 @@ import { mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { deploySteps } from './lib/deploy-plan'
+import { deploySteps, type DeployStage } from './lib/deploy-plan'
 import { capture, DeployError, fail, readDeployInputs, requireTools, run } from './lib/deploy-support'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -27,9 +27,13 @@ function main(): void {
   const dryRun = process.argv.includes('--dry-run')
   // A dry run needs no credential: stand-ins for what only the real run uses.
   const env = dryRun ? { AWS_REGION: 'dry-run', TF_STATE_BUCKET: 'dry-run', CLOUDFLARE_API_TOKEN: 'dry-run', ...process.env } : process.env
+  const known = ['--dry-run', '--only', 'app', 'transcoder']
+  const unknown = process.argv.slice(2).filter((arg) => !known.includes(arg))
+  if (unknown.length > 0) throw new DeployError(`Unknown argument ${unknown.join(' ')}: npm run deploy [-- --dry-run] [--only app|transcoder]`)
   const at = process.argv.indexOf('--only')
-  const only = at > 0 ? process.argv[at + 1] : undefined
-  if (only !== undefined && only !== 'app' && only !== 'transcoder') throw new DeployError(`--only takes app or transcoder, got "${only}"`)
+  const value = at > 0 ? process.argv[at + 1] : undefined
+  if (at > 0 && value !== 'app' && value !== 'transcoder') throw new DeployError(`--only takes app or transcoder, got "${value ?? ''}"`)
+  const only = value as DeployStage | undefined
   const inputs = readDeployInputs(env, { cloudflare: only !== 'transcoder' })
   const tools = {
     run,

@@ -3,9 +3,9 @@
  * prints them (and needs no credential, terraform or network). Each step reads what earlier ones found through
  * the shared state (the stack's outputs, the KV namespace id, the worker's URL).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { hasTranscoderStack as transcoderStackFor, MEDIA_WRITE_SECRET_PARAMETER, transcoderStackId } from '../../cdktf/inputs'
+import { ecsStackId, hasTranscoderStack as transcoderStackFor, kubernetesStackId, MEDIA_WRITE_SECRET_PARAMETER, transcoderStackId } from '../../cdktf/inputs'
 import { DeployError, deployConfig, ensureKvNamespace, ensureR2Bucket, parseStackOutputs, r2BucketNames, workerVars, type DeployInputs, type StackOutputs } from './deploy-support'
 
 export interface DeployTools {
@@ -45,7 +45,7 @@ export function deploySteps(inputs: DeployInputs, paths: DeployPaths, tools: Dep
   const summaryFile = join(paths.outDir, 'outputs.json')
   const configFile = join(paths.outDir, 'wrangler.toml')
   const digest = env.TRANSCODER_IMAGE_DIGEST ?? ''
-  if (digest && !/^sha256:[0-9a-f]{64}$/.test(digest)) throw new DeployError(`TRANSCODER_IMAGE_DIGEST must be sha256: and 64 hex digits (the image workflow prints it), got "${digest}"`)
+  if (digest && digest !== 'none' && !/^sha256:[0-9a-f]{64}$/.test(digest)) throw new DeployError(`TRANSCODER_IMAGE_DIGEST must be sha256: and 64 hex digits (the image workflow prints it), or none, got "${digest}"`)
   // The transcoder stack's default ssm_parameter_prefix (cdktf/transcoder-stack.ts).
   const mediaSecret = hasTranscoderStack(inputs) ? `/${inputs.prefix}-${inputs.environment}/${MEDIA_WRITE_SECRET_PARAMETER}` : undefined
 
@@ -108,9 +108,12 @@ function transcoderStep(inputs: DeployInputs, paths: DeployPaths, tools: DeployT
   return {
     title: `cdktf deploy ${stack}: the transcoder on Fargate, reaching the media through the worker's URL, image ${digest ? `${digest.slice(0, 19)}…` : 'as deployed (TRANSCODER_IMAGE_DIGEST unset; none yet: no task runs)'}`,
     run(state) {
-      const workerUrl = state.workerUrl ?? (existsSync(summaryFile) ? (JSON.parse(readFileSync(summaryFile, 'utf8')) as { worker_url?: string }).worker_url : undefined)
-      if (!workerUrl) throw new DeployError('The worker\'s URL is unknown (no hostname output, none in wrangler\'s answer or in outputs.json): the transcoder reaches the media through it')
-      const image = digest || deployedDigest(stack, paths, tools, cdktfEnv)
+      // From this run, or from the summary of a `--only app` run of this same environment (not another's left on disk).
+      const summary = existsSync(summaryFile) ? (JSON.parse(readFileSync(summaryFile, 'utf8')) as { environment?: string; worker_name?: string; worker_url?: string }) : {}
+      const fromSummary = summary.environment === inputs.environment && summary.worker_name === inputs.workerName ? summary.worker_url : undefined
+      const workerUrl = state.workerUrl ?? fromSummary
+      if (!workerUrl) throw new DeployError(`The URL of worker ${inputs.workerName} is unknown (no hostname output, none in wrangler's answer or in an outputs.json of ${inputs.environment}): the transcoder reaches the media through it`)
+      const image = digest === 'none' ? '' : digest || deployedDigest(stack, paths, tools, cdktfEnv)
       if (!image) console.warn(`\n${stack}: no transcoder image yet (set TRANSCODER_IMAGE_DIGEST): uploads wait until one runs`)
       const env = { ...cdktfEnv, TF_VAR_app_url: workerUrl, TF_VAR_transcoder_image_digest: image }
       tools.run('cdktf', ['deploy', stack, '--auto-approve'], { cwd: paths.root, env })
@@ -118,21 +121,27 @@ function transcoderStep(inputs: DeployInputs, paths: DeployPaths, tools: DeployT
   }
 }
 
-/** The digest the stack runs now (its `transcoder_image_digest_deployed` output), or '' before its first deploy. */
+/**
+ * The digest the stack runs now (its `transcoder_image_digest_deployed` output), or '' when it has none (before its
+ * first deploy the state holds no output). A failure to read it stops the deploy: guessing "none" would stop the
+ * transcoder that runs.
+ */
 function deployedDigest(stack: string, paths: DeployPaths, tools: DeployTools, cdktfEnv: NodeJS.ProcessEnv): string {
   const file = join(paths.outDir, 'transcoder-outputs.json')
+  rmSync(file, { force: true })
   try {
     tools.run('cdktf', ['output', stack, '--outputs-file', file], { cwd: paths.root, env: cdktfEnv })
-    const value = (JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>)[stack]?.transcoder_image_digest_deployed
-    return typeof value === 'string' && /^sha256:[0-9a-f]{64}$/.test(value) ? value : ''
-  } catch {
-    return ''
+  } catch (error) {
+    throw new DeployError(`Could not read the transcoder image ${stack} runs (${error instanceof Error ? error.message : String(error)}): set TRANSCODER_IMAGE_DIGEST (sha256:…, or none)`)
   }
+  const value = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>)[stack]?.transcoder_image_digest_deployed : undefined
+  return typeof value === 'string' && /^sha256:[0-9a-f]{64}$/.test(value) ? value : ''
 }
 
 /**
  * What `npm run destroy` does, in order: the worker first (nothing calls AWS while the rest goes), its KV
- * namespace, the transcoder stack (it reads the app stack), the app stack, and the R2 bucket only when asked.
+ * namespace, the stacks beside the app stack (the transcoder's, or the ECS or Kubernetes one: they read it), the
+ * app stack, and the R2 bucket only when asked. (The S3 buckets stay: Terraform deletes only an empty one.)
  * `env` is the cdktf environment (deletion protection already lifted when asked).
  */
 export function destroySteps(inputs: DeployInputs, paths: DeployPaths, tools: DeployTools, env: NodeJS.ProcessEnv, deleteBucket: boolean): DeployStep[] {
@@ -159,10 +168,18 @@ export function destroySteps(inputs: DeployInputs, paths: DeployPaths, tools: De
       },
     })
   }
-  if (hasTranscoderStack(inputs)) {
-    const stack = transcoderStackId(inputs.prefix, inputs.environment)
-    // app_url is a required variable of the stack, not used to destroy it.
-    steps.push({ title: `cdktf destroy ${stack}`, run: () => tools.run('cdktf', ['destroy', stack, '--auto-approve'], { cwd: paths.root, env: { ...env, TF_VAR_app_url: 'https://destroyed.invalid' } }) })
+  // The stacks beside the app stack go first: they read its table, topic and queues. Their required variables are
+  // not used to destroy them: stand-ins where the environment gives none.
+  const beside: [string, Record<string, string>][] = []
+  if (hasTranscoderStack(inputs)) beside.push([transcoderStackId(inputs.prefix, inputs.environment), { TF_VAR_app_url: 'https://destroyed.invalid' }])
+  if (inputs.ecsEnvironments.includes(inputs.environment)) {
+    beside.push([ecsStackId(inputs.prefix, inputs.environment), { TF_VAR_vpc_id: 'vpc-destroyed', TF_VAR_public_subnet_ids: '[]', TF_VAR_private_subnet_ids: '[]', TF_VAR_image_tag: 'destroyed' }])
+  }
+  if (inputs.kubernetesEnvironments.includes(inputs.environment)) {
+    beside.push([kubernetesStackId(inputs.prefix, inputs.environment), { TF_VAR_oidc_issuer: 'destroyed.invalid', TF_VAR_oidc_provider_arn: 'destroyed' }])
+  }
+  for (const [stack, standIns] of beside) {
+    steps.push({ title: `cdktf destroy ${stack}`, run: () => tools.run('cdktf', ['destroy', stack, '--auto-approve'], { cwd: paths.root, env: { ...standIns, ...env } }) })
   }
   steps.push({ title: `cdktf destroy ${inputs.stack}`, run: () => tools.run('cdktf', ['destroy', inputs.stack, '--auto-approve'], { cwd: paths.root, env }) })
   steps.push(

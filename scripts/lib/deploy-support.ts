@@ -37,7 +37,7 @@ export function readDeployInputs(env: Record<string, string | undefined>, option
   if (missing.length > 0) {
     throw new DeployError(
       `Missing ${missing.join(', ')}. Deploy and destroy need AWS credentials with AWS_REGION, the Terraform state bucket ` +
-        `(TF_STATE_BUCKET, optionally TF_STATE_REGION and TF_STATE_LOCK_TABLE) and a Cloudflare API token. See docs/setup.md.`,
+        `(TF_STATE_BUCKET, optionally TF_STATE_REGION and TF_STATE_LOCK_TABLE)${options.cloudflare === false ? '' : ' and a Cloudflare API token'}. See docs/setup.md.`,
     )
   }
   const inputs = readInputs({ ...env, STACK_ENVIRONMENTS: environment })

@@ -63,7 +63,7 @@ describe('the ECS stack inputs', () => {
 
 describe('the Fargate service', () => {
   it('should run the ECR repository\'s image in the cluster behind the load balancer, health-checked on /healthz', () => {
-    expect(resources('aws_ecr_repository').repository).toMatchObject({ name: 'netflix-clone-prod', image_tag_mutability: 'IMMUTABLE', image_scanning_configuration: { scan_on_push: true } })
+    expect(resources('aws_ecr_repository').repository).toMatchObject({ name: 'netflix-clone-prod', image_tag_mutability: 'IMMUTABLE', image_scanning_configuration: { scan_on_push: true }, force_delete: true })
     expect(container().image).toBe('${aws_ecr_repository.repository.repository_url}:${var.image_tag}')
     expect(container()).toMatchObject({ command: ['node', 'dist/server.js'], user: '1000:1000', readonlyRootFilesystem: true, portMappings: [{ containerPort: 8787 }] })
     expect(resources('aws_ecs_service').service).toMatchObject({

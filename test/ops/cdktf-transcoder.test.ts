@@ -131,6 +131,8 @@ describe('the transcoder of a Workers environment (its own stack)', () => {
     expect(workers.data?.aws_vpc?.vpc).toMatchObject({ default: '${(length(var.vpc_id) < 1)}', id: '${(length(var.vpc_id) < 1) ? null : var.vpc_id}' })
     const network = resource(workers, 'aws_ecs_service', 'transcoder_service').network_configuration as Record<string, unknown>
     expect(network.subnets).toBe('${(length(var.subnet_ids) >= 1) ? var.subnet_ids : data.aws_subnets.vpc_subnets.ids}')
+    // Subnets without their VPC would put the security group in the default VPC: refused at plan time.
+    expect((workers.variable.subnet_ids as unknown as { validation: { condition: string }[] }).validation[0]!.condition).toBe('length(var.subnet_ids) == 0 || length(var.vpc_id) > 0')
     expect(workers.resource.aws_vpc_security_group_ingress_rule).toBeUndefined()
     expect(Object.values(workers.resource.aws_vpc_security_group_egress_rule!)).toEqual([expect.objectContaining({ from_port: 443, to_port: 443 })])
   })
@@ -191,7 +193,11 @@ describe('the Node runtime on Kubernetes in AWS (KUBERNETES_ENVIRONMENTS): its b
     expect(resource(stack(), 'aws_s3_bucket_public_access_block', 'media_bucket_private')).toMatchObject({ block_public_acls: true, restrict_public_buckets: true })
   })
 
-  it('should let each ServiceAccount alone assume its role, through the cluster\'s OIDC provider', () => {
+  it('should let each ServiceAccount alone assume its role, through the cluster\'s OIDC provider (its issuer given without https://)', () => {
+    const condition = (stack().variable.oidc_issuer as unknown as { validation: { condition: string }[] }).validation[0]!.condition
+    const pattern = new RegExp(/regex\("(.*)", var/.exec(condition)![1]!.replaceAll('\\\\', '\\'))
+    expect(pattern.test('oidc.eks.eu-west-1.amazonaws.com/id/ABC123')).toBe(true)
+    expect(pattern.test('https://oidc.eks.eu-west-1.amazonaws.com/id/ABC123')).toBe(false)
     for (const [role, account] of [['web_role', 'flixpeek'], ['transcoder_role', 'flixpeek-transcoder']] as const) {
       expect(trust(role)).toEqual([{
         Sid: 'AssumedByServiceAccount',

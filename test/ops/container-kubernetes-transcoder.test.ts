@@ -247,12 +247,12 @@ describe('deploy/kubernetes transcoder', () => {
 })
 
 describe('configuration of the transcoder pods', () => {
-  it('should read both ConfigMaps and only the AWS keys from a Secret', () => {
+  it('should read both ConfigMaps and only the AWS keys, from its own Secret (not the web pods\' keys)', () => {
     expect(container.envFrom).toEqual([{ configMapRef: { name: 'flixpeek-config' } }, { configMapRef: { name: 'flixpeek-transcoder-config' } }])
     const refs = Object.fromEntries((container.env ?? []).map((v) => [v.name, v.valueFrom?.secretKeyRef]))
     expect(refs).toEqual({
-      AWS_ACCESS_KEY_ID: { name: 'flixpeek-secrets', key: 'AWS_ACCESS_KEY_ID' },
-      AWS_SECRET_ACCESS_KEY: { name: 'flixpeek-secrets', key: 'AWS_SECRET_ACCESS_KEY' },
+      AWS_ACCESS_KEY_ID: { name: 'flixpeek-transcoder-aws', key: 'AWS_ACCESS_KEY_ID' },
+      AWS_SECRET_ACCESS_KEY: { name: 'flixpeek-transcoder-aws', key: 'AWS_SECRET_ACCESS_KEY' },
     })
     for (const name of Object.keys(transcoderValues.data ?? {})) expect(name).not.toMatch(/SECRET|TOKEN|PEPPER|PASSWORD|KEY/)
   })

@@ -29,8 +29,9 @@ function fakeDeployment(buckets: string[], deployed = '') {
       calls.push({ tool, args, env: options.env })
       // `cdktf output`: what the transcoder stack runs now (none before its first deploy).
       if (args[0] === 'output') {
-        if (!deployed) throw new Error('cdktf output failed (exit 1)')
-        writeFileSync(args[3]!, JSON.stringify({ [args[1]!]: { transcoder_image_digest_deployed: deployed } }))
+        if (deployed === 'unreadable') throw new Error('cdktf output failed (exit 1)')
+        // Before the stack's first deploy its state holds no output.
+        writeFileSync(args[3]!, JSON.stringify({ [args[1]!]: deployed ? { transcoder_image_digest_deployed: deployed } : {} }))
       }
       const file = args[args.indexOf('--outputs-file') + 1]
       if (args[0] === 'deploy' && args.includes('--outputs-file') && file) {
@@ -135,11 +136,26 @@ describe('npm run deploy, in two stages (the workflow sets the worker\'s secrets
 
   it('should deploy with no image before the first one exists, and need a Cloudflare token only for the app stage', () => {
     const { calls, tools, paths } = fakeDeployment([])
-    writeFileSync(join(paths.outDir, 'outputs.json'), JSON.stringify({ worker_url: 'https://films.example' }))
+    writeFileSync(join(paths.outDir, 'outputs.json'), JSON.stringify({ environment: 'dev', worker_name: 'films-dev', worker_url: 'https://films.example' }))
     const inputs = readDeployInputs({ AWS_REGION: 'r', TF_STATE_BUCKET: 'state', DEPLOY_ENV: 'dev', STACK_PREFIX: 'films' }, { cloudflare: false })
     for (const step of deploySteps(inputs, paths, tools, {}, 'transcoder')) step.run({})
     expect(calls.at(-1)!.env).toMatchObject({ TF_VAR_app_url: 'https://films.example', TF_VAR_transcoder_image_digest: '' })
     expect(() => readDeployInputs({ AWS_REGION: 'r', TF_STATE_BUCKET: 'state' })).toThrow(/CLOUDFLARE_API_TOKEN/)
+  })
+
+  it('should stop, deploying nothing, when it cannot read the image that runs, or only knows another environment\'s worker', () => {
+    const unreadable = fakeDeployment([], 'unreadable')
+    writeFileSync(join(unreadable.paths.outDir, 'outputs.json'), JSON.stringify({ environment: 'dev', worker_name: 'films-dev', worker_url: 'https://films.example' }))
+    const inputs = readDeployInputs({ AWS_REGION: 'r', TF_STATE_BUCKET: 'state', DEPLOY_ENV: 'dev', STACK_PREFIX: 'films' }, { cloudflare: false })
+    expect(() => deploySteps(inputs, unreadable.paths, unreadable.tools, {}, 'transcoder')[0]!.run({})).toThrow(/Could not read the transcoder image .* set TRANSCODER_IMAGE_DIGEST/)
+    // Told explicitly, it deploys without one.
+    deploySteps(inputs, unreadable.paths, unreadable.tools, { TRANSCODER_IMAGE_DIGEST: 'none' }, 'transcoder')[0]!.run({})
+    expect(unreadable.calls.filter((call) => call.args[0] === 'deploy').map((call) => call.env?.TF_VAR_transcoder_image_digest)).toEqual([''])
+
+    const other = fakeDeployment([])
+    writeFileSync(join(other.paths.outDir, 'outputs.json'), JSON.stringify({ environment: 'prod', worker_name: 'films', worker_url: 'https://films.example' }))
+    expect(() => deploySteps(inputs, other.paths, other.tools, {}, 'transcoder')[0]!.run({})).toThrow(/URL of worker films-dev is unknown/)
+    expect(other.calls).toEqual([])
   })
 })
 
@@ -160,5 +176,16 @@ describe('npm run destroy', () => {
       'cdktf destroy films-dev --auto-approve',
     ])
     expect(destroyed(true).slice(-2)).toEqual(['wrangler r2 bucket list', 'wrangler r2 bucket delete films-dev-media'])
+  })
+
+  it('should destroy an environment\'s ECS or Kubernetes stack before its app stack, with stand-ins for the variables only deploy uses', () => {
+    for (const [variable, stack, standIn] of [['ECS_ENVIRONMENTS', 'films-dev-ecs', 'TF_VAR_image_tag'], ['KUBERNETES_ENVIRONMENTS', 'films-dev-kubernetes', 'TF_VAR_oidc_issuer']] as const) {
+      const { calls, tools, paths } = fakeDeployment([])
+      const inputs = readDeployInputs({ ...ready, DEPLOY_ENV: 'dev', STACK_PREFIX: 'films', [variable]: 'dev' })
+      for (const step of destroySteps(inputs, paths, tools, {}, false)) step.run({})
+      const destroys = calls.filter((call) => call.tool === 'cdktf')
+      expect(destroys.map((call) => call.args[1])).toEqual([stack, 'films-dev'])
+      expect(destroys[0]!.env).toHaveProperty(standIn)
+    }
   })
 })
