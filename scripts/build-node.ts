@@ -14,13 +14,18 @@ import { ROOT } from './lib/dev-stack'
 
 export const NODE_ENTRIES = { server: 'src/main/node/serve.ts', cron: 'src/main/node/cron.ts', transcoder: 'src/main/node/transcoder.ts' } as const
 
-/** Bundles into `outdir`; returns the npm packages the bundles import at run time. */
-export async function buildNode(outdir = join(ROOT, 'dist')): Promise<{ outdir: string; packages: string[] }> {
+export type NodeEntry = keyof typeof NODE_ENTRIES
+
+/**
+ * Bundles into `outdir` (all entries, as the image ships them, or only those a caller runs: the bench and the
+ * replica test start the server and the cron CLI, never the transcoder); returns the npm packages the bundles import.
+ */
+export async function buildNode(outdir = join(ROOT, 'dist'), entries: readonly NodeEntry[] = Object.keys(NODE_ENTRIES) as NodeEntry[]): Promise<{ outdir: string; packages: string[] }> {
   rmSync(outdir, { recursive: true, force: true })
   mkdirSync(outdir, { recursive: true })
   const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: Object.fromEntries(Object.entries(NODE_ENTRIES).map(([name, path]) => [name, join(ROOT, path)])),
+    entryPoints: Object.fromEntries(entries.map((name) => [name, join(ROOT, NODE_ENTRIES[name])])),
     outdir,
     bundle: true,
     platform: 'node',

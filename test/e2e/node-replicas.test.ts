@@ -42,7 +42,7 @@ async function startReplica(extra: Record<string, string> = {}): Promise<Replica
 }
 
 beforeAll(async () => {
-  ;[stackVars, fake] = await Promise.all([waitForNodeStack(inject('nodeStackDir')), startFakeTmdb(), buildNode(OUT)]).then(([vars, tmdb]) => [vars, tmdb] as const)
+  ;[stackVars, fake] = await Promise.all([waitForNodeStack(inject('nodeStackDir')), startFakeTmdb(), buildNode(OUT, ['server', 'cron'])]).then(([vars, tmdb]) => [vars, tmdb] as const)
 }, 180_000)
 
 afterAll(async () => {

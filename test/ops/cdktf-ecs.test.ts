@@ -5,16 +5,16 @@ import { readInputs } from '../../cdktf/inputs'
 import { NODE_APP_MEDIA_METHODS, s3ActionsFor } from '../../infra/worker-access'
 import { CRON } from '../../src/platform'
 import { missingInProduction } from './support/production-config'
-import { asList, only, statementsOf, synthStacks, type TerraformJson } from './support/synth'
+import { asList, BESIDE_APP_INPUTS, only, statementsOf, synthStacks, type TerraformJson } from './support/synth'
 
 /** The optional ECS Fargate stack (cdktf/ecs-stack.ts), synthesized offline like the app stacks (test/ops/cdktf.test.ts). */
 let ecs: TerraformJson
 let app: TerraformJson
 beforeAll(async () => {
   // One synth for the whole file (each is seconds): remote state on, to see the ECS stack's own state key.
-  const stacks = await synthStacks({ ECS_ENVIRONMENTS: 'prod', TF_STATE_BUCKET: 'state-bucket', TF_STATE_REGION: 'input-region' })
-  // prod's transcoder is the ECS stack's own (S3); dev keeps its Workers transcoder stack.
-  expect(Object.keys(stacks).sort()).toEqual(['netflix-clone-dev', 'netflix-clone-dev-transcoder', 'netflix-clone-prod', 'netflix-clone-prod-ecs'])
+  const stacks = await synthStacks(BESIDE_APP_INPUTS)
+  // prod's transcoder is the ECS stack's own (S3), dev's the Kubernetes Deployment: no Workers transcoder stack.
+  expect(Object.keys(stacks).sort()).toEqual(['netflix-clone-dev', 'netflix-clone-dev-kubernetes', 'netflix-clone-prod', 'netflix-clone-prod-ecs'])
   ecs = stacks['netflix-clone-prod-ecs']!
   app = stacks['netflix-clone-prod']!
 }, 60_000)

@@ -65,7 +65,7 @@ describe('CDKTF and the local bootstrap agree (both read infra/resources.ts)', (
     const ttl = calls.filter((c) => c.operation === 'UpdateTimeToLive').map((c) => c.input)
     expect(created).toHaveLength(TABLES.length)
 
-    const table = only((await synthStacks({ STACK_ENVIRONMENTS: 'prod' }))['netflix-clone-prod']!, 'aws_dynamodb_table')
+    const table = only((await synthStacks())['netflix-clone-prod']!, 'aws_dynamodb_table')
     const fromTerraform = {
       TableName: table.name,
       BillingMode: table.billing_mode,
@@ -86,7 +86,7 @@ describe('CDKTF and the local bootstrap agree (both read infra/resources.ts)', (
 
   it('should define the same queues, dead-letter queues, topic and filtered subscriptions', async () => {
     const calls = await recordLocalBootstrap('netflix-clone-prod')
-    const stack = (await synthStacks({ STACK_ENVIRONMENTS: 'prod' }))['netflix-clone-prod']!
+    const stack = (await synthStacks())['netflix-clone-prod']!
     const createdQueues = Object.fromEntries(
       calls.filter((c) => c.operation === 'CreateQueue').map((c) => [c.input.name, c.input.attributes as Record<string, string>]),
     )

@@ -3,7 +3,7 @@ import { TRANSCODE_QUEUE } from '../../infra/resources'
 import { TRANSCODER_ECS_ACTIONS, TRANSCODER_MEDIA_METHODS, TRANSCODER_OPERATIONS, iamActionsFor, s3ActionsFor } from '../../infra/worker-access'
 import { transcoderConfig } from '../../src/transcoder/config'
 import { readInputs } from '../../cdktf/inputs'
-import { asList, statementsOf, synthStacks, type TerraformJson } from './support/synth'
+import { asList, BESIDE_APP_INPUTS, statementsOf, synthStacks, type TerraformJson } from './support/synth'
 
 /**
  * The transcoder wherever the app runs (cdktf/transcoder-service.ts): its own stack for a Workers environment (media
@@ -17,9 +17,9 @@ beforeAll(async () => {
   const stacks = await synthStacks()
   workers = stacks['netflix-clone-prod-transcoder']!
   app = stacks['netflix-clone-prod']!
-  // The same inputs as test/ops/cdktf-ecs.test.ts: synthesized once for both files.
-  ecs = (await synthStacks({ ECS_ENVIRONMENTS: 'prod', TF_STATE_BUCKET: 'state-bucket', TF_STATE_REGION: 'input-region' }))['netflix-clone-prod-ecs']!
-  kubernetes = await synthStacks({ KUBERNETES_ENVIRONMENTS: 'prod' })
+  // The same inputs as test/ops/cdktf-ecs.test.ts (prod on ECS, dev on Kubernetes): synthesized once for both files.
+  kubernetes = await synthStacks(BESIDE_APP_INPUTS)
+  ecs = kubernetes['netflix-clone-prod-ecs']!
 }, 60_000)
 
 const resource = (stack: TerraformJson, type: string, id: string) => {
@@ -143,7 +143,7 @@ describe('IAM principals', () => {
     const bounded = '${(length(var.permissions_boundary_arn) >= 1) ? var.permissions_boundary_arn : null}'
     const principals = [
       ...Object.values(app.resource.aws_iam_user ?? {}),
-      ...[workers, ecs, kubernetes['netflix-clone-prod-kubernetes']!].flatMap((stack) => Object.values(stack.resource.aws_iam_role ?? {})),
+      ...[workers, ecs, kubernetes['netflix-clone-dev-kubernetes']!].flatMap((stack) => Object.values(stack.resource.aws_iam_role ?? {})),
     ]
     expect(principals.length).toBe(1 + 2 + 5 + 2)
     for (const principal of principals) expect(principal.permissions_boundary, String(principal.name)).toBe(bounded)
@@ -183,11 +183,12 @@ describe('the Node runtime on ECS: its S3 media bucket and its transcoder', () =
 })
 
 describe('the Node runtime on Kubernetes in AWS (KUBERNETES_ENVIRONMENTS): its bucket and IRSA roles', () => {
-  const stack = () => kubernetes['netflix-clone-prod-kubernetes']!
+  const stack = () => kubernetes['netflix-clone-dev-kubernetes']!
   const trust = (role: string) => statementsOf(resource(stack(), 'aws_iam_role', role).assume_role_policy)
 
   it('should replace the environment\'s transcoder stack (its transcoder is the Deployment) and refuse ECS and Kubernetes at once', () => {
-    expect(Object.keys(kubernetes).sort()).toEqual(['netflix-clone-dev', 'netflix-clone-dev-transcoder', 'netflix-clone-prod', 'netflix-clone-prod-kubernetes'])
+    expect(Object.keys(kubernetes).sort()).toEqual(['netflix-clone-dev', 'netflix-clone-dev-kubernetes', 'netflix-clone-prod', 'netflix-clone-prod-ecs'])
+    expect(stack().terraform.backend.s3).toMatchObject({ key: 'netflix-clone/dev-kubernetes.tfstate' })
     expect(() => readInputs({ ECS_ENVIRONMENTS: 'prod', KUBERNETES_ENVIRONMENTS: 'prod' })).toThrow(/ECS or on Kubernetes, not both/)
     expect(resource(stack(), 'aws_s3_bucket_lifecycle_configuration', 'media_bucket_lifecycle').rule).toEqual(resource(ecs, 'aws_s3_bucket_lifecycle_configuration', 'media_bucket_lifecycle').rule)
     expect(resource(stack(), 'aws_s3_bucket_public_access_block', 'media_bucket_private')).toMatchObject({ block_public_acls: true, restrict_public_buckets: true })

@@ -13,7 +13,7 @@ import type { Runtime } from './runtime'
 
 export async function startNodeRuntime(bindings: Record<string, string>): Promise<Runtime> {
   const outdir = join(ROOT, 'node_modules', '.cache', `bench-node-${process.pid}`)
-  await buildNode(outdir)
+  await buildNode(outdir, ['server'])
   const port = await freePort()
   const child = spawnGroup('node server (bench)', process.execPath, [join(outdir, 'server.js')], {
     cwd: ROOT,

@@ -67,8 +67,11 @@ const RECEIVERS: Record<Service | 's3', string> = {
   // The media store (src/media/store.ts): `media.put(`, `this.media().uploadPart(`.
   s3: '(?:media)(?:\\(\\))?',
 }
-const calls = (sources: Source[], receiver: string, method: string) =>
-  sources.some((source) => new RegExp(`\\b${receiver}\\??\\.${method}(?:<[^(]*>)?\\(`).test(source.text))
+/** Whether any source calls `method` on `receiver` (one pattern per pair, tried on every source). */
+function calls(sources: Source[], receiver: string, method: string): boolean {
+  const pattern = new RegExp(`\\b${receiver}\\??\\.${method}(?:<[^(]*>)?\\(`)
+  return sources.some((source) => pattern.test(source.text))
+}
 
 /** The adapter operations the code calls, per service (queryAll goes through query). */
 export function calledOperations(sources: Source[]): Record<Service, Set<string>> {

@@ -47,6 +47,12 @@ export async function synthStacks(env: Record<string, string | undefined> = {}):
   return stacks
 }
 
+/**
+ * One synth for the optional stacks beside the app stacks (test/ops/cdktf-ecs.test.ts, cdktf-transcoder.test.ts):
+ * prod on ECS, dev on Kubernetes, with remote state to see their own state keys.
+ */
+export const BESIDE_APP_INPUTS = { ECS_ENVIRONMENTS: 'prod', KUBERNETES_ENVIRONMENTS: 'dev', TF_STATE_BUCKET: 'state-bucket', TF_STATE_REGION: 'input-region' }
+
 /** The single resource of a type (throws when there is not exactly one). */
 export function only(stack: TerraformJson, type: string): Record<string, unknown> {
   const all = Object.values(stack.resource[type] ?? {})
