@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers'
 import { defineConfig } from 'vitest/config'
 import { shellKnobs, TEST_BINDINGS } from './test/support/bindings.ts'
+import LongFirstSequencer from './test/support/sequencer.ts'
 
 /**
  * wrangler hands the worker tests every value of a `.dev.vars` beside wrangler.toml, and `npm start` writes one
@@ -39,6 +40,8 @@ const SERVERS = './test/support/global-servers.ts'
  */
 export default defineConfig({
   test: {
+    // The longest files of each project start first (test/support/sequencer.ts).
+    sequence: { sequencer: LongFirstSequencer },
     projects: [
       {
         test: {
