@@ -12,23 +12,16 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy'
 import { Construct } from 'constructs'
 import { MAIN_TABLE, NOTIFICATIONS_QUEUE, TRANSCODE_QUEUE } from '../infra/resources'
 import { CRON } from '../src/platform'
-import { besideAppStack } from './beside-app-stack'
+import { besideAppStack, type BesideAppStackProps } from './beside-app-stack'
 import { permissionsBoundary } from './boundary'
 import { toEventBridgeSchedule } from './cron-schedule'
 import { CONTAINER_NAME, TASK_SECRETS, containerDefinitions } from './ecs-container'
 import { addLoadBalancedNetwork } from './ecs-network'
 import { assumedBy, executionPolicy, schedulerPolicy } from './ecs-policies'
-import type { EnvironmentName, RemoteStateInputs } from './inputs'
 import { addMediaBucket } from './media-bucket'
 import { addTranscoderService } from './transcoder-service'
 import { mediaBucketStatements } from './transcoder-policy'
 import { workerPolicy } from './worker-policy'
-
-export interface EcsStackProps {
-  prefix: string
-  environment: EnvironmentName
-  remoteState?: RemoteStateInputs
-}
 
 /**
  * Optional (ECS_ENVIRONMENTS): the Node runtime's image on ECS Fargate, beside the app stack it reads
@@ -40,7 +33,7 @@ export interface EcsStackProps {
  * rest are Terraform variables: nothing about a network is written here.
  */
 export class EcsStack extends TerraformStack {
-  constructor(scope: Construct, id: string, props: EcsStackProps) {
+  constructor(scope: Construct, id: string, props: BesideAppStackProps) {
     super(scope, id)
     const app = besideAppStack(this, id, props, 'ecs')
     const { names, arn, table, topic } = app

@@ -6,17 +6,10 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group'
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule'
 import { Construct } from 'constructs'
 import { TRANSCODE_QUEUE } from '../infra/resources'
-import { besideAppStack } from './beside-app-stack'
+import { besideAppStack, type BesideAppStackProps } from './beside-app-stack'
 import { permissionsBoundary } from './boundary'
-import { MEDIA_WRITE_SECRET_PARAMETER, type EnvironmentName, type RemoteStateInputs } from './inputs'
+import { MEDIA_WRITE_SECRET_PARAMETER } from './inputs'
 import { addTranscoderService } from './transcoder-service'
-
-export interface TranscoderStackProps {
-  prefix: string
-  environment: EnvironmentName
-  remoteState?: RemoteStateInputs
-}
-
 
 /**
  * The transcoder of a Workers environment, on ECS Fargate. The media stays in R2 behind the worker: the
@@ -26,7 +19,7 @@ export interface TranscoderStackProps {
  * variables, by default the account's default VPC with public IPs (its tasks only call out, over HTTPS).
  */
 export class TranscoderStack extends TerraformStack {
-  constructor(scope: Construct, id: string, props: TranscoderStackProps) {
+  constructor(scope: Construct, id: string, props: BesideAppStackProps) {
     super(scope, id)
     const app = besideAppStack(this, id, props, 'transcoder')
     const { names, arn, table, topic } = app
