@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ecsStackId, hasTranscoderStack as transcoderStackFor, kubernetesStackId, MEDIA_WRITE_SECRET_PARAMETER, transcoderStackId } from '../../cdktf/inputs'
+import { ecsStackId, hasTranscoderStack, kubernetesStackId, MEDIA_WRITE_SECRET_PARAMETER, transcoderStackId } from '../../cdktf/inputs'
 import { DeployError, deployConfig, ensureKvNamespace, ensureR2Bucket, parseStackOutputs, r2BucketNames, workerVars, type DeployInputs, type StackOutputs } from './deploy-support'
 
 export interface DeployTools {
@@ -33,8 +33,6 @@ export interface DeployStep {
   run(state: DeployState): void
 }
 
-/** The transcoder of a Workers environment runs from its own stack; one on ECS or Kubernetes has its own (cdktf/inputs.ts). */
-export const hasTranscoderStack = (inputs: DeployInputs) => transcoderStackFor(inputs, inputs.environment)
 
 /** `npm run deploy -- --only app` stops before the transcoder stack, `--only transcoder` deploys it alone. */
 export type DeployStage = 'app' | 'transcoder'
@@ -47,7 +45,7 @@ export function deploySteps(inputs: DeployInputs, paths: DeployPaths, tools: Dep
   const digest = env.TRANSCODER_IMAGE_DIGEST ?? ''
   if (digest && digest !== 'none' && !/^sha256:[0-9a-f]{64}$/.test(digest)) throw new DeployError(`TRANSCODER_IMAGE_DIGEST must be sha256: and 64 hex digits (the image workflow prints it), or none, got "${digest}"`)
   // The transcoder stack's default ssm_parameter_prefix (cdktf/transcoder-stack.ts).
-  const mediaSecret = hasTranscoderStack(inputs) ? `/${inputs.prefix}-${inputs.environment}/${MEDIA_WRITE_SECRET_PARAMETER}` : undefined
+  const mediaSecret = hasTranscoderStack(inputs, inputs.environment) ? `/${inputs.prefix}-${inputs.environment}/${MEDIA_WRITE_SECRET_PARAMETER}` : undefined
 
   const app: DeployStep[] = [
     {
@@ -95,7 +93,7 @@ export function deploySteps(inputs: DeployInputs, paths: DeployPaths, tools: Dep
       },
     },
   ]
-  const transcoder = hasTranscoderStack(inputs) ? [transcoderStep(inputs, paths, tools, cdktfEnv, digest, summaryFile)] : [{ title: `no transcoder stack: ${inputs.environment} runs its Node runtime on ECS or Kubernetes, with its own transcoder (S3)`, run() {} }]
+  const transcoder = hasTranscoderStack(inputs, inputs.environment) ? [transcoderStep(inputs, paths, tools, cdktfEnv, digest, summaryFile)] : [{ title: `no transcoder stack: ${inputs.environment} runs its Node runtime on ECS or Kubernetes, with its own transcoder (S3)`, run() {} }]
   return only === 'app' ? app : only === 'transcoder' ? transcoder : [...app, ...transcoder]
 }
 
@@ -171,7 +169,7 @@ export function destroySteps(inputs: DeployInputs, paths: DeployPaths, tools: De
   // The stacks beside the app stack go first: they read its table, topic and queues. Their required variables are
   // not used to destroy them: stand-ins where the environment gives none.
   const beside: [string, Record<string, string>][] = []
-  if (hasTranscoderStack(inputs)) beside.push([transcoderStackId(inputs.prefix, inputs.environment), { TF_VAR_app_url: 'https://destroyed.invalid' }])
+  if (hasTranscoderStack(inputs, inputs.environment)) beside.push([transcoderStackId(inputs.prefix, inputs.environment), { TF_VAR_app_url: 'https://destroyed.invalid' }])
   if (inputs.ecsEnvironments.includes(inputs.environment)) {
     beside.push([ecsStackId(inputs.prefix, inputs.environment), { TF_VAR_vpc_id: 'vpc-destroyed', TF_VAR_public_subnet_ids: '[]', TF_VAR_private_subnet_ids: '[]', TF_VAR_image_tag: 'destroyed' }])
   }
