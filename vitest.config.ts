@@ -96,8 +96,7 @@ export default defineConfig({
           environment: 'node',
           include: ['test/ops/**/*.test.ts'],
           globalSetup: ['./test/support/global-ops.ts'],
-          // After e2e in `npm test`'s browser half (scripts/test.ts).
-          sequence: { groupOrder: 4 },
+          sequence: { groupOrder: 3 },
           maxWorkers: 2,
           // As in unit: the files share their workers' module graphs (cdktf, ESLint and the scripts load once per worker).
           isolate: false,
@@ -108,7 +107,7 @@ export default defineConfig({
           name: 'e2e',
           environment: 'node',
           include: ['test/e2e/**/*.test.ts'],
-          sequence: { groupOrder: 3 },
+          sequence: { groupOrder: 4 },
           // The whole app as `npm start` runs it (wrangler dev + DynamoDB Local + fauxqs), once per run.
           // ...and as `npm run start:node` runs it (the Node server). Its setup only starts it, after the first stack holds
           // its ports, and returns: it boots while the other e2e files run (runtimes and node-replicas tests wait for it).

@@ -18,14 +18,10 @@ import { join } from 'node:path'
 
 const VITEST = join(import.meta.dirname, '..', 'node_modules', 'vitest', 'vitest.mjs')
 
-/**
- * Which projects each half runs (in vitest.config.ts's group order within the half). `ops` (process trees: dev
- * stacks, builds, ESLint) follows `e2e` in the browser half: the browser's files end well before the app tests do
- * (~200 s against ~220 s), and ops' ~80 s then ran on a machine the browser half had left idle (docs/testing.md).
- */
+/** Which projects each half runs (in vitest.config.ts's group order within the half). */
 export const HALVES = [
-  { name: 'server', projects: ['unit', 'app', 'workerd'] },
-  { name: 'browser', projects: ['e2e', 'ops'] },
+  { name: 'server', projects: ['unit', 'app', 'workerd', 'ops'] },
+  { name: 'browser', projects: ['e2e'] },
 ] as const
 
 /** Options that say how to report (they go to the final report, not to the halves). */

@@ -5,7 +5,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node'
  * The files known to take the longest, in the order they should start. Vitest orders a project's files by the
  * previous run's durations when its cache has them, and by file size otherwise: in a clean clone (CI) the ops
  * project's longest file (`npm start`, twice, a minute) is small and starts last, after everything its worker took
- * first, and its whole half waits for it. Started first, the long files overlap the short ones.
+ * first, and the whole server half waits for it. Started first, the long files overlap the short ones.
  * (test/unit/test-command.test.ts checks every name here is a test file.)
  */
 export const LONG_FIRST: readonly string[] = [
