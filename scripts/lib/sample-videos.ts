@@ -12,7 +12,8 @@ import { call, login, uploadVideo, type Api, type Video } from './video-upload'
  * `nice -n 19` with one thread; uploaded through the admin API as any operator's file would be, by a local operator
  * account of their own (sampleOperatorOf), and transcoded by the stack's transcoder. Bumping GENERATOR replaces them.
  */
-export const GENERATOR = 1
+// 2: made ready under the names the media route serves (`master-r<n>.m3u8`, `subtitles/<lang>-…`); v1's cannot play.
+export const GENERATOR = 2
 export const SAMPLE_LABEL = 'Sample video'
 export const SAMPLE_LICENSE = 'generated test media'
 const CREDIT = `Flixpeek sample generator v${GENERATOR}`

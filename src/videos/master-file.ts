@@ -6,9 +6,9 @@ import { masterPlaylist, renditionName, subtitlePlaylist, type HlsOutputs } from
  * Writes a ready video's master playlist, revision `revision`, and one media playlist per subtitle file, from the
  * row alone (nothing is re-encoded). The transcoder calls it when a job ends and the app whenever a ready video's
  * subtitles change. Only these playlists are mutable, and even they are never overwritten: each revision is its own
- * object (`master.r<n>.m3u8`), so a cached older one stays consistent with the files it lists.
+ * object (`master-r<n>.m3u8`), so a cached older one stays consistent with the files it lists.
  *
- * `subtitleFiles` maps a language to its WebVTT file, relative to the ladder's folder (`subtitles/en.<hash>.vtt`).
+ * `subtitleFiles` maps a language to its WebVTT file, relative to the ladder's folder (`subtitles/en-<hash>.vtt`).
  */
 export async function publishMaster(media: Pick<MediaStore, 'put'>, videoId: string, outputs: HlsOutputs, subtitleFiles: Record<string, string>, revision: number): Promise<string> {
   const folder = ladderPrefix(videoId, outputs.ladder)

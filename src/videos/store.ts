@@ -19,7 +19,7 @@ export interface VideoItem extends Omit<Video, 'parts'> {
   attempt: number
   /** When it last became ready: the newest ready video of a film is the one shown. */
   ready_at?: string
-  /** Subtitle files by language, relative to the ladder's folder (`subtitles/en.<hash>.vtt`). */
+  /** Subtitle files by language, relative to the ladder's folder (`subtitles/en-<hash>.vtt`). */
   subtitle_files?: Record<string, string>
   /** A ready video's outputs (what its master playlist is written from), its master's revision and the subtitle files that master lists. */
   hls?: HlsOutputs

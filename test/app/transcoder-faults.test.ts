@@ -94,7 +94,7 @@ describe('the transcoder under faults', { timeout: 60_000 }, () => {
     let raced = false
     const playlists = {
       put: async (...args: Parameters<ReturnType<typeof media>['put']>) => {
-        if (!raced && args[0].endsWith('.m3u8') && args[0].includes('/master.')) {
+        if (!raced && args[0].endsWith('.m3u8') && args[0].includes('/master-')) {
           raced = true
           const put = await SELF.fetch(`${ORIGIN}/api/v1/admin/videos/${id}/subtitles/de`, { method: 'PUT', headers: { Authorization: `Bearer ${operator.token}`, 'Content-Type': 'text/plain' }, body: 'WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nHallo\n' })
           expect(put.status).toBe(201)
@@ -119,13 +119,13 @@ describe('the transcoder under faults', { timeout: 60_000 }, () => {
     const blocked = new Promise<void>((resolve) => (entered = resolve))
     const bDone = new Promise<void>((resolve) => (release = resolve))
     const slow = { put: async (...args: Parameters<ReturnType<typeof media>['put']>) => {
-      if (args[0].includes('/master.r2.')) {
+      if (args[0].includes('/master-r2.')) {
         entered()
         await bDone
       }
       return media().put(...args)
     } }
-    await store.setSubtitleFile(id, 'fr', 'subtitles/fr.0123456789abcdef.vtt')
+    await store.setSubtitleFile(id, 'fr', 'subtitles/fr-0123456789abcdef.vtt')
     const a = new TranscodeJobs({ store, outbox: testOutbox(), media: slow }).refreshMaster(id)
     await blocked
     await store.setSubtitleFile(id, 'ja', 'subtitles/ja.0123456789abcdef.vtt')

@@ -186,7 +186,7 @@ describe('the admin API: after the upload', { timeout: 20_000 }, () => {
     // Stored under a name its content gives (a later file for French is another object), in the ladder's folder.
     const [vttKey, ...others] = (await media().list(`${ladderPrefix(video.id, 1)}subtitles/`)).keys
     expect(others).toEqual([])
-    expect(vttKey).toMatch(/\/subtitles\/fr\.[0-9a-f]{16}\.vtt$/)
+    expect(vttKey).toMatch(/\/subtitles\/fr-[0-9a-f]{16}\.vtt$/)
     const vtt = await media().get(vttKey!)
     expect(await new Response(vtt!.body).text()).toBe('WEBVTT\n\n00:00:01.000 --> 00:00:02.500\nBonjour\n')
     const notSubtitles = await SELF.fetch(`${ORIGIN}/api/v1/admin/videos/${video.id}/subtitles/fr`, { method: 'PUT', headers: { Authorization: `Bearer ${operator.token}` }, body: 'hello' })
