@@ -30,6 +30,8 @@ import { offlinePages } from './offline/pages'
 import { viewerHeader } from './offline/middleware'
 import { buildOpenApiDocument } from './openapi/document'
 import { describe } from './openapi/metadata'
+import { mediaBytes, playbackApi } from './playback/api'
+import { watchPages } from './playback/pages'
 import { pushApi } from './push/api'
 import { recommendationsApi } from './recommendations/api'
 import { recommendationPages } from './recommendations/pages'
@@ -65,7 +67,11 @@ export interface AppOptions {
 export function createApp(options: AppOptions = {}) {
   const makeServices = options.services ?? createServices
   const app = new Hono<AppEnv>()
-  app.use(requestId(), withConfig, securityHeaders())
+  app.use(requestId(), withConfig)
+  // 0. A video's bytes for whoever holds a media token: no services, no session, no data-store read per segment, and
+  // headers of their own (any origin may play them), so before the site's security headers.
+  app.route('/', mediaBytes) // /media/t/:token/:videoId/* (GET, HEAD)
+  app.use(securityHeaders())
 
   // 1. Public bytes: no services, no session read.
   app.route('/', catalogImages) // /images/posters/:file, /images/backdrops/:file (generated artwork)
@@ -103,6 +109,7 @@ export function createApp(options: AppOptions = {}) {
   html.route('/', mailPages) // /unsubscribe
   html.route('/', offlinePages) // /offline
   html.route('/', offlineApi) // /manifest.webmanifest, /sw.js
+  html.route('/', watchPages) // /watch/:movieId
   html.route('/', videoPages) // /admin/videos, /admin/videos/upload, /admin/videos/:id/{publish,unpublish,cancel,retry,delete,subtitles}
   app.route('/', html)
 
@@ -122,6 +129,7 @@ export function createApp(options: AppOptions = {}) {
     api.route('/', watchlistApi) // /me/watchlist, /me/watchlist/:movieId
     api.route('/', recommendationsApi) // /me/recommendations, /me/dismissed/:movieId
     api.route('/', notificationsApi) // /me/notifications, /me/notifications/:id/read, /me/notifications/read-all
+    api.route('/', playbackApi) // /movies/:id/playback
     api.route('/', videosApi) // /admin/videos, /admin/videos/:id, …/parts/:n, …/complete, …/cancel, …/retry, …/subtitles/:lang
     let openApi: object | undefined
     api.get(

@@ -60,6 +60,9 @@ const ConfigSchema = z
     MEDIA_DIR: optionalString,
     MEDIA_WRITE_SECRET: optionalString,
     MAX_UPLOAD_BYTES: z.preprocess(unsetIfEmpty, z.coerce.number({ message: 'must be a whole number of bytes' }).int('must be a whole number of bytes').positive('must be positive').default(50 * 2 ** 30)),
+    // Watching (src/playback/): who may watch, and how long a media token lasts.
+    PLAYBACK: z.preprocess(unsetIfEmpty, z.enum(['members', 'public'], { message: "must be 'members' or 'public'" }).default('members')),
+    PLAYBACK_TOKEN_TTL_SECONDS: z.preprocess(unsetIfEmpty, z.coerce.number({ message: 'must be a whole number of seconds' }).int('must be a whole number of seconds').min(10, 'must be at least 10 seconds').max(7 * 86_400, 'must be at most 7 days').default(21_600)),
     // Tuning (tests): the part size the media store asks uploads for, instead of its own default.
     MEDIA_PART_SIZE: z.preprocess(unsetIfEmpty, z.coerce.number({ message: 'must be a whole number of bytes' }).int('must be a whole number of bytes').min(65_536, 'must be at least 64 KiB').max(95_000_000, 'must be at most 95 MB (Workers cap request bodies at 100 MB)').optional()),
   })

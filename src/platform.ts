@@ -33,6 +33,16 @@ export interface PageCache {
 }
 
 /**
+ * A video's objects kept close to the runtime, one copy for every viewer (src/playback/media.ts): the Cache API on
+ * Workers; on Node an in-process memory that keeps playlists only (segments are too many and too large for it).
+ * Same contract as PageCache: entries may vanish at any time; keys carry no token.
+ */
+export interface MediaCache extends PageCache {
+  /** What it keeps: every object but the progressive MP4, or only playlists. */
+  readonly keeps: 'all' | 'playlists'
+}
+
+/**
  * AWS credentials the runtime obtains itself (the ECS task role, EKS IRSA), asked before each signed call;
  * the answer is cached behind this function. Same shape as src/aws/credentials.ts's AwsCredentials.
  */
@@ -57,6 +67,8 @@ export interface Platform {
    * directory on Node. Absent: the runtime has none (a Worker without the MEDIA binding).
    */
   readonly media?: MediaStore
+  /** Where media objects are cached for every viewer (src/playback/media.ts); absent: every request reads the store. */
+  readonly mediaCache?: MediaCache
   /** The precompiled Argon2 module (workerd forbids compiling WebAssembly from bytes at run time). */
   argon2Module(): WebAssembly.Module | Promise<WebAssembly.Module>
 }

@@ -1,6 +1,7 @@
 import { emailTokensParticipant } from './accounts/email-tokens'
 import { profileKey } from './accounts/keys'
 import { Accounts } from './accounts/service'
+import { Throttle } from './accounts/throttle'
 import { provideArgon2Module } from './auth/argon2'
 import { DynamoDb } from './aws/dynamodb'
 import { Ses } from './aws/ses'
@@ -34,6 +35,7 @@ import { NotificationService } from './notifications/service'
 import { NotificationStore } from './notifications/store'
 import { unreadSummaryKey } from './notifications/unread'
 import type { Defer, Platform } from './platform'
+import { PlaybackService } from './playback/service'
 import { pushChannel, pushParticipant, PushSubscriptionStore } from './push'
 import { PushService } from './push/service'
 import { CollaborativeFilter, eraseCountedLikes, likesOf, RecommendationService, RecommendationStore, recommendationsParticipant, signalSources, versionSlot } from './recommendations'
@@ -44,8 +46,7 @@ import { WatchlistService, watchlistParticipant } from './watchlist'
 import { summaryKey } from './watchlist/summary'
 import { readyMapChanged, VideoService, VideoStore, videosParticipant } from './videos'
 
-/** What routes and jobs use: domain services and the ports they need, never the AWS clients. Built per request (and per
- * cron run) from the config and the runtime's platform; tests swap any part by passing their own factory to createApp. */
+/** What routes and jobs use: domain services and ports, never AWS clients. Built per request (and cron run); tests pass their own factory to createApp. */
 export interface Services {
   readonly config: Config
   /** Runs work after the response is sent (the platform's waitUntil); failures are logged. */
@@ -78,6 +79,8 @@ export interface Services {
   readonly push: PushService
   /** The video library (src/videos/): operators' uploads, films' ready videos, the deletion job. */
   readonly videos: VideoService
+  /** Starting to watch (src/playback/): a media token per start, limited per viewer. */
+  readonly playback: PlaybackService
   /** Email beyond the per-event sends: the weekly digest cron and its signed unsubscribe links. */
   readonly mail: {
     weeklyDigest(now?: Date): Promise<DigestReport>
@@ -177,6 +180,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   const deliverMail = (event: DomainEvent, hint?: MailHint) => mail().deliver(event, markers()(event, 'mail'), hint)
   const videoStore = lazy(() => new VideoStore(db(), table))
   const videos = lazy(() => new VideoService({ store: videoStore(), media: platform.media, outbox: outbox(), catalog: catalog(), config, onChanged: readyMapChanged, deadlineMs: Number(platform.vars.RENDER_DEADLINE_MS) || undefined }))
+  const playback = lazy(() => new PlaybackService({ videos: videos(), throttle: new Throttle(db(), table, Date.now, config.PASSWORD_PEPPER ?? config.jwtSecret), config, client }))
   const pushStore = lazy(() => new PushSubscriptionStore(db(), table))
   const pushService = lazy(() => new PushService({ store: pushStore(), publicKey: config.vapid?.publicKey ?? null, production: config.isProduction }))
   // Where a notification goes (src/notifications/channels.ts): in-app, email (in the digest only), Web Push, and any a test adds.
@@ -196,10 +200,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
     const notify = notificationHandler({ db: db(), table, store: notificationStore(), announce: announce(), ...ruleContext(owners) })
     return { queue, handlers: handlersByType([notify, mail(), collaborative().handler(), delivery()]), once: markers() }
   })
-  const releaseAlerts = lazy<ReleaseAlertOptions>(() => {
-    const preferencesOf = (userIds: string[]) => accounts().preferencesOf(userIds)
-    return { db: db(), table, store: notificationStore(), catalog: catalog(), audience: watchlist(), preferencesOf, announce: announce() }
-  })
+  const releaseAlerts = lazy<ReleaseAlertOptions>(() => ({ db: db(), table, store: notificationStore(), catalog: catalog(), audience: watchlist(), preferencesOf: (userIds: string[]) => accounts().preferencesOf(userIds), announce: announce() }))
   return withGetters<Services>()(
     {
       config,
@@ -213,6 +214,6 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
       },
       flushOutbox: (opts) => flushOutbox({ db: db(), table, topicArn: config.SNS_TOPIC_ARN, topic }, opts),
     },
-    { catalog, accounts, watchlist, reviews, notifications, mailer, events, releaseAlerts, recommendations, push: pushService, collaborative, videos },
+    { catalog, accounts, watchlist, reviews, notifications, mailer, events, releaseAlerts, recommendations, push: pushService, collaborative, videos, playback },
   )
 }

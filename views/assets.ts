@@ -6,10 +6,10 @@
  * so a deploy that changes any asset ships a new worker.
  */
 export const ASSET_HASHES = {
-  css: '2ebdad2765',
+  css: '04e2f1abb4',
   js: 'b8eb772ac1',
   offline: '8b85d7d3dc',
-  sw: 'c553719caf',
+  sw: 'e9a27551c3',
   upload: '911f883a46',
 }
 

@@ -341,6 +341,8 @@ self.addEventListener('fetch', function (event) {
   var request = event.request
   var url = new URL(request.url)
   if (url.origin !== self.location.origin) return
+  // A video's bytes pass through untouched: tokenised URLs, ranges, and trickplay sprites that must not fill the image cache.
+  if (url.pathname.indexOf('/media/') === 0) return
   if (request.method === 'POST' || request.method === 'DELETE') {
     if (QUEUED.test(url.pathname)) event.respondWith(action(request, url))
     return

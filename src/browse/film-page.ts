@@ -17,7 +17,7 @@ export const REVIEWS_DEADLINE_MS = 250
 
 /** Who is looking, and the request's ports. */
 export interface FilmViewer {
-  readonly services: Pick<Services, 'catalog' | 'watchlist' | 'reviews' | 'recommendations'>
+  readonly services: Pick<Services, 'catalog' | 'watchlist' | 'reviews' | 'recommendations' | 'videos'>
   readonly user?: SessionUser
   /** Ids on the viewer's list (src/watchlist/middleware.ts), when the browsing middleware read them. */
   readonly listed?: ReadonlySet<number>
@@ -40,6 +40,10 @@ export interface FilmPageModel {
   dismissed: boolean | null
   /** The reviews block; null: not in time, htmx loads it after the page. */
   reviews: ReviewsSectionProps | null
+  /** The film has a ready, published video: the page offers Play. */
+  playable: boolean
+  /** The ready-video map was not read in time: the page must not be shared (a later copy may offer Play). */
+  provisional: boolean
 }
 
 /**
@@ -91,12 +95,14 @@ export async function loadFilmPage(viewer: FilmViewer, movieId: number): Promise
   const listed = !user ? Promise.resolve(false) : viewer.listed ? Promise.resolve(viewer.listed.has(movieId)) : watchlist.has(user.id, movieId)
   const dismissed = user ? recommendations.isDismissed(user.id, movieId) : Promise.resolve(null)
   const section = reviewsSection(reviews, user?.id, { id: movieId, title: '' }, 1, {}, { aggregateReadAhead: user !== undefined })
-  const [movie, genres, inList, isDismissed, reviewsPart] = await Promise.all([
+  const [movie, genres, inList, isDismissed, reviewsPart, film] = await Promise.all([
     catalog.details(movieId, viewer.options),
     catalog.genres(viewer.options),
     withinDeadline(viewer, listed),
     withinDeadline(viewer, dismissed),
     withinDeadline(viewer, section),
+    // The isolate's ready-video map (within its own deadline): unreadable, no Play button and a page not shared.
+    viewer.services.videos.filmVideo(movieId).catch(() => ({ video: null, provisional: true })),
   ])
   if (!movie) return null
   // A signed-in viewer's recent views feed their picks (written after the response).
@@ -109,5 +115,7 @@ export async function loadFilmPage(viewer: FilmViewer, movieId: number): Promise
     ...(inList === MISSED ? {} : { inList }),
     dismissed: isDismissed === MISSED ? null : isDismissed,
     reviews: reviewsPart === MISSED ? null : { ...reviewsPart, movieTitle: movie.title },
+    playable: film.video !== null,
+    provisional: film.provisional,
   }
 }

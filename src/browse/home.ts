@@ -8,6 +8,10 @@ export const LAZY_BATCH = 3
 
 export interface HomeModel {
   featured: Movie | null
+  /** The featured film has a ready, published video: the hero offers Play. */
+  featuredPlayable: boolean
+  /** The ready-video map was not read in time: the page must not be shared. */
+  provisional: boolean
   /** The registered rows that loaded (src/browse/home-rows.ts), then the first genre rows. */
   sections: HomeSection[]
   /** Every genre (the navigation menu). */
@@ -55,8 +59,12 @@ export async function homeModel(viewer: HomeViewer, rows: readonly HomeRowSource
   const genres = orderGenres(allGenres)
   const firstGenres = await genreRows(catalog, genres.slice(0, FIRST_GENRE_ROWS), viewer.options)
   const sections = loaded.filter((section): section is HomeSection => section !== null)
+  const featured = heroFilms.find((m) => m.backdrop_url) ?? heroFilms[0] ?? null
+  const video = featured ? await viewer.services.videos.filmVideo(featured.id).catch(() => ({ video: null, provisional: true })) : { video: null, provisional: false }
   return {
-    featured: heroFilms.find((m) => m.backdrop_url) ?? heroFilms[0] ?? null,
+    featured,
+    featuredPlayable: video.video !== null,
+    provisional: video.provisional,
     sections: [
       ...sections.map((section) => ('row' in section ? { ...section, row: { ...section.row, movies: section.row.movies.slice(0, ROW_SIZE) } } : section)),
       ...firstGenres.map((row): HomeSection => ({ card: 'poster', row })),

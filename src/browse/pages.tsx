@@ -17,7 +17,7 @@ import type { HomeViewer } from './home-row'
 import { render } from '../http/render'
 import { withListed } from '../watchlist/middleware'
 import { catalogOptions, nextPageHref, wantsFragment } from '../http/page-helpers'
-import { CACHE, cached } from '../http/cache'
+import { CACHE, cached, useCache } from '../http/cache'
 
 const SearchQuerySchema = PageQuerySchema.extend({
   q: z.string().trim().max(200, m('validation.maxChars', { max: 200 })).default(''),
@@ -62,7 +62,13 @@ export const browsePages = new Hono<AppEnv>()
 browsePages.get('/', cached(CACHE.page), withListed, async (c) => {
   // The rows of src/browse/home-rows.ts; the cards' "listed" markers come from withListed (one read of the list's summary).
   const home = await homeModel(viewerOf(c))
-  return render(c, <HomePage featured={home.featured} genres={home.genres} sections={home.sections} lazyGenres={home.lazyGenres} lazyHref={home.lazyHref} />, { films: true })
+  // Rendered without a fresh ready-video map: this visitor's copy only (the next one may offer Play).
+  if (home.provisional) useCache(c, CACHE.personalPage)
+  return render(
+    c,
+    <HomePage featured={home.featured} featuredPlayable={home.featuredPlayable} genres={home.genres} sections={home.sections} lazyGenres={home.lazyGenres} lazyHref={home.lazyHref} />,
+    { films: true },
+  )
 })
 
 /** Further genre rows of the home page, fetched by htmx as they scroll into view. */
@@ -110,7 +116,10 @@ browsePages.get('/movies/:id', cached(CACHE.page), withListed, validate('param',
   const { id } = c.req.valid('param')
   const page = await loadFilmPage({ ...viewerOf(c), deadlineMs: deadlineOf(c) }, id)
   if (!page) throw errors.movieNotFound()
-  return render(c, <MoviePage {...page} />, { films: true })
+  // Rendered without a fresh ready-video map: this visitor's copy only (the next one may offer Play).
+  const { provisional, ...film } = page
+  if (provisional) useCache(c, CACHE.personalPage)
+  return render(c, <MoviePage {...film} />, { films: true })
 })
 
 /** The trailer player the facade swaps in on click; without htmx, off to the trailer itself. */

@@ -34,13 +34,19 @@ export function respondWithError(c: Context<AppEnv>, apiError: ApiError): Respon
   return render(c, <ErrorPage status={apiError.status} body={body} />, { status: apiError.status, headers })
 }
 
+/**
+ * A path as logs may show it: a media token opens a video until it expires, so log retention would count as token
+ * exposure (docs/watching.md). The token segment is masked; nothing else of the path is secret.
+ */
+export const loggablePath = (path: string) => path.replace(/^\/media\/t\/[^/]*/, '/media/t/***')
+
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
   const apiError = toApiError(err)
   const requestId = c.get('requestId')
   if (err instanceof ConfigError) {
     console.error(`[${requestId}] ${err.message}`)
   } else if (apiError.status >= 500) {
-    console.error(`[${requestId}] ${c.req.method} ${c.req.path} failed:`, err)
+    console.error(`[${requestId}] ${c.req.method} ${loggablePath(c.req.path)} failed:`, err)
   }
   return respondWithError(c, apiError)
 }

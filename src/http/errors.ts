@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'movie_not_found'
+  | 'video_not_found'
   | 'email_taken'
   | 'list_full'
   | 'rate_limited'
@@ -65,6 +66,8 @@ export const errors = {
   unauthorized: (key: MessageKey = 'errors.unauthorized') => new ApiError(401, 'unauthorized', ref(key)),
   notFound: (key: MessageKey = 'errors.not_found') => new ApiError(404, 'not_found', ref(key)),
   movieNotFound: () => new ApiError(404, 'movie_not_found', ref('errors.movie_not_found')),
+  /** A film with no ready, published video to play. */
+  videoNotFound: () => new ApiError(404, 'video_not_found', ref('errors.video_not_found')),
   rateLimited: (retryAfterSeconds: number) =>
     new ApiError(429, 'rate_limited', ref('errors.rate_limited'), undefined, {
       'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),

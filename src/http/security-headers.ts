@@ -10,26 +10,33 @@ function originOf(url: string): string {
   }
 }
 
+/** The player's pages: hls.js feeds the video from blob: URLs (Media Source) and may start a worker from one. */
+const PLAYER_PAGES = '/watch/'
+
 /**
  * Security headers on every response. Scripts only from our own origin (htmx is
  * served by the worker); images also from the TMDB image host; frames only from
- * YouTube's privacy-enhanced domain, loaded on click for trailers.
+ * YouTube's privacy-enhanced domain, loaded on click for trailers; media and workers
+ * from blob: on the player's pages only.
  */
 export const securityHeaders = (): MiddlewareHandler<AppEnv> => {
-  // Built once per image origin (in practice once per isolate), not on every request.
-  const byImageOrigin = new Map<string, MiddlewareHandler>()
+  // Built once per image origin and kind of page (in practice twice per isolate), not on every request.
+  const built = new Map<string, MiddlewareHandler>()
   return async (c, next) => {
     const imageOrigin = originOf(c.get('config')?.TMDB_IMAGE_BASE_URL ?? 'https://image.tmdb.org')
-    let middleware = byImageOrigin.get(imageOrigin)
-    if (!middleware) byImageOrigin.set(imageOrigin, (middleware = headersFor(imageOrigin)))
+    const player = c.req.path.startsWith(PLAYER_PAGES)
+    const key = `${player}|${imageOrigin}`
+    let middleware = built.get(key)
+    if (!middleware) built.set(key, (middleware = headersFor(imageOrigin, player)))
     return middleware(c, next)
   }
 }
 
-function headersFor(imageOrigin: string): MiddlewareHandler {
+function headersFor(imageOrigin: string, player: boolean): MiddlewareHandler {
   return secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
+      ...(player ? { mediaSrc: ["'self'", 'blob:'], workerSrc: ["'self'", 'blob:'] } : {}),
       scriptSrc: ["'self'"],
       styleSrc: ["'self'"],
       imgSrc: ["'self'", 'data:', ...(imageOrigin ? [imageOrigin] : [])],

@@ -13,6 +13,9 @@ export const isApiPath = (path: string) => path.startsWith(API_PREFIX)
 /** The transcoder's signed media routes (src/videos/internal/): JSON errors, but no CORS (no browser calls them). */
 export const INTERNAL_PREFIX = '/internal/'
 
+/** Media under a playback token (src/playback/): JSON errors, CORS headers of its own. */
+export const MEDIA_PREFIX = '/media/'
+
 /** True for every path of the JSON surface. */
 export const isJsonPath = (path: string) =>
-  path.startsWith(INTERNAL_PREFIX) || JSON_PATTERNS.some((pattern) => (pattern.endsWith('/*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern))
+  path.startsWith(INTERNAL_PREFIX) || path.startsWith(MEDIA_PREFIX) || JSON_PATTERNS.some((pattern) => (pattern.endsWith('/*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern))

@@ -3,7 +3,7 @@ import argon2Wasm from '@phi-ag/argon2/argon2.wasm'
 import { createApp, type AppOptions } from '../app'
 import { configFor, type Env } from '../config'
 import { CRON_JOBS } from '../jobs'
-import type { CacheStore, PageCache, Platform } from '../platform'
+import type { CacheStore, MediaCache, PageCache, Platform } from '../platform'
 import { createServices } from '../services'
 import { r2MediaStore } from './r2-media'
 
@@ -30,6 +30,15 @@ export function cacheApiPageCache(cache: () => Cache): PageCache {
 function pageCacheFor(env: Env): PageCache | undefined {
   if (env.PAGE_CACHE === 'off' || typeof caches === 'undefined') return undefined
   return cacheApiPageCache(() => caches.default)
+}
+
+/**
+ * Video objects in the same Cache API, under token-free keys of their own (src/playback/media.ts): on even when pages
+ * are not cached, since a video's keys are its own and never shared between test files.
+ */
+function mediaCacheFor(): MediaCache | undefined {
+  if (typeof caches === 'undefined') return undefined
+  return { keeps: 'all', ...cacheApiPageCache(() => caches.default) }
 }
 
 /** The deployment's id when the Worker binds version metadata (CF_VERSION_METADATA), else APP_VERSION. */
@@ -66,6 +75,7 @@ export function workersPlatform(env: Env, ctx?: Pick<ExecutionContext, 'waitUnti
     clientAddress: (request) => request.headers.get('CF-Connecting-IP')?.trim() || undefined,
     ...(env.ASSETS ? { assets: env.ASSETS } : {}),
     pageCache: pageCacheFor(env),
+    mediaCache: mediaCacheFor(),
     appVersion: appVersionOf(env),
     ...mediaFor(env),
     argon2Module,

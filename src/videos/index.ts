@@ -6,7 +6,7 @@ import type { VideoStore } from './store'
 export { VideoService } from './service'
 export { toVideo } from './shape'
 export { VideoStore } from './store'
-export type { VideoLibrary } from './library'
+export type { PlayableVideo, VideoLibrary } from './library'
 export type { FilmVideo } from './ready-map'
 /** Passed to VideoService as `onChanged`: a state change in this isolate re-reads the ready-video map. */
 export const readyMapChanged = invalidateReadyVideos

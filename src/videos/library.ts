@@ -6,6 +6,22 @@ export interface OperatorCandidate {
   profile: { email_verified?: boolean }
 }
 
+/** A ready, published video as a player starts it: names relative to the video's folder (`v1/master-r1.m3u8`). */
+export interface PlayableVideo {
+  videoId: string
+  master: string
+  mp4: string
+  /** A still of the film (JPEG). */
+  poster: string
+  /** Languages of the audio renditions, and of the subtitle tracks the master lists. */
+  audio: string[]
+  subtitles: string[]
+  /** Seconds. */
+  duration: number
+  license: string
+  credit: string | null
+}
+
 /**
  * The video library's use cases (src/videos/service.ts implements them), for the admin API, the admin pages
  * and the CLI. Failures are ApiErrors: not_found (unknown video), validation_failed (422, with details),

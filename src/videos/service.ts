@@ -7,10 +7,11 @@ import { ladderPrefix, sourceKey, subtitleKey } from '../media/keys'
 import { MediaDigestMismatchError, MediaUploadNotFoundError, type MediaStore } from '../media/store'
 import { removeDeletedVideos, type CleanupReport } from './cleanup'
 import { newVideoId, videoKey } from './keys'
-import type { OperatorCandidate, VideoLibrary } from './library'
+import type { OperatorCandidate, PlayableVideo, VideoLibrary } from './library'
 import { partPlan, toVideo } from './shape'
 import { VideoStateError, TooManyUploadsError, type VideoItem, type VideoStore } from './store'
 import { readyVideosWithin, type FilmVideo } from './ready-map'
+import { playableVideo } from './playable'
 import { toWebVtt } from './subtitles'
 import { TranscodeJobs } from './transcode-jobs'
 import { MAX_UPLOADING_PER_OPERATOR, type CreateVideo, type UpdateVideo, type Video, type VideoStatus } from './types'
@@ -232,6 +233,11 @@ export class VideoService implements VideoLibrary {
     const video = map.byMovie.get(movieId)
     const answer = video ? { duration: video.duration, ready: true as const, license: video.license, credit: video.credit } : null
     return { video: answer, provisional: map.provisional === true }
+  }
+
+  /** A film's video as a player starts it now (src/videos/playable.ts); null: none ready and published. */
+  playable(movieId: number): Promise<PlayableVideo | null> {
+    return playableVideo(this.deps.store, movieId)
   }
 
   /** The deletion job's run (the drain cron): nothing to do where no media store is configured. */

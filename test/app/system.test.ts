@@ -116,6 +116,7 @@ describe('system routes', () => {
       'POST /api/v1/admin/videos', 'GET /api/v1/admin/videos', 'GET /api/v1/admin/videos/{id}', 'PATCH /api/v1/admin/videos/{id}',
       'DELETE /api/v1/admin/videos/{id}', 'PUT /api/v1/admin/videos/{id}/parts/{n}', 'POST /api/v1/admin/videos/{id}/complete',
       'POST /api/v1/admin/videos/{id}/cancel', 'POST /api/v1/admin/videos/{id}/retry', 'PUT /api/v1/admin/videos/{id}/subtitles/{lang}',
+      'POST /api/v1/movies/{id}/playback',
     ]
     expect(listed.filter((op) => !contract.includes(op))).toEqual([])
     expect(contract.filter((op) => !listed.includes(op))).toEqual([])
@@ -168,7 +169,8 @@ describe('the URL map (src/app.ts)', () => {
     const routes = createApp().routes
     const check = routes.findIndex((route) => route.handler === csrf)
     expect(check).toBeGreaterThan(0)
-    const earlier = routes.slice(0, check).filter((route) => !['GET', 'HEAD', 'ALL'].includes(route.method))
+    // Safe methods change nothing (the media route's CORS preflight is an OPTIONS).
+    const earlier = routes.slice(0, check).filter((route) => !['GET', 'HEAD', 'OPTIONS', 'ALL'].includes(route.method))
     // The transcoder's writes carry no cookie: each is signed with MEDIA_WRITE_SECRET (test/app/videos-internal.test.ts).
     expect(earlier.map((route) => `${route.method} ${route.path}`)).toEqual(['PUT /internal/media/:videoId/:ladder{v[1-9][0-9]{0,3}}/*'])
     expect(routes.slice(check).some((route) => route.method === 'POST')).toBe(true)

@@ -37,9 +37,9 @@ export function jobDeps(overrides: Partial<JobDeps> = {}, playlists: Pick<MediaS
   return { jobs, media: storeMediaAccess(media()), limits: DEFAULT_LIMITS, scratchRoot, ffmpeg: 'ffmpeg', ffprobe: 'ffprobe', log: () => {}, ...overrides } as JobDeps & { jobs: TranscodeJobs }
 }
 
-/** Uploads `bytes` as one video (one part) and completes it: the video is `queued`, attempt 1. */
-export async function upload(operator: TestUser, bytes: Uint8Array): Promise<string> {
-  const created = await api('/admin/videos', { token: operator.token, body: { movie_id: MOVIE, size: bytes.byteLength, license: 'generated test media' } })
+/** Uploads `bytes` as one video (one part) of `movie` and completes it: the video is `queued`, attempt 1. */
+export async function upload(operator: TestUser, bytes: Uint8Array, movie = MOVIE): Promise<string> {
+  const created = await api('/admin/videos', { token: operator.token, body: { movie_id: movie, size: bytes.byteLength, license: 'generated test media' } })
   expect(created.status).toBe(201)
   const { id } = (await created.json()) as { id: string }
   const part = await SELF.fetch(`${ORIGIN}/api/v1/admin/videos/${id}/parts/1`, {

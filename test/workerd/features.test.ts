@@ -14,6 +14,7 @@ import { signMediaRequest } from '../../src/videos/signing'
 import { r2MediaStore } from '../../src/main/r2-media'
 import { workersPlatform } from '../../src/main/worker'
 import { mediaStoreContract } from '../support/media-store-contract'
+import { mintPlaybackToken } from '../../src/playback/token'
 
 /**
  * One request-level journey per feature, in the real Workers runtime. The feature suites themselves run on Node
@@ -210,5 +211,29 @@ describe('the Workers platform', () => {
     expect(workersPlatform({ ...env, MEDIA_PART_SIZE: undefined }).media).toMatchObject({ kind: 'r2', partSize: 64 * 2 ** 20 })
     expect(workersPlatform({ ...env, MEDIA_PART_SIZE: '6000000' }).media?.partSize).toBe(6_000_000)
     expect(workersPlatform({ ...env, MEDIA: undefined }).media).toBeUndefined()
+  })
+})
+
+/**
+ * A segment under a media token, as Workers serves it (src/playback/media.ts): the first request reads R2 and writes
+ * the Cache API copy (token-free key, `public` as the Cache API requires) before answering; the next one, under
+ * another viewer's token, is answered from it. A range goes to R2 each time (the Cache API refuses 206).
+ */
+describe('media under a playback token', () => {
+  it('should serve a segment from R2 once, then from the Cache API for every token, and ranges from R2', async () => {
+    const videoId = '01JX0MEDACACHE000000000000'
+    const bytes = Uint8Array.from({ length: 200_000 }, (_, i) => (i * 31 + 7) % 251)
+    await bucket.put(`videos/${videoId}/v1/v360/seg_00000.m4s`, bytes)
+    const expires = Math.floor(Date.now() / 1000) + 600
+    const url = async (viewer: string) => `${ORIGIN}/media/t/${await mintPlaybackToken((env as unknown as { JWT_SECRET: string }).JWT_SECRET, { videoId, viewer, expires })}/${videoId}/v1/v360/seg_00000.m4s`
+    const first = await SELF.fetch(await url('viewer-a'))
+    expect([first.status, first.headers.get('x-media-cache'), first.headers.get('cache-control')]).toEqual([200, 'MISS', 'private, max-age=31536000, immutable'])
+    expect(new Uint8Array(await first.arrayBuffer())).toEqual(bytes)
+    const second = await SELF.fetch(await url('viewer-b'))
+    expect([second.status, second.headers.get('x-media-cache'), second.headers.get('cache-control')]).toEqual([200, 'HIT', 'private, max-age=31536000, immutable'])
+    expect(new Uint8Array(await second.arrayBuffer())).toEqual(bytes)
+    const range = await SELF.fetch(await url('viewer-b'), { headers: { Range: 'bytes=100-199' } })
+    expect([range.status, range.headers.get('content-range'), range.headers.get('x-media-cache')]).toEqual([206, 'bytes 100-199/200000', 'BYPASS'])
+    expect(new Uint8Array(await range.arrayBuffer())).toEqual(bytes.slice(100, 200))
   })
 })

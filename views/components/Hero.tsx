@@ -2,16 +2,19 @@ import type { Genre, Movie } from '../../src/catalog/types'
 import { formatRating, yearOf } from '../format'
 import { Backdrop } from './Backdrop'
 import { useT } from './I18nContext'
+import { PlayButton } from './PlayButton'
 import { WatchlistButton } from './WatchlistButton'
 
 export interface HeroProps {
   movie: Movie
   genres: Genre[]
   kicker?: string
+  /** The film has a ready video: Play comes first. */
+  playable?: boolean
 }
 
 /** The featured title across the top of the home page: backdrop, title, overview and actions. */
-export function Hero({ movie, genres, kicker }: HeroProps) {
+export function Hero({ movie, genres, kicker, playable = false }: HeroProps) {
   const t = useT()
   const image = movie.backdrop_url ?? movie.poster_url
   const year = yearOf(movie.release_date)
@@ -43,7 +46,8 @@ export function Hero({ movie, genres, kicker }: HeroProps) {
             {movie.overview}
           </p> : null}
         <div class="hero-actions">
-          <a class="button primary" href={`/movies/${movie.id}`}>
+          {playable ? <PlayButton movieId={movie.id} title={movie.title} /> : null}
+          <a class={playable ? 'button' : 'button primary'} href={`/movies/${movie.id}`}>
             <span class="icon" aria-hidden="true">ⓘ</span> {t('hero.moreInfo')}<span class="visually-hidden"> {t('hero.moreInfoAbout', { title: movie.title })}</span>
           </a>
           <WatchlistButton movieId={movie.id} title={movie.title} />

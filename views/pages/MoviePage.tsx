@@ -13,6 +13,7 @@ import { ReviewsSection, type ReviewsSectionProps } from '../components/ReviewsS
 import { SaveForOffline } from '../components/OfflineControls'
 import { GenreChips } from '../components/GenreChips'
 import { useT } from '../components/I18nContext'
+import { PlayButton } from '../components/PlayButton'
 
 export interface MoviePageProps extends Omit<LayoutProps, 'title' | 'children'> {
   movie: MovieDetails
@@ -24,10 +25,12 @@ export interface MoviePageProps extends Omit<LayoutProps, 'title' | 'children'> 
   reviews?: ReviewsSectionProps | null
   /** The overview's language when it is not the page's (TMDB had none translated: English instead). */
   overviewLang?: string
+  /** The film has a ready video: Play leads to /watch/:id (the trailer stays, second). */
+  playable?: boolean
 }
 
 /** A film's details: backdrop, poster, facts, overview, trailer, cast, similar titles, reviews. */
-export function MoviePage({ movie, inList, dismissed = null, reviews, overviewLang, ...layout }: MoviePageProps) {
+export function MoviePage({ movie, inList, dismissed = null, reviews, overviewLang, playable = false, ...layout }: MoviePageProps) {
   const year = yearOf(movie.release_date)
   const t = useT()
   const rating = formatRating(movie.vote_average, movie.vote_count, t)
@@ -81,8 +84,9 @@ export function MoviePage({ movie, inList, dismissed = null, reviews, overviewLa
               </p>
             ) : null}
             <div class="details-actions" id="watchlist-slot">
+              {playable ? <PlayButton movieId={movie.id} title={movie.title} /> : null}
               {movie.trailer ? (
-                <a class="button primary" href="#trailer">
+                <a class={playable ? 'button' : 'button primary'} href="#trailer">
                   <span class="icon" aria-hidden="true">
                     ▶
                   </span>{' '}

@@ -12,6 +12,7 @@ import { dynamoCronLease, type CronLease } from './cron-lease'
 import { trackedDefer, type TrackedDefer } from './deferred'
 import { nodeAwsCredentials, nodeMediaStore } from './aws-access'
 import { memoryFronted } from './memory-cache'
+import { playlistMemoryCache } from './playlist-cache'
 import { dynamoTextCache } from './shared-cache'
 import { staticAssets, type NodeStaticAssets } from './static-assets'
 
@@ -77,6 +78,7 @@ export function nodeRuntime(vars: Record<string, string>, config: Config, option
     ...(vars.APP_VERSION ? { appVersion: vars.APP_VERSION } : {}),
     ...(awsCredentials ? { awsCredentials } : {}),
     media: guardedMediaStore(nodeMediaStore(config, awsCredentials)),
+    mediaCache: playlistMemoryCache(),
     argon2Module,
   }
   return { platform, deferred, assets, lease: dynamoCronLease({ db, table: config.DYNAMODB_TABLE }) }

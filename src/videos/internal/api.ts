@@ -4,6 +4,7 @@ import type { AppEnv } from '../../context'
 import { CACHE } from '../../http/cache'
 import { errors } from '../../http/errors'
 import { ladderPrefix, sourceKey, VIDEO_ID } from '../../media/keys'
+import { parseRange } from '../../media/range'
 import type { MediaRange } from '../../media/store'
 import { declaredLength } from '../middleware'
 import { EXPIRES_HEADER, SIGNATURE_HEADER, verifyMediaRequest } from '../signing'
@@ -41,15 +42,10 @@ async function signedFor(c: Context<AppEnv>, videoId: string): Promise<boolean> 
   return valid
 }
 
-/** `Range: bytes=a-b | a- | -n` (one range); undefined for none, null for one we do not serve (the whole object then). */
-function parseRange(header: string | undefined): MediaRange | undefined {
-  const match = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null
-  if (!match || (!match[1] && !match[2])) return undefined
-  if (!match[1]) return { suffix: Number(match[2]) }
-  const offset = Number(match[1])
-  // A backwards range (bytes=5-3) is not one to serve: the whole object then (RFC 9110 §14.2).
-  if (match[2] && Number(match[2]) < offset) return undefined
-  return match[2] ? { offset, length: Number(match[2]) - offset + 1 } : { offset }
+/** One range, or the whole object for none or one it does not serve (RFC 9110 §14.2 lets a server ignore it). */
+function rangeOf(header: string | undefined): MediaRange | undefined {
+  const asked = parseRange(header)
+  return asked.kind === 'one' ? asked.range : undefined
 }
 
 /**
@@ -65,7 +61,7 @@ export const internalMediaApi = new Hono<AppEnv>()
     const video = await services.videos.transcoding(videoId)
     if (!video) throw errors.forbidden()
     const media = services.videos.mediaStore()
-    const range = parseRange(c.req.header('Range'))
+    const range = rangeOf(c.req.header('Range'))
     let object
     try {
       object = await media.get(sourceKey(videoId), range)

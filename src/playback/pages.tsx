@@ -1,0 +1,29 @@
+import { Hono } from 'hono'
+import { WatchPage } from '../../views/pages/WatchPage'
+import { loginUrl } from '../auth/middleware'
+import type { AppEnv } from '../context'
+import { CACHE, useCache } from '../http/cache'
+import { errors } from '../http/errors'
+import { catalogOptions, navGenres } from '../http/page-helpers'
+import { render } from '../http/render'
+import { validate } from '../http/validate'
+import { MovieIdParamSchema } from '../schemas/common'
+
+/**
+ * `/watch/:movieId`: the player, under a media token minted for this page view (so never stored: the page is the
+ * viewer's own). PLAYBACK=members sends a visitor to the login page, back here after it.
+ */
+export const watchPages = new Hono<AppEnv>().get('/watch/:movieId', validate('param', MovieIdParamSchema), async (c) => {
+  const { movieId } = c.req.valid('param')
+  const services = c.get('services')
+  const user = c.get('user')
+  if (!user && !services.playback.open) return c.redirect(loginUrl(`/watch/${movieId}`), 303)
+  const [movie, started, genres] = await Promise.all([
+    services.catalog.details(movieId, catalogOptions(c)),
+    services.playback.start(user?.id ?? null, movieId),
+    navGenres(c),
+  ])
+  if (!movie) throw errors.movieNotFound()
+  useCache(c, CACHE.personalPage)
+  return render(c, <WatchPage movie={movie} started={started} genres={genres} />, { films: true })
+})
