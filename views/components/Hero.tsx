@@ -47,7 +47,7 @@ export function Hero({ movie, genres, kicker, playable = false }: HeroProps) {
           </p> : null}
         <div class="hero-actions">
           {playable ? <PlayButton movieId={movie.id} title={movie.title} /> : null}
-          <a class={playable ? 'button' : 'button primary'} href={`/movies/${movie.id}`}>
+          <a class={playable ? 'button secondary' : 'button primary'} href={`/movies/${movie.id}`}>
             <span class="icon" aria-hidden="true">ⓘ</span> {t('hero.moreInfo')}<span class="visually-hidden"> {t('hero.moreInfoAbout', { title: movie.title })}</span>
           </a>
           <WatchlistButton movieId={movie.id} title={movie.title} />

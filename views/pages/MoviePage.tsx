@@ -86,7 +86,7 @@ export function MoviePage({ movie, inList, dismissed = null, reviews, overviewLa
             <div class="details-actions" id="watchlist-slot">
               {playable ? <PlayButton movieId={movie.id} title={movie.title} /> : null}
               {movie.trailer ? (
-                <a class={playable ? 'button' : 'button primary'} href="#trailer">
+                <a class={playable ? 'button secondary' : 'button primary'} href="#trailer">
                   <span class="icon" aria-hidden="true">
                     ▶
                   </span>{' '}

@@ -51,7 +51,7 @@ export function WatchPage({ movie, started, ...layout }: WatchPageProps) {
             ) : null}
           </p>
           <p>
-            <a class="button" href={`/movies/${movie.id}`}>
+            <a class="button secondary" href={`/movies/${movie.id}`}>
               {t('watch.back', { title: movie.title })}
             </a>
           </p>
