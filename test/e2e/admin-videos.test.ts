@@ -2,6 +2,7 @@ import type { Browser, Route } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { screenshot, sharedBrowser, withPage } from '../support/browser'
 import { makeClip } from '../support/media'
+import { operatorToken } from '../support/e2e-operator'
 
 /**
  * An operator's upload in Chromium through /admin/videos and public/assets/upload.js, against `npm start`
@@ -12,8 +13,6 @@ import { makeClip } from '../support/media'
 
 const baseUrl = inject('baseUrl')
 const mailUrl = inject('mailUrl')
-const OPERATOR = 'operator@flixpeek.test'
-const PASSWORD = 'projector and popcorn'
 const PART = 5 * 1024 * 1024
 let browser: Browser
 let clip: string
@@ -28,33 +27,12 @@ async function json<T>(path: string, init: RequestInit = {}): Promise<{ status: 
   return { status: res.status, body: (await res.json().catch(() => null)) as T }
 }
 
-/** The operator's session: signed up and confirmed through the emailed link (or, on a retry, logged in). */
-async function operatorToken(): Promise<string> {
-  const signup = await json<{ token: string }>('/api/v1/auth/signup', { method: 'POST', body: JSON.stringify({ email: OPERATOR, password: PASSWORD, display_name: 'Olu Operator' }) })
-  if (signup.status === 409) {
-    const login = await json<{ token: string }>('/api/v1/auth/login', { method: 'POST', body: JSON.stringify({ email: OPERATOR, password: PASSWORD }) })
-    return login.body.token
-  }
-  expect(signup.status).toBe(201)
-  let link: string | undefined
-  for (let i = 0; i < 100 && !link; i++) {
-    const { emails } = (await (await fetch(`${mailUrl}/store`)).json()) as { emails: { destination: { to: string[] }; body: { text?: string } }[] }
-    const mail = emails.find((e) => e.destination.to.includes(OPERATOR) && /\/verify\?/.test(e.body.text ?? ''))
-    link = /https?:\/\/\S+\/verify\?\S+/.exec(mail?.body.text ?? '')?.[0]
-    if (!link) await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  if (!link) throw new Error('no verification email reached the operator')
-  const verify = new URL(link)
-  expect((await fetch(`${baseUrl}${verify.pathname}${verify.search}`)).status).toBe(200)
-  return signup.body.token
-}
-
 beforeAll(async () => {
   ;[browser, clip, token, movie] = await Promise.all([
     sharedBrowser(),
     // 30 s of 640×360 at 1.6 Mb/s: about 6.3 MB, two 5 MiB parts.
     makeClip({ seconds: 30, width: 640, height: 360, videoBitrate: '1600k' }),
-    operatorToken(),
+    operatorToken(baseUrl, mailUrl),
     json<{ results: { id: number; title: string }[] }>('/api/v1/movies/top_rated').then((r) => r.body.results[7]!),
   ])
 }, 120_000)

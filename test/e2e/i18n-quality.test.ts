@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { seriousAxeViolations } from '../support/axe'
 import { sharedBrowser, screenshot, withPage } from '../support/browser'
 
 /**
@@ -9,7 +9,6 @@ import { sharedBrowser, screenshot, withPage } from '../support/browser'
  */
 
 const baseUrl = inject('baseUrl')
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 /** Phone width in every run (where overflow shows first); desktop too with I18N_SHOTS=1, for screenshots to look at. */
 const VIEWPORTS = {
   phone: { width: 390, height: 844 },
@@ -31,17 +30,6 @@ afterAll(async () => {
 async function settle(page: Page) {
   await page.waitForFunction(() => 'htmx' in window)
   await page.evaluate(() => document.fonts.ready)
-}
-
-async function seriousAxeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE_PATH })
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe
-    const result = await axe.run()
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)
-  })
 }
 
 describe.each(['ar', 'ja'])('the site in %s', (language) => {

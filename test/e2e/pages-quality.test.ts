@@ -1,13 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { seriousAxeViolations } from '../support/axe'
 import { sharedBrowser, screenshot, withPage } from '../support/browser'
 
 /** Accessibility (axe-core), screenshots at phone and desktop width, and the page-weight and layout-shift numbers. */
 
 const baseUrl = inject('baseUrl')
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 const VIEWPORTS = { phone: { width: 390, height: 844 }, desktop: { width: 1366, height: 900 } } as const
 /** Several full page loads per test on a shared, busy machine: generous, and never a timing assertion. */
 const SLOW = 240_000
@@ -41,15 +40,7 @@ describe('accessibility', () => {
       for (const [name, path] of pages()) {
         await page.goto(`${baseUrl}${path}`, { waitUntil: 'domcontentloaded' })
         await settle(page)
-        await page.addScriptTag({ path: AXE_PATH })
-        const violations = await page.evaluate(async () => {
-          const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe
-          const result = await axe.run()
-          return result.violations
-            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-            .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)
-        })
-        expect(violations, name).toEqual([])
+        expect(await seriousAxeViolations(page), name).toEqual([])
       }
     })
   }, SLOW)

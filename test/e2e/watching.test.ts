@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { screenshot, sharedBrowser, withPage } from '../support/browser'
+import { seriousAxeViolations } from '../support/axe'
+import { operatorToken } from '../support/e2e-operator'
+import { makeClip } from '../support/media'
+
+/**
+ * Watching in Chromium against `npm start` (its transcoder included): an operator's 2 s clip, made ready by the
+ * stack's transcoder; a member presses Play on the film page and the film plays in /watch/:id, with JavaScript and
+ * without (the browser's own player on the progressive MP4). A visitor is sent to the login page first.
+ */
+
+const baseUrl = inject('baseUrl')
+const mailUrl = inject('mailUrl')
+let browser: Browser
+let movie: { id: number; title: string }
+let viewerToken: string
+
+async function json<T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${baseUrl}${path}`, { ...init, headers: { 'Content-Type': 'application/json', ...init.headers } })
+  return { status: res.status, body: (await res.json().catch(() => null)) as T }
+}
+
+/** Uploads `bytes` as the film's video (one part) and waits for the stack's transcoder to make it ready. */
+async function readyVideo(operator: string, movieId: number, bytes: Buffer): Promise<void> {
+  const auth = { Authorization: `Bearer ${operator}` }
+  const created = await json<{ id: string }>('/api/v1/admin/videos', { method: 'POST', headers: auth, body: JSON.stringify({ movie_id: movieId, size: bytes.byteLength, license: 'CC0 (generated)', credit: 'Flixpeek tests' }) })
+  expect(created.status).toBe(201)
+  const id = created.body.id
+  const part = await fetch(`${baseUrl}/api/v1/admin/videos/${id}/parts/1`, { method: 'PUT', headers: { ...auth, 'Content-Type': 'application/octet-stream' }, body: new Uint8Array(bytes) })
+  expect(part.status).toBe(200)
+  expect((await json(`/api/v1/admin/videos/${id}/complete`, { method: 'POST', headers: auth })).status).toBe(202)
+  // (In beforeAll, where expect.poll is not available.)
+  for (let waited = 0; ; waited += 250) {
+    const { status } = (await json<{ status: string }>(`/api/v1/admin/videos/${id}`, { headers: auth })).body
+    if (status === 'ready') return
+    if (status === 'failed' || waited > 60_000) throw new Error(`the clip did not become ready (${status})`)
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+}
+
+/** The player's position, read through DevTools (so it works with the page's JavaScript off too). */
+async function position(page: Page): Promise<{ time: number; error: number | null }> {
+  const cdp = await page.context().newCDPSession(page)
+  const { result } = (await cdp.send('Runtime.evaluate', { expression: 'JSON.stringify({ time: player.currentTime, error: player.error && player.error.code })', returnByValue: true })) as { result: { value: string } }
+  await cdp.detach()
+  return JSON.parse(result.value) as { time: number; error: number | null }
+}
+
+beforeAll(async () => {
+  let operator: string
+  let clip: string
+  ;[browser, operator, clip, movie, viewerToken] = await Promise.all([
+    sharedBrowser(),
+    operatorToken(baseUrl, mailUrl),
+    makeClip({ seconds: 2, width: 320, height: 180 }),
+    json<{ results: { id: number; title: string }[] }>('/api/v1/movies/top_rated').then((r) => r.body.results[11]!),
+    json<{ token: string }>('/api/v1/auth/signup', { method: 'POST', body: JSON.stringify({ email: `watcher-${crypto.randomUUID().slice(0, 8)}@example.com`, password: 'a long enough password' }) }).then((r) => r.body.token),
+  ])
+  await readyVideo(operator, movie.id, readFileSync(clip))
+}, 120_000)
+afterAll(async () => {
+  await browser?.close()
+})
+
+const signedIn = () => ({ storageState: { cookies: [{ name: 'session', value: viewerToken, domain: '127.0.0.1', path: '/', expires: -1, httpOnly: true, secure: false, sameSite: 'Lax' as const }], origins: [] } })
+
+describe('watching a film', () => {
+  it('should play the film from the Play button of its page', async () => {
+    await withPage(browser, signedIn(), async ({ page, problems }) => {
+      await page.goto(`${baseUrl}/movies/${movie.id}`)
+      const watch = page.waitForResponse((res) => res.url().endsWith(`/watch/${movie.id}`))
+      await page.getByRole('link', { name: new RegExp(`^Play\\b`) }).click()
+      const answer = await watch
+      expect(answer.headers()['content-security-policy']).toMatch(/media-src 'self' blob:/)
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(movie.title)
+      await page.evaluate(() => {
+        const video = document.querySelector('video')!
+        video.muted = true
+        return video.play()
+      })
+      await expect.poll(async () => (await position(page)).time, { timeout: 20_000 }).toBeGreaterThan(0.5)
+      expect((await position(page)).error).toBeNull()
+      await screenshot(page, 'watch-desktop')
+      // Cancelled requests (net::ERR_ABORTED) are the browser's doing: leaving the film page drops its lazy posters,
+      // and a <video> drops its own range requests as it reads ahead. Every other failure, error or CSP report counts.
+      expect(problems.all().filter((problem) => !/ \(net::ERR_ABORTED\)$/.test(problem))).toEqual([])
+    })
+  })
+
+  it('should play the progressive MP4 in the browser\'s own player with JavaScript off', async () => {
+    await withPage(browser, { ...signedIn(), javaScriptEnabled: false }, async ({ page }) => {
+      await page.goto(`${baseUrl}/watch/${movie.id}`)
+      expect(await page.locator('video').getAttribute('src')).toMatch(/^\/media\/t\/[^/]+\/[0-9A-Z]{26}\/v1\/download\.mp4$/)
+      // The native controls: a click on the picture plays it.
+      await page.locator('video').click()
+      await expect.poll(async () => (await position(page)).time, { timeout: 20_000 }).toBeGreaterThan(0.3)
+      expect((await position(page)).error).toBeNull()
+    })
+  })
+
+  it('should have no serious axe violation on the player page in English, Arabic and Japanese, at phone width', async () => {
+    for (const language of ['en', 'ar', 'ja']) {
+      expect((await json('/api/v1/me', { method: 'PATCH', headers: { Authorization: `Bearer ${viewerToken}` }, body: JSON.stringify({ language }) })).status).toBe(200)
+      await withPage(browser, { ...signedIn(), bypassCSP: true, viewport: { width: 390, height: 844 } }, async ({ page }) => {
+        await page.goto(`${baseUrl}/watch/${movie.id}`, { waitUntil: 'load' })
+        expect(await page.evaluate(() => document.documentElement.lang)).toBe(language)
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), language).toBeLessThanOrEqual(390)
+        await screenshot(page, `watch-${language}-phone`)
+        expect(await seriousAxeViolations(page), language).toEqual([])
+      })
+    }
+  })
+
+  it('should send a visitor to the login page first, with the player as where to go next', async () => {
+    await withPage(browser, {}, async ({ page }) => {
+      await page.goto(`${baseUrl}/watch/${movie.id}`)
+      expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe(`/login?next=${encodeURIComponent(`/watch/${movie.id}`)}`)
+    })
+  })
+})
