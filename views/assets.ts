@@ -6,11 +6,12 @@
  * so a deploy that changes any asset ships a new worker.
  */
 export const ASSET_HASHES = {
-  css: '7432934450',
+  css: '633f32c237',
   js: 'b8eb772ac1',
   offline: '8b85d7d3dc',
   sw: 'e9a27551c3',
   upload: '911f883a46',
+  player: '4b74831f18',
 }
 
 export const ASSETS = {
@@ -22,7 +23,11 @@ export const ASSETS = {
   swCore: `/assets/sw-core.js?v=${ASSET_HASHES.sw}`,
   /** The operators' browser uploader (parts, progress, resume), loaded by /admin/videos only. */
   upload: `/assets/upload.js?v=${ASSET_HASHES.upload}`,
+  /** The player page's script (public/assets/player.js): hls.js on the video, its settings, keys, token refresh. */
+  player: `/assets/player.js?v=${ASSET_HASHES.player}`,
   htmx: '/vendor/htmx-2.0.11.min.js',
+  /** hls.js (full build), loaded by the player page only. */
+  hls: '/vendor/hls-1.7.4.min.js',
 }
 
 /** App icons (rendered from public/favicon.svg by scripts/build-icons.ts). */

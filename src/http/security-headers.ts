@@ -10,7 +10,10 @@ function originOf(url: string): string {
   }
 }
 
-/** The player's pages: hls.js feeds the video from blob: URLs (Media Source) and may start a worker from one. */
+/**
+ * The player's pages: hls.js feeds the video from blob: URLs (Media Source) and starts its worker from one; each
+ * subtitle track it adds is a <track> whose src is the constant `data:,WEBVTT` (a Chrome captions-menu workaround).
+ */
 const PLAYER_PAGES = '/watch/'
 
 /**
@@ -36,7 +39,7 @@ function headersFor(imageOrigin: string, player: boolean): MiddlewareHandler {
   return secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
-      ...(player ? { mediaSrc: ["'self'", 'blob:'], workerSrc: ["'self'", 'blob:'] } : {}),
+      ...(player ? { mediaSrc: ["'self'", 'blob:', 'data:'], workerSrc: ["'self'", 'blob:'] } : {}),
       scriptSrc: ["'self'"],
       styleSrc: ["'self'"],
       imgSrc: ["'self'", 'data:', ...(imageOrigin ? [imageOrigin] : [])],

@@ -8,6 +8,7 @@
  * (the nonce: every call mints a token of its own, even two in the same second).
  */
 import { VIDEO_ID } from '../media/keys'
+import { hmacKey } from '../shared/hmac-key'
 
 export interface PlaybackClaims {
   videoId: string
@@ -19,15 +20,7 @@ export interface PlaybackClaims {
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
-const keys = new Map<string, Promise<CryptoKey>>()
-const keyFor = (secret: string) => {
-  let key = keys.get(secret)
-  if (!key) {
-    key = crypto.subtle.importKey('raw', encoder.encode(`flixpeek playback token\n${secret}`), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
-    keys.set(secret, key)
-  }
-  return key
-}
+const keyFor = (secret: string) => hmacKey('flixpeek playback token', secret)
 
 const toBase64Url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 function fromBase64Url(text: string): Uint8Array | null {

@@ -2,20 +2,14 @@
  * The transcoder's requests to the internal media routes carry an HMAC (MEDIA_WRITE_SECRET, a secret of its own)
  * over method, path, video id and expiry: a leaked signature is good for one object, for at most 15 minutes.
  */
+import { hmacKey } from '../shared/hmac-key'
+
 export const MEDIA_SIGNATURE_MAX_SECONDS = 15 * 60
 export const EXPIRES_HEADER = 'X-Media-Expires'
 export const SIGNATURE_HEADER = 'X-Media-Signature'
 
 const encoder = new TextEncoder()
-const keys = new Map<string, Promise<CryptoKey>>()
-const keyFor = (secret: string) => {
-  let key = keys.get(secret)
-  if (!key) {
-    key = crypto.subtle.importKey('raw', encoder.encode(`flixpeek media write\n${secret}`), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
-    keys.set(secret, key)
-  }
-  return key
-}
+const keyFor = (secret: string) => hmacKey('flixpeek media write', secret)
 
 const message = (method: string, path: string, videoId: string, expires: number) => encoder.encode(`${method.toUpperCase()}\n${path}\n${videoId}\n${expires}`)
 const hex = (bytes: ArrayBuffer) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('')

@@ -4,12 +4,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { screenshot, sharedBrowser, withPage } from '../support/browser'
 import { seriousAxeViolations } from '../support/axe'
 import { operatorToken } from '../support/e2e-operator'
-import { makeClip } from '../support/media'
+import { makeClip, makeSubtitles } from '../support/media'
 
 /**
- * Watching in Chromium against `npm start` (its transcoder included): an operator's 2 s clip, made ready by the
- * stack's transcoder; a member presses Play on the film page and the film plays in /watch/:id, with JavaScript and
- * without (the browser's own player on the progressive MP4). A visitor is sent to the login page first.
+ * Watching in Chromium against `npm start` (its transcoder included, media tokens of 20 s): an operator's 4 s clip
+ * with English and Japanese audio and Japanese subtitles, made ready by the stack's transcoder (a 360p and a 240p
+ * rendition). A member presses Play on the film page and the film plays in /watch/:id through hls.js, with its
+ * settings, keys and a token renewed unseen; without JavaScript the browser's own player plays the progressive MP4.
+ * A visitor is sent to the login page first.
  */
 
 const baseUrl = inject('baseUrl')
@@ -24,7 +26,7 @@ async function json<T>(path: string, init: RequestInit = {}): Promise<{ status: 
 }
 
 /** Uploads `bytes` as the film's video (one part) and waits for the stack's transcoder to make it ready. */
-async function readyVideo(operator: string, movieId: number, bytes: Buffer): Promise<void> {
+async function readyVideo(operator: string, movieId: number, bytes: Buffer, subtitles: Record<string, string>): Promise<void> {
   const auth = { Authorization: `Bearer ${operator}` }
   const created = await json<{ id: string }>('/api/v1/admin/videos', { method: 'POST', headers: auth, body: JSON.stringify({ movie_id: movieId, size: bytes.byteLength, license: 'CC0 (generated)', credit: 'Flixpeek tests' }) })
   expect(created.status).toBe(201)
@@ -32,6 +34,10 @@ async function readyVideo(operator: string, movieId: number, bytes: Buffer): Pro
   const part = await fetch(`${baseUrl}/api/v1/admin/videos/${id}/parts/1`, { method: 'PUT', headers: { ...auth, 'Content-Type': 'application/octet-stream' }, body: new Uint8Array(bytes) })
   expect(part.status).toBe(200)
   expect((await json(`/api/v1/admin/videos/${id}/complete`, { method: 'POST', headers: auth })).status).toBe(202)
+  for (const [lang, text] of Object.entries(subtitles)) {
+    const put = await fetch(`${baseUrl}/api/v1/admin/videos/${id}/subtitles/${lang}`, { method: 'PUT', headers: { ...auth, 'Content-Type': 'text/plain' }, body: text })
+    expect(put.status).toBe(201)
+  }
   // (In beforeAll, where expect.poll is not available.)
   for (let waited = 0; ; waited += 250) {
     const { status } = (await json<{ status: string }>(`/api/v1/admin/videos/${id}`, { headers: auth })).body
@@ -52,14 +58,16 @@ async function position(page: Page): Promise<{ time: number; error: number | nul
 beforeAll(async () => {
   let operator: string
   let clip: string
-  ;[browser, operator, clip, movie, viewerToken] = await Promise.all([
+  let subtitles: string
+  ;[browser, operator, clip, subtitles, movie, viewerToken] = await Promise.all([
     sharedBrowser(),
     operatorToken(baseUrl, mailUrl),
-    makeClip({ seconds: 2, width: 320, height: 180 }),
+    makeClip({ seconds: 4, width: 640, height: 360, language: 'en', extraLanguages: ['ja'] }),
+    makeSubtitles({ seconds: 4, label: '字幕' }),
     json<{ results: { id: number; title: string }[] }>('/api/v1/movies/top_rated').then((r) => r.body.results[11]!),
     json<{ token: string }>('/api/v1/auth/signup', { method: 'POST', body: JSON.stringify({ email: `watcher-${crypto.randomUUID().slice(0, 8)}@example.com`, password: 'a long enough password' }) }).then((r) => r.body.token),
   ])
-  await readyVideo(operator, movie.id, readFileSync(clip))
+  await readyVideo(operator, movie.id, readFileSync(clip), { ja: readFileSync(subtitles, 'utf8') })
 }, 120_000)
 afterAll(async () => {
   await browser?.close()
@@ -74,8 +82,9 @@ describe('watching a film', () => {
       const watch = page.waitForResponse((res) => res.url().endsWith(`/watch/${movie.id}`))
       await page.getByRole('link', { name: new RegExp(`^Play\\b`) }).click()
       const answer = await watch
-      expect(answer.headers()['content-security-policy']).toMatch(/media-src 'self' blob:/)
+      expect(answer.headers()['content-security-policy']).toMatch(/media-src 'self' blob: data:/)
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(movie.title)
+      await page.locator('[data-player-settings]').waitFor({ state: 'visible' })
       await page.evaluate(() => {
         const video = document.querySelector('video')!
         video.muted = true
@@ -86,6 +95,66 @@ describe('watching a film', () => {
       await screenshot(page, 'watch-desktop')
       // Cancelled requests (net::ERR_ABORTED) are the browser's doing: leaving the film page drops its lazy posters,
       // and a <video> drops its own range requests as it reads ahead. Every other failure, error or CSP report counts.
+      expect(problems.all().filter((problem) => !/ \(net::ERR_ABORTED\)$/.test(problem))).toEqual([])
+    })
+  })
+
+  it('should stream the ladder through hls.js and switch audio, subtitles and quality; keys play, pause and mute', async () => {
+    await withPage(browser, signedIn(), async ({ page, problems }) => {
+      await page.goto(`${baseUrl}/watch/${movie.id}`)
+      await page.locator('[data-player-settings]').waitFor({ state: 'visible' })
+      expect(await page.evaluate(() => document.querySelector('video')!.currentSrc)).toMatch(/^blob:/)
+      await page.evaluate(() => {
+        const video = document.querySelector('video')!
+        video.muted = true
+        return video.play()
+      })
+      await expect.poll(async () => (await position(page)).time, { timeout: 20_000 }).toBeGreaterThan(0.3)
+
+      const audio = page.locator('[data-control="audio"]')
+      expect(await audio.locator('option').allTextContents()).toHaveLength(2)
+      const japaneseAudio = page.waitForRequest((request) => /\/v1\/a1\/[^/]+$/.test(new URL(request.url()).pathname))
+      await audio.selectOption({ index: 1 })
+      await japaneseAudio
+
+      await page.locator('[data-control="subtitles"]').selectOption({ label: '日本語' })
+      await expect.poll(() => page.evaluate(() => Array.from(document.querySelector('video')!.textTracks as unknown as ArrayLike<TextTrack>).filter((t) => t.mode === 'showing').map((t) => t.language))).toEqual(['ja'])
+
+      const low = page.waitForRequest((request) => /\/v1\/v240\/seg_\d+\.m4s$/.test(new URL(request.url()).pathname))
+      await page.locator('[data-control="quality"]').selectOption({ label: '240p' })
+      await low
+
+      await page.locator('h1').click()
+      await page.keyboard.press('k')
+      expect(await page.evaluate(() => document.querySelector('video')!.paused)).toBe(true)
+      await page.keyboard.press('m')
+      expect(await page.evaluate(() => document.querySelector('video')!.muted)).toBe(false)
+      await page.keyboard.press(' ')
+      expect(await page.evaluate(() => document.querySelector('video')!.paused)).toBe(false)
+      expect((await position(page)).error).toBeNull()
+      await screenshot(page, 'watch-hls-desktop')
+      expect(problems.all().filter((problem) => !/ \(net::ERR_ABORTED\)$/.test(problem))).toEqual([])
+    })
+  })
+
+  it('should renew the media token before it expires, and go on streaming under the new one', { timeout: 60_000 }, async () => {
+    await withPage(browser, signedIn(), async ({ page, problems }) => {
+      await page.goto(`${baseUrl}/watch/${movie.id}`)
+      await page.locator('[data-player-settings]').waitFor({ state: 'visible' })
+      const first = /\/media\/t\/([^/]+)\//.exec((await page.locator('video').getAttribute('data-hls'))!)![1]!
+      // Half the token's 20 s life later, the page asks for a new one.
+      const renewed = await page.waitForResponse((res) => res.url().endsWith(`/api/v1/movies/${movie.id}/playback`), { timeout: 20_000 })
+      expect(renewed.status()).toBe(200)
+      // Past the first token's expiry, what the player fetches next (the other audio track's playlist and segment,
+      // never loaded yet) goes out under a renewed one (the page renews at half of each token's life) and is served.
+      await page.waitForTimeout(11_000)
+      const later = page.waitForResponse((res) => /\/v1\/a1\/[^/]+$/.test(new URL(res.url()).pathname))
+      await page.locator('[data-control="audio"]').selectOption({ index: 1 })
+      const answer = await later
+      expect(answer.url()).toMatch(/\/media\/t\/[^/]+\//)
+      expect(answer.url()).not.toContain(first)
+      expect(answer.status()).toBe(200)
+      expect(await page.locator('[data-player-error]').isHidden()).toBe(true)
       expect(problems.all().filter((problem) => !/ \(net::ERR_ABORTED\)$/.test(problem))).toEqual([])
     })
   })

@@ -14,8 +14,11 @@ declare module 'vitest' {
   }
 }
 
-/** The operator test/e2e/admin-videos.test.ts signs up (ADMIN_EMAILS), and parts small enough that a 30 s clip takes two. */
-export const E2E_DEV_VARS = `ADMIN_EMAILS=operator@flixpeek.test\nMEDIA_PART_SIZE=${5 * 1024 * 1024}\n`
+/**
+ * The operator test/e2e/admin-videos.test.ts signs up (ADMIN_EMAILS), parts small enough that a 30 s clip takes two,
+ * and media tokens that expire while test/e2e/watching.test.ts plays (the player must renew them unseen).
+ */
+export const E2E_DEV_VARS = `ADMIN_EMAILS=operator@flixpeek.test\nMEDIA_PART_SIZE=${5 * 1024 * 1024}\nPLAYBACK_TOKEN_TTL_SECONDS=20\n`
 
 /**
  * Starts the whole app the way `npm start` does, on a free port with a throwaway DATA_DIR and

@@ -1,5 +1,6 @@
 import type { Genre } from '../../src/catalog/types'
 import type { StartedPlayback } from '../../src/playback/service'
+import { ASSETS } from '../assets'
 import { Layout, type LayoutProps } from '../Layout'
 import { useT } from '../components/I18nContext'
 
@@ -9,16 +10,20 @@ export interface WatchPageProps extends Omit<LayoutProps, 'title' | 'children'> 
   genres?: Genre[]
 }
 
+/** Playback speeds offered (1 is the default). */
+const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 2]
+
 /**
  * The player page: a `<video>` with the browser's own controls on the progressive MP4 (what plays with JavaScript
- * off), the master playlist beside it in `data-hls` for the scripted player, and the video's licence and credit.
+ * off), the master playlist beside it in `data-hls` for the scripted player (public/assets/player.js: hls.js, the
+ * settings below, keys, a fresh token before this one expires), and the video's licence and credit.
  */
 export function WatchPage({ movie, started, ...layout }: WatchPageProps) {
   const t = useT()
   const { playback } = started
   return (
     <Layout {...layout} title={t('watch.pageTitle', { title: movie.title })}>
-      <section class="watch" aria-labelledby="watch-title">
+      <section class="watch" aria-labelledby="watch-title" data-movie={String(movie.id)}>
         <div class="player">
           <video
             id="player"
@@ -31,11 +36,46 @@ export function WatchPage({ movie, started, ...layout }: WatchPageProps) {
             data-hls={playback.hls}
             data-expires-at={playback.expires_at}
             aria-label={t('watch.player', { title: movie.title })}
+            aria-keyshortcuts="Space K J L ArrowLeft ArrowRight F M C"
           >
             <p>
               {t('watch.fallback')} <a href={playback.mp4}>{t('watch.openFile')}</a>
             </p>
           </video>
+        </div>
+        <div class="player-error" role="alert" hidden data-player-error>
+          <p data-error="network">{t('watch.errorNetwork')}</p>
+          <p data-error="media">{t('watch.errorMedia')}</p>
+          <button type="button" class="button primary" data-retry>
+            {t('watch.retry')}
+          </button>
+        </div>
+        <div class="player-settings" hidden data-player-settings>
+          <label>
+            {t('watch.audio')} <select data-control="audio"></select>
+          </label>
+          <label>
+            {t('watch.subtitles')}{' '}
+            <select data-control="subtitles">
+              <option value="-1">{t('watch.subtitlesOff')}</option>
+            </select>
+          </label>
+          <label>
+            {t('watch.quality')}{' '}
+            <select data-control="quality">
+              <option value="-1">{t('watch.qualityAuto')}</option>
+            </select>
+          </label>
+          <label>
+            {t('watch.speed')}{' '}
+            <select data-control="speed">
+              {SPEEDS.map((speed) => (
+                <option value={String(speed)} selected={speed === 1}>
+                  {`${speed}×`}
+                </option>
+              ))}
+            </select>
+          </label>
         </div>
         <div class="watch-info">
           <h1 id="watch-title" class="watch-title">
@@ -57,6 +97,8 @@ export function WatchPage({ movie, started, ...layout }: WatchPageProps) {
           </p>
         </div>
       </section>
+      <script src={ASSETS.hls} defer></script>
+      <script src={ASSETS.player} defer></script>
     </Layout>
   )
 }

@@ -1,0 +1,156 @@
+// The player page's script (/watch/:id). Without it the <video> plays the progressive MP4 with the browser's own
+// controls; with it: the HLS ladder through hls.js (Media Source) where it works, the browser's own HLS where only
+// that does, the audio, subtitle, quality and speed settings, keys, and a fresh media token before this one expires.
+(function () {
+  'use strict'
+  var video = document.getElementById('player')
+  var page = document.querySelector('.watch')
+  if (!video || !page || !video.dataset.hls) return
+  var settings = page.querySelector('[data-player-settings]')
+  var failure = page.querySelector('[data-player-error]')
+  var TOKEN = /\/media\/t\/[^/]+\//
+  var token = TOKEN.exec(video.dataset.hls)[0]
+  var language = document.documentElement.lang
+  var hls = null
+
+  function control(name) {
+    return settings.querySelector('[data-control="' + name + '"]')
+  }
+  function option(select, value, label, selected) {
+    var item = document.createElement('option')
+    item.value = String(value)
+    item.textContent = label
+    item.selected = !!selected
+    select.appendChild(item)
+  }
+  function remembered() {
+    try { return localStorage.getItem('flixpeek-subtitles') } catch (e) { return null }
+  }
+  function remember(value) {
+    try { localStorage.setItem('flixpeek-subtitles', value) } catch (e) { /* private mode: this visit only */ }
+  }
+
+  // A new token before this one expires (half its life, at most a minute before the end); hls.js then asks for
+  // every file under it (xhrSetup below), so the stream goes on without a reload.
+  function refreshLater(expiresAt) {
+    var left = Date.parse(expiresAt) - Date.now()
+    setTimeout(refresh, Math.max(1000, Math.max(left / 2, left - 60000)))
+  }
+  function refresh() {
+    fetch('/api/v1/movies/' + page.dataset.movie + '/playback', { method: 'POST', credentials: 'same-origin', headers: { Accept: 'application/json' } })
+      .then(function (res) { return res.ok ? res.json() : Promise.reject(res.status) })
+      .then(function (answer) {
+        token = TOKEN.exec(answer.hls)[0]
+        refreshLater(answer.expires_at)
+      })
+      .catch(function () { setTimeout(refresh, 10000) })
+  }
+
+  function fail(kind) {
+    failure.querySelectorAll('[data-error]').forEach(function (line) { line.hidden = line.dataset.error !== kind })
+    failure.hidden = false
+  }
+  failure.querySelector('[data-retry]').addEventListener('click', function () {
+    failure.hidden = true
+    if (hls && failure.dataset.kind === 'media') hls.recoverMediaError()
+    else if (hls) hls.startLoad()
+    else video.load()
+    video.play().catch(function () {})
+  })
+
+  // Each list as hls.js learns it: levels with the manifest, audio and subtitle tracks with their own events.
+  function fillAudio() {
+    var audio = control('audio')
+    audio.textContent = ''
+    hls.audioTracks.forEach(function (track, i) { option(audio, i, track.name || track.lang, i === hls.audioTrack) })
+    audio.parentElement.hidden = hls.audioTracks.length < 2
+  }
+  function fillSubtitles() {
+    var subtitles = control('subtitles')
+    while (subtitles.options.length > 1) subtitles.remove(1)
+    var wanted = remembered() || language
+    var chosen = -1
+    hls.subtitleTracks.forEach(function (track, i) {
+      if (wanted !== 'off' && chosen < 0 && track.lang === wanted) chosen = i
+      option(subtitles, i, track.name || track.lang, false)
+    })
+    subtitles.value = String(chosen)
+    subtitles.parentElement.hidden = hls.subtitleTracks.length === 0
+    // After hls.js has settled its own default for the new list (this event's other listeners).
+    setTimeout(function () { subtitles.dispatchEvent(new Event('change')) }, 0)
+  }
+  function fillQuality() {
+    var quality = control('quality')
+    while (quality.options.length > 1) quality.remove(1)
+    hls.levels.forEach(function (level, i) { option(quality, i, level.height + 'p') })
+    quality.parentElement.hidden = hls.levels.length < 2
+    settings.hidden = false
+  }
+
+  function listen() {
+    control('audio').addEventListener('change', function (event) { hls.audioTrack = Number(event.target.value) })
+    control('subtitles').addEventListener('change', function (event) {
+      var i = Number(event.target.value)
+      hls.subtitleTrack = i
+      hls.subtitleDisplay = i >= 0
+      if (event.isTrusted) remember(i >= 0 ? hls.subtitleTracks[i].lang : 'off')
+    })
+    control('quality').addEventListener('change', function (event) { hls.currentLevel = Number(event.target.value) })
+    control('speed').addEventListener('change', function (event) { video.playbackRate = Number(event.target.value) })
+  }
+
+  // Keys as on YouTube and Netflix: ← and → seek back and forth in every language (the timeline does not mirror).
+  function seek(by) {
+    video.currentTime = Math.max(0, Math.min(video.duration || Infinity, video.currentTime + by))
+  }
+  document.addEventListener('keydown', function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey || /^(INPUT|SELECT|TEXTAREA|BUTTON|A)$/.test(event.target.tagName)) return
+    var key = event.key.toLowerCase()
+    if (key === ' ' || key === 'k') { if (video.paused) video.play().catch(function () {}); else video.pause() }
+    else if (key === 'j') seek(-10)
+    else if (key === 'l') seek(10)
+    else if (key === 'arrowleft') seek(-5)
+    else if (key === 'arrowright') seek(5)
+    else if (key === 'm') video.muted = !video.muted
+    else if (key === 'f') { if (document.fullscreenElement) document.exitFullscreen(); else video.requestFullscreen().catch(function () {}) }
+    else if (key === 'c' && hls && hls.subtitleTracks.length) {
+      control('subtitles').value = String(hls.subtitleTrack >= 0 ? -1 : 0)
+      control('subtitles').dispatchEvent(new Event('change'))
+    } else return
+    event.preventDefault()
+  })
+
+  if ('mediaSession' in navigator && window.MediaMetadata) {
+    navigator.mediaSession.metadata = new MediaMetadata({ title: document.getElementById('watch-title').textContent.trim(), artwork: video.poster ? [{ src: video.poster }] : [] })
+  }
+
+  if (window.Hls && window.Hls.isSupported()) {
+    var Hls = window.Hls
+    hls = new Hls({
+      xhrSetup: function (xhr, url) { xhr.open('GET', url.replace(TOKEN, token), true) },
+    })
+    // The MP4 may have started (a click before this script ran): the stream goes on from there.
+    var at = video.currentTime
+    var playing = !video.paused
+    video.removeAttribute('src')
+    hls.loadSource(video.dataset.hls)
+    hls.attachMedia(video)
+    hls.once(Hls.Events.MANIFEST_PARSED, function () {
+      if (at > 0) video.currentTime = at
+      if (playing) video.play().catch(function () {})
+    })
+    listen()
+    hls.on(Hls.Events.MANIFEST_PARSED, fillQuality)
+    hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, fillAudio)
+    hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, fillSubtitles)
+    hls.on(Hls.Events.ERROR, function (_, data) {
+      if (!data.fatal) return
+      failure.dataset.kind = data.type === Hls.ErrorTypes.MEDIA_ERROR ? 'media' : 'network'
+      fail(failure.dataset.kind)
+    })
+    refreshLater(video.dataset.expiresAt)
+  } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
+    video.src = video.dataset.hls
+  }
+  video.addEventListener('error', function () { if (!hls) fail('media') })
+})()
