@@ -26,8 +26,12 @@ export interface LayoutProps {
   description?: string
 }
 
-/** htmx settings: no inline indicator styles (CSP style-src 'self'), no eval (CSP script-src 'self'). */
-const HTMX_CONFIG = JSON.stringify({ includeIndicatorStyles: false, allowEval: false, allowScriptTags: false })
+/**
+ * htmx settings: no inline indicator styles (CSP style-src 'self'), no eval (CSP script-src 'self'), and no `style`
+ * among the attributes a swap settles: htmx would write `style=""` onto every element kept by id (the CSP refuses
+ * style attributes; seen on the subtitle file input of a ready video when upload.js reloads the library list).
+ */
+const HTMX_CONFIG = JSON.stringify({ includeIndicatorStyles: false, allowEval: false, allowScriptTags: false, attributesToSettle: ['class', 'width', 'height'] })
 
 /** Props a page passes explicitly win over the renderer's viewer. */
 const definedOnly = <T extends object>(props: T) => Object.fromEntries(Object.entries(props).filter(([, v]) => v !== undefined)) as Partial<T>
