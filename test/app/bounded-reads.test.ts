@@ -5,6 +5,7 @@ import type { NotificationItem } from '../../src/notifications/store'
 import { createServices, type ServicesFactory } from '../../src/services'
 import { ORIGIN, clientIp, signUp, type ErrorJson, type TestUser } from '../support/harness/accounts'
 import { testAws } from '../support/harness/aws'
+import { LIBRARY_PK } from '../../src/videos/keys'
 import { countingStore, itemsRead, type ReadRecord } from '../support/harness/counting-store'
 import { films } from '../support/harness/films'
 import { store as notificationStore } from '../support/harness/notifications'
@@ -243,13 +244,16 @@ describe('bounded reads', { timeout: 60_000 }, () => {
       await waitOnExecutionContext(ctx)
       expect(res.status).toBe(200)
       expect(html).toContain(`Listed ${MAX - 2}`)
+      // The hero's Play button asks the ready-video map, the isolate's own read of the video library (at most every
+      // 30 s for every visitor, src/videos/ready-map.ts): not this request's, and never the user's list.
+      const reads = counted.reads.filter((read) => read.partition !== LIBRARY_PK)
       // One Query of the row's newest entries; no read of the whole list (the only queryAll is the bell's unread count).
-      const rowReads = counted.reads.filter((read) => read.index === 'gsi2')
+      const rowReads = reads.filter((read) => read.index === 'gsi2')
       expect(rowReads).toEqual([expect.objectContaining({ op: 'query', keyCondition: 'gsi2pk = :pk' })])
       expect(rowReads[0]!.items).toBeLessThanOrEqual(20)
-      expect(counted.reads.filter((read) => read.op === 'queryAll' && !read.filter?.includes('#read'))).toEqual([])
-      expect(itemsRead(counted.reads)).toBeLessThanOrEqual(25)
-      console.info(`home page with a full list: ${itemsRead(counted.reads)} items read in all (${rowReads[0]!.items} for the My List row)`)
+      expect(reads.filter((read) => read.op === 'queryAll' && !read.filter?.includes('#read'))).toEqual([])
+      expect(itemsRead(reads)).toBeLessThanOrEqual(25)
+      console.info(`home page with a full list: ${itemsRead(reads)} items read in all (${rowReads[0]!.items} for the My List row)`)
     })
   })
 })

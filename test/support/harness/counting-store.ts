@@ -6,6 +6,8 @@ export interface ReadRecord {
   index?: string
   keyCondition?: string
   filter?: string
+  /** The partition a query read (its `:pk` value), when it names one. */
+  partition?: string
   items: number
 }
 
@@ -15,7 +17,10 @@ export interface ReadRecord {
  */
 export function countingStore(inner: DataStore): { store: DataStore; reads: ReadRecord[] } {
   const reads: ReadRecord[] = []
-  const describe = (opts: QueryOptions) => ({ index: opts.index, keyCondition: opts.keyCondition, filter: opts.filter })
+  const describe = (opts: QueryOptions) => {
+    const partition = opts.values?.[':pk']
+    return { index: opts.index, keyCondition: opts.keyCondition, filter: opts.filter, ...(typeof partition === 'string' ? { partition } : {}) }
+  }
   const store: DataStore = {
     get: async (table, key, opts) => {
       const item = await inner.get(table, key, opts)
