@@ -29,7 +29,7 @@ import { notificationsParticipant } from './notifications'
 import { inAppChannel, type DeliveryChannel } from './notifications/channels'
 import { announcer, deliveryHandler } from './notifications/delivery'
 import { notificationHandler } from './notifications/handler'
-import type { ReleaseAlertOptions } from './notifications/release-alerts'
+import { announceStreaming, type ReleaseAlertOptions } from './notifications/release-alerts'
 import { ruleContext } from './notifications/rules'
 import { NotificationService } from './notifications/service'
 import { NotificationStore } from './notifications/store'
@@ -197,7 +197,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   const events = lazy(() => {
     const queue = config.SQS_QUEUE_URL ? queueAt(sqs, config.SQS_QUEUE_URL) : null
     const owners = { catalog: catalog(), accounts: accounts(), watchlist: watchlist(), reviews: reviews(), notifications: notificationStore(), recommendations: recommendations() }
-    const notify = notificationHandler({ db: db(), table, store: notificationStore(), announce: announce(), ...ruleContext(owners) })
+    const notify = notificationHandler({ db: db(), table, store: notificationStore(), announce: announce(), streaming: (movieId, at) => announceStreaming(releaseAlerts(), movieId, at), ...ruleContext(owners) })
     return { queue, handlers: handlersByType([notify, mail(), collaborative().handler(), delivery()]), once: markers() }
   })
   const releaseAlerts = lazy<ReleaseAlertOptions>(() => ({ db: db(), table, store: notificationStore(), catalog: catalog(), audience: watchlist(), preferencesOf: (userIds: string[]) => accounts().preferencesOf(userIds), announce: announce() }))

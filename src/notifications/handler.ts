@@ -12,10 +12,12 @@ export interface NotificationHandlerDeps extends RuleContext {
   store: NotificationStore
   /** Stages `notification.created` for each new notification (the channels deliver it: delivery.ts); absent when only in-app is on. */
   announce?: Announce
+  /** "Now streaming on Flixpeek" for the film's listers (release-alerts.ts announceStreaming): their count. */
+  streaming?: (movieId: number, at: Date) => Promise<{ notified: number }>
 }
 
-/** The events the rules answer (rules.ts); a list change leads to no notification yet. */
-const NOTIFYING_EVENTS = ['user.signed_up', 'user.password_changed', 'user.email_changed', 'watchlist.added', 'watchlist.removed', 'review.posted'] as const
+/** The events the rules answer (rules.ts), and a ready video (its film's listers); a list change leads to no notification yet. */
+const NOTIFYING_EVENTS = ['user.signed_up', 'user.password_changed', 'user.email_changed', 'watchlist.added', 'watchlist.removed', 'review.posted', 'video.ready'] as const
 
 /**
  * The in-app notifications an event leads to (src/notifications/rules.ts), written in one
@@ -26,6 +28,11 @@ export function notificationHandler(deps: NotificationHandlerDeps): Subscriber {
     name: 'notifications',
     on: NOTIFYING_EVENTS,
     async handle(event, once) {
+      // Many users, each told once by a marker of their own (not this event's): a redelivery tells nobody twice.
+      if (event.type === 'video.ready') {
+        const report = await deps.streaming?.(event.payload.movie_id, new Date(event.occurred_at))
+        return { duplicate: false, delivered: report?.notified ?? 0 }
+      }
       const outcome = await notificationsFor(event, deps)
       if (outcome.notifications.length === 0) return { duplicate: false, delivered: 0 }
       const items = await Promise.all(outcome.notifications.map((n) => deps.store.build(event.user_id, n)))

@@ -5,6 +5,9 @@ export const notificationSk = (createdAt: string, id: string) => `${NOTIF_PREFIX
 /** Per-user markers: "recommended this film already", "alerted about this release already". */
 export const RECOMMENDED_PREFIX = 'RECOMMENDED#'
 export const ALERTED_PREFIX = 'ALERTED#'
+/** "told this film is now streaming here already": apart from the release alert (a film may be both, once each). */
+export const STREAMING_PREFIX = 'STREAMING#'
+export const streamingSk = (movieId: number) => `${STREAMING_PREFIX}${movieId}`
 export const recommendedSk = (movieId: number) => `${RECOMMENDED_PREFIX}${movieId}`
 export const alertedSk = (movieId: number) => `${ALERTED_PREFIX}${movieId}`
 

@@ -5,8 +5,8 @@ import type { DataStore, TransactItem } from '../data/store'
 import { USER_PREFIX, userPk } from '../shared/keys'
 import { retryOptimistic } from '../shared/conflict-retry'
 import type { Announce } from './delivery'
-import { alertedSk } from './keys'
-import type { NotificationStore } from './store'
+import { alertedSk, streamingSk } from './keys'
+import type { NotificationMessage, NotificationStore } from './store'
 
 export interface ReleaseAlertOptions {
   db: DataStore
@@ -160,29 +160,34 @@ async function alreadyAlerted(movieId: number, userIds: string[], options: Relea
 }
 
 /** Writes the marker and the notification together; false when the user was already alerted about the film. */
-async function alert(userId: string, film: Movie, reason: Reason, now: Date, options: ReleaseAlertOptions): Promise<boolean> {
-  const notification = await options.store.build(userId, {
-    type: 'release',
-    movie_id: film.id,
-    at: now,
-    key: `release:${userId}:${film.id}`,
-    ...(reason.kind === 'listed'
+function alert(userId: string, film: Movie, reason: Reason, now: Date, options: ReleaseAlertOptions): Promise<boolean> {
+  const message =
+    reason.kind === 'listed'
       ? { template: 'release.listed' as const, params: { release_date: film.release_date } }
-      : { template: 'release.genre' as const, params: { genre_id: reason.genreId, release_date: film.release_date } }),
-  })
+      : { template: 'release.genre' as const, params: { genre_id: reason.genreId, release_date: film.release_date } }
+  return tell(userId, film.id, { ...message, key: `release:${userId}:${film.id}`, marker: alertedSk(film.id) }, now, options)
+}
+
+/**
+ * One `release` notification and its "told already" marker, in one transaction (with the unread summary and the
+ * delivery's staging); false when the marker was there (the user was told before).
+ */
+async function tell(
+  userId: string,
+  movieId: number,
+  message: NotificationMessage & { key: string; marker: string },
+  now: Date,
+  options: Pick<ReleaseAlertOptions, 'db' | 'table' | 'store' | 'announce'>,
+): Promise<boolean> {
+  const { key, marker, ...copy } = message
+  const notification = await options.store.build(userId, { type: 'release', movie_id: movieId, at: now, key, ...copy })
   const announced = options.announce?.(userId, notification.id)
   try {
     const writes: TransactItem[] = [
       {
         put: {
           table: options.table,
-          item: {
-            pk: userPk(userId),
-            sk: alertedSk(film.id),
-            movie_id: film.id,
-            alerted_at: now.toISOString(),
-            expires_at: Math.floor(now.getTime() / 1000) + ALERTED_TTL_SECONDS,
-          },
+          item: { pk: userPk(userId), sk: marker, movie_id: movieId, alerted_at: now.toISOString(), expires_at: Math.floor(now.getTime() / 1000) + ALERTED_TTL_SECONDS },
           condition: 'attribute_not_exists(pk)',
         },
       },
@@ -200,3 +205,28 @@ async function alert(userId: string, film: Movie, reason: Reason, now: Date, opt
   }
 }
 
+export type StreamingAlertOptions = Pick<ReleaseAlertOptions, 'db' | 'table' | 'store' | 'announce' | 'preferencesOf'> & {
+  audience: Pick<ReleaseAlertOptions['audience'], 'watchersOf'>
+}
+
+/**
+ * A film's video became watchable (`video.ready`): "Now streaming on Flixpeek" for every member with the film on
+ * their list who wants release alerts, once per member and film (USER#<id>/STREAMING#<movieId>, conditional), so a
+ * redelivered event or a second video of the same film tells nobody twice.
+ */
+export async function announceStreaming(options: StreamingAlertOptions, movieId: number, now: Date): Promise<ReleaseAlertReport> {
+  const listers = await options.audience.watchersOf(movieId)
+  const prefs = await options.preferencesOf(listers)
+  const wanted = listers.filter((userId) => prefs.get(userId)?.release === true)
+  const report: ReleaseAlertReport = { films: 1, notified: 0, skipped: 0 }
+  for (let start = 0; start < wanted.length; start += PARALLEL_WRITES) {
+    const sent = await Promise.all(
+      wanted.slice(start, start + PARALLEL_WRITES).map((userId) => tell(userId, movieId, { template: 'release.streaming', params: {}, key: `streaming:${userId}:${movieId}`, marker: streamingSk(movieId) }, now, options)),
+    )
+    for (const told of sent) {
+      if (told) report.notified++
+      else report.skipped++
+    }
+  }
+  return report
+}

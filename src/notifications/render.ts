@@ -32,6 +32,10 @@ const COPY: Record<NotificationTemplate, Copy> = {
     title: t('notification.releaseListed.title', { film: film(names, t, item.movie_id, 'notification.listedFilm') }),
     body: dated(t, params.release_date, 'notification.releaseListed.body', 'notification.releaseListed.bodyDated'),
   }),
+  'release.streaming': (_params, item, names, t) => ({
+    title: t('notification.releaseStreaming.title', { film: film(names, t, item.movie_id, 'notification.listedFilm') }),
+    body: t('notification.releaseStreaming.body'),
+  }),
   'release.genre': (params, item, names, t) => ({
     title: t('notification.releaseGenre.title', {
       genre: names.genre(Number(params.genre_id)) ?? t('notification.someGenre'),

@@ -81,7 +81,7 @@ export async function notificationsFor(event: DomainEvent, ctx: RuleContext): Pr
     case 'user.digest_due':
     case 'notification.created':
     case 'video.uploaded': // the transcoder's queue takes uploads
-    case 'video.ready': // "now streaming" for members with the film on their list comes with the transcoder (next issue)
+    case 'video.ready': // its film's listers, not its operator: the handler's fan-out (release-alerts.ts announceStreaming)
       return nothing
   }
 }

@@ -36,6 +36,7 @@ export type NotificationMessage =
   | { template: 'recommendation.rated'; params: { rated_movie_id: number; rating: number } }
   | { template: 'release.listed'; params: { release_date: string | null } }
   | { template: 'release.genre'; params: { genre_id: number; release_date: string | null } }
+  | { template: 'release.streaming'; params: Record<string, never> }
 
 export type NotificationTemplate = NotificationMessage['template']
 

@@ -4,7 +4,7 @@ import { drainEventQueue } from '../../src/jobs'
 import { drainEvents } from '../../src/events/dispatcher'
 import { notificationHandler } from '../../src/notifications/handler'
 import { api, signUp } from '../support/harness/accounts'
-import { aws, drain, drainUntil, envelope, jobContext, notificationsOf, privateQueue, queueCounts, store } from '../support/harness/notifications'
+import { aws, catalog, drain, drainUntil, envelope, jobContext, notificationsOf, privateQueue, queueCounts, store } from '../support/harness/notifications'
 import { testServices } from '../support/harness/services'
 
 describe('notification consumer (SNS → SQS → cron) on fauxqs and DynamoDB Local', { timeout: 60_000 }, () => {
@@ -68,6 +68,25 @@ describe('notification consumer (SNS → SQS → cron) on fauxqs and DynamoDB Lo
     const { results } = await notificationsOf(user.token)
     expect(results.filter((n) => n.type === 'security')).toHaveLength(1)
     expect(await queueCounts(queue.url)).toEqual({ visible: 0, inFlight: 0 })
+  })
+
+  it('should tell the listers of a film whose video became ready that it is now streaming, once each, if they want release alerts', async () => {
+    const queue = await privateQueue()
+    const movie = (await catalog.list('popular', { page: 2 })).results[13]!.id
+    const [lister, quiet, stranger] = await Promise.all([signUp(), signUp(), signUp()])
+    for (const user of [lister, quiet]) expect((await api(`/me/watchlist/${movie}`, { method: 'PUT', token: user.token })).status).toBe(201)
+    expect((await api('/me', { method: 'PATCH', token: quiet.token, body: { notifications: { release: false, recommendation: true } } })).status).toBe(200)
+    // Delivered twice, and a second video of the same film ready later: still one notification.
+    const { body } = envelope(events.videoReady('operator', '01ARZ3NDEKTSV4RRFFQ69G5FAV', movie))
+    await aws.sqs.send(queue.url, body)
+    await aws.sqs.send(queue.url, body)
+    await aws.sqs.send(queue.url, envelope(events.videoReady('operator', '01ARZ3NDEKTSV4RRFFQ69G5FAW', movie)).body)
+    await drain(queue.url)
+    const told = (await notificationsOf(lister.token)).results.filter((n) => n.type === 'release')
+    expect(told).toHaveLength(1)
+    expect(told[0]).toMatchObject({ movie_id: movie, read: false })
+    expect(told[0]!.title).toMatch(/^Now streaming on Flixpeek: /)
+    for (const user of [quiet, stranger]) expect((await notificationsOf(user.token)).results.filter((n) => n.type === 'release')).toEqual([])
   })
 
   it('should leave a poison message on the queue without holding back the others', async () => {

@@ -236,6 +236,8 @@ export const ar: Catalogue = {
   'notification.releaseGenre.title': 'جديد في نوع {genre}: {film}',
   'notification.releaseGenre.body': 'يُعرض الآن، من نوع موجود في قائمتك.',
   'notification.releaseGenre.bodyDated': 'يُعرض الآن (صدر في {date})، من نوع موجود في قائمتك.',
+  'notification.releaseStreaming.title': 'يُعرض الآن على Flixpeek: {film}',
+  'notification.releaseStreaming.body': 'يمكنك الآن مشاهدة فيلم من قائمتك هنا.',
   'notification.someFilm': 'فيلم',
   'notification.listedFilm': 'فيلم من قائمتك',
   'notification.newFilm': 'فيلم جديد',

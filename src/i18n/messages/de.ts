@@ -175,6 +175,8 @@ export const de: Catalogue = {
   'notification.releaseGenre.title': 'Neu in {genre}: {film}',
   'notification.releaseGenre.body': 'Läuft jetzt, in einem Genre aus deiner Liste.',
   'notification.releaseGenre.bodyDated': 'Läuft jetzt (erschienen am {date}), in einem Genre aus deiner Liste.',
+  'notification.releaseStreaming.title': 'Jetzt auf Flixpeek: {film}',
+  'notification.releaseStreaming.body': 'Ein Film auf deiner Liste kann jetzt hier angesehen werden.',
   'notification.someFilm': 'ein Film',
   'notification.listedFilm': 'Ein Film auf deiner Liste',
   'notification.newFilm': 'ein neuer Film',

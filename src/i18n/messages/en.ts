@@ -176,6 +176,8 @@ export const en = {
   'notification.releaseGenre.title': 'New in {genre}: {film}',
   'notification.releaseGenre.body': 'Now playing, in a genre from your list.',
   'notification.releaseGenre.bodyDated': 'Now playing (released {date}), in a genre from your list.',
+  'notification.releaseStreaming.title': 'Now streaming on Flixpeek: {film}',
+  'notification.releaseStreaming.body': 'A film on your list can be watched here now.',
   'notification.someFilm': 'a film',
   'notification.listedFilm': 'A film on your list',
   'notification.newFilm': 'a new film',

@@ -189,6 +189,8 @@ export const es: Catalogue = {
   'notification.releaseGenre.title': 'Novedad en {genre}: {film}',
   'notification.releaseGenre.body': 'Ya en cartelera, de un género de tu lista.',
   'notification.releaseGenre.bodyDated': 'Ya en cartelera (estreno: {date}), de un género de tu lista.',
+  'notification.releaseStreaming.title': 'Ya en Flixpeek: {film}',
+  'notification.releaseStreaming.body': 'Una película de tu lista ya se puede ver aquí.',
   'notification.someFilm': 'una película',
   'notification.listedFilm': 'Una película de tu lista',
   'notification.newFilm': 'una película nueva',

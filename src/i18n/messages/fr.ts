@@ -191,6 +191,8 @@ export const fr: Catalogue = {
   'notification.releaseGenre.title': 'Nouveauté ({genre})\u00a0: {film}',
   'notification.releaseGenre.body': 'À l’affiche, dans un genre de votre liste.',
   'notification.releaseGenre.bodyDated': 'À l’affiche (sorti le {date}), dans un genre de votre liste.',
+  'notification.releaseStreaming.title': 'Maintenant sur Flixpeek : {film}',
+  'notification.releaseStreaming.body': 'Un film de votre liste peut maintenant être regardé ici.',
   'notification.someFilm': 'un film',
   'notification.listedFilm': 'Un film de votre liste',
   'notification.newFilm': 'un nouveau film',

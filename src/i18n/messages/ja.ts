@@ -173,6 +173,8 @@ export const ja: Catalogue = {
   'notification.releaseGenre.title': '{genre}の新作：{film}',
   'notification.releaseGenre.body': 'マイリストの作品と同じジャンルの新作が公開中です。',
   'notification.releaseGenre.bodyDated': 'マイリストの作品と同じジャンルの新作が公開中です（{date}公開）。',
+  'notification.releaseStreaming.title': 'Flixpeekで配信開始：{film}',
+  'notification.releaseStreaming.body': 'マイリストの作品がここで視聴できるようになりました。',
   'notification.someFilm': 'ある作品',
   'notification.listedFilm': 'マイリストの作品',
   'notification.newFilm': '新しい作品',
