@@ -73,6 +73,8 @@ afterAll(async () => {
   await browser?.close()
 })
 
+// Pages are awaited to DOMContentLoaded, then to the player's settings: a <video> holds the load event back until its
+// metadata arrives (HTML's "delaying the load event"), which on a loaded machine can take long.
 const signedIn = () => ({ storageState: { cookies: [{ name: 'session', value: viewerToken, domain: '127.0.0.1', path: '/', expires: -1, httpOnly: true, secure: false, sameSite: 'Lax' as const }], origins: [] } })
 
 describe('watching a film', () => {
@@ -101,7 +103,7 @@ describe('watching a film', () => {
 
   it('should stream the ladder through hls.js and switch audio, subtitles and quality; keys play, pause and mute', async () => {
     await withPage(browser, signedIn(), async ({ page, problems }) => {
-      await page.goto(`${baseUrl}/watch/${movie.id}`)
+      await page.goto(`${baseUrl}/watch/${movie.id}`, { waitUntil: 'domcontentloaded' })
       await page.locator('[data-player-settings]').waitFor({ state: 'visible' })
       expect(await page.evaluate(() => document.querySelector('video')!.currentSrc)).toMatch(/^blob:/)
       await page.evaluate(() => {
@@ -139,7 +141,7 @@ describe('watching a film', () => {
 
   it('should renew the media token before it expires, and go on streaming under the new one', { timeout: 60_000 }, async () => {
     await withPage(browser, signedIn(), async ({ page, problems }) => {
-      await page.goto(`${baseUrl}/watch/${movie.id}`)
+      await page.goto(`${baseUrl}/watch/${movie.id}`, { waitUntil: 'domcontentloaded' })
       await page.locator('[data-player-settings]').waitFor({ state: 'visible' })
       const first = /\/media\/t\/([^/]+)\//.exec((await page.locator('video').getAttribute('data-hls'))!)![1]!
       // Half the token's 20 s life later, the page asks for a new one.
@@ -161,7 +163,7 @@ describe('watching a film', () => {
 
   it('should play the progressive MP4 in the browser\'s own player with JavaScript off', async () => {
     await withPage(browser, { ...signedIn(), javaScriptEnabled: false }, async ({ page }) => {
-      await page.goto(`${baseUrl}/watch/${movie.id}`)
+      await page.goto(`${baseUrl}/watch/${movie.id}`, { waitUntil: 'domcontentloaded' })
       expect(await page.locator('video').getAttribute('src')).toMatch(/^\/media\/t\/[^/]+\/[0-9A-Z]{26}\/v1\/download\.mp4$/)
       // The native controls: a click on the picture plays it.
       await page.locator('video').click()
@@ -174,7 +176,8 @@ describe('watching a film', () => {
     for (const language of ['en', 'ar', 'ja']) {
       expect((await json('/api/v1/me', { method: 'PATCH', headers: { Authorization: `Bearer ${viewerToken}` }, body: JSON.stringify({ language }) })).status).toBe(200)
       await withPage(browser, { ...signedIn(), bypassCSP: true, viewport: { width: 390, height: 844 } }, async ({ page }) => {
-        await page.goto(`${baseUrl}/watch/${movie.id}`, { waitUntil: 'load' })
+        await page.goto(`${baseUrl}/watch/${movie.id}`, { waitUntil: 'domcontentloaded' })
+        await page.locator('[data-player-settings]').waitFor({ state: 'visible' })
         expect(await page.evaluate(() => document.documentElement.lang)).toBe(language)
         expect(await page.evaluate(() => document.documentElement.scrollWidth), language).toBeLessThanOrEqual(390)
         await screenshot(page, `watch-${language}-phone`)
