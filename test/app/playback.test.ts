@@ -148,6 +148,18 @@ describe('who may start playback', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
   })
 
+  it('should let a visitor watch when the server runs with PLAYBACK=public, and the watch page not send them to log in', async () => {
+    const app = createApp()
+    const open = { platform: platformFor({ ...env, PLAYBACK: 'public' }) }
+    const started = await app.fetch(new Request(`${ORIGIN}/api/v1/movies/${MOVIE}/playback`, { method: 'POST', headers: { 'CF-Connecting-IP': '203.0.113.77' } }), open)
+    expect(started.status).toBe(200)
+    const { hls } = (await started.json()) as { hls: string }
+    expect((await app.fetch(new Request(new URL(hls, ORIGIN)), open)).status).toBe(200)
+    const page = await app.fetch(new Request(`${ORIGIN}/watch/${MOVIE}`, { headers: { Accept: 'text/html' } }), open)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('data-hls="/media/t/')
+  })
+
   it('should mint nothing for an unpublished video at once, and again once it is published', async () => {
     const patch = (published: boolean) => api(`/admin/videos/${videoId}`, { method: 'PATCH', token: operator.token, body: { published } })
     expect((await patch(false)).status).toBe(200)

@@ -161,6 +161,22 @@ describe('watching a film', () => {
     })
   })
 
+  it('should leave every media request to the network, under the service worker too (no token URL in its caches)', async () => {
+    await withPage(browser, signedIn(), async ({ page }) => {
+      await page.goto(`${baseUrl}/watch/${movie.id}`, { waitUntil: 'domcontentloaded' })
+      await page.waitForFunction(() => !!navigator.serviceWorker.controller, undefined, { timeout: 30_000 })
+      const viaWorker: [string, boolean][] = []
+      page.on('response', (res) => {
+        if (new URL(res.url()).pathname.startsWith('/media/')) viaWorker.push([new URL(res.url()).pathname.split('/').slice(4).join('/'), res.fromServiceWorker()])
+      })
+      await page.reload({ waitUntil: 'domcontentloaded' })
+      await page.locator('[data-player-settings]').waitFor({ state: 'visible' })
+      // The poster (an image request, which the worker would otherwise cache) and the playlists and segments.
+      await expect.poll(() => viaWorker.map(([name]) => name).filter((name) => /poster\.jpg$|\.m4s$/.test(name)).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2)
+      expect(viaWorker.filter(([, worker]) => worker)).toEqual([])
+    })
+  })
+
   it('should play the progressive MP4 in the browser\'s own player with JavaScript off', async () => {
     await withPage(browser, { ...signedIn(), javaScriptEnabled: false }, async ({ page }) => {
       await page.goto(`${baseUrl}/watch/${movie.id}`, { waitUntil: 'domcontentloaded' })
