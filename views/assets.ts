@@ -6,12 +6,12 @@
  * so a deploy that changes any asset ships a new worker.
  */
 export const ASSET_HASHES = {
-  css: '633f32c237',
+  css: '9e3d2e301f',
   js: 'b8eb772ac1',
   offline: '8b85d7d3dc',
   sw: 'e9a27551c3',
   upload: '911f883a46',
-  player: '4b74831f18',
+  player: '625b625b86',
 }
 
 export const ASSETS = {

@@ -14,7 +14,7 @@
   var hls = null
 
   function control(name) {
-    return settings.querySelector('[data-control="' + name + '"]')
+    return page.querySelector('[data-control="' + name + '"]')
   }
   function option(select, value, label, selected) {
     var item = document.createElement('option')
@@ -100,25 +100,110 @@
   }
 
   // Keys as on YouTube and Netflix: ← and → seek back and forth in every language (the timeline does not mirror).
-  function seek(by) {
+  function seek_(by) {
     video.currentTime = Math.max(0, Math.min(video.duration || Infinity, video.currentTime + by))
   }
   document.addEventListener('keydown', function (event) {
-    if (event.altKey || event.ctrlKey || event.metaKey || /^(INPUT|SELECT|TEXTAREA|BUTTON|A)$/.test(event.target.tagName)) return
+    if (event.altKey || event.ctrlKey || event.metaKey) return
+    // The timeline's own arrows go back and forth in every language too (an RTL slider would turn them around).
+    if (event.target === control('seek') && /^Arrow(Left|Right)$/.test(event.key)) { seek_(event.key === 'ArrowLeft' ? -5 : 5); event.preventDefault(); return }
+    if (/^(INPUT|SELECT|TEXTAREA|BUTTON|A)$/.test(event.target.tagName)) return
     var key = event.key.toLowerCase()
     if (key === ' ' || key === 'k') { if (video.paused) video.play().catch(function () {}); else video.pause() }
-    else if (key === 'j') seek(-10)
-    else if (key === 'l') seek(10)
-    else if (key === 'arrowleft') seek(-5)
-    else if (key === 'arrowright') seek(5)
+    else if (key === 'j') seek_(-10)
+    else if (key === 'l') seek_(10)
+    else if (key === 'arrowleft') seek_(-5)
+    else if (key === 'arrowright') seek_(5)
     else if (key === 'm') video.muted = !video.muted
-    else if (key === 'f') { if (document.fullscreenElement) document.exitFullscreen(); else video.requestFullscreen().catch(function () {}) }
+    else if (key === 'f') fullscreen()
     else if (key === 'c' && hls && hls.subtitleTracks.length) {
       control('subtitles').value = String(hls.subtitleTrack >= 0 ? -1 : 0)
       control('subtitles').dispatchEvent(new Event('change'))
     } else return
     event.preventDefault()
   })
+
+  // Our control bar in place of the browser's: play, ±10 s, the position with trickplay thumbnails, time, sound,
+  // picture-in-picture, full screen. The buttons' row mirrors in Arabic; the timeline runs left to right everywhere.
+  var bar = page.querySelector('[data-player-bar]')
+  var player = video.parentElement
+  function button(action) { return bar.querySelector('[data-action="' + action + '"]') }
+  function clock(seconds) {
+    var s = Math.max(0, Math.floor(seconds || 0))
+    var h = Math.floor(s / 3600)
+    var m = Math.floor((s % 3600) / 60)
+    var rest = String(s % 60).padStart(2, '0')
+    return h ? h + ':' + String(m).padStart(2, '0') + ':' + rest : m + ':' + rest
+  }
+  function show() {
+    var seek = control('seek')
+    var play = button('play')
+    var mute = button('mute')
+    if (isFinite(video.duration)) seek.max = String(video.duration)
+    if (document.activeElement !== seek) seek.value = String(video.currentTime)
+    seek.setAttribute('aria-valuetext', clock(video.currentTime) + ' / ' + clock(video.duration))
+    bar.querySelector('[data-time]').textContent = clock(video.currentTime) + ' / ' + clock(video.duration)
+    play.setAttribute('aria-label', video.paused ? play.dataset.labelPlay : play.dataset.labelPause)
+    play.firstElementChild.textContent = video.paused ? '▶' : '❚❚'
+    mute.setAttribute('aria-label', video.muted ? mute.dataset.labelUnmute : mute.dataset.labelMute)
+    mute.firstElementChild.textContent = video.muted ? '🔇' : '🔊'
+    control('volume').value = String(video.muted ? 0 : video.volume)
+  }
+  function toggle() { if (video.paused) video.play().catch(function () {}); else video.pause() }
+  function fullscreen() { if (document.fullscreenElement) document.exitFullscreen(); else player.requestFullscreen().catch(function () {}) }
+  var thumbs = []
+  function loadThumbs() {
+    var url = video.dataset.hls.replace(/master-r\d+\.m3u8$/, 'thumbs/thumbs.vtt').replace(TOKEN, token)
+    fetch(url).then(function (res) { return res.ok ? res.text() : '' }).then(function (text) {
+      var cue = /(\d+):(\d+):(\d+)\.(\d+) --> [^\n]+\n([^#\n]+)#xywh=(\d+),(\d+),(\d+),(\d+)/g
+      var found
+      while ((found = cue.exec(text))) thumbs.push({ at: +found[1] * 3600 + +found[2] * 60 + +found[3], file: found[5], x: +found[6], y: +found[7], w: +found[8], h: +found[9] })
+    }).catch(function () {})
+  }
+  function preview(seconds) {
+    var thumb = bar.querySelector('[data-thumb]')
+    var hit = null
+    thumbs.forEach(function (t) { if (t.at <= seconds) hit = t })
+    if (!hit) { thumb.hidden = true; return }
+    var base = video.dataset.hls.replace(/master-r\d+\.m3u8$/, 'thumbs/').replace(TOKEN, token)
+    thumb.style.width = hit.w + 'px'
+    thumb.style.height = hit.h + 'px'
+    thumb.style.backgroundImage = 'url("' + base + hit.file + '")'
+    thumb.style.backgroundPosition = -hit.x + 'px ' + -hit.y + 'px'
+    thumb.style.left = 'clamp(0px, calc(' + (100 * seconds / (video.duration || 1)) + '% - ' + hit.w / 2 + 'px), calc(100% - ' + hit.w + 'px))'
+    thumb.hidden = false
+  }
+  function enhance() {
+    video.controls = false
+    bar.hidden = false
+    var seek = control('seek')
+    button('play').addEventListener('click', toggle)
+    button('back').addEventListener('click', function () { seek_(-10) })
+    button('forward').addEventListener('click', function () { seek_(10) })
+    button('mute').addEventListener('click', function () { video.muted = !video.muted })
+    button('fullscreen').addEventListener('click', fullscreen)
+    var pip = button('pip')
+    if (!document.pictureInPictureEnabled) pip.hidden = true
+    pip.addEventListener('click', function () {
+      (document.pictureInPictureElement ? document.exitPictureInPicture() : video.requestPictureInPicture()).catch(function () {})
+    })
+    seek.addEventListener('input', function () { preview(Number(seek.value)) })
+    seek.addEventListener('change', function () { video.currentTime = Number(seek.value); bar.querySelector('[data-thumb]').hidden = true })
+    seek.addEventListener('pointermove', function (event) {
+      var box = seek.getBoundingClientRect()
+      preview(((event.clientX - box.left) / box.width) * (video.duration || 0))
+    })
+    seek.addEventListener('pointerleave', function () { bar.querySelector('[data-thumb]').hidden = true })
+    seek.addEventListener('blur', function () { bar.querySelector('[data-thumb]').hidden = true })
+    control('volume').addEventListener('input', function (event) {
+      video.volume = Number(event.target.value)
+      video.muted = video.volume === 0
+    })
+    video.addEventListener('click', toggle)
+    ;['timeupdate', 'durationchange', 'play', 'pause', 'volumechange', 'loadedmetadata'].forEach(function (name) { video.addEventListener(name, show) })
+    show()
+    loadThumbs()
+  }
 
   if ('mediaSession' in navigator && window.MediaMetadata) {
     navigator.mediaSession.metadata = new MediaMetadata({ title: document.getElementById('watch-title').textContent.trim(), artwork: video.poster ? [{ src: video.poster }] : [] })
@@ -149,8 +234,10 @@
       fail(failure.dataset.kind)
     })
     refreshLater(video.dataset.expiresAt)
+    enhance()
   } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
     video.src = video.dataset.hls
+    enhance()
   }
   video.addEventListener('error', function () { if (!hls) fail('media') })
 })()

@@ -177,6 +177,39 @@ describe('watching a film', () => {
     })
   })
 
+  it('should be played with the keyboard alone through our control bar, and preview the timeline with trickplay thumbnails', async () => {
+    await withPage(browser, signedIn(), async ({ page, problems }) => {
+      await page.goto(`${baseUrl}/watch/${movie.id}`, { waitUntil: 'domcontentloaded' })
+      await page.locator('[data-player-bar]').waitFor({ state: 'visible' })
+      expect(await page.evaluate(() => document.querySelector('video')!.controls)).toBe(false)
+      // Tab from the top of the page to the bar's Play button, then Enter: no pointer anywhere.
+      const play = page.locator('[data-action="play"]')
+      for (let presses = 0; presses < 60 && !(await play.evaluate((element) => element === document.activeElement)); presses++) await page.keyboard.press('Tab')
+      expect(await play.evaluate((element) => element === document.activeElement)).toBe(true)
+      await page.evaluate(() => (document.querySelector('video')!.muted = true))
+      await page.keyboard.press('Enter')
+      await expect.poll(async () => (await position(page)).time, { timeout: 20_000 }).toBeGreaterThan(0.3)
+      expect(await play.getAttribute('aria-label')).toBe('Pause')
+      await page.keyboard.press('Enter')
+      expect(await page.evaluate(() => document.querySelector('video')!.paused)).toBe(true)
+      expect(await play.getAttribute('aria-label')).toBe('Play')
+      // The timeline: → forward 5 s (clamped to the clip's end), ← back, as in every language.
+      const seek = page.locator('[data-control="seek"]')
+      await seek.focus()
+      await page.keyboard.press('ArrowRight')
+      await expect.poll(async () => (await position(page)).time).toBeGreaterThan(3)
+      await page.keyboard.press('ArrowLeft')
+      await expect.poll(async () => (await position(page)).time).toBeLessThan(1)
+      // Hovering the timeline shows the sprite of that moment (trickplay), under the page's token.
+      await seek.hover({ position: { x: 10, y: 4 } })
+      const thumb = page.locator('[data-thumb]')
+      await thumb.waitFor({ state: 'visible' })
+      expect(await thumb.evaluate((element) => (element as HTMLElement).style.backgroundImage)).toMatch(/\/media\/t\/[^/]+\/[0-9A-Z]{26}\/v1\/thumbs\/sprite_000\.jpg/)
+      await screenshot(page, 'watch-bar-desktop')
+      expect(problems.all().filter((problem) => !/ \(net::ERR_ABORTED\)$/.test(problem))).toEqual([])
+    })
+  })
+
   it('should play the progressive MP4 in the browser\'s own player with JavaScript off', async () => {
     await withPage(browser, { ...signedIn(), javaScriptEnabled: false }, async ({ page }) => {
       await page.goto(`${baseUrl}/watch/${movie.id}`, { waitUntil: 'domcontentloaded' })

@@ -22,9 +22,9 @@ describe('static assets', () => {
     expect(readFileSync(`public${ASSETS.hls}`, 'utf8')).toBe(readFileSync('node_modules/hls.js/dist/hls.min.js', 'utf8'))
   })
 
-  it('keeps the player page\'s own script at or under 8 KB', () => {
-    // Loaded by /watch only, beside hls.js (600 KB): settings, keys, errors and the token's renewal.
-    expect(statSync('public/assets/player.js').size).toBeLessThanOrEqual(8 * 1024)
+  it('keeps the player page\'s own script at or under 13 KB', () => {
+    // Loaded by /watch only, beside hls.js (600 KB): the control bar, settings, keys, errors and the token's renewal.
+    expect(statSync('public/assets/player.js').size).toBeLessThanOrEqual(13 * 1024)
   })
 
   it('keeps our own JavaScript at or under 5.25 KB', () => {

@@ -42,6 +42,34 @@ export function WatchPage({ movie, started, ...layout }: WatchPageProps) {
               {t('watch.fallback')} <a href={playback.mp4}>{t('watch.openFile')}</a>
             </p>
           </video>
+          <div class="player-bar" role="group" aria-label={t('watch.controls')} hidden data-player-bar>
+            <div class="player-thumb" hidden data-thumb></div>
+            <input type="range" class="player-seek" dir="ltr" min="0" max="0" step="any" value="0" aria-label={t('watch.seek')} data-control="seek" />
+            <div class="player-buttons">
+              <button type="button" class="player-button" data-action="play" data-label-play={t('watch.play')} data-label-pause={t('watch.pause')} aria-label={t('watch.play')}>
+                <span aria-hidden="true">▶</span>
+              </button>
+              <button type="button" class="player-button" data-action="back" aria-label={t('watch.back10')}>
+                <span aria-hidden="true" dir="ltr">−10</span>
+              </button>
+              <button type="button" class="player-button" data-action="forward" aria-label={t('watch.forward10')}>
+                <span aria-hidden="true" dir="ltr">+10</span>
+              </button>
+              <span class="player-time" dir="ltr" data-time>
+                0:00 / 0:00
+              </span>
+              <button type="button" class="player-button" data-action="mute" data-label-mute={t('watch.mute')} data-label-unmute={t('watch.unmute')} aria-label={t('watch.mute')}>
+                <span aria-hidden="true">🔊</span>
+              </button>
+              <input type="range" class="player-volume" min="0" max="1" step="0.05" value="1" aria-label={t('watch.volume')} data-control="volume" />
+              <button type="button" class="player-button" data-action="pip" aria-label={t('watch.pip')}>
+                <span aria-hidden="true">⧉</span>
+              </button>
+              <button type="button" class="player-button" data-action="fullscreen" aria-label={t('watch.fullscreen')}>
+                <span aria-hidden="true">⛶</span>
+              </button>
+            </div>
+          </div>
         </div>
         <div class="player-error" role="alert" hidden data-player-error>
           <p data-error="network">{t('watch.errorNetwork')}</p>
