@@ -9,6 +9,7 @@
  */
 import { VIDEO_ID } from '../media/keys'
 import { hmacKey } from '../shared/hmac-key'
+import { seal, toBase64Url, unseal } from '../shared/sealed'
 
 export interface PlaybackClaims {
   videoId: string
@@ -22,16 +23,6 @@ const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 const keyFor = (secret: string) => hmacKey('flixpeek playback token', secret)
 
-const toBase64Url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-function fromBase64Url(text: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9_-]+$/.test(text)) return null
-  try {
-    return Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))
-  } catch {
-    return null
-  }
-}
-
 /** A viewer id as it may appear in a token: the ids accounts mint, or `anonymous`. */
 const VIEWER = /^[A-Za-z0-9_-]{1,64}$/
 /** Tokens are short; anything longer is not one of ours (and is not worth an HMAC). */
@@ -40,23 +31,13 @@ const MAX_TOKEN_LENGTH = 200
 export async function mintPlaybackToken(secret: string, claims: PlaybackClaims): Promise<string> {
   if (!VIDEO_ID.test(claims.videoId) || !VIEWER.test(claims.viewer) || !Number.isInteger(claims.expires)) throw new TypeError('not a token’s claims')
   const nonce = toBase64Url(crypto.getRandomValues(new Uint8Array(6)))
-  const payload = encoder.encode(`${claims.videoId}:${claims.expires}:${claims.viewer}:${nonce}`)
-  const signature = new Uint8Array(await crypto.subtle.sign('HMAC', await keyFor(secret), payload))
-  return `${toBase64Url(payload)}.${toBase64Url(signature)}`
+  return seal(await keyFor(secret), encoder.encode(`${claims.videoId}:${claims.expires}:${claims.viewer}:${nonce}`))
 }
 
-/**
- * The token's claims when it is ours, unaltered and not expired at `now` (ms); null for anything else (forged,
- * truncated, expired, malformed). The signature is compared by WebCrypto's verify, in constant time.
- */
+/** The token's claims when it is ours (src/shared/sealed.ts) and not expired at `now` (ms); null for anything else. */
 export async function verifyPlaybackToken(secret: string, token: string, now = Date.now()): Promise<PlaybackClaims | null> {
-  if (token.length > MAX_TOKEN_LENGTH) return null
-  const [payloadText, signatureText, extra] = token.split('.')
-  if (extra !== undefined || !payloadText || !signatureText) return null
-  const payload = fromBase64Url(payloadText)
-  const signature = fromBase64Url(signatureText)
-  if (!payload || !signature || signature.byteLength !== 32) return null
-  if (!(await crypto.subtle.verify('HMAC', await keyFor(secret), signature, payload))) return null
+  const payload = await unseal(keyFor(secret), token, MAX_TOKEN_LENGTH)
+  if (!payload) return null
   const [videoId, expiresText, viewer, nonce, more] = decoder.decode(payload).split(':')
   const expires = Number(expiresText)
   if (more !== undefined || !videoId || !viewer || !nonce || !Number.isInteger(expires)) return null

@@ -1,4 +1,5 @@
 import { InvalidCursor } from './errors'
+import { seal, unseal } from './sealed'
 
 /**
  * Opaque, HMAC-signed page cursors: `<base64url payload>.<base64url signature>`. The payload names
@@ -17,22 +18,6 @@ const encoder = new TextEncoder()
 const KEY_LABEL = 'flixpeek page cursor v1'
 const MAX_CURSOR_LENGTH = 1024
 
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = ''
-  for (const byte of bytes) binary += String.fromCharCode(byte)
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-}
-
-function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined
-  try {
-    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4))
-    return Uint8Array.from(binary, (char) => char.charCodeAt(0))
-  } catch {
-    return undefined
-  }
-}
-
 async function cursorKey(secret: string): Promise<CryptoKey> {
   const master = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
   const derived = await crypto.subtle.sign('HMAC', master, encoder.encode(KEY_LABEL))
@@ -50,16 +35,11 @@ export function cursorCodec(secret: string): CursorCodec {
   }
   return {
     async encode(kind, scope, position) {
-      const payload = encoder.encode(JSON.stringify({ k: kind, s: scope, p: position }))
-      const signature = new Uint8Array(await crypto.subtle.sign('HMAC', await getKey(), payload))
-      return `${toBase64Url(payload)}.${toBase64Url(signature)}`
+      return seal(await getKey(), encoder.encode(JSON.stringify({ k: kind, s: scope, p: position })))
     },
     async decode(kind, scope, cursor) {
-      const [payloadText, signatureText, extra] = cursor.length <= MAX_CURSOR_LENGTH ? cursor.split('.') : []
-      const payload = payloadText === undefined ? undefined : fromBase64Url(payloadText)
-      const signature = signatureText === undefined ? undefined : fromBase64Url(signatureText)
-      if (!payload || !signature || extra !== undefined) throw new InvalidCursor()
-      if (!(await crypto.subtle.verify('HMAC', await getKey(), signature, payload))) throw new InvalidCursor()
+      const payload = await unseal(getKey(), cursor, MAX_CURSOR_LENGTH)
+      if (!payload) throw new InvalidCursor()
       let parsed: unknown
       try {
         parsed = JSON.parse(new TextDecoder().decode(payload))
