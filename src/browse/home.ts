@@ -57,10 +57,13 @@ export async function homeModel(viewer: HomeViewer, rows: readonly HomeRowSource
   const heroRow = loaded.find((section, i) => shown[i]!.hero && section?.card === 'poster')
   const heroFilms = heroRow && 'row' in heroRow ? heroRow.row.movies : []
   const genres = orderGenres(allGenres)
-  const firstGenres = await genreRows(catalog, genres.slice(0, FIRST_GENRE_ROWS), viewer.options)
-  const sections = loaded.filter((section): section is HomeSection => section !== null)
   const featured = heroFilms.find((m) => m.backdrop_url) ?? heroFilms[0] ?? null
-  const video = featured ? await viewer.services.videos.filmVideo(featured.id).catch(() => ({ video: null, provisional: true })) : { video: null, provisional: false }
+  // The hero's video (the ready-video map, within its own deadline) beside the first genre rows, not after them.
+  const [firstGenres, video] = await Promise.all([
+    genreRows(catalog, genres.slice(0, FIRST_GENRE_ROWS), viewer.options),
+    featured ? viewer.services.videos.filmVideo(featured.id).catch(() => ({ video: null, provisional: true })) : { video: null, provisional: false },
+  ])
+  const sections = loaded.filter((section): section is HomeSection => section !== null)
   return {
     featured,
     featuredPlayable: video.video !== null,

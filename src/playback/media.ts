@@ -17,7 +17,7 @@ import type { MediaObject, MediaStore } from '../media/store'
 const PLAYLIST_AGE = 60
 const IMMUTABLE_AGE = 31_536_000
 
-/** The headers every answer of the media route carries, errors included: any origin may play, never with cookies. */
+/** The headers every answer of the media route carries (its middleware sets them), errors included: any origin may play, never with cookies. */
 export const MEDIA_CORS_HEADERS: Record<string, string> = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Expose-Headers': 'Content-Range, Accept-Ranges, Content-Length',
@@ -60,7 +60,8 @@ export interface MediaDeps {
 /** Null when the store has no such object (the route's 404). */
 export async function serveMedia(deps: MediaDeps, request: MediaRequest): Promise<Response | null> {
   const key = playerObjectKey(request.videoId, request.name)
-  const headers = { ...MEDIA_CORS_HEADERS, 'Accept-Ranges': 'bytes', 'Content-Type': mediaTypeOf(request.name), 'Cache-Control': browserPolicy(request.name) }
+  // The CORS headers are the route's (src/playback/api.ts), on refusals too.
+  const headers = { 'Accept-Ranges': 'bytes', 'Content-Type': mediaTypeOf(request.name), 'Cache-Control': browserPolicy(request.name) }
   const asked = parseRange(request.range)
   if (asked.kind !== 'whole') {
     const object = asked.kind === 'one' ? await deps.store.get(key, asked.range).catch(rangeNotSatisfiable) : 'unsatisfiable'
