@@ -110,6 +110,9 @@ const ConfigSchema = z
 
 type ParsedConfig = z.infer<typeof ConfigSchema>
 
+/** Every variable the configuration reads (`npm start` takes these from the shell: scripts/lib/dev-vars.ts). */
+export const CONFIG_VARIABLES = Object.keys(ConfigSchema.shape) as (keyof ParsedConfig)[]
+
 export interface Config extends Omit<ParsedConfig, 'AWS_ACCESS_KEY_ID' | 'AWS_SECRET_ACCESS_KEY'> {
   /** The static keys; 'local' when unset (development, or a runtime that brings its own credentials). */
   AWS_ACCESS_KEY_ID: string

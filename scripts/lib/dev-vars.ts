@@ -36,6 +36,9 @@ export const WORKER_VARS = [
   'MEDIA_PART_SIZE',
   'ADMIN_EMAILS',
   'MAX_UPLOAD_BYTES',
+  'CATALOG_MISS_LIMIT',
+  'PLAYBACK',
+  'PLAYBACK_TOKEN_TTL_SECONDS',
 ] as const
 
 /** Lines rewritten on every start: they point at servers whose ports change per run. */

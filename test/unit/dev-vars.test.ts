@@ -1,6 +1,7 @@
 import { createPublicKey, createPrivateKey, sign, verify } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { generatedDefaults, parseDevVars, shellOverrides, toWranglerVars, updateDevVars } from '../../scripts/lib/dev-vars'
+import { CONFIG_VARIABLES } from '../../src/config'
+import { generatedDefaults, parseDevVars, shellOverrides, toWranglerVars, updateDevVars, WORKER_VARS } from '../../scripts/lib/dev-vars'
 
 describe('.dev.vars generation', () => {
   it('should write a fresh file with a 32-byte hex JWT_SECRET, dummy credentials and the server lines', () => {
@@ -62,6 +63,13 @@ describe('.dev.vars generation', () => {
   it('should let the shell override the contract variables and anything in .dev.vars, and nothing else', () => {
     const shell = { TMDB_API_KEY: 'from-shell', MY_FLAG: 'on', HOME: '/root', PATH: '/bin' }
     expect(shellOverrides(shell, { MY_FLAG: 'off' })).toEqual({ TMDB_API_KEY: 'from-shell', MY_FLAG: 'on' })
+  })
+
+  it('should take every configuration variable from the shell but the credentials a runtime finds itself', () => {
+    // `PLAYBACK=public npm start` once started a members-only app: PLAYBACK was missing from the list.
+    const runtimeOnly = ['AWS_SESSION_TOKEN', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN']
+    expect(CONFIG_VARIABLES.filter((name) => !runtimeOnly.includes(name) && !(WORKER_VARS as readonly string[]).includes(name))).toEqual([])
+    expect(shellOverrides({ PLAYBACK: 'public', PLAYBACK_TOKEN_TTL_SECONDS: '60' }, {})).toEqual({ PLAYBACK: 'public', PLAYBACK_TOKEN_TTL_SECONDS: '60' })
   })
 
   it('should hand wrangler every value intact, including $ and quotes', () => {
