@@ -227,10 +227,12 @@ describe('media under a playback token', () => {
     const expires = Math.floor(Date.now() / 1000) + 600
     const url = async (viewer: string) => `${ORIGIN}/media/t/${await mintPlaybackToken((env as unknown as { JWT_SECRET: string }).JWT_SECRET, { videoId, viewer, expires })}/${videoId}/v1/v360/seg_00000.m4s`
     const first = await SELF.fetch(await url('viewer-a'))
-    expect([first.status, first.headers.get('x-media-cache'), first.headers.get('cache-control')]).toEqual([200, 'MISS', 'private, max-age=31536000, immutable'])
+    // Both streamed through (the edge copy and the viewer's reading one store read; a hit never copied into the
+    // isolate), both with their length, so players and the browser see the size before the bytes.
+    expect([first.status, first.headers.get('x-media-cache'), first.headers.get('cache-control'), first.headers.get('content-length')]).toEqual([200, 'MISS', 'private, max-age=31536000, immutable', '200000'])
     expect(new Uint8Array(await first.arrayBuffer())).toEqual(bytes)
     const second = await SELF.fetch(await url('viewer-b'))
-    expect([second.status, second.headers.get('x-media-cache'), second.headers.get('cache-control')]).toEqual([200, 'HIT', 'private, max-age=31536000, immutable'])
+    expect([second.status, second.headers.get('x-media-cache'), second.headers.get('cache-control'), second.headers.get('content-length')]).toEqual([200, 'HIT', 'private, max-age=31536000, immutable', '200000'])
     expect(new Uint8Array(await second.arrayBuffer())).toEqual(bytes)
     const range = await SELF.fetch(await url('viewer-b'), { headers: { Range: 'bytes=100-199' } })
     expect([range.status, range.headers.get('content-range'), range.headers.get('x-media-cache')]).toEqual([206, 'bytes 100-199/200000', 'BYPASS'])
