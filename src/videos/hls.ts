@@ -160,8 +160,10 @@ export function masterPlaylist(outputs: HlsOutputs, subtitles: SubtitleTrack[], 
   const audioBandwidth = Math.max(0, ...outputs.audio.map((rendition) => positive('BANDWIDTH', rendition.bandwidth)))
   // CODECS lists every codec a variant may need, so each audio codec once (all AAC-LC today: one).
   const audioCodecs = [...new Set(outputs.audio.map((rendition) => quotable('CODECS', rendition.codecs, CODEC)))]
-  // Highest first: players start with the first variant listed and adapt from there.
-  const ladder = [...outputs.renditions].sort((a, b) => b.height - a.height || b.bandwidth - a.bandwidth)
+  // Smallest first: a player starts with the first variant listed unless it already knows the line's speed (Safari
+  // always; hls.js when no rung fits its 500 kb/s guess), then climbs as it measures. At 5 Mb/s and 40 ms the first
+  // frame came after 2.9 s from 720p, 0.7 s from 240p (`npm run bench:media`, docs/performance.md).
+  const ladder = [...outputs.renditions].sort((a, b) => a.height - b.height || a.bandwidth - b.bandwidth)
   const variants = ladder.map(
     (rendition) =>
       new types.Variant({

@@ -54,7 +54,8 @@ describe('the transcoder', { timeout: 60_000 }, () => {
 
     // The master: our writer's, parsed back; every URI it names is stored.
     const master = parse(await text(masterKey(id, 1, 1))) as InstanceType<typeof types.MasterPlaylist>
-    expect(master.variants.map((v) => v.resolution)).toEqual([{ width: 640, height: 360 }, { width: 426, height: 240 }])
+    // Smallest first: where players start (src/videos/hls.ts).
+    expect(master.variants.map((v) => v.resolution)).toEqual([{ width: 426, height: 240 }, { width: 640, height: 360 }])
     for (const variant of master.variants) expect(variant.codecs).toMatch(/^avc1\.64[0-9a-f]{4},mp4a\.40\.2$/)
     const renditions = master.variants[0]!.audio.map((a) => [a.language, a.name])
     expect(renditions).toEqual([['en', 'English'], ['ar', 'العربية'], [undefined, 'Original audio']]) // no LANGUAGE for an unknown one

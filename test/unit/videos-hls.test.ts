@@ -44,15 +44,15 @@ function parsedMaster(text: string): types.MasterPlaylist {
 }
 
 describe('masterPlaylist', () => {
-  it('writes every rendition highest first, with real bandwidths, resolution, frame rate and both groups', () => {
+  it('writes every rendition smallest first (where players start), with real bandwidths, resolution, frame rate and both groups', () => {
     const text = masterPlaylist(outputs(), subtitles, names)
     expect(text.split('\n').slice(0, 3)).toEqual(['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-INDEPENDENT-SEGMENTS'])
     const master = parsedMaster(text)
     expect(master.variants.map((v) => [v.uri, v.bandwidth, v.averageBandwidth, v.resolution, v.frameRate])).toEqual([
       // The largest audio rendition (132 kb/s) is added to each video's own bit rate.
-      ['v720/index.m3u8', 3_342_000, 3_132_000, { width: 1280, height: 720 }, 29.97],
-      ['v480/index.m3u8', 1_632_000, 1_532_000, { width: 854, height: 480 }, 25],
       ['v360/index.m3u8', 992_000, 932_000, { width: 640, height: 360 }, 25],
+      ['v480/index.m3u8', 1_632_000, 1_532_000, { width: 854, height: 480 }, 25],
+      ['v720/index.m3u8', 3_342_000, 3_132_000, { width: 1280, height: 720 }, 29.97],
     ])
     expect(text).toContain('FRAME-RATE=29.970')
     expect(text).toContain('FRAME-RATE=25.000')
@@ -78,13 +78,13 @@ describe('masterPlaylist', () => {
 
   it('puts the video codec first in CODECS, then the audio codec, and only the video codec without audio', () => {
     const withAudio = parsedMaster(masterPlaylist(outputs(), [], names))
-    expect(withAudio.variants.map((v) => v.codecs)).toEqual(['avc1.64001f,mp4a.40.2', 'avc1.64001e,mp4a.40.2', 'avc1.64001e,mp4a.40.2'])
+    expect(withAudio.variants.map((v) => v.codecs)).toEqual(['avc1.64001e,mp4a.40.2', 'avc1.64001e,mp4a.40.2', 'avc1.64001f,mp4a.40.2'])
     const silentText = masterPlaylist({ ...outputs(), audio: [] }, [], names)
     const silent = parsedMaster(silentText)
     expect(silent.variants.map((v) => [v.codecs, v.bandwidth])).toEqual([
-      ['avc1.64001f', 3_210_000],
-      ['avc1.64001e', 1_500_000],
       ['avc1.64001e', 860_000],
+      ['avc1.64001e', 1_500_000],
+      ['avc1.64001f', 3_210_000],
     ])
     expect(silentText).not.toContain('AUDIO=')
     expect(silentText).not.toContain('#EXT-X-MEDIA')
