@@ -60,7 +60,7 @@ export async function addSampleVideos(o: SampleOptions): Promise<void> {
   const dir = join(o.dataDir, 'samples')
   mkdirSync(dir, { recursive: true })
   const api: Api = { base: o.url }
-  const { token, userId } = await signIn(api, o.dataDir, o.operator, o.inboxUrl)
+  const { token, userId } = await signInOperator(api, o.dataDir, o.operator, o.inboxUrl)
   const operator = { ...api, token }
   const popular = (await call<{ results: { id: number; title: string }[] }>(api, 'GET', '/api/v1/movies/popular')).results.slice(0, 3)
   const samples = (await call<{ results: Video[] }>(operator, 'GET', '/api/v1/admin/videos')).results.filter((v) => v.label === SAMPLE_LABEL && v.license === SAMPLE_LICENSE)
@@ -111,7 +111,7 @@ export function sampleOperatorOf(dataDir: string): SampleOperator {
 }
 
 /** Signs the sample operator in, first signing it up and verifying its address through the local inbox. */
-async function signIn(api: Api, dataDir: string, operator: SampleOperator, inboxUrl: string): Promise<{ token: string; userId: string }> {
+export async function signInOperator(api: Api, dataDir: string, operator: SampleOperator, inboxUrl: string): Promise<{ token: string; userId: string }> {
   if (operator.verified) return login(api, operator.email, operator.password)
   const { token, user } = await call<{ token: string; user: { id: string } }>(api, 'POST', '/api/v1/auth/signup', { json: { email: operator.email, password: operator.password, display_name: 'Sample videos' } })
   const link = await verificationLink(inboxUrl, operator.email)

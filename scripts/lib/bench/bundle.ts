@@ -53,10 +53,15 @@ export default app
 `
 
 /** Bundles the bare Hono app (with the project's own hono) into one ES module file. */
-export async function bundleBareHono(dir: string): Promise<string> {
-  const out = join(dir, 'bare-hono.js')
+export function bundleBareHono(dir: string): Promise<string> {
+  return bundleBare(dir, 'bare-hono.js', BARE_SOURCE)
+}
+
+/** Bundles a bare app's source (importing the project's own hono) into `dir/name`, one ES module file. */
+export async function bundleBare(dir: string, name: string, source: string): Promise<string> {
+  const out = join(dir, name)
   await build({
-    stdin: { contents: BARE_SOURCE, resolveDir: ROOT, loader: 'js', sourcefile: 'bare-hono.js' },
+    stdin: { contents: source, resolveDir: ROOT, loader: 'js', sourcefile: name },
     bundle: true,
     format: 'esm',
     platform: 'neutral',

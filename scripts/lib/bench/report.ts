@@ -61,7 +61,7 @@ export function versions(): Record<string, string> {
 
 export const loadAverage = () => loadavg().map((n) => Math.round(n * 100) / 100)
 
-export function writeResults(path: string, results: Results): string {
+export function writeResults(path: string, results: object): string {
   const file = resolve(ROOT, path)
   mkdirSync(dirname(file), { recursive: true })
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`)

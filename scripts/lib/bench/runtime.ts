@@ -19,6 +19,8 @@ export interface Runtime {
   inspectorUrl?: string
   /** PID of the workerd process serving this instance. */
   workerdPid: number
+  /** Miniflare itself (workerd instances only): to fill a bound R2 bucket before a run. */
+  miniflare?: Miniflare
   dispose(): Promise<void>
 }
 
@@ -30,6 +32,8 @@ export interface RuntimeOptions {
   bareScript?: string
   /** Open the worker's inspector on this port (for CPU profiles). */
   inspectorPort?: number
+  /** R2 buckets bound to both the worker and the bare app (binding name → bucket), e.g. the media store. */
+  r2Buckets?: Record<string, string>
 }
 
 function childrenOf(pid: number): number[] {
@@ -68,6 +72,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       ...options.bundle.wasm.map((path) => ({ type: 'CompiledWasm' as const, path })),
     ],
     kvNamespaces: ['TMDB_CACHE'],
+    r2Buckets: options.r2Buckets ?? {},
     bindings: options.bindings,
     // unsafeInspectorProxy stays off: Miniflare's proxy drops CDP sessions here; workerd's own inspector works.
   }
@@ -79,6 +84,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       modulesRoot: options.bundle.dir,
       modules: [{ type: 'ESModule', path: options.bareScript, contents: readFileSync(options.bareScript, 'utf8') }],
       routes: [`${BARE_HOST}/*`],
+      r2Buckets: options.r2Buckets ?? {},
     })
   }
   const mf = new Miniflare({
@@ -113,5 +119,5 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
   // workerd's own inspector names the worker `core:user:<name>`.
   const inspectorUrl = options.inspectorPort !== undefined ? `ws://127.0.0.1:${options.inspectorPort}/core:user:app` : undefined
-  return { url: url.origin, inspectorUrl, workerdPid: fresh[0]!, dispose: () => mf.dispose() }
+  return { url: url.origin, inspectorUrl, workerdPid: fresh[0]!, miniflare: mf, dispose: () => mf.dispose() }
 }
