@@ -11,7 +11,7 @@ export const ASSET_HASHES = {
   offline: '8b85d7d3dc',
   sw: 'e9a27551c3',
   upload: '911f883a46',
-  player: '625b625b86',
+  player: '4135245707',
 }
 
 export const ASSETS = {

@@ -207,6 +207,17 @@
 
   if ('mediaSession' in navigator && window.MediaMetadata) {
     navigator.mediaSession.metadata = new MediaMetadata({ title: document.getElementById('watch-title').textContent.trim(), artwork: video.poster ? [{ src: video.poster }] : [] })
+    // The lock screen's, the headset's and the keyboard's media keys.
+    var actions = {
+      play: function () { video.play().catch(function () {}) },
+      pause: function () { video.pause() },
+      seekbackward: function (d) { seek_(-(d.seekOffset || 10)) },
+      seekforward: function (d) { seek_(d.seekOffset || 10) },
+      seekto: function (d) { video.currentTime = d.seekTime },
+    }
+    Object.keys(actions).forEach(function (name) {
+      try { navigator.mediaSession.setActionHandler(name, actions[name]) } catch (e) { /* an action this browser lacks */ }
+    })
   }
 
   if (window.Hls && window.Hls.isSupported()) {
