@@ -101,8 +101,20 @@ describe('watching a film', () => {
     })
   })
 
-  it('should stream the ladder through hls.js and switch audio, subtitles and quality; keys play, pause and mute', async () => {
+  it('should stream the ladder through hls.js and switch audio, subtitles and quality; keys and media keys play, pause, seek and mute', async () => {
     await withPage(browser, signedIn(), async ({ page, problems }) => {
+      // The Media Session's handlers, kept where the test can press them (the lock screen and headset buttons that
+      // call them are not in a headless browser).
+      await page.addInitScript(() => {
+        const handlers: Record<string, (details: object) => void> = {}
+        const session = navigator.mediaSession
+        const original = session.setActionHandler.bind(session)
+        session.setActionHandler = (action, handler) => {
+          if (handler) handlers[action] = handler
+          original(action, handler)
+        }
+        ;(window as unknown as { mediaKeys: typeof handlers }).mediaKeys = handlers
+      })
       await page.goto(`${baseUrl}/watch/${movie.id}`, { waitUntil: 'domcontentloaded' })
       await page.locator('[data-player-settings]').waitFor({ state: 'visible' })
       expect(await page.evaluate(() => document.querySelector('video')!.currentSrc)).toMatch(/^blob:/)
@@ -115,16 +127,13 @@ describe('watching a film', () => {
 
       const audio = page.locator('[data-control="audio"]')
       expect(await audio.locator('option').allTextContents()).toHaveLength(2)
-      const japaneseAudio = page.waitForRequest((request) => /\/v1\/a1\/[^/]+$/.test(new URL(request.url()).pathname))
+      // Not only the Japanese playlist: its audio segments come and are played.
+      const japaneseAudio = page.waitForResponse((res) => /\/v1\/a1\/[^/]+\.m4s$/.test(new URL(res.url()).pathname) && res.status() === 200)
       await audio.selectOption({ index: 1 })
       await japaneseAudio
 
       await page.locator('[data-control="subtitles"]').selectOption({ label: '日本語' })
       await expect.poll(() => page.evaluate(() => Array.from(document.querySelector('video')!.textTracks as unknown as ArrayLike<TextTrack>).filter((t) => t.mode === 'showing').map((t) => t.language))).toEqual(['ja'])
-
-      const low = page.waitForRequest((request) => /\/v1\/v240\/seg_\d+\.m4s$/.test(new URL(request.url()).pathname))
-      await page.locator('[data-control="quality"]').selectOption({ label: '240p' })
-      await low
 
       await page.locator('h1').click()
       await page.keyboard.press('k')
@@ -133,6 +142,33 @@ describe('watching a film', () => {
       expect(await page.evaluate(() => document.querySelector('video')!.muted)).toBe(false)
       await page.keyboard.press(' ')
       expect(await page.evaluate(() => document.querySelector('video')!.paused)).toBe(false)
+
+      // Media keys: pause, seek to a point, back, forward, play.
+      const press = (action: string, details: object = {}) =>
+        page.evaluate(([name, more]) => {
+          ;(window as unknown as { mediaKeys: Record<string, (details: object) => void> }).mediaKeys[name]!({ action: name, ...more })
+          const video = document.querySelector('video')!
+          return { paused: video.paused, time: video.currentTime }
+        }, [action, details] as const)
+      expect((await press('pause')).paused).toBe(true)
+      expect((await press('seekto', { seekTime: 2.5 })).time).toBeCloseTo(2.5, 1)
+      expect((await press('seekbackward', { seekOffset: 1 })).time).toBeCloseTo(1.5, 1)
+      expect((await press('seekforward')).time).toBeCloseTo(4, 0) // 10 s on, held at the clip's end
+      await press('seekto', { seekTime: 1 })
+
+      // Quality, on the picture: after a choice, the frames shown come from the chosen rendition (hls.js drops what it
+      // had buffered). 240p, then 360p: at least the second is a change, whichever rung Auto had reached.
+      const height = () => page.evaluate(() => document.querySelector('video')!.videoHeight)
+      const low = page.waitForRequest((request) => /\/v1\/v240\/seg_\d+\.m4s$/.test(new URL(request.url()).pathname))
+      await page.locator('[data-control="quality"]').selectOption({ label: '240p' })
+      await low
+      expect((await press('play')).paused).toBe(false)
+      await expect.poll(height, { timeout: 15_000 }).toBe(240)
+      await press('pause')
+      await press('seekto', { seekTime: 1 })
+      await page.locator('[data-control="quality"]').selectOption({ label: '360p' })
+      expect((await press('play')).paused).toBe(false)
+      await expect.poll(height, { timeout: 15_000 }).toBe(360)
       expect((await position(page)).error).toBeNull()
       await screenshot(page, 'watch-hls-desktop')
       expect(problems.all().filter((problem) => !/ \(net::ERR_ABORTED\)$/.test(problem))).toEqual([])
