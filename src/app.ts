@@ -31,6 +31,7 @@ import { viewerHeader } from './offline/middleware'
 import { buildOpenApiDocument } from './openapi/document'
 import { describe } from './openapi/metadata'
 import { mediaBytes, playbackApi } from './playback/api'
+import { progressApi } from './progress/api'
 import { watchPages } from './playback/pages'
 import { pushApi } from './push/api'
 import { recommendationsApi } from './recommendations/api'
@@ -130,6 +131,7 @@ export function createApp(options: AppOptions = {}) {
     api.route('/', recommendationsApi) // /me/recommendations, /me/dismissed/:movieId
     api.route('/', notificationsApi) // /me/notifications, /me/notifications/:id/read, /me/notifications/read-all
     api.route('/', playbackApi) // /movies/:id/playback
+    api.route('/', progressApi) // /me/progress/:movieId (PUT, POST, DELETE), /me/continue-watching
     api.route('/', videosApi) // /admin/videos, /admin/videos/:id, …/parts/:n, …/complete, …/cancel, …/retry, …/subtitles/:lang
     let openApi: object | undefined
     api.get(

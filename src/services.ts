@@ -19,8 +19,8 @@ import { createOutbox, flushOutbox, type FlushReport, type TopicClient } from '.
 import type { DomainEvent } from './events/schema'
 import { createReadiness, type Readiness } from './health/readiness'
 import { emailChannel } from './mail/channel'
-import { DigestSubscribers, queueWeeklyDigests, type DigestReport } from './mail/digest'
-import { mailHandler, type MailHint } from './mail/handler'
+import { DigestSubscribers, queueWeeklyDigests } from './mail/digest'
+import { mailHandler, type MailHint, type MailJobs } from './mail/handler'
 import { DEVELOPMENT_ORIGIN, mailLinks } from './mail/links'
 import { logMailer, type Mailer } from './mail/mailer'
 import { sesMailer, type EmailTransport } from './mail/ses-mailer'
@@ -36,6 +36,7 @@ import { NotificationStore } from './notifications/store'
 import { unreadSummaryKey } from './notifications/unread'
 import type { Defer, Platform } from './platform'
 import { PlaybackService } from './playback/service'
+import { ProgressService, progressParticipant } from './progress'
 import { pushChannel, pushParticipant, PushSubscriptionStore } from './push'
 import { PushService } from './push/service'
 import { CollaborativeFilter, eraseCountedLikes, likesOf, RecommendationService, RecommendationStore, recommendationsParticipant, signalSources, versionSlot } from './recommendations'
@@ -81,14 +82,10 @@ export interface Services {
   readonly videos: VideoService
   /** Starting to watch (src/playback/): a media token per start, limited per viewer. */
   readonly playback: PlaybackService
-  /** Email beyond the per-event sends: the weekly digest cron and its signed unsubscribe links. */
-  readonly mail: {
-    weeklyDigest(now?: Date): Promise<DigestReport>
-    /** Turns the digest off for `userId` when `signature` is that user's link signature; false otherwise. */
-    unsubscribe(userId: string, signature: string): Promise<boolean>
-    /** Sends an event's email now (what a request does right after its response); the queue consumer is the fallback. */
-    deliver(event: DomainEvent, hint?: MailHint): Promise<unknown>
-  }
+  /** Where viewers stopped (src/progress/): the player's reports, Resume, Continue watching. */
+  readonly progress: ProgressService
+  /** Email beyond the per-event sends: the weekly digest cron, its signed unsubscribe links, sends after a response. */
+  readonly mail: MailJobs
 }
 
 export interface ServiceContext {
@@ -153,6 +150,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
           digestSubscribers().participant(),
           pushParticipant(pushStore()),
           videosParticipant(videoStore()),
+          progressParticipant(progress()),
         ],
         onDisplayNameChanged: (userId, name) => reviews().renameReviewer(userId, name),
         onDigestChanged: (userId, subscribed) => digestSubscribers().set(userId, subscribed),
@@ -180,7 +178,9 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   const deliverMail = (event: DomainEvent, hint?: MailHint) => mail().deliver(event, markers()(event, 'mail'), hint)
   const videoStore = lazy(() => new VideoStore(db(), table))
   const videos = lazy(() => new VideoService({ store: videoStore(), media: platform.media, outbox: outbox(), catalog: catalog(), config, onChanged: readyMapChanged, deadlineMs: Number(platform.vars.RENDER_DEADLINE_MS) || undefined }))
-  const playback = lazy(() => new PlaybackService({ videos: videos(), throttle: new Throttle(db(), table, Date.now, config.PASSWORD_PEPPER ?? config.jwtSecret), config, client }))
+  const throttle = lazy(() => new Throttle(db(), table, Date.now, config.PASSWORD_PEPPER ?? config.jwtSecret))
+  const progress = lazy(() => new ProgressService({ db: db(), table, videos: videos(), catalog: catalog(), throttle: throttle() }))
+  const playback = lazy(() => new PlaybackService({ videos: videos(), throttle: throttle(), config, client, resumeAt: (userId, movieId) => progress().resumeAt(userId, movieId) }))
   const pushStore = lazy(() => new PushSubscriptionStore(db(), table))
   const pushService = lazy(() => new PushService({ store: pushStore(), publicKey: config.vapid?.publicKey ?? null, production: config.isProduction }))
   // Where a notification goes (src/notifications/channels.ts): in-app, email (in the digest only), Web Push, and any a test adds.
@@ -214,6 +214,6 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
       },
       flushOutbox: (opts) => flushOutbox({ db: db(), table, topicArn: config.SNS_TOPIC_ARN, topic }, opts),
     },
-    { catalog, accounts, watchlist, reviews, notifications, mailer, events, releaseAlerts, recommendations, push: pushService, collaborative, videos, playback },
+    { catalog, accounts, watchlist, reviews, notifications, mailer, events, releaseAlerts, recommendations, push: pushService, collaborative, videos, playback, progress },
   )
 }

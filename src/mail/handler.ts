@@ -3,6 +3,7 @@ import type { Once } from '../events/markers'
 import type { DomainEvent } from '../events/schema'
 import type { MailLinks } from './links'
 import type { MailMessage, Mailer } from './mailer'
+import type { DigestReport } from './digest'
 import type { DigestLine } from './templates'
 
 /** What the mail handler knows of a user (the accounts feature's profile fits). */
@@ -31,6 +32,16 @@ export interface MailHandlerDeps {
 /** A raw token the request just created (a deferred send uses it; the queue consumer issues a new one). */
 export interface MailHint {
   token?: string
+}
+
+/** Email beyond the per-event sends (what Services.mail offers routes and jobs). */
+export interface MailJobs {
+  /** The weekly digest cron: queues one digest per subscriber. */
+  weeklyDigest(now?: Date): Promise<DigestReport>
+  /** Turns the digest off for `userId` when `signature` is that user's link signature; false otherwise. */
+  unsubscribe(userId: string, signature: string): Promise<boolean>
+  /** Sends an event's email now (what a request does right after its response); the queue consumer is the fallback. */
+  deliver(event: DomainEvent, hint?: MailHint): Promise<unknown>
 }
 
 export interface MailHandler extends Subscriber {

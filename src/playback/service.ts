@@ -11,7 +11,7 @@ export interface Playback {
   /** The progressive MP4 (what plays without JavaScript), under the same token. */
   mp4: string
   expires_at: string
-  /** Where to start, in seconds (0 until watch progress is kept). */
+  /** Where to start, in seconds: where the viewer stopped when worth resuming (src/progress/), else 0. */
   resume_at: number
   audio: string[]
   subtitles: string[]
@@ -35,6 +35,8 @@ export interface PlaybackDeps {
   config: Pick<Config, 'jwtSecret' | 'PLAYBACK' | 'PLAYBACK_TOKEN_TTL_SECONDS'>
   /** The request's client key (src/http/client-key.ts): an anonymous viewer's limit is their client's. */
   client?: string
+  /** Where a member stopped in the film (src/progress/): the start's resume_at. */
+  resumeAt?: (userId: string, movieId: number) => Promise<number>
   now?: () => number
 }
 
@@ -54,14 +56,17 @@ export class PlaybackService {
     const video = await this.deps.videos.playable(movieId)
     if (!video) throw errors.videoNotFound()
     const expires = Math.floor((this.deps.now ?? Date.now)() / 1000) + this.deps.config.PLAYBACK_TOKEN_TTL_SECONDS
-    const token = await mintPlaybackToken(this.deps.config.jwtSecret, { videoId: video.videoId, viewer: userId ?? 'anonymous', expires })
+    const [token, resumeAt] = await Promise.all([
+      mintPlaybackToken(this.deps.config.jwtSecret, { videoId: video.videoId, viewer: userId ?? 'anonymous', expires }),
+      userId && this.deps.resumeAt ? this.deps.resumeAt(userId, movieId) : 0,
+    ])
     const base = `/media/t/${token}/${video.videoId}/`
     return {
       playback: {
         hls: `${base}${video.master}`,
         mp4: `${base}${video.mp4}`,
         expires_at: new Date(expires * 1000).toISOString(),
-        resume_at: 0,
+        resume_at: resumeAt,
         audio: video.audio,
         subtitles: video.subtitles,
       },

@@ -1,0 +1,79 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { currentUser, requireApiUser } from '../auth/middleware'
+import { MovieSchema } from '../catalog/types'
+import type { AppEnv } from '../context'
+import { CACHE, cacheHeaders } from '../http/cache'
+import { validate } from '../http/validate'
+import { describe } from '../openapi/metadata'
+import { ErrorBodySchema, MovieIdParamSchema } from '../schemas/common'
+
+const ProgressBodySchema = z.object({
+  position: z.number().describe('Seconds into the film'),
+  at: z.iso.datetime({ offset: true }).optional().describe('When the viewer was there (default now; clamped to the last 30 days … 5 minutes ahead)'),
+})
+const ContinueWatchingSchema = z.object({
+  results: z.array(MovieSchema.extend({ position: z.number(), duration: z.number(), updated_at: z.string() })).describe('Most recent first'),
+})
+const TAGS = ['watching']
+
+const reportDoc = (summary: string) =>
+  describe({
+    summary,
+    description: 'The newest `at` wins: an older report changes nothing. A `duration` sent is ignored (the video’s own counts).',
+    tags: TAGS,
+    auth: true,
+    responses: {
+      204: { description: 'Stored (or older than what is stored)' },
+      401: { description: 'Not signed in', schema: ErrorBodySchema },
+      404: { description: 'No ready video for this film (video_not_found)', schema: ErrorBodySchema },
+      422: { description: 'A position outside 0 … duration + 5 s (validation_failed)', schema: ErrorBodySchema },
+      429: { description: 'More than 60 reports a minute (rate_limited)', schema: ErrorBodySchema },
+    },
+  })
+
+/** /api/v1/me/progress/:movieId and /api/v1/me/continue-watching: where the signed-in viewer stopped. */
+export const progressApi = new Hono<AppEnv>()
+
+for (const method of ['put', 'post'] as const) {
+  progressApi[method](
+    '/me/progress/:movieId',
+    reportDoc(method === 'put' ? 'Report where you are in a film' : 'Report where you are in a film (POST, for sendBeacon)'),
+    requireApiUser,
+    validate('param', MovieIdParamSchema),
+    validate('json', ProgressBodySchema),
+    async (c) => {
+      const { position, at } = c.req.valid('json')
+      await c.get('services').progress.report(currentUser(c).id, c.req.valid('param').movieId, at === undefined ? { position } : { position, at })
+      return c.body(null, 204, cacheHeaders(c, CACHE.personal))
+    },
+  )
+}
+
+progressApi.delete(
+  '/me/progress/:movieId',
+  describe({ summary: 'Take a film out of Continue watching', tags: TAGS, auth: true, responses: { 204: { description: 'Out of the row' }, 401: { description: 'Not signed in', schema: ErrorBodySchema } } }),
+  requireApiUser,
+  validate('param', MovieIdParamSchema),
+  async (c) => {
+    await c.get('services').progress.remove(currentUser(c).id, c.req.valid('param').movieId)
+    return c.body(null, 204, cacheHeaders(c, CACHE.personal))
+  },
+)
+
+progressApi.get(
+  '/me/continue-watching',
+  describe({
+    summary: 'Films you stopped in, most recent first',
+    description: 'Films under 5 % or at 90 % and more (watched) are not in it.',
+    tags: TAGS,
+    auth: true,
+    responses: { 200: { description: 'The row', schema: ContinueWatchingSchema }, 401: { description: 'Not signed in', schema: ErrorBodySchema } },
+  }),
+  requireApiUser,
+  async (c) => {
+    const user = currentUser(c)
+    const results = await c.get('services').progress.continueWatching(user.id, { language: user.language })
+    return c.json({ results }, 200, cacheHeaders(c, CACHE.ownData))
+  },
+)

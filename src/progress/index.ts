@@ -1,0 +1,17 @@
+import type { AccountDataParticipant } from '../shared/participants'
+import { newestFirst, publicFields } from '../shared/participants'
+import type { ProgressService } from './service'
+
+export { ProgressService, PROGRESS_LIMIT, type ContinueWatching } from './service'
+
+/** Watch progress in the account's export; its items live in the user's partition, which the erasure sweeps. */
+export function progressParticipant(progress: ProgressService): AccountDataParticipant {
+  return {
+    name: 'progress',
+    async export(userId) {
+      const items = await progress.exportUser(userId)
+      return { watch_progress: items.map(({ gsi2pk: _pk, gsi2sk: _sk, ...item }) => publicFields(item)).sort(newestFirst('at')) }
+    },
+    erase: async () => {},
+  }
+}

@@ -1,0 +1,134 @@
+import type { Limit, Throttle } from '../accounts/throttle'
+import { notDeleted, throwIfDeleted } from '../accounts/tombstone'
+import type { Catalog, CatalogOptions, Movie } from '../catalog/types'
+import { ConditionalCheckFailedError, TransactionCanceledError } from '../data/errors'
+import type { DataStore } from '../data/store'
+import { errors } from '../http/errors'
+import { retryOptimistic } from '../shared/conflict-retry'
+import { userPk } from '../shared/keys'
+import type { PlayableVideo } from '../videos'
+import { PROGRESS_PREFIX, progressSk, watchingPk, watchingSk, type ProgressItem } from './keys'
+import { POSITION_SLACK_SECONDS, clampReportTime, isResumable, isWatched } from './rules'
+
+/** A player reports every 10 s and on pause, seek and end: 60 a minute is a lot of seeking, not of watching. */
+export const PROGRESS_LIMIT: Limit = { name: 'progress-viewer', limit: 60, windowSeconds: 60 }
+/** Continue watching shows this many films at most. */
+export const CONTINUE_WATCHING_SIZE = 20
+
+export interface ProgressDeps {
+  db: DataStore
+  table: string
+  videos: { playable(movieId: number): Promise<PlayableVideo | null> }
+  catalog: Pick<Catalog, 'many'>
+  throttle: Pick<Throttle, 'reserve'>
+  now?: () => number
+}
+
+/** A film in Continue watching: the film, where the viewer stopped, and when. */
+export type ContinueWatching = Movie & { position: number; duration: number; updated_at: string }
+
+/**
+ * Where each viewer stopped in each film (src/progress/keys.ts), kept from the player's reports: the newest report
+ * wins whatever order they arrive in (a device coming back online sends old ones), and Continue watching is a sparse
+ * index of the films still worth resuming.
+ */
+export class ProgressService {
+  constructor(private readonly deps: ProgressDeps) {}
+
+  private get now(): number {
+    return (this.deps.now ?? Date.now)()
+  }
+
+  private key(viewer: string, movieId: number) {
+    return { pk: userPk(viewer), sk: progressSk(viewer, movieId) }
+  }
+
+  /**
+   * A player's report: 404 `video_not_found` without a ready video, 422 for a position outside 0…duration + 5 s,
+   * 429 past PROGRESS_LIMIT. A report older than the stored one changes nothing (and is not an error).
+   */
+  async report(userId: string, movieId: number, report: { position: number; at?: string }): Promise<void> {
+    await this.deps.throttle.reserve(PROGRESS_LIMIT, `user:${userId}`)
+    const video = await this.deps.videos.playable(movieId)
+    if (!video) throw errors.videoNotFound()
+    const duration = video.duration
+    if (!(report.position >= 0 && report.position <= duration + POSITION_SLACK_SECONDS)) {
+      throw errors.validation([{ path: 'position', message: { key: 'validation.between', params: { min: 0, max: Math.floor(duration + POSITION_SLACK_SECONDS) } } }])
+    }
+    const position = Math.min(report.position, duration)
+    const at = clampReportTime(report.at, this.now)
+    const resumable = isResumable(position, duration)
+    const sets = ['user_id = :user', 'viewer = :user', 'movie_id = :movie', 'video_id = :video', '#position = :position', '#duration = :duration', '#at = :at', 'updated_at = :updated']
+    if (isWatched(position, duration)) sets.push('watched_at = if_not_exists(watched_at, :at)')
+    if (resumable) sets.push('gsi2pk = :gsi2pk', 'gsi2sk = :gsi2sk')
+    const values: Record<string, unknown> = {
+      ':user': userId, ':movie': movieId, ':video': video.videoId, ':position': position, ':duration': duration, ':at': at, ':updated': new Date(this.now).toISOString(),
+      ...(resumable ? { ':gsi2pk': watchingPk(userId), ':gsi2sk': watchingSk(at, movieId) } : {}),
+    }
+    const items = [
+      await notDeleted(this.deps.table, userId),
+      {
+        update: {
+          table: this.deps.table,
+          key: this.key(userId, movieId),
+          update: `SET ${sets.join(', ')}${resumable ? '' : ' REMOVE gsi2pk, gsi2sk'}`,
+          // The newest report wins: an older one (an offline device's, a late beacon) changes nothing.
+          condition: 'attribute_not_exists(#at) OR #at < :at',
+          names: { '#position': 'position', '#duration': 'duration', '#at': 'at' },
+          values,
+        },
+      },
+    ]
+    // A player's reports may race (a beacon beside a periodic report; two devices): conflicts are tried again.
+    await retryOptimistic(async () => {
+      try {
+        await this.deps.db.transactWrite(items)
+      } catch (error) {
+        throwIfDeleted(error, 0)
+        if (!(error instanceof TransactionCanceledError && error.conditionFailedAt(1))) throw error
+      }
+      return true
+    })
+  }
+
+  /** Takes the film out of Continue watching (its position stays, for Resume); a later report may bring it back. */
+  async remove(userId: string, movieId: number): Promise<void> {
+    await this.deps.db
+      .update(this.deps.table, this.key(userId, movieId), { update: 'REMOVE gsi2pk, gsi2sk', condition: 'attribute_exists(pk)', returnValues: 'NONE' })
+      .catch((error: unknown) => {
+        // Nothing to take out: no progress for this film.
+        if (!(error instanceof ConditionalCheckFailedError)) throw error
+      })
+  }
+
+  /** Where to start the film: the stored position when it is worth resuming, else 0. */
+  async resumeAt(userId: string, movieId: number): Promise<number> {
+    const item = await this.deps.db.get<ProgressItem>(this.deps.table, this.key(userId, movieId))
+    return item && isResumable(item.position, item.duration) ? item.position : 0
+  }
+
+  /** The viewer's resumable films, most recent first (one Query of the sparse index, the cards from the catalog). */
+  async continueWatching(userId: string, options: CatalogOptions = {}, limit = CONTINUE_WATCHING_SIZE): Promise<ContinueWatching[]> {
+    const { items } = await this.deps.db.query<ProgressItem>(this.deps.table, {
+      index: 'gsi2',
+      keyCondition: 'gsi2pk = :pk',
+      values: { ':pk': watchingPk(userId) },
+      forward: false,
+      limit,
+    })
+    if (items.length === 0) return []
+    const movies = new Map((await this.deps.catalog.many(items.map((item) => item.movie_id), options)).map((movie) => [movie.id, movie]))
+    return items.flatMap((item) => {
+      const movie = movies.get(item.movie_id)
+      return movie ? [{ ...movie, position: item.position, duration: item.duration, updated_at: item.at }] : []
+    })
+  }
+
+  /** Every progress item of the user (export). */
+  exportUser(userId: string): Promise<ProgressItem[]> {
+    return this.deps.db.queryAll<ProgressItem>(this.deps.table, {
+      keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
+      values: { ':pk': userPk(userId), ':prefix': PROGRESS_PREFIX },
+    })
+  }
+}
