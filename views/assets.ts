@@ -11,7 +11,8 @@ export const ASSET_HASHES = {
   offline: '8b85d7d3dc',
   sw: 'e9a27551c3',
   upload: '911f883a46',
-  player: '4135245707',
+  player: '0417b65775',
+  progress: 'f86dd04972',
 }
 
 export const ASSETS = {
@@ -25,6 +26,8 @@ export const ASSETS = {
   upload: `/assets/upload.js?v=${ASSET_HASHES.upload}`,
   /** The player page's script (public/assets/player.js): hls.js on the video, its settings, keys, token refresh. */
   player: `/assets/player.js?v=${ASSET_HASHES.player}`,
+  /** The watch page's progress reports (members only): Resume and Continue watching. */
+  progress: `/assets/watch-progress.js?v=${ASSET_HASHES.progress}`,
   htmx: '/vendor/htmx-2.0.11.min.js',
   /** hls.js (full build), loaded by the player page only. */
   hls: '/vendor/hls-1.7.4.min.js',

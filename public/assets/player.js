@@ -222,12 +222,13 @@
 
   if (window.Hls && window.Hls.isSupported()) {
     var Hls = window.Hls
+    // Where the member stopped (data-resume-at), or where the MP4 got to (a click before this script ran).
+    var at = Math.max(video.currentTime, Number(video.dataset.resumeAt) || 0)
+    var playing = !video.paused
     hls = new Hls({
+      startPosition: at || -1,
       xhrSetup: function (xhr, url) { xhr.open('GET', url.replace(TOKEN, token), true) },
     })
-    // The MP4 may have started (a click before this script ran): the stream goes on from there.
-    var at = video.currentTime
-    var playing = !video.paused
     video.removeAttribute('src')
     hls.loadSource(video.dataset.hls)
     hls.attachMedia(video)
@@ -247,7 +248,7 @@
     refreshLater(video.dataset.expiresAt)
     enhance()
   } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
-    video.src = video.dataset.hls
+    video.src = video.dataset.hls + (video.dataset.resumeAt > 0 ? '#t=' + video.dataset.resumeAt : '')
     enhance()
   }
   video.addEventListener('error', function () { if (!hls) fail('media') })

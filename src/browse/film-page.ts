@@ -2,6 +2,7 @@ import type { CatalogOptions, Genre, MovieDetails } from '../catalog/types'
 import type { SessionUser } from '../context'
 import type { ReadPlan } from '../data/prefetch'
 import { DEFAULT_LOCALE } from '../i18n/locales'
+import { filmPageProgressPlan } from '../progress'
 import { filmPageRecommendationsPlan } from '../recommendations'
 import { filmPageReviewsPlan } from '../reviews'
 import { reviewsSection } from '../reviews/section'
@@ -17,7 +18,7 @@ export const REVIEWS_DEADLINE_MS = 250
 
 /** Who is looking, and the request's ports. */
 export interface FilmViewer {
-  readonly services: Pick<Services, 'catalog' | 'watchlist' | 'reviews' | 'recommendations' | 'videos'>
+  readonly services: Pick<Services, 'catalog' | 'watchlist' | 'reviews' | 'recommendations' | 'videos' | 'progress'>
   readonly user?: SessionUser
   /** Ids on the viewer's list (src/watchlist/middleware.ts), when the browsing middleware read them. */
   readonly listed?: ReadonlySet<number>
@@ -42,6 +43,8 @@ export interface FilmPageModel {
   reviews: ReviewsSectionProps | null
   /** The film has a ready, published video: the page offers Play. */
   playable: boolean
+  /** Where the signed-in viewer stopped, when worth resuming: "Resume 12:34" and "Start over". */
+  resumeAt?: number
   /** The ready-video map was not read in time: the page must not be shared (a later copy may offer Play). */
   provisional: boolean
 }
@@ -50,7 +53,7 @@ export interface FilmPageModel {
  * A signed-in viewer's reads of a film page (the film's aggregate, their review, "not interested", recent views),
  * named before authentication so they come back with the session's profile in one call (services.readAhead).
  */
-export const filmPageReadPlan = (movieId: number): ReadPlan[] => [filmPageReviewsPlan(movieId), filmPageRecommendationsPlan(movieId)]
+export const filmPageReadPlan = (movieId: number): ReadPlan[] => [filmPageReviewsPlan(movieId), filmPageRecommendationsPlan(movieId), filmPageProgressPlan(movieId)]
 
 const MISSED: unique symbol = Symbol('deadline missed')
 
@@ -94,8 +97,9 @@ export async function loadFilmPage(viewer: FilmViewer, movieId: number): Promise
   const user = viewer.user
   const listed = !user ? Promise.resolve(false) : viewer.listed ? Promise.resolve(viewer.listed.has(movieId)) : watchlist.has(user.id, movieId)
   const dismissed = user ? recommendations.isDismissed(user.id, movieId) : Promise.resolve(null)
+  const resume = user ? viewer.services.progress.resumeAt(user.id, movieId) : Promise.resolve(0)
   const section = reviewsSection(reviews, user?.id, { id: movieId, title: '' }, 1, {}, { aggregateReadAhead: user !== undefined })
-  const [movie, genres, inList, isDismissed, reviewsPart, film] = await Promise.all([
+  const [movie, genres, inList, isDismissed, reviewsPart, film, resumeAt] = await Promise.all([
     catalog.details(movieId, viewer.options),
     catalog.genres(viewer.options),
     withinDeadline(viewer, listed),
@@ -103,6 +107,7 @@ export async function loadFilmPage(viewer: FilmViewer, movieId: number): Promise
     withinDeadline(viewer, section),
     // The isolate's ready-video map (within its own deadline): unreadable, no Play button and a page not shared.
     viewer.services.videos.filmVideo(movieId).catch(() => ({ video: null, provisional: true })),
+    withinDeadline(viewer, resume),
   ])
   if (!movie) return null
   // A signed-in viewer's recent views feed their picks (written after the response).
@@ -116,6 +121,7 @@ export async function loadFilmPage(viewer: FilmViewer, movieId: number): Promise
     dismissed: isDismissed === MISSED ? null : isDismissed,
     reviews: reviewsPart === MISSED ? null : { ...reviewsPart, movieTitle: movie.title },
     playable: film.video !== null,
+    ...(film.video !== null && resumeAt !== MISSED && resumeAt > 0 ? { resumeAt } : {}),
     provisional: film.provisional,
   }
 }

@@ -11,7 +11,8 @@ import { MovieIdParamSchema } from '../schemas/common'
 
 /**
  * `/watch/:movieId`: the player, under a media token minted for this page view (so never stored: the page is the
- * viewer's own). PLAYBACK=members sends a visitor to the login page, back here after it.
+ * viewer's own). PLAYBACK=members sends a visitor to the login page, back here after it. A member starts where they
+ * stopped, unless `?from=start` ("Start over").
  */
 export const watchPages = new Hono<AppEnv>().get('/watch/:movieId', validate('param', MovieIdParamSchema), async (c) => {
   const { movieId } = c.req.valid('param')
@@ -25,5 +26,6 @@ export const watchPages = new Hono<AppEnv>().get('/watch/:movieId', validate('pa
   ])
   if (!movie) throw errors.movieNotFound()
   useCache(c, CACHE.personalPage)
-  return render(c, <WatchPage movie={movie} started={started} genres={genres} />, { films: true })
+  const startAt = c.req.query('from') === 'start' ? 0 : started.playback.resume_at
+  return render(c, <WatchPage movie={movie} started={started} startAt={startAt} member={Boolean(user)} genres={genres} />, { films: true })
 })

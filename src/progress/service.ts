@@ -24,6 +24,9 @@ export interface ProgressDeps {
   now?: () => number
 }
 
+/** A viewer's progress item for a film (a film page's read plan names it, so it comes with the session's read). */
+export const progressKey = (viewer: string, movieId: number) => ({ pk: userPk(viewer), sk: progressSk(viewer, movieId) })
+
 /** A film in Continue watching: the film, where the viewer stopped, and when. */
 export type ContinueWatching = Movie & { position: number; duration: number; updated_at: string }
 
@@ -40,7 +43,7 @@ export class ProgressService {
   }
 
   private key(viewer: string, movieId: number) {
-    return { pk: userPk(viewer), sk: progressSk(viewer, movieId) }
+    return progressKey(viewer, movieId)
   }
 
   /**

@@ -27,10 +27,12 @@ export interface MoviePageProps extends Omit<LayoutProps, 'title' | 'children'> 
   overviewLang?: string
   /** The film has a ready video: Play leads to /watch/:id (the trailer stays, second). */
   playable?: boolean
+  /** Where the signed-in viewer stopped: Resume and Start over instead of Play. */
+  resumeAt?: number
 }
 
 /** A film's details: backdrop, poster, facts, overview, trailer, cast, similar titles, reviews. */
-export function MoviePage({ movie, inList, dismissed = null, reviews, overviewLang, playable = false, ...layout }: MoviePageProps) {
+export function MoviePage({ movie, inList, dismissed = null, reviews, overviewLang, playable = false, resumeAt, ...layout }: MoviePageProps) {
   const year = yearOf(movie.release_date)
   const t = useT()
   const rating = formatRating(movie.vote_average, movie.vote_count, t)
@@ -84,7 +86,7 @@ export function MoviePage({ movie, inList, dismissed = null, reviews, overviewLa
               </p>
             ) : null}
             <div class="details-actions" id="watchlist-slot">
-              {playable ? <PlayButton movieId={movie.id} title={movie.title} /> : null}
+              {playable ? <PlayButton movieId={movie.id} title={movie.title} {...(resumeAt ? { resumeAt } : {})} /> : null}
               {movie.trailer ? (
                 <a class={playable ? 'button secondary' : 'button primary'} href="#trailer">
                   <span class="icon" aria-hidden="true">

@@ -7,6 +7,10 @@ import { useT } from '../components/I18nContext'
 export interface WatchPageProps extends Omit<LayoutProps, 'title' | 'children'> {
   movie: { id: number; title: string }
   started: StartedPlayback
+  /** Where to start (the member's resume point, 0 to start over). */
+  startAt: number
+  /** A member's player reports where they are (public/assets/watch-progress.js); a visitor's does not. */
+  member: boolean
   genres?: Genre[]
 }
 
@@ -18,9 +22,11 @@ const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 2]
  * off), the master playlist beside it in `data-hls` for the scripted player (public/assets/player.js: hls.js, the
  * settings below, keys, a fresh token before this one expires), and the video's licence and credit.
  */
-export function WatchPage({ movie, started, ...layout }: WatchPageProps) {
+export function WatchPage({ movie, started, startAt, member, ...layout }: WatchPageProps) {
   const t = useT()
   const { playback } = started
+  // Without JavaScript the MP4's media fragment starts it there; the player hands the same point to hls.js.
+  const from = startAt > 0 ? startAt.toFixed(1) : undefined
   return (
     <Layout {...layout} title={t('watch.pageTitle', { title: movie.title })}>
       <section class="watch" aria-labelledby="watch-title" data-movie={String(movie.id)}>
@@ -31,10 +37,12 @@ export function WatchPage({ movie, started, ...layout }: WatchPageProps) {
             controls
             preload="metadata"
             playsinline
-            src={playback.mp4}
+            src={from ? `${playback.mp4}#t=${from}` : playback.mp4}
             poster={started.poster}
             data-hls={playback.hls}
             data-expires-at={playback.expires_at}
+            data-resume-at={from}
+            data-progress={member ? `/api/v1/me/progress/${movie.id}` : undefined}
             aria-label={t('watch.player', { title: movie.title })}
             aria-keyshortcuts="Space K J L ArrowLeft ArrowRight F M C"
           >
@@ -127,6 +135,7 @@ export function WatchPage({ movie, started, ...layout }: WatchPageProps) {
       </section>
       <script src={ASSETS.hls} defer></script>
       <script src={ASSETS.player} defer></script>
+      {member ? <script src={ASSETS.progress} defer></script> : null}
     </Layout>
   )
 }

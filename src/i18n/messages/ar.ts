@@ -104,6 +104,8 @@ export const ar: Catalogue = {
   'movie.trailer': 'المقطع الدعائي',
   'watch.play': 'تشغيل',
   'watch.playTitle': '{title}',
+  'watch.resume': 'استئناف من {time}',
+  'watch.startOver': 'البدء من جديد',
   'watch.pageTitle': 'مشاهدة {title}',
   'watch.player': '{title}، مشغّل الفيديو',
   'watch.fallback': 'لا يستطيع متصفحك تشغيل هذا الفيديو هنا.',

@@ -76,6 +76,8 @@ export const de: Catalogue = {
   'movie.trailer': 'Trailer',
   'watch.play': 'Abspielen',
   'watch.playTitle': '{title}',
+  'watch.resume': 'Fortsetzen bei {time}',
+  'watch.startOver': 'Von vorn',
   'watch.pageTitle': '{title} ansehen',
   'watch.player': '{title}, Videoplayer',
   'watch.fallback': 'Dein Browser kann dieses Video hier nicht abspielen.',

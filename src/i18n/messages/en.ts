@@ -79,6 +79,8 @@ export const en = {
   'movie.trailer': 'Trailer',
   'watch.play': 'Play',
   'watch.playTitle': '{title}',
+  'watch.resume': 'Resume {time}',
+  'watch.startOver': 'Start over',
   'watch.pageTitle': 'Watch {title}',
   'watch.player': '{title}, video player',
   'watch.fallback': 'Your browser cannot play this video here.',

@@ -82,6 +82,8 @@ export const es: Catalogue = {
   'movie.trailer': 'Tráiler',
   'watch.play': 'Reproducir',
   'watch.playTitle': '{title}',
+  'watch.resume': 'Reanudar {time}',
+  'watch.startOver': 'Empezar de nuevo',
   'watch.pageTitle': 'Ver {title}',
   'watch.player': '{title}, reproductor de vídeo',
   'watch.fallback': 'Tu navegador no puede reproducir este vídeo aquí.',

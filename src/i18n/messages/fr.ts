@@ -84,6 +84,8 @@ export const fr: Catalogue = {
   'movie.trailer': 'Bande-annonce',
   'watch.play': 'Lecture',
   'watch.playTitle': '{title}',
+  'watch.resume': 'Reprendre à {time}',
+  'watch.startOver': 'Recommencer',
   'watch.pageTitle': 'Regarder {title}',
   'watch.player': '{title}, lecteur vidéo',
   'watch.fallback': 'Votre navigateur ne peut pas lire cette vidéo ici.',

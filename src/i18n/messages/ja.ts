@@ -74,6 +74,8 @@ export const ja: Catalogue = {
   'movie.trailer': '予告編',
   'watch.play': '再生',
   'watch.playTitle': '（{title}）',
+  'watch.resume': '{time}から再開',
+  'watch.startOver': '最初から再生',
   'watch.pageTitle': '{title}を観る',
   'watch.player': '{title}、動画プレーヤー',
   'watch.fallback': 'お使いのブラウザーではここでこの動画を再生できません。',
