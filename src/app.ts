@@ -32,6 +32,7 @@ import { buildOpenApiDocument } from './openapi/document'
 import { describe } from './openapi/metadata'
 import { mediaBytes, playbackApi } from './playback/api'
 import { progressApi } from './progress/api'
+import { progressPages } from './progress/pages'
 import { watchPages } from './playback/pages'
 import { pushApi } from './push/api'
 import { recommendationsApi } from './recommendations/api'
@@ -111,6 +112,7 @@ export function createApp(options: AppOptions = {}) {
   html.route('/', offlinePages) // /offline
   html.route('/', offlineApi) // /manifest.webmanifest, /sw.js
   html.route('/', watchPages) // /watch/:movieId
+  html.route('/', progressPages) // /continue-watching/:movieId/remove (POST)
   html.route('/', videoPages) // /admin/videos, /admin/videos/upload, /admin/videos/:id/{publish,unpublish,cancel,retry,delete,subtitles}
   app.route('/', html)
 

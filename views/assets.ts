@@ -6,7 +6,7 @@
  * so a deploy that changes any asset ships a new worker.
  */
 export const ASSET_HASHES = {
-  css: '9e3d2e301f',
+  css: '41194a4b85',
   js: 'b8eb772ac1',
   offline: '8b85d7d3dc',
   sw: 'e9a27551c3',

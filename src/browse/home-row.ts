@@ -14,6 +14,8 @@ export interface HomeRow {
   title: string
   movies: Movie[]
   moreHref?: string
+  /** Continue watching: the fraction watched of each film (by id); its cards show it and "Remove from row". */
+  watched?: Record<number, number>
 }
 
 /** What a home row loads into: a row of poster cards, personal rows of pick cards, or pick rows computed later (htmx). */

@@ -1,6 +1,7 @@
 import type { Catalog, CatalogOptions, Movie } from '../catalog/types'
 import type { Translator } from '../i18n/translator'
 import type { HomeRowSource, HomeSection, HomeViewer } from './home-row'
+import { continueWatchingRow } from './rows/continue-watching'
 import { myListRow } from './rows/my-list'
 import { picksRows } from './rows/picks'
 
@@ -14,6 +15,7 @@ const catalogRow =
 
 /** The home page's rows, in no particular order here: `position` orders them. */
 export const HOME_ROWS: readonly HomeRowSource[] = [
+  { id: 'continue-watching', position: -10, shows: 'signed-in', card: 'poster', load: continueWatchingRow },
   { id: 'picks', position: 0, shows: 'signed-in', card: 'pick', load: picksRows },
   { id: 'trending', position: 10, shows: 'everyone', card: 'poster', hero: true, load: catalogRow('trending', 'home.row.trending', (c, o) => c.trending('week', o)) },
   { id: 'my-list', position: 20, shows: 'signed-in', card: 'poster', load: myListRow },

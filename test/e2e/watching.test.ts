@@ -278,3 +278,50 @@ describe('watching a film', () => {
     })
   })
 })
+
+describe('picking up where you stopped', () => {
+  it('should resume where a member paused, show the film in Continue watching on another device, and drop it once watched to the end', { timeout: 60_000 }, async () => {
+    const member = (await json<{ token: string }>('/api/v1/auth/signup', { method: 'POST', body: JSON.stringify({ email: `resumer-${crypto.randomUUID().slice(0, 8)}@example.com`, password: 'a long enough password' }) })).body.token
+    const as = () => ({ storageState: { cookies: [{ name: 'session', value: member, domain: '127.0.0.1', path: '/', expires: -1, httpOnly: true, secure: false, sameSite: 'Lax' as const }], origins: [] } })
+    const current = (page: Page) => page.evaluate(() => document.querySelector('video')!.currentTime)
+    let stoppedAt = 0
+    await withPage(browser, as(), async ({ page, problems }) => {
+      await page.goto(`${baseUrl}/watch/${movie.id}`, { waitUntil: 'domcontentloaded' })
+      await page.locator('[data-player-settings]').waitFor({ state: 'visible' })
+      await page.evaluate(() => {
+        const video = document.querySelector('video')!
+        video.muted = true
+        return video.play()
+      })
+      await expect.poll(() => current(page), { timeout: 20_000 }).toBeGreaterThan(1.5)
+      const reported = page.waitForResponse((res) => res.url().endsWith(`/api/v1/me/progress/${movie.id}`) && res.request().method() === 'PUT')
+      await page.keyboard.press('k')
+      expect((await reported).status()).toBe(204)
+      stoppedAt = JSON.parse((await reported).request().postData()!).position as number
+      expect(stoppedAt).toBeGreaterThan(1.5)
+      expect(problems.all().filter((problem) => !/ \(net::ERR_ABORTED\)$/.test(problem))).toEqual([])
+    })
+    // Another device of the same member: Continue watching on home, Resume on the film page, the player there.
+    await withPage(browser, as(), async ({ page }) => {
+      await page.goto(baseUrl)
+      const row = page.getByRole('region', { name: 'Continue watching' })
+      await expect.poll(() => row.getByRole('link', { name: new RegExp(movie.title) }).count()).toBeGreaterThan(0)
+      expect(await row.getByRole('progressbar').first().getAttribute('value')).toBe(String(Math.round((stoppedAt / 4) * 100)))
+      await page.goto(`${baseUrl}/movies/${movie.id}`)
+      await page.getByRole('link', { name: /^Resume 0:0\d/ }).click()
+      await page.locator('[data-player-settings]').waitFor({ state: 'visible' })
+      await expect.poll(() => current(page), { timeout: 20_000 }).toBeGreaterThan(stoppedAt - 0.5)
+      expect(await current(page)).toBeLessThan(stoppedAt + 0.5)
+      // To the end: watched, so out of the row.
+      const ended = page.waitForResponse((res) => res.url().endsWith(`/api/v1/me/progress/${movie.id}`) && JSON.parse(res.request().postData() ?? '{}').position > 3.6)
+      await page.evaluate(() => {
+        const video = document.querySelector('video')!
+        video.muted = true
+        return video.play()
+      })
+      expect((await ended).status()).toBe(204)
+      await page.goto(baseUrl)
+      expect(await page.getByRole('region', { name: 'Continue watching' }).count()).toBe(0)
+    })
+  })
+})

@@ -1,6 +1,7 @@
 import type { Movie } from '../../src/catalog/types'
 import { Card } from './Card'
 import { useT } from './I18nContext'
+import { WatchingProgress } from './WatchingProgress'
 
 export interface RowProps {
   /** Unique on the page; used for the heading id. */
@@ -11,6 +12,8 @@ export interface RowProps {
   moreHref?: string
   /** Posters of the first row(s) load eagerly: they are above the fold. */
   eager?: boolean
+  /** Continue watching: the fraction watched of each film; each card shows it and "Remove from row". */
+  watched?: Record<number, number>
 }
 
 /**
@@ -19,7 +22,7 @@ export interface RowProps {
  * reaches each one and scrolls it into view. app.js adds arrow-key movement and
  * the prev/next buttons (hidden without JavaScript).
  */
-export function Row({ id, title, movies, moreHref, eager }: RowProps) {
+export function Row({ id, title, movies, moreHref, eager, watched }: RowProps) {
   const t = useT()
   if (movies.length === 0) return null
   const headingId = `row-${id}`
@@ -39,7 +42,11 @@ export function Row({ id, title, movies, moreHref, eager }: RowProps) {
         </button>
         <ul class="row-track">
           {movies.map((movie, i) => (
-            <Card movie={movie} eager={eager && i < 6} />
+            watched ? (
+              <Card movie={movie} eager={eager && i < 6} action={<WatchingProgress movieId={movie.id} title={movie.title} fraction={watched[movie.id] ?? 0} />} />
+            ) : (
+              <Card movie={movie} eager={eager && i < 6} />
+            )
           ))}
         </ul>
         <button type="button" class="row-nav next" data-dir="1" aria-label={t('row.scrollForward', { title })} hidden>

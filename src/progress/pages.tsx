@@ -1,0 +1,17 @@
+import { Hono } from 'hono'
+import { LiveStatus } from '../../views/components/LiveStatus'
+import { currentUser, requirePageUser } from '../auth/middleware'
+import type { AppEnv } from '../context'
+import { CACHE, useCache } from '../http/cache'
+import { wantsFragment } from '../http/page-helpers'
+import { render } from '../http/render'
+import { validate } from '../http/validate'
+import { MovieIdParamSchema } from '../schemas/common'
+
+/** "Remove from row" on a Continue watching card: htmx swaps the card for a spoken notice; without JavaScript, back home. */
+export const progressPages = new Hono<AppEnv>().post('/continue-watching/:movieId/remove', requirePageUser, validate('param', MovieIdParamSchema), async (c) => {
+  await c.get('services').progress.remove(currentUser(c).id, c.req.valid('param').movieId)
+  if (!wantsFragment(c)) return c.redirect('/', 303)
+  useCache(c, CACHE.noStore)
+  return render(c, <li class="card card-gone"><LiveStatus message={c.get('t')('progress.removed')} /></li>)
+})
