@@ -8,14 +8,20 @@ import type { PersonalRowData } from '../../views/components/PersonalRows'
 /** Posters per row: enough to scroll on a wide screen while keeping the home page small. */
 export const ROW_SIZE = 10
 
+/** Where a viewer stopped in a film: seconds, and the fraction of the film. */
+export interface Watching {
+  position: number
+  fraction: number
+}
+
 /** One row of posters on the home page. */
 export interface HomeRow {
   id: string
   title: string
   movies: Movie[]
   moreHref?: string
-  /** Continue watching: the fraction watched of each film (by id); its cards show it and "Remove from row". */
-  watched?: Record<number, number>
+  /** Continue watching: where the viewer stopped in each film (by id); its cards show how much and "Remove from row". */
+  watching?: Record<number, Watching>
 }
 
 /** What a home row loads into: a row of poster cards, personal rows of pick cards, or pick rows computed later (htmx). */

@@ -10,6 +10,8 @@ export interface HomeModel {
   featured: Movie | null
   /** The featured film has a ready, published video: the hero offers Play. */
   featuredPlayable: boolean
+  /** Where the viewer stopped in the featured film (from Continue watching): the hero offers Resume. */
+  featuredResumeAt?: number
   /** The ready-video map was not read in time: the page must not be shared. */
   provisional: boolean
   /** The registered rows that loaded (src/browse/home-rows.ts), then the first genre rows. */
@@ -64,9 +66,12 @@ export async function homeModel(viewer: HomeViewer, rows: readonly HomeRowSource
     featured ? viewer.services.videos.filmVideo(featured.id).catch(() => ({ video: null, provisional: true })) : { video: null, provisional: false },
   ])
   const sections = loaded.filter((section): section is HomeSection => section !== null)
+  // The Continue watching row already says where the viewer stopped in each of its films: no read of its own.
+  const stopped = featured ? sections.flatMap((section) => ('row' in section && section.row.watching?.[featured.id] ? [section.row.watching[featured.id]!.position] : []))[0] : undefined
   return {
     featured,
     featuredPlayable: video.video !== null,
+    ...(video.video !== null && stopped ? { featuredResumeAt: stopped } : {}),
     provisional: video.provisional,
     sections: [
       ...sections.map((section) => ('row' in section ? { ...section, row: { ...section.row, movies: section.row.movies.slice(0, ROW_SIZE) } } : section)),

@@ -66,7 +66,7 @@ browsePages.get('/', cached(CACHE.page), withListed, async (c) => {
   if (home.provisional) useCache(c, CACHE.personalPage)
   return render(
     c,
-    <HomePage featured={home.featured} featuredPlayable={home.featuredPlayable} genres={home.genres} sections={home.sections} lazyGenres={home.lazyGenres} lazyHref={home.lazyHref} />,
+    <HomePage featured={home.featured} featuredPlayable={home.featuredPlayable} featuredResumeAt={home.featuredResumeAt} genres={home.genres} sections={home.sections} lazyGenres={home.lazyGenres} lazyHref={home.lazyHref} />,
     { films: true },
   )
 })

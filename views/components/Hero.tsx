@@ -11,10 +11,12 @@ export interface HeroProps {
   kicker?: string
   /** The film has a ready video: Play comes first. */
   playable?: boolean
+  /** Where the viewer stopped in it: Resume and Start over instead of Play. */
+  resumeAt?: number
 }
 
 /** The featured title across the top of the home page: backdrop, title, overview and actions. */
-export function Hero({ movie, genres, kicker, playable = false }: HeroProps) {
+export function Hero({ movie, genres, kicker, playable = false, resumeAt }: HeroProps) {
   const t = useT()
   const image = movie.backdrop_url ?? movie.poster_url
   const year = yearOf(movie.release_date)
@@ -46,7 +48,7 @@ export function Hero({ movie, genres, kicker, playable = false }: HeroProps) {
             {movie.overview}
           </p> : null}
         <div class="hero-actions">
-          {playable ? <PlayButton movieId={movie.id} title={movie.title} /> : null}
+          {playable ? <PlayButton movieId={movie.id} title={movie.title} {...(resumeAt ? { resumeAt } : {})} /> : null}
           <a class={playable ? 'button secondary' : 'button primary'} href={`/movies/${movie.id}`}>
             <span class="icon" aria-hidden="true">ⓘ</span> {t('hero.moreInfo')}<span class="visually-hidden"> {t('hero.moreInfoAbout', { title: movie.title })}</span>
           </a>

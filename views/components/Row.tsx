@@ -1,3 +1,4 @@
+import type { Watching } from '../../src/browse/home-row'
 import type { Movie } from '../../src/catalog/types'
 import { Card } from './Card'
 import { useT } from './I18nContext'
@@ -12,8 +13,8 @@ export interface RowProps {
   moreHref?: string
   /** Posters of the first row(s) load eagerly: they are above the fold. */
   eager?: boolean
-  /** Continue watching: the fraction watched of each film; each card shows it and "Remove from row". */
-  watched?: Record<number, number>
+  /** Continue watching: where the viewer stopped in each film; each card shows how much and "Remove from row". */
+  watching?: Record<number, Watching>
 }
 
 /**
@@ -22,7 +23,7 @@ export interface RowProps {
  * reaches each one and scrolls it into view. app.js adds arrow-key movement and
  * the prev/next buttons (hidden without JavaScript).
  */
-export function Row({ id, title, movies, moreHref, eager, watched }: RowProps) {
+export function Row({ id, title, movies, moreHref, eager, watching }: RowProps) {
   const t = useT()
   if (movies.length === 0) return null
   const headingId = `row-${id}`
@@ -42,8 +43,8 @@ export function Row({ id, title, movies, moreHref, eager, watched }: RowProps) {
         </button>
         <ul class="row-track">
           {movies.map((movie, i) => (
-            watched ? (
-              <Card movie={movie} eager={eager && i < 6} action={<WatchingProgress movieId={movie.id} title={movie.title} fraction={watched[movie.id] ?? 0} />} />
+            watching ? (
+              <Card movie={movie} eager={eager && i < 6} action={<WatchingProgress movieId={movie.id} title={movie.title} fraction={watching[movie.id]?.fraction ?? 0} />} />
             ) : (
               <Card movie={movie} eager={eager && i < 6} />
             )

@@ -13,6 +13,8 @@ export interface HomePageProps extends Omit<LayoutProps, 'title' | 'children'> {
   featured: Movie | null
   /** The featured film has a ready video: the hero offers Play. */
   featuredPlayable?: boolean
+  /** Where the viewer stopped in it: the hero offers Resume and Start over. */
+  featuredResumeAt?: number | undefined
   genres: Genre[]
   /** The page's rows in order (src/browse/home-rows.ts): poster rows, and a signed-in viewer's pick rows. */
   sections: HomeSection[]
@@ -53,14 +55,14 @@ export function HomeRowsFragment({ rows, lazyHref, lazyGenres }: { rows: HomeRow
   )
 }
 
-export function HomePage({ featured, featuredPlayable = false, genres, sections, lazyGenres, lazyHref, ...layout }: HomePageProps) {
+export function HomePage({ featured, featuredPlayable = false, featuredResumeAt, genres, sections, lazyGenres, lazyHref, ...layout }: HomePageProps) {
   const t = useT()
   // The first row of posters loads its images eagerly (it is in view at once).
   const firstPosters = sections.find((section) => 'row' in section)
   return (
     <Layout {...layout} genres={genres} title={t('brand.name')} description={t('home.description')}>
       {featured ? (
-        <Hero movie={featured} genres={genres} kicker={t('home.kicker')} playable={featuredPlayable} />
+        <Hero movie={featured} genres={genres} kicker={t('home.kicker')} playable={featuredPlayable} {...(featuredResumeAt ? { resumeAt: featuredResumeAt } : {})} />
       ) : (
         <h1 class="page-title">{t('brand.name')}</h1>
       )}

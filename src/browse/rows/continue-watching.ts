@@ -8,6 +8,6 @@ export async function continueWatchingRow({ services, user, options, t }: HomeVi
   if (!user) return null
   const films = await services.progress.continueWatching(user.id, options, ROW_SIZE)
   if (films.length === 0) return null
-  const watched = Object.fromEntries(films.map((film) => [film.id, film.duration > 0 ? film.position / film.duration : 0]))
-  return { card: 'poster', row: { id: 'continue-watching', title: t('home.row.continueWatching'), movies: films, watched } }
+  const watching = Object.fromEntries(films.map((film) => [film.id, { position: film.position, fraction: film.duration > 0 ? film.position / film.duration : 0 }]))
+  return { card: 'poster', row: { id: 'continue-watching', title: t('home.row.continueWatching'), movies: films, watching } }
 }
