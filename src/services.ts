@@ -125,7 +125,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   const onChanged = (userId: string, language?: string) => recommendations().refreshSoon(userId, language ? { language } : {})
   const watchlist = lazy(() => new WatchlistService({ db: db(), table, catalog: catalog(), outbox: outbox(), cursors, defer, onChanged }))
   const reviews = lazy(() => new ReviewService({ db: db(), table, catalog: catalog(), outbox: outbox(), cursors, onChanged }))
-  const sources = signalSources(watchlist, reviews)
+  const sources = signalSources(watchlist, reviews, () => progress())
   // The picks' version is mirrored on the profile, which every signed-in request reads anyway (prefetched with the summary).
   const recommendationStore = lazy(() => new RecommendationStore(db(), table, versionSlot(db(), table, profileKey)))
   const collaborative = lazy(() => new CollaborativeFilter({ db: db(), table, likesOf: likesOf(sources) }))
@@ -179,7 +179,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   const videoStore = lazy(() => new VideoStore(db(), table))
   const videos = lazy(() => new VideoService({ store: videoStore(), media: platform.media, outbox: outbox(), catalog: catalog(), config, onChanged: readyMapChanged, deadlineMs: Number(platform.vars.RENDER_DEADLINE_MS) || undefined }))
   const throttle = lazy(() => new Throttle(db(), table, Date.now, config.PASSWORD_PEPPER ?? config.jwtSecret))
-  const progress = lazy(() => new ProgressService({ db: db(), table, videos: videos(), catalog: catalog(), throttle: throttle() }))
+  const progress = lazy(() => new ProgressService({ db: db(), table, videos: videos(), catalog: catalog(), throttle: throttle(), onWatched: onChanged }))
   const playback = lazy(() => new PlaybackService({ videos: videos(), throttle: throttle(), config, client, resumeAt: (userId, movieId) => progress().resumeAt(userId, movieId) }))
   const pushStore = lazy(() => new PushSubscriptionStore(db(), table))
   const pushService = lazy(() => new PushService({ store: pushStore(), publicKey: config.vapid?.publicKey ?? null, production: config.isProduction }))

@@ -8,7 +8,8 @@ import { retryOptimistic } from '../shared/conflict-retry'
 import { userPk } from '../shared/keys'
 import type { PlayableVideo } from '../videos'
 import { PROGRESS_PREFIX, progressSk, watchingPk, watchingSk, type ProgressItem } from './keys'
-import { POSITION_SLACK_SECONDS, clampReportTime, isResumable, isWatched } from './rules'
+import type { WatchState } from '../recommendations/types'
+import { POSITION_SLACK_SECONDS, clampReportTime, isAbandoned, isResumable, isWatched } from './rules'
 
 /** A player reports every 10 s and on pause, seek and end: 60 a minute is a lot of seeking, not of watching. */
 export const PROGRESS_LIMIT: Limit = { name: 'progress-viewer', limit: 60, windowSeconds: 60 }
@@ -21,6 +22,8 @@ export interface ProgressDeps {
   videos: { playable(movieId: number): Promise<PlayableVideo | null> }
   catalog: Pick<Catalog, 'many'>
   throttle: Pick<Throttle, 'reserve'>
+  /** Told when a film is watched to the end for the first time (recommendations recompute the viewer's picks). */
+  onWatched?: (userId: string) => void
   now?: () => number
 }
 
@@ -62,7 +65,6 @@ export class ProgressService {
     const at = clampReportTime(report.at, this.now)
     const resumable = isResumable(position, duration)
     const sets = ['user_id = :user', 'viewer = :user', 'movie_id = :movie', 'video_id = :video', '#position = :position', '#duration = :duration', '#at = :at', 'updated_at = :updated']
-    if (isWatched(position, duration)) sets.push('watched_at = if_not_exists(watched_at, :at)')
     if (resumable) sets.push('gsi2pk = :gsi2pk', 'gsi2sk = :gsi2sk')
     const values: Record<string, unknown> = {
       ':user': userId, ':movie': movieId, ':video': video.videoId, ':position': position, ':duration': duration, ':at': at, ':updated': new Date(this.now).toISOString(),
@@ -83,15 +85,33 @@ export class ProgressService {
       },
     ]
     // A player's reports may race (a beacon beside a periodic report; two devices): conflicts are tried again.
-    await retryOptimistic(async () => {
+    const stored = await retryOptimistic(async () => {
       try {
         await this.deps.db.transactWrite(items)
+        return true
       } catch (error) {
         throwIfDeleted(error, 0)
-        if (!(error instanceof TransactionCanceledError && error.conditionFailedAt(1))) throw error
+        if (error instanceof TransactionCanceledError && error.conditionFailedAt(1)) return false
+        throw error
       }
-      return true
     })
+    if (stored && isWatched(position, duration)) await this.markWatched(userId, movieId, at)
+  }
+
+  /** The first time a film is watched to the end: kept for good, and the viewer's picks recomputed (once). */
+  private async markWatched(userId: string, movieId: number, at: string): Promise<void> {
+    try {
+      await this.deps.db.update(this.deps.table, this.key(userId, movieId), {
+        update: 'SET watched_at = :at',
+        condition: 'attribute_exists(pk) AND attribute_not_exists(watched_at)',
+        values: { ':at': at },
+        returnValues: 'NONE',
+      })
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedError) return
+      throw error
+    }
+    this.deps.onWatched?.(userId)
   }
 
   /** Takes the film out of Continue watching (its position stays, for Resume); a later report may bring it back. */
@@ -124,6 +144,24 @@ export class ProgressService {
     return items.flatMap((item) => {
       const movie = movies.get(item.movie_id)
       return movie ? [{ ...movie, position: item.position, duration: item.duration, updated_at: item.at }] : []
+    })
+  }
+
+  /**
+   * What the viewer watched here, for their recommendations: watched (to the end, ever), resumed (part-way, worth
+   * resuming) or abandoned (left under 10 % a week ago); a film just started is neither.
+   */
+  async history(userId: string): Promise<Array<{ movieId: number; state: WatchState; at: number }>> {
+    const now = this.now
+    return (await this.exportUser(userId)).flatMap((item) => {
+      const state: WatchState | null = item.watched_at
+        ? 'watched'
+        : isResumable(item.position, item.duration)
+          ? 'resumed'
+          : isAbandoned(item.position, item.duration, item.at, now)
+            ? 'abandoned'
+            : null
+      return state ? [{ movieId: item.movie_id, state, at: Date.parse(item.watched_at ?? item.at) }] : []
     })
   }
 

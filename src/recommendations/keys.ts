@@ -55,7 +55,7 @@ export type PicksItem = {
   pk: string
   sk: string
   top: StoredPick[]
-  rows: Array<{ seed: { id: number; title: string }; items: StoredPick[] }>
+  rows: Array<{ seed: { id: number; title: string; watched?: true }; items: StoredPick[] }>
   /** movie id → true: dismissed since the picks were computed (filtered on read, at once). */
   dismissed?: Record<string, true>
   /** Epoch ms of the newest signal the picks were computed from (a slower older run never overwrites a newer one). */

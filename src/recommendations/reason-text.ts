@@ -7,6 +7,8 @@ export function reasonText(t: Translator, pick: StoredPick): string {
   switch (pick.reason.code) {
     case 'similar_to':
       return t('recs.reason.similar_to', { title })
+    case 'because_watched':
+      return t('recs.reason.because_watched', { title })
     case 'liked_by_fans_of':
       return t('recs.reason.liked_by_fans_of', { title })
     case 'trending_in_genre':

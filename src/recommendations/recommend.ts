@@ -73,8 +73,10 @@ function sourcesFor(seeds: readonly Seed[], context: RecommendContext, options: 
   return { sources, weights }
 }
 
-function reasonFor(source: RecommendationSource, because: { id: number; title: string } | null, genreId: number | undefined): Reason {
+function reasonFor(source: RecommendationSource, because: { id: number; title: string } | null, genreId: number | undefined, watched: boolean): Reason {
   if (source === 'genre' && genreId !== undefined) return { code: 'trending_in_genre', params: { genreId } }
+  // A pick that comes from a film the user watched here says so, whichever way it was found.
+  if ((source === 'similar' || source === 'collaborative') && because && watched) return { code: 'because_watched', params: { title: because.title } }
   if (source === 'similar' && because) return { code: 'similar_to', params: { title: because.title } }
   if (source === 'collaborative' && because) return { code: 'liked_by_fans_of', params: { title: because.title } }
   return { code: 'trending', params: {} }
@@ -89,7 +91,8 @@ function present(picked: readonly Blended[], context: RecommendContext, seeds: r
     // A "similar"/"collaborative" pick whose seed is unknown to the catalog is shown as popular, never with a blank title.
     if ((source === 'similar' || source === 'collaborative') && !because) source = 'trending'
     if (source === 'genre' && candidate.genreId === undefined) source = 'trending'
-    return { id: candidate.id, score: candidate.score, source, because, reason: reasonFor(source, because, candidate.genreId) }
+    const watched = because !== null && seeds.some((seed) => seed.filmId === because.id && seed.kind === 'watch' && seed.weight > 0)
+    return { id: candidate.id, score: candidate.score, source, because, reason: reasonFor(source, because, candidate.genreId, watched) }
   })
 }
 
@@ -114,7 +117,8 @@ export function recommend(signals: readonly Signal[], now: number, context: Reco
 }
 
 export interface BecauseRow {
-  seed: { id: number; title: string }
+  /** `watched`: the seed film was watched here ("Because you watched …"), not only liked. */
+  seed: { id: number; title: string; watched?: true }
   items: Recommendation[]
 }
 
@@ -151,7 +155,7 @@ export function becauseYouLikedRows(signals: readonly Signal[], now: number, con
     if (picked.length < resolved.minItems) continue
     for (const { id } of picked) excluded.add(id)
     const film = context.index.byId.get(like.filmId)!
-    rows.push({ seed: { id: film.id, title: film.title }, items: present(picked, context, single) })
+    rows.push({ seed: { id: film.id, title: film.title, ...(like.kind === 'watch' ? { watched: true as const } : {}) }, items: present(picked, context, single) })
   }
   return rows
 }

@@ -6,7 +6,7 @@ import type { PicksItem, StoredPick } from './keys'
 import { becauseYouLikedRows, recommend } from './recommend'
 import { seedFilmIds } from './signals'
 import type { RecommendationStore } from './store'
-import type { Recommendation, Signal } from './types'
+import type { Recommendation, Signal, WatchState } from './types'
 import { buildUniverse } from './universe'
 import { knownAnswer, rememberAnswer } from './picks-memo'
 
@@ -16,6 +16,8 @@ export interface SignalSources {
   listed(userId: string): Promise<Array<{ movieId: number; at: number }>>
   /** The user's ratings 1–10, with when. */
   ratings(userId: string): Promise<Array<{ movieId: number; rating: number; at: number }>>
+  /** Films watched here: to the end, part-way, or abandoned (src/progress/rules.ts), with when. */
+  watched(userId: string): Promise<Array<{ movieId: number; state: WatchState; at: number }>>
 }
 
 export interface RecommendationDeps {
@@ -47,7 +49,7 @@ type Hidden = ReadonlySet<number> | Promise<ReadonlySet<number>>
 
 export interface PersonalRows {
   top: StoredPick[]
-  rows: Array<{ seed: { id: number; title: string }; items: StoredPick[] }>
+  rows: Array<{ seed: { id: number; title: string; watched?: true }; items: StoredPick[] }>
 }
 
 /**
@@ -62,8 +64,9 @@ export class RecommendationService {
   /** Every signal of the user, in the core's shape. */
   async signalsOf(userId: string): Promise<Signal[]> {
     const { store, sources } = this.deps
-    const [listed, ratings, dismissals, views] = await Promise.all([sources.listed(userId), sources.ratings(userId), store.dismissals(userId), store.views(userId)])
+    const [listed, ratings, dismissals, views, watched] = await Promise.all([sources.listed(userId), sources.ratings(userId), store.dismissals(userId), store.views(userId), sources.watched(userId)])
     return [
+      ...watched.map((entry): Signal => ({ kind: 'watch', filmId: entry.movieId, state: entry.state, at: entry.at })),
       ...listed.map((entry): Signal => ({ kind: 'list', filmId: entry.movieId, at: entry.at })),
       ...ratings.map((entry): Signal => ({ kind: 'rating', filmId: entry.movieId, rating: entry.rating, at: entry.at })),
       ...dismissals.map((item): Signal => ({ kind: 'dismiss', filmId: item.movie_id, at: Date.parse(item.dismissed_at) })),

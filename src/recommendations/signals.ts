@@ -8,6 +8,12 @@ export interface SignalOptions {
   listWeight: number
   /** A page view: weak evidence, the user may only have been curious. */
   viewWeight: number
+  /** Watched to the end: stronger than a list add (time spent, not an intention). */
+  watchedWeight: number
+  /** Watched part-way (in Continue watching): a like. */
+  resumedWeight: number
+  /** Left early and not touched for a week: a weak dislike. */
+  abandonedWeight: number
   /** At most this many of the most recent likes seed a ranking (bounds neighbour look-ups). */
   maxSeeds: number
 }
@@ -16,7 +22,16 @@ export interface SignalOptions {
  * Half-life: MovieLens' validation split prefers 7 days (~3 % over 30; 120+ is worse), but its
  * users rate in bursts; product likes spread over months, so 30 (docs/recommendations.md).
  */
-export const DEFAULT_SIGNAL_OPTIONS: SignalOptions = { halfLifeDays: 30, listWeight: 1, viewWeight: 0.3, maxSeeds: 50 }
+export const DEFAULT_SIGNAL_OPTIONS: SignalOptions = {
+  halfLifeDays: 30,
+  listWeight: 1,
+  viewWeight: 0.3,
+  // MovieLens has no watch data (docs/recommendations.md): set by judgement, between a list add and a 10/10 rating.
+  watchedWeight: 1.25,
+  resumedWeight: 0.6,
+  abandonedWeight: -0.3,
+  maxSeeds: 50,
+}
 
 const DAY_MS = 86_400_000
 
@@ -25,6 +40,8 @@ export interface Seed {
   filmId: number
   weight: number
   at: number
+  /** What the strongest signal was (a watched film's picks say "Because you watched …"). */
+  kind?: Signal['kind']
 }
 
 /** Rating 1–10 → preference: ≥ 7 likes (7: 0.75 … 10: 1.5), ≤ 4 dislikes, 5–6 nothing. */
@@ -44,10 +61,15 @@ function rawWeight(signal: Signal, options: SignalOptions): number {
       return options.viewWeight
     case 'dismiss':
       return 0
+    case 'watch':
+      return signal.state === 'watched' ? options.watchedWeight : signal.state === 'resumed' ? options.resumedWeight : options.abandonedWeight
   }
 }
 
-/** Films that must never be recommended: listed, rated (whatever the rating) or dismissed. */
+/** Which signal speaks for a film: a rating (the user's explicit word) over watching, watching over list adds and views. */
+const RANK: Record<Signal['kind'], number> = { rating: 3, watch: 2, list: 1, view: 1, dismiss: 0 }
+
+/** Films that must never be recommended: listed, rated (whatever the rating), dismissed, or watched here (in any state). */
 export function excludedFilmIds(signals: readonly Signal[]): Set<number> {
   const excluded = new Set<number>()
   for (const signal of signals) if (signal.kind !== 'view') excluded.add(signal.filmId)
@@ -55,12 +77,12 @@ export function excludedFilmIds(signals: readonly Signal[]): Set<number> {
 }
 
 /**
- * One seed per film (its strongest signal wins: a rating over a view, the latest rating over an
- * older one), decayed by age relative to `now`, strongest first. Likes are capped at `maxSeeds`
+ * One seed per film (its strongest signal wins: a rating over watching over a list add or a view, the latest rating or
+ * watch over an older one), decayed by age relative to `now`, strongest first. Likes are capped at `maxSeeds`
  * (most recent first); dislikes are kept for the same films only.
  */
 export function seedsOf(signals: readonly Signal[], now: number, options: SignalOptions = DEFAULT_SIGNAL_OPTIONS): Seed[] {
-  const byFilm = new Map<number, { weight: number; at: number; rated: boolean }>()
+  const byFilm = new Map<number, { weight: number; at: number; rank: number; kind: Signal['kind'] }>()
   const dismissed = new Set<number>()
   for (const signal of signals) {
     if (signal.kind === 'dismiss') {
@@ -68,17 +90,18 @@ export function seedsOf(signals: readonly Signal[], now: number, options: Signal
       continue
     }
     const weight = rawWeight(signal, options)
-    const rated = signal.kind === 'rating'
+    const rank = RANK[signal.kind]
     const previous = byFilm.get(signal.filmId)
-    // A rating is the user's explicit word on a film and overrides list adds and views; among equals the latest wins.
-    const wins = !previous || (rated && (!previous.rated || signal.at >= previous.at)) || (!previous.rated && !rated && weight > previous.weight)
-    if (wins) byFilm.set(signal.filmId, { weight, at: Math.max(signal.at, previous?.at ?? 0), rated })
+    // A rating is the user's explicit word on a film, watching its behaviour: each overrides what ranks below it;
+    // among ratings or watches the latest wins, among list adds and views the stronger.
+    const wins = !previous || rank > previous.rank || (rank === previous.rank && (rank >= 2 ? signal.at >= previous.at : weight > previous.weight))
+    if (wins) byFilm.set(signal.filmId, { weight, at: Math.max(signal.at, previous?.at ?? 0), rank, kind: signal.kind })
   }
   const decay = Math.LN2 / (options.halfLifeDays * DAY_MS)
   const seeds: Seed[] = []
-  for (const [filmId, { weight, at }] of byFilm) {
+  for (const [filmId, { weight, at, kind }] of byFilm) {
     if (weight === 0 || dismissed.has(filmId)) continue
-    seeds.push({ filmId, at, weight: weight * Math.exp(-decay * Math.max(0, now - at)) })
+    seeds.push({ filmId, at, kind, weight: weight * Math.exp(-decay * Math.max(0, now - at)) })
   }
   const likes = seeds.filter((seed) => seed.weight > 0).sort((a, b) => b.at - a.at || a.filmId - b.filmId).slice(0, options.maxSeeds)
   const dislikes = seeds.filter((seed) => seed.weight < 0).sort((a, b) => b.at - a.at).slice(0, options.maxSeeds)

@@ -14,6 +14,13 @@ export type Signal =
   | { kind: 'view'; filmId: number; at: number }
   /** "Not interested": never recommended again. */
   | { kind: 'dismiss'; filmId: number; at: number }
+  /**
+   * Watched here (src/progress/rules.ts): to the end (a strong like), part-way and stopped (a like), or left early and
+   * not touched for a week (a weak dislike). Always excluded: the film is seen, or in Continue watching.
+   */
+  | { kind: 'watch'; filmId: number; at: number; state: WatchState }
+
+export type WatchState = 'watched' | 'resumed' | 'abandoned'
 
 /** What the core knows about a film; everything but `id`, `title` and `genreIds` is optional. */
 export interface FilmFeatures {
@@ -48,11 +55,11 @@ export type RecommendationsLookup = (filmId: number) => readonly ScoredId[]
 export type RecommendationSource = 'similar' | 'collaborative' | 'genre' | 'trending'
 
 /** Reason codes rendered into a sentence through i18n later (never English here). */
-export type ReasonCode = 'similar_to' | 'liked_by_fans_of' | 'trending_in_genre' | 'trending'
+export type ReasonCode = 'similar_to' | 'because_watched' | 'liked_by_fans_of' | 'trending_in_genre' | 'trending'
 
 export interface Reason {
   code: ReasonCode
-  /** `title` for similar_to / liked_by_fans_of, `genreId` for trending_in_genre. */
+  /** `title` for similar_to / because_watched / liked_by_fans_of, `genreId` for trending_in_genre. */
   params: Record<string, string | number>
 }
 

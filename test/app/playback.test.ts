@@ -213,6 +213,17 @@ describe('watch progress: PUT|POST|DELETE /api/v1/me/progress/:movieId, GET /api
     expect(exported.watch_progress).toEqual([expect.objectContaining({ movie_id: MOVIE, watched_at: expect.any(String) })])
   })
 
+  it('should change a member\'s recommendations once they watch a film to the end: "Because you watched" it, never it again', async () => {
+    const member = await signUp()
+    const picks = async () => ((await (await api('/me/recommendations', { token: member.token })).json()) as { results: { id: number; reason: string }[] }).results
+    const before = await picks()
+    expect(before.length).toBeGreaterThan(0)
+    expect(before.every((pick) => pick.reason === 'Trending now')).toBe(true)
+    expect((await report(member, { position: (await duration()) * 0.95 })).status).toBe(204)
+    await expect.poll(async () => (await picks()).filter((pick) => pick.reason === 'Because you watched Ace Ventura: Pet Detective').length, { timeout: 10_000 }).toBeGreaterThan(0)
+    expect((await picks()).map((pick) => pick.id)).not.toContain(MOVIE)
+  })
+
   it('should take a film out of the row on DELETE and put it back with the next report', async () => {
     const member = await signUp()
     const length = await duration()

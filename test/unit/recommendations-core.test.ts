@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { FilmFeatures, RecommendContext, ScoredId, Signal } from '../../src/recommendations'
-import { becauseYouLikedRows, buildContentIndex, recommend, seedFilmIds } from '../../src/recommendations'
+import { becauseYouLikedRows, buildContentIndex, recommend, seedFilmIds, seedsOf } from '../../src/recommendations'
 
 /**
  * The ranking rules users notice: what is never shown (listed, rated, dismissed), what a new user
@@ -37,6 +37,7 @@ function context(neighbours: Record<number, ScoredId[]> = {}): RecommendContext 
 const listed = (f: FilmFeatures, daysAgo = 1): Signal => ({ kind: 'list', filmId: f.id, at: NOW - daysAgo * DAY })
 const rated = (f: FilmFeatures, rating: number, daysAgo = 1): Signal => ({ kind: 'rating', filmId: f.id, at: NOW - daysAgo * DAY, rating })
 const dismissed = (f: FilmFeatures): Signal => ({ kind: 'dismiss', filmId: f.id, at: NOW })
+const watched = (f: FilmFeatures, state: 'watched' | 'resumed' | 'abandoned', daysAgo = 1): Signal => ({ kind: 'watch', filmId: f.id, at: NOW - daysAgo * DAY, state })
 const ids = (picks: Array<{ id: number }>) => picks.map((pick) => pick.id)
 
 describe('recommender core', () => {
@@ -129,6 +130,35 @@ describe('recommender core', () => {
     expect(new Set(all).size).toBe(all.length)
     expect(all).not.toContain(comedies[1]!.id)
     for (const item of rows[0]!.items) expect(item.because).toEqual({ id: comedies[0]!.id, title: 'Laugh 0' })
+  })
+
+  it('takes watch history as taste: a film watched to the end says "Because you watched", and is never suggested again', () => {
+    const picks = recommend([watched(thrillers[0]!, 'watched')], NOW, context(), { limit: 6 })
+    expect(ids(picks)).not.toContain(thrillers[0]!.id)
+    const top = picks.slice(0, 3)
+    for (const pick of top) {
+      expect(catalog.find((f) => f.id === pick.id)!.genreIds).toContain(THRILLER)
+      expect(pick.reason).toEqual({ code: 'because_watched', params: { title: 'Chase 0' } })
+    }
+    const rows = becauseYouLikedRows([watched(thrillers[0]!, 'watched'), listed(scifi[0]!, 5)], NOW, context(), { limit: 4 })
+    expect(rows.map((row) => [row.seed.title, row.seed.watched])).toEqual([['Chase 0', true], ['Space 0', undefined]])
+  })
+
+  it('weighs watched over resumed over a list add, takes an abandoned film as a weak dislike, and lets a rating overrule', () => {
+    const weight = (signals: Signal[]) => seedsOf(signals, NOW).find((seed) => seed.filmId === scifi[0]!.id)?.weight ?? 0
+    const [full, part, list, left] = [weight([watched(scifi[0]!, 'watched', 0)]), weight([watched(scifi[0]!, 'resumed', 0)]), weight([listed(scifi[0]!, 0)]), weight([watched(scifi[0]!, 'abandoned', 0)])]
+    expect(full).toBeGreaterThan(list)
+    expect(part).toBeGreaterThan(0)
+    expect(part).toBeLessThan(list)
+    expect(left).toBeLessThan(0)
+    expect(left).toBeGreaterThan(weight([rated(scifi[0]!, 1, 0)]))
+    // Listed, then left after a few minutes: the abandonment speaks; rated 10 afterwards: the rating does.
+    expect(weight([listed(scifi[0]!, 3), watched(scifi[0]!, 'abandoned', 2)])).toBeLessThan(0)
+    expect(weight([watched(scifi[0]!, 'abandoned', 2), rated(scifi[0]!, 10, 1)])).toBeGreaterThan(full)
+    // An abandoned film pulls similar ones down: another sci-fi fan's picks, with and without it.
+    const liked = [listed(scifi[1]!, 1), listed(comedies[0]!, 1)]
+    const score = (signals: Signal[]) => recommend(signals, NOW, context(), { limit: 40 }).find((pick) => pick.id === scifi[2]!.id)?.score ?? 0
+    expect(score([...liked, watched(scifi[0]!, 'abandoned', 10)])).toBeLessThan(score(liked))
   })
 
   it('tells the caller which neighbour lists to prefetch: liked films only, most recent first, bounded', () => {
