@@ -30,6 +30,8 @@ export interface AppEnv {
     unreadPending?: Promise<number | undefined>
     /** Ids on the viewer's list, for cards on browsing pages (src/watchlist/middleware.ts); empty when anonymous. */
     listed?: ReadonlySet<number>
+    /** Ids of the films the viewer watched to the end (src/watchlist/middleware.ts, from src/progress/): the cards' "Watched" marks. */
+    watched?: ReadonlySet<number>
     /** The response's language, a registered locale code (src/i18n/middleware.ts). */
     locale: string
     /** Translates catalogue keys and formats numbers and dates in `locale`. */

@@ -36,7 +36,7 @@ import { NotificationStore } from './notifications/store'
 import { unreadSummaryKey } from './notifications/unread'
 import type { Defer, Platform } from './platform'
 import { PlaybackService } from './playback/service'
-import { ProgressService, progressParticipant } from './progress'
+import { ProgressService, progressParticipant, watchedSummaryKey } from './progress'
 import { pushChannel, pushParticipant, PushSubscriptionStore } from './push'
 import { PushService } from './push/service'
 import { CollaborativeFilter, eraseCountedLikes, likesOf, RecommendationService, RecommendationStore, recommendationsParticipant, signalSources, versionSlot } from './recommendations'
@@ -133,7 +133,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   // A signed-in request reads the profile (authentication), then the list's summary (every browsing page's My List
   // state, the list page, the picks API) and the unread summary (the header's bell): one round trip and one call
   // instead of three. A route may add more (readAhead): they join the same call.
-  const plans = readPlans((userId) => [profileKey(userId), summaryKey(userId), unreadSummaryKey(userId)])
+  const plans = readPlans((userId) => [profileKey(userId), summaryKey(userId), unreadSummaryKey(userId), watchedSummaryKey(userId)])
   const accounts = lazy(
     () =>
       new Accounts({

@@ -6,7 +6,7 @@
  * so a deploy that changes any asset ships a new worker.
  */
 export const ASSET_HASHES = {
-  css: '41194a4b85',
+  css: '9dfd57948a',
   js: 'b8eb772ac1',
   offline: '8b85d7d3dc',
   sw: 'e9a27551c3',

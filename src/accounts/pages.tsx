@@ -128,7 +128,12 @@ accountPages.get('/profile', requirePageUser, async (c) => {
   const saved = c.req.query('saved') === '1'
   const resent = c.req.query('resent') === '1'
   const text = saved ? c.get('t')('profile.saved') : resent ? c.get('t')('email.profile.resent') : undefined
-  const notice = text ? ({ form: 'profile', kind: 'success', text } as const) : undefined
+  const cleared = c.req.query('cleared') === '1'
+  const notice = cleared
+    ? ({ form: 'history', kind: 'success', text: c.get('t')('profile.history.cleared') } as const)
+    : text
+      ? ({ form: 'profile', kind: 'success', text } as const)
+      : undefined
   return renderProfile(c, { values: profileValues(c), notice })
 })
 

@@ -4,7 +4,9 @@ import { CardBytes, CardBytesContext } from '../../views/card-memo'
 import type { Child } from 'hono/jsx'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { I18nContext } from '../../views/components/I18nContext'
-import { ListedContext } from '../../views/components/ListedContext'
+import { ListedContext, WatchedContext } from '../../views/components/ListedContext'
+
+const NONE_WATCHED: ReadonlySet<number> = new Set()
 import { PageContext, type Viewer } from '../../views/components/PageContext'
 import type { AppEnv } from '../context'
 import { translatorFor } from '../i18n/middleware'
@@ -44,7 +46,9 @@ export async function render(c: Context<AppEnv>, node: Child, options: RenderOpt
     <I18nContext.Provider value={translatorFor(c)}>
       <PageContext.Provider value={viewerOf(c, options.films ?? false)}>
         <ListedContext.Provider value={listed ?? null}>
-          <CardBytesContext.Provider value={cardBytes}>{node}</CardBytesContext.Provider>
+          <WatchedContext.Provider value={c.get('watched') ?? NONE_WATCHED}>
+            <CardBytesContext.Provider value={cardBytes}>{node}</CardBytesContext.Provider>
+          </WatchedContext.Provider>
         </ListedContext.Provider>
       </PageContext.Provider>
     </I18nContext.Provider>

@@ -5,6 +5,8 @@ import type { ProgressService } from './service'
 import type { ReadPlan } from '../data/prefetch'
 import { progressKey } from './service'
 
+export { watchedSummaryKey } from './service'
+
 export { ProgressService, PROGRESS_LIMIT, type ContinueWatching } from './service'
 
 /** A film page's read of where the viewer stopped, named before authentication (services.readAhead). */

@@ -4,6 +4,8 @@
  *
  *   USER#<userId> / PROGRESS#<viewer>#<movieId>      where the viewer stopped (gsi2: WATCHING#<viewer> / <at>#<movieId>,
  *                                                    only while the film is resumable and not removed from the row)
+ *   USER#<userId> / WATCHED                          the ids of the films watched to the end (the cards' "Watched" marks),
+ *                                                    read with the session's profile in one call
  *
  * The viewer is the user today; household profiles will be viewers of one user without a change of keys.
  */
@@ -11,6 +13,14 @@ export const PROGRESS_PREFIX = 'PROGRESS#'
 export const progressSk = (viewer: string, movieId: number) => `${PROGRESS_PREFIX}${viewer}#${movieId}`
 export const watchingPk = (viewer: string) => `WATCHING#${viewer}`
 export const watchingSk = (at: string, movieId: number) => `${at}#${movieId}`
+export const WATCHED_SK = 'WATCHED'
+
+/** USER#<id> / WATCHED: movie id → true (a map: sets cannot be written through the data port). */
+export interface WatchedSummaryItem {
+  pk: string
+  sk: string
+  ids?: Record<string, true>
+}
 
 export interface ProgressItem {
   pk: string

@@ -9,7 +9,15 @@ import { validate } from '../http/validate'
 import { MovieIdParamSchema } from '../schemas/common'
 
 /** "Remove from row" on a Continue watching card: htmx swaps the card for a spoken notice; without JavaScript, back home. */
-export const progressPages = new Hono<AppEnv>().post('/continue-watching/:movieId/remove', requirePageUser, validate('param', MovieIdParamSchema), async (c) => {
+export const progressPages = new Hono<AppEnv>()
+
+/** "Clear watch history" on the profile page: every position and "Watched" mark, then back to the profile, saying so. */
+progressPages.post('/profile/watch-history/clear', requirePageUser, async (c) => {
+  await c.get('services').progress.clearHistory(currentUser(c).id)
+  return c.redirect('/profile?cleared=1', 303)
+})
+
+progressPages.post('/continue-watching/:movieId/remove', requirePageUser, validate('param', MovieIdParamSchema), async (c) => {
   await c.get('services').progress.remove(currentUser(c).id, c.req.valid('param').movieId)
   if (!wantsFragment(c)) return c.redirect('/', 303)
   useCache(c, CACHE.noStore)

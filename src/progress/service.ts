@@ -7,7 +7,7 @@ import { errors } from '../http/errors'
 import { retryOptimistic } from '../shared/conflict-retry'
 import { userPk } from '../shared/keys'
 import type { PlayableVideo } from '../videos'
-import { PROGRESS_PREFIX, progressSk, watchingPk, watchingSk, type ProgressItem } from './keys'
+import { PROGRESS_PREFIX, WATCHED_SK, progressSk, watchingPk, watchingSk, type ProgressItem, type WatchedSummaryItem } from './keys'
 import type { WatchState } from '../recommendations/types'
 import { POSITION_SLACK_SECONDS, clampReportTime, isAbandoned, isResumable, isWatched } from './rules'
 
@@ -22,13 +22,16 @@ export interface ProgressDeps {
   videos: { playable(movieId: number): Promise<PlayableVideo | null> }
   catalog: Pick<Catalog, 'many'>
   throttle: Pick<Throttle, 'reserve'>
-  /** Told when a film is watched to the end for the first time (recommendations recompute the viewer's picks). */
+  /** Told when a film is watched to the end for the first time, or the history cleared (recommendations recompute the viewer's picks). */
   onWatched?: (userId: string) => void
   now?: () => number
 }
 
 /** A viewer's progress item for a film (a film page's read plan names it, so it comes with the session's read). */
 export const progressKey = (viewer: string, movieId: number) => ({ pk: userPk(viewer), sk: progressSk(viewer, movieId) })
+
+/** The viewer's summary of watched films (a signed-in request's read plan names it beside the profile). */
+export const watchedSummaryKey = (viewer: string) => ({ pk: userPk(viewer), sk: WATCHED_SK })
 
 /** A film in Continue watching: the film, where the viewer stopped, and when. */
 export type ContinueWatching = Movie & { position: number; duration: number; updated_at: string }
@@ -111,6 +114,40 @@ export class ProgressService {
       if (error instanceof ConditionalCheckFailedError) return
       throw error
     }
+    await this.addToWatched(userId, movieId)
+    this.deps.onWatched?.(userId)
+  }
+
+  /** Adds the film to the WATCHED summary: into its map, or a new map when there is none (whichever races wins, the other retries). */
+  private async addToWatched(userId: string, movieId: number): Promise<void> {
+    const key = watchedSummaryKey(userId)
+    const conditional = async (opts: { update: string; condition: string; names?: Record<string, string>; values: Record<string, unknown> }) => {
+      try {
+        await this.deps.db.update(this.deps.table, key, { ...opts, returnValues: 'NONE' })
+        return true
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedError) return undefined
+        throw error
+      }
+    }
+    await retryOptimistic(
+      async () =>
+        (await conditional({ update: 'SET ids.#m = :t', condition: 'attribute_exists(ids)', names: { '#m': String(movieId) }, values: { ':t': true } })) ??
+        (await conditional({ update: 'SET ids = :ids', condition: 'attribute_not_exists(ids)', values: { ':ids': { [String(movieId)]: true } } })),
+    )
+  }
+
+  /** The ids of the films the viewer watched to the end (the cards' "Watched" marks). */
+  async watchedIds(userId: string): Promise<Set<number>> {
+    const summary = await this.deps.db.get<WatchedSummaryItem>(this.deps.table, watchedSummaryKey(userId))
+    return new Set(Object.keys(summary?.ids ?? {}).map(Number))
+  }
+
+  /** "Clear watch history": every position and watched mark of the viewer, gone; their picks recomputed. */
+  async clearHistory(userId: string): Promise<void> {
+    const items = await this.exportUser(userId)
+    const keys = [...items.map((item) => ({ pk: item.pk, sk: item.sk })), watchedSummaryKey(userId)]
+    await this.deps.db.batchWrite(this.deps.table, keys.map((key) => ({ delete: key })))
     this.deps.onWatched?.(userId)
   }
 

@@ -59,8 +59,8 @@ describe('offline: server side', () => {
     const script = await res.text()
     expect(script).toContain(`"version":"${SW_VERSION}"`)
     expect(script).toContain(`importScripts("/assets/sw-core.js?v=${ASSET_HASHES.sw}", '/sw-push.js');`)
-    // Every page script of the shell, by its hash (not the operators' uploader nor the player: no offline page needs them).
-    const notInShell = [ASSET_HASHES.sw, ASSET_HASHES.upload, ASSET_HASHES.player]
+    // Every page script of the shell, by its hash (not the operators' uploader nor the player and its progress reports: no offline page needs them).
+    const notInShell = [ASSET_HASHES.sw, ASSET_HASHES.upload, ASSET_HASHES.player, ASSET_HASHES.progress]
     for (const hash of Object.values(ASSET_HASHES).filter((h) => !notInShell.includes(h))) expect(script).toContain(`?v=${hash}"`)
     expect(script).toContain('"/offline"')
   })

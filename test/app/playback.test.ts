@@ -7,7 +7,7 @@ import { guardedMediaStore, type MediaStore } from '../../src/media/store'
 import { mintPlaybackToken } from '../../src/playback/token'
 import { runJob } from '../../src/transcoder/job'
 import { readyMapChanged } from '../../src/videos'
-import { api, ORIGIN, signUp, type ErrorJson, type TestUser } from '../support/harness/accounts'
+import { api, form, ORIGIN, signUp, type ErrorJson, type TestUser } from '../support/harness/accounts'
 import { OPERATOR_EMAILS, signUpOperator } from '../support/harness/operators'
 import { TEST_BINDINGS } from '../support/bindings'
 import { makeClip } from '../support/media'
@@ -222,6 +222,24 @@ describe('watch progress: PUT|POST|DELETE /api/v1/me/progress/:movieId, GET /api
     expect((await report(member, { position: (await duration()) * 0.95 })).status).toBe(204)
     await expect.poll(async () => (await picks()).filter((pick) => pick.reason === 'Because you watched Ace Ventura: Pet Detective').length, { timeout: 10_000 }).toBeGreaterThan(0)
     expect((await picks()).map((pick) => pick.id)).not.toContain(MOVIE)
+  })
+
+  it('should mark a film watched on its page and its cards, and forget it all on "Clear watch history"', async () => {
+    const member = await signUp()
+    const page = async (path: string) => (await SELF.fetch(`${ORIGIN}${path}`, { headers: { Cookie: `session=${member.token}`, Accept: 'text/html' } })).text()
+    const length = await duration()
+    expect(await page(`/movies/${MOVIE}`)).not.toContain('class="watched-mark"')
+    await report(member, { position: length * 0.95 })
+    await report(member, { position: length * 0.5 }, 'PUT', MOVIE) // watching it again: still watched
+    expect(await page(`/movies/${MOVIE}`)).toContain('class="watched-mark"')
+    expect(await page('/search?q=Ace+Ventura')).toMatch(/class="card-watched"/)
+    expect(await row(member)).toHaveLength(1)
+    const cleared = await form('/profile/watch-history/clear', {}, { cookie: member.token })
+    expect([cleared.status, cleared.headers.get('location')]).toEqual([303, '/profile?cleared=1'])
+    expect(await page('/profile?cleared=1')).toContain('Your watch history is cleared.')
+    expect(await page(`/movies/${MOVIE}`)).not.toContain('class="watched-mark"')
+    expect(await page('/search?q=Ace+Ventura')).not.toMatch(/class="card-watched"/)
+    expect([await row(member), await resumeAt(member)]).toEqual([[], 0])
   })
 
   it('should take a film out of the row on DELETE and put it back with the next report', async () => {

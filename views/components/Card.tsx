@@ -4,7 +4,7 @@ import { memoCard, movieFingerprint } from '../card-memo'
 import { formatRating, yearOf } from '../format'
 import { DismissButton } from './DismissButton'
 import { useT } from './I18nContext'
-import { useListed } from './ListedContext'
+import { useListed, useWatched } from './ListedContext'
 import { useViewer } from './PageContext'
 import { Poster } from './Poster'
 import { WatchlistButton } from './WatchlistButton'
@@ -43,8 +43,9 @@ export function Card(props: CardProps) {
   const variant: CardVariant = props.variant ?? 'poster'
   const eager = props.variant !== 'pick' && props.eager === true
   const reason = props.variant === 'pick' ? props.reason : null
+  const watched = useWatched().has(props.movie.id)
   // Everything the markup reads but the film, as JSON: free text (a reason) cannot make two different cards one key.
-  const key = `card${JSON.stringify([variant, t.locale, state, eager, reason])}${movieFingerprint(props.movie)}`
+  const key = `card${JSON.stringify([variant, t.locale, state, eager, reason, watched])}${movieFingerprint(props.movie)}`
   return memoCard(key, () => <CardMarkup {...props} />)
 }
 
@@ -53,6 +54,7 @@ function CardMarkup(props: CardProps) {
   const t = useT()
   const year = yearOf(movie.release_date)
   const rating = formatRating(movie.vote_average, movie.vote_count, t)
+  const watched = useWatched().has(movie.id)
   return (
     <li class={props.variant === 'pick' ? 'card pick-card' : 'card'}>
       <a class="card-link" href={`/movies/${movie.id}`}>
@@ -70,6 +72,11 @@ function CardMarkup(props: CardProps) {
             </span>
           ) : null}
         </span>
+        {watched ? (
+          <span class="card-watched">
+            <span aria-hidden="true">✓</span> {t('progress.watchedMark')}
+          </span>
+        ) : null}
         {props.variant === 'pick' ? <span class="card-reason">{props.reason}</span> : null}
       </a>
       <CardActions {...props} />

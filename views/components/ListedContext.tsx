@@ -8,3 +8,8 @@ import { createContext, useContext } from 'hono/jsx'
 export const ListedContext = createContext<ReadonlySet<number> | null>(null)
 
 export const useListed = () => useContext(ListedContext)
+
+/** The ids of the films the viewer watched to the end (the "Watched" marks); empty when not known or anonymous. */
+export const WatchedContext = createContext<ReadonlySet<number>>(new Set())
+
+export const useWatched = () => useContext(WatchedContext)

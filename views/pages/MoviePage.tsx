@@ -14,6 +14,7 @@ import { SaveForOffline } from '../components/OfflineControls'
 import { GenreChips } from '../components/GenreChips'
 import { useT } from '../components/I18nContext'
 import { PlayButton } from '../components/PlayButton'
+import { useWatched } from '../components/ListedContext'
 
 export interface MoviePageProps extends Omit<LayoutProps, 'title' | 'children'> {
   movie: MovieDetails
@@ -35,6 +36,7 @@ export interface MoviePageProps extends Omit<LayoutProps, 'title' | 'children'> 
 export function MoviePage({ movie, inList, dismissed = null, reviews, overviewLang, playable = false, resumeAt, ...layout }: MoviePageProps) {
   const year = yearOf(movie.release_date)
   const t = useT()
+  const watched = useWatched().has(movie.id)
   const rating = formatRating(movie.vote_average, movie.vote_count, t)
   const runtime = formatRuntime(movie.runtime, t)
   return (
@@ -83,6 +85,11 @@ export function MoviePage({ movie, inList, dismissed = null, reviews, overviewLa
             {movie.director ? (
               <p class="credit">
                 <span class="muted">{t('movie.director')}</span> <bdi>{movie.director}</bdi>
+              </p>
+            ) : null}
+            {watched ? (
+              <p class="watched-mark">
+                <span aria-hidden="true">✓</span> {t('progress.watchedMark')}
               </p>
             ) : null}
             <div class="details-actions" id="watchlist-slot">

@@ -17,7 +17,7 @@ export interface ProfilePageProps extends Pick<LayoutProps, 'user' | 'unread'> {
   values: ProfileValues
   errors?: FieldErrors
   /** Which form the notice belongs to. */
-  notice?: { form: 'profile' | 'delete'; kind: 'error' | 'success'; text: string }
+  notice?: { form: 'profile' | 'history' | 'delete'; kind: 'error' | 'success'; text: string }
   /** The languages a user can choose: code → name in that language. */
   languages: Record<string, string>
 }
@@ -25,7 +25,7 @@ export interface ProfilePageProps extends Pick<LayoutProps, 'user' | 'unread'> {
 /** Profile settings, each part a plain form: details and security, data export, sign out everywhere, delete account. */
 export function ProfilePage({ values, errors = {}, notice, languages, ...shell }: ProfilePageProps) {
   const t = useT()
-  const noticeFor = (form: 'profile' | 'delete') =>
+  const noticeFor = (form: 'profile' | 'history' | 'delete') =>
     notice?.form === form ? <FormNotice kind={notice.kind}>{notice.text}</FormNotice> : null
   return (
     <Layout title={t('profile.title')} {...shell}>
@@ -121,6 +121,17 @@ export function ProfilePage({ values, errors = {}, notice, languages, ...shell }
           <a class="button secondary" href="/api/v1/me/export" download="flixpeek-export.json">
             {t('profile.data.download')}
           </a>
+        </section>
+
+        <section class="profile-section" aria-labelledby="history-heading">
+          <h2 id="history-heading">{t('profile.history.heading')}</h2>
+          <p>{t('profile.history.text')}</p>
+          {noticeFor('history')}
+          <form method="post" action="/profile/watch-history/clear">
+            <button class="button secondary" type="submit">
+              {t('profile.history.clear')}
+            </button>
+          </form>
         </section>
 
         <section class="profile-section" aria-labelledby="sessions-heading">
