@@ -130,11 +130,21 @@ export class ProgressService {
         throw error
       }
     }
-    await retryOptimistic(
-      async () =>
-        (await conditional({ update: 'SET ids.#m = :t', condition: 'attribute_exists(ids)', names: { '#m': String(movieId) }, values: { ':t': true } })) ??
-        (await conditional({ update: 'SET ids = :ids', condition: 'attribute_not_exists(ids)', values: { ':ids': { [String(movieId)]: true } } })),
-    )
+    // Creating the summary is creating user data: beside the tombstone check, like every such write.
+    const create = async () => {
+      try {
+        await this.deps.db.transactWrite([
+          await notDeleted(this.deps.table, userId),
+          { update: { table: this.deps.table, key, update: 'SET ids = :ids', condition: 'attribute_not_exists(ids)', values: { ':ids': { [String(movieId)]: true } } } },
+        ])
+        return true
+      } catch (error) {
+        throwIfDeleted(error, 0)
+        if (error instanceof TransactionCanceledError && error.conditionFailedAt(1)) return undefined
+        throw error
+      }
+    }
+    await retryOptimistic(async () => (await conditional({ update: 'SET ids.#m = :t', condition: 'attribute_exists(ids)', names: { '#m': String(movieId) }, values: { ':t': true } })) ?? (await create()))
   }
 
   /** The ids of the films the viewer watched to the end (the cards' "Watched" marks). */

@@ -73,6 +73,8 @@ afterAll(async () => {
   await browser?.close()
 })
 
+// The viewer's pauses and seeks are reported as they would be (Resume); the player tests open the film from the start
+// (`?from=start`) so that each begins at 0 whatever the one before left.
 // Pages are awaited to DOMContentLoaded, then to the player's settings: a <video> holds the load event back until its
 // metadata arrives (HTML's "delaying the load event"), which on a loaded machine can take long.
 const signedIn = () => ({ storageState: { cookies: [{ name: 'session', value: viewerToken, domain: '127.0.0.1', path: '/', expires: -1, httpOnly: true, secure: false, sameSite: 'Lax' as const }], origins: [] } })
@@ -115,7 +117,7 @@ describe('watching a film', () => {
         }
         ;(window as unknown as { mediaKeys: typeof handlers }).mediaKeys = handlers
       })
-      await page.goto(`${baseUrl}/watch/${movie.id}`, { waitUntil: 'domcontentloaded' })
+      await page.goto(`${baseUrl}/watch/${movie.id}?from=start`, { waitUntil: 'domcontentloaded' })
       await page.locator('[data-player-settings]').waitFor({ state: 'visible' })
       expect(await page.evaluate(() => document.querySelector('video')!.currentSrc)).toMatch(/^blob:/)
       await page.evaluate(() => {
@@ -177,7 +179,7 @@ describe('watching a film', () => {
 
   it('should renew the media token before it expires, and go on streaming under the new one', { timeout: 60_000 }, async () => {
     await withPage(browser, signedIn(), async ({ page, problems }) => {
-      await page.goto(`${baseUrl}/watch/${movie.id}`, { waitUntil: 'domcontentloaded' })
+      await page.goto(`${baseUrl}/watch/${movie.id}?from=start`, { waitUntil: 'domcontentloaded' })
       await page.locator('[data-player-settings]').waitFor({ state: 'visible' })
       const first = /\/media\/t\/([^/]+)\//.exec((await page.locator('video').getAttribute('data-hls'))!)![1]!
       // Half the token's 20 s life later, the page asks for a new one.
@@ -199,7 +201,7 @@ describe('watching a film', () => {
 
   it('should leave every media request to the network, under the service worker too (no token URL in its caches)', async () => {
     await withPage(browser, signedIn(), async ({ page }) => {
-      await page.goto(`${baseUrl}/watch/${movie.id}`, { waitUntil: 'domcontentloaded' })
+      await page.goto(`${baseUrl}/watch/${movie.id}?from=start`, { waitUntil: 'domcontentloaded' })
       await page.waitForFunction(() => !!navigator.serviceWorker.controller, undefined, { timeout: 30_000 })
       const viaWorker: [string, boolean][] = []
       page.on('response', (res) => {
@@ -215,7 +217,7 @@ describe('watching a film', () => {
 
   it('should be played with the keyboard alone through our control bar, and preview the timeline with trickplay thumbnails', async () => {
     await withPage(browser, signedIn(), async ({ page, problems }) => {
-      await page.goto(`${baseUrl}/watch/${movie.id}`, { waitUntil: 'domcontentloaded' })
+      await page.goto(`${baseUrl}/watch/${movie.id}?from=start`, { waitUntil: 'domcontentloaded' })
       await page.locator('[data-player-bar]').waitFor({ state: 'visible' })
       expect(await page.evaluate(() => document.querySelector('video')!.controls)).toBe(false)
       // Tab from the top of the page to the bar's Play button, then Enter: no pointer anywhere.
@@ -248,7 +250,7 @@ describe('watching a film', () => {
 
   it('should play the progressive MP4 in the browser\'s own player with JavaScript off', async () => {
     await withPage(browser, { ...signedIn(), javaScriptEnabled: false }, async ({ page }) => {
-      await page.goto(`${baseUrl}/watch/${movie.id}`, { waitUntil: 'domcontentloaded' })
+      await page.goto(`${baseUrl}/watch/${movie.id}?from=start`, { waitUntil: 'domcontentloaded' })
       expect(await page.locator('video').getAttribute('src')).toMatch(/^\/media\/t\/[^/]+\/[0-9A-Z]{26}\/v1\/download\.mp4$/)
       // The native controls: a click on the picture plays it.
       await page.locator('video').click()
@@ -261,7 +263,7 @@ describe('watching a film', () => {
     for (const language of ['en', 'ar', 'ja']) {
       expect((await json('/api/v1/me', { method: 'PATCH', headers: { Authorization: `Bearer ${viewerToken}` }, body: JSON.stringify({ language }) })).status).toBe(200)
       await withPage(browser, { ...signedIn(), bypassCSP: true, viewport: { width: 390, height: 844 } }, async ({ page }) => {
-        await page.goto(`${baseUrl}/watch/${movie.id}`, { waitUntil: 'domcontentloaded' })
+        await page.goto(`${baseUrl}/watch/${movie.id}?from=start`, { waitUntil: 'domcontentloaded' })
         await page.locator('[data-player-settings]').waitFor({ state: 'visible' })
         expect(await page.evaluate(() => document.documentElement.lang)).toBe(language)
         expect(await page.evaluate(() => document.documentElement.scrollWidth), language).toBeLessThanOrEqual(390)
@@ -322,6 +324,8 @@ describe('picking up where you stopped', () => {
       expect((await ended).status()).toBe(204)
       await page.goto(baseUrl)
       expect(await page.getByRole('region', { name: 'Continue watching' }).count()).toBe(0)
+      await page.goto(`${baseUrl}/movies/${movie.id}`)
+      await expect.poll(() => page.locator('.watched-mark').textContent()).toContain('Watched')
     })
   })
 })
