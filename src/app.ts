@@ -133,7 +133,7 @@ export function createApp(options: AppOptions = {}) {
     api.route('/', recommendationsApi) // /me/recommendations, /me/dismissed/:movieId
     api.route('/', notificationsApi) // /me/notifications, /me/notifications/:id/read, /me/notifications/read-all
     api.route('/', playbackApi) // /movies/:id/playback
-    api.route('/', progressApi) // /me/progress/:movieId (PUT, POST, DELETE), /me/continue-watching
+    api.route('/', progressApi) // /me/progress/:movieId (PUT, POST, DELETE), /me/continue-watching, /me/playback-events
     api.route('/', videosApi) // /admin/videos, /admin/videos/:id, …/parts/:n, …/complete, …/cancel, …/retry, …/subtitles/:lang
     let openApi: object | undefined
     api.get(

@@ -36,6 +36,7 @@ import { NotificationStore } from './notifications/store'
 import { unreadSummaryKey } from './notifications/unread'
 import type { Defer, Platform } from './platform'
 import { PlaybackService } from './playback/service'
+import { PlaybackAnalytics } from './playback/analytics'
 import { ProgressService, progressParticipant, watchedSummaryKey } from './progress'
 import { pushChannel, pushParticipant, PushSubscriptionStore } from './push'
 import { PushService } from './push/service'
@@ -130,9 +131,8 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   const recommendationStore = lazy(() => new RecommendationStore(db(), table, versionSlot(db(), table, profileKey)))
   const collaborative = lazy(() => new CollaborativeFilter({ db: db(), table, likesOf: likesOf(sources) }))
   const recommendations = lazy(() => new RecommendationService({ store: recommendationStore(), catalog: catalog(), collaborative: collaborative(), defer, sources }))
-  // A signed-in request reads the profile (authentication), then the list's summary (every browsing page's My List
-  // state, the list page, the picks API) and the unread summary (the header's bell): one round trip and one call
-  // instead of three. A route may add more (readAhead): they join the same call.
+  // A signed-in request reads the profile (authentication), the list's and watched films' summaries (the cards' marks)
+  // and the unread summary (the bell): one call, not four. A route may add more (readAhead): they join the same call.
   const plans = readPlans((userId) => [profileKey(userId), summaryKey(userId), unreadSummaryKey(userId), watchedSummaryKey(userId)])
   const accounts = lazy(
     () =>
@@ -180,7 +180,8 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   const videos = lazy(() => new VideoService({ store: videoStore(), media: platform.media, outbox: outbox(), catalog: catalog(), config, onChanged: readyMapChanged, deadlineMs: Number(platform.vars.RENDER_DEADLINE_MS) || undefined }))
   const throttle = lazy(() => new Throttle(db(), table, Date.now, config.PASSWORD_PEPPER ?? config.jwtSecret))
   const progress = lazy(() => new ProgressService({ db: db(), table, videos: videos(), catalog: catalog(), throttle: throttle(), onWatched: onChanged }))
-  const playback = lazy(() => new PlaybackService({ videos: videos(), throttle: throttle(), config, client, resumeAt: (userId, movieId) => progress().resumeAt(userId, movieId) }))
+  const analytics = lazy(() => new PlaybackAnalytics({ db: db(), table, throttle: throttle(), isReady: async (id) => (await videoStore().get(id))?.status === 'ready', averageWatched: (...args) => progress().averageWatched(...args) }))
+  const playback = lazy(() => new PlaybackService({ videos: videos(), throttle: throttle(), config, client, analytics: analytics(), resumeAt: (userId, movieId) => progress().resumeAt(userId, movieId) }))
   const pushStore = lazy(() => new PushSubscriptionStore(db(), table))
   const pushService = lazy(() => new PushService({ store: pushStore(), publicKey: config.vapid?.publicKey ?? null, production: config.isProduction }))
   // Where a notification goes (src/notifications/channels.ts): in-app, email (in the digest only), Web Push, and any a test adds.

@@ -12,7 +12,7 @@ export const ASSET_HASHES = {
   sw: 'e9a27551c3',
   upload: '911f883a46',
   player: '0417b65775',
-  progress: 'f86dd04972',
+  progress: '637258bbde',
 }
 
 export const ASSETS = {

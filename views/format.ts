@@ -46,3 +46,12 @@ export const BACKDROP_WIDTHS = [780, 1280]
 export function isGeneratedArt(url: string | null): boolean {
   return Boolean(url && /\/images\/(?:posters|backdrops)\/[0-9]+\.(?:png|svg)(?:$|\?)/.test(url))
 }
+
+/** Seconds as m:ss or h:mm:ss (the player's clock, Resume's label, the admin list's durations). */
+export function formatDuration(seconds: number): string {
+  const whole = Math.round(seconds)
+  const h = Math.floor(whole / 3600)
+  const m = Math.floor((whole % 3600) / 60)
+  const s = String(whole % 60).padStart(2, '0')
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`
+}

@@ -2,6 +2,7 @@ import type { Limit, Throttle } from '../accounts/throttle'
 import type { Config } from '../config'
 import { errors } from '../http/errors'
 import type { PlayableVideo } from '../videos'
+import type { PlaybackAnalytics } from './analytics'
 import { mintPlaybackToken } from './token'
 
 /** The contract's answer to `POST /api/v1/movies/:id/playback`. */
@@ -20,6 +21,8 @@ export interface Playback {
 /** A start: the contract's answer, and what the watch page shows beside the player. */
 export interface StartedPlayback {
   playback: Playback
+  /** The video played (the player's events name it). */
+  videoId: string
   /** The still under the same token, and the video's licence and credit. */
   poster: string
   license: string
@@ -37,12 +40,20 @@ export interface PlaybackDeps {
   client?: string
   /** Where a member stopped in the film (src/progress/): the start's resume_at. */
   resumeAt?: (userId: string, movieId: number) => Promise<number>
+  /** The players' events and what operators learn from them (src/playback/analytics.ts). */
+  analytics?: PlaybackAnalytics
   now?: () => number
 }
 
 /** Starting playback: a fresh media token per call (src/playback/token.ts), and the URLs it opens. */
 export class PlaybackService {
   constructor(private readonly deps: PlaybackDeps) {}
+
+  /** Starts, completions and rebuffers, and the figures /admin/videos shows. */
+  get analytics(): PlaybackAnalytics {
+    if (!this.deps.analytics) throw new Error('playback analytics are not wired')
+    return this.deps.analytics
+  }
 
   /** Whether visitors without an account may watch (PLAYBACK=public). */
   get open(): boolean {
@@ -70,6 +81,7 @@ export class PlaybackService {
         audio: video.audio,
         subtitles: video.subtitles,
       },
+      videoId: video.videoId,
       poster: `${base}${video.poster}`,
       license: video.license,
       credit: video.credit,

@@ -6,6 +6,8 @@ import type { AppEnv } from '../context'
 import { CACHE, cacheHeaders } from '../http/cache'
 import { validate } from '../http/validate'
 import { describe } from '../openapi/metadata'
+import { VIDEO_ID } from '../media/keys'
+import { PLAYBACK_EVENTS } from '../playback/analytics'
 import { ErrorBodySchema, MovieIdParamSchema } from '../schemas/common'
 
 const ProgressBodySchema = z.object({
@@ -14,6 +16,11 @@ const ProgressBodySchema = z.object({
 })
 const ContinueWatchingSchema = z.object({
   results: z.array(MovieSchema.extend({ position: z.number(), duration: z.number(), updated_at: z.string() })).describe('Most recent first'),
+})
+const PlaybackEventSchema = z.object({
+  video_id: z.string().regex(VIDEO_ID).describe('The video played (the playback answer’s URLs name it)'),
+  event: z.enum(PLAYBACK_EVENTS).describe('start: the first frame; complete: the end; rebuffer: playback stalled for data'),
+  at: z.iso.datetime({ offset: true }).optional().describe('When (default now; clamped like progress reports)'),
 })
 const TAGS = ['watching']
 
@@ -32,7 +39,7 @@ const reportDoc = (summary: string) =>
     },
   })
 
-/** /api/v1/me/progress/:movieId and /api/v1/me/continue-watching: where the signed-in viewer stopped. */
+/** /api/v1/me/progress/:movieId, /api/v1/me/continue-watching and /api/v1/me/playback-events: what the signed-in viewer watches. */
 export const progressApi = new Hono<AppEnv>()
 
 for (const method of ['put', 'post'] as const) {
@@ -75,5 +82,28 @@ progressApi.get(
     const user = currentUser(c)
     const results = await c.get('services').progress.continueWatching(user.id, { language: user.language })
     return c.json({ results }, 200, cacheHeaders(c, CACHE.ownData))
+  },
+)
+
+progressApi.post(
+  '/me/playback-events',
+  describe({
+    summary: 'Tell operators what happened while playing: a start, the end, a rebuffer',
+    description: 'Summed per video and day for /admin/videos. A retried event is counted once; a rebuffer at most once per 10 s.',
+    tags: TAGS,
+    auth: true,
+    responses: {
+      204: { description: 'Counted (or already counted)' },
+      401: { description: 'Not signed in', schema: ErrorBodySchema },
+      404: { description: 'No such ready video (video_not_found)', schema: ErrorBodySchema },
+      429: { description: 'More than 30 events a minute (rate_limited)', schema: ErrorBodySchema },
+    },
+  }),
+  requireApiUser,
+  validate('json', PlaybackEventSchema),
+  async (c) => {
+    const { video_id, event, at } = c.req.valid('json')
+    await c.get('services').playback.analytics.record(currentUser(c).id, { videoId: video_id, event, ...(at === undefined ? {} : { at }) })
+    return c.body(null, 204, cacheHeaders(c, CACHE.personal))
   },
 )

@@ -7,7 +7,7 @@ import { errors } from '../http/errors'
 import { retryOptimistic } from '../shared/conflict-retry'
 import { userPk } from '../shared/keys'
 import type { PlayableVideo } from '../videos'
-import { PROGRESS_PREFIX, WATCHED_SK, progressSk, watchingPk, watchingSk, type ProgressItem, type WatchedSummaryItem } from './keys'
+import { PROGRESS_PREFIX, WATCHED_SK, progressSk, viewersPk, viewersSk, watchingPk, watchingSk, type ProgressItem, type WatchedSummaryItem } from './keys'
 import type { WatchState } from '../recommendations/types'
 import { POSITION_SLACK_SECONDS, clampReportTime, isAbandoned, isResumable, isWatched } from './rules'
 
@@ -67,10 +67,11 @@ export class ProgressService {
     const position = Math.min(report.position, duration)
     const at = clampReportTime(report.at, this.now)
     const resumable = isResumable(position, duration)
-    const sets = ['user_id = :user', 'viewer = :user', 'movie_id = :movie', 'video_id = :video', '#position = :position', '#duration = :duration', '#at = :at', 'updated_at = :updated']
+    const sets = ['user_id = :user', 'viewer = :user', 'movie_id = :movie', 'video_id = :video', '#position = :position', '#duration = :duration', '#at = :at', 'updated_at = :updated', 'gsi1pk = :gsi1pk', 'gsi1sk = :gsi1sk']
     if (resumable) sets.push('gsi2pk = :gsi2pk', 'gsi2sk = :gsi2sk')
     const values: Record<string, unknown> = {
       ':user': userId, ':movie': movieId, ':video': video.videoId, ':position': position, ':duration': duration, ':at': at, ':updated': new Date(this.now).toISOString(),
+      ':gsi1pk': viewersPk(video.videoId), ':gsi1sk': viewersSk(at, userId),
       ...(resumable ? { ':gsi2pk': watchingPk(userId), ':gsi2sk': watchingSk(at, movieId) } : {}),
     }
     const items = [
@@ -210,6 +211,23 @@ export class ProgressService {
             : null
       return state ? [{ movieId: item.movie_id, state, at: Date.parse(item.watched_at ?? item.at) }] : []
     })
+  }
+
+  /**
+   * How much of a video its viewers watched, on average, over the latest `viewers` of them since `since` (a film
+   * watched to the end counts whole); null when nobody has. One bounded Query of the video's viewers (gsi1).
+   */
+  async averageWatched(videoId: string, since: string, viewers: number): Promise<number | null> {
+    const { items } = await this.deps.db.query<Pick<ProgressItem, 'position' | 'duration' | 'watched_at'>>(this.deps.table, {
+      index: 'gsi1',
+      keyCondition: 'gsi1pk = :pk AND gsi1sk >= :from',
+      values: { ':pk': viewersPk(videoId), ':from': since },
+      forward: false,
+      limit: viewers,
+    })
+    if (items.length === 0) return null
+    const fractions = items.map((item) => (item.watched_at || isWatched(item.position, item.duration) ? 1 : item.duration > 0 ? item.position / item.duration : 0))
+    return fractions.reduce((a, b) => a + b, 0) / fractions.length
   }
 
   /** Every progress item of the user (export). */

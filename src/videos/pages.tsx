@@ -59,7 +59,8 @@ async function rowsOf(c: Ctx, videos: Video[]): Promise<AdminVideoRow[]> {
   const services = c.get('services')
   const movieIds = [...new Set(videos.map((v) => v.movie_id))]
   const uploaderIds = [...new Set(videos.flatMap((v) => (v.created_by ? [v.created_by] : [])))]
-  const [films, uploaders] = await Promise.all([
+  const ready = videos.filter((video) => video.status === 'ready').map((video) => video.id)
+  const [films, uploaders, stats] = await Promise.all([
     movieIds.length ? services.catalog.many(movieIds, catalogOptions(c)).catch(() => []) : [],
     Promise.all(
       uploaderIds.map((id) =>
@@ -69,6 +70,8 @@ async function rowsOf(c: Ctx, videos: Video[]): Promise<AdminVideoRow[]> {
         ),
       ),
     ),
+    // What viewers did with the ready ones; the list shows without it when it cannot be read.
+    ready.length ? services.playback.analytics.stats(ready).catch(() => new Map()) : new Map(),
   ])
   const titles = new Map(films.map((film) => [film.id, film.title]))
   const names = new Map(uploaders)
@@ -77,6 +80,7 @@ async function rowsOf(c: Ctx, videos: Video[]): Promise<AdminVideoRow[]> {
     title: titles.get(video.movie_id) ?? null,
     uploader: video.created_by ? (names.get(video.created_by) ?? null) : null,
     waiting: waitingForTranscoder(video, Date.now()),
+    ...(stats.has(video.id) ? { stats: stats.get(video.id) } : {}),
   }))
 }
 

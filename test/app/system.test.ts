@@ -117,7 +117,7 @@ describe('system routes', () => {
       'DELETE /api/v1/admin/videos/{id}', 'PUT /api/v1/admin/videos/{id}/parts/{n}', 'POST /api/v1/admin/videos/{id}/complete',
       'POST /api/v1/admin/videos/{id}/cancel', 'POST /api/v1/admin/videos/{id}/retry', 'PUT /api/v1/admin/videos/{id}/subtitles/{lang}',
       'POST /api/v1/movies/{id}/playback',
-      'PUT /api/v1/me/progress/{movieId}', 'POST /api/v1/me/progress/{movieId}', 'DELETE /api/v1/me/progress/{movieId}', 'GET /api/v1/me/continue-watching',
+      'PUT /api/v1/me/progress/{movieId}', 'POST /api/v1/me/progress/{movieId}', 'DELETE /api/v1/me/progress/{movieId}', 'GET /api/v1/me/continue-watching', 'POST /api/v1/me/playback-events',
     ]
     expect(listed.filter((op) => !contract.includes(op))).toEqual([])
     expect(contract.filter((op) => !listed.includes(op))).toEqual([])

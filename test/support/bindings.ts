@@ -19,7 +19,7 @@ export const TEST_BINDINGS: Record<string, string> = {
   // On a loaded machine DynamoDB Local can take longer than the film page's reviews deadline (250 ms).
   RENDER_DEADLINE_MS: '5000',
   // The operators of the video library (test/support/harness/operators.ts: one address per test file).
-  ADMIN_EMAILS: 'operator@flixpeek.test,operator-api@flixpeek.test,operator-internal@flixpeek.test,operator-workerd@flixpeek.test,operator-runtimes@flixpeek.test,operator-erased@flixpeek.test,operator-cli@flixpeek.test,operator-transcoder@flixpeek.test,operator-transcoder-faults@flixpeek.test,operator-playback@flixpeek.test',
+  ADMIN_EMAILS: 'operator@flixpeek.test,operator-api@flixpeek.test,operator-internal@flixpeek.test,operator-workerd@flixpeek.test,operator-runtimes@flixpeek.test,operator-erased@flixpeek.test,operator-cli@flixpeek.test,operator-transcoder@flixpeek.test,operator-transcoder-faults@flixpeek.test,operator-playback@flixpeek.test,operator-progress@flixpeek.test',
   // Uploads in parts of 5 MiB (R2's and S3's smallest but the last), so a few seconds of video span several parts.
   MEDIA_PART_SIZE: String(5 * 1024 * 1024),
 }

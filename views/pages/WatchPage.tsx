@@ -43,6 +43,7 @@ export function WatchPage({ movie, started, startAt, member, ...layout }: WatchP
             data-expires-at={playback.expires_at}
             data-resume-at={from}
             data-progress={member ? `/api/v1/me/progress/${movie.id}` : undefined}
+            data-video-id={member ? started.videoId : undefined}
             aria-label={t('watch.player', { title: movie.title })}
             aria-keyshortcuts="Space K J L ArrowLeft ArrowRight F M C"
           >

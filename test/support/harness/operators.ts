@@ -17,6 +17,7 @@ export const OPERATOR_EMAILS = {
   transcoder: 'operator-transcoder@flixpeek.test',
   transcoderFaults: 'operator-transcoder-faults@flixpeek.test',
   playback: 'operator-playback@flixpeek.test',
+  progress: 'operator-progress@flixpeek.test',
 } as const
 
 /** Signs `email` up and opens the verification link it was sent: ADMIN_EMAILS makes it an operator from then on. */

@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx'
 import type { MessageKey } from '../../../src/i18n/catalogue'
+import type { VideoStats } from '../../../src/playback/analytics'
 import type { Video } from '../../../src/videos/types'
 import { FormNotice } from '../FormField'
 import { useT } from '../I18nContext'
@@ -15,6 +16,8 @@ export interface AdminVideoRow {
   uploader: string | null
   /** Queued long enough to say that no transcoder has taken it (src/videos/shape.ts waitingForTranscoder). */
   waiting: boolean
+  /** A ready video's last 30 days (src/playback/analytics.ts). */
+  stats?: VideoStats
 }
 
 /** A POST form of one button: without JavaScript the page reloads with a notice; with htmx the row is swapped. */
@@ -103,6 +106,16 @@ export function VideoItem({ row, languages, subtitleLimit, problem }: { row: Adm
     ['admin.video.audio', languageNames(video.audio)],
     ['admin.video.subtitles', languageNames(video.subtitles)],
   ]
+  if (row.stats) {
+    const { starts, completionRate, averageWatched, rebuffersPerStart } = row.stats
+    const share = (value: number | null) => (value === null ? none : t.number(value, { style: 'percent', maximumFractionDigits: 0 }))
+    facts.push(
+      ['admin.video.starts', t.number(starts)],
+      ['admin.video.completion', share(completionRate)],
+      ['admin.video.watched', share(averageWatched)],
+      ['admin.video.rebuffers', rebuffersPerStart === null ? none : t.number(rebuffersPerStart, { maximumFractionDigits: 2 })],
+    )
+  }
   const busy = video.status === 'deleting'
   return (
     <li id={`video-${video.id}`} class={`video-item status-${video.status}`}>

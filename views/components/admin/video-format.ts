@@ -15,11 +15,4 @@ export function formatBytes(bytes: number, t: Translator): string {
   return t.number(value, { style: 'unit', unit: UNITS[unit], unitDisplay: 'short', maximumFractionDigits: value < 10 && value > 0 ? 1 : 0 })
 }
 
-/** Seconds as m:ss or h:mm:ss. */
-export function formatDuration(seconds: number): string {
-  const whole = Math.round(seconds)
-  const h = Math.floor(whole / 3600)
-  const m = Math.floor((whole % 3600) / 60)
-  const s = String(whole % 60).padStart(2, '0')
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`
-}
+export { formatDuration } from '../../format'
