@@ -179,7 +179,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   const videoStore = lazy(() => new VideoStore(db(), table))
   const videos = lazy(() => new VideoService({ store: videoStore(), media: platform.media, outbox: outbox(), catalog: catalog(), config, onChanged: readyMapChanged, deadlineMs: Number(platform.vars.RENDER_DEADLINE_MS) || undefined }))
   const throttle = lazy(() => new Throttle(db(), table, Date.now, config.PASSWORD_PEPPER ?? config.jwtSecret))
-  const progress = lazy(() => new ProgressService({ db: db(), table, videos: videos(), catalog: catalog(), throttle: throttle(), onWatched: onChanged }))
+  const progress = lazy(() => new ProgressService({ db: db(), table, videos: videos(), catalog: catalog(), throttle: throttle(), onWatched: onChanged, hasVideo: async (id) => (await videos().filmVideo(id)).video !== null }))
   const analytics = lazy(() => new PlaybackAnalytics({ db: db(), table, throttle: throttle(), isReady: async (id) => (await videoStore().get(id))?.status === 'ready', averageWatched: (...args) => progress().averageWatched(...args) }))
   const playback = lazy(() => new PlaybackService({ videos: videos(), throttle: throttle(), config, client, analytics: analytics(), resumeAt: (userId, movieId) => progress().resumeAt(userId, movieId) }))
   const pushStore = lazy(() => new PushSubscriptionStore(db(), table))

@@ -5,11 +5,12 @@ import type { Child } from 'hono/jsx'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { I18nContext } from '../../views/components/I18nContext'
 import { ListedContext, WatchedContext } from '../../views/components/ListedContext'
-
-const NONE_WATCHED: ReadonlySet<number> = new Set()
 import { PageContext, type Viewer } from '../../views/components/PageContext'
 import type { AppEnv } from '../context'
 import { translatorFor } from '../i18n/middleware'
+
+/** No watched films: a visitor's, or a page that did not read them. */
+const NONE_WATCHED: ReadonlySet<number> = new Set()
 
 export interface RenderOptions {
   status?: ContentfulStatusCode

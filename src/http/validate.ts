@@ -47,3 +47,17 @@ export function validate<Target extends keyof ValidationTargets & ('json' | 'que
     target === 'json' ? (async (c, next) => requireJsonBody(c, () => validator(c, next) as Promise<void>)) as typeof validator : validator
   return tag(withBodyCheck, { kind: 'validator', target, schema })
 }
+
+/**
+ * `navigator.sendBeacon(url, string)` sends its body as text/plain (a type it may send anywhere without a preflight):
+ * on the POST routes meant for it, such a body is read as the JSON it is. Mount before validate('json').
+ */
+export const beaconBody: MiddlewareHandler = async (c, next) => {
+  if (c.req.method === 'POST' && /^text\/plain(\s*;.*)?$/i.test(c.req.header('Content-Type') ?? '')) {
+    const headers = new Headers(c.req.raw.headers)
+    headers.set('Content-Type', 'application/json')
+    c.req.raw = new Request(c.req.raw, { headers })
+  }
+  await next()
+}
+

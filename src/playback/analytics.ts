@@ -5,7 +5,8 @@
  * adds nothing, and a rebuffer counts at most once per 10 s per viewer and video.
  *
  *   VIDEOSTATS#<videoId> / DAY#<yyyy-mm-dd>        starts, completes, rebuffers (ADD)
- *   USER#<userId> / PLAYEVENT#<videoId>#<kind>#<at> one event, so a retry is not counted twice (expires_at: 2 days)
+ *   USER#<userId> / PLAYEVENT#<videoId>#<kind>#<at> one event, so a retry is not counted twice (expires_at: 31 days,
+ *                                                 past the oldest `at` an event may carry)
  *   USER#<userId> / REBUFFER#<videoId>              the last rebuffer counted (expires_at: 1 day)
  */
 import type { Limit, Throttle } from '../accounts/throttle'
@@ -14,6 +15,7 @@ import { TransactionCanceledError } from '../data/errors'
 import type { DataStore } from '../data/store'
 import { errors } from '../http/errors'
 import { clampReportTime } from '../progress/rules'
+import { retryOptimistic } from '../shared/conflict-retry'
 import { userPk } from '../shared/keys'
 
 export const PLAYBACK_EVENTS = ['start', 'complete', 'rebuffer'] as const
@@ -80,27 +82,31 @@ export class PlaybackAnalytics {
         : {
             put: {
               table: this.deps.table,
-              item: { pk: userPk(userId), sk: `PLAYEVENT#${report.videoId}#${report.event}#${at}`, expires_at: nowSeconds + 2 * 86_400 },
+              item: { pk: userPk(userId), sk: `PLAYEVENT#${report.videoId}#${report.event}#${at}`, expires_at: nowSeconds + 31 * 86_400 },
               condition: 'attribute_not_exists(pk)',
             },
           }
-    const counter = {
-      update: {
-        table: this.deps.table,
-        key: { pk: statsPk(report.videoId), sk: daySk(at.slice(0, 10)) },
-        update: 'ADD #counter :one SET video_id = :video',
-        names: { '#counter': COUNTER[report.event] },
-        values: { ':one': 1, ':video': report.videoId },
-      },
-    }
-    try {
-      await this.deps.db.transactWrite([await notDeleted(this.deps.table, userId), gate, counter])
-    } catch (error) {
-      throwIfDeleted(error, 0)
-      // Counted already (a retry), or a rebuffer within 10 s of the last: accepted, not counted again.
-      if (error instanceof TransactionCanceledError && error.conditionFailedAt(1)) return
-      throw error
-    }
+    // The gate, beside the account's tombstone check, decides whether the event counts; the day's counter, which every
+    // viewer of the video shares, is then one plain ADD outside any transaction (transactions on it would conflict).
+    const items = [await notDeleted(this.deps.table, userId), gate]
+    const counts = await retryOptimistic(async () => {
+      try {
+        await this.deps.db.transactWrite(items)
+        return true
+      } catch (error) {
+        throwIfDeleted(error, 0)
+        // Counted already (a retry), or a rebuffer within 10 s of the last: accepted, not counted again.
+        if (error instanceof TransactionCanceledError && error.conditionFailedAt(1)) return false
+        throw error
+      }
+    })
+    if (!counts) return
+    await this.deps.db.update(this.deps.table, { pk: statsPk(report.videoId), sk: daySk(at.slice(0, 10)) }, {
+      update: 'ADD #counter :one SET video_id = :video',
+      names: { '#counter': COUNTER[report.event] },
+      values: { ':one': 1, ':video': report.videoId },
+      returnValues: 'NONE',
+    })
   }
 
   /** The last STATS_DAYS of each video: one Query of its day counters, and its viewers' progress (a bounded Query). */

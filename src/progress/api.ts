@@ -4,7 +4,7 @@ import { currentUser, requireApiUser } from '../auth/middleware'
 import { MovieSchema } from '../catalog/types'
 import type { AppEnv } from '../context'
 import { CACHE, cacheHeaders } from '../http/cache'
-import { validate } from '../http/validate'
+import { beaconBody, validate } from '../http/validate'
 import { describe } from '../openapi/metadata'
 import { VIDEO_ID } from '../media/keys'
 import { PLAYBACK_EVENTS } from '../playback/analytics'
@@ -48,10 +48,13 @@ for (const method of ['put', 'post'] as const) {
     reportDoc(method === 'put' ? 'Report where you are in a film' : 'Report where you are in a film (POST, for sendBeacon)'),
     requireApiUser,
     validate('param', MovieIdParamSchema),
+    // POST is for sendBeacon, whose string bodies come as text/plain.
+    beaconBody,
     validate('json', ProgressBodySchema),
     async (c) => {
       const { position, at } = c.req.valid('json')
-      await c.get('services').progress.report(currentUser(c).id, c.req.valid('param').movieId, at === undefined ? { position } : { position, at })
+      const user = currentUser(c)
+      await c.get('services').progress.report(user.id, c.req.valid('param').movieId, at === undefined ? { position } : { position, at }, user.language)
       return c.body(null, 204, cacheHeaders(c, CACHE.personal))
     },
   )

@@ -35,3 +35,15 @@ export function clampReportTime(at: string | undefined, now: number): string {
   const asked = at === undefined ? now : Date.parse(at)
   return new Date(Math.min(now + NEWEST_REPORT_MS, Math.max(now - OLDEST_REPORT_MS, asked))).toISOString()
 }
+
+/**
+ * What a film's progress says of the viewer's taste: watched (to the end, ever), abandoned (left under 10 % a week
+ * ago; checked before resumed: a film left at 7 % a month ago is not one someone means to finish), resumed (part-way,
+ * worth resuming), or nothing yet (just started).
+ */
+export function watchStateOf(item: { position: number; duration: number; at: string; watched_at?: string }, now: number): 'watched' | 'resumed' | 'abandoned' | null {
+  if (item.watched_at) return 'watched'
+  if (isAbandoned(item.position, item.duration, item.at, now)) return 'abandoned'
+  return isResumable(item.position, item.duration) ? 'resumed' : null
+}
+

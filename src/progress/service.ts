@@ -9,7 +9,7 @@ import { userPk } from '../shared/keys'
 import type { PlayableVideo } from '../videos'
 import { PROGRESS_PREFIX, WATCHED_SK, progressSk, viewersPk, viewersSk, watchingPk, watchingSk, type ProgressItem, type WatchedSummaryItem } from './keys'
 import type { WatchState } from '../recommendations/types'
-import { POSITION_SLACK_SECONDS, clampReportTime, isAbandoned, isResumable, isWatched } from './rules'
+import { POSITION_SLACK_SECONDS, clampReportTime, isResumable, isWatched, watchStateOf } from './rules'
 
 /** A player reports every 10 s and on pause, seek and end: 60 a minute is a lot of seeking, not of watching. */
 export const PROGRESS_LIMIT: Limit = { name: 'progress-viewer', limit: 60, windowSeconds: 60 }
@@ -23,7 +23,9 @@ export interface ProgressDeps {
   catalog: Pick<Catalog, 'many'>
   throttle: Pick<Throttle, 'reserve'>
   /** Told when a film is watched to the end for the first time, or the history cleared (recommendations recompute the viewer's picks). */
-  onWatched?: (userId: string) => void
+  onWatched?: (userId: string, language?: string) => void
+  /** Whether the film still has a ready, published video (the isolate's ready-video map): Continue watching shows no film that cannot play. */
+  hasVideo?: (movieId: number) => Promise<boolean>
   now?: () => number
 }
 
@@ -56,7 +58,7 @@ export class ProgressService {
    * A player's report: 404 `video_not_found` without a ready video, 422 for a position outside 0…duration + 5 s,
    * 429 past PROGRESS_LIMIT. A report older than the stored one changes nothing (and is not an error).
    */
-  async report(userId: string, movieId: number, report: { position: number; at?: string }): Promise<void> {
+  async report(userId: string, movieId: number, report: { position: number; at?: string }, language?: string): Promise<void> {
     await this.deps.throttle.reserve(PROGRESS_LIMIT, `user:${userId}`)
     const video = await this.deps.videos.playable(movieId)
     if (!video) throw errors.videoNotFound()
@@ -99,11 +101,15 @@ export class ProgressService {
         throw error
       }
     })
-    if (stored && isWatched(position, duration)) await this.markWatched(userId, movieId, at)
+    if (stored && isWatched(position, duration)) await this.markWatched(userId, movieId, at, language)
   }
 
-  /** The first time a film is watched to the end: kept for good, and the viewer's picks recomputed (once). */
-  private async markWatched(userId: string, movieId: number, at: string): Promise<void> {
+  /**
+   * A film watched to the end: its "Watched" mark (idempotent, so a failure here is mended by the next report), then
+   * `watched_at` kept for good; the first time, the viewer's picks are recomputed.
+   */
+  private async markWatched(userId: string, movieId: number, at: string, language?: string): Promise<void> {
+    await this.addToWatched(userId, movieId)
     try {
       await this.deps.db.update(this.deps.table, this.key(userId, movieId), {
         update: 'SET watched_at = :at',
@@ -115,8 +121,7 @@ export class ProgressService {
       if (error instanceof ConditionalCheckFailedError) return
       throw error
     }
-    await this.addToWatched(userId, movieId)
-    this.deps.onWatched?.(userId)
+    this.deps.onWatched?.(userId, language)
   }
 
   /** Adds the film to the WATCHED summary: into its map, or a new map when there is none (whichever races wins, the other retries). */
@@ -155,11 +160,11 @@ export class ProgressService {
   }
 
   /** "Clear watch history": every position and watched mark of the viewer, gone; their picks recomputed. */
-  async clearHistory(userId: string): Promise<void> {
+  async clearHistory(userId: string, language?: string): Promise<void> {
     const items = await this.exportUser(userId)
     const keys = [...items.map((item) => ({ pk: item.pk, sk: item.sk })), watchedSummaryKey(userId)]
     await this.deps.db.batchWrite(this.deps.table, keys.map((key) => ({ delete: key })))
-    this.deps.onWatched?.(userId)
+    this.deps.onWatched?.(userId, language)
   }
 
   /** Takes the film out of Continue watching (its position stays, for Resume); a later report may bring it back. */
@@ -187,9 +192,11 @@ export class ProgressService {
       forward: false,
       limit,
     })
-    if (items.length === 0) return []
-    const movies = new Map((await this.deps.catalog.many(items.map((item) => item.movie_id), options)).map((movie) => [movie.id, movie]))
-    return items.flatMap((item) => {
+    const hasVideo = this.deps.hasVideo
+    const playable = hasVideo ? (await Promise.all(items.map(async (item) => ((await hasVideo(item.movie_id)) ? [item] : [])))).flat() : items
+    if (playable.length === 0) return []
+    const movies = new Map((await this.deps.catalog.many(playable.map((item) => item.movie_id), options)).map((movie) => [movie.id, movie]))
+    return playable.flatMap((item) => {
       const movie = movies.get(item.movie_id)
       return movie ? [{ ...movie, position: item.position, duration: item.duration, updated_at: item.at }] : []
     })
@@ -202,13 +209,7 @@ export class ProgressService {
   async history(userId: string): Promise<Array<{ movieId: number; state: WatchState; at: number }>> {
     const now = this.now
     return (await this.exportUser(userId)).flatMap((item) => {
-      const state: WatchState | null = item.watched_at
-        ? 'watched'
-        : isResumable(item.position, item.duration)
-          ? 'resumed'
-          : isAbandoned(item.position, item.duration, item.at, now)
-            ? 'abandoned'
-            : null
+      const state: WatchState | null = watchStateOf(item, now)
       return state ? [{ movieId: item.movie_id, state, at: Date.parse(item.watched_at ?? item.at) }] : []
     })
   }

@@ -84,8 +84,10 @@ describe('watch progress: PUT|POST|DELETE /api/v1/me/progress/:movieId, GET /api
     // An offline device's older report changes nothing.
     expect((await report(member, { position: length * 0.7, at: new Date(Date.now() - 3_600_000).toISOString() })).status).toBe(204)
     expect((await row(member))[0]!.position).toBeCloseTo(length * 0.4, 3)
-    // 95 %: watched, out of the row, nothing to resume; the export keeps it.
-    expect((await report(member, { position: length * 0.95 }, 'POST')).status).toBe(204)
+    // 95 %, as navigator.sendBeacon sends it (a string body: text/plain): watched, out of the row, nothing to resume;
+    // the export keeps it.
+    const beacon = await api(`/me/progress/${MOVIE}`, { method: 'POST', token: member.token, body: JSON.stringify({ position: length * 0.95 }), headers: { 'Content-Type': 'text/plain;charset=UTF-8' } })
+    expect(beacon.status).toBe(204)
     expect(await row(member)).toEqual([])
     expect(await resumeAt(member)).toBe(0)
     const exported = (await (await api('/me/export', { token: member.token })).json()) as { watch_progress: { movie_id: number; watched_at?: string }[] }
@@ -131,6 +133,22 @@ describe('watch progress: PUT|POST|DELETE /api/v1/me/progress/:movieId, GET /api
     expect((await api(`/me/progress/${NO_VIDEO}`, { method: 'DELETE', token: member.token })).status).toBe(204)
     await report(member, { position: length * 0.6 })
     expect((await row(member)).map((film) => film.id)).toEqual([MOVIE])
+    // The row's own form, as htmx posts it: the card goes (nothing in its place), the live region says so.
+    const removed = await SELF.fetch(`${ORIGIN}/continue-watching/${MOVIE}/remove`, { method: 'POST', headers: { Cookie: `session=${member.token}`, Origin: ORIGIN, 'HX-Request': 'true' } })
+    const fragment = await removed.text()
+    expect([removed.status, fragment.includes('role="status"'), fragment.includes('<li')]).toEqual([200, true, false])
+    expect(await row(member)).toEqual([])
+    // A film whose video was unpublished leaves the row (it could not play), and comes back with it.
+    await report(member, { position: length * 0.7 })
+    const publish = (published: boolean) => api(`/admin/videos/${videoId}`, { method: 'PATCH', token: operator.token, body: { published } })
+    expect((await publish(false)).status).toBe(200)
+    try {
+      await expect.poll(() => row(member), { timeout: 35_000, interval: 1000 }).toEqual([])
+    } finally {
+      expect((await publish(true)).status).toBe(200)
+    }
+    // (The ready-video map may take a moment to see it again: the tests after this one need it.)
+    await expect.poll(async () => (await row(member)).map((film) => film.id), { timeout: 35_000, interval: 500 }).toEqual([MOVIE])
   })
 
   it('should store the newest of 20 reports sent at once, each answered 204', async () => {

@@ -12,8 +12,9 @@ export function WatchingProgress({ movieId, title, fraction }: { movieId: number
     <div class="watching">
       <progress class="watching-bar" max="100" value={String(percent)} aria-label={t('progress.watched', { percent, title })}></progress>
       <form class="watching-remove" method="post" action={action} hx-post={action} hx-target="closest li" hx-swap="outerHTML">
-        <button type="submit" class="button secondary compact" aria-label={t('progress.removeLabel', { title })}>
+        <button type="submit" class="button secondary compact">
           {t('progress.remove')}
+          <span class="visually-hidden"> {t('watch.playTitle', { title })}</span>
         </button>
       </form>
     </div>

@@ -109,7 +109,6 @@ export const ar: Catalogue = {
   'watch.startOver': 'البدء من جديد',
   'progress.watched': 'تمت مشاهدة {percent}٪ من {title}',
   'progress.remove': 'إزالة من الصف',
-  'progress.removeLabel': 'إزالة {title} من متابعة المشاهدة',
   'progress.removed': 'تمت الإزالة من متابعة المشاهدة.',
   'progress.watchedMark': 'تمت المشاهدة',
   'profile.history.heading': 'سجل المشاهدة',

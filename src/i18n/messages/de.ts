@@ -81,7 +81,6 @@ export const de: Catalogue = {
   'watch.startOver': 'Von vorn',
   'progress.watched': '{percent} % von {title} gesehen',
   'progress.remove': 'Aus der Reihe entfernen',
-  'progress.removeLabel': '{title} aus Weiterschauen entfernen',
   'progress.removed': 'Aus Weiterschauen entfernt.',
   'progress.watchedMark': 'Gesehen',
   'profile.history.heading': 'Wiedergabeverlauf',

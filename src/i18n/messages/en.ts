@@ -84,7 +84,6 @@ export const en = {
   'watch.startOver': 'Start over',
   'progress.watched': '{percent} % of {title} watched',
   'progress.remove': 'Remove from row',
-  'progress.removeLabel': 'Remove {title} from Continue watching',
   'progress.removed': 'Removed from Continue watching.',
   'progress.watchedMark': 'Watched',
   'profile.history.heading': 'Watch history',

@@ -87,7 +87,6 @@ export const es: Catalogue = {
   'watch.startOver': 'Empezar de nuevo',
   'progress.watched': '{percent} % de {title} visto',
   'progress.remove': 'Quitar de la fila',
-  'progress.removeLabel': 'Quitar {title} de Seguir viendo',
   'progress.removed': 'Quitado de Seguir viendo.',
   'progress.watchedMark': 'Visto',
   'profile.history.heading': 'Historial de reproducción',

@@ -89,7 +89,6 @@ export const fr: Catalogue = {
   'watch.startOver': 'Recommencer',
   'progress.watched': '{percent} % de {title} regardé',
   'progress.remove': 'Retirer de la rangée',
-  'progress.removeLabel': 'Retirer {title} de Reprendre la lecture',
   'progress.removed': 'Retiré de Reprendre la lecture.',
   'progress.watchedMark': 'Vu',
   'profile.history.heading': 'Historique de visionnage',

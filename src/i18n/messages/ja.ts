@@ -79,7 +79,6 @@ export const ja: Catalogue = {
   'watch.startOver': '最初から再生',
   'progress.watched': '{title}を{percent}%視聴済み',
   'progress.remove': 'この列から削除',
-  'progress.removeLabel': '{title}を「続きを見る」から削除',
   'progress.removed': '「続きを見る」から削除しました。',
   'progress.watchedMark': '視聴済み',
   'profile.history.heading': '視聴履歴',
