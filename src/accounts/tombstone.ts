@@ -1,5 +1,6 @@
 import { TransactionCanceledError } from '../data/errors'
 import type { DataStore, TransactItem } from '../data/store'
+import { retryOptimistic } from '../shared/conflict-retry'
 import { AccountDeleted } from '../shared/errors'
 
 /**
@@ -42,3 +43,23 @@ export const notDeleted = async (table: string, userId: string): Promise<Transac
 export function throwIfDeleted(error: unknown, index: number): void {
   if (error instanceof TransactionCanceledError && error.conditionFailedAt(index)) throw new AccountDeleted()
 }
+
+/**
+ * One write that creates user data, beside the tombstone check in one transaction, transaction conflicts tried again:
+ * true when written, false when the write's own condition failed (not an error: an older progress report, an event
+ * counted already); AccountDeleted once the account is being deleted.
+ */
+export async function writeUnlessDeleted(db: DataStore, table: string, userId: string, write: TransactItem): Promise<boolean> {
+  const items = [await notDeleted(table, userId), write]
+  return retryOptimistic(async () => {
+    try {
+      await db.transactWrite(items)
+      return true
+    } catch (error) {
+      throwIfDeleted(error, 0)
+      if (error instanceof TransactionCanceledError && error.conditionFailedAt(1)) return false
+      throw error
+    }
+  })
+}
+

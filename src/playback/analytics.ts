@@ -10,12 +10,10 @@
  *   USER#<userId> / REBUFFER#<videoId>              the last rebuffer counted (expires_at: 1 day)
  */
 import type { Limit, Throttle } from '../accounts/throttle'
-import { notDeleted, throwIfDeleted } from '../accounts/tombstone'
-import { TransactionCanceledError } from '../data/errors'
+import { writeUnlessDeleted } from '../accounts/tombstone'
 import type { DataStore } from '../data/store'
 import { errors } from '../http/errors'
 import { clampReportTime } from '../progress/rules'
-import { retryOptimistic } from '../shared/conflict-retry'
 import { userPk } from '../shared/keys'
 
 export const PLAYBACK_EVENTS = ['start', 'complete', 'rebuffer'] as const
@@ -88,19 +86,8 @@ export class PlaybackAnalytics {
           }
     // The gate, beside the account's tombstone check, decides whether the event counts; the day's counter, which every
     // viewer of the video shares, is then one plain ADD outside any transaction (transactions on it would conflict).
-    const items = [await notDeleted(this.deps.table, userId), gate]
-    const counts = await retryOptimistic(async () => {
-      try {
-        await this.deps.db.transactWrite(items)
-        return true
-      } catch (error) {
-        throwIfDeleted(error, 0)
-        // Counted already (a retry), or a rebuffer within 10 s of the last: accepted, not counted again.
-        if (error instanceof TransactionCanceledError && error.conditionFailedAt(1)) return false
-        throw error
-      }
-    })
-    if (!counts) return
+    // A gate that fails: counted already (a retry), or a rebuffer within 10 s of the last; accepted, not counted again.
+    if (!(await writeUnlessDeleted(this.deps.db, this.deps.table, userId, gate))) return
     await this.deps.db.update(this.deps.table, { pk: statsPk(report.videoId), sk: daySk(at.slice(0, 10)) }, {
       update: 'ADD #counter :one SET video_id = :video',
       names: { '#counter': COUNTER[report.event] },

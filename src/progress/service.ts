@@ -1,7 +1,7 @@
 import type { Limit, Throttle } from '../accounts/throttle'
-import { notDeleted, throwIfDeleted } from '../accounts/tombstone'
+import { writeUnlessDeleted } from '../accounts/tombstone'
 import type { Catalog, CatalogOptions, Movie } from '../catalog/types'
-import { ConditionalCheckFailedError, TransactionCanceledError } from '../data/errors'
+import { ConditionalCheckFailedError } from '../data/errors'
 import type { DataStore } from '../data/store'
 import { errors } from '../http/errors'
 import { retryOptimistic } from '../shared/conflict-retry'
@@ -76,30 +76,17 @@ export class ProgressService {
       ':gsi1pk': viewersPk(video.videoId), ':gsi1sk': viewersSk(at, userId),
       ...(resumable ? { ':gsi2pk': watchingPk(userId), ':gsi2sk': watchingSk(at, movieId) } : {}),
     }
-    const items = [
-      await notDeleted(this.deps.table, userId),
-      {
-        update: {
-          table: this.deps.table,
-          key: this.key(userId, movieId),
-          update: `SET ${sets.join(', ')}${resumable ? '' : ' REMOVE gsi2pk, gsi2sk'}`,
-          // The newest report wins: an older one (an offline device's, a late beacon) changes nothing.
-          condition: 'attribute_not_exists(#at) OR #at < :at',
-          names: { '#position': 'position', '#duration': 'duration', '#at': 'at' },
-          values,
-        },
-      },
-    ]
     // A player's reports may race (a beacon beside a periodic report; two devices): conflicts are tried again.
-    const stored = await retryOptimistic(async () => {
-      try {
-        await this.deps.db.transactWrite(items)
-        return true
-      } catch (error) {
-        throwIfDeleted(error, 0)
-        if (error instanceof TransactionCanceledError && error.conditionFailedAt(1)) return false
-        throw error
-      }
+    const stored = await writeUnlessDeleted(this.deps.db, this.deps.table, userId, {
+      update: {
+        table: this.deps.table,
+        key: this.key(userId, movieId),
+        update: `SET ${sets.join(', ')}${resumable ? '' : ' REMOVE gsi2pk, gsi2sk'}`,
+        // The newest report wins: an older one (an offline device's, a late beacon) changes nothing.
+        condition: 'attribute_not_exists(#at) OR #at < :at',
+        names: { '#position': 'position', '#duration': 'duration', '#at': 'at' },
+        values,
+      },
     })
     if (stored && isWatched(position, duration)) await this.markWatched(userId, movieId, at, language)
   }
@@ -137,19 +124,10 @@ export class ProgressService {
       }
     }
     // Creating the summary is creating user data: beside the tombstone check, like every such write.
-    const create = async () => {
-      try {
-        await this.deps.db.transactWrite([
-          await notDeleted(this.deps.table, userId),
-          { update: { table: this.deps.table, key, update: 'SET ids = :ids', condition: 'attribute_not_exists(ids)', values: { ':ids': { [String(movieId)]: true } } } },
-        ])
-        return true
-      } catch (error) {
-        throwIfDeleted(error, 0)
-        if (error instanceof TransactionCanceledError && error.conditionFailedAt(1)) return undefined
-        throw error
-      }
-    }
+    const create = async () =>
+      (await writeUnlessDeleted(this.deps.db, this.deps.table, userId, {
+        update: { table: this.deps.table, key, update: 'SET ids = :ids', condition: 'attribute_not_exists(ids)', values: { ':ids': { [String(movieId)]: true } } },
+      })) || undefined
     await retryOptimistic(async () => (await conditional({ update: 'SET ids.#m = :t', condition: 'attribute_exists(ids)', names: { '#m': String(movieId) }, values: { ':t': true } })) ?? (await create()))
   }
 
