@@ -70,6 +70,15 @@ export class EmailTokens {
   }
 
   /**
+   * Revokes every outstanding token of a purpose: a reset, a password change and "sign out everywhere" end every other
+   * reset link at once (a link mailed before must not set the password again).
+   */
+  async revokeAll(userId: string, purpose: TokenPurpose): Promise<void> {
+    const tokens = await tokensOf(this.db, this.table, userId, purpose)
+    if (tokens.length > 0) await this.db.batchWrite(this.table, tokens.map((t) => ({ delete: { pk: t.pk, sk: t.sk } })))
+  }
+
+  /**
    * Uses a token up: deletes it on condition it is still there and unexpired, and returns the user
    * and the address it was sent to. InvalidToken when unknown, used, expired or malformed.
    */
@@ -93,14 +102,18 @@ export class EmailTokens {
   }
 }
 
+/** Every outstanding token of the user, or of one purpose. */
+function tokensOf(db: DataStore, table: string, userId: string, purpose?: TokenPurpose): Promise<TokenItem[]> {
+  return db.queryAll<TokenItem>(table, {
+    keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
+    values: { ':pk': userPk(userId), ':prefix': purpose ? `${TOKEN_SK_PREFIX}${purpose}#` : TOKEN_SK_PREFIX },
+    consistent: true,
+  })
+}
+
 /** Export lists the user's outstanding emailed tokens (purpose and times, never a hash); erasure deletes them. */
 export function emailTokensParticipant(db: DataStore, table: string): AccountDataParticipant {
-  const items = (userId: string) =>
-    db.queryAll<TokenItem>(table, {
-      keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
-      values: { ':pk': userPk(userId), ':prefix': TOKEN_SK_PREFIX },
-      consistent: true,
-    })
+  const items = (userId: string) => tokensOf(db, table, userId)
   return {
     name: 'email_tokens',
     async export(userId) {

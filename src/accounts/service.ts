@@ -218,6 +218,8 @@ export class Accounts {
       if (profile.display_name !== current.display_name) await this.deps.onDisplayNameChanged(userId, profile.display_name)
       const digest = profile.notifications?.digest_email === true
       if (digest !== (current.notifications?.digest_email === true)) await this.deps.onDigestChanged?.(userId, digest)
+      // A reset link mailed before must not set the password again.
+      if (passwordChanges) await this.tokens.revokeAll(userId, 'reset')
       for (const event of staged) {
         event.release()
         this.mailNow(event.event)
@@ -230,9 +232,11 @@ export class Accounts {
     }
   }
 
-  /** Revokes every token of the user (the caller's included). */
+  /** Revokes every token of the user (the caller's included), and every outstanding reset link. */
   async logoutAll(userId: string): Promise<Profile> {
-    return this.store.update(userId, {}, { revoke: true })
+    const profile = await this.store.update(userId, {}, { revoke: true })
+    await this.tokens.revokeAll(userId, 'reset')
+    return profile
   }
 
   /** Deletes every item of the user after checking the password: list, reviews (aggregates corrected), notifications, profile, marker. */

@@ -66,6 +66,32 @@ describe('email verification and password recovery through the local SES server'
     expect((await api('/auth/password-reset/confirm', { body: { token: 'x', password: 'short' } })).status).toBe(422)
   })
 
+  it('should end every other reset link with a reset, a password change and "sign out everywhere" (audit 3, L7)', async () => {
+    /** Two reset links for the user, each from its own request (the newest mails first). */
+    const twoLinks = async (email: string): Promise<string[]> => {
+      const before = (await mailTo(email)).filter((mail) => /reset your/i.test(mail.subject)).length
+      for (let i = 0; i < 2; i++) expect((await api('/auth/password-reset', { body: { email } })).status).toBe(202)
+      for (let i = 0; i < 50 && (await mailTo(email)).filter((mail) => /reset your/i.test(mail.subject)).length < before + 2; i++) await new Promise((resolve) => setTimeout(resolve, 100))
+      return (await mailTo(email)).filter((mail) => /reset your/i.test(mail.subject)).slice(-2).map((mail) => tokenIn(mail, '/reset'))
+    }
+    const confirm = async (token: string) => (await api('/auth/password-reset/confirm', { body: { token, password: 'a passphrase of its own' } })).status
+    // A reset with one link: the other no longer works.
+    const a = await signUp()
+    const [first, second] = await twoLinks(a.user.email)
+    expect(await confirm(first!)).toBe(204)
+    expect(await confirm(second!)).toBe(400)
+    // A password change from the profile, and "sign out everywhere": links mailed before stop working.
+    const b = await signUp({ password: 'the first passphrase' })
+    const [beforeChange] = await twoLinks(b.user.email)
+    const changed = await api('/me', { method: 'PATCH', token: b.token, body: { password: 'the second passphrase', current_password: 'the first passphrase' } })
+    expect(changed.status).toBe(200)
+    expect(await confirm(beforeChange!)).toBe(400)
+    const c = await signUp()
+    const [beforeLogout] = await twoLinks(c.user.email)
+    expect((await api('/auth/logout-all', { method: 'POST', token: c.token })).status).toBe(204)
+    expect(await confirm(beforeLogout!)).toBe(400)
+  })
+
   it('should answer /forgot and the API the same for an unknown address, and send it nothing', async () => {
     const nobody = uniqueEmail('nobody')
     const known = await signUp()

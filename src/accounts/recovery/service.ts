@@ -54,7 +54,7 @@ export class Recovery {
   }
 
   /**
-   * Sets a new password from a reset link: the link is used up, every session ends (token version),
+   * Sets a new password from a reset link: the link is used up with every other reset link, every session ends (token version),
    * and the address counts as verified (the link reached it). The `security` notification and the
    * "your password was changed" email follow from the event.
    */
@@ -65,6 +65,7 @@ export class Recovery {
     const password_hash = await this.deps.hash(password)
     const staged = this.deps.outbox.stage(events.passwordChanged(userId))
     await this.deps.store.update(userId, { password_hash, email_verified: true }, { revoke: true }, staged.writes)
+    await this.deps.tokens.revokeAll(userId, 'reset')
     staged.release()
     this.deps.mailNow(staged.event)
   }
