@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseAllowedHosts } from './push/endpoint'
 
 /** Worker bindings: KV, static assets and the string vars/secrets of the contract. */
 export interface Env {
@@ -52,6 +53,8 @@ const ConfigSchema = z
     VAPID_PUBLIC_KEY: z.preprocess(unsetIfEmpty, z.string().regex(/^[A-Za-z0-9_-]{87}$/, 'must be an uncompressed P-256 public key, base64url (87 characters)').optional()),
     VAPID_PRIVATE_KEY: z.preprocess(unsetIfEmpty, z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a P-256 private key, base64url (43 characters)').optional()),
     VAPID_SUBJECT: z.preprocess(unsetIfEmpty, z.string().regex(/^(mailto:\S+@\S+|https:\/\/\S+)$/, 'must be a mailto: address or an https: URL').optional()),
+    // Web Push endpoints allowed besides the browsers' push services (src/push/endpoint.ts).
+    PUSH_ALLOWED_HOSTS: z.preprocess(unsetIfEmpty, z.string().refine((value) => parseAllowedHosts(value) !== null, 'must be hosts (names or IP addresses, each with an optional :port), separated by commas').optional()),
     CATALOG_MISS_LIMIT: z.preprocess(unsetIfEmpty, z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 (off) or more').default(600)),
     // The video library (src/videos/, src/media/): who operates it, where media lives, how large an upload may be.
     ADMIN_EMAILS: z.preprocess(unsetIfEmpty, z.string().optional()),

@@ -38,7 +38,7 @@ import type { Defer, Platform } from './platform'
 import { PlaybackService } from './playback/service'
 import { PlaybackAnalytics } from './playback/analytics'
 import { ProgressService, progressParticipant, watchedSummaryKey } from './progress'
-import { pushChannel, pushParticipant, PushSubscriptionStore } from './push'
+import { parseAllowedHosts, pushChannel, pushParticipant, PushSubscriptionStore } from './push'
 import { PushService } from './push/service'
 import { CollaborativeFilter, eraseCountedLikes, likesOf, RecommendationService, RecommendationStore, recommendationsParticipant, signalSources, versionSlot } from './recommendations'
 import { ReviewService, reviewsParticipant } from './reviews'
@@ -183,12 +183,12 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   const analytics = lazy(() => new PlaybackAnalytics({ db: db(), table, throttle: throttle(), isReady: async (id) => (await videoStore().get(id))?.status === 'ready', averageWatched: (...args) => progress().averageWatched(...args) }))
   const playback = lazy(() => new PlaybackService({ videos: videos(), throttle: throttle(), config, client, analytics: analytics(), resumeAt: (userId, movieId) => progress().resumeAt(userId, movieId) }))
   const pushStore = lazy(() => new PushSubscriptionStore(db(), table))
-  const pushService = lazy(() => new PushService({ store: pushStore(), publicKey: config.vapid?.publicKey ?? null, production: config.isProduction }))
+  const pushService = lazy(() => new PushService({ store: pushStore(), publicKey: config.vapid?.publicKey ?? null, production: config.isProduction, allowedHosts: parseAllowedHosts(config.PUSH_ALLOWED_HOSTS) ?? [] }))
   // Where a notification goes (src/notifications/channels.ts): in-app, email (in the digest only), Web Push, and any a test adds.
   const channels = lazy(() => [
     inAppChannel,
     emailChannel,
-    pushChannel({ vapid: config.vapid, subscriptions: pushStore(), catalog: catalog(), base }),
+    pushChannel({ vapid: config.vapid, subscriptions: pushStore(), catalog: catalog(), base, allows: (endpoint) => pushService().acceptsEndpoint(endpoint) }),
     ...(adapters.channels ?? []),
   ])
   const delivery = lazy(() =>

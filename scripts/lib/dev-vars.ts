@@ -39,6 +39,7 @@ export const WORKER_VARS = [
   'CATALOG_MISS_LIMIT',
   'PLAYBACK',
   'PLAYBACK_TOKEN_TTL_SECONDS',
+  'PUSH_ALLOWED_HOSTS',
 ] as const
 
 /** Lines rewritten on every start: they point at servers whose ports change per run. */

@@ -44,7 +44,7 @@ export const pushApi = new Hono<AppEnv>()
     async (c) => {
       const body = c.req.valid('json')
       const push = c.get('services').push
-      if (!push.acceptsEndpoint(body.endpoint)) throw errors.validation([{ path: 'endpoint', message: { key: 'validation.httpsUrl' } }])
+      if (!push.acceptsEndpoint(body.endpoint)) throw errors.validation([{ path: 'endpoint', message: { key: 'validation.pushEndpoint' } }])
       const outcome = await push.subscribe(currentUser(c).id, body)
       return c.json({ endpoint: body.endpoint }, outcome === 'created' ? 201 : 200, noStore)
     },

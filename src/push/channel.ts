@@ -16,6 +16,8 @@ export interface PushChannelDeps {
   catalog: Pick<Catalog, 'many'>
   /** The site's origin: where a click on the notification leads. */
   base: string
+  /** Whether an endpoint may be delivered to (src/push/endpoint.ts): one stored before the rule is skipped. */
+  allows?: (endpoint: string) => boolean
 }
 
 /** The push service answered 429/5xx (or not at all) for some subscriptions: the queue redelivers the event. */
@@ -40,7 +42,7 @@ export function pushChannel(deps: PushChannelDeps): DeliveryChannel {
     timing: vapid ? 'after-commit' : 'off',
     wants: (user) => vapid !== null && user.prefs.push === true,
     async deliver(user, notification, markers) {
-      const subscriptions = await deps.subscriptions.list(user.id)
+      const subscriptions = (await deps.subscriptions.list(user.id)).filter((subscription) => deps.allows?.(subscription.endpoint) ?? true)
       if (!vapid || subscriptions.length === 0) return { duplicate: false, delivered: 0 }
       const [rendered, film] = await Promise.all([
         notification.rendered(),

@@ -15,3 +15,4 @@ export function pushParticipant(store: PushSubscriptionStore): AccountDataPartic
     erase: (userId) => store.eraseUser(userId),
   }
 }
+export { parseAllowedHosts, pushEndpointAllowed, type AllowedHost } from './endpoint'

@@ -1,3 +1,4 @@
+import { pushEndpointAllowed, type AllowedHost } from './endpoint'
 import type { PushSubscriptionBody } from './schemas'
 import type { PushSubscriptionStore } from './store'
 
@@ -10,6 +11,8 @@ export class PushService {
       publicKey: string | null
       /** Production accepts only https: endpoints (every real push service is https). */
       production: boolean
+      /** PUSH_ALLOWED_HOSTS: hosts allowed besides the browsers' push services. */
+      allowedHosts?: readonly AllowedHost[]
     },
   ) {}
 
@@ -17,9 +20,9 @@ export class PushService {
     return this.deps.publicKey
   }
 
-  /** Whether an endpoint may be stored here: https: in production, any http(s): in development (the local fake push service). */
+  /** Whether an endpoint may be stored here: a browser push service, or a listed host (src/push/endpoint.ts). */
   acceptsEndpoint(endpoint: string): boolean {
-    return !this.deps.production || new URL(endpoint).protocol === 'https:'
+    return pushEndpointAllowed(endpoint, this.deps.allowedHosts ?? [], !this.deps.production)
   }
 
   subscribe(userId: string, body: PushSubscriptionBody): Promise<'created' | 'known'> {

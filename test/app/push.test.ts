@@ -197,10 +197,36 @@ describe('Web Push', { timeout: 60_000 }, () => {
     expect((await pushApi('/me/push-subscriptions', { method: 'PUT', token: user.token, body: '{nope', headers: { 'Content-Type': 'application/json' } })).status).toBe(400)
     expect((await pushApi('/me/push-subscriptions', { method: 'PUT', body: good })).status).toBe(401)
     expect((await pushApi('/me/push-subscriptions', { method: 'DELETE', token: user.token, body: {} })).status).toBe(422)
-    // https: only in production; any http(s): in development (this suite's fake push service is http:).
-    const production = new PushService({ store: undefined as never, publicKey: null, production: true })
+    // A listed host over http only in development (this suite's fake push service is http: on 127.0.0.1, listed).
+    const production = new PushService({ store: undefined as never, publicKey: null, production: true, allowedHosts: [{ host: '127.0.0.1' }] })
     expect(production.acceptsEndpoint('http://127.0.0.1:9/push/x')).toBe(false)
     expect(production.acceptsEndpoint('https://fcm.googleapis.com/fcm/send/x')).toBe(true)
+  })
+
+  it('should refuse endpoints that are not a browser push service or a listed host: no POSTs into the network (audit 3, M5)', async () => {
+    const user = await signUp()
+    const good = await browserSubscription()
+    for (const endpoint of [
+      'https://127.0.0.2:9/x', // loopback (this suite lists 127.0.0.1 only, for its fake push service)
+      'https://169.254.169.254/latest/meta-data/',
+      'https://10.0.3.7:9200/_security/user',
+      'https://[::1]/x',
+      'https://localhost/x',
+      'https://kubernetes.default.svc/api',
+      'https://metadata/computeMetadata/v1/',
+      'https://fcm.googleapis.com:8443/fcm/send/x',
+      'http://fcm.googleapis.com/fcm/send/x',
+      'https://fcm.googleapis.com.evil.example/fcm/send/x',
+    ]) {
+      const res = await pushApi('/me/push-subscriptions', { method: 'PUT', token: user.token, body: { ...good, endpoint } })
+      const status = res.status
+      const error = status === 422 ? ((await res.json()) as ErrorJson).error : null
+      expect(error?.message).toBe('The request did not pass validation.')
+      expect([endpoint, status, error?.details?.[0]?.path]).toEqual([endpoint, 422, 'endpoint'])
+    }
+    for (const endpoint of ['https://fcm.googleapis.com/fcm/send/abc', 'https://updates.push.services.mozilla.com/wpush/v2/abc', 'https://web.push.apple.com/abc', 'https://wns2-by3p.notify.windows.com/w/?token=abc']) {
+      expect((await pushApi('/me/push-subscriptions', { method: 'PUT', token: user.token, body: { ...good, endpoint } })).status).toBe(201)
+    }
   })
 
   it('should export subscriptions and erase them (and their endpoint owner items) with the account', async () => {

@@ -401,7 +401,7 @@ export const ar: Catalogue = {
   'validation.videoDigest': 'لا يطابق البايتات المستلمة',
   'validation.subtitleFormat': 'يجب أن يكون نص SubRip (.srt) أو WebVTT (.vtt)',
   'validation.httpUrl': 'يجب أن تكون القيمة عنوان URL يبدأ بـ http أو https',
-  'validation.httpsUrl': 'يجب أن تكون القيمة عنوان URL يبدأ بـ https',
+  'validation.pushEndpoint': 'يجب أن يكون عنوان خدمة إشعارات لمتصفح',
   'validation.p256Key': 'يجب أن تكون القيمة مفتاحًا عامًا P-256 غير مضغوط بترميز base64url',
   'validation.authSecret': 'يجب أن تكون القيمة سرًّا بطول 16 بايت بترميز base64url',
   'validation.displayNameChars': 'يجب ألا تحتوي القيمة على أحرف غير مرئية أو تغيّر اتجاه النص',

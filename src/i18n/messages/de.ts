@@ -335,7 +335,7 @@ export const de: Catalogue = {
   'validation.videoDigest': 'passt nicht zu den empfangenen Bytes',
   'validation.subtitleFormat': 'muss SubRip- (.srt) oder WebVTT-Text (.vtt) sein',
   'validation.httpUrl': 'muss eine http(s)-URL sein',
-  'validation.httpsUrl': 'muss eine https:-URL sein',
+  'validation.pushEndpoint': 'muss die Adresse eines Push-Dienstes eines Browsers sein',
   'validation.p256Key': 'muss ein unkomprimierter öffentlicher P-256-Schlüssel in base64url sein',
   'validation.authSecret': 'muss ein 16-Byte-Geheimnis in base64url sein',
   'validation.displayNameChars': 'darf keine unsichtbaren oder die Schreibrichtung ändernden Zeichen enthalten',

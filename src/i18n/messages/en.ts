@@ -336,7 +336,7 @@ export const en = {
   'validation.videoDigest': 'does not match the bytes received',
   'validation.subtitleFormat': 'must be SubRip (.srt) or WebVTT (.vtt) text',
   'validation.httpUrl': 'must be an http(s) URL',
-  'validation.httpsUrl': 'must be an https: URL',
+  'validation.pushEndpoint': 'must be the address of a browser push service',
   'validation.p256Key': 'must be an uncompressed P-256 public key, base64url',
   'validation.authSecret': 'must be a 16-byte secret, base64url',
   'validation.displayNameChars': 'must not contain direction-changing or invisible characters',

@@ -348,7 +348,7 @@ export const es: Catalogue = {
   'validation.videoDigest': 'no coincide con los bytes recibidos',
   'validation.subtitleFormat': 'debe ser texto SubRip (.srt) o WebVTT (.vtt)',
   'validation.httpUrl': 'debe ser una URL http(s)',
-  'validation.httpsUrl': 'debe ser una URL https:',
+  'validation.pushEndpoint': 'debe ser la dirección de un servicio de notificaciones push de un navegador',
   'validation.p256Key': 'debe ser una clave pública P-256 sin comprimir, en base64url',
   'validation.authSecret': 'debe ser un secreto de 16 bytes, en base64url',
   'validation.displayNameChars': 'no debe contener caracteres invisibles ni que cambien la dirección del texto',

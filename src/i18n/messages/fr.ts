@@ -354,7 +354,7 @@ export const fr: Catalogue = {
   'validation.videoDigest': 'ne correspond pas aux octets reçus',
   'validation.subtitleFormat': 'doit être un texte SubRip (.srt) ou WebVTT (.vtt)',
   'validation.httpUrl': 'doit être une URL http(s)',
-  'validation.httpsUrl': 'doit être une URL https',
+  'validation.pushEndpoint': 'doit être l’adresse d’un service push de navigateur',
   'validation.p256Key': 'doit être une clé publique P-256 non compressée, en base64url',
   'validation.authSecret': 'doit être un secret de 16\u00a0octets, en base64url',
   'validation.displayNameChars': 'ne doit pas contenir de caractères invisibles ou modifiant la direction du texte',

@@ -329,7 +329,7 @@ export const ja: Catalogue = {
   'validation.videoDigest': 'が受信したバイトと一致しません',
   'validation.subtitleFormat': 'は SubRip (.srt) または WebVTT (.vtt) のテキストである必要があります',
   'validation.httpUrl': 'http(s)のURLで指定してください',
-  'validation.httpsUrl': 'https:のURLで指定してください',
+  'validation.pushEndpoint': 'ブラウザーのプッシュサービスのアドレスを指定してください',
   'validation.p256Key': '非圧縮のP-256公開鍵（base64url）で指定してください',
   'validation.authSecret': '16バイトのシークレット（base64url）で指定してください',
   'validation.displayNameChars': '文字の向きを変える文字や不可視文字を含めることはできません',
