@@ -9,7 +9,7 @@ export const ASSET_HASHES = {
   css: '9dfd57948a',
   js: 'b8eb772ac1',
   offline: '8b85d7d3dc',
-  sw: 'e9a27551c3',
+  sw: 'bdf448a4d7',
   upload: '911f883a46',
   player: '0417b65775',
   progress: '637258bbde',

@@ -120,11 +120,14 @@ function withTimeout(promise, ms) {
   })
 }
 
-/** The cached copy of a page for the current viewer, marked as a saved copy for the banner. */
-function cachedPage(key) {
+/**
+ * The cached copy of a page for the current viewer, marked as a saved copy for the banner. A private copy only when
+ * `privateToo` (the network has failed): a slow answer may be for someone else now (a logout, a session ended elsewhere).
+ */
+function cachedPage(key, privateToo) {
   return get('viewer').then(function (viewer) {
     return caches.match(key, { cacheName: PAGES }).then(function (r) { return r || caches.match(key, { cacheName: SAVED }) }).then(function (r) {
-      return r && usable(r, viewer) ? marked(r) : null
+      return r && usable(r, viewer) && (privateToo || viewerOf(r) === 'anonymous') ? marked(r) : null
     })
   })
 }
@@ -139,19 +142,25 @@ function marked(response) {
 /** Pages: network first with a short timeout, then this page's copy, else the offline page. */
 function page(event, url) {
   var key = url.pathname + url.search
+  // Extended now, while the event can still be: the answer may come after respondWith has settled (a slow network),
+  // and noting its viewer and keeping its copy must still happen.
+  var kept
+  event.waitUntil(new Promise(function (resolve) { kept = resolve }))
   var network = fetch(event.request).then(function (response) {
     if (!KEEP.test(url.pathname) || !storable(response)) return response
     var copy = response.clone()
-    event.waitUntil(noteViewer(viewerOf(response)).then(function () {
+    kept(noteViewer(viewerOf(response)).then(function () {
       return store(PAGES, key, copy, MAX_PAGES).then(function (body) { return afterStore(key, body) })
-    }))
+    }).catch(function () {}))
     return response
   })
+  network.then(function () { kept() }, function () { kept() })
   network.catch(function () {}) // handled below; no unhandled rejection when the copy wins the race
-  return withTimeout(network, NETWORK_TIMEOUT).catch(function () {
-    return cachedPage(key).then(function (copy) {
-      return copy || network.catch(function () { return caches.match(S.offline, { cacheName: SHELL }).then(marked) })
-    })
+  var offline = function () { return cachedPage(key, true).then(function (copy) { return copy || caches.match(S.offline, { cacheName: SHELL }).then(marked) }) }
+  return withTimeout(network, NETWORK_TIMEOUT).catch(function (error) {
+    // Slow is not down: a copy anyone may see now, else wait for the network; a private copy only once it has failed.
+    if (error && error.message === 'timeout') return cachedPage(key, false).then(function (copy) { return copy || network.catch(offline) })
+    return offline()
   })
 }
 

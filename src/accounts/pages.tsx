@@ -106,6 +106,9 @@ accountPages.post('/logout', async (c) => {
   if (user && form.everywhere === '1') await c.get('services').accounts.logoutAll(user.id)
   clearSessionCookie(c)
   noStore(c)
+  // A shared device keeps nothing of the viewer who left: the browser's caches, the service worker's copies and its
+  // registration, IndexedDB (the third audit's L1). The service worker comes back with the next page, empty.
+  c.header('Clear-Site-Data', '"cache", "storage"')
   return c.redirect('/', 303)
 })
 

@@ -168,6 +168,8 @@ describe('signed-in pages', { timeout: 120_000 }, () => {
     const out = await form('/logout', {}, { cookie: token })
     expect(out.status).toBe(303)
     expect(sessionSetCookie(out)).toMatch(/^session=;.*Max-Age=0/)
+    // A shared device keeps nothing of the viewer who left (audit 3, L1): the browser's caches and storage go too.
+    expect(out.headers.get('clear-site-data')).toBe('"cache", "storage"')
     expect((await api('/me', { token })).status).toBe(200)
     const everywhere = await form('/logout', { everywhere: '1' }, { cookie: token })
     expect(everywhere.status).toBe(303)

@@ -153,10 +153,38 @@ describe('offline in Chromium', { timeout: 120_000 }, () => {
     await Promise.all([page.waitForURL(`${baseUrl}/`), page.locator('.account-menu button', { hasText: 'Log out' }).click()])
     await page.locator('.account a[href="/login"]').waitFor()
     await expect.poll(() => storedViewers(), { timeout: 10_000 }).not.toContainEqual(expect.not.stringMatching(/^anonymous$/))
+    // Clear-Site-Data took the worker and every copy with it; the page after the logout brings the worker back, empty.
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller)
     await page.context().setOffline(true)
     await page.goto(`${baseUrl}/watchlist`, { waitUntil: 'domcontentloaded' })
     await page.locator('#offline-heading').waitFor()
     await expect(page.locator('body').textContent()).resolves.not.toContain('Train Rider')
+  })
+
+  it('should never show a private copy on a slow network, only on a failed one: the session may have ended elsewhere (audit 3, L1)', async () => {
+    await page.context().setOffline(false)
+    await controlled('/signup')
+    await page.fill('#field-email', `slow-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`)
+    await page.fill('#field-password', PASSWORD)
+    await page.fill('#field-display_name', 'Slow Rider')
+    await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/signup')), page.locator('form.auth-form button[type="submit"]').click()])
+    await visitAndKeep('/watchlist')
+    // The session ends without this device's logout (another device's "sign out everywhere"): the worker still
+    // knows this viewer, and the network answers only after the worker's 3 s timeout.
+    await page.context().clearCookies()
+    await page.context().route('**/watchlist', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 4500))
+      await route.continue()
+    })
+    try {
+      await page.goto(`${baseUrl}/watchlist`, { waitUntil: 'domcontentloaded', timeout: 30_000 })
+      // Slow is not down: the worker waited for the network, which sends a visitor to log in.
+      expect(new URL(page.url()).pathname).toBe('/login')
+      expect(await page.locator('html').getAttribute('data-saved-copy')).toBeNull()
+      await expect(page.locator('body').textContent()).resolves.not.toContain('Slow Rider')
+    } finally {
+      await page.context().unroute('**/watchlist')
+    }
   })
 
   it('should offer "Reload to update" for a new build and then run on its shell alone', async () => {
