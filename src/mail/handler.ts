@@ -85,8 +85,11 @@ async function send(deps: MailHandlerDeps, event: DomainEvent, hint: MailHint): 
   const user = await deps.profileOf(event.user_id)
   // The account is gone, or never existed (a reset asked for an unknown address): nothing to send.
   if (!user) return 0
+  // The display name is the account holder's own text: only in mail to the address they proved is theirs. A mail to an
+  // unverified address (a sign-up's verification link, perhaps to someone else's mailbox) greets nobody by name.
+  const named = (template: string, to: string) => user.email_verified === true && to === user.email && template !== 'verify-email'
   const mail = (template: string, params: MailMessage['params'], to = user.email) =>
-    deps.mailer.send({ to, template, locale: user.language, params: { name: user.display_name, ...params } })
+    deps.mailer.send({ to, template, locale: user.language, params: { ...(named(template, to) ? { name: user.display_name } : {}), ...params } })
   const verification = async () => {
     if (user.email_verified === true) return 0
     const token = hint.token ?? (await deps.issueToken(user.id, 'verify', user.email))

@@ -117,7 +117,8 @@ function html(layout: Layout, lang: string, dir: string, greeting: string, signa
 export function renderEmail(message: MailMessage, t: Translator): RenderedEmail {
   const layout = layoutFor(message, t)
   const product = t('brand.name')
-  const greeting = t('email.greeting', { name: str(message.params.name) })
+  const name = str(message.params.name)
+  const greeting = name ? t('email.greeting', { name }) : t('email.greetingNeutral')
   const signature = t('email.signature', { product })
   const fallback = t('email.linkFallback')
   const headers: Record<string, string> = {}

@@ -92,6 +92,15 @@ describe('email verification and password recovery through the local SES server'
     expect(await confirm(beforeLogout!)).toBe(400)
   })
 
+  it('should greet nobody by name in mail to an unverified address: the name is the sign-up\'s own text (audit 3, L3)', async () => {
+    const lure = 'Refund of $499: call +1-800-555-0100'
+    const user = await signUp({ display_name: lure })
+    const [mail] = await waitForMail(user.email, /confirm your email/i)
+    expect(mail!.body.text).not.toContain('Refund')
+    expect(mail!.body.html).not.toContain('Refund')
+    expect(mail!.body.text).toMatch(/^Hello,/m)
+  })
+
   it('should answer /forgot and the API the same for an unknown address, and send it nothing', async () => {
     const nobody = uniqueEmail('nobody')
     const known = await signUp()

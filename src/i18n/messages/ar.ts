@@ -533,6 +533,7 @@ export const ar: Catalogue = {
   // Added after this catalogue was written: the invalid-link error (errors.invalid_token), the emails and the forgot/reset/verify/unsubscribe pages (email.*).
   'errors.invalid_token': 'هذا الرابط غير معروف أو سبق استخدامه أو انتهت صلاحيته. اطلب رابطًا جديدًا.',
   'email.greeting': 'مرحبًا {name}،',
+  'email.greetingNeutral': 'مرحبًا،',
   'email.signature': 'فريق {product}',
   'email.linkFallback': 'إذا لم يعمل الزر، فانسخ هذا الرابط والصقه في متصفحك:',
   'email.verify.subject': 'أكّد عنوان بريدك الإلكتروني على {product}',

@@ -464,6 +464,7 @@ export const de: Catalogue = {
   // Added after this catalogue was checked: the invalid-link error, the emails and their pages (errors.invalid_token, email.*).
   'errors.invalid_token': 'Dieser Link ist unbekannt, wurde bereits verwendet oder ist abgelaufen. Fordere einen neuen an.',
   'email.greeting': 'Hallo {name},',
+  'email.greetingNeutral': 'Hallo,',
   'email.signature': 'Dein {product}-Team',
   'email.linkFallback': 'Falls die Schaltfläche nicht funktioniert, kopiere diesen Link in deinen Browser:',
   'email.verify.subject': 'Bestätige deine E-Mail-Adresse für {product}',

@@ -452,6 +452,7 @@ export const en = {
   'bundled.source.ride': 'Based on a theme park ride.',
   'bundled.source.toy': 'Based on a toy.',
   'email.greeting': 'Hi {name},',
+  'email.greetingNeutral': 'Hello,',
   'email.signature': 'The {product} team',
   'email.linkFallback': 'If the button does not work, copy this link into your browser:',
   'email.verify.subject': 'Confirm your email address for {product}',

@@ -481,6 +481,7 @@ export const es: Catalogue = {
   // Added after this catalogue was checked: the invalid-link error, the emails and their pages (errors.invalid_token, email.*).
   'errors.invalid_token': 'Este enlace no es válido, ya se ha usado o ha caducado. Solicita uno nuevo.',
   'email.greeting': 'Hola, {name}:',
+  'email.greetingNeutral': 'Hola:',
   'email.signature': 'El equipo de {product}',
   'email.linkFallback': 'Si el botón no funciona, copia este enlace en tu navegador:',
   'email.verify.subject': 'Confirma tu dirección de correo electrónico para {product}',

@@ -490,6 +490,7 @@ export const fr: Catalogue = {
   // Added after this catalogue was checked: the invalid-link error, the emails and their pages (errors.invalid_token, email.*).
   'errors.invalid_token': 'Ce lien est inconnu, a déjà été utilisé ou a expiré. Demandez-en un nouveau.',
   'email.greeting': 'Bonjour {name},',
+  'email.greetingNeutral': 'Bonjour,',
   'email.signature': 'L’équipe {product}',
   'email.linkFallback': 'Si le bouton ne fonctionne pas, copiez ce lien dans votre navigateur\u00a0:',
   'email.verify.subject': 'Confirmez votre adresse e-mail pour {product}',

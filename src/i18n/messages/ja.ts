@@ -453,6 +453,7 @@ export const ja: Catalogue = {
   // Added after this catalogue was written: the invalid-link error (errors.invalid_token), the emails and the forgot/reset/verify/unsubscribe pages (email.*).
   'errors.invalid_token': 'このリンクは無効か、すでに使用されたか、有効期限が切れています。新しいリンクをリクエストしてください。',
   'email.greeting': '{name}様',
+  'email.greetingNeutral': 'こんにちは。',
   'email.signature': '{product}チーム',
   'email.linkFallback': 'ボタンが機能しない場合は、次のリンクをコピーしてブラウザに貼り付けてください：',
   'email.verify.subject': '{product}のメールアドレスを確認してください',
