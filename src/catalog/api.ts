@@ -11,6 +11,7 @@ import { LANGUAGE_CODES } from '../accounts/types'
 import { backdropPng, backdropSvg, posterPng, posterSvg } from './bundled/posters'
 import { bundledFilm } from './bundled'
 import type { Film } from './bundled/data'
+import { chooseLocale } from '../i18n/negotiate'
 
 const TrendingQuerySchema = PageQuerySchema.extend({
   window: z.enum(['day', 'week']).default('week').describe('Trending over the last day or week'),
@@ -24,12 +25,13 @@ const listDoc = (summary: string) =>
   describe({ summary, tags: ['catalog'], responses: { 200: { description: 'A page of films', schema: MoviePageSchema } } })
 
 /**
- * The answer's language: the `language` query parameter (one of the UI languages), else the request's
- * (signed-in user's, then Accept-Language; src/i18n/middleware.ts).
+ * The answer's language: the `language` query parameter (one of the UI languages), else the signed-in user's, else
+ * Accept-Language. Never the pages' `lang` cookie: an anonymous answer is public, and shared caches key it on
+ * Accept-Language only (the third audit's L6: a cookie could have stored Arabic under the English key).
  */
 function language(c: Context<AppEnv>): string {
   const asked = c.req.query('language')
-  if (asked === undefined) return c.get('locale')
+  if (asked === undefined) return c.get('user') ? c.get('locale') : chooseLocale({ acceptLanguage: c.req.header('Accept-Language') })
   if (!(LANGUAGE_CODES as string[]).includes(asked)) throw errors.validation([{ path: 'language', message: { key: 'validation.oneOf', params: { values: LANGUAGE_CODES.join(', ') } } }])
   return asked
 }

@@ -26,6 +26,20 @@ describe('the language of a page', () => {
   })
 })
 
+describe('the language of public catalog JSON', () => {
+  it('follows Accept-Language and ?language, never the pages\' lang cookie: shared caches key it on Accept-Language (audit 3, L6)', async () => {
+    const genres = async (headers: Record<string, string>, query = '') => {
+      const res = await SELF.fetch(`${ORIGIN}/api/v1/genres${query}`, { headers })
+      return { vary: res.headers.get('vary'), first: ((await res.json()) as { genres: { id: number; name: string }[] }).genres.find((g) => g.id === 18)!.name }
+    }
+    const english = await genres({ 'Accept-Language': 'en' })
+    expect(english.first).toBe('Drama')
+    expect(english.vary).toContain('Accept-Language')
+    expect((await genres({ 'Accept-Language': 'en', Cookie: 'lang=ar' })).first).toBe('Drama')
+    expect((await genres({ 'Accept-Language': 'en', Cookie: 'lang=ar' }, '?language=ja')).first).toBe('ドラマ')
+  })
+})
+
 describe('POST /language', () => {
   it('switches an anonymous visitor for a year and goes back to the page they were on', async () => {
     const res = await form('/language', { language: 'de' }, { headers: { Referer: `${ORIGIN}/search?q=heat` } })
