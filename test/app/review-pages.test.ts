@@ -28,6 +28,8 @@ describe('review pages', { timeout: 30_000 }, () => {
     const other = await signUp()
     const seen = await (await page(`/movies/${film!.id}`, other.token)).text()
     expect(seen).toContain('Form Critic')
+    // The text keeps its own direction whatever the page's (audit 3, I4).
+    expect(seen).toContain('<p class="review-text" dir="auto">Tense &amp;')
     expect(seen).not.toContain(critic.email)
     expect(seen).toContain('Rate this film')
 

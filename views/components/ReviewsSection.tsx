@@ -130,7 +130,12 @@ function ReviewItem({ review }: { review: Review }) {
           {t.date(review.updated_at)}
         </time>
       </p>
-      {review.text ? <p class="review-text">{review.text}</p> : null}
+      {/* A review in another direction than the page's (Arabic on an English page) keeps its own (audit 3, I4). */}
+      {review.text ? (
+        <p class="review-text" dir="auto">
+          {review.text}
+        </p>
+      ) : null}
     </li>
   )
 }
