@@ -35,7 +35,10 @@ RUN mkdir /scratch && chown 1000:1000 /scratch
 # mount (else root's, 0755), docker run makes a writable one even with --read-only. Kubernetes' emptyDir ignores it.
 # /tmp too: the task mounts a volume there, which would otherwise be root's 0755, closed to the worker.
 VOLUME ["/scratch", "/tmp"]
+# Production unless the operator says otherwise (-e ENVIRONMENT=development): its checks run, and a missing secret
+# stops the process instead of a per-process random one (the third audit's L4).
 ENV NODE_ENV=production \
+    ENVIRONMENT=production \
     TRANSCODE_SCRATCH_DIR=/scratch
 WORKDIR /app
 COPY --from=dependencies /app/node_modules ./node_modules
@@ -48,7 +51,10 @@ CMD ["node", "dist/transcoder.js"]
 
 # 4. Runtime: dist/ + production node_modules + the manifests, owned by root and read-only to the app user.
 FROM ${NODE_IMAGE} AS runtime
+# Production unless the operator says otherwise (-e ENVIRONMENT=development): without its secrets the server does not
+# start, /__scheduled does not exist, and emailed links never come from a request's Host (the third audit's L4).
 ENV NODE_ENV=production \
+    ENVIRONMENT=production \
     HOST=0.0.0.0 \
     PORT=8787
 WORKDIR /app

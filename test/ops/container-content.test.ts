@@ -107,6 +107,15 @@ describe('the image content (Dockerfile final stage)', { timeout: 30_000 }, () =
     expect(await me.json()).toMatchObject({ email })
   })
 
+  it('should refuse to start with the image\'s own configuration alone: production, and no secret given (audit 3, L4)', async () => {
+    const bare = spawnGroup('node dist/server.js (no configuration)', process.execPath, ['dist/server.js'], {
+      cwd: stage.appDir,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...stage.env, HOST: '127.0.0.1', PORT: String(await freePort()) },
+    })
+    expect(await bare.exited, bare.output()).not.toBe(0)
+    expect(bare.output()).toMatch(/JWT_SECRET/)
+  })
+
   it('should run a cron trigger with the cron CLI, as the CronJobs and scheduled tasks do', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['dist/cron.js', '*/5 * * * *'], { cwd: stage.appDir, env: runtimeEnv, timeout: 30_000 })
     expect(stdout).toMatch(/"cron"/)
@@ -171,7 +180,8 @@ describe('the transcoder target on the same content', { timeout: 30_000 }, () =>
     })
     return { ready, exited, stop: () => child.kill('SIGTERM'), output: () => `stdout:\n${stdout}\nstderr:\n${stderr}`, stderr: () => stderr }
   }
-  const targetEnv = () => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', ...envOf(transcoder), TRANSCODE_SCRATCH_DIR: scratch, ...aws.vars })
+  // Development, as the web image's test runs (the image itself defaults to production, which wants real media and AWS).
+  const targetEnv = () => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', ...envOf(transcoder), TRANSCODE_SCRATCH_DIR: scratch, ...aws.vars, ENVIRONMENT: 'development' })
 
   it('should wait for uploaded videos, as its USER with its ENV, and exit 0 on SIGTERM', async () => {
     const worker = start(targetEnv())

@@ -54,6 +54,11 @@ describe('Dockerfile', () => {
     expect(all(final, 'EXPOSE')).toEqual(['8787'])
   })
 
+  it('should run in production unless told otherwise, the web image and the transcoder alike (audit 3, L4)', () => {
+    expect(envOf(final).ENVIRONMENT).toBe('production')
+    expect(envOf(stageNamed('transcoder')!).ENVIRONMENT).toBe('production')
+  })
+
   it('should start node dist/server.js directly (exec form, no npm, no shell)', () => {
     expect(all(final, 'ENTRYPOINT')).toEqual([])
     expect(execForm(all(final, 'CMD').at(-1)!)).toEqual(['node', 'dist/server.js'])
