@@ -175,6 +175,16 @@ describe('configuration of the pods', () => {
     return env
   }
 
+  it('should let the pods see each client\'s own address, or the rate limits count whole nodes (audit 3, M7)', () => {
+    const service = ofKind<{ metadata: { annotations?: Record<string, string> }; spec: { type: string; externalTrafficPolicy?: string } }>('Service')[0]!
+    const trusted = (configMap as { data: Record<string, string> }).data.TRUSTED_CLIENT_IP_HEADER
+    // Either the balancer hands the client's address over as the peer, or a proxy sets a header the app trusts.
+    if (service.spec.type === 'LoadBalancer') {
+      expect(service.spec.externalTrafficPolicy).toBe('Local')
+      expect(service.metadata.annotations?.['service.beta.kubernetes.io/aws-load-balancer-type']).toBe('nlb')
+    } else expect(trusted).toBeTruthy()
+  })
+
   it('should provide every variable the config schema requires in production, secrets by reference', () => {
     const required = requiredInProduction()
     expect(required).toEqual(expect.arrayContaining(['JWT_SECRET', 'PASSWORD_PEPPER', 'PUBLIC_URL', 'SNS_TOPIC_ARN', 'SQS_QUEUE_URL', 'TMDB_READ_TOKEN', 'AWS_ACCESS_KEY_ID']))
