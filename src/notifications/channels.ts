@@ -33,6 +33,8 @@ export interface Recipient {
   id: string
   language: Language
   prefs: NotificationPrefs
+  /** The account's token version now: what a push subscription's own is compared with (src/push/channel.ts). */
+  tokenVersion?: number
 }
 
 /** The notification as stored (its kind, its film), and as its reader reads it, rendered once on the first ask. */

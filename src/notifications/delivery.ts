@@ -13,7 +13,7 @@ import type { Notification, NotificationItem, NotificationStore } from './store'
 export interface DeliveryDeps {
   channels: readonly DeliveryChannel[]
   /** The reader's profile (the accounts feature's fits), read consistently; undefined when the account is gone. */
-  profileOf(userId: string): Promise<{ id: string; language: string; notifications?: Partial<NotificationPrefs> } | undefined>
+  profileOf(userId: string): Promise<{ id: string; language: string; notifications?: Partial<NotificationPrefs>; token_version?: number } | undefined>
   store: Pick<NotificationStore, 'get'>
   /** Film titles and genre names for rendering, in the reader's language. */
   catalog: Pick<Catalog, 'many' | 'genres'>
@@ -40,7 +40,7 @@ export function deliveryHandler(deps: DeliveryDeps): DeliveryHandler {
     const [profile, item] = await Promise.all([deps.profileOf(event.user_id), deps.store.get(event.user_id, event.payload.notification_id)])
     // The account was erased, or the notification expired, before delivery.
     if (!profile || !item) return NOTHING
-    const user: Recipient = { id: profile.id, language: readLanguage(profile.language), prefs: { ...DEFAULT_NOTIFICATION_PREFS, ...profile.notifications } }
+    const user: Recipient = { id: profile.id, language: readLanguage(profile.language), prefs: { ...DEFAULT_NOTIFICATION_PREFS, ...profile.notifications }, tokenVersion: profile.token_version }
     const notification = outgoing(item, user, deps.catalog)
     const wanted = await Promise.all(channels.map((channel) => channel.wants(user, notification)))
     const chosen = channels.filter((_, i) => wanted[i])

@@ -45,7 +45,8 @@ export const pushApi = new Hono<AppEnv>()
       const body = c.req.valid('json')
       const push = c.get('services').push
       if (!push.acceptsEndpoint(body.endpoint)) throw errors.validation([{ path: 'endpoint', message: { key: 'validation.pushEndpoint' } }])
-      const outcome = await push.subscribe(currentUser(c).id, body)
+      const user = currentUser(c)
+      const outcome = await push.subscribe(user.id, body, user.profile.token_version)
       return c.json({ endpoint: body.endpoint }, outcome === 'created' ? 201 : 200, noStore)
     },
   )

@@ -42,14 +42,20 @@ export function pushChannel(deps: PushChannelDeps): DeliveryChannel {
     timing: vapid ? 'after-commit' : 'off',
     wants: (user) => vapid !== null && user.prefs.push === true,
     async deliver(user, notification, markers) {
-      const subscriptions = (await deps.subscriptions.list(user.id)).filter((subscription) => deps.allows?.(subscription.endpoint) ?? true)
-      if (!vapid || subscriptions.length === 0) return { duplicate: false, delivered: 0 }
+      const all = (await deps.subscriptions.list(user.id)).filter((subscription) => deps.allows?.(subscription.endpoint) ?? true)
+      // A subscription of sessions that have ended (the account's token version moved on since it subscribed) gets
+      // the security notice of that change, then goes; anything else only makes it go (the third audit's L2).
+      const ended = (subscription: PushSubscriptionItem) =>
+        subscription.token_version !== undefined && user.tokenVersion !== undefined && subscription.token_version < user.tokenVersion
+      if (!vapid || all.length === 0) return { duplicate: false, delivered: 0 }
       const [rendered, film] = await Promise.all([
         notification.rendered(),
         notification.movie_id ? deps.catalog.many([notification.movie_id], { language: user.language }).then(([one]) => one, () => undefined) : undefined,
       ])
       const message = composeMessage(rendered, { base: deps.base, language: user.language, poster: film?.poster_url })
       const options = message.type === 'security' ? SECURITY_OPTIONS : OPTIONS
+      const subscriptions = message.type === 'security' ? all : all.filter((subscription) => !ended(subscription))
+      await Promise.all(all.filter((subscription) => ended(subscription) && message.type !== 'security').map((subscription) => deps.subscriptions.remove(user.id, subscription.endpoint)))
       const results = await Promise.all(
         subscriptions.map(async (subscription) => {
           const once = markers.part(subscription.sk.slice(subscription.sk.indexOf('#') + 1))
@@ -57,7 +63,7 @@ export function pushChannel(deps: PushChannelDeps): DeliveryChannel {
           try {
             const { outcome, status } = await sendPush(subscription, message, options, vapidSignerFor(vapid))
             if (outcome === 'retry') await once.release()
-            if (outcome === 'gone') await deps.subscriptions.remove(user.id, subscription.endpoint)
+            if (outcome === 'gone' || (outcome === 'sent' && ended(subscription))) await deps.subscriptions.remove(user.id, subscription.endpoint)
             if (outcome === 'rejected') console.warn(`push: a push service refused a message (${status}); not retried`)
             return outcome
           } catch (error) {

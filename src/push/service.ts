@@ -25,8 +25,9 @@ export class PushService {
     return pushEndpointAllowed(endpoint, this.deps.allowedHosts ?? [], !this.deps.production)
   }
 
-  subscribe(userId: string, body: PushSubscriptionBody): Promise<'created' | 'known'> {
-    return this.deps.store.put(userId, { endpoint: body.endpoint, keys: { p256dh: body.keys.p256dh, auth: body.keys.auth } })
+  /** `tokenVersion`: the session's (the subscription ends with the sessions of that version). */
+  subscribe(userId: string, body: PushSubscriptionBody, tokenVersion?: number): Promise<'created' | 'known'> {
+    return this.deps.store.put(userId, { endpoint: body.endpoint, keys: { p256dh: body.keys.p256dh, auth: body.keys.auth } }, new Date(), tokenVersion)
   }
 
   unsubscribe(userId: string, endpoint: string): Promise<void> {

@@ -13,6 +13,12 @@ export type PushSubscriptionItem = SubscriptionTarget & {
   entity: 'push_subscription'
   user_id: string
   created_at: string
+  /**
+   * The account's token version when the browser subscribed: once the account's sessions end (a reset, a password or
+   * email change, "sign out everywhere" bump it), the subscription gets that change's security notice and nothing more.
+   * Absent on subscriptions older than the rule.
+   */
+  token_version?: number
 }
 
 /**
@@ -37,7 +43,7 @@ export class PushSubscriptionStore {
   }
 
   /** Stores the subscription; 'known' when the user had this endpoint already (its keys are refreshed). */
-  async put(userId: string, target: SubscriptionTarget, now = new Date()): Promise<'created' | 'known'> {
+  async put(userId: string, target: SubscriptionTarget, now = new Date(), tokenVersion?: number): Promise<'created' | 'known'> {
     const hash = await endpointHash(target.endpoint)
     const key = { pk: userPk(userId), sk: pushSubSk(hash) }
     const existing = await this.db.get<PushSubscriptionItem>(this.table, key, { consistent: true })
@@ -48,6 +54,7 @@ export class PushSubscriptionStore {
       endpoint: target.endpoint,
       keys: { p256dh: target.keys.p256dh, auth: target.keys.auth },
       created_at: existing?.created_at ?? now.toISOString(),
+      ...(tokenVersion !== undefined ? { token_version: tokenVersion } : {}),
     }
     // The owner item moves with the endpoint; the previous owner's copy is dropped below.
     const previous = await this.db.get<{ user_id: string }>(this.table, endpointOwnerKey(hash), { consistent: true })

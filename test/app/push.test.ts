@@ -87,6 +87,13 @@ describe('Web Push', { timeout: 60_000 }, () => {
     // The queue's own delivery of the announcement (and any redelivery) sends nothing more.
     await drainOnce()
     expect(security(await inboxOf(sub))).toHaveLength(1)
+    // That notice was the ended sessions' last: the browser subscribed under them is gone (audit 3, L2); one that
+    // subscribes under the new session stays.
+    const subscriptions = async () => ((await (await pushApi('/me/export', { token })).json()) as { push_subscriptions: { endpoint: string }[] }).push_subscriptions
+    expect(await subscriptions()).toEqual([])
+    const again = await browserSubscription()
+    expect((await pushApi('/me/push-subscriptions', { method: 'PUT', token, body: again })).status).toBe(201)
+    expect((await subscriptions()).map((s) => s.endpoint)).toEqual([again.endpoint])
   })
 
   it("should deliver a release alert in the reader's language, with the film's page and poster", async () => {
