@@ -56,6 +56,15 @@ async function visitAndKeep(path: string) {
   await page.waitForFunction(async (key) => !!(await caches.match(key, { cacheName: 'pages' })), path)
 }
 
+/** Signs a new account up through the form (the worker installed first). */
+async function signUpHere(name: string) {
+  await controlled('/signup')
+  await page.fill('#field-email', `${name.split(' ')[0]!.toLowerCase()}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`)
+  await page.fill('#field-password', PASSWORD)
+  await page.fill('#field-display_name', name)
+  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/signup')), page.locator('form.auth-form button[type="submit"]').click()])
+}
+
 const bannerText = () => page.locator('#offline-banner:not([hidden]) .offline-text').textContent()
 
 /** The X-Viewer of every private copy the worker holds. */
@@ -82,11 +91,7 @@ describe('offline in Chromium', { timeout: 120_000 }, () => {
   })
 
   it('should read saved pages offline, show /offline for others, queue an add, and forget private copies at logout', async () => {
-    await controlled('/signup')
-    await page.fill('#field-email', `offline-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`)
-    await page.fill('#field-password', PASSWORD)
-    await page.fill('#field-display_name', 'Train Rider')
-    await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/signup')), page.locator('form.auth-form button[type="submit"]').click()])
+    await signUpHere('Train Rider')
 
     // Online: home, two film pages (one goes on the list) and My List.
     await visitAndKeep('/')
@@ -163,11 +168,7 @@ describe('offline in Chromium', { timeout: 120_000 }, () => {
 
   it('should never show a private copy on a slow network, only on a failed one: the session may have ended elsewhere (audit 3, L1)', async () => {
     await page.context().setOffline(false)
-    await controlled('/signup')
-    await page.fill('#field-email', `slow-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`)
-    await page.fill('#field-password', PASSWORD)
-    await page.fill('#field-display_name', 'Slow Rider')
-    await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/signup')), page.locator('form.auth-form button[type="submit"]').click()])
+    await signUpHere('Slow Rider')
     await visitAndKeep('/watchlist')
     // The session ends without this device's logout (another device's "sign out everywhere"): the worker still
     // knows this viewer, and the network answers only after the worker's 3 s timeout.

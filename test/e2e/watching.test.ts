@@ -108,7 +108,7 @@ describe('watching a film', () => {
       // The Media Session's handlers, kept where the test can press them (the lock screen and headset buttons that
       // call them are not in a headless browser).
       await page.addInitScript(() => {
-        const handlers: Record<string, (details: object) => void> = {}
+        const handlers: Record<string, MediaSessionActionHandler> = {}
         const session = navigator.mediaSession
         const original = session.setActionHandler.bind(session)
         session.setActionHandler = (action, handler) => {
@@ -148,7 +148,7 @@ describe('watching a film', () => {
       // Media keys: pause, seek to a point, back, forward, play.
       const press = (action: string, details: object = {}) =>
         page.evaluate(([name, more]) => {
-          ;(window as unknown as { mediaKeys: Record<string, (details: object) => void> }).mediaKeys[name]!({ action: name, ...more })
+          ;(window as unknown as { mediaKeys: Record<string, MediaSessionActionHandler> }).mediaKeys[name]!({ action: name as MediaSessionAction, ...more })
           const video = document.querySelector('video')!
           return { paused: video.paused, time: video.currentTime }
         }, [action, details] as const)
