@@ -28,7 +28,8 @@ beforeAll(async () => {
   readyMapChanged()
 }, 60_000)
 
-describe('what operators learn: POST /api/v1/me/playback-events and the figures of /admin/videos', () => {
+// Each limit test makes 30 to 60 requests one after another: more than vitest's 5 s on a loaded machine.
+describe('what operators learn: POST /api/v1/me/playback-events and the figures of /admin/videos', { timeout: 30_000 }, () => {
   const event = (user: TestUser | null, body: unknown) => api('/me/playback-events', { method: 'POST', body, ...(user ? { token: user.token } : {}) })
   /** The facts of this video's row on the operators' page, label → value. */
   const figures = async () => {
@@ -68,7 +69,7 @@ describe('what operators learn: POST /api/v1/me/playback-events and the figures 
   })
 })
 
-describe('watch progress: PUT|POST|DELETE /api/v1/me/progress/:movieId, GET /api/v1/me/continue-watching', () => {
+describe('watch progress: PUT|POST|DELETE /api/v1/me/progress/:movieId, GET /api/v1/me/continue-watching', { timeout: 30_000 }, () => {
   const report = (user: TestUser, body: unknown, method = 'PUT', movie = MOVIE) => api(`/me/progress/${movie}`, { method, token: user.token, body })
   const row = async (user: TestUser) => ((await (await api('/me/continue-watching', { token: user.token })).json()) as { results: { id: number; position: number; duration: number }[] }).results
   const resumeAt = async (user: TestUser) => ((await (await start(user)).json()) as { resume_at: number }).resume_at
