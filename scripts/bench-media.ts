@@ -14,34 +14,15 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { DEFAULT_PREFIX } from '../infra/resources'
-import { stopAllChildren } from './lib/processes'
 import { LOCAL_CREDENTIALS, LOCAL_REGION, SetupError } from './local-aws'
 import { bundleWorker, compatibilityDate } from './lib/bench/bundle'
 import { measureServing, type ServingResult } from './lib/bench/media-serving'
 import { measureStarts, type StartResult } from './lib/bench/media-start'
 import { loadAverage, machine, versions, writeResults } from './lib/bench/report'
 import { refusedEndpoint } from './lib/bench/stubs'
+import { benchLifecycle, positiveInt } from './lib/bench/lifecycle'
 
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value < 1) throw new SetupError(`${name} must be a positive whole number, got "${raw}"`)
-  return value
-}
-
-const cleanups: (() => void)[] = []
-let stopping: Promise<void> | undefined
-const cleanUp = () => (stopping ??= (async () => {
-  for (const dispose of cleanups.splice(0).reverse()) dispose()
-  await stopAllChildren()
-})())
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: stopping the bench`)
-    void cleanUp().then(() => process.exit(130))
-  })
-}
+const { track, run } = benchLifecycle()
 const log = (line: string) => console.error(`[bench:media] ${line}`)
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB/s`
@@ -81,7 +62,7 @@ async function main(): Promise<void> {
 
   if (parts.has('serving')) {
     const dir = mkdtempSync(join(tmpdir(), 'flixpeek-bench-media-'))
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
+    track(() => rmSync(dir, { recursive: true, force: true }))
     log(`bundling the worker with wrangler into ${dir}`)
     const bundle = await bundleWorker(dir)
     // The media route reads no data store: point the AWS endpoints at a closed port rather than at AWS.
@@ -114,11 +95,4 @@ async function main(): Promise<void> {
   console.log(`\nload average ${started.join(' ')} at start, ${loadAverage().join(' ')} at end; wrote ${resolve(file)}`)
 }
 
-try {
-  await main()
-} catch (error) {
-  console.error(error instanceof SetupError ? error.message : error)
-  process.exitCode = 1
-} finally {
-  await cleanUp()
-}
+await run(main)

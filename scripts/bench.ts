@@ -13,8 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { DEFAULT_PREFIX } from '../infra/resources'
-import { stopAllChildren } from './lib/processes'
-import { startLocalAws, LOCAL_CREDENTIALS, LOCAL_REGION, SetupError } from './local-aws'
+import { startLocalAws, LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws'
 import { bundleBareHono, bundleWorker, compatibilityDate } from './lib/bench/bundle'
 import { pickGenerator } from './lib/bench/load'
 import { burstLine, loadAverage, machine, table, versions, writeResults, type Results, type RouteFigure } from './lib/bench/report'
@@ -23,32 +22,10 @@ import { startRuntime, type RuntimeOptions } from './lib/bench/runtime'
 import { startNodeRuntime } from './lib/bench/node-runtime'
 import { coldBurst, findIds, measureRoute, once, signUpBenchUser, type LoadSettings } from './lib/bench/scenarios'
 import { refusedEndpoint, startBlackhole } from './lib/bench/stubs'
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value < 1) throw new SetupError(`${name} must be a positive whole number, got "${raw}"`)
-  return value
-}
+import { benchLifecycle, positiveInt } from './lib/bench/lifecycle'
 
 /** Undo steps, run newest first, once: on success, on error and on SIGINT/SIGTERM. */
-const cleanups: (() => Promise<void>)[] = []
-const track = (dispose: () => Promise<void>) => void cleanups.push(dispose)
-let cleaning: Promise<void> | undefined
-function cleanUp(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const dispose of cleanups.reverse()) await dispose().catch((error) => console.error('cleanup:', error))
-    await stopAllChildren()
-  })()
-  return cleaning
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: stopping the bench`)
-    void cleanUp().then(() => process.exit(130))
-  })
-}
+const { track, run } = benchLifecycle()
 
 async function main(): Promise<void> {
   const settings: LoadSettings = {
@@ -145,11 +122,4 @@ async function main(): Promise<void> {
   console.log(`wrote ${resolve(file)}`)
 }
 
-try {
-  await main()
-} catch (error) {
-  console.error(error instanceof SetupError ? error.message : error)
-  process.exitCode = 1
-} finally {
-  await cleanUp()
-}
+await run(main)

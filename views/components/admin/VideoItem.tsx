@@ -4,7 +4,8 @@ import type { VideoStats } from '../../../src/playback/analytics'
 import type { Video } from '../../../src/videos/types'
 import { FormNotice } from '../FormField'
 import { useT } from '../I18nContext'
-import { formatBytes, formatDuration } from './video-format'
+import { formatDuration } from '../../format'
+import { formatBytes } from './video-format'
 import { VideoState } from './VideoState'
 
 /** A video as the admin list shows it: with its film's title and who uploaded it, looked up by the route. */

@@ -15,4 +15,3 @@ export function formatBytes(bytes: number, t: Translator): string {
   return t.number(value, { style: 'unit', unit: UNITS[unit], unitDisplay: 'short', maximumFractionDigits: value < 10 && value > 0 ? 1 : 0 })
 }
 
-export { formatDuration } from '../../format'
