@@ -54,8 +54,9 @@ export function pushChannel(deps: PushChannelDeps): DeliveryChannel {
       ])
       const message = composeMessage(rendered, { base: deps.base, language: user.language, poster: film?.poster_url })
       const options = message.type === 'security' ? SECURITY_OPTIONS : OPTIONS
-      const subscriptions = message.type === 'security' ? all : all.filter((subscription) => !ended(subscription))
-      await Promise.all(all.filter((subscription) => ended(subscription) && message.type !== 'security').map((subscription) => deps.subscriptions.remove(user.id, subscription.endpoint)))
+      const security = message.type === 'security'
+      const subscriptions = security ? all : all.filter((subscription) => !ended(subscription))
+      if (!security) await Promise.all(all.filter(ended).map((subscription) => deps.subscriptions.remove(user.id, subscription.endpoint)))
       const results = await Promise.all(
         subscriptions.map(async (subscription) => {
           const once = markers.part(subscription.sk.slice(subscription.sk.indexOf('#') + 1))

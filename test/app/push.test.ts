@@ -22,8 +22,9 @@ async function pushUser(fields: { language?: string } = {}): Promise<{ user: Tes
 }
 
 /** A notification stored for the user and the event announcing it (what the notification handler stages). */
-async function storedNotification(userId: string) {
-  const item = await store.build(userId, { type: 'security', template: 'security.password_changed', params: {} })
+async function storedNotification(userId: string, kind: 'security' | 'release' = 'security') {
+  const message = kind === 'security' ? ({ type: 'security', template: 'security.password_changed', params: {} } as const) : ({ type: 'release', template: 'release.streaming', params: {}, movie_id: 550 } as const)
+  const item = await store.build(userId, message)
   await aws.db.put(aws.table, item)
   return newEvent(events.notificationCreated(userId, item.id))
 }
@@ -115,6 +116,19 @@ describe('Web Push', { timeout: 60_000 }, () => {
     expect(alert!.title).toContain(film.title)
     expect(inbox.messages[0]!.payload.poster).toMatch(/^https?:\/\/.+\/.+/)
     expect(inbox.messages[0]!.payload.poster).toContain(new URL(film.poster_url!).pathname)
+  })
+
+  it('should send a subscription of ended sessions nothing but a security notice: anything else only removes it (audit 3, L2)', async () => {
+    const { user, sub } = await pushUser()
+    const { services } = pushServices()
+    const release = async () => pushHandlerOf(services).handle(await storedNotification(user.user.id, 'release'), services.events.once(newEvent(events.signedUp(user.user.id)), 'push'))
+    await release()
+    expect((await messagesIn(sub, 1)).messages).toHaveLength(1)
+    expect((await pushApi('/auth/logout-all', { method: 'POST', token: user.token })).status).toBe(204)
+    await release()
+    expect((await inboxOf(sub)).messages).toHaveLength(1)
+    const relogged = (await (await pushApi('/auth/login', { body: { email: user.email, password: user.password } })).json()) as { token: string }
+    expect(((await (await pushApi('/me/export', { token: relogged.token })).json()) as { push_subscriptions: unknown[] }).push_subscriptions).toEqual([])
   })
 
   it('should drop a subscription the push service answers 410 (or 404) for, and send it nothing more', async () => {
