@@ -13,7 +13,7 @@ import { Recovery, type MailNow } from './recovery/service'
 import { writeTombstone } from './tombstone'
 import { AccountStore, EmailTakenError, ProfileChangedError } from './store'
 import { LIMITS, Throttle } from './throttle'
-import { DEFAULT_NOTIFICATION_PREFS, generatedDisplayName, normaliseEmail, releasable, type Language, type NotificationPrefs, type Profile } from './types'
+import { DEFAULT_NOTIFICATION_PREFS, generatedDisplayName, normaliseEmail, type Language, type NotificationPrefs, type Profile } from './types'
 
 export interface SignupInput {
   email: string
@@ -128,10 +128,8 @@ export class Accounts {
       email_verified: false,
       email_set_at: now,
     }
-    // An address squatted by an account that never verified it for 7 days goes to whoever signs up with it now.
-    // The holder is looked up on every sign-up, so a taken and a free address cost the same store calls.
-    const holder = await this.store.byEmail(profile.email)
-    if (holder && releasable(holder)) await this.erase(holder)
+    // Sign-up never takes an address from its holder, verified or not (audit 3, M2): whoever controls the mailbox
+    // takes the account back through a reset link, which replaces the password and ends the holder's sessions.
     const staged = this.deps.outbox.stage(events.signedUp(profile.id))
     try {
       await this.store.create(profile, staged.writes)

@@ -89,12 +89,6 @@ export const toUser = (p: Profile): User => ({
   email_verified: p.email_verified === true,
 })
 
-/** An address held this long without being verified is released to whoever signs up with it (the old account is erased). */
-export const UNVERIFIED_RELEASE_MS = 7 * 24 * 3600 * 1000
-
-export const releasable = (p: Profile, now = Date.now()): boolean =>
-  p.email_verified === false && now - Date.parse(p.email_set_at ?? p.created_at) > UNVERIFIED_RELEASE_MS
-
 /** A neutral generated name, never derived from the email. */
 export function generatedDisplayName(): string {
   const n = crypto.getRandomValues(new Uint32Array(1))[0]! % 9000

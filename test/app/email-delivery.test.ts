@@ -7,6 +7,7 @@ import { events } from '../../src/events/schema'
 import type { EmailTransport } from '../../src/mail/ses-mailer'
 import { InvalidToken } from '../../src/shared/errors'
 import { api, ORIGIN, signUp, uniqueEmail } from '../support/harness/accounts'
+import { films } from '../support/harness/films'
 import { aws, drain, drainUntil, envelope, privateQueue } from '../support/harness/notifications'
 import { mailTo, tokenIn, waitForMail } from '../support/harness/mail'
 import { testServices } from '../support/harness/services'
@@ -103,15 +104,34 @@ describe('email delivery', { timeout: 60_000 }, () => {
     expect((await mailTo(user.email)).filter((email) => /password was changed/i.test(email.subject))).toHaveLength(1)
   })
 
-  it('should release an address held unverified for more than 7 days to a new sign-up, and keep a fresh one taken', async () => {
+  it('should never give a held address to a new sign-up: the mailbox owner takes the account back by reset, nothing erased (audit 3, M2)', async () => {
     const squatter = await signUp()
-    const taken = await api('/auth/signup', { body: { email: squatter.email, password: 'another passphrase' } })
-    expect(taken.status).toBe(409)
+    const [film] = await films(1, 3)
+    expect((await api(`/me/watchlist/${film!.id}`, { method: 'PUT', token: squatter.token })).status).toBe(201)
+    // Unverified for 8 days: before the fix, this released the address and erased the holder.
     const eightDaysAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000).toISOString()
     await aws.db.update(aws.table, { pk: `USER#${squatter.user.id}`, sk: 'PROFILE' }, { update: 'SET email_set_at = :at', values: { ':at': eightDaysAgo } })
     const owner = await api('/auth/signup', { body: { email: squatter.email, password: 'the owner passphrase' } })
-    expect(owner.status).toBe(201)
+    expect(owner.status).toBe(409)
+    expect(((await owner.json()) as { error: { code: string } }).error.code).toBe('email_taken')
+    expect((await api('/me', { token: squatter.token })).status).toBe(200)
+
+    // The owner of the mailbox proves it with a reset link: the password is theirs, the holder's sessions end.
+    const queue = await privateQueue({ subscribed: true })
+    expect((await api('/auth/password-reset', { body: { email: squatter.email } })).status).toBe(202)
+    const [resetMail] = await waitForMail(squatter.email, /reset your flixpeek password/i)
+    const confirm = await api('/auth/password-reset/confirm', { body: { token: tokenIn(resetMail!, '/reset'), password: 'the owner passphrase' } })
+    expect(confirm.status).toBe(204)
     expect((await api('/me', { token: squatter.token })).status).toBe(401)
+    const login = await api('/auth/login', { body: { email: squatter.email, password: 'the owner passphrase' } })
+    expect(login.status).toBe(200)
+    const { token } = (await login.json()) as { token: string }
+    // Nothing was erased, and the account is told (in-app security notice; the "password was changed" mail).
+    const list = (await (await api('/me/watchlist', { token })).json()) as { results: { id: number }[] }
+    expect(list.results.map((listed) => listed.id)).toEqual([film!.id])
+    expect(await waitForMail(squatter.email, /password was changed/i)).toHaveLength(1)
+    const notices = await drainUntil(queue.url, token, (l) => l.some((n) => n.type === 'security'))
+    expect(notices.some((n) => n.type === 'security')).toBe(true)
   })
 
   it('should send the weekly digest to an opted-in verified user only, with one-click unsubscribe that needs no login and works only for its user', async () => {

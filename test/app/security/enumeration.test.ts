@@ -83,7 +83,7 @@ describe('same store calls for known and unknown emails (F3)', { timeout: 120_00
     db.calls = []
     await accounts.signup({ email: uniqueEmail('free'), password: 'another password' }, clientIp())
     expect(db.calls).toEqual(takenCalls)
-    // The holder look-up (an address unverified for 7 days is released) is made for every sign-up.
-    expect(takenCalls).toEqual(['GetItem RATE# consistent', 'UpdateItem RATE#', 'GetItem EMAIL# consistent', 'GetItem USER# consistent', 'TransactWriteItems EMAIL#+USER#+OUTBOX#'])
+    // No holder look-up: sign-up never takes an address from its holder (audit 3, M2).
+    expect(takenCalls).toEqual(['GetItem RATE# consistent', 'UpdateItem RATE#', 'TransactWriteItems EMAIL#+USER#+OUTBOX#'])
   })
 })
