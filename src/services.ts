@@ -1,7 +1,7 @@
 import { emailTokensParticipant } from './accounts/email-tokens'
 import { profileKey } from './accounts/keys'
 import { Accounts } from './accounts/service'
-import { Throttle } from './accounts/throttle'
+import { LIMITS, Throttle } from './accounts/throttle'
 import { provideArgon2Module } from './auth/argon2'
 import { DynamoDb } from './aws/dynamodb'
 import { Ses } from './aws/ses'
@@ -22,7 +22,7 @@ import { emailChannel } from './mail/channel'
 import { DigestSubscribers, queueWeeklyDigests } from './mail/digest'
 import { mailHandler, type MailHint, type MailJobs } from './mail/handler'
 import { DEVELOPMENT_ORIGIN, mailLinks } from './mail/links'
-import { logMailer, type Mailer } from './mail/mailer'
+import { budgetedMailer, logMailer, type Mailer } from './mail/mailer'
 import { sesMailer, type EmailTransport } from './mail/ses-mailer'
 import { unsubscribeSigner } from './mail/unsubscribe'
 import { notificationsParticipant } from './notifications'
@@ -159,10 +159,9 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
         beforeProfileRead: (userId) => db().prefetch(table, plans.keysFor(userId)),
       }),
   )
-  // SES when an endpoint is configured or in production (AWS's regional endpoint); otherwise the logging stand-in.
-  const mailer = lazy(() =>
-    config.SES_ENDPOINT || config.isProduction ? sesMailer({ ses: ses(), from: config.MAIL_FROM }) : logMailer({ production: config.isProduction }),
-  )
+  // SES when an endpoint is configured or in production (AWS's regional endpoint), else the logging stand-in; either way each mail counts against its recipient's day.
+  const transport = () => (config.SES_ENDPOINT || config.isProduction ? sesMailer({ ses: ses(), from: config.MAIL_FROM }) : logMailer({ production: config.isProduction }))
+  const mailer = lazy(() => budgetedMailer(transport(), { reserve: (to) => throttle().reserve(LIMITS.mailPerRecipient, to) }))
   const digestSubscribers = lazy(() => new DigestSubscribers(db(), table))
   const unsubscribeLinks = unsubscribeSigner(config.jwtSecret)
   const mail = lazy(() =>

@@ -17,6 +17,12 @@ export const LIMITS = {
   signupPerClient: { name: 'signup-client', limit: 300, windowSeconds: 3600 },
   /** Password-reset emails per account (keyed by the address asked for, known or not). */
   resetPerAccount: { name: 'reset-account', limit: 5, windowSeconds: 3600 },
+  /** Reset requests per client, for any address (audit 3, M3/M4: one client cannot mail or flood the queue at will). */
+  resetPerClient: { name: 'reset-client', limit: 20, windowSeconds: 3600 },
+  /** Signed-in actions that send mail (verification resend, email change) per account. */
+  mailActionsPerAccount: { name: 'mail-account', limit: 5, windowSeconds: 3600 },
+  /** Mails of any kind one address receives in a day (keyed by the address). */
+  mailPerRecipient: { name: 'mail-recipient', limit: 10, windowSeconds: 24 * 3600 },
 } satisfies Record<string, Limit>
 
 

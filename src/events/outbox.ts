@@ -37,7 +37,18 @@ export interface StagedEvent {
 
 export interface Outbox {
   stage(input: EventInput): StagedEvent
+  /**
+   * The same writes as `stage` would add, for an event that must not happen (a reset for an unknown address): an item
+   * of the same shape that is never published. The answer's store calls stay the same.
+   */
+  decoy(input: EventInput): StagedEvent
 }
+
+/**
+ * Where decoys go: not an OUTBOX#<shard> partition, so neither the deferred publisher nor the cron ever reads them,
+ * and always the same item (each decoy overwrites the last), so they never pile up.
+ */
+const DECOY_KEY = { pk: 'OUTBOX#decoy', sk: 'latest' }
 
 export interface OutboxOptions {
   db: DataStore
@@ -81,6 +92,12 @@ export function createOutbox(options: OutboxOptions): Outbox {
           ),
       }
     },
+    decoy(input) {
+      const event = newEvent(input)
+      if (!options.topicArn) return { event, writes: [], release: () => undefined }
+      const item: OutboxItem = { ...DECOY_KEY, event: JSON.stringify(event) }
+      return { event, writes: [{ put: { table: options.table, item } }], release: () => undefined }
+    },
   }
 }
 
@@ -89,6 +106,9 @@ export function directOutbox(publish: (input: EventInput) => DomainEvent): Outbo
   return {
     stage(input) {
       return { event: newEvent(input), writes: [], release: () => void publish(input) }
+    },
+    decoy(input) {
+      return { event: newEvent(input), writes: [], release: () => undefined }
     },
   }
 }

@@ -1,3 +1,5 @@
+import { RateLimited } from '../shared/errors'
+
 /**
  * The Mailer port: how features send email, injected like the catalog. Templates are named and
  * rendered by the implementation in the recipient's locale; callers pass ids and numbers, never
@@ -36,6 +38,34 @@ export function logMailer(options: { production: boolean; log?: (line: string) =
     async send(message) {
       if (options.production) throw new MailerUnavailableError('no mail transport is configured for production')
       log(JSON.stringify({ mail: message.template, locale: message.locale, to: await recipientTag(message.to) }))
+    },
+  }
+}
+
+/** The per-recipient counter the budget uses (the accounts throttle fits: it throws RateLimited when full). */
+export interface RecipientCounter {
+  reserve(address: string): Promise<unknown>
+}
+
+/** Why a mail was not sent; logged by reason and template only (never the address). */
+export type DropReason = 'recipient-budget'
+
+/**
+ * Caps what any one address receives, whatever asks for the mail (audit 3, M3): past the day's budget a mail is
+ * dropped, not failed, so the event is done and nothing retries it. Addresses are counted normalised (trimmed, lower
+ * case) under the throttle's HMAC-keyed items, so the table never names them.
+ */
+export function budgetedMailer(inner: Mailer, counter: RecipientCounter, log: (line: string) => void = (line) => console.warn(line)): Mailer {
+  return {
+    async send(message) {
+      try {
+        await counter.reserve(message.to.trim().toLowerCase())
+      } catch (error) {
+        if (!(error instanceof RateLimited)) throw error
+        const reason: DropReason = 'recipient-budget'
+        return log(JSON.stringify({ mail: message.template, dropped: reason }))
+      }
+      await inner.send(message)
     },
   }
 }

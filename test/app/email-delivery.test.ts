@@ -6,7 +6,7 @@ import type { DataStore } from '../../src/data/store'
 import { events } from '../../src/events/schema'
 import type { EmailTransport } from '../../src/mail/ses-mailer'
 import { InvalidToken } from '../../src/shared/errors'
-import { api, ORIGIN, signUp, uniqueEmail } from '../support/harness/accounts'
+import { api, clientIp, ORIGIN, signUp, uniqueEmail } from '../support/harness/accounts'
 import { films } from '../support/harness/films'
 import { aws, drain, drainUntil, envelope, privateQueue } from '../support/harness/notifications'
 import { mailTo, tokenIn, waitForMail } from '../support/harness/mail'
@@ -70,22 +70,32 @@ describe('email delivery', { timeout: 60_000 }, () => {
     await expect(tokens.consume(dayOld, 'verify')).rejects.toBeInstanceOf(InvalidToken)
   })
 
-  it('should make the same store calls for a reset of an unknown address as for a known one', async () => {
+  it('should make the same store calls before the answer for a reset of an unknown address as for a known one, and publish no event for it (audit 3, M4)', async () => {
     const known = await signUp()
     const run = async (email: string) => {
       const recorder = shapeRecorder(aws.db)
+      const published: string[] = []
+      // Answers after a moment, as SNS does: the publish is work after the response.
+      const topic = () => ({
+        publish: async (_arn: string, message: string) => {
+          await new Promise((resolve) => setTimeout(resolve, 50))
+          published.push((JSON.parse(message) as { type: string }).type)
+        },
+      })
       const ctx = createExecutionContext()
-      await testServices({}, ctx, { db: () => recorder.store, ses: recordingSes().transport }).accounts.recovery.requestReset(email)
-      const beforeAnswer = recorder.calls.length
+      await testServices({}, ctx, { db: () => recorder.store, ses: recordingSes().transport, topic }).accounts.recovery.requestReset(email, clientIp())
+      const beforeAnswer = recorder.calls.slice()
       await waitOnExecutionContext(ctx)
-      // The request's own calls in order; the work after the response (outbox publish, the email) runs
-      // concurrently, so its calls are compared as a set with their counts, not by arrival order.
-      return [...recorder.calls.slice(0, beforeAnswer), 'after the response:', ...recorder.calls.slice(beforeAnswer).sort()]
+      // The work after the response (outbox publish, the email) does not change the answer's timing.
+      return { beforeAnswer, afterAnswer: recorder.calls.slice(beforeAnswer.length), published }
     }
     const forKnown = await run(known.email)
     const forUnknown = await run(uniqueEmail('unknown'))
-    expect(forKnown.length).toBeGreaterThan(3)
-    expect(forUnknown).toEqual(forKnown)
+    expect(forKnown.beforeAnswer.length).toBeGreaterThan(3)
+    expect(forUnknown.beforeAnswer).toEqual(forKnown.beforeAnswer)
+    expect(forKnown.published).toEqual(['user.password_reset_requested'])
+    expect(forUnknown.published).toEqual([])
+    expect(forUnknown.afterAnswer.filter((call) => call.includes('OUTBOX'))).toEqual([])
   })
 
   it('should send a redelivered event once, and send again after a failed send released its marker', async () => {

@@ -234,6 +234,10 @@ describe('the SES sender identity', () => {
     const identity = only(prod, 'aws_sesv2_email_identity')
     expect(identity.email_identity).toBe('${var.mail_domain}')
     expect(identity.dkim_signing_attributes).toMatchObject({ next_signing_key_length: 'RSA_2048_BIT' })
+    // Addresses that bounced hard or complained get nothing more (audit 3, M3): the identity's mail goes through a set that suppresses them.
+    const set = only(prod, 'aws_sesv2_configuration_set')
+    expect(set.suppression_options).toEqual({ suppressed_reasons: ['BOUNCE', 'COMPLAINT'] })
+    expect(identity.configuration_set_name).toBe(set.configuration_set_name)
     expect(only(prod, 'aws_sesv2_email_identity_mail_from_attributes').mail_from_domain).toBe('${var.mail_from_subdomain}.${var.mail_domain}')
     const records = prod.resource.aws_route53_record!
     const mail = Object.entries(records).filter(([id]) => id.startsWith('mail_'))

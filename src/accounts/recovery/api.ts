@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../../context'
 import { CACHE } from '../../http/cache'
+import { clientAddress } from '../../http/origin'
 import { validate } from '../../http/validate'
 import { describe } from '../../openapi/metadata'
 import { ErrorBodySchema } from '../../schemas/common'
@@ -15,13 +16,16 @@ export const recoveryApi = new Hono<AppEnv>()
 recoveryApi.post(
   '/auth/password-reset',
   describe({
-    summary: 'Email a password-reset link (single use, 30 minutes; at most 5 per account per hour)',
+    summary: 'Email a password-reset link (single use, 30 minutes; at most 5 per account per hour; more than 20 requests from one client in an hour: 429)',
     tags: TAGS,
-    responses: { 202: { description: 'Always, whether or not the address has an account' } },
+    responses: {
+      202: { description: 'Whether or not the address has an account' },
+      429: { description: 'rate_limited: more than 20 requests from this client in an hour (Retry-After)', schema: ErrorBodySchema },
+    },
   }),
   validate('json', PasswordResetBodySchema),
   async (c) => {
-    await c.get('services').accounts.recovery.requestReset(c.req.valid('json').email)
+    await c.get('services').accounts.recovery.requestReset(c.req.valid('json').email, clientAddress(c))
     return c.body(null, 202, noStore)
   },
 )

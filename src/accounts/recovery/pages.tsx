@@ -6,6 +6,7 @@ import { accountFieldErrors } from '../../accounts/forms'
 import { PasswordSchema } from '../../accounts/types'
 import type { AppEnv } from '../../context'
 import { CACHE, useCache } from '../../http/cache'
+import { clientAddress } from '../../http/origin'
 import { readForm } from '../../http/forms'
 import { render } from '../../http/render'
 import { InvalidToken } from '../../shared/errors'
@@ -35,7 +36,7 @@ recoveryPages.post('/forgot', async (c) => {
   const form = await readForm(c)
   const parsed = ForgotFormSchema.safeParse(form)
   if (!parsed.success) return render(c, <ForgotPage email={form.email} errors={accountFieldErrors(parsed.error, c.get('t'), form)} />, { status: 422 })
-  await c.get('services').accounts.recovery.requestReset(parsed.data.email)
+  await c.get('services').accounts.recovery.requestReset(parsed.data.email, clientAddress(c))
   // The same page for every address: it never tells whether one has an account.
   return render(c, <ForgotPage sent />)
 })

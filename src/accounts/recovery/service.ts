@@ -35,9 +35,13 @@ export interface RecoveryDeps {
 export class Recovery {
   constructor(private readonly deps: RecoveryDeps) {}
 
-  /** Always resolves (the same 202 for everyone); at most 5 reset emails per address per hour. */
-  async requestReset(emailInput: string): Promise<void> {
+  /**
+   * The same 202 for every address; at most 5 reset emails per address per hour (silently). More than 20 requests from
+   * one client in an hour throw RateLimited (429): that limit is about the client, so it tells nothing about accounts.
+   */
+  async requestReset(emailInput: string, client: string): Promise<void> {
     const email = normaliseEmail(emailInput)
+    await this.deps.throttle.reserve(LIMITS.resetPerClient, client)
     try {
       await this.deps.throttle.reserve(LIMITS.resetPerAccount, email)
     } catch (error) {
@@ -47,7 +51,10 @@ export class Recovery {
     const profile = await this.deps.store.byEmail(email)
     const userId = profile?.id ?? `absent-${crypto.randomUUID()}`
     const { token, write } = await this.deps.tokens.create(userId, 'reset', email)
-    const staged = this.deps.outbox.stage(events.passwordResetRequested(userId))
+    // An unknown address publishes no event (audit 3, M4: nothing to flood the queue with), but its transaction has the
+    // same writes: a decoy of the outbox item that is never published and expires.
+    const input = events.passwordResetRequested(userId)
+    const staged = profile ? this.deps.outbox.stage(input) : this.deps.outbox.decoy(input)
     await this.deps.db.transactWrite([write, ...staged.writes])
     staged.release()
     this.deps.mailNow(staged.event, { token })
@@ -78,8 +85,9 @@ export class Recovery {
     if (!profile.email_verified) await this.deps.store.update(userId, { email_verified: true })
   }
 
-  /** Sends a fresh verification link (the profile page's "send again"). */
+  /** Sends a fresh verification link (the profile page's "send again"); more than 5 an hour (with email changes) → 429. */
   async resendVerification(userId: string): Promise<void> {
+    await this.deps.throttle.reserve(LIMITS.mailActionsPerAccount, userId)
     const staged = this.deps.outbox.stage(events.verificationRequested(userId))
     if (staged.writes.length > 0) await this.deps.db.transactWrite(staged.writes)
     staged.release()
