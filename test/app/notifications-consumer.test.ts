@@ -183,4 +183,13 @@ describe('notification consumer (SNS → SQS → cron) on fauxqs and DynamoDB Lo
     expect(await drain(queue.url)).toMatchObject({ processed: 2, failed: 0, notified: 0 })
     expect((await notificationsOf(user.token)).results).toEqual([])
   })
+
+  it('should drain a backlog of 160 events in one run, not 100 (audit 3, M4)', async () => {
+    const queue = await privateQueue()
+    // Events no handler of this consumer reacts to (uploads are the transcoder's): what is measured is the run's capacity.
+    const upload = () => envelope(events.videoUploaded('operator', crypto.randomUUID(), 1, 1)).body
+    for (let i = 0; i < 160; i += 20) await Promise.all(Array.from({ length: 20 }, () => aws.sqs.send(queue.url, upload())))
+    expect(await drain(queue.url)).toMatchObject({ received: 160, processed: 160, failed: 0 })
+    expect(await queueCounts(queue.url)).toEqual({ visible: 0, inFlight: 0 })
+  })
 })
