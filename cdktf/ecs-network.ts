@@ -1,4 +1,4 @@
-import { Fn, Op, TerraformVariable, Token } from 'cdktf'
+import { TerraformVariable } from 'cdktf'
 import { Lb } from '@cdktf/provider-aws/lib/lb'
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener'
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group'
@@ -22,16 +22,22 @@ export interface LoadBalancedNetwork {
 
 /**
  * The ECS stack's network, inside a VPC given as variables (never written here): an internet-facing
- * Application Load Balancer in the public subnets (HTTP, and HTTPS when a certificate is given),
- * tasks in the private subnets reachable only from the load balancer on the container port, and
- * free to call AWS and TMDB out (through the VPC's NAT, or a public IP when assign_public_ip).
+ * Application Load Balancer in the public subnets, tasks in the private subnets reachable only from
+ * the load balancer on the container port, and free to call AWS and TMDB out (through the VPC's NAT,
+ * or a public IP when assign_public_ip). HTTPS only: the ACM certificate is a required input, and
+ * port 80 only redirects to 443. Plain http would carry passwords, session cookies (which browsers
+ * then drop, being Secure) and emailed reset links in the clear (the third audit's M6).
  */
 export function addLoadBalancedNetwork(scope: Construct, names: string): LoadBalancedNetwork {
   const vpcId = new TerraformVariable(scope, 'vpc_id', { type: 'string', description: 'VPC the load balancer and the tasks run in' })
   const publicSubnets = new TerraformVariable(scope, 'public_subnet_ids', { type: 'list(string)', description: 'Subnets of the load balancer (two or more availability zones)' })
   const privateSubnets = new TerraformVariable(scope, 'private_subnet_ids', { type: 'list(string)', description: 'Subnets of the tasks (with a NAT route, or set assign_public_ip)' })
   const assignPublicIp = new TerraformVariable(scope, 'assign_public_ip', { type: 'bool', default: false, description: 'Give tasks a public IP (subnets without NAT)' })
-  const certificate = new TerraformVariable(scope, 'certificate_arn', { type: 'string', default: '', description: 'ACM certificate for an HTTPS listener; empty: HTTP only' })
+  const certificate = new TerraformVariable(scope, 'certificate_arn', {
+    type: 'string',
+    description: 'ACM certificate of the HTTPS listener, for public_url\'s host (the site is served over HTTPS only)',
+    validation: [{ condition: 'can(regex("^arn:[^:]+:acm:", var.certificate_arn))', errorMessage: 'certificate_arn must be the ARN of an ACM certificate (arn:…:acm:…)' }],
+  })
 
   const loadBalancerGroup = new SecurityGroup(scope, 'load_balancer_sg', { name: `${names}-lb`, description: 'Flixpeek load balancer: HTTP(S) from anywhere', vpcId: vpcId.stringValue })
   const tasksGroup = new SecurityGroup(scope, 'tasks_sg', { name: `${names}-tasks`, description: 'Flixpeek tasks: the container port from the load balancer only', vpcId: vpcId.stringValue })
@@ -79,9 +85,10 @@ export function addLoadBalancedNetwork(scope: Construct, names: string): LoadBal
     healthCheck: { path: '/healthz', matcher: '200', interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
   })
   const forward = [{ type: 'forward', targetGroupArn: targetGroup.arn }]
-  const http = new LbListener(scope, 'http', { loadBalancerArn: loadBalancer.arn, port: 80, protocol: 'HTTP', defaultAction: forward })
+  // Port 80 answers only with a permanent redirect to the same URL over https: nothing reaches the tasks in plain http.
+  const toHttps = [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }]
+  const http = new LbListener(scope, 'http', { loadBalancerArn: loadBalancer.arn, port: 80, protocol: 'HTTP', defaultAction: toHttps })
   const https = new LbListener(scope, 'https', {
-    count: Token.asNumber(Fn.conditional(Op.gte(Fn.lengthOf(certificate.stringValue), 1), 1, 0)),
     loadBalancerArn: loadBalancer.arn,
     port: 443,
     protocol: 'HTTPS',

@@ -44,7 +44,13 @@ export class EcsStack extends TerraformStack {
     const desiredCount = variable('desired_count', 'number', 'Web tasks; 0 until the first image is pushed', 2)
     const taskCpu = variable('task_cpu', 'number', 'Fargate task CPU units (1024 = 1 vCPU)', 512)
     const taskMemory = variable('task_memory', 'number', 'Fargate task memory (MiB)', 1024)
-    const publicUrl = variable('public_url', 'string', 'PUBLIC_URL: the origin users reach; empty: http://<load balancer DNS name>', '')
+    const publicUrl = new TerraformVariable(this, 'public_url', {
+      type: 'string',
+      description: 'PUBLIC_URL: the https origin users reach, the certificate\'s host (the server answers only for it); empty: https://<load balancer DNS name>',
+      default: '',
+      // Production refuses an http PUBLIC_URL: say so at plan time rather than in a task that will not start.
+      validation: [{ condition: 'var.public_url == "" || can(regex("^https://[^/]+/?$", var.public_url))', errorMessage: 'public_url must be an https:// origin (no path), or empty' }],
+    })
     const mailFrom = variable('mail_from', 'string', 'MAIL_FROM; empty: the app default', '')
     const mailDomain = variable('mail_domain', 'string', 'The app stack\'s mail_domain (the task may send as that SES identity)', '')
     const parameterPrefix = variable('ssm_parameter_prefix', 'string', `SSM path holding ${TASK_SECRETS.join(', ')} (SecureString)`, `/${names}`)
@@ -96,7 +102,7 @@ export class EcsStack extends TerraformStack {
     const network = addLoadBalancedNetwork(this, names)
     const isSet = (value: TerraformVariable) => Op.gte(Fn.lengthOf(value.stringValue), 1)
     // A local, so the conditional's own quotes stay out of the container definitions' JSON.
-    const origin = new TerraformLocal(this, 'app_origin', Fn.conditional(isSet(publicUrl), publicUrl.stringValue, `http://${network.loadBalancer.dnsName}`))
+    const origin = new TerraformLocal(this, 'app_origin', Fn.conditional(isSet(publicUrl), publicUrl.stringValue, `https://${network.loadBalancer.dnsName}`))
     const task = new EcsTaskDefinition(this, 'task', {
       family: names,
       requiresCompatibilities: ['FARGATE'],

@@ -18,6 +18,15 @@ const isoDate = z.preprocess(
   z.iso.date({ message: 'must be an ISO date (YYYY-MM-DD)' }).optional(),
 )
 
+/**
+ * https, or http on a loopback host. Over plain http elsewhere passwords and emailed reset links travel in the clear,
+ * and browsers drop the Secure session cookie; a loopback address is what browsers treat as secure (a local smoke test).
+ */
+function secureOrigin(url: string): boolean {
+  const { protocol, hostname } = new URL(url)
+  return protocol === 'https:' || hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
+}
+
 const DUMMY_AWS_VALUES = new Set(['local', 'dummy', 'test', 'fake', 'x'])
 
 const ConfigSchema = z
@@ -87,6 +96,9 @@ const ConfigSchema = z
     }
     require('SNS_TOPIC_ARN', 'is required in production')
     require('PUBLIC_URL', 'is required in production (every emailed link is built from it)')
+    if (cfg.PUBLIC_URL !== undefined && !secureOrigin(cfg.PUBLIC_URL)) {
+      ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'must be an https: URL in production (http only for localhost)' })
+    }
     require('SQS_QUEUE_URL', 'is required in production')
     if (cfg.MEDIA_WRITE_SECRET !== undefined && new TextEncoder().encode(cfg.MEDIA_WRITE_SECRET).length < 32) {
       ctx.addIssue({ code: 'custom', path: ['MEDIA_WRITE_SECRET'], message: 'must be at least 32 bytes in production' })

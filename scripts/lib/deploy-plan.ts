@@ -171,7 +171,7 @@ export function destroySteps(inputs: DeployInputs, paths: DeployPaths, tools: De
   const beside: [string, Record<string, string>][] = []
   if (hasTranscoderStack(inputs, inputs.environment)) beside.push([transcoderStackId(inputs.prefix, inputs.environment), { TF_VAR_app_url: 'https://destroyed.invalid' }])
   if (inputs.ecsEnvironments.includes(inputs.environment)) {
-    beside.push([ecsStackId(inputs.prefix, inputs.environment), { TF_VAR_vpc_id: 'vpc-destroyed', TF_VAR_public_subnet_ids: '[]', TF_VAR_private_subnet_ids: '[]', TF_VAR_image_tag: 'destroyed' }])
+    beside.push([ecsStackId(inputs.prefix, inputs.environment), { TF_VAR_vpc_id: 'vpc-destroyed', TF_VAR_public_subnet_ids: '[]', TF_VAR_private_subnet_ids: '[]', TF_VAR_image_tag: 'destroyed', TF_VAR_certificate_arn: 'arn:aws:acm:destroyed' }])
   }
   if (inputs.kubernetesEnvironments.includes(inputs.environment)) {
     beside.push([kubernetesStackId(inputs.prefix, inputs.environment), { TF_VAR_oidc_issuer: 'destroyed.invalid', TF_VAR_oidc_provider_arn: 'destroyed' }])

@@ -2,7 +2,10 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../context'
 import { clientKey } from './client-key'
 
-/** This site's origin, as the request reached the worker. */
+/**
+ * This site's origin, from the request URL: on Workers the one the browser used; on Node in production PUBLIC_URL's
+ * (src/main/node/public-site.ts re-bases the URL on it), not the plain http a TLS-terminating proxy speaks to Node.
+ */
 export const siteOrigin = (c: Context) => new URL(c.req.url).origin
 
 /** The request's Origin header names another origin (`null` counts as another). */

@@ -77,9 +77,24 @@ describe('the Fargate service', () => {
     })
     expect(only(ecs, 'aws_lb_target_group')).toMatchObject({ port: 8787, target_type: 'ip', vpc_id: '${var.vpc_id}', health_check: { path: '/healthz', matcher: '200' } })
     expect(only(ecs, 'aws_lb')).toMatchObject({ load_balancer_type: 'application', subnets: '${var.public_subnet_ids}', drop_invalid_header_fields: true })
-    expect(resources('aws_lb_listener').http).toMatchObject({ port: 80, default_action: [{ type: 'forward', target_group_arn: '${aws_lb_target_group.web.arn}' }] })
-    expect(resources('aws_lb_listener').https).toMatchObject({ port: 443, certificate_arn: '${var.certificate_arn}', count: '${(length(var.certificate_arn) >= 1) ? 1 : 0}' })
   })
+
+  it('should serve HTTPS only: a required ACM certificate, port 80 a permanent redirect, PUBLIC_URL https (audit 3, M6)', () => {
+    const listeners = resources('aws_lb_listener')
+    expect(Object.keys(listeners).sort()).toEqual(['http', 'https'])
+    expect(listeners.https).toMatchObject({ port: 443, protocol: 'HTTPS', certificate_arn: '${var.certificate_arn}', default_action: [{ type: 'forward', target_group_arn: '${aws_lb_target_group.web.arn}' }] })
+    expect(listeners.https).not.toHaveProperty('count')
+    expect(listeners.http).toMatchObject({ port: 80, protocol: 'HTTP', default_action: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', status_code: 'HTTP_301' } }] })
+    expect(ecs.variable.certificate_arn).not.toHaveProperty('default')
+    expect(ecs.variable.certificate_arn).toMatchObject({ validation: [{ condition: expect.stringContaining('var.certificate_arn') }] })
+    // PUBLIC_URL: the input when set (and then https, checked at plan time), else the load balancer's name over https.
+    expect(ecs.variable.public_url).toMatchObject({ validation: [{ condition: expect.stringContaining('^https://') }] })
+    const environment = Object.fromEntries(container().environment.map((v) => [v.name, v.value]))
+    expect(environment.PUBLIC_URL).toBe('${local.app_origin}')
+    expect(String((ecs as unknown as { locals?: Record<string, unknown> }).locals?.app_origin)).toMatch(/"https:\/\/\$\{aws_lb\.load_balancer\.dns_name\}"/)
+    expect(JSON.stringify(ecs)).not.toMatch(/http:\/\/\$\{aws_lb/)
+  })
+
 
   it('should let only the load balancer reach the tasks, on the container port', () => {
     const ingress = Object.values(resources('aws_vpc_security_group_ingress_rule')).filter((rule) => rule.security_group_id === '${aws_security_group.tasks_sg.id}')

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { parseAllDocuments } from 'yaml'
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment'
 import { CronJob } from 'kubernetes-models/batch/v1/CronJob'
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress'
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap'
 import { Service } from 'kubernetes-models/v1/Service'
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount'
@@ -21,6 +22,7 @@ const VALIDATORS: Record<string, new (data: never) => { validate(): void }> = {
   'v1/Service': Service,
   'v1/ServiceAccount': ServiceAccount,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'networking.k8s.io/v1/Ingress': Ingress,
 }
 
 interface EnvVar { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } } }
@@ -91,6 +93,7 @@ describe('deploy/kubernetes', () => {
       'CronJob flixpeek-weekly-digest',
       'Deployment flixpeek',
       'Deployment flixpeek-transcoder',
+      'Ingress flixpeek',
       'PodDisruptionBudget flixpeek',
       'Service flixpeek',
       'ServiceAccount flixpeek',
@@ -183,6 +186,20 @@ describe('configuration of the pods', () => {
       expect(service.spec.externalTrafficPolicy).toBe('Local')
       expect(service.metadata.annotations?.['service.beta.kubernetes.io/aws-load-balancer-type']).toBe('nlb')
     } else expect(trusted).toBeTruthy()
+  })
+
+  it('should serve the site over TLS only: an Ingress with a TLS Secret for PUBLIC_URL\'s https host, no plain-http way in (audit 3, M6)', () => {
+    const publicUrl = new URL((configMap as { data: Record<string, string> }).data.PUBLIC_URL!)
+    expect(publicUrl.protocol).toBe('https:')
+    type IngressSpec = { tls: { hosts: string[]; secretName: string }[]; rules: { host: string; http: { paths: { path: string; backend: { service: { name: string; port: { name: string } } } }[] } }[] }
+    const ingress = named<K8sObject & { spec: IngressSpec; metadata: { annotations?: Record<string, string> } }>('Ingress', 'flixpeek')
+    expect(ingress.spec.tls).toEqual([{ hosts: [publicUrl.host], secretName: expect.any(String) }])
+    expect(ingress.spec.rules.map((rule) => rule.host)).toEqual([publicUrl.host])
+    const service = named<K8sObject & { spec: { type?: string; ports: { name: string }[] } }>('Service', 'flixpeek')
+    expect(ingress.spec.rules[0]!.http.paths).toEqual([expect.objectContaining({ path: '/', backend: { service: { name: service.metadata.name, port: { name: service.spec.ports[0]!.name } } } })])
+    expect(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/force-ssl-redirect']).toBe('true')
+    // The Service is reachable from inside the cluster only: the Ingress is the one way in.
+    expect(service.spec.type ?? 'ClusterIP').toBe('ClusterIP')
   })
 
   it('should provide every variable the config schema requires in production, secrets by reference', () => {

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { request as httpRequest } from 'node:http'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { runCron, startCronScheduler } from '../../src/main/node/cron-runner'
 import { startNodeServer, type NodeServer } from '../../src/main/node/server'
 import { CRON } from '../../src/platform'
@@ -19,29 +20,83 @@ const PRODUCTION = {
   CRON_SCHEDULER: 'off',
 }
 
+/** PUBLIC_URL's host: what a TLS-terminating proxy in front passes on as Host. */
+const PUBLIC_HOST = 'flixpeek.example'
+
+/**
+ * A request over plain http to the server, as the proxy in front sends it: fetch cannot set Host, node:http can.
+ * The body is read whole (small answers only).
+ */
+function send(base: string, path: string, options: { method?: string; host?: string; headers?: Record<string, string>; body?: string } = {}) {
+  const { hostname, port } = new URL(base)
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
+    const req = httpRequest({ hostname, port, path, method: options.method ?? 'GET', setHost: false, headers: { Host: options.host ?? PUBLIC_HOST, ...options.headers } }, (res) => {
+      let body = ''
+      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }))
+    })
+    req.on('error', reject).end(options.body)
+  })
+}
+
 describe('the Node server in production', () => {
   let server: NodeServer
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
   beforeAll(async () => {
     server = await startNodeServer({ vars: PRODUCTION, port: 0, host: '127.0.0.1' })
   }, 60_000)
   afterAll(async () => {
     await server?.shutdown()
+    warn.mockRestore()
   })
 
   it('should not offer /__scheduled outside development', async () => {
-    const res = await fetch(`${server.url}/__scheduled?cron=*/5+*+*+*+*`)
-    expect(res.status).toBe(404)
-    await res.arrayBuffer()
+    expect((await send(server.url, '/__scheduled?cron=*/5+*+*+*+*')).status).toBe(404)
   })
 
   it('should answer a static file revalidation with 304 and its headers', async () => {
-    const first = await fetch(`${server.url}/favicon.svg`)
-    const etag = first.headers.get('ETag')!
-    await first.arrayBuffer()
-    const again = await fetch(`${server.url}/favicon.svg`, { headers: { 'If-None-Match': etag } })
+    const first = await send(server.url, '/favicon.svg')
+    const etag = first.headers.etag as string
+    const again = await send(server.url, '/favicon.svg', { headers: { 'If-None-Match': etag } })
     expect(again.status).toBe(304)
-    expect(again.headers.get('X-Content-Type-Options')).toBe('nosniff')
-    expect((await fetch(`${server.url}/_headers`)).status).toBe(404)
+    expect(again.headers['x-content-type-options']).toBe('nosniff')
+    expect((await send(server.url, '/_headers')).status).toBe(404)
+  })
+
+  it('should take a form posted through a TLS proxy (Origin https://, plain http to Node) as same-origin, and still refuse a foreign one (audit 3, M6)', async () => {
+    const form = (origin: string) =>
+      send(server.url, '/language', {
+        method: 'POST',
+        headers: { Origin: origin, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'language=fr&next=%2F',
+      })
+    const same = await form(`https://${PUBLIC_HOST}`)
+    expect(same.body).not.toMatch(/csrf_rejected/)
+    expect(same.status).toBe(303)
+    expect(same.headers['set-cookie']).toEqual([expect.stringMatching(/^lang=fr;/)])
+    for (const origin of ['https://evil.example', `http://${PUBLIC_HOST}`]) {
+      const foreign = await form(origin)
+      expect(foreign.status, origin).toBe(403)
+    }
+  })
+
+  it('should answer 421 for any host but PUBLIC_URL\'s, except to the probes, which come with a pod\'s address (audit 3, I1)', async () => {
+    for (const host of ['evil.example', '127.0.0.1', `${PUBLIC_HOST}.evil.example`]) {
+      const page = await send(server.url, '/', { host })
+      expect(page.status, host).toBe(421)
+      expect(JSON.parse(page.body)).toMatchObject({ error: { code: 'malformed_request', request_id: page.headers['x-request-id'] } })
+    }
+    // An absolute-form target names its own host: judged by it, not by Host.
+    expect((await send(server.url, 'http://evil.example/', { host: PUBLIC_HOST })).status).toBe(421)
+    expect((await send(server.url, '/livez', { host: '10.42.0.7:8787' })).status).toBe(200)
+    expect((await send(server.url, '/healthz', { host: '10.42.0.7:8787' })).status).not.toBe(421)
+  })
+
+  it('should warn once that the first request came from a private address without TRUSTED_CLIENT_IP_HEADER (audit 3, M7)', async () => {
+    // This server's peers are all loopback, a private address; the earlier tests' requests came from it too.
+    expect((await send(server.url, '/nowhere')).status).toBe(404)
+    const said = warn.mock.calls.map((call) => String(call[0])).filter((line) => line.includes('TRUSTED_CLIENT_IP_HEADER'))
+    expect(said).toHaveLength(1)
+    expect(said[0]).not.toContain('127.0.0.1')
   })
 
   it('should wait for deferred work before its shutdown completes', async () => {

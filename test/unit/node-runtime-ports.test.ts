@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import type { DataStore } from '../../src/data/store'
-import { clientAddressFrom } from '../../src/main/node/client-address'
+import { clientAddressFrom, isPrivateAddress, privatePeerWarning } from '../../src/main/node/client-address'
 import { gzipCompression } from '../../src/main/node/compression'
 import { headersFor, parseHeadersFile } from '../../src/main/node/headers-file'
 import { memoryFronted } from '../../src/main/node/memory-cache'
+import { siteTarget, type PublicSite } from '../../src/main/node/public-site'
 import { dynamoTextCache, MAX_STORED_BODY_BYTES, type TextCache } from '../../src/main/node/shared-cache'
 import { latestOccurrence } from '../../src/jobs/cron-expression'
 
@@ -86,6 +87,48 @@ describe('Node runtime helpers', () => {
     expect(clientAddressFrom(request, '::ffff:10.0.0.2', undefined)).toBe('10.0.0.2')
     expect(clientAddressFrom(request, '10.0.0.2', 'X-Forwarded-For')).toBe('203.0.113.9')
     expect(clientAddressFrom(new Request('http://x/'), '10.0.0.2', 'X-Forwarded-For')).toBe('10.0.0.2')
+  })
+
+  it('should warn once in production without a trusted header when the first request comes from a private address, naming no address (audit 3, M7)', () => {
+    const warnings: string[] = []
+    const warn = (message: string) => void warnings.push(message)
+    const check = privatePeerWarning({ production: true, trustedHeader: undefined, warn })
+    check('::ffff:10.42.0.7')
+    check('10.42.0.8')
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(/TRUSTED_CLIENT_IP_HEADER is unset/)
+    expect(warnings[0]).not.toMatch(/\d+\.\d+\.\d+\.\d+|::/)
+    // Checked at the first request only: a public first peer, a trusted header or development, and nothing is said.
+    const quiet = [
+      privatePeerWarning({ production: true, trustedHeader: undefined, warn }),
+      privatePeerWarning({ production: true, trustedHeader: 'X-Forwarded-For', warn }),
+      privatePeerWarning({ production: false, trustedHeader: undefined, warn }),
+    ]
+    quiet[0]!('203.0.113.9')
+    quiet[0]!('10.0.0.1')
+    for (const later of quiet.slice(1)) later('10.0.0.1')
+    expect(warnings).toHaveLength(1)
+    for (const address of ['10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.0.1', '100.64.0.1', '127.0.0.1', '169.254.169.254', '::1', 'fd12:3456::1', 'fe80::1', '::ffff:192.168.1.1']) {
+      expect(isPrivateAddress(address), address).toBe(true)
+    }
+    for (const address of ['203.0.113.9', '172.32.0.1', '8.8.8.8', '2001:db8::1', '::ffff:8.8.8.8']) expect(isPrivateAddress(address), address).toBe(false)
+  })
+
+  it('should hold a production server to PUBLIC_URL\'s host and origin, probes aside (audit 3, M6 and I1)', () => {
+    const site: PublicSite = { origin: 'https://flixpeek.example', protocol: 'https:', host: 'flixpeek.example' }
+    expect(siteTarget('/login?next=%2F', 'flixpeek.example', site)).toBe('https://flixpeek.example/login?next=%2F')
+    expect(siteTarget('/', 'FlixPeek.Example:443', site)).toBe('https://flixpeek.example/')
+    expect(siteTarget('//evil.example/x', 'flixpeek.example', site)).toBe('https://flixpeek.example//evil.example/x')
+    for (const host of ['evil.example', 'flixpeek.example:80', '10.0.0.5:8787', 'flixpeek.example/x', 'user@flixpeek.example', '', undefined]) {
+      expect(siteTarget('/', host, site), String(host)).toBeNull()
+    }
+    // An absolute-form target names its host itself (Node's server would take it over Host).
+    expect(siteTarget('http://evil.example/', 'flixpeek.example', site)).toBeNull()
+    expect(siteTarget('http://flixpeek.example/movies/1', 'evil.example', site)).toBe('https://flixpeek.example/movies/1')
+    expect(siteTarget('*', 'flixpeek.example', site)).toBeNull()
+    // Probes come with a pod's or task's address as Host.
+    expect(siteTarget('/healthz', '10.0.0.5:8787', site)).toBe('/healthz')
+    expect(siteTarget('/livez?x=1', '10.0.0.5:8787', site)).toBe('/livez?x=1')
   })
 
   it('should apply every matching _headers rule to a path', () => {

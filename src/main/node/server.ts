@@ -4,15 +4,17 @@ import { getRequestListener, type HttpBindings } from '@hono/node-server'
 import { createApp } from '../../app'
 import { parseConfig, type Config } from '../../config'
 import { createServices } from '../../services'
-import { clientAddressFrom } from './client-address'
+import { clientAddressFrom, privatePeerWarning } from './client-address'
 import { runCron, startCronScheduler, type CronScheduler } from './cron-runner'
 import { nodeRuntime, type NodeRuntime } from './platform'
+import { misdirected, PROBE_PATHS, publicSite, siteTarget } from './public-site'
 
 /**
  * The app on Node's HTTP server: public/ first (as Workers' assets layer is), then the one Hono app
  * with the Node platform; the in-process cron scheduler unless CRON_SCHEDULER=off; `/__scheduled`
- * (wrangler's route for firing a cron by hand) only when ENVIRONMENT=development. `shutdown()` is
- * graceful: stop accepting, let in-flight requests, running jobs and deferred work finish.
+ * (wrangler's route for firing a cron by hand) only when ENVIRONMENT=development. In production the site is
+ * PUBLIC_URL's: other hosts get 421, and the app sees PUBLIC_URL's origin (src/main/node/public-site.ts). `shutdown()`
+ * is graceful: stop accepting, let in-flight requests, running jobs and deferred work finish.
  */
 export interface NodeServerOptions {
   vars: Record<string, string>
@@ -56,6 +58,8 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     return outcome
   }
   const development = config.ENVIRONMENT === 'development'
+  const site = publicSite(config)
+  const checkPeer = privatePeerWarning({ production: config.isProduction, trustedHeader })
 
   const listener = getRequestListener(async (request, env) => {
     const asset = assets.match(request)
@@ -64,9 +68,22 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     if (development && url.pathname === '/__scheduled') return scheduledRoute(url, runJob)()
     const incoming = (env as HttpBindings).incoming as IncomingMessage
     const peer = incoming.socket.remoteAddress
+    if (!PROBE_PATHS.has(url.pathname)) checkPeer(peer)
     return app.fetch(request, { platform: { ...platform, clientAddress: (req: Request) => clientAddressFrom(req, peer, trustedHeader) } })
   })
-  const server = createServer(listener)
+  const server = createServer((incoming, outgoing) => {
+    if (site) {
+      const target = siteTarget(incoming.url ?? '/', incoming.headers.host, site)
+      if (target === null) {
+        const answer = misdirected()
+        outgoing.writeHead(answer.status, answer.headers).end(answer.body)
+        return
+      }
+      // An absolute target: @hono/node-server then builds the request URL from it, not from the socket and Host.
+      incoming.url = target
+    }
+    void listener(incoming, outgoing)
+  })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, options.host, () => {

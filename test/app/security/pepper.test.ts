@@ -54,4 +54,14 @@ describe('PUBLIC_URL in production', () => {
     expect(() => parseConfig(withoutUrl)).toThrow(/PUBLIC_URL is required in production/)
     expect(parseConfig({ ...withoutUrl, PUBLIC_URL: 'https://movies.example.com/' }).publicUrl).toBe('https://movies.example.com')
   })
+
+  it('should be https: over plain http passwords and reset links travel in the clear (audit 3, M6)', () => {
+    const config = { ...production, PASSWORD_PEPPER: 'q'.repeat(40) }
+    for (const url of ['http://movies.example.com', 'http://10.0.0.5:8787', 'http://127.0.0.1.example.com']) {
+      expect(() => parseConfig({ ...config, PUBLIC_URL: url }), url).toThrow(/PUBLIC_URL must be an https: URL in production/)
+    }
+    // Loopback, which browsers treat as a secure context (a production smoke test on one machine), and development.
+    for (const url of ['http://localhost:8787', 'http://127.0.0.1:8787', 'http://[::1]:8787']) expect(parseConfig({ ...config, PUBLIC_URL: url }).publicUrl).toBe(url)
+    expect(parseConfig({ ENVIRONMENT: 'development', PUBLIC_URL: 'http://192.168.1.20:8787' }).publicUrl).toBe('http://192.168.1.20:8787')
+  })
 })
