@@ -33,6 +33,8 @@ export function besideAppStack(stack: TerraformStack, id: string, props: BesideA
   return {
     names,
     region: region.region,
+    /** The deploying account's id (trust policies' aws:SourceAccount). */
+    accountId: account.accountId,
     arn: (service: string, resource: string) => `arn:${partition.partition}:${service}:${region.region}:${account.accountId}:${resource}`,
     table: new DataAwsDynamodbTable(stack, 'table', { name: tableName(names, MAIN_TABLE) }),
     topic: new DataAwsSnsTopic(stack, 'events_topic', { name: topicName(names) }),

@@ -9,9 +9,11 @@ export const CONTAINER_PORT = 8787
  * The secrets the task reads from SSM Parameter Store (SecureString), as `<prefix>/<NAME>`; created
  * outside Terraform (docs/self-hosting.md) so no value ever lands in state. No AWS key: ECS sets
  * AWS_CONTAINER_CREDENTIALS_RELATIVE_URI in the task and the Node runtime signs with the task role's
- * credentials from it (src/aws/credentials.ts), refreshed before they expire.
+ * credentials from it (src/aws/credentials.ts), refreshed before they expire. The Web Push VAPID pair is
+ * this environment's own (generated once per environment, docs/push.md): kept beside the other secrets so
+ * no deploy path leaves push off by omission.
  */
-export const TASK_SECRETS = ['JWT_SECRET', 'PASSWORD_PEPPER', 'TMDB_READ_TOKEN'] as const
+export const TASK_SECRETS = ['JWT_SECRET', 'PASSWORD_PEPPER', 'TMDB_READ_TOKEN', 'VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY'] as const
 
 export interface ContainerInputs {
   image: string

@@ -8,14 +8,31 @@ import type { PolicyDocument } from './worker-policy'
 /** A role's trust policy (it names a principal and no resource). */
 export interface TrustPolicy {
   Version: '2012-10-17'
-  Statement: { Sid: string; Effect: 'Allow'; Principal: { Service: string }; Action: ['sts:AssumeRole'] }[]
+  Statement: {
+    Sid: string
+    Effect: 'Allow'
+    Principal: { Service: string }
+    Action: ['sts:AssumeRole']
+    Condition: { StringEquals: { 'aws:SourceAccount': string } }
+  }[]
 }
 
-/** Who may assume a role: one AWS service, nobody else. */
-export function assumedBy(service: 'ecs-tasks.amazonaws.com' | 'events.amazonaws.com'): TrustPolicy {
+/**
+ * Who may assume a role: one AWS service, and only on behalf of this account (`account`: the deploying account's
+ * id, from a DataAwsCallerIdentity). The service principal alone is every customer's ECS or EventBridge; the
+ * aws:SourceAccount condition keeps another account's task or rule from being handed this role (AWS's
+ * cross-service confused-deputy guidance; the third audit's L5).
+ */
+export function assumedBy(service: 'ecs-tasks.amazonaws.com' | 'events.amazonaws.com', account: string): TrustPolicy {
   return {
     Version: '2012-10-17',
-    Statement: [{ Sid: 'AssumedByService', Effect: 'Allow', Principal: { Service: service }, Action: ['sts:AssumeRole'] }],
+    Statement: [{
+      Sid: 'AssumedByService',
+      Effect: 'Allow',
+      Principal: { Service: service },
+      Action: ['sts:AssumeRole'],
+      Condition: { StringEquals: { 'aws:SourceAccount': account } },
+    }],
   }
 }
 

@@ -40,7 +40,12 @@ export class EcsStack extends TerraformStack {
 
     const variable = <T extends string>(name: T, type: string, description: string, fallback?: unknown) =>
       new TerraformVariable(this, name, { type, description, ...(fallback === undefined ? {} : { default: fallback }) })
-    const imageTag = variable('image_tag', 'string', 'Tag of the image in this stack\'s ECR repository to run (the image workflow pushes release tags)')
+    // No default and never `latest`: a release tag, which the repository's immutable tags keep on one digest.
+    const imageTag = new TerraformVariable(this, 'image_tag', {
+      type: 'string',
+      description: 'Tag of the image in this stack\'s ECR repository to run (the image workflow pushes release tags)',
+      validation: [{ condition: 'lower(var.image_tag) != "latest"', errorMessage: 'image_tag names a release (v1.2.3), never latest' }],
+    })
     const desiredCount = variable('desired_count', 'number', 'Web tasks; 0 until the first image is pushed', 2)
     const taskCpu = variable('task_cpu', 'number', 'Fargate task CPU units (1024 = 1 vCPU)', 512)
     const taskMemory = variable('task_memory', 'number', 'Fargate task memory (MiB)', 1024)
@@ -80,7 +85,7 @@ export class EcsStack extends TerraformStack {
 
     const boundary = permissionsBoundary(this)
     const role = (roleId: string, roleName: string, service: 'ecs-tasks.amazonaws.com' | 'events.amazonaws.com', policy: object) => {
-      const created = new IamRole(this, roleId, { name: roleName, assumeRolePolicy: JSON.stringify(assumedBy(service)), permissionsBoundary: boundary })
+      const created = new IamRole(this, roleId, { name: roleName, assumeRolePolicy: JSON.stringify(assumedBy(service, app.accountId)), permissionsBoundary: boundary })
       new IamRolePolicy(this, `${roleId}_policy`, { name: `${roleName}-access`, role: created.id, policy: JSON.stringify(policy) })
       return created
     }
@@ -184,6 +189,7 @@ export class EcsStack extends TerraformStack {
       queue: { arn: transcodeQueue.arn, url: transcodeQueue.url, name: transcodeQueue.name },
       media: { kind: 's3', bucketArn: bucket.arn, bucketName: bucket.bucket },
       region: app.region,
+      accountId: app.accountId,
       arn,
       permissionsBoundary: boundary,
     })

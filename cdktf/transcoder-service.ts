@@ -29,6 +29,8 @@ export interface TranscoderServiceProps {
   queue: { arn: string; url: string; name: string }
   media: TranscoderMedia
   region: string
+  /** The deploying account's id: its roles trust ECS only on this account's behalf (aws:SourceAccount). */
+  accountId: string
   arn: (service: string, resource: string) => string
   /** The stack's permissions boundary for the roles it creates (cdktf/boundary.ts). */
   permissionsBoundary: string
@@ -80,7 +82,7 @@ export function addTranscoderService(scope: Construct, props: TranscoderServiceP
 
   const boundary = props.permissionsBoundary
   const role = (id: string, roleName: string, policy: object) => {
-    const created = new IamRole(scope, id, { name: roleName, assumeRolePolicy: JSON.stringify(assumedBy('ecs-tasks.amazonaws.com')), permissionsBoundary: boundary })
+    const created = new IamRole(scope, id, { name: roleName, assumeRolePolicy: JSON.stringify(assumedBy('ecs-tasks.amazonaws.com', props.accountId)), permissionsBoundary: boundary })
     new IamRolePolicy(scope, `${id}_policy`, { name: `${roleName}-access`, role: created.id, policy: JSON.stringify(policy) })
     return created
   }

@@ -61,6 +61,7 @@ export class TranscoderStack extends TerraformStack {
       queue: { arn: queue.arn, url: queue.url, name: queue.name },
       media: { kind: 'app', appUrl: appUrl.stringValue, secretParameterArn: arn('ssm', `parameter${parameterPrefix.stringValue}/${MEDIA_WRITE_SECRET_PARAMETER}`) },
       region: app.region,
+      accountId: app.accountId,
       arn,
       permissionsBoundary: permissionsBoundary(this),
     })

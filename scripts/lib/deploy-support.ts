@@ -161,6 +161,9 @@ export function deployConfig(
     if (!/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(saasZone)) throw new DeployError(`CLOUDFLARE_SAAS_ZONE "${saasZone}" is not a zone name`)
     // Top-level keys must come before the first [table] of a TOML file.
     replace(/^\[/m, `routes = [{ pattern = "*/*", zone_name = ${quoted(saasZone)} }]\n\n[`, 'the first table')
+  } else {
+    // No hostname of its own yet: workers.dev is the worker's only address (the transcoder and the smoke test use it).
+    replace(/^workers_dev\s*=\s*false$/m, 'workers_dev = true', 'workers_dev = false')
   }
   if (/^\[vars\]/m.test(toml)) throw new DeployError('wrangler.toml already has [vars]; merge them in scripts/lib/deploy-support.ts')
   const lines = Object.entries(vars).map(([name, value]) => `${name} = ${quoted(value)}`)

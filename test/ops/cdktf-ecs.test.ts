@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { toEventBridgeSchedule } from '../../cdktf/cron-schedule'
 import { TASK_SECRETS } from '../../cdktf/ecs-container'
@@ -95,6 +96,22 @@ describe('the Fargate service', () => {
     expect(JSON.stringify(ecs)).not.toMatch(/http:\/\/\$\{aws_lb/)
   })
 
+  it('should run a chosen release, never latest: image_tag has no default and refuses latest (audit 3, M8)', () => {
+    expect(ecs.variable.image_tag).not.toHaveProperty('default')
+    expect(ecs.variable.image_tag).toMatchObject({ validation: [{ condition: 'lower(var.image_tag) != "latest"' }] })
+    expect(resources('aws_ecr_repository').repository).toMatchObject({ image_tag_mutability: 'IMMUTABLE' })
+  })
+
+  it('should give the task this environment\'s Web Push VAPID pair as SSM secrets, readable by the execution role only (audit 3, info)', () => {
+    const { environment, secrets } = container()
+    for (const name of ['VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY']) {
+      expect(secrets).toContainEqual({ name, valueFrom: PARAMETER(name) })
+      expect(grants('execution_role').ReadSecrets!.resources).toContain(PARAMETER(name))
+      expect(grants('task_role').ReadSecrets).toBeUndefined()
+    }
+    expect(environment.map((v) => v.name)).not.toContain('VAPID_PRIVATE_KEY')
+    expect(readFileSync('docs/self-hosting.md', 'utf8')).toMatch(/for name in [^\n]*VAPID_PUBLIC_KEY VAPID_PRIVATE_KEY/)
+  })
 
   it('should let only the load balancer reach the tasks, on the container port', () => {
     const ingress = Object.values(resources('aws_vpc_security_group_ingress_rule')).filter((rule) => rule.security_group_id === '${aws_security_group.tasks_sg.id}')
@@ -185,7 +202,8 @@ describe('ECS IAM (kept exact)', () => {
       'transcoder_task_role ProtectRunningJob arn:${data.aws_partition.partition.partition}:ecs:${data.aws_region.current.region}:${data.aws_caller_identity.caller.account_id}:task/${aws_ecs_cluster.cluster.name}/*',
     ])
     for (const statement of Object.keys(resources('aws_iam_role')).flatMap((id) => policyOf(id))) for (const action of asList(statement.Action)) expect(action).not.toContain('*')
-    expect(trust('task_role')).toEqual([{ Sid: 'AssumedByService', Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: ['sts:AssumeRole'] }])
+    const thisAccount = { StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.caller.account_id}' } }
+    expect(trust('task_role')).toEqual([{ Sid: 'AssumedByService', Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: ['sts:AssumeRole'], Condition: thisAccount }])
     expect(trust('execution_role')[0]!.Principal).toEqual({ Service: 'ecs-tasks.amazonaws.com' })
     expect(trust('events_role')[0]!.Principal).toEqual({ Service: 'events.amazonaws.com' })
     expect(resources('aws_ecs_task_definition').task).toMatchObject({ task_role_arn: '${aws_iam_role.task_role.arn}', execution_role_arn: '${aws_iam_role.execution_role.arn}' })

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { TRANSCODE_QUEUE } from '../../infra/resources'
 import { TRANSCODER_ECS_ACTIONS, TRANSCODER_MEDIA_METHODS, TRANSCODER_OPERATIONS, iamActionsFor, s3ActionsFor } from '../../infra/worker-access'
@@ -13,6 +14,8 @@ let workers: TerraformJson
 let app: TerraformJson
 let ecs: TerraformJson
 let kubernetes: Record<string, TerraformJson>
+/** Every stack of both syntheses: the app and Workers transcoder stacks of each environment, the ECS and Kubernetes ones. */
+let everyStack: [string, TerraformJson][]
 beforeAll(async () => {
   const stacks = await synthStacks()
   workers = stacks['netflix-clone-prod-transcoder']!
@@ -20,6 +23,7 @@ beforeAll(async () => {
   // The same inputs as test/ops/cdktf-ecs.test.ts (prod on ECS, dev on Kubernetes): synthesized once for both files.
   kubernetes = await synthStacks(BESIDE_APP_INPUTS)
   ecs = kubernetes['netflix-clone-prod-ecs']!
+  everyStack = Object.entries({ ...stacks, ...kubernetes })
 }, 60_000)
 
 const resource = (stack: TerraformJson, type: string, id: string) => {
@@ -139,15 +143,57 @@ describe('the transcoder of a Workers environment (its own stack)', () => {
 })
 
 describe('IAM principals', () => {
-  it('should give every user and role the stacks create the permissions boundary of the permissions_boundary_arn variable', () => {
+  const principals = (type: 'aws_iam_user' | 'aws_iam_role') => everyStack.flatMap(([id, stack]) => Object.values(stack.resource[type] ?? {}).map((principal): [string, Record<string, unknown>] => [`${id} ${String(principal.name)}`, principal]))
+
+  it('should give every IAM user and role of every stack the permissions boundary, as docs/setup.md §4.3 says (audit 3, L5)', () => {
+    expect(readFileSync('docs/setup.md', 'utf8')).toMatch(/every IAM user and role the stacks create\s+gets it/)
+    expect(everyStack.map(([id]) => id).sort()).toEqual([
+      'netflix-clone-dev', 'netflix-clone-dev-kubernetes', 'netflix-clone-dev-transcoder', 'netflix-clone-prod', 'netflix-clone-prod-ecs', 'netflix-clone-prod-transcoder',
+    ])
     const bounded = '${(length(var.permissions_boundary_arn) >= 1) ? var.permissions_boundary_arn : null}'
-    const principals = [
-      ...Object.values(app.resource.aws_iam_user ?? {}),
-      ...[workers, ecs, kubernetes['netflix-clone-dev-kubernetes']!].flatMap((stack) => Object.values(stack.resource.aws_iam_role ?? {})),
-    ]
-    expect(principals.length).toBe(1 + 2 + 5 + 2)
-    for (const principal of principals) expect(principal.permissions_boundary, String(principal.name)).toBe(bounded)
-    for (const stack of [app, workers, ecs]) expect(stack.variable.permissions_boundary_arn).toMatchObject({ type: 'string', default: '' })
+    const all = [...principals('aws_iam_user'), ...principals('aws_iam_role')]
+    // The worker user of each app stack, two transcoder roles per Workers environment, ECS's five, Kubernetes' two.
+    expect(principals('aws_iam_user')).toHaveLength(2)
+    expect(all).toHaveLength(2 + 2 * 2 + 5 + 2)
+    for (const [name, principal] of all) expect(principal.permissions_boundary, name).toBe(bounded)
+    for (const [id, stack] of everyStack) if (stack.resource.aws_iam_role || stack.resource.aws_iam_user) expect(stack.variable.permissions_boundary_arn, id).toMatchObject({ type: 'string', default: '' })
+  })
+
+  it('should let AWS services assume the stacks\' roles only on behalf of the deploying account (aws:SourceAccount, audit 3 L5)', () => {
+    const serviceRoles = principals('aws_iam_role').filter(([, role]) => statementsOf(role.assume_role_policy).some((s) => s.Principal?.Service))
+    // ECS's task, execution and EventBridge roles, and every transcoder's two (the Kubernetes roles trust an OIDC provider instead).
+    expect(serviceRoles).toHaveLength(2 * 2 + 5)
+    for (const [name, role] of serviceRoles) {
+      for (const statement of statementsOf(role.assume_role_policy)) {
+        expect(statement.Condition, name).toEqual({ StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.caller.account_id}' } })
+      }
+    }
+    for (const [id, stack] of everyStack) if (stack.resource.aws_iam_role && id !== 'netflix-clone-dev-kubernetes') expect(stack.data?.aws_caller_identity?.caller, id).toBeDefined()
+  })
+
+  it('should document the deploy rights for what the stacks create: SES, and a separate bounded role for the ECS and Kubernetes stacks (audit 3, L5)', () => {
+    const setup = readFileSync('docs/setup.md', 'utf8')
+    // What Terraform calls for each SES resource type the app stack declares; a new type fails here until documented.
+    const SES_ACTIONS: Record<string, string[]> = {
+      aws_sesv2_email_identity: ['ses:CreateEmailIdentity', 'GetEmailIdentity', 'DeleteEmailIdentity', 'PutEmailIdentityDkimSigningAttributes', 'PutEmailIdentityConfigurationSetAttributes'],
+      aws_sesv2_email_identity_mail_from_attributes: ['PutEmailIdentityMailFromAttributes'],
+      aws_sesv2_configuration_set: ['CreateConfigurationSet', 'GetConfigurationSet', 'DeleteConfigurationSet', 'PutConfigurationSetSuppressionOptions'],
+    }
+    const sesTypes = Object.keys(app.resource).filter((type) => type.startsWith('aws_ses'))
+    expect(sesTypes).toContain('aws_sesv2_email_identity')
+    for (const type of sesTypes) {
+      expect(SES_ACTIONS, `${type}: list its actions in docs/setup.md §4.3`).toHaveProperty(type)
+      for (const action of SES_ACTIONS[type]!) expect(setup, type).toContain(`\`${action}\``)
+    }
+    expect(setup).toMatch(/`arn:aws:ses:<region>:<account>:identity\/<mail domain>`/)
+    // The ECS and Kubernetes stacks: their own deploy role, every role they create named, each forced under the boundary.
+    const section = /\*\*The ECS and Kubernetes stacks: a deploy role of their own\.\*\*([\s\S]*?)\n\n/.exec(setup)?.[1] ?? ''
+    const created = [ecs, kubernetes['netflix-clone-dev-kubernetes']!].flatMap((stack) => Object.values(stack.resource.aws_iam_role ?? {}).map((role) => String(role.name)))
+    expect(created).toHaveLength(5 + 2)
+    for (const name of created) expect(section, name).toContain(`\`${name.replace(/^netflix-clone-(\w+)-(k8s-)?/, (_, env: string, k8s?: string) => (k8s ? '<p>-<env>-k8s-' : `<p>-${env}-`))}\``)
+    expect(section).toContain('`iam:CreateRole`')
+    expect(section).toContain('"StringEquals": { "iam:PermissionsBoundary": "<PERMISSIONS_BOUNDARY_ARN>" }')
+    expect(section).toContain('aws:SourceAccount')
   })
 })
 

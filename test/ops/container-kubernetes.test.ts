@@ -11,6 +11,7 @@ import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount'
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget'
 import { parseConfig } from '../../src/config'
 import { CRON } from '../../src/platform'
+import { vapidKeys } from '../../scripts/lib/dev-vars'
 import { missingInProduction, requiredInProduction } from './support/production-config'
 
 /** deploy/kubernetes: every object valid against the Kubernetes schemas (kubernetes-models), and wired to the app's config and cron table. */
@@ -48,7 +49,7 @@ interface K8sObject { apiVersion: string; kind: string; metadata: { name: string
 
 const kustomization = parseAllDocuments(readFileSync(join(DIR, 'kustomization.yaml'), 'utf8'))[0]!.toJS() as {
   resources: string[]
-  images: { name: string; newName?: string; newTag?: string }[]
+  images: { name: string; newName?: string; newTag?: string; digest?: string }[]
 }
 const objects: K8sObject[] = kustomization.resources.flatMap((file) =>
   parseAllDocuments(readFileSync(join(DIR, file), 'utf8')).map((doc) => {
@@ -145,6 +146,19 @@ describe('deploy/kubernetes', () => {
     }
   })
 
+  it('should name both images by digest, never a tag: the base\'s placeholders pull nothing (audit 3, M8)', () => {
+    expect(kustomization.images.map((image) => image.name).sort()).toEqual(['flixpeek', 'flixpeek-transcoder'])
+    for (const image of kustomization.images) {
+      expect(image, image.name).not.toHaveProperty('newTag')
+      // All zeros: a well-formed digest no registry holds, so an unconfigured base fails to pull instead of running a tag.
+      expect(image.digest, image.name).toBe(`sha256:${'0'.repeat(64)}`)
+    }
+    // No manifest names a `latest` image (comments aside).
+    const manifests = readdirSync(DIR).map((file) => readFileSync(join(DIR, file), 'utf8').replace(/#.*$/gm, '')).join('\n')
+    expect(manifests).not.toMatch(/\blatest\b/)
+    for (const [owner, template] of podTemplates) for (const container of template.spec.containers) expect(container.image, owner).not.toMatch(/[:@]/)
+  })
+
   it('should route the Service and the disruption budget to the web pods only (not the cron or transcoder pods)', () => {
     const labels = deployment.spec.template.metadata.labels
     expect(deployment.spec.selector.matchLabels).toEqual(labels)
@@ -168,12 +182,14 @@ describe('configuration of the pods', () => {
   /** What a pod's environment holds: the ConfigMap's values, plus a stand-in (strong, not a dummy) for each Secret reference. */
   const podEnvironment = (container: Container) => {
     const env: Record<string, string> = {}
+    // Values of the right shape where the config checks one (the VAPID pair: a real P-256 pair).
+    const shaped: Record<string, string> = vapidKeys()
     expect(container.envFrom).toEqual([{ configMapRef: { name: configMap.metadata.name } }])
     Object.assign(env, configMap.data)
     for (const variable of container.env ?? []) {
       expect(variable.value, `${variable.name} must come by reference`).toBeUndefined()
       expect(variable.valueFrom?.secretKeyRef?.optional).not.toBe(true)
-      env[variable.name] = `stand-in-${variable.name.toLowerCase()}-0123456789abcdef0123456789`
+      env[variable.name] = shaped[variable.name] ?? `stand-in-${variable.name.toLowerCase()}-0123456789abcdef0123456789`
     }
     return env
   }
@@ -225,9 +241,22 @@ describe('configuration of the pods', () => {
       TMDB_API_KEY: 'tmdb-api-key-secret',
       JWT_SECRET: 'flixpeek-secrets',
       PASSWORD_PEPPER: 'flixpeek-secrets',
+      VAPID_PUBLIC_KEY: 'flixpeek-secrets',
+      VAPID_PRIVATE_KEY: 'flixpeek-secrets',
       AWS_ACCESS_KEY_ID: 'flixpeek-secrets',
       AWS_SECRET_ACCESS_KEY: 'flixpeek-secrets',
     })
+  })
+
+  it('should give the web and cron pods this environment\'s Web Push VAPID pair from flixpeek-secrets, so push is on (audit 3, info)', () => {
+    for (const [owner, pod] of podSpecs) {
+      const refs = Object.fromEntries((pod.containers[0]!.env ?? []).map((v) => [v.name, v.valueFrom?.secretKeyRef]))
+      for (const key of ['VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY']) expect(refs[key], `${owner} ${key}`).toEqual({ name: 'flixpeek-secrets', key })
+    }
+    expect(parseConfig(podEnvironment(web)).vapid).toMatchObject({ publicKey: expect.stringMatching(/^[\w-]{87}$/) })
+    // The docs' Secret command creates both keys.
+    const docs = readFileSync('docs/self-hosting.md', 'utf8')
+    for (const key of ['VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY']) expect(docs).toContain(`--from-literal=${key}=`)
   })
 
   it('should give the web pods the media bucket and name the transcoder\'s queue apart from the notification queue', () => {

@@ -141,6 +141,22 @@ describe('worker configuration from the stack outputs', () => {
     }
   }, 120_000)
 
+  it('should serve production on its own hostname only: workers.dev and preview URLs off, on again only for a worker with no hostname yet (audit 3, I2)', () => {
+    const toml = readFileSync('wrangler.toml', 'utf8')
+    // Top-level keys (before the first [table]): wrangler dev ignores both, so npm start is unchanged.
+    const top = toml.slice(0, toml.search(/^\[/m))
+    expect(top).toMatch(/^workers_dev = false$/m)
+    expect(top).toMatch(/^preview_urls = false$/m)
+    const vars = workerVars(parseStackOutputs(JSON.stringify(outputs), 'netflix-clone-prod'))
+    const withHostname = deployConfig(toml, ROOT, 'c'.repeat(32), vars, 'example-edge.net')
+    expect(withHostname).toMatch(/^workers_dev = false$/m)
+    expect(withHostname).toMatch(/^preview_urls = false$/m)
+    // Without CLOUDFLARE_SAAS_ZONE (before docs/setup.md §7), workers.dev is the worker's only address.
+    const withoutHostname = deployConfig(toml, ROOT, 'c'.repeat(32), vars)
+    expect(withoutHostname).toMatch(/^workers_dev = true$/m)
+    expect(withoutHostname).toMatch(/^preview_urls = false$/m)
+  })
+
   it('should refuse a malformed KV namespace id', () => {
     expect(() => deployConfig(readFileSync('wrangler.toml', 'utf8'), ROOT, 'nope', {})).toThrow(/not a 32-hex-digit id/)
   })

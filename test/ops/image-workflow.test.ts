@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -8,7 +8,7 @@ import { parse } from 'yaml'
 
 /** .github/workflows/image.yml: the images are built and pushed on tags, apart from the Workers deploy (ci-cd.yml). */
 interface Step { name?: string; id?: string; if?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string> }
-interface Job { if?: string; permissions?: Record<string, string>; env?: Record<string, string>; outputs?: Record<string, string>; steps: Step[] }
+interface Job { if?: string; environment?: string; permissions?: Record<string, string>; env?: Record<string, string>; outputs?: Record<string, string>; steps: Step[] }
 interface Workflow { on: Record<string, unknown>; permissions: Record<string, string>; jobs: Record<string, Job> }
 
 const text = readFileSync('.github/workflows/image.yml', 'utf8')
@@ -29,11 +29,14 @@ beforeAll(async () => {
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
 /** Runs a step's script as the runner would (bash -e), with its env plus `env`; returns the file it wrote ($GITHUB_OUTPUT or $GITHUB_STEP_SUMMARY). */
-function runStep(step: Step, env: Record<string, string>, file: 'GITHUB_OUTPUT' | 'GITHUB_STEP_SUMMARY'): string {
+function runStep(step: Step, env: Record<string, string>, file: 'GITHUB_OUTPUT' | 'GITHUB_STEP_SUMMARY', cwd = scratch): string {
   const path = join(scratch, `${file}-${crypto.randomUUID()}`)
-  execFileSync('bash', ['-e', '-c', step.run!], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env, [file]: path }, stdio: ['ignore', 'pipe', 'pipe'] })
-  return readFileSync(path, 'utf8')
+  execFileSync('bash', ['-e', '-c', step.run!], { cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env, [file]: path }, stdio: ['ignore', 'pipe', 'pipe'] })
+  return existsSync(path) ? readFileSync(path, 'utf8') : ''
 }
+/** The env a run from a release tag (v1.2.3) gives the tag step, without a `tag` input. */
+const ON_TAG = { TAG: '', REF_NAME: 'v1.2.3', REF_TYPE: 'tag', SHA: 'f'.repeat(40) }
+const image = (job: Job) => job.steps.find((step) => step.id === 'image')!
 
 describe('image.yml', () => {
   it('should pass actionlint', () => {
@@ -46,8 +49,68 @@ describe('image.yml', () => {
     expect(workflow.on.push).toEqual({ tags: ['v*.*.*'] })
     const inputs = (workflow.on.workflow_dispatch as { inputs: Record<string, { type: string; options?: string[] }> }).inputs
     expect(inputs.registry).toMatchObject({ type: 'choice', options: ['ghcr', 'ecr'] })
-    expect(workflow.jobs.ghcr!.if).toBe("(inputs.registry || vars.IMAGE_REGISTRY || 'ghcr') == 'ghcr'")
-    expect(workflow.jobs.ecr!.if).toBe("(inputs.registry || vars.IMAGE_REGISTRY || 'ghcr') == 'ecr'")
+    expect(workflow.jobs.ghcr!.if).toMatch(/ && \(inputs\.registry \|\| vars\.IMAGE_REGISTRY \|\| 'ghcr'\) == 'ghcr'$/)
+    expect(workflow.jobs.ecr!.if).toMatch(/ && \(inputs\.registry \|\| vars\.IMAGE_REGISTRY \|\| 'ghcr'\) == 'ecr'$/)
+  })
+
+  it('should publish only from main and release tags, each job behind the release environment (audit 3, M8)', () => {
+    for (const [name, job] of Object.entries(workflow.jobs)) {
+      // By hand from any other ref both jobs are skipped: an unreviewed branch never reaches a registry.
+      expect(job.if, name).toMatch(/^\(github\.ref == 'refs\/heads\/main' \|\| startsWith\(github\.ref, 'refs\/tags\/v'\)\) && /)
+      expect(job.environment, name).toBe('release')
+    }
+    const docs = readFileSync('docs/self-hosting.md', 'utf8')
+    expect(docs).toMatch(/tag\s+ruleset[^.]*targeting `v\*`/)
+    expect(docs).toContain('environment:release:ref:refs/tags/v*')
+  })
+
+  it('should refuse the tag latest and a release\'s name off its own git tag, and name a run from main by its commit (audit 3, M8)', () => {
+    for (const job of Object.values(workflow.jobs)) {
+      const step = image(job)
+      const env = { OWNER: 'o', REGISTRY: 'registry.example', REPOSITORY: 'r' }
+      const tagOf = (extra: Record<string, string>) => /^tag=(.*)$/m.exec(runStep(step, { ...env, ...ON_TAG, ...extra }, 'GITHUB_OUTPUT'))?.[1]
+      expect(tagOf({})).toBe('v1.2.3')
+      expect(tagOf({ REF_NAME: 'main', REF_TYPE: 'branch' })).toBe(`sha-${'f'.repeat(12)}`)
+      expect(tagOf({ REF_NAME: 'main', REF_TYPE: 'branch', TAG: 'nightly-7' })).toBe('nightly-7')
+      for (const refused of ['latest', 'LATEST', 'Latest']) expect(() => tagOf({ TAG: refused })).toThrow()
+      expect(() => tagOf({ REF_NAME: 'main', REF_TYPE: 'branch', TAG: 'latest' })).toThrow()
+      // A release's name comes only from that release's (ruleset-protected) git tag.
+      expect(() => tagOf({ REF_NAME: 'main', REF_TYPE: 'branch', TAG: 'v1.2.3' })).toThrow()
+      expect(() => tagOf({ TAG: 'v9.9.9' })).toThrow()
+      expect(tagOf({ TAG: 'v1.2.3' })).toBe('v1.2.3')
+    }
+  })
+
+  it('should refuse a tag GHCR already holds (its tags are mutable), and stop on any other registry error (audit 3, M8)', () => {
+    const ghcr = workflow.jobs.ghcr!
+    const check = ghcr.steps.findIndex((step) => /docker buildx imagetools inspect/.test(step.run ?? ''))
+    expect(check).toBeGreaterThan(at(ghcr, /^docker\/login-action@/))
+    expect(check).toBeLessThan(Math.min(...builds(ghcr).map((step) => ghcr.steps.indexOf(step))))
+    const step = ghcr.steps[check]!
+    expect(step.env).toEqual({ TAG: '${{ steps.image.outputs.tag }}', WEB: '${{ steps.image.outputs.web }}', TRANSCODER: '${{ steps.image.outputs.transcoder }}' })
+    /** A stand-in docker whose `imagetools inspect` answers as a registry would: the tag exists, is missing, or the call fails. */
+    const run = (answer: 'exists' | 'missing' | 'denied') => {
+      const dir = mkdtempSync(join(scratch, 'docker-'))
+      mkdirSync(join(dir, 'bin'))
+      const script = {
+        exists: 'echo "Name: $4"; exit 0',
+        missing: 'echo "ERROR: $4: not found" >&2; exit 1',
+        denied: 'echo "ERROR: failed to authorize: 403 Forbidden" >&2; exit 1',
+      }[answer]
+      writeFileSync(join(dir, 'bin', 'docker'), `#!/bin/bash\n[ "$1 $2 $3" = "buildx imagetools inspect" ] || exit 2\n${script}\n`)
+      chmodSync(join(dir, 'bin', 'docker'), 0o755)
+      const env = { PATH: `${join(dir, 'bin')}:${process.env.PATH ?? '/usr/bin:/bin'}`, TAG: 'v1.2.3', WEB: 'ghcr.io/o/flixpeek', TRANSCODER: 'ghcr.io/o/flixpeek-transcoder' }
+      try {
+        runStep(step, env, 'GITHUB_OUTPUT', dir)
+        return 'pushes'
+      } catch (error) {
+        const { stdout, stderr } = error as { stdout: Buffer; stderr: Buffer }
+        return `refuses: ${String(stdout)}${String(stderr)}`
+      }
+    }
+    expect(run('missing')).toBe('pushes')
+    expect(run('exists')).toMatch(/^refuses: ::error::ghcr\.io\/o\/flixpeek:v1\.2\.3 already exists/)
+    expect(run('denied')).toMatch(/^refuses: ERROR: failed to authorize: 403 Forbidden/)
   })
 
   it('should pin every action to a full commit SHA', () => {
@@ -88,18 +151,17 @@ describe('image.yml', () => {
   })
 
   it('should name the images flixpeek and flixpeek-transcoder on GHCR, <ECR_REPOSITORY> and <ECR_REPOSITORY>-transcoder on ECR', () => {
-    const image = (job: Job) => job.steps.find((step) => step.id === 'image')!
-    expect(runStep(image(workflow.jobs.ghcr!), { TAG: 'v1.2.3', OWNER: 'Some-Org' }, 'GITHUB_OUTPUT')).toBe(
+    expect(runStep(image(workflow.jobs.ghcr!), { ...ON_TAG, OWNER: 'Some-Org' }, 'GITHUB_OUTPUT')).toBe(
       'tag=v1.2.3\nweb=ghcr.io/some-org/flixpeek\ntranscoder=ghcr.io/some-org/flixpeek-transcoder\n',
     )
     // The CDKTF stacks name the repositories <prefix>-<env> and <prefix>-<env>-transcoder.
     const ecr = image(workflow.jobs.ecr!)
     expect(ecr.env?.REPOSITORY).toBe("${{ vars.ECR_REPOSITORY || 'netflix-clone-prod' }}")
     const registry = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
-    expect(runStep(ecr, { TAG: 'v1.2.3', REGISTRY: registry, REPOSITORY: 'netflix-clone-prod' }, 'GITHUB_OUTPUT')).toBe(
+    expect(runStep(ecr, { ...ON_TAG, REGISTRY: registry, REPOSITORY: 'netflix-clone-prod' }, 'GITHUB_OUTPUT')).toBe(
       `tag=v1.2.3\nweb=${registry}/netflix-clone-prod\ntranscoder=${registry}/netflix-clone-prod-transcoder\n`,
     )
-    for (const job of Object.values(workflow.jobs)) expect(() => runStep(image(job), { TAG: 'bad tag' }, 'GITHUB_OUTPUT')).toThrow()
+    for (const job of Object.values(workflow.jobs)) expect(() => runStep(image(job), { ...ON_TAG, TAG: 'bad tag' }, 'GITHUB_OUTPUT')).toThrow()
   })
 
   it('should let ECR push the transcoder alone, for a Workers deployment (it has no web repository)', () => {

