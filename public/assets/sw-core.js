@@ -240,20 +240,41 @@ function ownApi(event, url) {
 }
 
 // --- Actions made offline: queued in IndexedDB, answered at once, replayed in order later.
-function action(request, url) {
+/**
+ * Only what this site's own pages send is queued (audit 3, M1): the replay is a same-origin request with the session,
+ * so queueing a cross-site form would launder it past SameSite and the Origin check. htmx sends HX-Request, which no
+ * other site can set, from a window of this origin; a plain form here is a navigation whose referrer is this origin.
+ */
+function ownPageSent(event, request) {
+  if (request.mode === 'navigate') return Promise.resolve(sameOrigin(request.referrer))
+  if (!request.headers.get('HX-Request') || !event.clientId) return Promise.resolve(false)
+  return self.clients.get(event.clientId).then(function (client) { return !!client && client.type === 'window' && sameOrigin(client.url) })
+}
+function sameOrigin(address) {
+  try { return !!address && new URL(address).origin === self.location.origin } catch (e) { return false }
+}
+function action(event, request, url) {
   var copy = request.clone()
-  return fetch(request).catch(function () {
-    return copy.text().then(function (body) {
-      return get('viewer').then(function (viewer) {
-        var item = { method: copy.method, url: url.pathname, body: body, type: copy.headers.get('Content-Type') || '', viewer: viewer || 'anonymous', at: Date.now() }
-        return tx('queue', 'readwrite', function (s) { return s.add(item) })
-      })
-    }).then(function () {
-      notify({ type: 'queued', url: url.pathname })
-      // htmx: nothing to swap, the page marks the form pending. A plain form: back to where it was.
-      if (copy.headers.get('HX-Request')) return new Response(null, { status: 202, headers: { 'HX-Reswap': 'none', 'X-Offline-Queued': '1' } })
-      return Response.redirect(copy.referrer && copy.referrer !== 'about:client' ? copy.referrer : '/', 303)
+  return fetch(request).catch(function (error) {
+    return ownPageSent(event, copy).then(function (own) {
+      if (own) return queueAction(copy, url)
+      // Not queued: a navigation gets the offline page, anything else the network error it met.
+      if (copy.mode === 'navigate') return caches.match(S.offline, { cacheName: SHELL }).then(function (r) { return r ? marked(r) : Response.error() })
+      throw error
     })
+  })
+}
+function queueAction(copy, url) {
+  return copy.text().then(function (body) {
+    return get('viewer').then(function (viewer) {
+      var item = { method: copy.method, url: url.pathname, body: body, type: copy.headers.get('Content-Type') || '', viewer: viewer || 'anonymous', at: Date.now() }
+      return tx('queue', 'readwrite', function (s) { return s.add(item) })
+    })
+  }).then(function () {
+    notify({ type: 'queued', url: url.pathname })
+    // htmx: nothing to swap, the page marks the form pending. A plain form: back to where it was.
+    if (copy.headers.get('HX-Request')) return new Response(null, { status: 202, headers: { 'HX-Reswap': 'none', 'X-Offline-Queued': '1' } })
+    return Response.redirect(copy.referrer && copy.referrer !== 'about:client' ? copy.referrer : '/', 303)
   })
 }
 
@@ -353,7 +374,7 @@ self.addEventListener('fetch', function (event) {
   // A video's bytes pass through untouched: tokenised URLs, ranges, and trickplay sprites that must not fill the image cache.
   if (url.pathname.indexOf('/media/') === 0) return
   if (request.method === 'POST' || request.method === 'DELETE') {
-    if (QUEUED.test(url.pathname)) event.respondWith(action(request, url))
+    if (QUEUED.test(url.pathname)) event.respondWith(action(event, request, url))
     return
   }
   if (request.method !== 'GET') return

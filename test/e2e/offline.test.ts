@@ -166,6 +166,45 @@ describe('offline in Chromium', { timeout: 120_000 }, () => {
     await expect(page.locator('body').textContent()).resolves.not.toContain('Train Rider')
   })
 
+  it('should not queue a cross-site form posted while offline: the replay would carry the session (audit 3, M1)', async () => {
+    await page.context().setOffline(false)
+    await signUpHere('Cross Rider')
+    await visitAndKeep('/')
+    // Another site's page with a form aimed at this one (served by the test: its origin is all that matters).
+    const attacker = 'http://attacker.test/'
+    await page.context().route(`${attacker}**`, (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: `<form method="post" action="${baseUrl}/movies/550/reviews"><input name="rating" value="1"><input name="text" value="planted"><button>go</button></form>`,
+      }),
+    )
+    const queuedActions = () =>
+      page.evaluate(
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const open = indexedDB.open('flixpeek-offline', 1)
+            open.onerror = () => reject(open.error)
+            open.onsuccess = () => {
+              const count = open.result.transaction('queue').objectStore('queue').count()
+              count.onsuccess = () => resolve(count.result)
+            }
+          }),
+      )
+    try {
+      await page.goto(attacker, { waitUntil: 'load' })
+      await page.context().setOffline(true)
+      await Promise.all([page.waitForURL((url) => url.href.startsWith(baseUrl)), page.locator('button').click()])
+      // Not queued: the offline page, not a redirect back to the other site.
+      await page.locator('#offline-heading').waitFor()
+      await page.goto(`${baseUrl}/`, { waitUntil: 'domcontentloaded' })
+      expect(await queuedActions()).toBe(0)
+    } finally {
+      await page.context().unroute(`${attacker}**`)
+      await page.context().setOffline(false)
+      await page.context().clearCookies()
+    }
+  })
+
   it('should never show a private copy on a slow network, only on a failed one: the session may have ended elsewhere (audit 3, L1)', async () => {
     await page.context().setOffline(false)
     await signUpHere('Slow Rider')
