@@ -1,10 +1,9 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import { getCookie } from 'hono/cookie'
 import type { AppEnv, SessionUser } from '../context'
 import { errors } from '../http/errors'
 import { foreignOrigin, siteOrigin } from '../http/origin'
 import { readLanguage, type Profile } from '../accounts/types'
-import { SESSION_COOKIE } from './session'
+import { sessionCookieOf } from './session'
 import { isApiPath } from '../http/surfaces'
 import { CACHE, useCache } from '../http/cache'
 
@@ -48,7 +47,7 @@ export const authenticate = (): MiddlewareHandler<AppEnv> => async (c, next) => 
     if (profile) c.set('user', sessionUser(profile, 'bearer'))
     else if (isApi(c)) throw errors.unauthorized('errors.unauthorized.bearer')
   } else {
-    const token = getCookie(c, SESSION_COOKIE)
+    const token = sessionCookieOf(c)
     if (token && cookieUsable(c)) {
       // With DynamoDB unreachable the catalog pages still render, for a visitor who looks signed out.
       const profile = await accounts().userForToken(token).catch((error: unknown) => {

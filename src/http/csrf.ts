@@ -1,6 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import { getCookie } from 'hono/cookie'
-import { SESSION_COOKIE } from '../auth/session'
+import { carriesSessionCookie } from '../auth/session'
 import type { AppEnv } from '../context'
 import { errors } from './errors'
 import { foreignOrigin } from './origin'
@@ -25,7 +24,7 @@ function sameOrigin(c: Context): boolean {
 export const csrf: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!STATE_CHANGING.has(c.req.method)) return next()
   if (c.req.header('Authorization') !== undefined) return next()
-  const cookieBearing = c.get('user')?.via === 'cookie' || getCookie(c, SESSION_COOKIE) !== undefined
+  const cookieBearing = c.get('user')?.via === 'cookie' || carriesSessionCookie(c)
   if (cookieBearing && !sameOrigin(c)) throw errors.csrf()
   await next()
 }
