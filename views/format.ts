@@ -55,3 +55,11 @@ export function formatDuration(seconds: number): string {
   const s = String(whole % 60).padStart(2, '0')
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`
 }
+
+/**
+ * User text as shown to others: without invisible format characters (Unicode Cf except ZWJ and ZWNJ, which emoji and
+ * several scripts need): bidi overrides, embeddings, isolates and marks, word joiners, soft hyphens, tag characters.
+ * They can reorder or hide words next to the page's own text (the third security audit's I4). The stored text is kept.
+ */
+const INVISIBLE = /(?![\u200c\u200d])\p{Cf}/gu
+export const visibleText = (text: string): string => text.replace(INVISIBLE, '')

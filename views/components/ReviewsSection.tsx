@@ -1,5 +1,6 @@
 import type { Review, ReviewPage } from '../../src/reviews/service'
 import { useT } from './I18nContext'
+import { visibleText } from '../format'
 
 export interface ReviewFormState {
   /** What the user sent, so a rejected form keeps their text. */
@@ -133,7 +134,7 @@ function ReviewItem({ review }: { review: Review }) {
       {/* A review in another direction than the page's (Arabic on an English page) keeps its own (audit 3, I4). */}
       {review.text ? (
         <p class="review-text" dir="auto">
-          {review.text}
+          {visibleText(review.text)}
         </p>
       ) : null}
     </li>
