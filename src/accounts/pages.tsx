@@ -18,6 +18,7 @@ import { LoginPage, SignupPage } from '../../views/pages/AuthPages'
 import { ProfilePage, type ProfilePageProps, type ProfileValues } from '../../views/pages/ProfilePage'
 import { render } from '../http/render'
 import { CACHE, useCache } from '../http/cache'
+import { sessionTokenOf } from '../push/api'
 
 type Ctx = Context<AppEnv>
 
@@ -103,6 +104,10 @@ accountPages.post('/login', sameOriginForm, async (c) => {
 accountPages.post('/logout', async (c) => {
   const form = await readForm(c)
   const user = c.get('user')
+  // Web Push to this browser ends with its session (audit 3, L2): a plain logout revokes no token, so the subscription
+  // would otherwise live on until the push service answers 410. A failure here must not keep the visitor signed in.
+  const token = sessionTokenOf(c)
+  if (user && token) await c.get('services').push.endSession(user.id, token).catch((error: unknown) => console.error(`[${c.get('requestId')}] logout: push subscriptions not removed`, error))
   if (user && form.everywhere === '1') await c.get('services').accounts.logoutAll(user.id)
   clearSessionCookie(c)
   noStore(c)

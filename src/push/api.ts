@@ -1,4 +1,6 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
+import { getCookie } from 'hono/cookie'
+import { SESSION_COOKIE } from '../auth/session'
 import { currentUser, requireApiUser } from '../auth/middleware'
 import type { AppEnv } from '../context'
 import { CACHE } from '../http/cache'
@@ -9,6 +11,18 @@ import { ErrorBodySchema } from '../schemas/common'
 import { PublicKeySchema, PushSubscriptionBodySchema, PushUnsubscribeBodySchema } from './schemas'
 
 const TAGS = ['Web Push']
+
+/**
+ * The token the request's user was authenticated by (the bearer token, else the session cookie), or undefined when
+ * nobody is signed in. A subscription records (a hash of) the session that registered it, so ending that session (a
+ * plain logout, which revokes nothing server-side) also ends Web Push to that browser (the third audit's L2).
+ */
+export function sessionTokenOf(c: Context<AppEnv>): string | undefined {
+  const user = c.get('user')
+  if (!user) return undefined
+  if (user.via === 'bearer') return /^Bearer[ \t]+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(c.req.header('Authorization') ?? '')?.[1]
+  return getCookie(c, SESSION_COOKIE)
+}
 const noStore = { 'Cache-Control': CACHE.noStore.cacheControl }
 
 /** Web Push (mounted under /api/v1): the VAPID key and the signed-in user's subscriptions. */
@@ -46,7 +60,7 @@ export const pushApi = new Hono<AppEnv>()
       const push = c.get('services').push
       if (!push.acceptsEndpoint(body.endpoint)) throw errors.validation([{ path: 'endpoint', message: { key: 'validation.pushEndpoint' } }])
       const user = currentUser(c)
-      const outcome = await push.subscribe(user.id, body, user.profile.token_version)
+      const outcome = await push.subscribe(user.id, body, user.profile.token_version, sessionTokenOf(c))
       return c.json({ endpoint: body.endpoint }, outcome === 'created' ? 201 : 200, noStore)
     },
   )

@@ -10,7 +10,8 @@ export function pushParticipant(store: PushSubscriptionStore): AccountDataPartic
   return {
     name: 'push',
     async export(userId) {
-      return { push_subscriptions: (await store.list(userId)).map(publicFields) }
+      // The session hash is bookkeeping, not the user's data.
+      return { push_subscriptions: (await store.list(userId)).map(({ session: _session, ...item }) => publicFields(item)) }
     },
     erase: (userId) => store.eraseUser(userId),
   }

@@ -9,3 +9,6 @@ export async function endpointHash(endpoint: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(endpoint)))
   return Array.from(digest.slice(0, 16), (b) => b.toString(16).padStart(2, '0')).join('')
 }
+
+/** What a subscription keeps of the session that registered it (audit 3, L2): a hash, never the token (a credential). */
+export const sessionTag = endpointHash

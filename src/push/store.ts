@@ -19,6 +19,8 @@ export type PushSubscriptionItem = SubscriptionTarget & {
    * Absent on subscriptions older than the rule.
    */
   token_version?: number
+  /** A hash of the session token that registered it (src/push/keys.ts): that session's logout removes it. */
+  session?: string
 }
 
 /**
@@ -43,7 +45,7 @@ export class PushSubscriptionStore {
   }
 
   /** Stores the subscription; 'known' when the user had this endpoint already (its keys are refreshed). */
-  async put(userId: string, target: SubscriptionTarget, now = new Date(), tokenVersion?: number): Promise<'created' | 'known'> {
+  async put(userId: string, target: SubscriptionTarget, now = new Date(), tokenVersion?: number, session?: string): Promise<'created' | 'known'> {
     const hash = await endpointHash(target.endpoint)
     const key = { pk: userPk(userId), sk: pushSubSk(hash) }
     const existing = await this.db.get<PushSubscriptionItem>(this.table, key, { consistent: true })
@@ -55,6 +57,7 @@ export class PushSubscriptionStore {
       keys: { p256dh: target.keys.p256dh, auth: target.keys.auth },
       created_at: existing?.created_at ?? now.toISOString(),
       ...(tokenVersion !== undefined ? { token_version: tokenVersion } : {}),
+      ...(session !== undefined ? { session } : {}),
     }
     // The owner item moves with the endpoint; the previous owner's copy is dropped below.
     const previous = await this.db.get<{ user_id: string }>(this.table, endpointOwnerKey(hash), { consistent: true })
@@ -84,6 +87,11 @@ export class PushSubscriptionStore {
       .catch((error: unknown) => {
         if (!(error instanceof ConditionalCheckFailedError)) throw error
       })
+  }
+
+  /** The subscriptions a session registered, when it ends (a plain logout). */
+  async removeSession(userId: string, session: string): Promise<void> {
+    for (const item of await this.list(userId)) if (item.session === session) await this.remove(userId, item.endpoint)
   }
 
   async eraseUser(userId: string): Promise<void> {

@@ -6,7 +6,7 @@ import type { Movie } from '../../src/catalog/types'
 import { MAX_SUBSCRIPTIONS, PushSubscriptionStore } from '../../src/push'
 import { PushService } from '../../src/push/service'
 import type { Services } from '../../src/services'
-import { api, signUp, type ErrorJson, type TestUser } from '../support/harness/accounts'
+import { api, form, ORIGIN, signUp, type ErrorJson, type TestUser } from '../support/harness/accounts'
 import { aws, notificationsOf, privateQueue, store } from '../support/harness/notifications'
 import { answerNext, browserSubscription, inboxOf, PUBLIC_URL, pushApi, pushServices, vapid, type FakeSubscription, type Inbox } from '../support/harness/push'
 
@@ -129,6 +129,22 @@ describe('Web Push', { timeout: 60_000 }, () => {
     expect((await inboxOf(sub)).messages).toHaveLength(1)
     const relogged = (await (await pushApi('/auth/login', { body: { email: user.email, password: user.password } })).json()) as { token: string }
     expect(((await (await pushApi('/me/export', { token: relogged.token })).json()) as { push_subscriptions: unknown[] }).push_subscriptions).toEqual([])
+  })
+
+  it('should remove the subscription a browser registered when that browser signs out, and only that one (audit 3, L2)', async () => {
+    const user = await signUp()
+    const cookie = { Cookie: `session=${user.token}`, Origin: ORIGIN }
+    const here = await browserSubscription()
+    const elsewhere = await browserSubscription()
+    // This browser subscribes under its cookie session; another device under another session (seeded: a login in the
+    // same second would get the very same token).
+    expect((await pushApi('/me/push-subscriptions', { method: 'PUT', headers: cookie, body: here })).status).toBe(201)
+    await new PushSubscriptionStore(aws.db, aws.table).put(user.user.id, elsewhere, new Date(), undefined, 'another session')
+    expect((await form('/logout', {}, { cookie: user.token })).status).toBe(303)
+    // A plain logout revokes no token: the API still reads the account with it.
+    const left = ((await (await pushApi('/me/export', { token: user.token })).json()) as { push_subscriptions: { endpoint: string }[] }).push_subscriptions
+    expect(left.map((s) => s.endpoint)).toEqual([elsewhere.endpoint])
+    expect(left[0]).not.toHaveProperty('session')
   })
 
   it('should drop a subscription the push service answers 410 (or 404) for, and send it nothing more', async () => {
