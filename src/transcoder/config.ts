@@ -28,7 +28,7 @@ export function transcoderConfig(vars: Record<string, string | undefined>): Conf
     JWT_SECRET: unused(),
     PASSWORD_PEPPER: unused(),
     TMDB_API_KEY: unused(),
-    PUBLIC_URL: strings.PUBLIC_URL ?? 'http://transcoder.invalid',
+    PUBLIC_URL: strings.PUBLIC_URL ?? 'https://transcoder.invalid',
     SQS_QUEUE_URL: strings.SQS_QUEUE_URL ?? strings.TRANSCODE_QUEUE_URL,
   })
 }
