@@ -10,7 +10,7 @@ import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition'
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role'
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy'
 import { Construct } from 'constructs'
-import { MAIN_TABLE, NOTIFICATIONS_QUEUE, TRANSCODE_QUEUE } from '../infra/resources'
+import { CONSUMED_QUEUES, MAIN_TABLE, NOTIFICATIONS_QUEUE, TRANSCODE_QUEUE } from '../infra/resources'
 import { CRON } from '../src/platform'
 import { besideAppStack, type BesideAppStackProps } from './beside-app-stack'
 import { permissionsBoundary } from './boundary'
@@ -94,7 +94,7 @@ export class EcsStack extends TerraformStack {
       tableArns: [table.arn],
       indexArns: MAIN_TABLE.globalIndexes.map((index) => `${table.arn}/index/${index.name}`),
       topicArn: topic.arn,
-      queueArn: queue.arn,
+      queueArns: CONSUMED_QUEUES.map((definition) => (definition === NOTIFICATIONS_QUEUE ? queue : app.queue(definition)).arn),
       mailIdentityArn: arn('ses', `identity/${mailDomain.stringValue}`),
     })
     const taskRole = role('task_role', `${names}-task`, 'ecs-tasks.amazonaws.com', { ...appPolicy, Statement: [...appPolicy.Statement, ...mediaBucketStatements(bucket.arn)] })

@@ -2,7 +2,7 @@ import { TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf'
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role'
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy'
 import { Construct } from 'constructs'
-import { MAIN_TABLE, NOTIFICATIONS_QUEUE, TRANSCODE_QUEUE } from '../infra/resources'
+import { CONSUMED_QUEUES, MAIN_TABLE, TRANSCODE_QUEUE } from '../infra/resources'
 import { TRANSCODER_MEDIA_METHODS } from '../infra/worker-access'
 import { besideAppStack, type BesideAppStackProps } from './beside-app-stack'
 import { permissionsBoundary } from './boundary'
@@ -59,7 +59,7 @@ export class KubernetesStack extends TerraformStack {
       tableArns: [table.arn],
       indexArns: MAIN_TABLE.globalIndexes.map((index) => `${table.arn}/index/${index.name}`),
       topicArn: topic.arn,
-      queueArn: app.queue(NOTIFICATIONS_QUEUE).arn,
+      queueArns: CONSUMED_QUEUES.map((definition) => app.queue(definition).arn),
       mailIdentityArn: arn('ses', `identity/${mailDomain.stringValue}`),
     })
     role('web_role', SERVICE_ACCOUNTS.web, { ...worker, Statement: [...worker.Statement, ...mediaBucketStatements(bucket.arn)] })

@@ -6,7 +6,7 @@ import { IamUserPolicy } from '@cdktf/provider-aws/lib/iam-user-policy'
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider'
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic'
 import { Construct } from 'constructs'
-import { NOTIFICATIONS_QUEUE, QUEUES, TABLES, queueKey, tableName, topicName, type TableDefinition } from '../infra/resources'
+import { CONSUMED_QUEUES, NOTIFICATIONS_QUEUE, QUEUES, TABLES, queueKey, tableName, topicName, type TableDefinition } from '../infra/resources'
 import { configureBackend } from './backend'
 import { permissionsBoundary } from './boundary'
 import { addAppHostnameRecords } from './dns'
@@ -89,7 +89,7 @@ export class AppStack extends TerraformStack {
           tableArns: tables.map((table) => table.arn),
           indexArns,
           topicArn: topic.arn,
-          queueArn: notifications.queue.arn,
+          queueArns: CONSUMED_QUEUES.map((definition) => queues[queueKey(definition)]!.queue.arn),
           mailIdentityArn: mail.identityArn,
         }),
       ),

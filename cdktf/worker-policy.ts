@@ -5,7 +5,8 @@ export interface WorkerResources {
   tableArns: string[]
   indexArns: string[]
   topicArn: string
-  queueArn: string
+  /** The queues the consumer drains (infra/resources.ts CONSUMED_QUEUES). */
+  queueArns: string[]
   /** The SES sender identity (domain) the worker may send as. */
   mailIdentityArn: string
 }
@@ -39,7 +40,7 @@ export function workerPolicy(resources: WorkerResources): PolicyDocument {
   }
   statements.push(
     { Sid: 'PublishEvents', Effect: 'Allow', Action: iamActionsFor('sns'), Resource: [resources.topicArn] },
-    { Sid: 'ConsumeNotifications', Effect: 'Allow', Action: iamActionsFor('sqs'), Resource: [resources.queueArn] },
+    { Sid: 'ConsumeNotifications', Effect: 'Allow', Action: iamActionsFor('sqs'), Resource: resources.queueArns },
     { Sid: 'SendEmail', Effect: 'Allow', Action: iamActionsFor('ses'), Resource: [resources.mailIdentityArn] },
   )
   return { Version: '2012-10-17', Statement: statements }

@@ -89,6 +89,9 @@ export const NODE_LEASE_ITEMS = { prefix: 'LEASE#', sortKey: 'LEASE', ttlAttribu
 
 export const EVENTS_TOPIC: TopicDefinition = { suffix: '-events' }
 
+/** The events behind `security` notices (password or email changed): they travel on their own queue, drained first. */
+export const SECURITY_EVENT_TYPES = ['user.password_changed', 'user.email_changed'] as const
+
 export const NOTIFICATIONS_QUEUE: QueueDefinition = {
   suffix: '-notifications',
   visibilityTimeoutSeconds: 60,
@@ -96,8 +99,24 @@ export const NOTIFICATIONS_QUEUE: QueueDefinition = {
   maxReceiveCount: 5,
   deadLetterSuffix: '-notifications-dlq',
   deadLetterRetentionSeconds: 14 * 24 * 3600,
-  // Uploads are the transcoder's (its own queue); every other event, `video.ready` included, is the consumer's.
-  filterPolicy: { type: [{ 'anything-but': ['video.uploaded'] }] },
+  // Uploads are the transcoder's (its own queue), security events the security queue's; every other event,
+  // `video.ready` included, is the consumer's.
+  filterPolicy: { type: [{ 'anything-but': ['video.uploaded', ...SECURITY_EVENT_TYPES] }] },
+}
+
+/**
+ * Security events only (audit 3, M4): however long the notifications queue grows (anyone can make events), "your
+ * password was changed" is drained first, by the same consumer and handlers. Its URL is the notifications queue's
+ * with this suffix (src/config.ts `securityQueueUrl`), so a deployment sets no extra variable.
+ */
+export const SECURITY_QUEUE: QueueDefinition = {
+  suffix: '-security',
+  visibilityTimeoutSeconds: 60,
+  messageRetentionSeconds: 4 * 24 * 3600,
+  maxReceiveCount: 5,
+  deadLetterSuffix: '-security-dlq',
+  deadLetterRetentionSeconds: 14 * 24 * 3600,
+  filterPolicy: { type: [...SECURITY_EVENT_TYPES] },
 }
 
 /**
@@ -119,7 +138,16 @@ export const TRANSCODE_QUEUE: QueueDefinition = {
  * Every queue, each subscribed to the events topic with its own filter: the one list the CDKTF app stack
  * (cdktf/stack.ts), the local bootstrap (scripts/lib/bootstrap-aws.ts) and the IAM tests read.
  */
-export const QUEUES: readonly QueueDefinition[] = [NOTIFICATIONS_QUEUE, TRANSCODE_QUEUE]
+export const QUEUES: readonly QueueDefinition[] = [NOTIFICATIONS_QUEUE, SECURITY_QUEUE, TRANSCODE_QUEUE]
+
+/** The queues the web app's consumer drains, in the order it drains them; its IAM grants cover exactly these. */
+export const CONSUMED_QUEUES: readonly QueueDefinition[] = [SECURITY_QUEUE, NOTIFICATIONS_QUEUE]
+
+/** The security queue's URL beside a notifications queue URL (the same account and prefix), or undefined for another name. */
+export function securityQueueUrlBeside(notificationsUrl: string | undefined): string | undefined {
+  if (!notificationsUrl?.endsWith(NOTIFICATIONS_QUEUE.suffix)) return undefined
+  return notificationsUrl.slice(0, -NOTIFICATIONS_QUEUE.suffix.length) + SECURITY_QUEUE.suffix
+}
 
 export const DEFAULT_PREFIX = 'netflix-clone'
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { securityQueueUrlBeside } from '../infra/resources'
 import { parseAllowedHosts } from './push/endpoint'
 
 /** Worker bindings: KV, static assets and the string vars/secrets of the contract. */
@@ -136,6 +137,8 @@ export interface Config extends Omit<ParsedConfig, 'AWS_ACCESS_KEY_ID' | 'AWS_SE
   tmdbAuth: { kind: 'bearer'; token: string } | { kind: 'api_key'; key: string } | null
   /** Secret used to sign JWTs. In development without one, a per-isolate random secret. */
   jwtSecret: string
+  /** The security events' queue, beside SQS_QUEUE_URL (infra/resources.ts SECURITY_QUEUE): drained before it. */
+  securityQueueUrl: string | undefined
   isProduction: boolean
   /** PUBLIC_URL without a trailing slash; under development without one, the request's origin (or a loopback default). */
   publicUrl: string | undefined
@@ -186,6 +189,7 @@ export function parseConfig(vars: Record<string, unknown>): Config {
       cfg.VAPID_PUBLIC_KEY && cfg.VAPID_PRIVATE_KEY
         ? { publicKey: cfg.VAPID_PUBLIC_KEY, privateKey: cfg.VAPID_PRIVATE_KEY, subject: cfg.VAPID_SUBJECT ?? `mailto:${/<([^>]+)>/.exec(cfg.MAIL_FROM)?.[1] ?? cfg.MAIL_FROM.trim()}` }
         : null,
+    securityQueueUrl: securityQueueUrlBeside(cfg.SQS_QUEUE_URL),
     isProduction: cfg.ENVIRONMENT === 'production',
     adminEmails: new Set((cfg.ADMIN_EMAILS ?? '').split(',').map((address) => address.trim().toLowerCase()).filter(Boolean)),
     mediaWriteSecret: cfg.MEDIA_WRITE_SECRET ?? `media:${randomSecret()}`,

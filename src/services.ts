@@ -63,7 +63,7 @@ export interface Services {
   readonly notifications: NotificationService
   readonly mailer: Mailer
   /** The event consumer's parts: the queue (null without SQS_QUEUE_URL), the handlers per event type, their markers. */
-  readonly events: { queue: EventQueue | null; handlers: EventHandlers; once: OnceFor }
+  readonly events: { queue: EventQueue | null; securityQueue: EventQueue | null; handlers: EventHandlers; once: OnceFor }
   /** What the daily release alerts read and write. */
   readonly releaseAlerts: ReleaseAlertOptions
   /** Publishes what the outbox still holds (the drain cron's first step). */
@@ -195,10 +195,10 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   )
   const announce = lazy(() => announcer({ channels: channels(), outbox, delivery, defer }))
   const events = lazy(() => {
-    const queue = config.SQS_QUEUE_URL ? queueAt(sqs, config.SQS_QUEUE_URL) : null
+    const [queue, securityQueue] = [config.SQS_QUEUE_URL, config.securityQueueUrl].map((url) => (url ? queueAt(sqs, url) : null)) as [EventQueue | null, EventQueue | null]
     const owners = { catalog: catalog(), accounts: accounts(), watchlist: watchlist(), reviews: reviews(), notifications: notificationStore(), recommendations: recommendations() }
     const notify = notificationHandler({ db: db(), table, store: notificationStore(), announce: announce(), streaming: (movieId, at) => announceStreaming(releaseAlerts(), movieId, at), ...ruleContext(owners) })
-    return { queue, handlers: handlersByType([notify, mail(), collaborative().handler(), delivery()]), once: markers() }
+    return { queue, securityQueue, handlers: handlersByType([notify, mail(), collaborative().handler(), delivery()]), once: markers() }
   })
   const releaseAlerts = lazy<ReleaseAlertOptions>(() => ({ db: db(), table, store: notificationStore(), catalog: catalog(), audience: watchlist(), preferencesOf: (userIds: string[]) => accounts().preferencesOf(userIds), announce: announce() }))
   return withGetters<Services>()(

@@ -1,4 +1,4 @@
-import { drainEvents } from '../events/dispatcher'
+import { drainEvents, type DrainReport } from '../events/dispatcher'
 import { runReleaseAlertsJob } from '../notifications/release-alerts'
 import { CRON, type CronName } from '../platform'
 import type { Services } from '../services'
@@ -13,15 +13,27 @@ export const drainEventQueue: Job = async (services) => {
     return { published: 0, failed: 1 }
   })
   if (flushed.published + flushed.failed > 0) console.log(JSON.stringify({ job: 'flush-outbox', ...flushed }))
-  const { queue, handlers, once } = services.events
+  const { queue, securityQueue, handlers, once } = services.events
   if (!queue) console.warn('SQS_QUEUE_URL is unset: the event queue is not drained')
   else {
-    const started = Date.now()
-    const report = await drainEvents({ queue, handlers, once })
-    console.log(JSON.stringify({ job: 'drain-event-queue', ...report, elapsed_ms: Date.now() - started }))
+    // Security notices first, whatever waits on the notifications queue (audit 3, M4). A security queue that cannot
+    // be read (a deployment older than it) must not hold back the notifications.
+    if (securityQueue) await drainLogged('drain-security-queue', () => drainEvents({ queue: securityQueue, handlers, once, maxMillis: 5_000 }))
+    await drainLogged('drain-event-queue', () => drainEvents({ queue, handlers, once }))
   }
   // After the notifications: deleted videos' files can wait, people's notifications should not.
   await removeDeletedVideos(services)
+}
+
+async function drainLogged(job: string, drain: () => Promise<DrainReport>): Promise<void> {
+  const started = Date.now()
+  try {
+    const report = await drain()
+    console.log(JSON.stringify({ job, ...report, elapsed_ms: Date.now() - started }))
+  } catch (error) {
+    if (job === 'drain-event-queue') throw error
+    console.error(`${job} failed`, error instanceof Error ? error.name : 'error')
+  }
 }
 
 /** Deleted videos' objects, ≤ 1,000 at a time (every 5 minutes, with the drain): never inside a request. A failure waits for the next run. */

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { events } from '../../src/events/schema'
 import { drainEventQueue } from '../../src/jobs'
-import { drainEvents } from '../../src/events/dispatcher'
+import { drainEvents, type EventQueue } from '../../src/events/dispatcher'
+import { parseSnsEnvelope } from '../../src/aws/sns'
+import { NOTIFICATIONS_QUEUE, SECURITY_QUEUE } from '../../infra/resources'
+import { uniqueId } from '../support/harness/aws'
 import { notificationHandler } from '../../src/notifications/handler'
 import { api, signUp } from '../support/harness/accounts'
 import { aws, catalog, drain, drainUntil, envelope, jobContext, notificationsOf, privateQueue, queueCounts, store } from '../support/harness/notifications'
@@ -191,5 +194,30 @@ describe('notification consumer (SNS → SQS → cron) on fauxqs and DynamoDB Lo
     for (let i = 0; i < 160; i += 20) await Promise.all(Array.from({ length: 20 }, () => aws.sqs.send(queue.url, upload())))
     expect(await drain(queue.url)).toMatchObject({ received: 160, processed: 160, failed: 0 })
     expect(await queueCounts(queue.url)).toEqual({ visible: 0, inFlight: 0 })
+  })
+
+  it('should carry security events on their own queue and drain it before the notifications queue (audit 3, M4)', async () => {
+    // Named like a deployment's queues: the security queue's URL is the notifications queue's with its suffix.
+    const base = uniqueId('lane').slice(0, 40)
+    const security = await privateQueue({ subscribed: true, name: `${base}${SECURITY_QUEUE.suffix}`, filterPolicy: SECURITY_QUEUE.filterPolicy })
+    const notifications = await privateQueue({ subscribed: true, name: `${base}${NOTIFICATIONS_QUEUE.suffix}`, filterPolicy: NOTIFICATIONS_QUEUE.filterPolicy })
+    const user = await signUp()
+    const res = await api('/me', { method: 'PATCH', token: user.token, body: { password: 'a brand new secret', current_password: user.password } })
+    const { token } = (await res.json()) as { token: string }
+    await expect.poll(async () => (await queueCounts(security.url)).visible, { timeout: 10_000 }).toBeGreaterThan(0)
+    // The notifications queue never sees it (only this test's sign-up and whatever else the suite publishes).
+    const seen = await aws.sqs.receive(notifications.url, { maxMessages: 10 })
+    expect(seen.map((message) => (JSON.parse(parseSnsEnvelope(message.body).message) as { type: string }).type)).not.toContain('user.password_changed')
+
+    // The cron job reads the security queue first.
+    const { job, settle } = jobContext({ SQS_QUEUE_URL: notifications.url })
+    const order: string[] = []
+    const recorded = (name: string, queue: EventQueue | null) => queue && { ...queue, receive: (opts: Parameters<EventQueue['receive']>[0]) => (order.push(name), queue.receive(opts)) }
+    const events = { ...job.events, queue: recorded('notifications', job.events.queue), securityQueue: recorded('security', job.events.securityQueue) }
+    await drainEventQueue(Object.create(job, { events: { value: events } }) as typeof job)
+    await settle()
+    expect(order[0]).toBe('security')
+    expect(order).toContain('notifications')
+    expect((await notificationsOf(token)).results.filter((n) => n.type === 'security')).toHaveLength(1)
   })
 })

@@ -161,7 +161,7 @@ describe('ECS IAM (kept exact)', () => {
       TableItems: ['${data.aws_dynamodb_table.table.arn}'],
       IndexQueries: ['${data.aws_dynamodb_table.table.arn}/index/gsi1', '${data.aws_dynamodb_table.table.arn}/index/gsi2'],
       PublishEvents: ['${data.aws_sns_topic.events_topic.arn}'],
-      ConsumeNotifications: ['${data.aws_sqs_queue.notifications_queue.arn}'],
+      ConsumeNotifications: ['${data.aws_sqs_queue.security_queue.arn}', '${data.aws_sqs_queue.notifications_queue.arn}'],
       SendEmail: ['arn:${data.aws_partition.partition.partition}:ses:${data.aws_region.current.region}:${data.aws_caller_identity.caller.account_id}:identity/${var.mail_domain}'],
       MediaObjects: ['${aws_s3_bucket.media_bucket.arn}/*'],
       ListMedia: ['${aws_s3_bucket.media_bucket.arn}'],

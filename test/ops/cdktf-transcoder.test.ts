@@ -259,7 +259,7 @@ describe('the Node runtime on Kubernetes in AWS (KUBERNETES_ENVIRONMENTS): its b
   it('should give the web pods the worker\'s grants plus the bucket, the transcoder its own and S3 get and put (no task protection off ECS)', () => {
     const web = grants(stack(), 'web_role')
     expect(Object.keys(web)).toEqual(['TableItems', 'IndexQueries', 'PublishEvents', 'ConsumeNotifications', 'SendEmail', 'MediaObjects', 'ListMedia'])
-    expect(web.ConsumeNotifications!.resources).toEqual(['${data.aws_sqs_queue.notifications_queue.arn}'])
+    expect(web.ConsumeNotifications!.resources).toEqual(['${data.aws_sqs_queue.security_queue.arn}', '${data.aws_sqs_queue.notifications_queue.arn}'])
     expect(grants(stack(), 'transcoder_role')).toEqual({
       VideoItems: { actions: iamActionsFor('dynamodb', TRANSCODER_OPERATIONS.dynamodb), resources: ['${data.aws_dynamodb_table.table.arn}'] },
       PublishEvents: { actions: ['sns:Publish'], resources: ['${data.aws_sns_topic.events_topic.arn}'] },

@@ -53,7 +53,7 @@ describe('cdktf stacks', () => {
 
   it('should wire each queue of infra/resources.ts to its dead-letter queue with its maxReceiveCount', () => {
     const queues = prod.resource.aws_sqs_queue!
-    expect(Object.keys(queues).sort()).toEqual(['notifications_dlq', 'notifications_queue', 'transcode_dlq', 'transcode_queue'])
+    expect(Object.keys(queues).sort()).toEqual(['notifications_dlq', 'notifications_queue', 'security_dlq', 'security_queue', 'transcode_dlq', 'transcode_queue'])
     for (const definition of QUEUES) {
       const key = queueKey(definition)
       expect(queues[`${key}_queue`]).toMatchObject({
@@ -78,7 +78,7 @@ describe('cdktf stacks', () => {
   it('should subscribe each queue to the topic with its filter (uploads to the transcoder only) and let only that topic send to it', () => {
     expect(only(prod, 'aws_sns_topic').name).toBe('netflix-clone-prod-events')
     const subscriptions = prod.resource.aws_sns_topic_subscription!
-    expect(Object.keys(subscriptions).sort()).toEqual(['notifications_subscription', 'transcode_subscription'])
+    expect(Object.keys(subscriptions).sort()).toEqual(['notifications_subscription', 'security_subscription', 'transcode_subscription'])
     for (const key of ['notifications', 'transcode']) {
       expect(subscriptions[`${key}_subscription`]).toMatchObject({ topic_arn: '${aws_sns_topic.events_topic.arn}', protocol: 'sqs', endpoint: `\${aws_sqs_queue.${key}_queue.arn}` })
       const policy = prod.resource.aws_sqs_queue_policy![`${key}_queue_policy`]!
@@ -94,10 +94,13 @@ describe('cdktf stacks', () => {
         },
       ])
     }
-    // Uploads are the transcoder's: the notifications queue never receives them, the transcode queue nothing else.
-    expect(JSON.parse(String(subscriptions.notifications_subscription!.filter_policy))).toEqual({ type: [{ 'anything-but': ['video.uploaded'] }] })
+    // Uploads are the transcoder's, security events the security queue's (audit 3, M4): the notifications queue never
+    // receives them, and each of the other two nothing else.
+    const others = { type: [{ 'anything-but': ['video.uploaded', 'user.password_changed', 'user.email_changed'] }] }
+    expect(JSON.parse(String(subscriptions.notifications_subscription!.filter_policy))).toEqual(others)
+    expect(JSON.parse(String(subscriptions.security_subscription!.filter_policy))).toEqual({ type: ['user.password_changed', 'user.email_changed'] })
     expect(JSON.parse(String(subscriptions.transcode_subscription!.filter_policy))).toEqual({ type: ['video.uploaded'] })
-    expect(NOTIFICATIONS_QUEUE.filterPolicy).toEqual({ type: [{ 'anything-but': ['video.uploaded'] }] })
+    expect(NOTIFICATIONS_QUEUE.filterPolicy).toEqual(others)
   })
 
   it('should point the app hostname at the Cloudflare for SaaS target, all from variables', () => {
@@ -118,7 +121,20 @@ describe('cdktf stacks', () => {
 
   it('should output what the worker and the deploy script need', () => {
     expect(Object.keys(prod.output).sort()).toEqual(
-      ['dead_letter_queue_url', 'hostname', 'mail_identity_arn', 'queue_url', 'region', 'table_name', 'topic_arn', 'transcode_dead_letter_queue_url', 'transcode_queue_url', 'worker_user_name'].sort(),
+      [
+        'dead_letter_queue_url',
+        'hostname',
+        'mail_identity_arn',
+        'queue_url',
+        'region',
+        'security_dead_letter_queue_url',
+        'security_queue_url',
+        'table_name',
+        'topic_arn',
+        'transcode_dead_letter_queue_url',
+        'transcode_queue_url',
+        'worker_user_name',
+      ].sort(),
     )
     expect(prod.output.table_name!.value).toBe('${aws_dynamodb_table.table.name}')
     expect(prod.output.queue_url!.value).toBe('${aws_sqs_queue.notifications_queue.url}')
@@ -150,7 +166,7 @@ describe('worker IAM policy', () => {
       TableItems: { actions: iamActionsFor('dynamodb'), resources: ['${aws_dynamodb_table.table.arn}'] },
       IndexQueries: { actions: ['dynamodb:Query'], resources: ['${aws_dynamodb_table.table.arn}/index/gsi1', '${aws_dynamodb_table.table.arn}/index/gsi2'] },
       PublishEvents: { actions: ['sns:Publish'], resources: ['${aws_sns_topic.events_topic.arn}'] },
-      ConsumeNotifications: { actions: iamActionsFor('sqs'), resources: ['${aws_sqs_queue.notifications_queue.arn}'] },
+      ConsumeNotifications: { actions: iamActionsFor('sqs'), resources: ['${aws_sqs_queue.security_queue.arn}', '${aws_sqs_queue.notifications_queue.arn}'] },
       SendEmail: {
         actions: ['ses:SendEmail'],
         resources: ['arn:${data.aws_partition.partition.partition}:ses:${data.aws_region.current.region}:${data.aws_caller_identity.caller.account_id}:identity/${var.mail_domain}'],

@@ -22,8 +22,10 @@ export interface PrivateQueue {
  * A queue of this test's own, with a DLQ: the shared queue is left to the suite's other tests.
  * `subscribed` puts it on the events topic, so events the app publishes arrive here too.
  */
-export async function privateQueue(opts: { subscribed?: boolean; visibilitySeconds?: number; maxReceiveCount?: number } = {}): Promise<PrivateQueue> {
-  const name = uniqueId('notif').slice(0, 60)
+export async function privateQueue(
+  opts: { subscribed?: boolean; visibilitySeconds?: number; maxReceiveCount?: number; name?: string; filterPolicy?: object } = {},
+): Promise<PrivateQueue> {
+  const name = opts.name ?? uniqueId('notif').slice(0, 60)
   const dlqUrl = await aws.sqs.createQueue(`${name}-dlq`)
   const { QueueArn: dlqArn } = await aws.sqs.getAttributes(dlqUrl, ['QueueArn'])
   const url = await aws.sqs.createQueue(name, {
@@ -32,7 +34,7 @@ export async function privateQueue(opts: { subscribed?: boolean; visibilitySecon
   })
   if (opts.subscribed) {
     const { QueueArn: queueArn } = await aws.sqs.getAttributes(url, ['QueueArn'])
-    await aws.sns.subscribe(aws.config.SNS_TOPIC_ARN!, 'sqs', queueArn!)
+    await aws.sns.subscribe(aws.config.SNS_TOPIC_ARN!, 'sqs', queueArn!, opts.filterPolicy ? { FilterPolicy: JSON.stringify(opts.filterPolicy) } : {})
     subscribedQueues.add(url)
   }
   return { url, dlqUrl }
