@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { SESSION_COOKIE } from '../auth/session'
+import { DEFAULT_NOTIFICATION_PREFS } from '../accounts/types'
 import { currentUser, requireApiUser } from '../auth/middleware'
 import type { AppEnv } from '../context'
 import { CACHE } from '../http/cache'
@@ -23,6 +24,7 @@ export function sessionTokenOf(c: Context<AppEnv>): string | undefined {
   if (user.via === 'bearer') return /^Bearer[ \t]+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(c.req.header('Authorization') ?? '')?.[1]
   return getCookie(c, SESSION_COOKIE)
 }
+
 const noStore = { 'Cache-Control': CACHE.noStore.cacheControl }
 
 /** Web Push (mounted under /api/v1): the VAPID key and the signed-in user's subscriptions. */
@@ -44,13 +46,13 @@ export const pushApi = new Hono<AppEnv>()
     '/me/push-subscriptions',
     describe({
       summary: 'Register this browser for Web Push',
-      description: 'The browser\'s PushSubscription JSON. At most 10 per user: a new one replaces the oldest. A subscription the push service answers 404/410 for is dropped.',
+      description: 'The browser\'s PushSubscription JSON. At most 10 per user: a new one replaces the oldest. Turns the user\'s notifications.push on (notifications are then also delivered as Web Push). A subscription the push service answers 404/410 for is dropped.',
       tags: TAGS,
       auth: true,
       responses: {
         201: { description: 'Registered' },
         200: { description: 'Already registered (keys refreshed)' },
-        422: { description: 'Malformed subscription, or not https: in production (validation_failed)', schema: ErrorBodySchema },
+        422: { description: 'Malformed subscription, a key not on the P-256 curve, or an endpoint that is not a push service (validation_failed)', schema: ErrorBodySchema },
       },
     }),
     requireApiUser,
@@ -61,6 +63,11 @@ export const pushApi = new Hono<AppEnv>()
       if (!push.acceptsEndpoint(body.endpoint)) throw errors.validation([{ path: 'endpoint', message: { key: 'validation.pushEndpoint' } }])
       const user = currentUser(c)
       const outcome = await push.subscribe(user.id, body, user.profile.token_version, sessionTokenOf(c))
+      // The contract: once a subscription is registered, notifications are also delivered as Web Push. Stored while
+      // notifications.push is off it would get nothing (the third audit's I6), so registering turns the switch on, as
+      // the profile's switch does next anyway (public/push-switch.js PUTs, then saves push: true). Off is a PATCH.
+      const prefs = user.profile.notifications
+      if (prefs?.push !== true) await c.get('services').accounts.update(user.profile, { notifications: { ...DEFAULT_NOTIFICATION_PREFS, ...prefs, push: true } })
       return c.json({ endpoint: body.endpoint }, outcome === 'created' ? 201 : 200, noStore)
     },
   )

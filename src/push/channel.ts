@@ -65,6 +65,7 @@ export function pushChannel(deps: PushChannelDeps): DeliveryChannel {
             const { outcome, status } = await sendPush(subscription, message, options, vapidSignerFor(vapid))
             if (outcome === 'retry') await once.release()
             if (outcome === 'gone' || (outcome === 'sent' && ended(subscription))) await deps.subscriptions.remove(user.id, subscription.endpoint)
+            if (outcome === 'gone' && status === 0) console.warn('push: dropped a subscription whose keys cannot encrypt (stored before the curve check)')
             if (outcome === 'rejected') console.warn(`push: a push service refused a message (${status}); not retried`)
             return outcome
           } catch (error) {

@@ -19,6 +19,25 @@ export const MAX_PLAINTEXT = RECORD_SIZE - 17
 
 const ECDH = { name: 'ECDH', namedCurve: 'P-256' } as const
 
+/** A subscription whose keys cannot be used (a p256dh off the curve, a wrong-sized auth): no retry will ever send to it. */
+export class InvalidClientKey extends Error {
+  override name = 'InvalidClientKey'
+}
+
+/**
+ * The browser's key as WebCrypto's ECDH public key, or null when it is not an uncompressed point on P-256. importKey
+ * does the curve check itself (Node 20 and workerd both reject a point off the curve with a DataError), so a
+ * subscription is checked by the very operation every send performs.
+ */
+export async function importClientKey(p256dh: Uint8Array): Promise<CryptoKey | null> {
+  if (p256dh.length !== 65 || p256dh[0] !== 4) return null
+  try {
+    return await crypto.subtle.importKey('raw', p256dh, ECDH, false, [])
+  } catch {
+    return null
+  }
+}
+
 async function hkdf(salt: Uint8Array, ikm: Uint8Array, info: Uint8Array, bytes: number): Promise<Uint8Array> {
   const key = await crypto.subtle.importKey('raw', ikm, 'HKDF', false, ['deriveBits'])
   return new Uint8Array(await crypto.subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt, info }, key, bytes * 8))
@@ -44,9 +63,10 @@ export async function deriveContentKeys(
 /** The request body for a push message: header (salt, rs, keyid = our ephemeral public key) and one record. */
 export async function encryptPayload(plaintext: Uint8Array, client: ClientKeys): Promise<Uint8Array> {
   if (plaintext.length > MAX_PLAINTEXT) throw new Error('push payload too large')
+  const theirs = await importClientKey(client.p256dh)
+  if (!theirs || client.auth.length !== 16) throw new InvalidClientKey('push: the subscription\'s keys are not a P-256 point and a 16-byte secret')
   const ours = (await crypto.subtle.generateKey(ECDH, true, ['deriveBits'])) as CryptoKeyPair
   const asPublic = new Uint8Array((await crypto.subtle.exportKey('raw', ours.publicKey)) as ArrayBuffer)
-  const theirs = await crypto.subtle.importKey('raw', client.p256dh, ECDH, false, [])
   const ecdhSecret = new Uint8Array(await crypto.subtle.deriveBits({ name: 'ECDH', public: theirs } as unknown as SubtleCryptoDeriveKeyAlgorithm, ours.privateKey, 256))
   const salt = crypto.getRandomValues(new Uint8Array(16))
   const { cek, nonce } = await deriveContentKeys(ecdhSecret, client.auth, client.p256dh, asPublic, salt)

@@ -1,11 +1,23 @@
 import { issueMessage as m } from '../i18n/message-ref'
 import { z } from 'zod'
 import { fromBase64Url } from './bytes'
+import { importClientKey } from './encryption'
 
-const decodesTo = (bytes: number, first?: number) => (value: string) => {
+const decodesTo = (bytes: number) => (value: string) => {
   try {
-    const decoded = fromBase64Url(value)
-    return decoded.length === bytes && (first === undefined || decoded[0] === first)
+    return fromBase64Url(value).length === bytes
+  } catch {
+    return false
+  }
+}
+
+/**
+ * An uncompressed P-256 point that is on the curve: a key that only looks right (65 bytes, 0x04) would make every
+ * send to this user fail (the third audit's I6), so it is refused here, at subscribe time, with a 422.
+ */
+const p256Point = async (value: string) => {
+  try {
+    return (await importClientKey(fromBase64Url(value))) !== null
   } catch {
     return false
   }
@@ -19,7 +31,7 @@ export const PushSubscriptionBodySchema = z.object({
     .pipe(z.url({ protocol: /^https?$/, message: m('validation.httpUrl') }))
     .describe('The push service URL (https: in production)'),
   keys: z.object({
-    p256dh: z.string().max(200).refine(decodesTo(65, 4), m('validation.p256Key')).describe('The browser\'s P-256 key (base64url)'),
+    p256dh: z.string().max(200).refine(p256Point, m('validation.p256Key')).describe('The browser\'s P-256 key (base64url)'),
     auth: z.string().max(64).refine(decodesTo(16), m('validation.authSecret')).describe('The 16-byte authentication secret (base64url)'),
   }),
 })

@@ -1,6 +1,6 @@
 /** One push message to one subscription: encrypt, sign, POST, and say what the answer means. */
 import { fromBase64Url, utf8 } from './bytes'
-import { encryptPayload } from './encryption'
+import { encryptPayload, InvalidClientKey, type ClientKeys } from './encryption'
 import type { VapidSigner } from './vapid'
 
 export type SubscriptionTarget = {
@@ -19,7 +19,8 @@ export interface PushOptions {
 /**
  * sent: accepted (201/202…); gone: 404/410, the subscription expired or was withdrawn (drop it);
  * retry: 429, 5xx or no answer (the queue tries again later); rejected: any other answer (a bad
- * request will not get better by retrying; logged, the subscription kept).
+ * request will not get better by retrying; logged, the subscription kept). A subscription whose keys cannot encrypt
+ * (stored before the curve check) is 'gone' with status 0 without a request: thrown, it would fail every event of its user.
  */
 export type PushOutcome = 'sent' | 'gone' | 'retry' | 'rejected'
 
@@ -30,6 +31,14 @@ export function outcomeOf(status: number): PushOutcome {
   return 'rejected'
 }
 
+function decodedKeys(keys: SubscriptionTarget['keys']): ClientKeys | null {
+  try {
+    return { p256dh: fromBase64Url(keys.p256dh), auth: fromBase64Url(keys.auth) }
+  } catch {
+    return null
+  }
+}
+
 export async function sendPush(
   target: SubscriptionTarget,
   message: unknown,
@@ -37,7 +46,15 @@ export async function sendPush(
   vapid: VapidSigner,
   fetcher: typeof fetch = fetch,
 ): Promise<{ outcome: PushOutcome; status: number }> {
-  const body = await encryptPayload(utf8(JSON.stringify(message)), { p256dh: fromBase64Url(target.keys.p256dh), auth: fromBase64Url(target.keys.auth) })
+  const client = decodedKeys(target.keys)
+  let body: Uint8Array
+  try {
+    if (!client) throw new InvalidClientKey('push: the subscription\'s keys are not base64url')
+    body = await encryptPayload(utf8(JSON.stringify(message)), client)
+  } catch (error) {
+    if (error instanceof InvalidClientKey) return { outcome: 'gone', status: 0 }
+    throw error
+  }
   const headers: Record<string, string> = {
     Authorization: await vapid.authorization(target.endpoint),
     'Content-Encoding': 'aes128gcm',

@@ -1,5 +1,7 @@
+import { notDeleted, throwIfDeleted } from '../accounts/tombstone'
 import { ConditionalCheckFailedError } from '../data/errors'
 import type { DataStore } from '../data/store'
+import { retryOptimistic } from '../shared/conflict-retry'
 import { userPk } from '../shared/keys'
 import { endpointHash, endpointOwnerKey, PUSHSUB_PREFIX, pushSubSk } from './keys'
 import type { SubscriptionTarget } from './sender'
@@ -61,10 +63,22 @@ export class PushSubscriptionStore {
     }
     // The owner item moves with the endpoint; the previous owner's copy is dropped below.
     const previous = await this.db.get<{ user_id: string }>(this.table, endpointOwnerKey(hash), { consistent: true })
-    await this.db.transactWrite([
+    // Beside the account's tombstone check, like every write that creates user data: a PUT that authenticated just
+    // before the account's deletion cannot leave a PUSHSUB or PUSHEP item behind the erasure (AccountDeleted, 401).
+    const writes = [
       { put: { table: this.table, item } },
       { put: { table: this.table, item: { ...endpointOwnerKey(hash), user_id: userId } } },
-    ])
+      await notDeleted(this.table, userId),
+    ]
+    await retryOptimistic(async () => {
+      try {
+        await this.db.transactWrite(writes)
+        return true
+      } catch (error) {
+        throwIfDeleted(error, writes.length - 1)
+        throw error
+      }
+    })
     if (previous && previous.user_id !== userId) await this.db.delete(this.table, { pk: userPk(previous.user_id), sk: pushSubSk(hash) })
     if (existing) return 'known'
     await this.trim(userId)

@@ -17,6 +17,12 @@ export interface VapidKeys {
 /** Tokens live 12 hours and are renewed after 6 (well inside the 24-hour limit, whatever the clock skew). */
 const TOKEN_SECONDS = 12 * 3600
 const RENEW_AFTER_SECONDS = 6 * 3600
+/**
+ * Tokens kept per signer (one per push-service origin). Users' browsers reach a handful of origins, but endpoints are
+ * whatever a client PUTs (within the allowed hosts): the cache lives as long as the isolate, so it is bounded and the
+ * least recently used origin goes first (the third audit's I6). A dropped origin only costs one signature.
+ */
+export const MAX_CACHED_TOKENS = 64
 
 export interface VapidSigner {
   /** The Authorization header value for a push to `endpoint`. */
@@ -47,8 +53,11 @@ export function vapidSigner(keys: VapidKeys, now: () => number = Date.now): Vapi
           .setExpirationTime(seconds + TOKEN_SECONDS)
           .sign(await key)
         cached = { token, issuedAt: seconds }
-        tokens.set(audience, cached)
       }
+      // Re-inserted on every use: a Map iterates in insertion order, so its first key is the least recently used.
+      tokens.delete(audience)
+      tokens.set(audience, cached)
+      while (tokens.size > MAX_CACHED_TOKENS) tokens.delete(tokens.keys().next().value!)
       return `vapid t=${cached.token}, k=${keys.publicKey}`
     },
   }
