@@ -28,7 +28,7 @@ reviewsApi.get(
   async (c) => {
     const { id } = c.req.valid('param')
     const { page, cursor } = c.req.valid('query')
-    const { next_cursor, ...body } = await c.get('services').reviews.page(id, cursor ? { cursor } : { page: page ?? 1 })
+    const { next_cursor, prev_cursor: _htmlOnly, ...body } = await c.get('services').reviews.page(id, cursor ? { cursor } : { page: page ?? 1 })
     // A page-numbered read of the last page keeps the original shape; cursor readers always get the field.
     return c.json(next_cursor !== null || cursor ? { ...body, next_cursor } : body)
   },

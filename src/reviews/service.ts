@@ -207,9 +207,10 @@ export class ReviewService {
       : { page: request.page ?? 1 }
     const readPage = () =>
       readTimeline(this.db, this.table, movieId, {
-        skip: position.after ? 0 : (position.page - 1) * pageSize,
+        skip: position.after || position.before ? 0 : (position.page - 1) * pageSize,
         take: pageSize,
         ...(position.after ? { after: position.after } : {}),
+        ...(position.before ? { before: position.before } : {}),
         ...(viewerId ? { excludeUser: viewerId } : {}),
       })
     // A signed-in film page read the aggregate and the viewer's review ahead, with the session (filmPageReads): a film
@@ -222,15 +223,18 @@ export class ReviewService {
     // A film whose reviews predate the index: give them their keys (once), then read the page again.
     const timeline = needsTimeline(agg) ? await backfillTimeline(this.db, this.table, movieId).then(readPage) : firstRead
     const summary = summaryOf(agg)
-    const last = timeline.items.at(-1)
-    const next_cursor =
-      timeline.more && last ? await encodeReviewsCursor(this.deps.cursors, movieId, { page: position.page + 1, after: last.gsi2sk }) : null
+    const [first, last] = [timeline.items.at(0), timeline.items.at(-1)]
+    // Reached backwards, `more` tells of newer reviews; older ones exist, since the page came from one.
+    const older = position.before ? true : timeline.more
+    const next_cursor = older && last ? await encodeReviewsCursor(this.deps.cursors, movieId, { page: position.page + 1, after: last.gsi2sk }) : null
+    const prev_cursor = position.page > 2 && first ? await encodeReviewsCursor(this.deps.cursors, movieId, { page: position.page - 1, before: first.gsi2sk }) : null
     return {
       ...summary,
       page: position.page,
       total_pages: Math.max(1, Math.ceil(othersOf(agg, ownItem) / pageSize)),
       results: timeline.items.map(toReview),
       next_cursor,
+      prev_cursor,
       ...(ownItem ? { own: toReview(ownItem) } : {}),
     }
   }

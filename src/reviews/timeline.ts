@@ -8,25 +8,30 @@ import type { ReviewItem } from './types'
 /**
  * A film's reviews, newest first, through gsi2 (REVIEWS#<movieId> / <created_at>#<userId>): a page
  * is one Query of about one page of items, never the whole film. A cursor carries the page number
- * and the last review shown, signed, so the next page starts right after it.
+ * and the last review shown, signed, so the next page starts right after it; a cursor back carries the
+ * first review shown, so the previous page is the reviews just newer than it (read oldest first, then turned).
  */
 export interface TimelinePosition {
   page: number
   /** gsi2sk of the last review of the previous page; undefined on page 1. */
   after?: string
+  /** gsi2sk of the first review of the next page, for a page reached backwards. */
+  before?: string
 }
+type CursorPosition = { page: number } & ({ after: string } | { before: string })
 
 const CURSOR_KIND = 'reviews'
 
-export async function encodeReviewsCursor(codec: CursorCodec, movieId: number, position: Required<TimelinePosition>): Promise<string> {
-  return codec.encode(CURSOR_KIND, String(movieId), `${position.page}|${position.after}`)
+export async function encodeReviewsCursor(codec: CursorCodec, movieId: number, position: CursorPosition): Promise<string> {
+  const edge = 'after' in position ? position.after : `<${position.before}`
+  return codec.encode(CURSOR_KIND, String(movieId), `${position.page}|${edge}`)
 }
 
-export async function decodeReviewsCursor(codec: CursorCodec, movieId: number, cursor: string): Promise<Required<TimelinePosition>> {
+export async function decodeReviewsCursor(codec: CursorCodec, movieId: number, cursor: string): Promise<CursorPosition> {
   const position = await codec.decode(CURSOR_KIND, String(movieId), cursor)
-  const match = /^([0-9]{1,6})\|(.+#.+)$/.exec(position)
+  const match = /^([0-9]{1,6})\|(<?)(.+#.+)$/.exec(position)
   if (!match) throw new InvalidCursor()
-  return { page: Number(match[1]), after: match[2]! }
+  return match[2] ? { page: Number(match[1]), before: match[3]! } : { page: Number(match[1]), after: match[3]! }
 }
 
 /** The table and index key of the review whose gsi2sk is `timelineSk` (an ExclusiveStartKey). */
@@ -43,17 +48,19 @@ export async function readTimeline(
   db: DataStore,
   table: string,
   movieId: number,
-  opts: { skip: number; take: number; after?: string; excludeUser?: string },
+  opts: { skip: number; take: number; after?: string; before?: string; excludeUser?: string },
 ): Promise<{ items: ReviewItem[]; more: boolean }> {
   const wanted = opts.skip + opts.take + 1
   const found: ReviewItem[] = []
-  let startKey: Key | undefined = opts.after ? startKeyAfter(movieId, opts.after) : undefined
+  const edge = opts.before ?? opts.after
+  let startKey: Key | undefined = edge ? startKeyAfter(movieId, edge) : undefined
   while (found.length < wanted) {
     const { items, lastKey } = await db.query<ReviewItem>(table, {
       index: 'gsi2',
       keyCondition: 'gsi2pk = :pk',
       values: { ':pk': reviewsTimelinePk(movieId) },
-      forward: false,
+      // Backwards: the reviews just newer than `before`, nearest first; turned newest first below.
+      forward: opts.before !== undefined,
       limit: wanted - found.length + (opts.excludeUser ? 1 : 0),
       ...(startKey ? { startKey } : {}),
     })
@@ -61,7 +68,8 @@ export async function readTimeline(
     if (!lastKey) break
     startKey = lastKey
   }
-  return { items: found.slice(opts.skip, opts.skip + opts.take), more: found.length > opts.skip + opts.take }
+  const items = found.slice(opts.skip, opts.skip + opts.take)
+  return { items: opts.before ? items.reverse() : items, more: found.length > opts.skip + opts.take }
 }
 
 /**

@@ -47,6 +47,11 @@ export interface ReviewPage extends ReviewSummary {
   results: Review[]
   /** The next page's cursor; null on the last page. */
   next_cursor: string | null
+  /**
+   * The previous page's cursor (HTML's "Newer reviews": one Query however deep the page); null on page 1, and on page
+   * 2, whose previous page is page 1 itself. Not part of the API's answer.
+   */
+  prev_cursor: string | null
 }
 
 /** Which page: a number (reads that many pages), or a cursor from the previous page (reads one). */

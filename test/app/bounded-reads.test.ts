@@ -137,6 +137,33 @@ describe('bounded reads', { timeout: 60_000 }, () => {
       expect(html).toMatch(/href="\/movies\/\d+\/reviews\?cursor=[^"]+"[^>]*>\s*Older reviews/)
       expect(html).toContain(`Page 1 of ${REVIEWS / 20}`)
     })
+
+    it('should go back to newer reviews from deep in the HTML pages with one page read per step, not one per page before it (reliability 3)', async () => {
+      // The HTML page's links, followed as a reader would: 6 pages older, then back to page 1.
+      const visit = async (path: string) => {
+        const ctx = createExecutionContext()
+        counted.reads.length = 0
+        const res = await worker.fetch(new Request(`${ORIGIN}${path}`, { headers: { Accept: 'text/html', 'CF-Connecting-IP': clientIp() } }), env as unknown as Env, ctx)
+        const html = await res.text()
+        await waitOnExecutionContext(ctx)
+        expect(res.status).toBe(200)
+        const link = (label: string) => new RegExp(`href="(/movies/\\d+/reviews\\?[^"]+)"[^>]*>\\s*${label}`).exec(html)?.[1]?.replaceAll('&amp;', '&')
+        const names = [...html.matchAll(/class="review-author"[^>]*>(?:<bdi>)?([^<]+)/g)].map((m) => m[1])
+        return { older: link('Older reviews'), newer: link('Newer reviews'), names, read: itemsRead(counted.reads), page: /Page (\d+) of/.exec(html)?.[1] }
+      }
+      const forward = [await visit(`/movies/${movieId}/reviews`)]
+      for (let i = 0; i < 6; i++) forward.push(await visit(forward.at(-1)!.older!))
+      expect(forward.at(-1)!.page).toBe('7')
+      let at = forward.at(-1)!
+      for (let page = 6; page >= 1; page--) {
+        at = await visit(at.newer!)
+        expect(at.page).toBe(String(page))
+        expect(at.names).toEqual(forward[page - 1]!.names)
+        // One page (and one to learn that more follow) plus the aggregate, however deep the page.
+        expect(at.read).toBeLessThanOrEqual(22)
+      }
+      expect(at.newer).toBeUndefined()
+    })
   })
 
   describe('500 notifications', () => {

@@ -141,7 +141,7 @@ function ReviewItem({ review }: { review: Review }) {
   )
 }
 
-function Pagination({ movieId, page, totalPages, nextCursor }: { movieId: number; page: number; totalPages: number; nextCursor: string | null }) {
+function Pagination({ movieId, page, totalPages, nextCursor, prevCursor }: { movieId: number; page: number; totalPages: number; nextCursor: string | null; prevCursor: string | null }) {
   const t = useT()
   if (totalPages <= 1) return null
   const base = `/movies/${movieId}/reviews`
@@ -150,11 +150,12 @@ function Pagination({ movieId, page, totalPages, nextCursor }: { movieId: number
       {label}
     </a>
   )
+  // Both ways continue from the review at the page's edge: one read of one page, whatever the page number.
+  const newer = prevCursor ? `${base}?cursor=${encodeURIComponent(prevCursor)}` : page > 1 ? `${base}?page=${page - 1}` : null
   return (
     <nav class="pagination" aria-label={t('reviews.pagesLabel')}>
-      {page > 1 ? link(`${base}?page=${page - 1}`, t('reviews.newer'), 'prev') : null}
+      {newer ? link(newer, t('reviews.newer'), 'prev') : null}
       <span class="muted">{t('reviews.pageOf', { page: Math.min(page, totalPages), total: totalPages })}</span>
-      {/* Older pages continue from the last review shown: one read of one page, whatever the page number. */}
       {nextCursor ? link(`${base}?cursor=${encodeURIComponent(nextCursor)}`, t('reviews.older'), 'next') : null}
     </nav>
   )
@@ -189,7 +190,7 @@ export function ReviewsSection({ movieId, movieTitle, reviews, loginHref, form, 
           ))}
         </ol>
       ) : null}
-      <Pagination movieId={movieId} page={reviews.page} totalPages={reviews.total_pages} nextCursor={reviews.next_cursor} />
+      <Pagination movieId={movieId} page={reviews.page} totalPages={reviews.total_pages} nextCursor={reviews.next_cursor} prevCursor={reviews.prev_cursor} />
     </div>
   )
 }
