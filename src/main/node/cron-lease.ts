@@ -7,13 +7,17 @@ import type { DataStore } from '../../data/store'
  * Who may run a cron job now, across replicas: one DynamoDB item per job (infra/resources.ts
  * NODE_LEASE_ITEMS), taken with a conditional write that only succeeds when nobody holds it or the
  * holder's time ran out (a replica that died mid-job frees it by expiry). For a scheduled occurrence
- * the item also remembers the last occurrence run, so a replica whose clock ticks a little later, or a
- * CronJob pod that starts late, does not run the same occurrence again once the first has finished.
+ * the item also remembers the last occurrence that succeeded, so a replica whose clock ticks a little
+ * later, or a CronJob pod that starts late, does not run it again. Only a success marks it: a failed
+ * run leaves it open, so the scheduler's retry or the CronJob's next pod runs it again.
  */
 export interface CronLease {
-  /** The release function when this process now holds the job's lease; null when another one does (or did this occurrence). */
-  acquire(job: string, opts?: { occurrence?: number }): Promise<(() => Promise<void>) | null>
+  /** The release function when this process now holds the job's lease; null when another one does (or this occurrence succeeded). */
+  acquire(job: string, opts?: { occurrence?: number }): Promise<ReleaseLease | null>
 }
+
+/** Gives the hold back; `done` (the job succeeded) also records the occurrence as run. */
+export type ReleaseLease = (outcome: { done: boolean }) => Promise<void>
 
 /** Long enough for any job we have; a crashed holder blocks the job at most this long. */
 export const DEFAULT_HOLD_SECONDS = 15 * 60
@@ -32,7 +36,7 @@ export function dynamoCronLease(options: { db: () => DataStore; table: string; h
       const notYetRun = 'AND (attribute_not_exists(last_occurrence) OR last_occurrence < :occurrence)'
       try {
         await options.db().update(options.table, keyOf(job), {
-          update: `SET #owner = :owner, held_until = :until, #ttl = :ttl${occurrence === undefined ? '' : ', last_occurrence = :occurrence'}`,
+          update: 'SET #owner = :owner, held_until = :until, #ttl = :ttl',
           condition: occurrence === undefined ? free : `${free} ${notYetRun}`,
           names: { '#owner': 'owner', '#ttl': NODE_LEASE_ITEMS.ttlAttribute },
           values: {
@@ -48,20 +52,35 @@ export function dynamoCronLease(options: { db: () => DataStore; table: string; h
         if (error instanceof ConditionalCheckFailedError) return null
         throw error
       }
-      return async () => {
-        // Only our own hold is given back; the occurrence stays recorded.
-        await options
-          .db()
-          .update(options.table, keyOf(job), {
-            update: 'SET held_until = :free',
+      const ignoreTaken = (error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedError)) throw error
+      }
+      return async ({ done }) => {
+        const markDone = done && occurrence !== undefined
+        const mark = markDone ? { ':occurrence': occurrence } : {}
+        try {
+          // Only our own hold is given back, with the occurrence marked in the same write when the job succeeded.
+          await options.db().update(options.table, keyOf(job), {
+            update: markDone ? 'SET held_until = :free, last_occurrence = :occurrence' : 'SET held_until = :free',
             condition: '#owner = :owner',
             names: { '#owner': 'owner' },
-            values: { ':owner': owner, ':free': 0 },
+            values: { ':owner': owner, ':free': 0, ...mark },
             returnValues: 'NONE',
           })
-          .catch((error: unknown) => {
-            if (!(error instanceof ConditionalCheckFailedError)) throw error
-          })
+        } catch (error) {
+          ignoreTaken(error)
+          if (!markDone) return
+          // Our hold ran out and another run took the lease: the success is still recorded, never moving the mark back.
+          await options
+            .db()
+            .update(options.table, keyOf(job), {
+              update: 'SET last_occurrence = :occurrence',
+              condition: 'attribute_not_exists(last_occurrence) OR last_occurrence < :occurrence',
+              values: mark,
+              returnValues: 'NONE',
+            })
+            .catch(ignoreTaken)
+        }
       }
     },
   }

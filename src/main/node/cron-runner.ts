@@ -24,13 +24,16 @@ export async function runCron(cron: string, options: { lease: CronLease; service
   const release = await options.lease.acquire(name, options.occurrence === undefined ? {} : { occurrence: options.occurrence })
   if (!release) return { cron, status: 'skipped', reason: options.occurrence === undefined ? 'lease held' : 'occurrence already run' }
   const started = Date.now()
+  let done = false
   try {
     await job(options.services())
+    done = true
     return { cron, status: 'ran', elapsed_ms: Date.now() - started }
   } catch (error) {
     return { cron, status: 'failed', error: error instanceof Error ? error.name : 'error' }
   } finally {
-    await release().catch((error: unknown) => console.warn('cron lease release failed', error instanceof Error ? error.name : 'error'))
+    // Only a success marks the occurrence run: a failed one stays open for the retry (below, or the CronJob's next pod).
+    await release({ done }).catch((error: unknown) => console.warn('cron lease release failed', error instanceof Error ? error.name : 'error'))
   }
 }
 
@@ -41,27 +44,45 @@ export interface CronScheduler {
   stop(): Promise<void>
 }
 
+/** A failed occurrence is run again after 1, 2, 4… minutes (at most 30), until it succeeds or the next occurrence is due. */
+export const RETRY_FIRST_MS = 60_000
+const RETRY_MAX_MS = 30 * 60_000
+
 /**
  * The in-process scheduler of every Node replica: checks the cron table each second and runs what is
- * due, in UTC; the lease (with the occurrence) makes exactly one replica run each occurrence.
+ * due, in UTC; the lease (with the occurrence) makes exactly one replica run each occurrence. The
+ * replica whose run failed retries that occurrence (a digest or release-alert run is not lost to a
+ * passing outage; every job is idempotent), and the next occurrence replaces a pending retry.
  */
 export function startCronScheduler(run: (cron: string, occurrence: number) => Promise<CronOutcome>, options: { crons?: readonly string[]; tickMs?: number } = {}): CronScheduler {
   const crons = options.crons ?? Object.values(CRON)
   const running = new Map<string, Promise<void>>()
   const lastMinute = new Map<string, number>()
+  const retries = new Map<string, { occurrence: number; attempt: number; at: number }>()
+  const start = (cron: string, occurrence: number, attempt: number, at: number) => {
+    const work = run(cron, occurrence)
+      .then((outcome) => {
+        if (outcome.status !== 'ran') console.log(JSON.stringify({ scheduler: outcome, ...(attempt > 0 ? { attempt } : {}) }))
+        if (outcome.status === 'failed') retries.set(cron, { occurrence, attempt: attempt + 1, at: at + Math.min(RETRY_FIRST_MS * 2 ** attempt, RETRY_MAX_MS) })
+      })
+      .catch((error: unknown) => console.error(`cron ${cron} failed`, error instanceof Error ? error.name : 'error'))
+      .finally(() => running.delete(cron))
+    running.set(cron, work)
+  }
   const tick = (at: Date) => {
     const minute = Math.floor(at.getTime() / 60_000)
     const started: string[] = []
     for (const cron of crons) {
-      if (lastMinute.get(cron) === minute || running.has(cron) || !cronMatches(cron, at)) continue
-      lastMinute.set(cron, minute)
-      const work = run(cron, minute * 60_000)
-        .then((outcome) => {
-          if (outcome.status !== 'ran') console.log(JSON.stringify({ scheduler: outcome }))
-        })
-        .catch((error: unknown) => console.error(`cron ${cron} failed`, error instanceof Error ? error.name : 'error'))
-        .finally(() => running.delete(cron))
-      running.set(cron, work)
+      if (running.has(cron)) continue
+      const retry = retries.get(cron)
+      if (lastMinute.get(cron) !== minute && cronMatches(cron, at)) {
+        lastMinute.set(cron, minute)
+        retries.delete(cron)
+        start(cron, minute * 60_000, 0, at.getTime())
+      } else if (retry && retry.at <= at.getTime()) {
+        retries.delete(cron)
+        start(cron, retry.occurrence, retry.attempt, at.getTime())
+      } else continue
       started.push(cron)
     }
     return started

@@ -1,9 +1,10 @@
 /**
  * `node dist/cron.js "<cron expression>" [--now]`: runs the job of one trigger of the cron table once
  * (Kubernetes CronJobs, ECS scheduled tasks), behind the same lease as the servers' schedulers. It
- * counts as the expression's latest occurrence, so it never repeats one a replica already ran; `--now`
- * runs it regardless (still never beside another run of the same job). Exit 0 when it ran or was
- * skipped, 1 when it failed, 2 on a bad expression.
+ * counts as the expression's latest occurrence, so it never repeats one a replica already ran with
+ * success; `--now` runs it regardless (still never beside another run of the same job). Exit 0 when it
+ * ran or was skipped, 1 when it failed (the occurrence stays open, so the CronJob's retry pod runs it
+ * again), 2 on a bad expression.
  */
 import { ConfigError, parseConfig } from '../../config'
 import { latestOccurrence } from '../../jobs/cron-expression'
