@@ -1,4 +1,5 @@
 import { ConditionalCheckFailedError } from '../data/errors'
+import { writeUnlessDeleted } from './tombstone'
 import type { DataStore, TransactItem } from '../data/store'
 import { userPk } from '../shared/keys'
 import { InvalidToken } from '../shared/errors'
@@ -61,11 +62,10 @@ export class EmailTokens {
     return { token: `${userId}.${secret}`, write: { put: { table: this.table, item: { ...item } } } }
   }
 
-  /** Creates and stores a token in one put. */
+  /** Creates and stores a token, unless the account is being deleted (AccountDeleted: no token may outlive the erasure). */
   async issue(userId: string, purpose: TokenPurpose, email: string): Promise<string> {
     const { token, write } = await this.create(userId, purpose, email)
-    if (!('put' in write) || !write.put) throw new Error('unexpected token write')
-    await this.db.put(this.table, write.put.item as Record<string, unknown>)
+    await writeUnlessDeleted(this.db, this.table, userId, write)
     return token
   }
 

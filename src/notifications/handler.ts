@@ -1,3 +1,4 @@
+import { notDeleted } from '../accounts/tombstone'
 import { TransactionCanceledError } from '../data/errors'
 import type { DataStore, TransactItem } from '../data/store'
 import type { Subscriber } from '../events/dispatcher'
@@ -39,6 +40,8 @@ export function notificationHandler(deps: NotificationHandlerDeps): Subscriber {
       const announced = deps.announce ? items.map((item) => deps.announce!(event.user_id, item.id)) : []
       const writes: TransactItem[] = [
         once.marker,
+        // Not for an account being deleted: the erasure may have passed already (its tombstone refuses the write).
+        await notDeleted(deps.table, event.user_id),
         ...items.map((item) => deps.store.putEntry(item)),
         deps.store.unreadEntry(event.user_id, items),
         ...outcome.extraItems.map((item) => ({ put: { table: deps.table, item } })),

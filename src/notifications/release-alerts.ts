@@ -1,3 +1,4 @@
+import { notDeleted } from '../accounts/tombstone'
 import type { NotificationPrefs } from '../accounts/types'
 import type { Catalog, Movie } from '../catalog/types'
 import { TransactionCanceledError } from '../data/errors'
@@ -194,6 +195,8 @@ async function tell(
       options.store.putEntry(notification),
       options.store.unreadEntry(userId, [notification]),
       ...(announced?.writes ?? []),
+      // Not for an account being deleted (its tombstone refuses the write): nothing of it may outlive the erasure.
+      await notDeleted(options.table, userId),
     ]
     // Alerts of one user about several films meet at the unread summary: a conflict is tried again.
     await retryOptimistic(() => options.db.transactWrite(writes).then(() => true))

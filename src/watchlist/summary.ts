@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedError } from '../data/errors'
 import type { DataStore, TransactItem } from '../data/store'
+import { writeUnlessDeleted } from '../accounts/tombstone'
 import { userPk } from '../shared/keys'
 import { LIST_SUMMARY_SK, WATCHLIST_MAX, WATCH_PREFIX, listTimelinePk, listTimelineSk, type ListSummaryItem, type WatchItem } from './keys'
 
@@ -76,13 +77,10 @@ export async function createSummary(db: DataStore, table: string, userId: string
     count: entries.length,
     ids: Object.fromEntries(entries.map((entry) => [String(entry.movie_id), true as const])),
   }
-  try {
-    await db.put(table, summary, { condition: 'attribute_not_exists(pk)' })
-    return summary
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedError)) throw error
-    return (await readSummary(db, table, userId, true)) ?? summary
-  }
+  // Beside the tombstone check: a page view that authenticated just before the account's deletion must not leave a
+  // summary behind its erasure (AccountDeleted instead).
+  if (await writeUnlessDeleted(db, table, userId, { put: { table, item: { ...summary }, condition: 'attribute_not_exists(pk)' } })) return summary
+  return (await readSummary(db, table, userId, true)) ?? summary
 }
 
 /** The summary, created on first use. */

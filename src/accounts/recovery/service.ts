@@ -4,6 +4,7 @@ import { events } from '../../events/schema'
 import type { Outbox } from '../../events/outbox'
 import { InvalidToken, RateLimited } from '../../shared/errors'
 import { EmailTokens } from '../email-tokens'
+import { notDeleted } from '../tombstone'
 import type { AccountStore } from '../store'
 import { LIMITS, type Throttle } from '../throttle'
 import { normaliseEmail } from '../types'
@@ -55,7 +56,8 @@ export class Recovery {
     // same writes: a decoy of the outbox item that is never published and expires.
     const input = events.passwordResetRequested(userId)
     const staged = profile ? this.deps.outbox.stage(input) : this.deps.outbox.decoy(input)
-    await this.deps.db.transactWrite([write, ...staged.writes])
+    // Beside the tombstone check (an absent id's passes): no token of an account being deleted outlives its erasure.
+    await this.deps.db.transactWrite([await notDeleted(this.deps.table, userId), write, ...staged.writes])
     staged.release()
     this.deps.mailNow(staged.event, { token })
   }

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { connectionFromConfig } from '../../../src/aws/client'
 import { DynamoDb } from '../../../src/aws/dynamodb'
 import { knownError } from '../../../src/http/errors'
+import { events, newEvent } from '../../../src/events/schema'
+import { announceStreaming } from '../../../src/notifications/release-alerts'
+import { createSummary } from '../../../src/watchlist/summary'
 import { api, clientIp, uniqueEmail } from '../../support/harness/accounts'
 import { testAws } from '../../support/harness/aws'
 import { films } from '../../support/harness/films'
@@ -97,5 +100,28 @@ describe('account deletion against concurrent writes (F10)', { timeout: 120_000 
     for (const res of await Promise.all(adds)) expect([200, 201, 401]).toContain(res.status)
     const db = new DynamoDb(connectionFromConfig(config, config.DYNAMODB_ENDPOINT))
     expect(await itemsOf(db, user.id)).toEqual([])
+  })
+
+  it('should refuse a notification, a release alert, an email token and a list summary that land after the erasure (reliability 3)', async () => {
+    const db = new LateWriteDynamoDb(connectionFromConfig(config, config.DYNAMODB_ENDPOINT))
+    const services = testServices({}, undefined, { db: () => db })
+    const { accounts, events: queue, releaseAlerts } = services
+    const [film] = await films(1, 60)
+    const profile = await accounts.signup({ email: uniqueEmail('late-writes'), password: 'the right password' }, clientIp())
+
+    const outcomes: Record<string, unknown> = {}
+    db.hook = async () => {
+      // What the queue consumer, the release-alert cron, a mail send and a list page view do for a user at that moment.
+      const event = newEvent(events.passwordChanged(profile.id))
+      const notify = queue.handlers['user.password_changed']!.find((handler) => handler.name === 'notifications')!
+      outcomes.notification = await notify.handle(event, queue.once(event, notify.name))
+      outcomes.release = await announceStreaming({ ...releaseAlerts, audience: { watchersOf: async () => [profile.id] } }, film!.id, new Date())
+      outcomes.token = await accounts.tokens.issue(profile.id, 'verify', profile.email).catch((error: unknown) => knownError(error)?.code)
+      outcomes.summary = await createSummary(db, table, profile.id).catch((error: unknown) => knownError(error)?.code)
+    }
+    await accounts.deleteAccount(profile, 'the right password', clientIp())
+
+    expect(outcomes).toEqual({ notification: { duplicate: true, delivered: 0 }, release: { films: 1, notified: 0, skipped: 1 }, token: 'unauthorized', summary: 'unauthorized' })
+    expect(await itemsOf(db, profile.id)).toEqual([])
   })
 })
