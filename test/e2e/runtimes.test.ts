@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { ASSETS } from '../../views/assets'
 import { client, eventually, expectError, PASSWORD, signUp, uniqueEmail, type Client } from '../support/blackbox'
@@ -14,6 +15,16 @@ const RUNTIMES = [
 ] as const
 
 const DRAIN = '/__scheduled?cron=*/5+*+*+*+*'
+
+/** One request through a node:http agent (fetch hides which connection it used); the answer's body is read whole. */
+function sendOn(agent: Agent, url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+  return new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+    const req = request(url, { agent, method: init.method ?? 'GET', ...(init.headers ? { headers: init.headers } : {}) }, (res) => {
+      res.resume().on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection }))
+    })
+    req.on('error', reject).end(init.body)
+  })
+}
 
 beforeAll(async () => {
   await waitForNodeStack(inject('nodeStackDir'))
@@ -147,6 +158,19 @@ describe.each(RUNTIMES)('the public contract on %s', (_name, base) => {
       expectError(await api.json('GET', '/api/v1/me', undefined, 'not-a-token'), 401, 'unauthorized')
       expectError(await api.json('POST', '/api/v1/auth/login', '{"email":'), 400, 'malformed_request')
       expectError(await api.json('GET', '/api/v1/no-such-route'), 404, 'not_found')
+    })
+
+    it('should answer the next request on a kept-alive connection after a 413 for a body it did not read (issue #41)', async () => {
+      // 1 MB, past the 64 KB limit: the server may drain the rest or say `Connection: close`, but never drop the next request.
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+      try {
+        const body = JSON.stringify({ email: 'big@example.com', password: 'x'.repeat(1_000_000) })
+        const tooLarge = await sendOn(agent, `${base}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })
+        expect(tooLarge.status).toBe(413)
+        expect((await sendOn(agent, `${base}/livez`)).status).toBe(200)
+      } finally {
+        agent.destroy()
+      }
     })
 
     it('should say the server is ready and alive', async () => {

@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http'
+import { Agent, request as httpRequest } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { runCron, startCronScheduler } from '../../src/main/node/cron-runner'
 import { startNodeServer, type NodeServer } from '../../src/main/node/server'
@@ -25,14 +25,15 @@ const PUBLIC_HOST = 'flixpeek.example'
 
 /**
  * A request over plain http to the server, as the proxy in front sends it: fetch cannot set Host, node:http can.
- * The body is read whole (small answers only).
+ * The body is read whole (small answers only); `reused` says whether it went on a connection `agent` kept alive.
  */
-function send(base: string, path: string, options: { method?: string; host?: string; headers?: Record<string, string>; body?: string } = {}) {
+function send(base: string, path: string, options: { method?: string; host?: string; headers?: Record<string, string>; body?: string; agent?: Agent } = {}) {
   const { hostname, port } = new URL(base)
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
-    const req = httpRequest({ hostname, port, path, method: options.method ?? 'GET', setHost: false, headers: { Host: options.host ?? PUBLIC_HOST, ...options.headers } }, (res) => {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string; reused: boolean }>((resolve, reject) => {
+    const target = { hostname, port, path, method: options.method ?? 'GET', setHost: false, headers: { Host: options.host ?? PUBLIC_HOST, ...options.headers }, ...(options.agent ? { agent: options.agent } : {}) }
+    const req = httpRequest(target, (res) => {
       let body = ''
-      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }))
+      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body, reused: req.reusedSocket }))
     })
     req.on('error', reject).end(options.body)
   })
@@ -89,6 +90,22 @@ describe('the Node server in production', () => {
     expect((await send(server.url, 'http://evil.example/', { host: PUBLIC_HOST })).status).toBe(421)
     expect((await send(server.url, '/livez', { host: '10.42.0.7:8787' })).status).toBe(200)
     expect((await send(server.url, '/healthz', { host: '10.42.0.7:8787' })).status).not.toBe(421)
+  })
+
+  it('should answer the next request on a kept-alive connection after a 413 sent before the body was read (issue #41)', async () => {
+    // 1 MB: past the 64 KB limit and past what the socket buffers, so the unread rest has to be drained.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+    try {
+      const body = JSON.stringify({ email: 'big@flixpeek.example', password: 'x'.repeat(1_000_000) })
+      const tooLarge = await send(server.url, '/api/v1/auth/login', { method: 'POST', agent, headers: { 'Content-Type': 'application/json' }, body })
+      expect(tooLarge.status).toBe(413)
+      expect(tooLarge.headers.connection).toBe('keep-alive')
+      const next = await send(server.url, '/livez', { agent })
+      expect(next.status).toBe(200)
+      expect(next.reused).toBe(true)
+    } finally {
+      agent.destroy()
+    }
   })
 
   it('should warn once that the first request came from a private address without TRUSTED_CLIENT_IP_HEADER (audit 3, M7)', async () => {

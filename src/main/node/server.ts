@@ -8,6 +8,7 @@ import { clientAddressFrom, privatePeerWarning } from './client-address'
 import { runCron, startCronScheduler, type CronScheduler } from './cron-runner'
 import { nodeRuntime, type NodeRuntime } from './platform'
 import { misdirected, PROBE_PATHS, publicSite, siteTarget } from './public-site'
+import { settleUnreadBody } from './unread-body'
 
 /**
  * The app on Node's HTTP server: public/ first (as Workers' assets layer is), then the one Hono app
@@ -61,6 +62,8 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
   const site = publicSite(config)
   const checkPeer = privatePeerWarning({ production: config.isProduction, trustedHeader })
 
+  // autoCleanupIncoming off: its drain of an unread body stalls and then cuts a kept-alive connection;
+  // settleUnreadBody() below replaces it.
   const listener = getRequestListener(async (request, env) => {
     const asset = assets.match(request)
     if (asset) return asset
@@ -70,8 +73,9 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     const peer = incoming.socket.remoteAddress
     if (!PROBE_PATHS.has(url.pathname)) checkPeer(peer)
     return app.fetch(request, { platform: { ...platform, clientAddress: (req: Request) => clientAddressFrom(req, peer, trustedHeader) } })
-  })
+  }, { autoCleanupIncoming: false })
   const server = createServer((incoming, outgoing) => {
+    settleUnreadBody(incoming, outgoing)
     if (site) {
       const target = siteTarget(incoming.url ?? '/', incoming.headers.host, site)
       if (target === null) {
