@@ -8,8 +8,8 @@
 export const ASSET_HASHES = {
   css: '9dfd57948a',
   js: 'b8eb772ac1',
-  offline: '8b85d7d3dc',
-  sw: 'bdf448a4d7',
+  offline: 'c0498ccd31',
+  sw: 'e6ba5956e0',
   upload: '911f883a46',
   player: '0417b65775',
   progress: '637258bbde',

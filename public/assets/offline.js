@@ -126,6 +126,20 @@
     if (event.target.matches('[data-offline-save-list]')) ask({ type: 'save-list', url: here, on: event.target.checked }).then(show)
   })
 
+  // Logout (audit 3, L1), for browsers that ignore its Clear-Site-Data: the worker purges before the form goes (at
+  // most 1 s), and again on the next page if the logout's purge cookie is there (no answer in time, no worker yet).
+  function purge() {
+    try { sessionStorage.clear() } catch (e) { /* off */ }
+    return ask({ type: 'purge' })
+  }
+  document.addEventListener('submit', function (event) {
+    var form = event.target
+    if (!sw.controller || form.getAttribute('action') !== '/logout') return
+    event.preventDefault()
+    Promise.race([purge(), new Promise(function (done) { setTimeout(done, 1000) })]).then(function () { form.submit() })
+  })
+  if (/(^|; )purge=1/.test(document.cookie)) purge().then(function () { document.cookie = 'purge=; Max-Age=0; Path=/' })
+
   // `online` can come before the network is usable: try again a few times while actions are left.
   function replay(attempt) {
     ask({ type: 'replay' }).then(function (result) {

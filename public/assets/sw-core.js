@@ -352,6 +352,13 @@ function toggleSaved(url, on) {
   }).then(function () { return on ? saveAll([url]) : pruneSaved() })
 }
 
+/** Logout, for browsers that ignore its Clear-Site-Data (audit 3, L1): the last viewer's copies, kv and queue go. */
+function purge() {
+  return Promise.all([PAGES, SAVED, API].map(function (name) { return caches.delete(name) })).then(function () {
+    return Promise.all([tx('kv', 'readwrite', function (s) { return s.clear() }), tx('queue', 'readwrite', function (s) { return s.clear() })])
+  })
+}
+
 self.addEventListener('message', function (event) {
   var data = event.data || {}
   var reply = function (value) { if (event.ports[0]) event.ports[0].postMessage(value) }
@@ -360,6 +367,7 @@ self.addEventListener('message', function (event) {
   else if (data.type === 'replay') work = replay()
   else if (data.type === 'status') work = status(data.url)
   else if (data.type === 'save') work = toggleSaved(data.url, !!data.on).then(function () { return status(data.url) })
+  else if (data.type === 'purge') work = purge()
   else if (data.type === 'save-list') work = set('saveList', !!data.on).then(pruneSaved).then(function () { return status(data.url) })
   if (work) event.waitUntil(work.then(reply, function () { reply(null) }))
 })

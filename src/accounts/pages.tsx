@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono'
+import { setCookie } from 'hono/cookie'
 import { z } from 'zod'
 import { currentUser, requirePageUser, safeNext, sameSitePath } from '../auth/middleware'
 import { clearSessionCookie, setSessionCookie } from '../auth/session'
@@ -114,6 +115,8 @@ accountPages.post('/logout', async (c) => {
   // A shared device keeps nothing of the viewer who left: the browser's caches, the service worker's copies and its
   // registration, IndexedDB (the third audit's L1). The service worker comes back with the next page, empty.
   c.header('Clear-Site-Data', '"cache", "storage"')
+  // For browsers that ignore that header: the next page's script sees this and has the service worker purge instead.
+  setCookie(c, 'purge', '1', { path: '/', maxAge: 300, secure: true, sameSite: 'Lax' })
   return c.redirect('/', 303)
 })
 

@@ -227,6 +227,51 @@ describe('offline in Chromium', { timeout: 120_000 }, () => {
     }
   })
 
+  it('should purge private copies, saved pages, the list switch and queued actions at logout where Clear-Site-Data is ignored (audit 3, L1)', async () => {
+    // Either way on its own: the logout form's script (the purge cookie withheld), or the next page's (the form sent
+    // without its script, by form.submit(), which fires no submit event).
+    for (const way of ['form script', 'next page'] as const) {
+      await page.context().setOffline(false)
+      await signUpHere('Shared Rider')
+      await visitAndKeep('/watchlist')
+      // What "Save for offline", the list switch and an action made offline leave on the device.
+      await page.evaluate(async () => {
+        await (await caches.open('saved')).put('/watchlist', (await caches.match('/watchlist', { cacheName: 'pages' }))!)
+        const db = await new Promise<IDBDatabase>((resolve) => (indexedDB.open('flixpeek-offline', 1).onsuccess = (e) => resolve((e.target as IDBOpenDBRequest).result)))
+        const t = db.transaction(['kv', 'queue'], 'readwrite')
+        for (const [key, value] of [['saved', ['/watchlist']], ['saveList', true], ['listFilms', ['/movies/550']]] as const) t.objectStore('kv').put(value, key)
+        t.objectStore('queue').add({ method: 'POST', url: '/watchlist/550', body: '', type: '', viewer: 'x', at: Date.now() })
+        await new Promise((resolve) => (t.oncomplete = resolve))
+      })
+      // A browser that ignores Clear-Site-Data (the cookie jar already took the response's cookies).
+      await page.context().route('**/logout', async (route) => {
+        const response = await route.fetch({ maxRedirects: 0 })
+        if (way === 'form script') await page.context().clearCookies({ name: 'purge' })
+        const headers = Object.fromEntries(Object.entries(response.headers()).filter(([name]) => name !== 'clear-site-data' && name !== 'set-cookie'))
+        await route.fulfill({ response, headers })
+      })
+      try {
+        await page.locator('.account-menu summary').click()
+        const logout = page.locator('.account-menu button', { hasText: 'Log out' })
+        await Promise.all([page.waitForURL(`${baseUrl}/`), way === 'form script' ? logout.click() : logout.evaluate((b) => b.closest('form')!.submit())])
+        await page.locator('.account a[href="/login"]').waitFor()
+        const device = () =>
+          page.evaluate(async () => {
+            const db = await new Promise<IDBDatabase>((resolve) => (indexedDB.open('flixpeek-offline', 1).onsuccess = (e) => resolve((e.target as IDBOpenDBRequest).result)))
+            const read = (store: string, work: (s: IDBObjectStore) => IDBRequest) => new Promise((resolve) => (work(db.transaction(store).objectStore(store)).onsuccess = (e) => resolve((e.target as IDBRequest).result)))
+            const viewer = await read('kv', (s) => s.get('viewer'))
+            const kv = ((await read('kv', (s) => s.getAllKeys())) as string[]).filter((key) => key !== 'viewer' || viewer !== 'anonymous')
+            const shell = (await caches.keys()).some((name) => name.startsWith('shell-'))
+            return { kv, queued: await read('queue', (s) => s.count()), shell, saved: (await (await caches.open('saved')).keys()).length }
+          })
+        await expect.poll(device, { timeout: 10_000 }).toEqual({ kv: [], queued: 0, shell: true, saved: 0 })
+        expect(await storedViewers()).not.toContainEqual(expect.not.stringMatching(/^anonymous$/))
+      } finally {
+        await page.context().unroute('**/logout')
+      }
+    }
+  })
+
   it('should offer "Reload to update" for a new build and then run on its shell alone', async () => {
     await page.context().setOffline(false)
     await controlled('/')

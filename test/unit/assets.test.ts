@@ -32,11 +32,12 @@ describe('static assets', () => {
     expect(statSync('public/assets/app.js').size).toBeLessThanOrEqual(5.25 * 1024)
   })
 
-  it('keeps the offline layer small: the page script at or under 5.5 KB, the service worker logic at or under 17 KB', () => {
+  it('keeps the offline layer small: the page script at or under 6.25 KB, the service worker logic at or under 19.5 KB', () => {
     // The page script loads (deferred) on every page, beside app.js; the worker's logic is fetched by
-    // the service worker alone, once per version, never by a page.
-    expect(statSync('public/assets/offline.js').size).toBeLessThanOrEqual(5.5 * 1024)
-    expect(statSync('public/assets/sw-core.js').size).toBeLessThanOrEqual(17 * 1024)
+    // the service worker alone, once per version, never by a page. 5.5 KB and 17 KB until the third audit: the queue
+    // takes only this site's own requests (M1), and the logout purge for browsers that ignore Clear-Site-Data (L1).
+    expect(statSync('public/assets/offline.js').size).toBeLessThanOrEqual(6.25 * 1024)
+    expect(statSync('public/assets/sw-core.js').size).toBeLessThanOrEqual(19.5 * 1024)
   })
 
   it('has the manifest icons at their stated sizes (PNG header) and its screenshots', () => {
