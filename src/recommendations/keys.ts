@@ -63,6 +63,8 @@ export type PicksItem = {
   expires_at: number
   /** Random, new with every change of this item, mirrored on the profile in the same transaction (version.ts). */
   version?: string
+  /** The language the films' titles and reasons were read in; picks in another are computed again (absent: older picks). */
+  language?: string
 }
 
 export type NeighboursItem = { pk: string; sk: string; movie_id: number; neighbours: Array<[number, number]>; updated_at: string }

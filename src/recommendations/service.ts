@@ -86,31 +86,34 @@ export class RecommendationService {
     const genres = await this.deps.catalog.genres(options).catch((): Genre[] => [])
     const stored = (picks: Recommendation[]) => picks.flatMap((pick) => toStored(pick, movies.get(pick.id), genres))
     const result = { top: stored(top), rows: rows.map((row) => ({ seed: row.seed, items: stored(row.items) })) }
-    await this.deps.store.savePicks(userId, { ...result, computed_at: now })
+    await this.deps.store.savePicks(userId, { ...result, computed_at: now, language: languageOf(options) })
     return result
   }
 
   /** After a signal change: recompute once the response is sent. */
   refreshSoon(userId: string, options?: CatalogOptions): void {
-    this.deps.defer(this.compute(userId, options))
+    // Without a language (a rating, a progress report): the one the stored picks were read in, so the page is not
+    // sent back to computing them again in the reader's language.
+    const language = options?.language ? Promise.resolve(options.language) : this.deps.store.picks(userId).then((picks) => picks?.language)
+    this.deps.defer(language.then((chosen) => this.compute(userId, { ...options, ...(chosen ? { language: chosen } : {}) })))
   }
 
   /**
    * The stored picks minus what must not show (dismissed since, or `hide`: e.g. listed since);
    * null when none are computed yet (the page loads them lazily).
    */
-  async stored(userId: string, hide: Hidden = new Set()): Promise<PersonalRows | null> {
+  async stored(userId: string, hide: Hidden = new Set(), options?: CatalogOptions): Promise<PersonalRows | null> {
     // Both reads at once: the picks item and whatever the caller reads to hide (e.g. the list's summary).
     const [picks, hidden] = await Promise.all([this.deps.store.picks(userId), hide])
-    return picks ? visible(picks, hidden) : null
+    return picks && inLanguage(picks, options) ? visible(picks, hidden) : null
   }
 
   /** The picks, computed now when none are stored (the API, the lazy home fragment). */
   async personal(userId: string, hide: Hidden = new Set(), options?: CatalogOptions): Promise<PersonalRows> {
-    const stored = await this.stored(userId, hide)
+    const stored = await this.stored(userId, hide, options)
     if (stored) return stored
     await this.compute(userId, options)
-    return (await this.stored(userId, hide)) ?? { top: [], rows: [] }
+    return (await this.stored(userId, hide, options)) ?? { top: [], rows: [] }
   }
 
   /**
@@ -121,7 +124,7 @@ export class RecommendationService {
    */
   async rendered(userId: string, hide: Hidden, variant: string, render: (rows: PersonalRows) => string, options?: CatalogOptions): Promise<string> {
     const [picks, hidden] = await Promise.all([this.deps.store.picks(userId), hide])
-    if (!picks) return render(await this.personal(userId, hidden, options))
+    if (!picks || !inLanguage(picks, options)) return render(await this.personal(userId, hidden, options))
     if (picks.version === undefined) return render(visible(picks, hidden))
     const key = `${picks.version}\u0000${variant}\u0000${hiddenAmong(picks, hidden).join(',')}`
     const known = knownAnswer(userId, key)
@@ -138,6 +141,12 @@ export class RecommendationService {
 
   async undismiss(userId: string, movieId: number, options?: CatalogOptions): Promise<void> {
     await this.deps.store.undismiss(userId, movieId)
+    this.refreshSoon(userId, options)
+  }
+
+  /** The user just rated a film: it leaves their picks at once (the next computation, after the response, excludes it anyway). */
+  async rated(userId: string, movieId: number, options?: CatalogOptions): Promise<void> {
+    await this.deps.store.hide(userId, movieId)
     this.refreshSoon(userId, options)
   }
 
@@ -186,6 +195,12 @@ function toStored(pick: Recommendation, movie: Movie | undefined, genres: readon
   const genre = genreId === undefined ? undefined : genres.find((g) => g.id === Number(genreId))?.name
   return [{ movie, source: pick.source, because: pick.because, reason: pick.reason, ...(genre ? { genre } : {}) }]
 }
+
+/** The language picks are read in (the catalog's default when none is asked for). */
+const languageOf = (options?: CatalogOptions): string => options?.language ?? 'en'
+
+/** Whether stored picks were read in the language asked for now (older picks, without one, pass: they are recomputed soon). */
+const inLanguage = (picks: Pick<PicksItem, 'language'>, options?: CatalogOptions): boolean => picks.language === undefined || picks.language === languageOf(options)
 
 /** The stored picks' films that `hide` takes out, in stored order (dismissals are part of the version). */
 function hiddenAmong(picks: Pick<PicksItem, 'top' | 'rows'>, hide: ReadonlySet<number>): number[] {

@@ -69,6 +69,11 @@ export class RecommendationStore {
     await this.markPicks(userId, movieId, false)
   }
 
+  /** Takes a film out of the stored picks at once (the user just rated it), until the next computation. */
+  hide(userId: string, movieId: number): Promise<void> {
+    return this.markPicks(userId, movieId, true)
+  }
+
   private async markPicks(userId: string, movieId: number, dismissed: boolean): Promise<void> {
     const version = newVersion()
     const mark: TransactItem = {
@@ -160,7 +165,7 @@ export class RecommendationStore {
   }
 
   /** Stores computed picks unless a computation from newer signals already did (concurrent refreshes); a new version on both items. */
-  async savePicks(userId: string, picks: Pick<PicksItem, 'top' | 'rows' | 'computed_at'>): Promise<boolean> {
+  async savePicks(userId: string, picks: Pick<PicksItem, 'top' | 'rows' | 'computed_at' | 'language'>): Promise<boolean> {
     const version = newVersion()
     const item: PicksItem = { ...picksKey(userId), ...picks, dismissed: {}, expires_at: nowSeconds() + PICKS_TTL_SECONDS, version }
     const newer = { condition: 'attribute_not_exists(pk) OR computed_at <= :at', values: { ':at': picks.computed_at } }

@@ -82,6 +82,8 @@ export interface ReviewDeps {
   cursors: CursorCodec
   /** Told after a rating is written or deleted (recommendations recompute the user's picks). */
   onChanged?: (userId: string) => void
+  /** A rating was stored: the film leaves the user's picks before the answer (the recomputation follows it). */
+  onRated?: (userId: string, movieId: number) => Promise<void>
 }
 
 export class ReviewService {
@@ -104,7 +106,10 @@ export class ReviewService {
     const staged = this.deps.outbox.stage(events.reviewPosted(user.id, movieId, input.rating))
     const result = await this.write(movieId, user, input, staged.writes)
     staged.release()
-    this.deps.onChanged?.(user.id)
+    if (this.deps.onRated) {
+      // The review is stored: picks that still show the film are a blemish, not a reason to fail the answer.
+      await this.deps.onRated(user.id, movieId).catch((error: unknown) => console.warn('picks: rated film not hidden', error instanceof Error ? error.name : 'error'))
+    } else this.deps.onChanged?.(user.id)
     return result
   }
 

@@ -198,4 +198,21 @@ describe('recommendations in the product', { timeout: 60_000 }, () => {
     expect([a!.id, b!.id, c!.id]).not.toContain(sent[0]!.movie_id)
     expect(sent[0]!.body).toMatch(/^Because you rated .+ (9|10)\/10\.$/)
   })
+
+  it('follows a change of language, and drops a film the user just rated from the very next answer (reliability 3)', async () => {
+    const { token } = await signUp()
+    const listed = (await genreFilms(SCI_FI, 2)).slice(0, 3)
+    for (const film of listed) expect((await api(`/me/watchlist/${film.id}`, { method: 'PUT', token })).status).toBe(201)
+    const before = await settledPicks(token, listed.map((film) => film.id))
+    const rated = before.find((pick) => pick.source !== 'trending') ?? before[0]!
+    expect((await api(`/movies/${rated.id}/reviews`, { method: 'PUT', token, body: { rating: 3 } })).status).toBe(201)
+    expect((await picksOf(token)).map((pick) => pick.id)).not.toContain(rated.id)
+
+    expect((await api('/me', { method: 'PATCH', token, body: { language: 'fr' } })).status).toBe(200)
+    const [first] = await picksOf(token)
+    const inFrench = (await (await api(`/movies/${first!.id}?language=fr`)).json()) as FilmJson & { overview: string }
+    const inEnglish = (await (await api(`/movies/${first!.id}?language=en`)).json()) as FilmJson & { overview: string }
+    expect(inFrench.overview).not.toBe(inEnglish.overview)
+    expect(first!.overview).toBe(inFrench.overview)
+  })
 })

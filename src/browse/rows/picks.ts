@@ -8,7 +8,7 @@ import { personalRowData } from '../../recommendations/personal-rows'
  */
 export async function picksRows({ services, user, listed, t, warn }: HomeViewer): Promise<HomeSection | null> {
   if (!user) return null
-  const stored = await services.recommendations.stored(user.id, listed ?? new Set()).catch((error: unknown) => {
+  const stored = await services.recommendations.stored(user.id, listed ?? new Set(), { language: t.locale }).catch((error: unknown) => {
     warn('home: picks unavailable', error instanceof Error ? error.name : 'error')
     return undefined
   })
