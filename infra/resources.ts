@@ -54,6 +54,7 @@ export interface TopicDefinition {
  *   EVENT#<id>#<handler> / EVENT      one handler's processed-event marker for at-least-once delivery (expires_at TTL)
  *   RATE#<key> / WINDOW#<start>       sliding-window rate-limit counters, <key> an HMAC of limit and subject (expires_at TTL)
  *   OUTBOX#<0-3> / <ts>#<eventId>     an event not yet published (written with its change; the drain cron queries the 4 shards)
+ *   OUTBOX#dead / <ts>#<eventId>      an outbox item that kept failing, with its event (expires_at TTL, 30 days)
  *   CACHE#<key> / CACHE               Node runtime only: a shared TMDB cache entry (gzip body, expires_at TTL; see NODE_CACHE_ITEMS)
  *   LEASE#<cron> / LEASE              Node runtime only: who runs a cron job now, and its last occurrence (see NODE_LEASE_ITEMS)
  */

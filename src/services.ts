@@ -208,7 +208,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
       readiness: () => createReadiness({ db: db(), table, cacheKey: `${config.DYNAMODB_ENDPOINT ?? 'aws'}|${config.AWS_REGION}|${table}` })(),
       readAhead: (plan) => plans.add(plan),
       mail: {
-        weeklyDigest: (now) => queueWeeklyDigests({ subscribers: digestSubscribers(), topicArn: config.SNS_TOPIC_ARN, topic, now }),
+        weeklyDigest: (now) => queueWeeklyDigests({ subscribers: digestSubscribers(), outbox: { db: db(), table, topicArn: config.SNS_TOPIC_ARN, topic }, now }),
         unsubscribe: async (userId, signature) => (await unsubscribeLinks.verify(userId, signature)) && accounts().unsubscribeDigest(userId),
         deliver: deliverMail,
       },

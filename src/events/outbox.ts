@@ -6,8 +6,10 @@
  * Publishing twice is harmless: every handler is idempotent through its marker.
  *
  * Items: OUTBOX#<shard> / <occurred_at>#<id>, under a few shard partitions so the cron reads
- * them with one Query per shard, oldest first, never a Scan.
+ * them with one Query per shard, oldest first, never a Scan. An item that keeps failing ends in
+ * OUTBOX#dead (see flushOutbox), so it cannot hold back the items behind it.
  */
+import { AwsError, ConditionalCheckFailedError, TransactionCanceledError } from '../data/errors'
 import type { DataStore, TransactItem } from '../data/store'
 import type { Defer } from '../platform'
 import { newEvent, type DomainEvent, type EventInput } from './schema'
@@ -113,38 +115,162 @@ export function directOutbox(publish: (input: EventInput) => DomainEvent): Outbo
   }
 }
 
+/**
+ * Events of a job rather than of a request (the weekly digest): all written to the outbox first, then, with
+ * `publish`, sent and deleted one by one until SNS refuses one; whatever is left waits for the drain cron's flush.
+ */
+export async function relayEvents(
+  options: Omit<OutboxOptions, 'defer'>,
+  events: DomainEvent[],
+  opts: { publish?: boolean } = {},
+): Promise<{ staged: number; published: number }> {
+  if (!options.topicArn || events.length === 0) return { staged: 0, published: 0 }
+  const items: OutboxItem[] = events.map((event) => ({ ...outboxKey(event), event: JSON.stringify(event) }))
+  await options.db.batchWrite(options.table, items.map((item) => ({ put: item })))
+  let published = 0
+  for (const [i, item] of items.entries()) {
+    if (opts.publish === false) break
+    try {
+      await options.topic().publish(options.topicArn, item.event, { type: events[i]!.type })
+    } catch (error) {
+      console.warn('outbox relay: publishing failed, the rest waits for the drain cron', error instanceof Error ? error.name : 'error')
+      break
+    }
+    await options.db.delete(options.table, { pk: item.pk, sk: item.sk })
+    published++
+  }
+  return { staged: items.length, published }
+}
+
 export interface FlushReport {
   published: number
   failed: number
+  /** Items moved to the dead letters this run. */
+  dead: number
+}
+
+/** Failed publishes counted on one item (only in runs where SNS took another) before it moves to the dead letters. */
+export const OUTBOX_MAX_ATTEMPTS = 5
+/**
+ * Dead letters: OUTBOX#dead / <the item's sk>, with the event and why; never read by a flush. They expire after 30
+ * days (the event names its user), time enough for an operator to look at them and publish them again.
+ */
+export const OUTBOX_DEAD_PK = 'OUTBOX#dead'
+const DEAD_LETTER_TTL_SECONDS = 30 * 24 * 3600
+/** Failures in a row after which a shard waits for the next run: SNS is likely down (more when SNS answered "invalid message"). */
+const STREAK_DOWN = 2
+const STREAK_REJECTED = 10
+
+type StoredItem = OutboxItem & { attempts?: number }
+type DeadReason = 'unparseable' | 'failing'
+
+/** The event's type, or undefined when the item can never be published (corrupt JSON, no type). */
+function typeOf(item: OutboxItem): string | undefined {
+  try {
+    const event = JSON.parse(item.event) as { type?: unknown } | null
+    return typeof event?.type === 'string' && event.type !== '' ? event.type : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** SNS answered and refused this message itself (too large, a bad attribute): it is up; the next item may pass. */
+const rejectsMessage = (error: unknown) => error instanceof AwsError && /^InvalidParameter/.test(error.type)
+
+/** The item as this run read it (another run may have counted or published it meanwhile). */
+function unchanged(item: StoredItem) {
+  return item.attempts === undefined
+    ? { condition: 'attribute_exists(pk) AND attribute_not_exists(attempts)', values: {} }
+    : { condition: 'attempts = :seen', values: { ':seen': item.attempts } }
+}
+
+/** Moves the item to the dead letters (once, whichever run gets there first) and emits the metric; true when moved. */
+async function deadLetter(options: Pick<OutboxOptions, 'db' | 'table'>, item: StoredItem, reason: DeadReason, attempts: number, now: number): Promise<boolean> {
+  const { condition, values } = unchanged(item)
+  try {
+    await options.db.transactWrite([
+      { delete: { table: options.table, key: { pk: item.pk, sk: item.sk }, condition, ...(Object.keys(values).length ? { values } : {}) } },
+      {
+        put: {
+          table: options.table,
+          item: { pk: OUTBOX_DEAD_PK, sk: item.sk, shard: item.pk, event: item.event, reason, attempts, dead_at: new Date(now).toISOString(), expires_at: Math.floor(now / 1000) + DEAD_LETTER_TTL_SECONDS },
+        },
+      },
+    ])
+  } catch (error) {
+    if (error instanceof TransactionCanceledError) return false
+    throw error
+  }
+  // One line per dead letter, for a log-based metric and alarm (the item names the event, never its user).
+  console.warn(JSON.stringify({ metric: 'outbox_dead_letter', value: 1, reason, type: typeOf(item) ?? null, item: item.sk, attempts }))
+  return true
+}
+
+/** Counts one failed publish on the item; at the bound it goes to the dead letters. True when it moved there. */
+async function countFailure(options: Pick<OutboxOptions, 'db' | 'table'>, item: StoredItem, now: number): Promise<boolean> {
+  const attempts = (item.attempts ?? 0) + 1
+  if (attempts >= OUTBOX_MAX_ATTEMPTS) return deadLetter(options, item, 'failing', attempts, now)
+  const { condition, values } = unchanged(item)
+  await options.db
+    .update(options.table, { pk: item.pk, sk: item.sk }, { update: 'SET attempts = :attempts', condition, values: { ...values, ':attempts': attempts }, returnValues: 'NONE' })
+    .catch((error: unknown) => {
+      if (!(error instanceof ConditionalCheckFailedError)) throw error
+    })
+  return false
 }
 
 /**
- * Publishes and deletes outbox items older than the grace period (the cron's part), at most
- * `limit` per shard per run. Stops a shard at its first failure (SNS is likely down); the rest waits.
+ * Publishes and deletes outbox items older than the grace period (the cron's part), at most `limit` per shard per
+ * run, oldest first. A failed item does not hold back the ones behind it: the next one tells whether SNS is down
+ * (two failures in a row stop the shard until the next run) or the item is at fault. A failure counts against its
+ * item only in a run where SNS took some other publish, so an outage burns no attempts; after OUTBOX_MAX_ATTEMPTS
+ * such runs, or at once when it is not an event at all, the item moves to the dead letters with a metric line.
  */
 export async function flushOutbox(
   options: Omit<OutboxOptions, 'defer'>,
   opts: { now?: number; limit?: number; graceMs?: number } = {},
 ): Promise<FlushReport> {
-  const report: FlushReport = { published: 0, failed: 0 }
+  const report: FlushReport = { published: 0, failed: 0, dead: 0 }
   if (!options.topicArn) return report
-  const before = new Date((opts.now ?? Date.now()) - (opts.graceMs ?? OUTBOX_GRACE_MS)).toISOString()
+  const now = opts.now ?? Date.now()
+  const before = new Date(now - (opts.graceMs ?? OUTBOX_GRACE_MS)).toISOString()
+  const failedItems: StoredItem[] = []
   for (let shard = 0; shard < OUTBOX_SHARDS; shard++) {
-    const { items } = await options.db.query<OutboxItem>(options.table, {
+    const { items } = await options.db.query<StoredItem>(options.table, {
       keyCondition: 'pk = :pk AND sk < :before',
       values: { ':pk': `OUTBOX#${shard}`, ':before': before },
       limit: opts.limit ?? 100,
     })
+    let streak = 0
     for (const item of items) {
+      const type = typeOf(item)
+      if (type === undefined) {
+        // No retry can make it an event.
+        if (await deadLetter(options, item, 'unparseable', (item.attempts ?? 0) + 1, now)) report.dead++
+        continue
+      }
       try {
-        await publishAndDelete({ ...options, defer: () => undefined }, JSON.parse(item.event) as DomainEvent)
-        report.published++
+        await options.topic().publish(options.topicArn, item.event, { type })
       } catch (error) {
         report.failed++
-        console.warn('outbox flush: publishing failed, the rest waits for the next run', error instanceof Error ? error.name : 'error')
+        failedItems.push(item)
+        streak++
+        console.warn('outbox flush: publishing failed', error instanceof Error ? error.name : 'error')
+        if (streak >= (rejectsMessage(error) ? STREAK_REJECTED : STREAK_DOWN)) break
+        continue
+      }
+      streak = 0
+      try {
+        await options.db.delete(options.table, { pk: item.pk, sk: item.sk })
+      } catch (error) {
+        // Published but still stored (DynamoDB trouble): published again next run, which handlers tolerate.
+        console.warn('outbox flush: deleting a published item failed, the shard waits', error instanceof Error ? error.name : 'error')
         break
       }
+      report.published++
     }
   }
+  // SNS took a publish in this run: the failures were the items' own.
+  if (report.published > 0) for (const item of failedItems) if (await countFailure(options, item, now)) report.dead++
   return report
 }

@@ -10,9 +10,9 @@ export type Job = (services: Services) => Promise<void>
 export const drainEventQueue: Job = async (services) => {
   const flushed = await services.flushOutbox().catch((error: unknown) => {
     console.error('outbox flush failed', error instanceof Error ? error.name : 'error')
-    return { published: 0, failed: 1 }
+    return { published: 0, failed: 1, dead: 0 }
   })
-  if (flushed.published + flushed.failed > 0) console.log(JSON.stringify({ job: 'flush-outbox', ...flushed }))
+  if (flushed.published + flushed.failed + flushed.dead > 0) console.log(JSON.stringify({ job: 'flush-outbox', ...flushed }))
   const { queue, securityQueue, handlers, once } = services.events
   if (!queue) console.warn('SQS_QUEUE_URL is unset: the event queue is not drained')
   else {

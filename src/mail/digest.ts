@@ -1,14 +1,19 @@
 import type { DataStore } from '../data/store'
 import { EVENT_VERSION, type DomainEvent } from '../events/schema'
-import type { TopicClient } from '../events/outbox'
+import { relayEvents, type OutboxOptions } from '../events/outbox'
 import type { AccountDataParticipant } from '../shared/participants'
 import { DIGEST_SHARDS, digestKey, digestPk } from './keys'
 
 export interface DigestReport {
   subscribers: number
+  /** Digest events written to the outbox. */
   queued: number
-  failed: number
+  /** Of those, published at once; the rest wait for the drain cron's flush (SNS refused one). */
+  published: number
 }
+
+/** Subscribers staged per batch (one BatchWriteItem call of 25 items at a time underneath). */
+const STAGE_BATCH = 100
 
 /** The Monday (UTC, YYYY-MM-DD) of the week `now` falls in: the digest's week. */
 export function weekOf(now: Date): string {
@@ -63,33 +68,31 @@ export class DigestSubscribers {
 }
 
 /**
- * The weekly cron: one `user.digest_due` event per subscriber onto the topic (so the digests go
- * through the queue, retried and finally parked in the DLQ like any event). Whether a user is still
- * verified and opted in, and has anything new, is checked when the event is handled.
+ * The weekly cron: one `user.digest_due` event per subscriber, through the outbox like every other event
+ * (written to the table first, then published; an SNS outage leaves them to the drain cron's flush, it loses
+ * none), so the digests go through the queue, retried and finally parked in the DLQ like any event. Once SNS
+ * refuses one, the rest are only staged. Whether a user is still verified and opted in, and has anything
+ * new, is checked when the event is handled. A failed write fails the run, which the cron runs again (the
+ * events' ids are the same, so nobody gets two digests).
  */
 export async function queueWeeklyDigests(options: {
   subscribers: DigestSubscribers
-  topicArn: string | undefined
-  topic: () => TopicClient
+  outbox: Omit<OutboxOptions, 'defer'>
   now?: Date
 }): Promise<DigestReport> {
   const now = options.now ?? new Date()
   const week = weekOf(now)
   const users = await options.subscribers.all()
-  const report: DigestReport = { subscribers: users.length, queued: 0, failed: 0 }
-  if (!options.topicArn) {
+  const report: DigestReport = { subscribers: users.length, queued: 0, published: 0 }
+  if (!options.outbox.topicArn) {
     console.warn('SNS_TOPIC_ARN is unset: weekly digests are not queued')
     return report
   }
-  for (const userId of users) {
-    const event = await digestEvent(userId, week, now)
-    try {
-      await options.topic().publish(options.topicArn, JSON.stringify(event), { type: event.type })
-      report.queued++
-    } catch (error) {
-      report.failed++
-      console.warn('weekly digest: publishing failed', error instanceof Error ? error.name : 'error')
-    }
+  for (let start = 0; start < users.length; start += STAGE_BATCH) {
+    const events = await Promise.all(users.slice(start, start + STAGE_BATCH).map((userId) => digestEvent(userId, week, now)))
+    const relayed = await relayEvents(options.outbox, events, { publish: report.published === report.queued })
+    report.queued += relayed.staged
+    report.published += relayed.published
   }
   return report
 }

@@ -1,9 +1,12 @@
 import { createExecutionContext, createWorker, env, waitOnExecutionContext } from '@test/runtime'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { Sns } from '../../src/aws/sns'
 import type { Env } from '../../src/config'
-import { OUTBOX_SHARDS, type OutboxItem } from '../../src/events/outbox'
-import { parseEventMessage, type DomainEvent } from '../../src/events/schema'
+import { flushOutbox, OUTBOX_DEAD_PK, OUTBOX_MAX_ATTEMPTS, OUTBOX_SHARDS, outboxKey, type OutboxItem, type TopicClient } from '../../src/events/outbox'
+import { events, newEvent, parseEventMessage, type DomainEvent } from '../../src/events/schema'
+import { digestEvent, DigestSubscribers, weekOf } from '../../src/mail/digest'
 import { clientIp, uniqueEmail } from '../support/harness/accounts'
+import { uniqueId } from '../support/harness/aws'
 import { aws, drainUntil, privateQueue } from '../support/harness/notifications'
 import { testServices } from '../support/harness/services'
 
@@ -124,5 +127,99 @@ describe('the event outbox', { timeout: 90_000 }, () => {
     expect((await outboxOf(user.id)).map((e) => e.type)).toEqual(['user.signed_up'])
     await testServices().flushOutbox({ graceMs: 0 })
     expect(await outboxOf(user.id)).toEqual([])
+  })
+
+  it('should record every weekly digest event (its idempotent id) while SNS refuses, and publish it with a later flush', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const watching = await privateQueue({ subscribed: true })
+    const subscribers = new DigestSubscribers(aws.db, aws.table)
+    const userId = uniqueId('digest-user')
+    await subscribers.set(userId, true)
+    const now = new Date()
+    const report = await testServices({ SNS_ENDPOINT: snsDown.SNS_ENDPOINT }).mail.weeklyDigest(now)
+    expect(report).toMatchObject({ queued: report.subscribers, published: 0 })
+    const expected = await digestEvent(userId, weekOf(now), now)
+    expect(expected.id).toMatch(/^digest-\d{4}-\d{2}-\d{2}-[0-9a-f]{32}$/)
+    expect(await outboxOf(userId)).toEqual([expected])
+    await testServices().flushOutbox({ graceMs: 0 })
+    expect(await outboxOf(userId)).toEqual([])
+    expect((await eventsArriving(watching.url, userId, 1)).map((event) => event.id)).toEqual([expected.id])
+    await subscribers.set(userId, false)
+  })
+})
+
+describe('a poison outbox item', { timeout: 60_000 }, () => {
+  /** A table of this describe's own (keys only): its flushes touch no other test's outbox, and theirs none of its items. */
+  let table: string
+  beforeAll(async () => {
+    table = `${aws.table}-${uniqueId('outbox')}`.slice(0, 200)
+    await aws.db.call('CreateTable', {
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    })
+  })
+  afterAll(() => aws.db.call('DeleteTable', { TableName: table }))
+
+  const outbox = (topic: TopicClient = aws.sns) => ({ db: aws.db, table, topicArn: aws.config.SNS_TOPIC_ARN, topic: () => topic })
+  const itemsIn = (pk: string) => aws.db.queryAll<OutboxItem & { attempts?: number; reason?: string }>(table, { keyCondition: 'pk = :pk', values: { ':pk': pk }, consistent: true })
+  const itemOf = (event: DomainEvent): OutboxItem => ({ ...outboxKey(event), event: JSON.stringify(event) })
+  /** An event of a made-up user that lands in shard `pk`, stamped `at`. */
+  function eventIn(pk: string, at: number): DomainEvent {
+    for (;;) {
+      const event = newEvent(events.signedUp(uniqueId('outbox-user')), new Date(at))
+      if (outboxKey(event).pk === pk) return event
+    }
+  }
+
+  it('should publish the items behind it, count its failures, and after 5 such runs move it to the dead letters with its event and a metric', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const at = Date.now() - 3_600_000
+    // SNS refuses it on every try (over 256 KB), and an item that is not an event at all sits beside it.
+    const tooLarge = { ...newEvent(events.signedUp(uniqueId('outbox-poison')), new Date(at)), payload: { padding: 'x'.repeat(270_000) } } as unknown as DomainEvent
+    const poison = itemOf(tooLarge)
+    const corrupt: OutboxItem = { pk: poison.pk, sk: `${new Date(at).toISOString()}#corrupt`, event: '{"type":"user.signed_up",' }
+    await aws.db.put(table, poison)
+    await aws.db.put(table, corrupt)
+    for (let run = 1; run <= OUTBOX_MAX_ATTEMPTS; run++) {
+      const behind = itemOf(eventIn(poison.pk, at + run * 1000))
+      await aws.db.put(table, behind)
+      const report = await flushOutbox(outbox(), { graceMs: 0 })
+      expect(report, `run ${run}`).toMatchObject({ published: 1, failed: 1 })
+      const left = await itemsIn(poison.pk)
+      expect(left.map((item) => item.sk), `run ${run}`).toEqual(run < OUTBOX_MAX_ATTEMPTS ? [poison.sk] : [])
+      if (run < OUTBOX_MAX_ATTEMPTS) expect(left[0]!.attempts).toBe(run)
+    }
+    const dead = await itemsIn(OUTBOX_DEAD_PK)
+    // Each keeps its event as it was (compared, not printed: the poison is 270 KB).
+    const kept = (item: OutboxItem) => dead.find((letter) => letter.sk === item.sk && letter.event === item.event)
+    expect(kept(corrupt)).toMatchObject({ reason: 'unparseable', attempts: 1 })
+    expect(kept(poison)).toMatchObject({ reason: 'failing', attempts: OUTBOX_MAX_ATTEMPTS })
+    const metrics = warn.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('outbox_dead_letter'))
+    expect(metrics.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ metric: 'outbox_dead_letter', reason: 'unparseable', item: corrupt.sk }),
+        expect.objectContaining({ metric: 'outbox_dead_letter', reason: 'failing', item: poison.sk, type: 'user.signed_up' }),
+      ]),
+    )
+  })
+
+  it('should count no failure while SNS is down (the shard waits), and publish everything once it is back', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const down = Sns.fromConfig({ ...aws.config, SNS_ENDPOINT: 'http://127.0.0.1:9' }, { maxRetries: 0 })
+    const at = Date.now() - 3_600_000
+    const first = eventIn('OUTBOX#1', at)
+    const items = [first, eventIn('OUTBOX#1', at + 1000), eventIn('OUTBOX#1', at + 2000), eventIn('OUTBOX#2', at)].map(itemOf)
+    for (const item of items) await aws.db.put(table, item)
+    for (let run = 1; run <= OUTBOX_MAX_ATTEMPTS + 1; run++) {
+      // Two failures in a row stop shard 1: its third item is not tried.
+      expect(await flushOutbox(outbox(down), { graceMs: 0 })).toEqual({ published: 0, failed: 3, dead: 0 })
+    }
+    const waiting = [...(await itemsIn('OUTBOX#1')), ...(await itemsIn('OUTBOX#2'))]
+    expect(waiting.map((item) => item.sk).sort()).toEqual(items.map((item) => item.sk).sort())
+    expect(waiting.filter((item) => item.attempts !== undefined)).toEqual([])
+    expect(await flushOutbox(outbox(), { graceMs: 0 })).toEqual({ published: 4, failed: 0, dead: 0 })
+    expect((await itemsIn(OUTBOX_DEAD_PK)).filter((letter) => items.some((item) => item.sk === letter.sk))).toEqual([])
   })
 })
