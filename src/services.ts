@@ -40,7 +40,7 @@ import { PlaybackAnalytics } from './playback/analytics'
 import { ProgressService, progressParticipant, watchedSummaryKey } from './progress'
 import { parseAllowedHosts, pushChannel, pushParticipant, PushSubscriptionStore } from './push'
 import { PushService } from './push/service'
-import { CollaborativeFilter, eraseCountedLikes, likesOf, RecommendationService, RecommendationStore, recommendationsParticipant, signalSources, versionSlot } from './recommendations'
+import { CollaborativeFilter, likesOf, RecommendationService, RecommendationStore, recommendationsParticipant, signalSources, versionSlot } from './recommendations'
 import { ReviewService, reviewsParticipant } from './reviews'
 import { cursorCodec } from './shared/cursor'
 import { lazy, withGetters } from './shared/lazy'
@@ -145,7 +145,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
           reviewsParticipant(reviews()),
           watchlistParticipant(watchlist()),
           notificationsParticipant(notificationStore()),
-          recommendationsParticipant(recommendationStore(), eraseCountedLikes(db(), table)),
+          recommendationsParticipant(recommendationStore(), (userId) => collaborative().forget(userId)),
           emailTokensParticipant(db(), table),
           digestSubscribers().participant(),
           pushParticipant(pushStore()),

@@ -88,6 +88,36 @@ export class CollaborativeFilter {
     return touched
   }
 
+  /**
+   * Account erasure: the user's counted likes leave the film counters (one film per transaction, guarded by the RECLIKED
+   * version like `reconcile`), then the item itself. Like a deleted review leaving its film's average, a deleted
+   * account's likes stop pointing others to films.
+   */
+  async forget(userId: string): Promise<void> {
+    const touched: number[] = []
+    for (;;) {
+      const liked = await this.deps.db.get<LikedItem>(this.deps.table, likedKey(userId), { consistent: true })
+      if (!liked) break
+      const counted = Object.entries(liked.likes ?? {}).map(([id, at]) => ({ id: Number(id), at }))
+      if (counted.length === 0) {
+        await this.deps.db.delete(this.deps.table, likedKey(userId))
+        break
+      }
+      const after = counted.slice(1)
+      const writes = this.counterWrites(coOccurrenceDelta(counted, after, DEFAULT_MAX_PARTNERS))
+      const likes = Object.fromEntries(after.map((film) => [String(film.id), film.at]))
+      writes.push({ put: { table: this.deps.table, item: { ...likedKey(userId), likes, version: liked.version + 1 }, condition: 'version = :v', values: { ':v': liked.version } } })
+      try {
+        await this.deps.db.transactWrite(writes)
+        touched.push(counted[0]!.id)
+      } catch (error) {
+        // A concurrent reconcile moved the version: read again and go on from there.
+        if (!(error instanceof TransactionCanceledError && error.conditionFailed)) throw error
+      }
+    }
+    if (touched.length > 0) await this.markTouched(touched)
+  }
+
   private counterWrites(delta: ReturnType<typeof coOccurrenceDelta>): TransactItem[] {
     const byFilm = new Map<number, { likes: number; partners: Map<number, number> }>()
     const entry = (id: number) => byFilm.get(id) ?? byFilm.set(id, { likes: 0, partners: new Map() }).get(id)!
@@ -174,5 +204,3 @@ export class CollaborativeFilter {
 
 export const isLikeRating = (rating: number) => rating >= LIKE_RATING
 
-/** Account erasure: the user's counted-likes item (the anonymous counters it fed stay as aggregates). */
-export const eraseCountedLikes = (db: DataStore, table: string) => (userId: string) => db.delete(table, likedKey(userId)).then(() => undefined)

@@ -1,3 +1,4 @@
+import { createExecutionContext, waitOnExecutionContext } from '@test/runtime'
 import { describe, expect, it } from 'vitest'
 import { connectionFromConfig } from '../../../src/aws/client'
 import { DynamoDb } from '../../../src/aws/dynamodb'
@@ -123,5 +124,30 @@ describe('account deletion against concurrent writes (F10)', { timeout: 120_000 
 
     expect(outcomes).toEqual({ notification: { duplicate: true, delivered: 0 }, release: { films: 1, notified: 0, skipped: 1 }, token: 'unauthorized', summary: 'unauthorized' })
     expect(await itemsOf(db, profile.id)).toEqual([])
+  })
+
+  it('should erase every recommendation item of a deleted account: picks, dismissals, recent views, the weekly gate and the counted likes (reliability 3)', async () => {
+    const db = new DynamoDb(connectionFromConfig(config, config.DYNAMODB_ENDPOINT))
+    const ctx = createExecutionContext()
+    const { accounts, watchlist, recommendations, collaborative } = testServices({}, ctx, { db: () => db })
+    const liked = await films(4, 70)
+    const profile = await accounts.signup({ email: uniqueEmail('recs-erased'), password: 'the right password' }, clientIp())
+    const likesOf = async () => Promise.all(liked.slice(0, 3).map(async (film) => (await db.get<{ likes?: number }>(table, { pk: `RECFILM#${film.id}`, sk: 'CO' }, { consistent: true }))?.likes ?? 0))
+    const likesBefore = await likesOf()
+    for (const film of liked.slice(0, 3)) await watchlist.add(profile, film.id)
+    await collaborative.reconcile(profile.id)
+    await recommendations.compute(profile.id)
+    await recommendations.dismiss(profile.id, liked[3]!.id)
+    recommendations.recordView(profile.id, liked[3]!.id)
+    const pick = await recommendations.weeklyPick(profile.id, liked[0]!.id, new Date())
+    await db.transactWrite([pick!.gate])
+    await waitOnExecutionContext(ctx)
+    const kinds = (await itemsOf(db, profile.id)).map((item) => String((item.sk as { S: string }).S).replace(/#.*/, ''))
+    expect(kinds).toEqual(expect.arrayContaining(['RECPICKS', 'RECDISMISS', 'RECVIEWS', 'RECWEEKLY', 'RECLIKED']))
+    expect(await likesOf()).toEqual(likesBefore.map((n) => n + 1))
+
+    await accounts.deleteAccount(profile, 'the right password', clientIp())
+    expect(await itemsOf(db, profile.id)).toEqual([])
+    expect(await likesOf()).toEqual(likesBefore)
   })
 })
