@@ -28,7 +28,7 @@ import { notificationPages } from './notifications/pages'
 import { offlineApi } from './offline/api'
 import { offlinePages } from './offline/pages'
 import { viewerHeader } from './offline/middleware'
-import { buildOpenApiDocument } from './openapi/document'
+import { buildOpenApiDocument, OpenApiDocumentSchema } from './openapi/document'
 import { describe } from './openapi/metadata'
 import { mediaBytes, playbackApi } from './playback/api'
 import { progressApi } from './progress/api'
@@ -138,7 +138,7 @@ export function createApp(options: AppOptions = {}) {
     let openApi: object | undefined
     api.get(
       '/openapi.json',
-      describe({ summary: 'This OpenAPI document', tags: ['system'], responses: { 200: { description: 'OpenAPI 3.1 document of the JSON API' } } }),
+      describe({ summary: 'This OpenAPI document', tags: ['system'], responses: { 200: { description: 'OpenAPI 3.1 document of the JSON API', schema: OpenApiDocumentSchema } } }),
       (c) => c.json((openApi ??= buildOpenApiDocument(app, { title: 'Flixpeek API', version: '1.0.0' }))),
     )
     return api

@@ -5,7 +5,7 @@ import type { AppEnv } from '../context'
 import { errors } from '../http/errors'
 import { issuesToDetails, validate } from '../http/validate'
 import { describe } from '../openapi/metadata'
-import { IdParamSchema, PageQuerySchema } from '../schemas/common'
+import { ErrorBodySchema, IdParamSchema, PageQuerySchema } from '../schemas/common'
 import { CACHE, cached, type CachePolicy } from '../http/cache'
 import { LANGUAGE_CODES } from '../accounts/types'
 import { backdropPng, backdropSvg, posterPng, posterSvg } from './bundled/posters'
@@ -74,7 +74,7 @@ export const catalogApi = new Hono<AppEnv>()
     describe({
       summary: 'A film with its genres, director, cast, trailer and similar films',
       tags: ['catalog'],
-      responses: { 200: { description: 'The film, with its video when one is ready and published', schema: FilmAnswerSchema }, 404: { description: 'No such film' } },
+      responses: { 200: { description: 'The film, with its video when one is ready and published', schema: FilmAnswerSchema }, 404: { description: 'No such film (movie_not_found)', schema: ErrorBodySchema } },
     }),
     cached(CACHE.catalogFilm),
     validate('param', IdParamSchema),

@@ -6,6 +6,7 @@ import { errors } from '../http/errors'
 import { validate } from '../http/validate'
 import { NotificationSchema } from '../notifications/store'
 import { describe } from '../openapi/metadata'
+import { ErrorBodySchema } from '../schemas/common'
 import { CursorPageQuerySchema, NextCursorSchema } from '../schemas/cursor'
 import { CACHE, cacheHeaders } from '../http/cache'
 
@@ -28,7 +29,7 @@ export const notificationsApi = new Hono<AppEnv>()
       auth: true,
       responses: {
         200: { description: 'A page of notifications', schema: NotificationListSchema },
-        422: { description: 'Bad page, or a cursor that is altered or not yours (validation_failed)' },
+        422: { description: 'Bad page, or a cursor that is altered or not yours (validation_failed)', schema: ErrorBodySchema },
       },
     }),
     requireApiUser,
@@ -63,7 +64,7 @@ export const notificationsApi = new Hono<AppEnv>()
       summary: 'Mark one notification as read',
       tags: ['notifications'],
       auth: true,
-      responses: { 204: { description: 'Read' }, 404: { description: 'No such notification of yours' } },
+      responses: { 204: { description: 'Read' }, 404: { description: 'No such notification of yours (not_found)', schema: ErrorBodySchema } },
     }),
     requireApiUser,
     validate('param', NotificationParamSchema),

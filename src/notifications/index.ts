@@ -7,7 +7,8 @@ export function notificationsParticipant(store: NotificationStore): AccountDataP
     name: 'notifications',
     async export(userId) {
       const { notifications, markers } = await store.userItems(userId)
-      return { notifications: notifications.map(publicFields).sort(newestFirst('created_at')), other: markers.map(publicFields) }
+      // `type` (welcome, release…) is the notification's kind here, not the item-type key publicFields() drops.
+      return { notifications: notifications.map((item) => ({ ...publicFields(item), type: item.type })).sort(newestFirst('created_at')), other: markers.map(publicFields) }
     },
     erase: (userId) => store.eraseUser(userId),
   }

@@ -10,6 +10,14 @@ function jsonSchema(schema: ZodType, io: 'input' | 'output'): JsonSchema {
   return rest
 }
 
+/** The document's own outline (GET /api/v1/openapi.json); OpenAPI 3.1 defines the rest. */
+export const OpenApiDocumentSchema = z.object({
+  openapi: z.string(),
+  info: z.object({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+  components: z.record(z.string(), z.unknown()),
+})
+
 /** `/api/v1/movies/:id` → `/api/v1/movies/{id}` */
 const openApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}')
 

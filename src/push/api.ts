@@ -9,7 +9,7 @@ import { errors } from '../http/errors'
 import { validate } from '../http/validate'
 import { describe } from '../openapi/metadata'
 import { ErrorBodySchema } from '../schemas/common'
-import { PublicKeySchema, PushSubscriptionBodySchema, PushUnsubscribeBodySchema } from './schemas'
+import { PublicKeySchema, PushSubscriptionBodySchema, PushUnsubscribeBodySchema, RegisteredSchema } from './schemas'
 
 const TAGS = ['Web Push']
 
@@ -50,8 +50,8 @@ export const pushApi = new Hono<AppEnv>()
       tags: TAGS,
       auth: true,
       responses: {
-        201: { description: 'Registered' },
-        200: { description: 'Already registered (keys refreshed)' },
+        201: { description: 'Registered', schema: RegisteredSchema },
+        200: { description: 'Already registered (keys refreshed)', schema: RegisteredSchema },
         422: { description: 'Malformed subscription, a key not on the P-256 curve, or an endpoint that is not a push service (validation_failed)', schema: ErrorBodySchema },
       },
     }),

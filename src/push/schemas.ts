@@ -42,3 +42,6 @@ export const PushUnsubscribeBodySchema = z.object({
 })
 
 export const PublicKeySchema = z.object({ key: z.string().describe('The VAPID public key (uncompressed P-256, base64url): applicationServerKey') })
+
+/** The answer to a registration: the endpoint now registered. */
+export const RegisteredSchema = z.object({ endpoint: z.string().describe('The endpoint registered') })

@@ -45,18 +45,6 @@ export const PatchedProfileSchema = ProfileSchema.extend({
 
 export const DeleteAccountBodySchema = z.object({ current_password: z.string().min(1, m('validation.required')).max(1024, m('validation.tooLong')) })
 
-export const ExportSchema = z.object({
-  exported_at: z.string(),
-  profile: ProfileSchema.extend({ updated_at: z.string() }),
-  watchlist: z.array(z.record(z.string(), z.unknown())),
-  reviews: z.array(z.record(z.string(), z.unknown())),
-  notifications: z.array(z.record(z.string(), z.unknown())),
-  genre_follows: z.array(z.record(z.string(), z.unknown())),
-  other: z.array(z.record(z.string(), z.unknown())),
-  push_subscriptions: z.array(z.record(z.string(), z.unknown())).optional().describe('Browsers registered for Web Push'),
-  uploaded_videos: z.array(z.record(z.string(), z.unknown())).optional().describe('Videos this account uploaded as an operator (they stay in the library when the account is deleted)'),
-})
-
 export const PasswordResetBodySchema = z.object({
   email: z.string().trim().min(1, m('validation.required')).max(254, m('validation.maxChars', { max: 254 })).describe('The account address (any answer is 202)'),
 })

@@ -14,7 +14,7 @@ export interface AccountDataParticipant {
 
 type Item = Record<string, unknown>
 
-const INTERNAL = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'type', 'entity', 'user_id'])
+const INTERNAL = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type', 'entity', 'user_id'])
 
 /** An item as the export shows it: no internal keys. */
 export const publicFields = (item: Item) => Object.fromEntries(Object.entries(item).filter(([name]) => !INTERNAL.has(name)))

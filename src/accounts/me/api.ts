@@ -10,11 +10,11 @@ import { describe } from '../../openapi/metadata'
 import { ErrorBodySchema } from '../../schemas/common'
 import {
   DeleteAccountBodySchema,
-  ExportSchema,
   PatchedProfileSchema,
   ProfilePatchSchema,
   ProfileSchema,
 } from '../../schemas/accounts'
+import { ExportSchema } from '../../schemas/export'
 
 const TAGS = ['Accounts']
 /** Accounts, sessions and tokens are never stored by any cache. */
@@ -86,7 +86,7 @@ meApi.get(
     summary: 'Export all your data',
     tags: TAGS,
     auth: true,
-    responses: { 200: { description: 'Profile, list, reviews, notifications and genre follows', schema: ExportSchema } },
+    responses: { 200: { description: 'Everything stored about you: profile, list, reviews, notifications and each feature\'s data', schema: ExportSchema } },
   }),
   requireApiUser,
   async (c) => {

@@ -18,6 +18,7 @@ export const OPERATOR_EMAILS = {
   transcoderFaults: 'operator-transcoder-faults@flixpeek.test',
   playback: 'operator-playback@flixpeek.test',
   progress: 'operator-progress@flixpeek.test',
+  openapi: 'operator-openapi@flixpeek.test',
 } as const
 
 /** Signs `email` up and opens the verification link it was sent: ADMIN_EMAILS makes it an operator from then on. */
