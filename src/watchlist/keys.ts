@@ -51,6 +51,8 @@ export type ListSummaryItem = {
   version?: number
   /** When the last add or remove happened (epoch ms): the list's index may lag that write by a moment. */
   changed_at?: number
+  /** The film added last: shown first on reads soon after, even while the index does not list it yet. */
+  last_added?: number
 }
 
 /**

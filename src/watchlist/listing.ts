@@ -5,7 +5,8 @@ import type { Defer } from '../platform'
 import type { CursorCodec } from '../shared/cursor'
 import { InvalidCursor } from '../shared/errors'
 import { userPk } from '../shared/keys'
-import { WATCHLIST_PAGE_SIZE, listTimelinePk, watchSk, type WatchItem } from './keys'
+import { WATCHLIST_PAGE_SIZE, listTimelinePk, watchSk, type ListSummaryItem, type WatchItem } from './keys'
+import { SETTLE_MS } from './list-memo'
 
 export type ListedMovie = Movie & { added_at: string }
 
@@ -49,6 +50,25 @@ async function readEntries(deps: ListingDeps, userId: string, limit: number, aft
   return items
 }
 
+/** What the list's summary (read consistently, written in every add's and remove's transaction) says of its last change. */
+export type RecentChange = Pick<ListSummaryItem, 'ids' | 'changed_at' | 'last_added'>
+
+/**
+ * Read-your-writes over an index that lags its table (on AWS, gsi2 shows a write a moment later): within SETTLE_MS
+ * of the list's last change, the newest entries as the summary knows them. Films removed are left out, and the film
+ * added last, when the index does not show it yet, is read from the table itself and put first (it is the newest).
+ * So the page a no-JavaScript add or remove redirects to shows that change.
+ */
+async function settled(deps: ListingDeps, userId: string, entries: WatchItem[], recent: RecentChange | undefined, limit: number): Promise<WatchItem[]> {
+  if (!recent || Date.now() - (recent.changed_at ?? 0) >= SETTLE_MS) return entries
+  const listed = (id: number) => recent.ids?.[String(id)] === true
+  const kept = entries.filter((entry) => listed(entry.movie_id))
+  const last = recent.last_added
+  if (last === undefined || !listed(last) || kept.some((entry) => entry.movie_id === last)) return kept
+  const entry = await deps.db.get<WatchItem>(deps.table, { pk: userPk(userId), sk: watchSk(last) }, { consistent: true })
+  return entry ? [entry, ...kept].slice(0, limit) : kept
+}
+
 /**
  * One page of the list, newest first: one Query of pageSize + 1 entries, their films from the
  * stored snapshots. Entries without one (added before snapshots) are looked up once and saved;
@@ -60,6 +80,7 @@ export async function listPage(
   request: { page?: number; cursor?: string },
   options: CatalogOptions = {},
   pageSize = WATCHLIST_PAGE_SIZE,
+  recent?: RecentChange,
 ): Promise<ListPage> {
   let page = request.page ?? 1
   let after: string | undefined
@@ -71,7 +92,9 @@ export async function listPage(
   }
   const skip = after ? 0 : (page - 1) * pageSize
   const found = await readEntries(deps, userId, skip + pageSize + 1, after)
-  const shown = found.slice(skip, skip + pageSize)
+  const firstPage = found.slice(skip, skip + pageSize)
+  // The first page is where a change just made shows; deeper pages (numbered or by cursor) read the index as it is.
+  const shown = page === 1 && !after ? await settled(deps, userId, firstPage, recent, pageSize) : firstPage
   const last = shown.at(-1)
   const more = found.length > skip + pageSize && last?.gsi2sk !== undefined
   return {
@@ -118,6 +141,6 @@ async function saveSnapshot(deps: ListingDeps, entry: WatchItem, movie: Movie): 
 }
 
 /** The newest `limit` films of the list (the home page's My List row): one Query, no catalog call for snapshotted entries. */
-export async function newestListed(deps: ListingDeps, userId: string, limit: number, options: CatalogOptions = {}): Promise<ListedMovie[]> {
-  return withSnapshots(deps, await readEntries(deps, userId, limit), options)
+export async function newestListed(deps: ListingDeps, userId: string, limit: number, options: CatalogOptions = {}, recent?: RecentChange): Promise<ListedMovie[]> {
+  return withSnapshots(deps, await settled(deps, userId, await readEntries(deps, userId, limit), recent, limit), options)
 }

@@ -213,7 +213,7 @@ export class WatchlistService {
     const found = request.cursor
       ? listPage(this.listing, userId, request, options, pageSize)
       : memoisedRead(userId, summary, `page\u0000${request.page ?? 1}\u0000${pageSize}\u0000${options?.language ?? ''}`, () =>
-          listPage(this.listing, userId, request, options, pageSize),
+          listPage(this.listing, userId, request, options, pageSize, summary),
         )
     return { ...(await found), total: summary.count }
   }
@@ -221,7 +221,7 @@ export class WatchlistService {
   /** The newest films of the list (the home page's row): one Query, no catalog calls; none when the list did not change since this isolate read it. */
   async newest(userId: string, limit: number, options?: CatalogOptions): Promise<ListedMovie[]> {
     const summary = await readSummary(this.db, this.table, userId)
-    return memoisedRead(userId, summary, `newest\u0000${limit}\u0000${options?.language ?? ''}`, () => newestListed(this.listing, userId, limit, options))
+    return memoisedRead(userId, summary, `newest\u0000${limit}\u0000${options?.language ?? ''}`, () => newestListed(this.listing, userId, limit, options, summary))
   }
 
   /** Which of `movieIds` the user has listed (one BatchGetItem). */

@@ -18,10 +18,10 @@ export function summaryAdd(table: string, userId: string, movieId: number): Tran
     update: {
       table,
       key: summaryKey(userId),
-      update: 'ADD #count :one, #version :one SET #ids.#movie = :true, #changed = :now',
+      update: 'ADD #count :one, #version :one SET #ids.#movie = :true, #changed = :now, #last = :id',
       condition: 'attribute_exists(pk) AND #count < :max',
-      names: { '#count': 'count', '#version': 'version', '#changed': 'changed_at', '#ids': 'ids', '#movie': String(movieId) },
-      values: { ':one': 1, ':true': true, ':max': WATCHLIST_MAX, ':now': Date.now() },
+      names: { '#count': 'count', '#version': 'version', '#changed': 'changed_at', '#ids': 'ids', '#movie': String(movieId), '#last': 'last_added' },
+      values: { ':one': 1, ':true': true, ':max': WATCHLIST_MAX, ':now': Date.now(), ':id': movieId },
     },
   }
 }
