@@ -9,6 +9,29 @@
   var input = box.querySelector('input')
   var status = box.querySelector('[data-push-status]')
   box.hidden = false
+  // The switch shows this browser: on only while it holds a subscription and the account wants push. The account's
+  // saved preference travels with the profile form in a field of its own, so saving the form from a browser that is
+  // not subscribed does not turn push off for the account's other browsers.
+  var saved = document.createElement('input')
+  saved.type = 'hidden'
+  saved.name = input.name
+  saved.value = '1'
+  input.removeAttribute('name')
+  function keepSaved(on) {
+    if (on) box.appendChild(saved)
+    else if (saved.parentNode) saved.parentNode.removeChild(saved)
+  }
+  keepSaved(input.checked)
+  navigator.serviceWorker.ready
+    .then(function (registration) {
+      return registration.pushManager.getSubscription()
+    })
+    .then(function (subscription) {
+      if (subscription || !input.checked || input.disabled) return
+      input.checked = false
+      say('off')
+    })
+    .catch(function () {})
 
   function say(key) {
     status.textContent = box.getAttribute('data-' + key)
@@ -35,6 +58,8 @@
     return call('GET', '/me').then(function (me) {
       var notifications = Object.assign({}, me.notifications, { push: on })
       return call('PATCH', '/me', { notifications: notifications })
+    }).then(function () {
+      keepSaved(on)
     })
   }
   function turnOn() {

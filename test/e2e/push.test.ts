@@ -126,7 +126,7 @@ describe('Web Push in Chromium', { timeout: 60_000 }, () => {
     const profile = await fresh.newPage()
     try {
       await profile.goto(`${baseUrl}/profile`)
-      const toggle = profile.locator('[data-push-switch] input[name="notify_push"]')
+      const toggle = profile.locator('[data-push-switch] input[type="checkbox"]')
       await expect.poll(() => toggle.isVisible(), { timeout: 10_000 }).toBe(true)
       expect(await toggle.isChecked()).toBe(false)
       // Nothing asked yet: the permission is still the browser's default.
@@ -138,6 +138,40 @@ describe('Web Push in Chromium', { timeout: 60_000 }, () => {
       expect(await toggle.isChecked()).toBe(false)
     } catch (error) {
       await screenshot(profile, 'failed-push-switch').catch(() => undefined)
+      throw error
+    } finally {
+      await fresh.close()
+    }
+  })
+
+  it("should show this browser's state, not only the account's preference, and keep the preference when the form is saved (reliability 3)", async () => {
+    const signup = await fetch(`${baseUrl}/api/v1/auth/signup`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: `push-state-${crypto.randomUUID().slice(0, 8)}@example.com`, password: 'push me gently please' }),
+    })
+    const { token } = (await signup.json()) as { token: string }
+    const me = (method = 'GET', body?: unknown) =>
+      fetch(`${baseUrl}/api/v1/me`, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined })
+    // Push is on for the account (another browser subscribed); this one never did.
+    expect((await me('PATCH', { notifications: { release: true, recommendation: true, push: true } })).status).toBe(200)
+    const fresh = await browser.newContext()
+    await fresh.addCookies([{ name: 'session', value: token, url: baseUrl }])
+    const profile = await fresh.newPage()
+    try {
+      await profile.goto(`${baseUrl}/profile`)
+      const toggle = profile.locator('[data-push-switch] input[type="checkbox"]')
+      await expect.poll(() => toggle.isVisible(), { timeout: 10_000 }).toBe(true)
+      await expect.poll(() => profile.locator('[data-push-status]').textContent(), { timeout: 10_000 }).toContain('off for this browser')
+      expect(await toggle.isChecked()).toBe(false)
+      // Saving the profile from here leaves the account's other browsers on.
+      await profile.fill('#field-display_name', 'Push State')
+      await Promise.all([profile.waitForURL(/\/profile/), profile.locator('form[action="/profile"] button[type="submit"]').first().click()])
+      const after = (await (await me()).json()) as { display_name: string; notifications: { push: boolean } }
+      expect(after.display_name).toBe('Push State')
+      expect(after.notifications.push).toBe(true)
+    } catch (error) {
+      await screenshot(profile, 'failed-push-state').catch(() => undefined)
       throw error
     } finally {
       await fresh.close()
