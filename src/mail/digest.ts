@@ -1,3 +1,4 @@
+import { writeUnlessDeleted } from '../accounts/tombstone'
 import type { DataStore } from '../data/store'
 import { EVENT_VERSION, type DomainEvent } from '../events/schema'
 import { relayEvents, type OutboxOptions } from '../events/outbox'
@@ -41,7 +42,9 @@ export class DigestSubscribers {
 
   /** Adds or removes the user (idempotent either way). */
   async set(userId: string, subscribed: boolean): Promise<void> {
-    if (subscribed) await this.db.put(this.table, { ...digestKey(userId), type: 'digest_subscriber', user_id: userId, since: new Date().toISOString() })
+    // Beside the account's tombstone check: a profile save racing the account's deletion leaves no subscriber behind.
+    const item = { ...digestKey(userId), type: 'digest_subscriber', user_id: userId, since: new Date().toISOString() }
+    if (subscribed) await writeUnlessDeleted(this.db, this.table, userId, { put: { table: this.table, item } })
     else await this.db.delete(this.table, digestKey(userId))
   }
 

@@ -6,6 +6,7 @@ import { knownError } from '../../../src/http/errors'
 import { events, newEvent } from '../../../src/events/schema'
 import { announceStreaming } from '../../../src/notifications/release-alerts'
 import { createSummary } from '../../../src/watchlist/summary'
+import { DigestSubscribers } from '../../../src/mail/digest'
 import { api, clientIp, uniqueEmail } from '../../support/harness/accounts'
 import { testAws } from '../../support/harness/aws'
 import { films } from '../../support/harness/films'
@@ -103,10 +104,11 @@ describe('account deletion against concurrent writes (F10)', { timeout: 120_000 
     expect(await itemsOf(db, user.id)).toEqual([])
   })
 
-  it('should refuse a notification, a release alert, an email token and a list summary that land after the erasure (reliability 3)', async () => {
+  it('should refuse a notification, a release alert, an email token, a list summary and a digest subscription that land after the erasure (reliability 3)', async () => {
     const db = new LateWriteDynamoDb(connectionFromConfig(config, config.DYNAMODB_ENDPOINT))
     const services = testServices({}, undefined, { db: () => db })
     const { accounts, events: queue, releaseAlerts } = services
+    const digest = new DigestSubscribers(db, table)
     const [film] = await films(1, 60)
     const profile = await accounts.signup({ email: uniqueEmail('late-writes'), password: 'the right password' }, clientIp())
 
@@ -119,10 +121,11 @@ describe('account deletion against concurrent writes (F10)', { timeout: 120_000 
       outcomes.release = await announceStreaming({ ...releaseAlerts, audience: { watchersOf: async () => [profile.id] } }, film!.id, new Date())
       outcomes.token = await accounts.tokens.issue(profile.id, 'verify', profile.email).catch((error: unknown) => knownError(error)?.code)
       outcomes.summary = await createSummary(db, table, profile.id).catch((error: unknown) => knownError(error)?.code)
+      outcomes.digest = await digest.set(profile.id, true).catch((error: unknown) => knownError(error)?.code)
     }
     await accounts.deleteAccount(profile, 'the right password', clientIp())
 
-    expect(outcomes).toEqual({ notification: { duplicate: true, delivered: 0 }, release: { films: 1, notified: 0, skipped: 1 }, token: 'unauthorized', summary: 'unauthorized' })
+    expect(outcomes).toEqual({ notification: { duplicate: true, delivered: 0 }, release: { films: 1, notified: 0, skipped: 1 }, token: 'unauthorized', summary: 'unauthorized', digest: 'unauthorized' })
     expect(await itemsOf(db, profile.id)).toEqual([])
   })
 
