@@ -93,13 +93,18 @@ export const EVENTS_TOPIC: TopicDefinition = { suffix: '-events' }
 /** The events behind `security` notices (password or email changed): they travel on their own queue, drained first. */
 export const SECURITY_EVENT_TYPES = ['user.password_changed', 'user.email_changed'] as const
 
-export const NOTIFICATIONS_QUEUE: QueueDefinition = {
-  suffix: '-notifications',
+/** The web app's consumer queues: a handled message is gone within seconds, a failing one is tried 5 times, then kept. */
+const consumerQueue = (name: string) => ({
+  suffix: `-${name}`,
   visibilityTimeoutSeconds: 60,
   messageRetentionSeconds: 4 * 24 * 3600,
   maxReceiveCount: 5,
-  deadLetterSuffix: '-notifications-dlq',
+  deadLetterSuffix: `-${name}-dlq`,
   deadLetterRetentionSeconds: 14 * 24 * 3600,
+})
+
+export const NOTIFICATIONS_QUEUE: QueueDefinition = {
+  ...consumerQueue('notifications'),
   // Uploads are the transcoder's (its own queue), security events the security queue's; every other event,
   // `video.ready` included, is the consumer's.
   filterPolicy: { type: [{ 'anything-but': ['video.uploaded', ...SECURITY_EVENT_TYPES] }] },
@@ -111,12 +116,7 @@ export const NOTIFICATIONS_QUEUE: QueueDefinition = {
  * with this suffix (src/config.ts `securityQueueUrl`), so a deployment sets no extra variable.
  */
 export const SECURITY_QUEUE: QueueDefinition = {
-  suffix: '-security',
-  visibilityTimeoutSeconds: 60,
-  messageRetentionSeconds: 4 * 24 * 3600,
-  maxReceiveCount: 5,
-  deadLetterSuffix: '-security-dlq',
-  deadLetterRetentionSeconds: 14 * 24 * 3600,
+  ...consumerQueue('security'),
   filterPolicy: { type: [...SECURITY_EVENT_TYPES] },
 }
 

@@ -38,6 +38,20 @@ interface Shown {
   data: { url: string }
 }
 
+/** A new account signed up through the API, and a browser context holding its session cookie (all a page needs). */
+async function signedInBrowser(label: string): Promise<{ token: string; context: BrowserContext; page: Page }> {
+  const signup = await fetch(`${baseUrl}/api/v1/auth/signup`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: `${label}-${crypto.randomUUID().slice(0, 8)}@example.com`, password: 'push me gently please' }),
+  })
+  expect(signup.status).toBe(201)
+  const { token } = (await signup.json()) as { token: string }
+  const fresh = await browser.newContext()
+  await fresh.addCookies([{ name: 'session', value: token, url: baseUrl }])
+  return { token, context: fresh, page: await fresh.newPage() }
+}
+
 describe('Web Push in Chromium', { timeout: 60_000 }, () => {
   it('should show a pushed message as a notification with the poster, and open the film page on click', async () => {
     try {
@@ -113,17 +127,7 @@ describe('Web Push in Chromium', { timeout: 60_000 }, () => {
   })
 
   it('should keep the profile switch hidden until it can work, and ask for permission only when turned on', async () => {
-    // Signed up through the API (the browser only needs the session cookie).
-    const signup = await fetch(`${baseUrl}/api/v1/auth/signup`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ email: `push-${crypto.randomUUID().slice(0, 8)}@example.com`, password: 'push me gently please' }),
-    })
-    expect(signup.status).toBe(201)
-    const { token } = (await signup.json()) as { token: string }
-    const fresh = await browser.newContext()
-    await fresh.addCookies([{ name: 'session', value: token, url: baseUrl }])
-    const profile = await fresh.newPage()
+    const { context: fresh, page: profile } = await signedInBrowser('push')
     try {
       await profile.goto(`${baseUrl}/profile`)
       const toggle = profile.locator('[data-push-switch] input[type="checkbox"]')
@@ -145,19 +149,11 @@ describe('Web Push in Chromium', { timeout: 60_000 }, () => {
   })
 
   it("should show this browser's state, not only the account's preference, and keep the preference when the form is saved (reliability 3)", async () => {
-    const signup = await fetch(`${baseUrl}/api/v1/auth/signup`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ email: `push-state-${crypto.randomUUID().slice(0, 8)}@example.com`, password: 'push me gently please' }),
-    })
-    const { token } = (await signup.json()) as { token: string }
+    const { token, context: fresh, page: profile } = await signedInBrowser('push-state')
     const me = (method = 'GET', body?: unknown) =>
       fetch(`${baseUrl}/api/v1/me`, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined })
     // Push is on for the account (another browser subscribed); this one never did.
     expect((await me('PATCH', { notifications: { release: true, recommendation: true, push: true } })).status).toBe(200)
-    const fresh = await browser.newContext()
-    await fresh.addCookies([{ name: 'session', value: token, url: baseUrl }])
-    const profile = await fresh.newPage()
     try {
       await profile.goto(`${baseUrl}/profile`)
       const toggle = profile.locator('[data-push-switch] input[type="checkbox"]')
