@@ -8,8 +8,8 @@
 export const ASSET_HASHES = {
   css: '9dfd57948a',
   js: 'b8eb772ac1',
-  offline: 'c0498ccd31',
-  sw: 'e6ba5956e0',
+  offline: '1b04732cb9',
+  sw: 'ee5f545db7',
   upload: '911f883a46',
   player: '0417b65775',
   progress: '637258bbde',

@@ -108,7 +108,7 @@
     var data = event.data || {}
     if (data.type === 'replayed') {
       clearPending()
-      say(data.conflicts ? 'conflict' : 'sent')
+      say(data.kept ? 'kept' : data.conflicts ? 'conflict' : 'sent')
     }
   })
 

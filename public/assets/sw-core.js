@@ -285,6 +285,7 @@ function replay() {
     return queued().then(function (entries) {
       var sent = 0
       var conflicts = 0
+      var kept = 0 // answered X-Offline-Conflict: a newer version was kept (issue 41)
       var left = entries.length
       return entries.reduce(function (chain, entry) {
         return chain.then(function (stop) {
@@ -293,20 +294,21 @@ function replay() {
           // Another account's action is never sent as this one.
           var request = item.viewer !== viewer ? Promise.resolve(null) : fetch(item.url, {
             method: item.method, body: item.body || undefined, credentials: 'same-origin',
-            headers: { 'Content-Type': item.type, 'HX-Request': 'true' },
+            headers: { 'Content-Type': item.type, 'HX-Request': 'true', 'X-Offline-At': new Date(item.at || Date.now()).toISOString() },
           })
           return request.then(function (response) {
             if (response && response.status >= 500) return true
             var ok = response && response.ok && !response.headers.get('HX-Redirect')
-            if (ok) sent++
+            if (ok && response.headers.get('X-Offline-Conflict')) kept++
+            else if (ok) sent++
             else conflicts++
             left--
             return tx('queue', 'readwrite', function (s) { return s.delete(entry.key) })
           }, function () { return true })
         })
       }, Promise.resolve(false)).then(function () {
-        if (sent || conflicts) notify({ type: 'replayed', sent: sent, conflicts: conflicts })
-        return { sent: sent, conflicts: conflicts, left: left }
+        if (sent || conflicts || kept) notify({ type: 'replayed', sent: sent, conflicts: conflicts, kept: kept })
+        return { sent: sent, conflicts: conflicts, kept: kept, left: left }
       })
     })
   }).then(function (result) { replaying = null; return result }, function (error) { replaying = null; throw error }))

@@ -8,8 +8,9 @@ export const apiCors = () =>
   cors({
     origin: '*',
     allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
-    exposeHeaders: ['X-Request-Id', 'Retry-After'],
+    // X-Offline-At / X-Offline-Conflict: a client replaying a rating made offline (src/reviews/offline-at.ts).
+    allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'X-Offline-At'],
+    exposeHeaders: ['X-Request-Id', 'Retry-After', 'X-Offline-Conflict'],
     maxAge: 600,
     credentials: false,
   })

@@ -4,6 +4,7 @@ import type { AppEnv } from '../context'
 import { validate } from '../http/validate'
 import { describe } from '../openapi/metadata'
 import { ReviewBodySchema, ReviewPageSchema, ReviewSchema } from '../reviews/schemas'
+import { KEPT_NEWER, offlineAt } from './offline-at'
 import { ErrorBodySchema, IdParamSchema } from '../schemas/common'
 import { CursorPageQuerySchema } from '../schemas/cursor'
 
@@ -40,8 +41,11 @@ reviewsApi.put(
     summary: 'Rate and review a film (one review per user; sending again edits it)',
     tags: TAGS,
     auth: true,
+    description:
+      'An action made offline and sent later may carry `X-Offline-At` (ISO 8601, when it happened; a malformed or future value is ignored): ' +
+      'if the stored review was updated after it, the stored review is kept and answered with 200 and `X-Offline-Conflict: kept-newer`.',
     responses: {
-      200: { description: 'Your review, updated', schema: ReviewSchema },
+      200: { description: 'Your review, updated; or, for an older X-Offline-At, the newer stored review, kept', schema: ReviewSchema },
       201: { description: 'Your review, created', schema: ReviewSchema },
       404: { description: 'Unknown film (movie_not_found)', schema: ErrorBodySchema },
       422: { description: 'Rating outside 1–10 or text too long', schema: ErrorBodySchema },
@@ -51,8 +55,9 @@ reviewsApi.put(
   validate('param', IdParamSchema),
   validate('json', ReviewBodySchema),
   async (c) => {
-    const { created, review } = await c.get('services').reviews.put(c.req.valid('param').id, currentUser(c), c.req.valid('json'))
-    return c.json(review, created ? 201 : 200)
+    const at = offlineAt(c.req.header('X-Offline-At'))
+    const { created, kept, review } = await c.get('services').reviews.put(c.req.valid('param').id, currentUser(c), c.req.valid('json'), at)
+    return c.json(review, created ? 201 : 200, kept ? KEPT_NEWER : {})
   },
 )
 

@@ -5,6 +5,7 @@ import { ReviewsSection, type ReviewFormState } from '../../views/components/Rev
 import { ReviewsPage } from '../../views/pages/ReviewsPage'
 import { currentUser, requirePageUser } from '../auth/middleware'
 import { reviewsSection } from './section'
+import { KEPT_NEWER, offlineAt } from './offline-at'
 import type { MovieDetails } from '../catalog/types'
 import type { AppEnv } from '../context'
 import { errors } from '../http/errors'
@@ -70,7 +71,14 @@ reviewPages.post('/movies/:id/reviews', requirePageUser, validate('param', IdPar
     if (wantsFragment(c)) return render(c, <ReviewsSection {...section} />)
     return render(c, <ReviewsPage movie={film} section={section} />, { films: true, status: 422 })
   }
-  const { created } = await c.get('services').reviews.put(id, user, parsed.data)
+  const { created, kept } = await c.get('services').reviews.put(id, user, parsed.data, offlineAt(c.req.header('X-Offline-At')))
+  if (kept) {
+    // A rating made offline, older than the stored one: 200 with the stored review and a note (the worker tells the page).
+    c.header('X-Offline-Conflict', KEPT_NEWER['X-Offline-Conflict'])
+    const section = await reviewsSectionFor(c, film, 1, { notice: c.get('t')('reviews.keptNewer') })
+    if (wantsFragment(c)) return render(c, <ReviewsSection {...section} />)
+    return render(c, <ReviewsPage movie={film} section={section} />, { films: true })
+  }
   if (!wantsFragment(c)) return c.redirect(`/movies/${id}#reviews`, 303)
   const section = await reviewsSectionFor(c, film, 1, { notice: c.get('t')(created ? 'reviews.posted' : 'reviews.updated') })
   return render(c, <ReviewsSection {...section} />)

@@ -8,7 +8,7 @@ import { NotFound } from '../shared/errors'
 import type { CursorCodec } from '../shared/cursor'
 import { userPk } from '../shared/keys'
 import { REVIEW_PREFIX, REVIEW_REF_PREFIX, movieAggKey, moviePk, reviewIndexSk, reviewRefSk, reviewSk, reviewsTimelinePk, reviewsTimelineSk } from './keys'
-import { toReview, type AggregateItem, type PageRequest, type Review, type ReviewInput, type ReviewItem, type ReviewPage, type ReviewSummary } from './types'
+import { toReview, type AggregateItem, type PageRequest, type PutResult, type Review, type ReviewInput, type ReviewItem, type ReviewPage, type ReviewSummary } from './types'
 import { backfillTimeline, decodeReviewsCursor, encodeReviewsCursor, needsTimeline, readTimeline, type TimelinePosition } from './timeline'
 import { notDeleted, throwIfDeleted } from '../accounts/tombstone'
 
@@ -32,11 +32,14 @@ async function readReview(db: DataStore, table: string, movieId: number, userId:
   return db.get<ReviewItem>(table, { pk: moviePk(movieId), sk: reviewSk(userId) }, { consistent: true })
 }
 
-/** The review's state as we read it: the write only goes through if it is still that state. */
-function unchangedSince(existing: ReviewItem) {
+/**
+ * The review's state as we read it: the write only goes through if it is still that state. With `offlineAt`, also only
+ * if it is not newer than that (a write that landed since the read, even of the same rating, makes this one retry).
+ */
+function unchangedSince(existing: ReviewItem, offlineAt?: string) {
   return {
-    condition: 'rating = :oldRating AND created_at = :oldCreated',
-    values: { ':oldRating': existing.rating, ':oldCreated': existing.created_at },
+    condition: `rating = :oldRating AND created_at = :oldCreated${offlineAt ? ' AND updated_at <= :at' : ''}`,
+    values: { ':oldRating': existing.rating, ':oldCreated': existing.created_at, ...(offlineAt ? { ':at': offlineAt } : {}) },
   }
 }
 
@@ -100,11 +103,15 @@ export class ReviewService {
     if (!(await this.deps.catalog.details(movieId))) throw new NotFound('movie')
   }
 
-  /** Creates or replaces the user's review of an existing film, then publishes `review.posted`. */
-  async put(movieId: number, user: { id: string; display_name: string }, input: ReviewInput): Promise<{ created: boolean; review: Review }> {
+  /**
+   * Creates or replaces the user's review of an existing film, then publishes `review.posted`. With `offlineAt` (an
+   * action made offline, replayed later) a review updated after that instant is newer: it is kept and returned, `kept`.
+   */
+  async put(movieId: number, user: { id: string; display_name: string }, input: ReviewInput, offlineAt?: string): Promise<PutResult> {
     await this.requireFilm(movieId)
     const staged = this.deps.outbox.stage(events.reviewPosted(user.id, movieId, input.rating))
-    const result = await this.write(movieId, user, input, staged.writes)
+    const result = await this.write(movieId, user, input, staged.writes, offlineAt)
+    if (result.kept) return result // nothing was written: no event, and the picks are as they were
     staged.release()
     if (this.deps.onRated) {
       // The review is stored: picks that still show the film are a blemish, not a reason to fail the answer.
@@ -118,10 +125,12 @@ export class ReviewService {
     user: { id: string; display_name: string },
     input: ReviewInput,
     outboxWrites: TransactItem[] = [],
-  ): Promise<{ created: boolean; review: Review }> {
+    offlineAt?: string,
+  ): Promise<PutResult> {
     const text = input.text?.trim() ? input.text.trim() : null
-    return retryOptimistic(async () => {
+    return retryOptimistic<PutResult>(async () => {
       const existing = await readReview(this.db, this.table, movieId, user.id)
+      if (existing && offlineAt && existing.updated_at > offlineAt) return { created: false, review: toReview(existing), kept: true }
       const now = new Date().toISOString()
       const item: ReviewItem = {
         pk: moviePk(movieId),
@@ -138,7 +147,7 @@ export class ReviewService {
         created_at: existing?.created_at ?? now,
         updated_at: now,
       }
-      const guard = existing ? unchangedSince(existing) : { condition: 'attribute_not_exists(pk)', values: {} }
+      const guard = existing ? unchangedSince(existing, offlineAt) : { condition: 'attribute_not_exists(pk)', values: {} }
       try {
         await this.db.transactWrite([
           { put: { table: this.table, item, condition: guard.condition, values: guard.values } },

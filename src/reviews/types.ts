@@ -62,6 +62,9 @@ export interface ReviewInput {
   text?: string | null
 }
 
+/** `kept`: a write made offline found a newer review and left it; `review` is then the stored one. */
+export type PutResult = { created: boolean; review: Review; kept?: boolean }
+
 export function toReview(item: ReviewItem): Review {
   return {
     user: { id: item.user_id, display_name: item.display_name },

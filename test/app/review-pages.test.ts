@@ -95,6 +95,37 @@ describe('review pages', { timeout: 30_000 }, () => {
     expect(await removed.text()).toContain('No ratings yet')
   })
 
+  it('should keep a review newer than a replayed offline post: 200, X-Offline-Conflict and a note; an older one is replaced', async () => {
+    const { token } = await signUp({ display_name: 'Two Devices' })
+    const [film] = await films(1, 34)
+    const offline = (at: string, rating: string, headers: Record<string, string> = {}) =>
+      form(`/movies/${film!.id}/reviews`, { rating, text: 'From the train' }, { cookie: token, headers: { 'X-Offline-At': at, ...headers } })
+    const mine = async () => ((await (await api('/me/export', { token })).json()) as { reviews: { movie_id: number; rating: number; text: string | null }[] }).reviews.find((r) => r.movie_id === film!.id)
+    const before = new Date(Date.now() - 60_000).toISOString()
+    expect((await form(`/movies/${film!.id}/reviews`, { rating: '9', text: 'At home' }, { cookie: token })).status).toBe(303)
+
+    // htmx (what the service worker's replay sends): the section with the stored review and the note.
+    const viaHtmx = await offline(before, '3', htmx)
+    expect(viaHtmx.status).toBe(200)
+    expect(viaHtmx.headers.get('X-Offline-Conflict')).toBe('kept-newer')
+    const fragment = await viaHtmx.text()
+    expect(fragment.startsWith('<div id="reviews-body"')).toBe(true)
+    expect(fragment).toContain('A newer rating of yours was kept')
+    expect(fragment).toMatch(/<option value="9" selected/)
+    // A plain form post: the page with the note, not a redirect to a page that would hide what happened.
+    const plain = await offline(before, '3')
+    expect(plain.status).toBe(200)
+    expect(plain.headers.get('X-Offline-Conflict')).toBe('kept-newer')
+    expect(await plain.text()).toContain('A newer rating of yours was kept')
+    expect(await mine()).toMatchObject({ rating: 9, text: 'At home' })
+
+    // Made offline after the stored review: applied.
+    const applied = await offline(new Date().toISOString(), '4', htmx)
+    expect(applied.headers.get('X-Offline-Conflict')).toBeNull()
+    expect(await applied.text()).toContain('Your review is updated')
+    expect(await mine()).toMatchObject({ rating: 4, text: 'From the train' })
+  })
+
   it('should send anonymous reviewers to log in, and let anyone read reviews page by page', async () => {
     const [film] = await films(1, 33)
     const anon = await form(`/movies/${film!.id}/reviews`, { rating: '7' }, { headers: { Referer: `${ORIGIN}/movies/${film!.id}` } })

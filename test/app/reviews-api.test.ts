@@ -3,6 +3,10 @@ import { api, signUp, type ErrorJson, type TestUser } from '../support/harness/a
 import { testAws, uniqueId } from '../support/harness/aws'
 import { seedingServices } from '../support/harness/services'
 import { UNKNOWN_FILM, films } from '../support/harness/films'
+import { directOutbox } from '../../src/events/outbox'
+import { newEvent } from '../../src/events/schema'
+import { ReviewService } from '../../src/reviews'
+import { cursorCodec } from '../../src/shared/cursor'
 
 interface ReviewJson {
   user: { id: string; display_name: string }
@@ -95,6 +99,64 @@ describe('reviews API', { timeout: 30_000 }, () => {
     expect((await unrate(user.token, film!.id)).status).toBe(204)
     expect((await unrate(user.token, film!.id)).status).toBe(204)
     expect((await allReviews(film!.id)).all.some((r) => r.user.id === user.user.id)).toBe(false)
+  })
+
+  it('should keep a review newer than X-Offline-At (200, X-Offline-Conflict: kept-newer) and apply one that is older', async () => {
+    const user = await signUp()
+    const [film] = await films(1, 17)
+    const offline = (at: string, body: unknown) => api(`/movies/${film!.id}/reviews`, { method: 'PUT', token: user.token, body, headers: { 'X-Offline-At': at } })
+    const stored = (await (await rate(user.token, film!.id, { rating: 8, text: 'Online' })).json()) as ReviewJson
+    // Rated offline a minute before the stored review was written: the stored one is newer and stays.
+    const older = await offline(new Date(Date.parse(stored.updated_at) - 60_000).toISOString(), { rating: 2, text: 'Offline' })
+    expect(older.status).toBe(200)
+    expect(older.headers.get('X-Offline-Conflict')).toBe('kept-newer')
+    expect(await older.json()).toEqual(stored)
+    const mine = async () => (await allReviews(film!.id)).all.find((r) => r.user.id === user.user.id)
+    expect(await mine()).toEqual(stored)
+    // Rated offline after it (the same instant in another zone's notation): applied as any edit.
+    const later = new Date(Date.parse(stored.updated_at) + 1)
+    const newer = await offline(later.toISOString().replace('Z', '+00:00'), { rating: 3 })
+    expect(newer.status).toBe(200)
+    expect(newer.headers.get('X-Offline-Conflict')).toBeNull()
+    expect(await mine()).toMatchObject({ rating: 3, text: null, created_at: stored.created_at })
+    // A malformed or future instant is ignored: the write goes through as an online one.
+    for (const [at, rating] of [['yesterday', 4], ['2024-01-01', 5], [new Date(Date.now() + 3_600_000).toISOString(), 6]] as const) {
+      const res = await offline(at, { rating })
+      expect(res.status, at).toBe(200)
+      expect(res.headers.get('X-Offline-Conflict'), at).toBeNull()
+      expect((await mine())?.rating, at).toBe(rating)
+    }
+  })
+
+  it('should not let an offline write overwrite a newer review that lands between its read and its write', async () => {
+    const { reviews } = seedingServices()
+    const { db, table } = testAws()
+    const movieId = 2_000_000_000 + Math.floor(Math.random() * 100_000_000)
+    const user = { id: uniqueId('offline-racer'), display_name: 'Racer' }
+    await reviews.put(movieId, user, { rating: 5, text: 'First' })
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    const offlineAt = new Date().toISOString()
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    // Another device edits the text (same rating) just after the offline write has read the review.
+    let raced = false
+    const racing = new Proxy(db, {
+      get: (target, name) =>
+        name === 'transactWrite'
+          ? async (...args: Parameters<typeof db.transactWrite>) => {
+              if (!raced) {
+                raced = true
+                await reviews.put(movieId, user, { rating: 5, text: 'Newer' })
+              }
+              return target.transactWrite(...args)
+            }
+          : Reflect.get(target, name, target),
+    })
+    const catalog = { details: async (id: number) => ({ id }) as never }
+    const offlineReviews = new ReviewService({ db: racing, table, catalog, outbox: directOutbox(newEvent), cursors: cursorCodec('a test-only cursor secret') })
+    const result = await offlineReviews.put(movieId, user, { rating: 2, text: 'Offline' }, offlineAt)
+    expect(raced).toBe(true)
+    expect(result).toMatchObject({ kept: true, review: { rating: 5, text: 'Newer' } })
+    expect((await reviews.forViewer(movieId, user.id)).own).toMatchObject({ rating: 5, text: 'Newer' })
   })
 
   it('should show reviewers by display name and never expose an email', async () => {

@@ -46,6 +46,7 @@ export function OfflineBanner() {
       data-online={t('offline.backOnline')}
       data-sent={t('offline.sent')}
       data-conflict={t('offline.conflict')}
+      data-kept={t('offline.keptNewer')}
       data-pending={t('offline.pending')}
       data-update={t('offline.updateReady')}
       data-reload={t('offline.reload')}

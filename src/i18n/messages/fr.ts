@@ -177,6 +177,7 @@ export const fr: Catalogue = {
   'reviews.posted': 'Merci\u00a0! Votre critique est publiée.',
   'reviews.updated': 'Votre critique a été modifiée.',
   'reviews.deleted': 'Votre critique a été supprimée.',
+  'reviews.keptNewer': 'Une note plus récente de votre part a été conservée\u00a0: celle donnée hors connexion est plus ancienne.',
   'reviews.ratingInvalid': 'Choisissez une note de 1 à 10.',
   'reviews.textUnreadable': 'Le texte de cette critique est illisible.',
   'reviews.textTooLong': 'Votre critique ne doit pas dépasser {max}\u00a0caractères.',
@@ -446,6 +447,7 @@ export const fr: Catalogue = {
   'offline.sent': 'De nouveau en ligne\u00a0: ce que vous avez fait hors connexion a été envoyé.',
   'offline.conflict':
     'Certaines modifications faites hors connexion n’ont pas été appliquées\u00a0: le serveur a conservé sa version.',
+  'offline.keptNewer': 'De nouveau en ligne\u00a0: une note plus récente a été conservée à la place de celle donnée hors connexion.',
   'offline.pending': 'En attente\u00a0: sera envoyé à votre retour en ligne',
   'offline.updateReady': 'Une nouvelle version de Flixpeek est prête.',
   'offline.reload': 'Recharger pour mettre à jour',
