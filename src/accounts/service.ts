@@ -192,9 +192,10 @@ export class Accounts {
     const newEmail = patch.email === undefined ? undefined : normaliseEmail(patch.email)
     const emailChanges = newEmail !== undefined && newEmail !== current.email
     const passwordChanges = patch.password !== undefined
-    // An email change mails two addresses: counted with verification resends, 5 an hour (audit 3, M3).
-    if (emailChanges) await this.throttle.reserve(LIMITS.mailActionsPerAccount, userId)
     if (emailChanges || passwordChanges) await this.checkPassword(current, patch.current_password, client)
+    // An email change mails two addresses: counted with verification resends, 5 an hour (audit 3, M3). After the
+    // password check, so wrong guesses meet the password limits (10 per account) as before.
+    if (emailChanges) await this.throttle.reserve(LIMITS.mailActionsPerAccount, userId)
     const fields = {
       display_name: patch.display_name?.trim() || undefined,
       language: patch.language,
