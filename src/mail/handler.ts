@@ -62,8 +62,8 @@ const MAIL_EVENTS: readonly DomainEvent['type'][] = [
 const DAY_MS = 24 * 3600 * 1000
 
 /**
- * Sends the emails events call for. Each send claims the event's `mail` marker first and gives it
- * back when sending failed, so a redelivered message never sends twice once sent, and a failed
+ * Sends the emails events call for. Each send claims the event's `mail` marker first, marks it done once sent, and
+ * gives it back when sending failed, so a redelivered message never sends twice once sent, and a failed
  * send is tried again by the next delivery (finally parked in the DLQ by the queue's redrive policy).
  * The request path calls `deliver` right after its response; the queue consumer is the fallback.
  */
@@ -71,12 +71,15 @@ export function mailHandler(deps: MailHandlerDeps): MailHandler {
   const deliver = async (event: DomainEvent, once: Once, hint: MailHint = {}): Promise<HandlerResult> => {
     if (!MAIL_EVENTS.includes(event.type)) return { duplicate: false, delivered: 0 }
     if (!(await once.claim())) return { duplicate: true, delivered: 0 }
+    let delivered: number
     try {
-      return { duplicate: false, delivered: await send(deps, event, hint) }
+      delivered = await send(deps, event, hint)
     } catch (error) {
       await once.release().catch(() => undefined)
       throw error
     }
+    await once.done()
+    return { duplicate: false, delivered }
   }
   return { name: 'mail', on: MAIL_EVENTS, deliver, handle: (event, once) => deliver(event, once) }
 }

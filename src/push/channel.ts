@@ -64,6 +64,7 @@ export function pushChannel(deps: PushChannelDeps): DeliveryChannel {
           try {
             const { outcome, status } = await sendPush(subscription, message, options, vapidSignerFor(vapid))
             if (outcome === 'retry') await once.release()
+            else await once.done()
             if (outcome === 'gone' || (outcome === 'sent' && ended(subscription))) await deps.subscriptions.remove(user.id, subscription.endpoint)
             if (outcome === 'gone' && status === 0) console.warn('push: dropped a subscription whose keys cannot encrypt (stored before the curve check)')
             if (outcome === 'rejected') console.warn(`push: a push service refused a message (${status}); not retried`)

@@ -192,6 +192,7 @@ export class CollaborativeFilter {
         try {
           const touched = await this.reconcile(event.user_id)
           for (const id of touched) await this.rebuild(id)
+          await once.done()
           return { duplicate: false, delivered: 0 }
         } catch (error) {
           await once.release().catch(() => undefined)

@@ -1,11 +1,12 @@
 /**
  * A loopback HTTP proxy that stands between the worker and a local AWS stand-in (DynamoDB Local,
- * fauxqs) and misbehaves on purpose: per request (a queue of faults for the next requests) or
+ * fauxqs for SNS and SQS) and misbehaves on purpose: per request (a queue of faults for the next requests) or
  * by probability from a seeded generator, so a run is repeatable. Driven over HTTP
- * (`POST /__fault` with a FaultPlan, `POST /__fault/heal`, `GET /__fault/stats`), since the worker
- * tests run inside workerd and reach it as any other loopback server.
+ * (`POST /__fault` with a FaultPlan, `POST /__fault/heal`, `GET /__fault/stats`), from any runtime the tests run
+ * in. One proxy per service, so a test can take SNS down and leave SQS and DynamoDB alone; the fault suites start
+ * their own (test/app/faults-support.ts).
  */
-import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import type { Fault, FaultPlan } from './fault-plan'
 
@@ -31,20 +32,45 @@ function seeded(seed: number): () => number {
 
 const label = (fault: Fault) => (typeof fault === 'string' ? fault : 'delay')
 
-function awsError(res: ServerResponse, status: number, type: string): void {
-  const body = JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message: `injected ${type}` })
-  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(body) })
+/** Which service and operation a request is: the JSON protocols name it in x-amz-target, SNS's query protocol in the body. */
+function operationOf(headers: IncomingHttpHeaders, body: Buffer): { service: 'dynamodb' | 'sqs' | 'sns'; operation: string } {
+  const target = String(headers['x-amz-target'] ?? '')
+  if (target.startsWith('AmazonSQS.')) return { service: 'sqs', operation: target.slice('AmazonSQS.'.length) }
+  if (target) return { service: 'dynamodb', operation: target.slice(target.indexOf('.') + 1) }
+  return { service: 'sns', operation: new URLSearchParams(body.toString()).get('Action') ?? '' }
+}
+
+/** Each service's own error types for a fault, so its client reads them as the real service's (retryable) errors. */
+const ERROR_TYPES = {
+  dynamodb: { throughput: 'ProvisionedThroughputExceededException', throttling: 'ThrottlingException', error500: 'InternalServerError' },
+  sqs: { throughput: 'RequestThrottled', throttling: 'ThrottlingException', error500: 'InternalFailure' },
+  sns: { throughput: 'Throttling', throttling: 'Throttling', error500: 'InternalError' },
+} as const
+
+function awsError(res: ServerResponse, service: keyof typeof ERROR_TYPES, fault: keyof (typeof ERROR_TYPES)['sns']): void {
+  const type = ERROR_TYPES[service][fault]
+  const status = fault === 'error500' ? 500 : 400
+  const [contentType, body] =
+    service === 'sns'
+      ? ['text/xml', `<ErrorResponse><Error><Type>${status === 500 ? 'Receiver' : 'Sender'}</Type><Code>${type}</Code><Message>injected ${type}</Message></Error></ErrorResponse>`]
+      : ['application/x-amz-json-1.0', JSON.stringify({ __type: `${service === 'sqs' ? 'com.amazonaws.sqs' : 'com.amazonaws.dynamodb.v20120810'}#${type}`, message: `injected ${type}` })]
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) })
   res.end(body)
 }
+
+/** Hop-by-hop headers describe the upstream connection, not the answer: the proxy re-sends the body with a length of its own. */
+const HOP_BY_HOP = new Set(['transfer-encoding', 'connection', 'keep-alive', 'content-length'])
 
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const upstream = new URL(target)
   let next: Fault[] = []
   let random: { p: number; faults: Fault[]; draw: () => number } | undefined
+  let only: Set<string> | undefined
   const stats: Record<string, number> = {}
   const held = new Set<Socket>()
 
-  const choose = (): Fault => {
+  const choose = (operation: string): Fault => {
+    if (only && !only.has(operation)) return 'pass'
     const queued = next.shift()
     if (queued) return queued
     if (random && random.draw() < random.p) return random.faults[Math.floor(random.draw() * random.faults.length)]!
@@ -59,7 +85,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         answer.on('data', (chunk: Buffer) => chunks.push(chunk))
         answer.on('end', () => {
           const full = Buffer.concat(chunks)
-          res.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'content-length': String(full.length) })
+          // A chunked upstream answer (DynamoDB Local's larger ones) forwarded with its Transfer-Encoding beside the
+          // Content-Length below is malformed HTTP: every large answer failed, and an erasure through the proxy always did.
+          const headers = Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !HOP_BY_HOP.has(name)))
+          res.writeHead(answer.statusCode ?? 502, { ...headers, 'content-length': String(full.length) })
           if (fault === 'drop') {
             // Half the answer, then the connection dies: the caller cannot tell whether the write happened.
             res.write(full.subarray(0, Math.floor(full.length / 2)))
@@ -79,6 +108,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     if (req.url === '/__fault/heal') {
       next = []
       random = undefined
+      only = undefined
       for (const socket of held) socket.destroy()
       held.clear()
       return void res.end('{}')
@@ -86,30 +116,28 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     const plan = JSON.parse(body.toString() || '{}') as FaultPlan
     next = [...(plan.next ?? [])]
     random = plan.random ? { p: plan.random.p, faults: plan.random.faults, draw: seeded(plan.random.seed) } : undefined
+    only = plan.only ? new Set(plan.only) : undefined
     res.end('{}')
   }
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = []
-    if (req.url?.startsWith('/__fault')) {
-      req.on('data', (chunk: Buffer) => chunks.push(chunk))
-      req.on('end', () => void control(req, res, Buffer.concat(chunks)))
-      return
-    }
-    const fault = choose()
-    stats[label(fault)] = (stats[label(fault)] ?? 0) + 1
-    if (fault === 'refuse') return void req.socket.destroy()
-    if (fault === 'blackhole') {
-      held.add(req.socket)
-      req.socket.once('close', () => held.delete(req.socket))
-      return
-    }
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('end', () => {
       const body = Buffer.concat(chunks)
-      if (fault === 'throughput') return awsError(res, 400, 'ProvisionedThroughputExceededException')
-      if (fault === 'throttling') return awsError(res, 400, 'ThrottlingException')
-      if (fault === 'error500') return awsError(res, 500, 'InternalServerError')
+      if (req.url?.startsWith('/__fault')) return void control(req, res, body)
+      // The fault is chosen once the body is in: SNS names its operation there. Refused or blackholed after the
+      // request was sent is what the caller sees of a reset or silent connection anyway.
+      const { service, operation } = operationOf(req.headers, body)
+      const fault = choose(operation)
+      stats[label(fault)] = (stats[label(fault)] ?? 0) + 1
+      if (fault === 'refuse') return void req.socket.destroy()
+      if (fault === 'blackhole') {
+        held.add(req.socket)
+        req.socket.once('close', () => held.delete(req.socket))
+        return
+      }
+      if (fault === 'throughput' || fault === 'throttling' || fault === 'error500') return awsError(res, service, fault)
       if (typeof fault === 'object') return void setTimeout(() => forward(req, body, res, 'pass'), fault.delayMs)
       forward(req, body, res, fault)
     })

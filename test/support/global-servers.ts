@@ -1,7 +1,6 @@
 import type { TestProject } from 'vitest/node'
 import { startFakeTmdb } from './fake-tmdb'
 import { startLocalAws } from '../../scripts/local-aws'
-import { startFaultProxy } from './fault-proxy'
 import { startFakePush } from './fake-push'
 import { vapidKeys } from '../../scripts/lib/dev-vars'
 import './bindings'
@@ -13,23 +12,15 @@ export interface StartedServer {
 }
 
 /**
- * DynamoDB Local + fauxqs, in memory, on free ports, with the table, topic, queue and DLQ created;
- * and a fault-injecting proxy in front of DynamoDB Local (FAULT_DYNAMODB_ENDPOINT, driven through
- * FAULT_DYNAMODB_CONTROL) for the fault suite.
+ * DynamoDB Local + fauxqs, in memory, on free ports, with the table, topic, queue and DLQ created. (The fault suites
+ * start fault proxies of their own in front of them: test/app/faults-support.ts.)
  */
 async function localAws(): Promise<StartedServer> {
   const aws = await startLocalAws({ dataDir: null })
-  const proxy = await startFaultProxy(aws.vars.DYNAMODB_ENDPOINT!).catch(async (error: unknown) => {
-    await aws.stop()
-    throw error
-  })
   return {
     // SES_INBOX_URL: the local SES server's own API (GET /store), whatever SES_ENDPOINT the worker uses; a shell-set SES_ENDPOINT wins.
-    bindings: { ...aws.vars, SES_INBOX_URL: aws.endpoints.ses, ...(process.env.SES_ENDPOINT ? { SES_ENDPOINT: process.env.SES_ENDPOINT } : {}), FAULT_DYNAMODB_ENDPOINT: proxy.url, FAULT_DYNAMODB_CONTROL: proxy.controlUrl, FAULT_RUNS: process.env.FAULT_RUNS ?? '1' },
-    stop: async () => {
-      await proxy.stop()
-      await aws.stop()
-    },
+    bindings: { ...aws.vars, SES_INBOX_URL: aws.endpoints.ses, ...(process.env.SES_ENDPOINT ? { SES_ENDPOINT: process.env.SES_ENDPOINT } : {}), FAULT_RUNS: process.env.FAULT_RUNS ?? '1' },
+    stop: () => aws.stop(),
   }
 }
 

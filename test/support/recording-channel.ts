@@ -11,7 +11,7 @@ export interface Recorded {
 /**
  * A delivery channel for tests only: it keeps what reaches it in memory (a real outside channel is a module like
  * src/push/channel.ts; never a user-supplied webhook URL, which would be SSRF). Like every channel it claims its
- * marker first and gives it back when delivery failed, so a redelivered event never records twice.
+ * marker first, marks it done once delivered, and gives it back when delivery failed, so a redelivered event never records twice.
  */
 export function recordingChannel(name = 'recording'): { channel: DeliveryChannel; deliveries: Recorded[] } {
   const deliveries: Recorded[] = []
@@ -24,6 +24,7 @@ export function recordingChannel(name = 'recording'): { channel: DeliveryChannel
       try {
         const { title } = await notification.rendered()
         deliveries.push({ userId: user.id, notificationId: notification.id, type: notification.type, title })
+        await markers.once.done()
         return { duplicate: false, delivered: 1 }
       } catch (error) {
         await markers.once.release().catch(() => undefined)
