@@ -7,7 +7,7 @@ import noHardCodedCopy from './eslint-rules/no-hard-coded-copy.js'
 import structure from './eslint-rules/structure.js'
 
 /** Feature folders: each owns its data and use cases. */
-export const FEATURES = ['videos', 'playback', 'progress', 'accounts', 'watchlist', 'reviews', 'notifications', 'catalog', 'recommendations', 'mail', 'events', 'jobs', 'push', 'browse', 'offline', 'health']
+export const FEATURES = ['videos', 'playback', 'progress', 'accounts', 'watchlist', 'reviews', 'notifications', 'catalog', 'recommendations', 'mail', 'events', 'jobs', 'push', 'browse', 'offline', 'health', 'where-to-watch']
 
 /** Modules of a feature that may speak HTTP (Hono): its routes and its middleware. */
 const HTTP_MODULES = ['api.ts', 'pages.tsx', 'middleware.ts']

@@ -8,6 +8,8 @@ import { recoveryPages } from './accounts/recovery/pages'
 import { authenticate } from './auth/middleware'
 import { browsePages, browseReadAhead } from './browse/pages'
 import { catalogApi, catalogImages, seedApi } from './catalog/api'
+import { providersApi } from './where-to-watch/api'
+import { whereToWatchPages } from './where-to-watch/pages'
 import { configFor } from './config'
 import type { AppEnv } from './context'
 import { healthApi } from './health/api'
@@ -101,6 +103,7 @@ export function createApp(options: AppOptions = {}) {
 
   // HTML (htmx): pages, fragments and plain forms.
   const html = new Hono<AppEnv>().use(unreadForPages())
+  html.route('/', whereToWatchPages) // /movies/:id/providers, /region (POST)
   html.route('/', browsePages) // /, /home/rows, /search, /genres/:id, /movies/:id, /movies/:id/trailer
   html.route('/', reviewPages) // /movies/:id/reviews (GET, POST), /movies/:id/reviews/delete
   html.route('/', recommendationPages) // /home/picks, /picks, /movies/:id/dismiss|undismiss, /welcome/picks
@@ -127,6 +130,7 @@ export function createApp(options: AppOptions = {}) {
     api.route('/', recoveryApi) // /auth/password-reset, /auth/password-reset/confirm, /auth/verify-email
     api.route('/', meApi) // /me (GET, PATCH, DELETE), /me/export
     api.route('/', pushApi) // /me/push-subscriptions, /push/public-key
+    api.route('/', providersApi) // /movies/:id/providers
     api.route('/', catalogApi) // /movies/{popular,top_rated,now_playing,trending,search}, /movies/:id, /genres, /genres/:id/movies
     api.route('/', reviewsApi) // /movies/:id/reviews (GET, PUT, DELETE)
     api.route('/', watchlistApi) // /me/watchlist, /me/watchlist/:movieId

@@ -65,6 +65,8 @@ const ConfigSchema = z
     VAPID_SUBJECT: z.preprocess(unsetIfEmpty, z.string().regex(/^(mailto:\S+@\S+|https:\/\/\S+)$/, 'must be a mailto: address or an https: URL').optional()),
     // Web Push endpoints allowed besides the browsers' push services (src/push/endpoint.ts).
     PUSH_ALLOWED_HOSTS: z.preprocess(unsetIfEmpty, z.string().refine((value) => parseAllowedHosts(value) !== null, 'must be hosts (names or IP addresses, each with an optional :port), separated by commas').optional()),
+    // Node only (src/main/node/platform.ts): the header a trusted proxy sets with the viewer's country ("where to watch").
+    TRUSTED_COUNTRY_HEADER: z.preprocess(unsetIfEmpty, z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name, e.g. CloudFront-Viewer-Country').optional()),
     CATALOG_MISS_LIMIT: z.preprocess(unsetIfEmpty, z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 (off) or more').default(600)),
     // The video library (src/videos/, src/media/): who operates it, where media lives, how large an upload may be.
     ADMIN_EMAILS: z.preprocess(unsetIfEmpty, z.string().optional()),

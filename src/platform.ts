@@ -55,6 +55,11 @@ export interface Platform {
   readonly defer: Defer
   /** The client's address as the runtime knows it; undefined when it cannot tell. */
   clientAddress(request: Request): string | undefined
+  /**
+   * The viewer's country (ISO 3166-1 alpha-2) as the runtime knows it for certain, for "where to watch": Cloudflare's
+   * `cf.country` at the edge, a trusted proxy's TRUSTED_COUNTRY_HEADER on Node. Absent or undefined: it cannot tell.
+   */
+  country?(request: Request): string | undefined
   readonly assets?: StaticAssets
   /** Where anonymous pages are cached (src/http/page-cache.ts); absent: every page is rendered. */
   readonly pageCache?: PageCache

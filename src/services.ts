@@ -7,9 +7,8 @@ import { DynamoDb } from './aws/dynamodb'
 import { Ses } from './aws/ses'
 import { Sns } from './aws/sns'
 import { Sqs } from './aws/sqs'
-import { createCatalog } from './catalog'
+import { createCatalog, createWatchProviders, type Catalog, type WatchProviders } from './catalog'
 import { catalogMissGuard } from './catalog/miss-limit'
-import type { Catalog } from './catalog/types'
 import type { Config } from './config'
 import { prefetching, readPlans, type ReadPlan } from './data/prefetch'
 import type { DataStore } from './data/store'
@@ -53,8 +52,9 @@ export interface Services {
   readonly config: Config
   /** Runs work after the response is sent (the platform's waitUntil); failures are logged. */
   defer: Defer
-  /** The film catalog: TMDB behind the cache with a credential, else the bundled catalog. */
+  /** The film catalog: TMDB behind the cache with a credential, else the bundled catalog; and where to watch its films. */
   readonly catalog: Catalog
+  readonly watchProviders: WatchProviders
   /** Sign-up, login, sessions, profile, preferences, export and deletion. */
   readonly accounts: Accounts
   readonly watchlist: WatchlistService
@@ -117,6 +117,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   const markers = lazy(() => eventMarkers(db(), table))
   const outbox = lazy(() => createOutbox({ db: db(), table, topicArn: config.SNS_TOPIC_ARN, topic, defer }))
   const catalog = lazy(() => createCatalog(config, { cache: platform.cache, defer, origin, beforeMiss: catalogMissGuard(config, db, client) }))
+  const watchProviders = lazy(() => createWatchProviders(config, { cache: platform.cache, defer, beforeMiss: catalogMissGuard(config, db, client) }))
   const base = config.publicUrl ?? origin ?? DEVELOPMENT_ORIGIN
   // Page cursors are signed with a key derived from the JWT secret under a label of their own.
   const cursors = cursorCodec(config.jwtSecret)
@@ -214,6 +215,6 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
       },
       flushOutbox: (opts) => flushOutbox({ db: db(), table, topicArn: config.SNS_TOPIC_ARN, topic }, opts),
     },
-    { catalog, accounts, watchlist, reviews, notifications, mailer, events, releaseAlerts, recommendations, push: pushService, collaborative, videos, playback, progress },
+    { catalog, watchProviders, accounts, watchlist, reviews, notifications, mailer, events, releaseAlerts, recommendations, push: pushService, collaborative, videos, playback, progress },
   )
 }

@@ -6,7 +6,7 @@
  * so a deploy that changes any asset ships a new worker.
  */
 export const ASSET_HASHES = {
-  css: '9dfd57948a',
+  css: '204a2391af',
   js: 'b8eb772ac1',
   offline: '1b04732cb9',
   sw: 'ee5f545db7',

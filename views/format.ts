@@ -63,3 +63,12 @@ export function formatDuration(seconds: number): string {
  */
 const INVISIBLE = /(?![\u200c\u200d])\p{Cf}/gu
 export const visibleText = (text: string): string => text.replace(INVISIBLE, '')
+
+/** A region's name in the page's language (Intl; "DE" → "Germany", "Allemagne"…), else its code. */
+export function regionName(code: string, locale: string): string {
+  try {
+    return new Intl.DisplayNames([locale, 'en'], { type: 'region' }).of(code) ?? code
+  } catch {
+    return code
+  }
+}

@@ -40,6 +40,7 @@ export const WORKER_VARS = [
   'PLAYBACK',
   'PLAYBACK_TOKEN_TTL_SECONDS',
   'PUSH_ALLOWED_HOSTS',
+  'TRUSTED_COUNTRY_HEADER',
 ] as const
 
 /** Lines rewritten on every start: they point at servers whose ports change per run. */

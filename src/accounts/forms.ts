@@ -4,13 +4,14 @@ import type { FieldErrors } from '../../views/components/FormField'
 import type { MessageKey } from '../i18n/catalogue'
 import { fieldErrors } from '../http/forms'
 import { createTranslator, type Translator } from '../i18n/translator'
-import { DisplayNameSchema, EmailSchema, LanguageSchema, PasswordSchema } from './types'
+import { DisplayNameSchema, EmailSchema, LanguageSchema, PasswordSchema, RegionSchema } from './types'
 
 const LABELS: Record<string, MessageKey> = {
   email: 'field.email',
   password: 'field.password',
   display_name: 'field.display_name',
   language: 'field.language',
+  region: 'profile.region.label',
   new_password: 'field.new_password',
   current_password: 'field.current_password',
   delete_password: 'field.delete_password',
@@ -36,6 +37,8 @@ export const LoginFormSchema = z.object({
 export const ProfileFormSchema = z.object({
   display_name: z.preprocess(blankAsUndefined, DisplayNameSchema.optional()).refine((v) => v !== undefined, m('form.enterDisplayName')),
   language: LanguageSchema,
+  // Blank: "Automatic" (the profile names no region).
+  region: z.preprocess(blankAsUndefined, RegionSchema.optional()),
   email: z.preprocess(blankAsUndefined, EmailSchema.optional()).refine((v) => v !== undefined, m('form.enterEmail')),
   new_password: optional(PasswordSchema),
   current_password: optional(z.string().max(1024)),

@@ -20,6 +20,7 @@ import { ProfilePage, type ProfilePageProps, type ProfileValues } from '../../vi
 import { render } from '../http/render'
 import { CACHE, useCache } from '../http/cache'
 import { sessionTokenOf } from '../push/api'
+import { isKnownRegion } from '../where-to-watch/service'
 
 type Ctx = Context<AppEnv>
 
@@ -126,13 +127,14 @@ function profileValues(c: Ctx): ProfileValues {
     email: profile.email,
     display_name: profile.display_name,
     language: profile.language,
+    region: profile.region ?? null,
     notifications: profile.notifications,
     email_verified: profile.email_verified === true,
   }
 }
 
-const renderProfile = (c: Ctx, props: Omit<ProfilePageProps, 'languages'>, status: 200 | 401 | 403 | 409 | 422 = 200) =>
-  render(c, <ProfilePage languages={LANGUAGES} {...props} />, { status })
+const renderProfile = async (c: Ctx, props: Omit<ProfilePageProps, 'languages' | 'regions'>, status: 200 | 401 | 403 | 409 | 422 = 200) =>
+  render(c, <ProfilePage languages={LANGUAGES} regions={await c.get('services').watchProviders.regions()} {...props} />, { status })
 
 accountPages.get('/profile', requirePageUser, async (c) => {
   noStore(c)
@@ -160,6 +162,7 @@ accountPages.post('/profile', requirePageUser, async (c) => {
     email: form.email ?? stored.email,
     display_name: form.display_name ?? stored.display_name,
     language: form.language ?? stored.language,
+    region: form.region === undefined ? stored.region : form.region || null,
     notifications,
     email_verified: stored.email_verified,
   }
@@ -168,6 +171,9 @@ accountPages.post('/profile', requirePageUser, async (c) => {
   const parsed = ProfileFormSchema.safeParse(form)
   if (!parsed.success) return invalid(accountFieldErrors(parsed.error, c.get('t'), form), 422)
   const { email, new_password, current_password, display_name, language } = parsed.data
+  // A form without the field (an older page) leaves the region; blank is "Automatic".
+  const region = form.region === undefined ? undefined : (parsed.data.region ?? null)
+  if (region && !(await isKnownRegion(c.get('services').watchProviders, region))) return invalid({ region: c.get('t')('validation.region') }, 422)
   const sensitive = email !== stored.email || new_password !== undefined
   if (sensitive && !current_password) return invalid({ current_password: c.get('t')('profile.currentPasswordNeeded') }, 422)
   try {
@@ -177,6 +183,7 @@ accountPages.post('/profile', requirePageUser, async (c) => {
       password: new_password,
       display_name,
       language,
+      region,
       notifications,
       current_password,
     }, clientAddress(c))

@@ -27,6 +27,8 @@ export interface ProfilePatch {
   password?: string | undefined
   display_name?: string | undefined
   language?: Language | undefined
+  /** "Where to watch"'s region (already checked against the list); null clears it. */
+  region?: string | null | undefined
   notifications?: NotificationPrefs | undefined
   current_password?: string | undefined
 }
@@ -199,6 +201,7 @@ export class Accounts {
     const fields = {
       display_name: patch.display_name?.trim() || undefined,
       language: patch.language,
+      region: patch.region,
       // A client that does not know a switch (digest_email) leaves it as it was.
       notifications: patch.notifications ? { ...DEFAULT_NOTIFICATION_PREFS, ...current.notifications, ...patch.notifications } : undefined,
       password_hash: passwordChanges ? await hashPassword(await this.pepper(), patch.password!) : undefined,

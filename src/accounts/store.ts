@@ -14,7 +14,7 @@ export class ProfileChangedError extends Error {
   override name = 'ProfileChangedError'
 }
 
-type ProfileFields = Partial<Pick<Profile, 'display_name' | 'language' | 'notifications' | 'password_hash' | 'email_verified' | 'email_set_at' | 'previous_email'>>
+type ProfileFields = Partial<Pick<Profile, 'display_name' | 'language' | 'region' | 'notifications' | 'password_hash' | 'email_verified' | 'email_set_at' | 'previous_email'>>
 
 /** `#field = :field` for each field that is set, adding the names and values it uses. */
 function setClauses(fields: ProfileFields, names: Record<string, string>, values: Record<string, unknown>): string[] {

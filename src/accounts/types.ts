@@ -40,6 +40,12 @@ export const DisplayNameSchema = z
   .max(50, m('validation.maxChars', { max: 50 }))
   .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), m('validation.noControlChars'))
   .refine(displayNameAllowed, m('validation.displayNameChars'))
+/** A region from "where to watch"'s list (the list itself is checked by the service: it may come from TMDB). */
+export const RegionSchema = z
+  .string()
+  .regex(/^[A-Za-z]{2}$/, m('validation.region'))
+  .transform((code) => code.toUpperCase())
+  .describe('ISO 3166-1 alpha-2 (e.g. US, DE)')
 export const LanguageSchema = z.enum(LANGUAGE_CODES, { message: m('validation.oneOf', { values: LANGUAGE_CODES.join(', ') }) })
 export const NotificationPrefsSchema = z.object({
   release: z.boolean(),
@@ -59,11 +65,14 @@ export const UserSchema = z.object({
   language: z.string(),
   created_at: z.string(),
   email_verified: z.boolean().describe('The owner opened the link sent to this address'),
+  region: z.string().nullable().describe('ISO 3166-1 alpha-2: where "where to watch" looks by default; null: decided per request'),
 })
 export type User = z.infer<typeof UserSchema>
 
 /** A user's profile item as stored (USER#<id> / PROFILE). */
-export interface Profile extends Omit<User, 'email_verified'> {
+export interface Profile extends Omit<User, 'email_verified' | 'region'> {
+  /** "Where to watch"'s region (absent on accounts older than it: null). */
+  region?: string | null
   password_hash: string
   /** Bumped by password change, email change and logout-all; tokens carry the version they were issued at. */
   token_version: number
@@ -87,6 +96,7 @@ export const toUser = (p: Profile): User => ({
   language: readLanguage(p.language),
   created_at: p.created_at,
   email_verified: p.email_verified === true,
+  region: p.region ?? null,
 })
 
 /** A neutral generated name, never derived from the email. */

@@ -12,11 +12,12 @@ import { TmdbError } from './tmdb'
  * TMDB's 404 is an answer, not a failure: it is cached (briefly) like any other, so unknown ids stay cheap.
  */
 
-export type Freshness = 'list' | 'details' | 'static'
+/** `day`: where-to-watch answers, which TMDB (JustWatch) refreshes daily. */
+export type Freshness = 'list' | 'details' | 'day' | 'static'
 
 /** How long an entry is fresh, and how long KV keeps it (long enough to ride out an outage). */
-export const FRESH_SECONDS: Record<Freshness, number> = { list: 10 * 60, details: 6 * 60 * 60, static: 7 * 24 * 60 * 60 }
-const KEEP_SECONDS: Record<Freshness, number> = { list: 7 * 24 * 60 * 60, details: 30 * 24 * 60 * 60, static: 60 * 24 * 60 * 60 }
+export const FRESH_SECONDS: Record<Freshness, number> = { list: 10 * 60, details: 6 * 60 * 60, day: 24 * 60 * 60, static: 7 * 24 * 60 * 60 }
+const KEEP_SECONDS: Record<Freshness, number> = { list: 7 * 24 * 60 * 60, details: 30 * 24 * 60 * 60, day: 7 * 24 * 60 * 60, static: 60 * 24 * 60 * 60 }
 const NOT_FOUND_FRESH_SECONDS = 10 * 60
 const NOT_FOUND_KEEP_SECONDS = 60 * 60
 

@@ -4,6 +4,10 @@ import { bundledCatalogVersion, createBundledCatalog } from './bundled'
 import { createTmdbCatalog } from './tmdb-catalog'
 import type { Catalog } from './types'
 
+export type { Catalog } from './types'
+/** Where to watch (src/where-to-watch/): TMDB's watch providers behind the same cache, for the composition root. */
+export { createWatchProviders, type WatchProviders } from '../where-to-watch/providers'
+
 export interface CatalogContext {
   /** Where TMDB answers are cached. */
   cache: CacheStore

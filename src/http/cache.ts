@@ -42,6 +42,8 @@ export const CACHE = {
   /** A film's JSON answer carries its video (src/videos/ready-map.ts): a new one shows within a minute. */
   catalogFilm: shared(60, 300),
   catalogStatic: shared(3600, 86400),
+  /** Where to watch in a region named in the URL: TMDB refreshes it daily. */
+  providers: shared(3600, 86400),
 } satisfies Record<string, CachePolicy>
 
 /** A shared policy made private: a signed-in caller's answer follows their language, so it is theirs alone. */

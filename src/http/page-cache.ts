@@ -9,6 +9,8 @@ import { SESSION_COOKIE } from '../auth/session'
 import { catalogVersionFor } from '../catalog'
 import { LANG_COOKIE } from '../i18n/middleware'
 import { chooseLocale } from '../i18n/negotiate'
+import { REGION_COOKIE } from '../where-to-watch/region'
+import { anonymousRegion } from './region'
 import { CACHE, declaredPolicy, isShareable } from './cache'
 import { TrieRouter } from 'hono/router/trie-router'
 
@@ -81,14 +83,15 @@ function shareableRoutes(routes: readonly RouteEntry[]): (path: string) => boole
 /** A film's JSON answer and its page: what the ready-video map changes. */
 const FILM_PATH = /^\/(?:api\/v1\/)?movies\/\d+$/
 
-function keyOf(c: Context<AppEnv>, platform: Platform, locale: string): string {
+function keyOf(c: Context<AppEnv>, platform: Platform, locale: string, region: string): string {
   const url = new URL(c.req.url)
   const catalog = catalogVersionFor(c.get('config'))
   const app = `${MARKUP_VERSION}.${Object.values(ASSET_HASHES).join('.')}${platform.appVersion ? `.${platform.appVersion}` : ''}`
   const htmx = `${c.req.header('HX-Request') === 'true' ? 'f' : 'p'}${c.req.header('HX-History-Restore-Request') === 'true' ? 'r' : ''}`
   // A film's answer carries its video: its key names the films-with-a-ready-video map this isolate knows.
   const library = FILM_PATH.test(url.pathname) ? readyMapVersion() : '-'
-  const parts = [app, catalog, library, locale, htmx].map(encodeURIComponent).join('/')
+  // Every page names the viewer's region (the region menu, the film page's providers URL): a key per region.
+  const parts = [app, catalog, library, locale, region, htmx].map(encodeURIComponent).join('/')
   return `${url.origin}/__page-cache/${parts}${url.pathname}${url.search}`
 }
 
@@ -140,7 +143,7 @@ async function lookup(store: PageCache, key: string, now: number): Promise<Memor
   return entry
 }
 
-function refreshRequest(c: Context<AppEnv>): Request {
+function refreshRequest(c: Context<AppEnv>, region: string): Request {
   const headers = new Headers()
   for (const name of REFRESH_HEADERS) {
     const value = c.req.header(name)
@@ -148,7 +151,8 @@ function refreshRequest(c: Context<AppEnv>): Request {
   }
   // The language cookie picks the language; the session cookie (if any) is left behind: the refresh is anonymous.
   const lang = /(?:^|;\s*)(lang=[^;]*)/.exec(c.req.header('Cookie') ?? '')?.[1]
-  if (lang) headers.set('Cookie', lang)
+  // The region as resolved for the visitor, as a cookie: the refresh has no platform country of its own (no `cf`).
+  headers.set('Cookie', [lang, `${REGION_COOKIE}=${region}`].filter(Boolean).join('; '))
   const request = new Request(c.req.url, { headers })
   refreshRequests.add(request)
   return request
@@ -179,7 +183,9 @@ export function pageCache(refresh: AppFetch, routes: () => readonly RouteEntry[]
     }
     // The language the i18n middleware will choose for an anonymous request.
     const locale = chooseLocale({ cookie: getCookie(c, LANG_COOKIE), acceptLanguage: c.req.header('Accept-Language') })
-    const key = keyOf(c, platform, locale)
+    // The region "where to watch" will choose for an anonymous request (cookie, platform country, Accept-Language).
+    const region = anonymousRegion(c)
+    const key = keyOf(c, platform, locale, region)
     const isRefresh = refreshRequests.has(c.req.raw)
     if (!isRefresh) {
       const entry = await lookup(store, key, Date.now())
@@ -187,7 +193,7 @@ export function pageCache(refresh: AppFetch, routes: () => readonly RouteEntry[]
         const fresh = Date.now() - entry.storedAt <= FRESH_SECONDS * 1000
         if (!fresh && !refreshing.has(key)) {
           refreshing.add(key)
-          const rendering = Promise.resolve(refresh(refreshRequest(c), c.env, executionContextOf(c)))
+          const rendering = Promise.resolve(refresh(refreshRequest(c, region), c.env, executionContextOf(c)))
           platform.defer(rendering.catch((error: unknown) => console.warn('page cache refresh failed', String(error))).finally(() => refreshing.delete(key)))
         }
         return servedCopy(entry, fresh ? 'hit' : 'stale')
@@ -197,7 +203,7 @@ export function pageCache(refresh: AppFetch, routes: () => readonly RouteEntry[]
     if (!cacheable(c)) return
     const entry = storedEntry(c.res, await c.res.clone().arrayBuffer(), Date.now())
     // Stored under the versions the answer was rendered with (rendering may have read a newer ready-video map).
-    const storedKey = keyOf(c, platform, locale)
+    const storedKey = keyOf(c, platform, locale, region)
     pageMemory().set(storedKey, entry)
     const put = store
       .put(storedKey, new Response(entry.body, { status: 200, headers: entry.headers }))

@@ -8,6 +8,8 @@ import { ListedContext, WatchedContext } from '../../views/components/ListedCont
 import { PageContext, type Viewer } from '../../views/components/PageContext'
 import type { AppEnv } from '../context'
 import { translatorFor } from '../i18n/middleware'
+import { regionOf } from './region'
+import { FIXED_REGIONS } from '../where-to-watch/providers'
 
 /** No watched films: a visitor's, or a page that did not read them. */
 const NONE_WATCHED: ReadonlySet<number> = new Set()
@@ -26,6 +28,8 @@ function viewerOf(c: Context<AppEnv>, films: boolean): Viewer {
     ...(user ? { user: { display_name: user.display_name } } : {}),
     ...(c.get('unread') !== undefined ? { unread: c.get('unread') } : {}),
     ...(films ? { source: c.get('services').catalog.source } : {}),
+    region: regionOf(c).region,
+    regions: FIXED_REGIONS,
   }
 }
 

@@ -6,6 +6,7 @@ import {
   LanguageSchema,
   NotificationPrefsSchema,
   PasswordSchema,
+  RegionSchema,
   UserSchema,
 } from '../accounts/types'
 
@@ -29,6 +30,7 @@ export const ProfilePatchSchema = z
     password: PasswordSchema.optional(),
     display_name: DisplayNameSchema.optional(),
     language: LanguageSchema.optional(),
+    region: RegionSchema.nullable().optional().describe('ISO 3166-1 alpha-2, one of TMDB\'s watch-provider regions; null: decided per request'),
     notifications: NotificationPrefsSchema.optional(),
     current_password: z.string().max(1024).optional().describe('Required to change email or password'),
   })

@@ -4,6 +4,8 @@ import { profileKey } from '../../src/accounts/keys'
 import { bundledFilm } from '../../src/catalog/bundled'
 import type { Env } from '../../src/config'
 import { registeredLocales, registerLocale, unregisterLocale } from '../../src/i18n/locales'
+import { FIXED_REGIONS } from '../../src/where-to-watch/providers'
+import { regionName } from '../../views/format'
 import { en } from '../../src/i18n/messages/en'
 import { createTranslator } from '../../src/i18n/translator'
 import type { NewNotification } from '../../src/notifications/store'
@@ -48,10 +50,12 @@ function filmFixtures(html: string): string[] {
   return [...new Set([...html.matchAll(/\b(\d{6,10})\b/g)].map((m) => Number(m[1])))].flatMap(filmText)
 }
 
-/** Intl's own words in the pseudo-locale's lists ("Action, Comedy and Drama"), and the language menu's names. */
+/** Intl's own words in the pseudo-locale's lists ("Action, Comedy and Drama"), the language menu's names and Intl's region names. */
 function localeFixtures(): string[] {
   // The brand is not translated (the header and footer write it in capitals).
   const words: string[] = [en['brand.name'], en['brand.name'].toUpperCase(), ...registeredLocales().map((locale) => locale.name)]
+  // The region menu names regions through Intl (views/format.ts), as the language menu names languages in themselves.
+  words.push(...FIXED_REGIONS.map((code) => regionName(code, t().info.intl)))
   for (const type of ['conjunction', 'disjunction', 'unit'] as const) {
     for (const part of new Intl.ListFormat(t().info.intl, { type }).formatToParts(['a', 'b', 'c'])) if (part.type === 'literal') words.push(part.value.trim())
   }

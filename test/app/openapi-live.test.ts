@@ -134,7 +134,7 @@ async function viewerData(viewer: TestUser): Promise<{ endpoint: string }> {
       await call('GET /api/v1/push/public-key', { push: true })
       const sub = await browserSubscription()
       await call('PUT /api/v1/me/push-subscriptions', { ...as, push: true, body: sub })
-      await call('PATCH /api/v1/me', { ...as, body: { display_name: 'Ash', notifications: { release: true, recommendation: true, digest_email: false } } })
+      await call('PATCH /api/v1/me', { ...as, body: { display_name: 'Ash', region: 'DE', notifications: { release: true, recommendation: true, digest_email: false } } })
       return sub
     })(),
     call('GET /api/v1/admin/videos', as), // 403: not an operator
@@ -205,6 +205,8 @@ async function publicRoutes() {
     call('GET /api/v1/movies/{id}', { params: { id: VIDEO_FILM } }),
     call('GET /api/v1/movies/{id}', { params: { id: 123 } }), // 404
     call('GET /api/v1/movies/{id}', { params: { id: 'abc' } }), // 400
+    call('GET /api/v1/movies/{id}/providers', { params: { id: VIDEO_FILM }, query: 'region=DE' }),
+    call('GET /api/v1/movies/{id}/providers', { params: { id: VIDEO_FILM }, query: 'region=usa' }), // 422
     call('GET /api/v1/genres'),
     call('GET /api/v1/genres/{id}/movies', { params: { id: 18 } }),
     call('GET /livez'),

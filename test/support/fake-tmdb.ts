@@ -93,6 +93,13 @@ function route(path: string, query: URLSearchParams): { status: number; body: un
     const list = fixture('discover.json') as TmdbList
     return { status: 200, body: paged(list.results.filter((movie) => !genre || movie.genre_ids?.includes(genre)), page) }
   }
+  // Where to watch: the spec's example for film 11 (plus a rent-only region, IS); any other film has none.
+  if (path === '/3/watch/providers/regions') return { status: 200, body: fixture('watch-provider-regions.json') }
+  const providers = /^\/3\/movie\/(\d+)\/watch\/providers$/.exec(path)
+  if (providers && existsSync(`${FIXTURES}movie-${providers[1]}.json`)) {
+    const known = existsSync(`${FIXTURES}watch-providers-${providers[1]}.json`)
+    return { status: 200, body: known ? fixture(`watch-providers-${providers[1]}.json`) : { id: Number(providers[1]), results: {} } }
+  }
   const movie = /^\/3\/movie\/(\d+)$/.exec(path)
   if (movie && existsSync(`${FIXTURES}movie-${movie[1]}.json`)) {
     // TMDB answers in `language`: a fixture `movie-<id>.<language>.json` overlays the translated fields.

@@ -1,5 +1,6 @@
 import { useT } from './I18nContext'
 import { LanguageMenu } from './LanguageMenu'
+import { RegionMenu } from './RegionMenu'
 
 export interface FooterProps {
   /** Where the films on the page come from: TMDB requires its attribution; the bundled data set is credited. */
@@ -29,7 +30,10 @@ export function Footer({ source }: FooterProps) {
             <a href="/watchlist">{t('footer.myList')}</a>
           </li>
         </ul>
-        <LanguageMenu />
+        <div class="footer-menus">
+          <LanguageMenu />
+          <RegionMenu />
+        </div>
       </div>
     </footer>
   )

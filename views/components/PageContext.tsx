@@ -11,6 +11,10 @@ export interface Viewer {
   unread?: number
   /** Where the page's films come from, when it shows films: decides the footer's attribution. */
   source?: 'tmdb' | 'bundled'
+  /** "Where to watch"'s region for this viewer (src/where-to-watch/request.ts): the region menu's choice. */
+  region?: string
+  /** The regions the region menu offers. */
+  regions?: readonly string[]
 }
 
 export const PageContext = createContext<Viewer>({})

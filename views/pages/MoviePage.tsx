@@ -15,6 +15,8 @@ import { GenreChips } from '../components/GenreChips'
 import { useT } from '../components/I18nContext'
 import { PlayButton } from '../components/PlayButton'
 import { useWatched } from '../components/ListedContext'
+import { useViewer } from '../components/PageContext'
+import { WhereToWatchSlot } from '../components/WhereToWatch'
 
 export interface MoviePageProps extends Omit<LayoutProps, 'title' | 'children'> {
   movie: MovieDetails
@@ -37,6 +39,8 @@ export function MoviePage({ movie, inList, dismissed = null, reviews, overviewLa
   const year = yearOf(movie.release_date)
   const t = useT()
   const watched = useWatched().has(movie.id)
+  // The viewer's region (src/http/render.tsx): the providers' fragment URL names it.
+  const region = useViewer().region
   const rating = formatRating(movie.vote_average, movie.vote_count, t)
   const runtime = formatRuntime(movie.runtime, t)
   return (
@@ -108,6 +112,7 @@ export function MoviePage({ movie, inList, dismissed = null, reviews, overviewLa
             <SaveForOffline />
           </div>
         </div>
+        {region ? <WhereToWatchSlot movieId={movie.id} region={region} /> : null}
         <TrailerFacade movie={movie} />
         <CastStrip cast={movie.cast} />
         <Row id="similar" title={t('movie.similar')} movies={movie.similar.slice(0, 15)} />

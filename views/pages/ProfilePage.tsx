@@ -3,11 +3,14 @@ import { Layout, type LayoutProps } from '../Layout'
 import { Field, FormNotice, type FieldErrors } from '../components/FormField'
 import { LanguageSelect } from './AuthPages'
 import { useT } from '../components/I18nContext'
+import { RegionSelect } from '../components/RegionMenu'
 
 export interface ProfileValues {
   email: string
   display_name: string
   language: string
+  /** "Where to watch"'s region; null: automatic. */
+  region?: string | null
   notifications: NotificationPrefs
   /** Whether the current address was confirmed through its emailed link. */
   email_verified?: boolean
@@ -20,10 +23,12 @@ export interface ProfilePageProps extends Pick<LayoutProps, 'user' | 'unread'> {
   notice?: { form: 'profile' | 'history' | 'delete'; kind: 'error' | 'success'; text: string }
   /** The languages a user can choose: code → name in that language. */
   languages: Record<string, string>
+  /** The regions a profile may choose (TMDB's watch-provider regions; bundled: a fixed list). */
+  regions?: readonly string[]
 }
 
 /** Profile settings, each part a plain form: details and security, data export, sign out everywhere, delete account. */
-export function ProfilePage({ values, errors = {}, notice, languages, ...shell }: ProfilePageProps) {
+export function ProfilePage({ values, errors = {}, notice, languages, regions = [], ...shell }: ProfilePageProps) {
   const t = useT()
   const noticeFor = (form: 'profile' | 'history' | 'delete') =>
     notice?.form === form ? <FormNotice kind={notice.kind}>{notice.text}</FormNotice> : null
@@ -38,6 +43,7 @@ export function ProfilePage({ values, errors = {}, notice, languages, ...shell }
             <legend>{t('profile.aboutYou')}</legend>
             <Field name="display_name" label={t('profile.displayName')} value={values.display_name} error={errors.display_name} maxlength={50} required />
             <LanguageSelect value={values.language} error={errors.language} languages={languages} />
+            <RegionSelect value={values.region} regions={regions} error={errors.region} />
           </fieldset>
           <fieldset>
             <legend>{t('profile.notifications')}</legend>

@@ -5,6 +5,8 @@ import { toUser, type Profile } from '../../accounts/types'
 import type { AppEnv } from '../../context'
 import { clientAddress } from '../../http/origin'
 import { validate } from '../../http/validate'
+import { errors } from '../../http/errors'
+import { isKnownRegion } from '../../where-to-watch/service'
 import { CACHE } from '../../http/cache'
 import { describe } from '../../openapi/metadata'
 import { ErrorBodySchema } from '../../schemas/common'
@@ -54,7 +56,9 @@ meApi.patch(
   async (c) => {
     const user = currentUser(c)
     const accounts = c.get('services').accounts
-    const { profile, rotated } = await accounts.update(user.profile, c.req.valid('json'), clientAddress(c))
+    const patch = c.req.valid('json')
+    if (patch.region && !(await isKnownRegion(c.get('services').watchProviders, patch.region))) throw errors.validation([{ path: 'region', message: { key: 'validation.region' } }])
+    const { profile, rotated } = await accounts.update(user.profile, patch, clientAddress(c))
     if (!rotated) return c.json(profileJson(profile), 200, noStore)
     const token = await accounts.token(profile)
     if (user.via === 'cookie') setSessionCookie(c, token)

@@ -65,6 +65,7 @@ export function nodeRuntime(vars: Record<string, string>, config: Config, option
   let store: DataStore | undefined
   const awsCredentials = nodeAwsCredentials(vars, config)
   const db = options.db ?? (() => (store ??= DynamoDb.fromConfig(config, awsCredentials ? { credentials: awsCredentials } : {})))
+  const countryHeader = vars.TRUSTED_COUNTRY_HEADER?.trim() || undefined
   const deferred = trackedDefer()
   const assets = staticAssets(options.publicDir ?? defaultPublicDir())
   const cache = memoryFronted(dynamoTextCache({ db, table: config.DYNAMODB_TABLE, compression: gzipCompression }))
@@ -73,6 +74,8 @@ export function nodeRuntime(vars: Record<string, string>, config: Config, option
     cache,
     defer: deferred.defer,
     clientAddress: () => undefined,
+    // Only a header a trusted proxy sets (TRUSTED_COUNTRY_HEADER): anything else a client could forge.
+    country: (request) => (countryHeader ? request.headers.get(countryHeader)?.trim() || undefined : undefined),
     assets,
     ...(vars.PAGE_CACHE === 'off' ? {} : { pageCache: memoryOnlyPageCache }),
     ...(vars.APP_VERSION ? { appVersion: vars.APP_VERSION } : {}),

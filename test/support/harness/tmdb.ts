@@ -4,6 +4,7 @@ import { parseConfig, type Env } from '../../../src/config'
 import { createServices, type Services } from '../../../src/services'
 import { catalogMissGuard } from '../../../src/catalog/miss-limit'
 import { testAws } from './aws'
+import { createWatchProviders } from '../../../src/where-to-watch/providers'
 
 /**
  * Drives the real app against the fake TMDB server (test/support/fake-tmdb.ts) with a TMDB credential.
@@ -55,7 +56,9 @@ export function tmdbHarness(options: HarnessOptions = {}) {
         tmdbTimeoutMs: options.timeoutMs,
         beforeMiss: catalogMissGuard(ctx.config, () => testAws().db, ctx.client),
       })
-      return Object.create(base, { catalog: { value: catalog } }) as Services
+      // Where to watch reads the harness's own cache too, so its call counts are this file's.
+      const watchProviders = createWatchProviders(ctx.config, { cache, defer: base.defer, timeoutMs: options.timeoutMs })
+      return Object.create(base, { catalog: { value: catalog }, watchProviders: { value: watchProviders } }) as Services
     },
   })
   const request = (path: string, init: RequestInit, ctx: ExecutionContext) => app.fetch(new Request(new URL(path, 'http://localhost'), init), testEnv as Env, ctx)

@@ -1,0 +1,47 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { AppEnv } from '../context'
+import { sameSitePath } from '../auth/middleware'
+import { RegionSchema } from '../accounts/types'
+import { CACHE, cached, useCache } from '../http/cache'
+import { sameOriginForm } from '../http/csrf'
+import { errors } from '../http/errors'
+import { readForm } from '../http/forms'
+import { catalogOptions, wantsFragment } from '../http/page-helpers'
+import { render } from '../http/render'
+import { issuesToDetails, validate } from '../http/validate'
+import { IdParamSchema } from '../schemas/common'
+import { ProvidersBody } from '../../views/components/WhereToWatch'
+import { ProvidersPage } from '../../views/pages/ProvidersPage'
+import { regionOf, setRegionCookie } from '../http/region'
+import { RegionQuerySchema } from './schemas'
+import { whereToWatch } from './service'
+
+const RegionFormSchema = z.object({ region: RegionSchema })
+
+/** The HTML side of "where to watch": the film page's providers fragment (or page, without JS) and the region menu. */
+export const whereToWatchPages = new Hono<AppEnv>()
+
+/**
+ * GET /movies/:id/providers?region=XX: the film page's slot loads this fragment; the URL names the region the page
+ * resolved, so shared copies are per region. Without htmx: a page of its own.
+ */
+whereToWatchPages.get('/movies/:id/providers', cached(CACHE.page), validate('param', IdParamSchema), validate('query', RegionQuerySchema), async (c) => {
+  const { id } = c.req.valid('param')
+  const { region } = regionOf(c, c.req.valid('query').region)
+  const found = await whereToWatch(c.get('services'), id, region, catalogOptions(c))
+  if (!found) throw errors.movieNotFound()
+  const body = { offers: found.offers, unavailable: found.unavailable }
+  if (wantsFragment(c)) return render(c, <ProvidersBody {...body} />)
+  return render(c, <ProvidersPage film={found.film} {...body} />, { films: true })
+})
+
+/** POST /region (the region menu, a plain form): sets the `region` cookie for a year, then back to the page. */
+whereToWatchPages.post('/region', sameOriginForm, async (c) => {
+  const form = await readForm(c)
+  const parsed = RegionFormSchema.safeParse(form)
+  if (!parsed.success) throw errors.validation(issuesToDetails(parsed.error.issues, form))
+  setRegionCookie(c, parsed.data.region)
+  useCache(c, CACHE.noStore)
+  return c.redirect(sameSitePath(c, c.req.header('Referer')) ?? '/', 303)
+})
