@@ -6,6 +6,7 @@ import { CRON_JOBS } from '../jobs'
 import type { CacheStore, MediaCache, PageCache, Platform } from '../platform'
 import { createServices } from '../services'
 import { r2MediaStore } from './r2-media'
+import { cfCountry } from './cf-country'
 
 /** Workers KV as the platform's CacheStore. */
 export function kvCacheStore(kv: KVNamespace): CacheStore {
@@ -73,9 +74,7 @@ export function workersPlatform(env: Env, ctx?: Pick<ExecutionContext, 'waitUnti
     defer: (work) => (ctx ? ctx.waitUntil(work) : void work),
     // Cloudflare's edge always sets it (a client cannot override it there); workerd exposes no peer address.
     clientAddress: (request) => request.headers.get('CF-Connecting-IP')?.trim() || undefined,
-    // Only Cloudflare's edge stamps CF-Ray (a client cannot): under wrangler dev `cf` is Miniflare's placeholder
-    // (always Austin, US) or the developer's own location, never the visitor's, so no country there.
-    country: (request) => (request.headers.has('CF-Ray') ? (request as { cf?: { country?: unknown } }).cf?.country : undefined) as string | undefined,
+    country: cfCountry,
     ...(env.ASSETS ? { assets: env.ASSETS } : {}),
     pageCache: pageCacheFor(env),
     mediaCache: mediaCacheFor(),
