@@ -115,33 +115,6 @@ export function directOutbox(publish: (input: EventInput) => DomainEvent): Outbo
   }
 }
 
-/**
- * Events of a job rather than of a request (the weekly digest): all written to the outbox first, then, with
- * `publish`, sent and deleted one by one until SNS refuses one; whatever is left waits for the drain cron's flush.
- */
-export async function relayEvents(
-  options: Omit<OutboxOptions, 'defer'>,
-  events: DomainEvent[],
-  opts: { publish?: boolean } = {},
-): Promise<{ staged: number; published: number }> {
-  if (!options.topicArn || events.length === 0) return { staged: 0, published: 0 }
-  const items: OutboxItem[] = events.map((event) => ({ ...outboxKey(event), event: JSON.stringify(event) }))
-  await options.db.batchWrite(options.table, items.map((item) => ({ put: item })))
-  let published = 0
-  for (const [i, item] of items.entries()) {
-    if (opts.publish === false) break
-    try {
-      await options.topic().publish(options.topicArn, item.event, { type: events[i]!.type })
-    } catch (error) {
-      console.warn('outbox relay: publishing failed, the rest waits for the drain cron', error instanceof Error ? error.name : 'error')
-      break
-    }
-    await options.db.delete(options.table, { pk: item.pk, sk: item.sk })
-    published++
-  }
-  return { staged: items.length, published }
-}
-
 export interface FlushReport {
   published: number
   failed: number

@@ -1,7 +1,8 @@
 import { writeUnlessDeleted } from '../accounts/tombstone'
 import type { DataStore } from '../data/store'
 import { EVENT_VERSION, type DomainEvent } from '../events/schema'
-import { relayEvents, type OutboxOptions } from '../events/outbox'
+import type { OutboxOptions } from '../events/outbox'
+import { relayEvents } from '../events/relay'
 import type { AccountDataParticipant } from '../shared/participants'
 import { DIGEST_SHARDS, digestKey, digestPk } from './keys'
 
