@@ -15,7 +15,7 @@ import { ProvidersBody } from '../../views/components/WhereToWatch'
 import { ProvidersPage } from '../../views/pages/ProvidersPage'
 import { regionOf, setRegionCookie } from '../http/region'
 import { RegionQuerySchema } from './schemas'
-import { whereToWatch } from './service'
+import { isKnownRegion, whereToWatch } from './service'
 
 const RegionFormSchema = z.object({ region: RegionSchema })
 
@@ -36,12 +36,20 @@ whereToWatchPages.get('/movies/:id/providers', cached(CACHE.page), validate('par
   return render(c, <ProvidersPage film={found.film} {...body} />, { films: true })
 })
 
-/** POST /region (the region menu, a plain form): sets the `region` cookie for a year, then back to the page. */
+/**
+ * POST /region (the region menu, a plain form): sets the `region` cookie for a year, then back to the page. A
+ * signed-in user whose profile names a region (which wins over the cookie) has it changed too, or the menu would
+ * seem to do nothing.
+ */
 whereToWatchPages.post('/region', sameOriginForm, async (c) => {
   const form = await readForm(c)
   const parsed = RegionFormSchema.safeParse(form)
   if (!parsed.success) throw errors.validation(issuesToDetails(parsed.error.issues, form))
-  setRegionCookie(c, parsed.data.region)
+  const { region } = parsed.data
+  const user = c.get('user')
+  const services = c.get('services')
+  if (user?.profile.region && user.profile.region !== region && (await isKnownRegion(services.watchProviders, region))) await services.accounts.update(user.profile, { region })
+  setRegionCookie(c, region)
   useCache(c, CACHE.noStore)
   return c.redirect(sameSitePath(c, c.req.header('Referer')) ?? '/', 303)
 })

@@ -151,6 +151,9 @@ describe('where to watch on the film page', () => {
     const fields = { display_name: user.display_name, language: 'en', email: user.email, region: 'DE' }
     expect((await form('/profile', fields, { cookie: token })).status).toBe(303)
     expect(((await (await api('/me', { token })).json()) as { region: string }).region).toBe('DE')
+    // The profile wins over the cookie, so the region menu changes the profile's region too.
+    expect((await form('/region', { region: 'AT' }, { cookie: token })).status).toBe(303)
+    expect(((await (await api('/me', { token })).json()) as { region: string }).region).toBe('AT')
     expect((await form('/profile', { ...fields, region: 'QQ' }, { cookie: token })).status).toBe(422)
     expect((await form('/profile', { ...fields, region: '' }, { cookie: token })).status).toBe(303)
     expect(((await (await api('/me', { token })).json()) as { region: string | null }).region).toBeNull()
