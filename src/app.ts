@@ -28,6 +28,8 @@ import { notificationsApi } from './notifications/api'
 import { unreadForPages } from './notifications/middleware'
 import { notificationPages } from './notifications/pages'
 import { offlineApi } from './offline/api'
+import { peopleApi } from './catalog/people/api'
+import { peoplePages } from './catalog/people/pages'
 import { offlinePages } from './offline/pages'
 import { viewerHeader } from './offline/middleware'
 import { buildOpenApiDocument, OpenApiDocumentSchema } from './openapi/document'
@@ -105,6 +107,7 @@ export function createApp(options: AppOptions = {}) {
   const html = new Hono<AppEnv>().use(unreadForPages())
   html.route('/', whereToWatchPages) // /movies/:id/providers, /region (POST)
   html.route('/', browsePages) // /, /home/rows, /search, /genres/:id, /movies/:id, /movies/:id/trailer
+  html.route('/', peoplePages) // /people/:id
   html.route('/', reviewPages) // /movies/:id/reviews (GET, POST), /movies/:id/reviews/delete
   html.route('/', recommendationPages) // /home/picks, /picks, /movies/:id/dismiss|undismiss, /welcome/picks
   html.route('/', watchlistPages) // /watchlist, /watchlist/:movieId (POST, DELETE), /watchlist/:movieId/remove
@@ -132,6 +135,7 @@ export function createApp(options: AppOptions = {}) {
     api.route('/', pushApi) // /me/push-subscriptions, /push/public-key
     api.route('/', providersApi) // /movies/:id/providers
     api.route('/', catalogApi) // /movies/{popular,top_rated,now_playing,trending,search}, /movies/:id, /genres, /genres/:id/movies
+    api.route('/', peopleApi) // /people/:id
     api.route('/', reviewsApi) // /movies/:id/reviews (GET, PUT, DELETE)
     api.route('/', watchlistApi) // /me/watchlist, /me/watchlist/:movieId
     api.route('/', recommendationsApi) // /me/recommendations, /me/dismissed/:movieId

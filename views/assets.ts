@@ -6,7 +6,7 @@
  * so a deploy that changes any asset ships a new worker.
  */
 export const ASSET_HASHES = {
-  css: '204a2391af',
+  css: '6ea5eea839',
   js: 'b8eb772ac1',
   offline: '1b04732cb9',
   sw: 'ee5f545db7',

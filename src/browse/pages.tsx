@@ -18,6 +18,7 @@ import { render } from '../http/render'
 import { withListed } from '../watchlist/middleware'
 import { catalogOptions, nextPageHref, wantsFragment } from '../http/page-helpers'
 import { CACHE, cached, useCache } from '../http/cache'
+import { peopleFor } from '../catalog/people/service'
 
 const SearchQuerySchema = PageQuerySchema.extend({
   q: z.string().trim().max(200, m('validation.maxChars', { max: 200 })).default(''),
@@ -86,17 +87,20 @@ browsePages.get('/home/rows', cached(CACHE.page), withListed, validate('query', 
 browsePages.get('/search', cached(CACHE.page), withListed, validate('query', SearchQuerySchema), async (c) => {
   const { q, page } = c.req.valid('query')
   const catalog = c.get('services').catalog
-  const [genres, results] = await Promise.all([
+  // People beside the films, in parallel and on the first page only; a people look-up that fails leaves them out.
+  const warn = (error: unknown) => console.error(`[${c.get('requestId')}] search: people unavailable`, error)
+  const [genres, results, people] = await Promise.all([
     catalog.genres(catalogOptions(c)),
     q ? catalog.search(q, catalogOptions(c, page)) : Promise.resolve(null),
+    page === 1 ? peopleFor(catalog, q, catalogOptions(c), warn) : Promise.resolve([]),
   ])
   const nextHref = results ? nextPageHref('/search', { q }, results.page, results.total_pages) : undefined
   if (wantsFragment(c)) {
     // Infinite scroll asks for the next page's cards; the search box for the whole results section.
     if (page > 1) return render(c, <GridItems movies={results?.results ?? []} nextHref={nextHref} />)
-    return render(c, <SearchFragment query={q} results={results} genres={orderGenres(genres)} nextHref={nextHref} />)
+    return render(c, <SearchFragment query={q} results={results} people={people} genres={orderGenres(genres)} nextHref={nextHref} />)
   }
-  return render(c, <SearchPage query={q} results={results} genres={orderGenres(genres)} nextHref={nextHref} />, { films: true })
+  return render(c, <SearchPage query={q} results={results} people={people} genres={orderGenres(genres)} nextHref={nextHref} />, { films: true })
 })
 
 browsePages.get('/genres/:id', cached(CACHE.page), withListed, validate('param', IdParamSchema), validate('query', PageQuerySchema), async (c) => {

@@ -29,7 +29,7 @@ const listDoc = (summary: string) =>
  * Accept-Language. Never the pages' `lang` cookie: an anonymous answer is public, and shared caches key it on
  * Accept-Language only (the third audit's L6: a cookie could have stored Arabic under the English key).
  */
-function language(c: Context<AppEnv>): string {
+export function language(c: Context<AppEnv>): string {
   const asked = c.req.query('language')
   if (asked === undefined) return c.get('user') ? c.get('locale') : chooseLocale({ acceptLanguage: c.req.header('Accept-Language') })
   if (!(LANGUAGE_CODES as string[]).includes(asked)) throw errors.validation([{ path: 'language', message: { key: 'validation.oneOf', params: { values: LANGUAGE_CODES.join(', ') } } }])
@@ -40,7 +40,7 @@ function language(c: Context<AppEnv>): string {
  * Anonymous answers follow Accept-Language unless `language` is in the URL, so shared caches key on it. (The policy
  * itself is each route's `cached(…)`: private for a signed-in caller, whose copy follows their own language.)
  */
-const languageVary = (c: Context<AppEnv>): Record<string, string> => (c.req.query('language') === undefined ? { Vary: 'Accept-Language' } : {})
+export const languageVary = (c: Context<AppEnv>): Record<string, string> => (c.req.query('language') === undefined ? { Vary: 'Accept-Language' } : {})
 
 /** The catalog's JSON API (mounted under /api/v1): thin routes over `services.catalog`. */
 export const catalogApi = new Hono<AppEnv>()

@@ -6,6 +6,7 @@ import { CatalogUnavailable, DomainError } from '../shared/errors'
 import { TmdbCache, type Freshness } from './cache'
 import { TmdbClient, TmdbError, normalizedQuery, type Query } from './tmdb'
 import { toDetails, toMovie, toMoviePage, trimDetails } from './tmdb-map'
+import { tmdbPeople } from './tmdb-people'
 import {
   TmdbConfigurationSchema,
   TmdbDetailsSchema,
@@ -35,6 +36,8 @@ export interface TmdbCatalog extends Catalog {
 /** KV keys are versioned so a change in what is stored never reads an old shape. */
 const KEY_PREFIX = 'tmdb:v1:'
 const DETAILS_APPEND = 'credits,videos,similar,recommendations'
+/** A film's entry since its cast and crew keep their ids (people pages): v1 entries lack them. */
+const DETAILS_KEY_PREFIX = 'tmdb:v2:'
 
 /** The catalog backed by TMDB v3 through the KV cache. */
 export function createTmdbCatalog(options: TmdbCatalogOptions): TmdbCatalog {
@@ -54,8 +57,9 @@ export function createTmdbCatalog(options: TmdbCatalogOptions): TmdbCatalog {
     freshness: Freshness,
     schema: S,
     store?: (parsed: z.output<S>) => unknown,
+    prefix = KEY_PREFIX,
   ): Promise<z.output<S> | null> {
-    const key = `${KEY_PREFIX}${path}?${normalizedQuery(query)}`
+    const key = `${prefix}${path}?${normalizedQuery(query)}`
     const result = await cache.get(key, freshness, async () => {
       const raw = await client.get(path, query)
       const parsed = schema.safeParse(raw)
@@ -86,11 +90,12 @@ export function createTmdbCatalog(options: TmdbCatalogOptions): TmdbCatalog {
   }
 
   async function details(id: number, options?: CatalogOptions) {
-    return fetchParsed(`/movie/${id}`, { append_to_response: DETAILS_APPEND, ...lang(options), ...imageLanguages(options) }, 'details', TmdbDetailsSchema, trimDetails)
+    return fetchParsed(`/movie/${id}`, { append_to_response: DETAILS_APPEND, ...lang(options), ...imageLanguages(options) }, 'details', TmdbDetailsSchema, trimDetails, DETAILS_KEY_PREFIX)
   }
 
   return {
     source: 'tmdb',
+    ...tmdbPeople({ images, fetchParsed, language: lang }),
     list: (kind, options) => page(`/movie/${kind}`, { page: options?.page ?? 1, ...lang(options) }),
     trending: (window, options) => page(`/trending/movie/${window}`, { page: options?.page ?? 1, ...lang(options) }),
     search: (query, options) =>

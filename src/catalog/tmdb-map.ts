@@ -4,6 +4,9 @@ import type { TmdbDetails, TmdbMovie, TmdbPage } from './tmdb-schemas'
 /** TMDB objects → the contract's shapes. Image paths become absolute URLs; a missing image stays null. */
 
 export const CAST_LIMIT = 15
+/** The crew a film page names, in this order (directors first); other jobs are left out. */
+const KEY_JOBS = ['Director', 'Screenplay', 'Writer', 'Story', 'Novel', 'Original Music Composer', 'Director of Photography']
+const CREW_LIMIT = 12
 const SIMILAR_LIMIT = 12
 
 export interface ImageUrls {
@@ -11,7 +14,7 @@ export interface ImageUrls {
   base: string
 }
 
-const image = (base: string, size: string, path: string | null) =>
+export const image = (base: string, size: string, path: string | null) =>
   path ? `${base}/${size}${path.startsWith('/') ? '' : '/'}${path}` : null
 
 export function toMovie(movie: TmdbMovie, { base }: ImageUrls): Movie {
@@ -65,13 +68,26 @@ export function toDetails(details: TmdbDetails, images: ImageUrls): MovieDetails
     tagline: details.tagline,
     director: details.credits.crew.find((member) => member.job === 'Director')?.name ?? null,
     cast: cast.map((member) => ({
+      id: member.id,
       name: member.name,
       character: member.character,
       profile_url: image(images.base, 'w185', member.profile_path),
     })),
+    crew: keyCrew(details.credits.crew),
     trailer: pickTrailer(details.videos.results),
     similar: similar.map((movie) => toMovie(movie, images)),
   }
+}
+
+/** Directors first, then writers and the other key jobs, each person and job once. */
+function keyCrew(crew: TmdbDetails['credits']['crew']): MovieDetails['crew'] {
+  const seen = new Set<string>()
+  return crew
+    .filter((member) => member.job && KEY_JOBS.includes(member.job))
+    .sort((a, b) => KEY_JOBS.indexOf(a.job!) - KEY_JOBS.indexOf(b.job!))
+    .filter((member) => !seen.has(`${member.id}:${member.job}`) && Boolean(seen.add(`${member.id}:${member.job}`)))
+    .slice(0, CREW_LIMIT)
+    .map((member) => ({ id: member.id, name: member.name, job: member.job! }))
 }
 
 /**
@@ -99,7 +115,7 @@ export function trimDetails(details: TmdbDetails): unknown {
       cast: [...credits.cast]
         .sort((a, b) => (a.order ?? Number.MAX_SAFE_INTEGER) - (b.order ?? Number.MAX_SAFE_INTEGER))
         .slice(0, CAST_LIMIT),
-      crew: credits.crew.filter((member) => member.job === 'Director'),
+      crew: credits.crew.filter((member) => member.job && KEY_JOBS.includes(member.job)),
     },
     videos: { results: videos.results.filter((video) => video.site === 'YouTube' && video.type === 'Trailer') },
     similar: pageOf(similar),

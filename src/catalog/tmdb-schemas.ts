@@ -53,13 +53,14 @@ export const TmdbGenreSchema = z.object({ id: z.number().int(), name: z.string()
 export const TmdbGenreListSchema = z.object({ genres: lenientArray(TmdbGenreSchema) })
 
 const TmdbCastSchema = z.object({
+  id: z.number().int().positive(),
   name: z.string(),
   character: optionalText,
   profile_path: optionalText,
   order: z.number().nullish(),
 })
 
-const TmdbCrewSchema = z.object({ name: z.string(), job: z.string().nullish() })
+const TmdbCrewSchema = z.object({ id: z.number().int().positive(), name: z.string(), job: z.string().nullish() })
 
 const TmdbVideoSchema = z.object({
   key: z.string(),

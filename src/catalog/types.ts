@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { PeopleCatalog } from './people-types'
 
 /** The contract's Movie. Image URLs are absolute or null (never a broken URL); unknown dates are null. */
 export const MovieSchema = z.object({
@@ -18,10 +19,14 @@ export const GenreSchema = z.object({ id: z.number().int(), name: z.string() })
 export type Genre = z.infer<typeof GenreSchema>
 
 export const CastMemberSchema = z.object({
+  id: z.number().int().positive().describe('The person (GET /api/v1/people/:id)'),
   name: z.string(),
   character: z.string().nullable(),
   profile_url: z.string().nullable(),
 })
+
+/** Key crew (directors first); bundled directors have ids from 1000000000 up. */
+export const CrewMemberSchema = z.object({ id: z.number().int().positive(), name: z.string(), job: z.string() })
 
 export const TrailerSchema = z.object({ site: z.string(), key: z.string(), url: z.string() })
 
@@ -31,6 +36,7 @@ export const MovieDetailsSchema = MovieSchema.extend({
   tagline: z.string().nullable(),
   director: z.string().nullable(),
   cast: z.array(CastMemberSchema),
+  crew: z.array(CrewMemberSchema),
   trailer: TrailerSchema.nullable(),
   similar: z.array(MovieSchema),
 })
@@ -65,7 +71,7 @@ export interface CatalogOptions {
  * What routes and jobs need from a film catalog. Two implementations: TMDB
  * behind the KV cache, and the bundled offline catalog. Both return the contract's shapes.
  */
-export interface Catalog {
+export interface Catalog extends PeopleCatalog {
   readonly source: 'tmdb' | 'bundled'
   /** Changes whenever the catalog's content may (part of page-cache keys); defaults to `source`. */
   readonly version?: string

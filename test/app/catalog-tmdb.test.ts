@@ -81,7 +81,8 @@ describe('catalog API on TMDB', () => {
       trailer: { site: 'YouTube', key: '1g3_CFmnU7k', url: 'https://www.youtube.com/watch?v=1g3_CFmnU7k' },
     })
     expect(film.cast).toHaveLength(15)
-    expect(film.cast[0]).toEqual({ name: 'Edward Norton', character: 'The Narrator', profile_url: `${IMAGE}/w185/8nytsqL59SFJTVYVrN72k6qkGgJ.jpg` })
+    expect(film.cast[0]).toEqual({ id: 819, name: 'Edward Norton', character: 'The Narrator', profile_url: `${IMAGE}/w185/8nytsqL59SFJTVYVrN72k6qkGgJ.jpg` })
+    expect(film.crew[0]).toEqual({ id: 1, name: 'George Lucas', job: 'Director' })
     expect(film.similar.length).toBeGreaterThan(0)
     expect(film.similar.length).toBeLessThanOrEqual(12)
     expect(new Set(film.similar.map((m: { id: number }) => m.id)).size).toBe(film.similar.length)
@@ -105,8 +106,8 @@ describe('catalog API on TMDB', () => {
       similar: [],
     })
     expect(film.cast).toEqual([
-      { name: 'Audrey Tautou', character: null, profile_url: null },
-      { name: 'Mathieu Kassovitz', character: 'Nino Quincampoix', profile_url: `${IMAGE}/w185/kassovitz.jpg` },
+      { id: 3, name: 'Audrey Tautou', character: null, profile_url: null },
+      { id: 4, name: 'Mathieu Kassovitz', character: 'Nino Quincampoix', profile_url: `${IMAGE}/w185/kassovitz.jpg` },
     ])
   })
 

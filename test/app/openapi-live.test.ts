@@ -209,6 +209,9 @@ async function publicRoutes() {
     call('GET /api/v1/movies/{id}/providers', { params: { id: VIDEO_FILM }, query: 'region=usa' }), // 422
     call('GET /api/v1/genres'),
     call('GET /api/v1/genres/{id}/movies', { params: { id: 18 } }),
+    call('GET /api/v1/people/{id}', { params: { id: 1129408218 } }), // Sam Raimi, the bundled director of VIDEO_FILM
+    call('GET /api/v1/people/{id}', { params: { id: 1000000000 } }), // 404
+    call('GET /api/v1/people/{id}', { params: { id: 'abc' } }), // 400
     call('GET /livez'),
     call('GET /healthz'),
     call('GET /movie/{title}', { params: { title: 'Army of Darkness' } }),

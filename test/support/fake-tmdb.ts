@@ -2,6 +2,7 @@ import { readFileSync, existsSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { peopleRoute } from './fake-tmdb-people'
 
 /**
  * A local TMDB v3 look-alike for the app tests: it replays responses shaped like the official spec's
@@ -108,6 +109,8 @@ function route(path: string, query: URLSearchParams): { status: number; body: un
     for (const part of ['credits', 'videos', 'similar', 'recommendations']) if (!appended.has(part)) delete details[part]
     return { status: 200, body: details }
   }
+  const people = peopleRoute(path, query)
+  if (people) return people
   return { status: 404, body: NOT_FOUND }
 }
 

@@ -29,7 +29,7 @@ function fakeCatalog(source: 'tmdb' | 'bundled'): Catalog {
   const details = (id: number): MovieDetails | null => {
     const m = all.get(id)
     if (!m) return null
-    return { ...m, runtime: 100, genres: m.genre_ids.map((g) => ({ id: g, name: g === SCI_FI ? 'Science Fiction' : 'Comedy' })), tagline: null, director: id < 205 ? 'Same Director' : `Director ${id}`, cast: [], trailer: null, similar: sciFi.slice(20, 25) }
+    return { ...m, runtime: 100, genres: m.genre_ids.map((g) => ({ id: g, name: g === SCI_FI ? 'Science Fiction' : 'Comedy' })), tagline: null, director: id < 205 ? 'Same Director' : `Director ${id}`, cast: [], crew: [], trailer: null, similar: sciFi.slice(20, 25) }
   }
   return {
     source,
@@ -41,6 +41,8 @@ function fakeCatalog(source: 'tmdb' | 'bundled'): Catalog {
     genres: async () => [{ id: SCI_FI, name: 'Science Fiction' }, { id: COMEDY, name: 'Comedy' }],
     byGenre: async (id) => page(id === SCI_FI ? sciFi : comedies),
     searchRaw: async () => ({}),
+    person: async () => null,
+    searchPeople: async () => [],
   }
 }
 

@@ -12,6 +12,8 @@ export function CastStrip({ cast }: { cast: MovieDetails['cast'] }) {
       <ul class="cast-strip" tabindex={0} aria-labelledby="cast-heading">
         {cast.slice(0, 15).map((person) => (
           <li class="cast-member">
+            {/* The whole member links to their page: one tab stop, named by the visible name and character. */}
+            <a class="cast-link" href={`/people/${person.id}`}>
             {person.profile_url ? (
               <img
                 class="cast-photo"
@@ -29,6 +31,7 @@ export function CastStrip({ cast }: { cast: MovieDetails['cast'] }) {
             )}
             <span class="cast-name">{person.name}</span>
             {person.character ? <span class="cast-character">{person.character}</span> : null}
+            </a>
           </li>
         ))}
       </ul>
@@ -36,7 +39,8 @@ export function CastStrip({ cast }: { cast: MovieDetails['cast'] }) {
   )
 }
 
-function initials(name: string): string {
+/** Up to two initials of a name, for a person without a photo. */
+export function initials(name: string): string {
   return name
     .split(/\s+/)
     .filter(Boolean)

@@ -88,7 +88,7 @@ export function MoviePage({ movie, inList, dismissed = null, reviews, overviewLa
             ) : null}
             {movie.director ? (
               <p class="credit">
-                <span class="muted">{t('movie.director')}</span> <bdi>{movie.director}</bdi>
+                <span class="muted">{t('movie.director')}</span> <DirectorName movie={movie} />
               </p>
             ) : null}
             {watched ? (
@@ -123,4 +123,11 @@ export function MoviePage({ movie, inList, dismissed = null, reviews, overviewLa
       </article>
     </Layout>
   )
+}
+
+/** The director's name, linking to their page when the crew names them (an older cached film may not). */
+function DirectorName({ movie }: { movie: MovieDetails }) {
+  const director = (movie.crew ?? []).find((member) => member.job === 'Director' && member.name === movie.director)
+  const name = <bdi>{movie.director}</bdi>
+  return director ? <a href={`/people/${director.id}`}>{name}</a> : name
 }

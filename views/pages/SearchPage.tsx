@@ -4,11 +4,15 @@ import { Layout, type LayoutProps } from '../Layout'
 import { MovieGrid } from '../components/MovieGrid'
 import { GenreChips } from '../components/GenreChips'
 import { useT } from '../components/I18nContext'
+import { PeopleList } from '../components/PeopleList'
+import type { PersonSummary } from '../../src/catalog/people-types'
 
 export interface SearchResultsProps {
   query: string
   results: MoviePage | null
   genres: Genre[]
+  /** People whose names match (up to four), shown above the films. */
+  people?: readonly PersonSummary[]
   /** The URL of the next page of results, when there is one. */
   nextHref?: string
 }
@@ -24,7 +28,7 @@ function summary(t: Translator, query: string, results: MoviePage | null): strin
  * state. Also updates the persistent live region out of band so screen readers
  * hear the count, and the document title.
  */
-export function SearchResults({ query, results, genres, nextHref }: SearchResultsProps) {
+export function SearchResults({ query, results, people = [], genres, nextHref }: SearchResultsProps) {
   const t = useT()
   const text = summary(t, query, results)
   return (
@@ -33,6 +37,7 @@ export function SearchResults({ query, results, genres, nextHref }: SearchResult
         {query ? t.rich('search.resultsFor', { query: <q>{query}</q> }) : t('search.heading')}
       </h1>
       <p class="page-subtitle">{text}</p>
+      <PeopleList people={people} />
       {results && results.results.length > 0 ? (
         <MovieGrid movies={results.results} nextHref={nextHref} label={t('search.gridLabel', { query })} />
       ) : (
@@ -60,13 +65,13 @@ export function SearchFragment(props: SearchResultsProps) {
 }
 
 export function SearchPage(props: SearchResultsProps & Omit<LayoutProps, 'title' | 'children'>) {
-  const { query, results, genres, nextHref, ...layout } = props
+  const { query, results, people, genres, nextHref, ...layout } = props
   const t = useT()
   return (
     <Layout {...layout} genres={genres} query={query} title={query ? t('search.titleQuery', { query }) : t('search.title')}
       description={query ? t('meta.searchQuery', { query }) : t('meta.search')}
     >
-      <SearchResults query={query} results={results} genres={genres} nextHref={nextHref} />
+      <SearchResults query={query} results={results} people={people} genres={genres} nextHref={nextHref} />
     </Layout>
   )
 }

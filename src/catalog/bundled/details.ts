@@ -1,6 +1,7 @@
 import type { Movie, MovieDetails } from '../types'
 import type { Film } from './data'
 import { genreNameIn, overviewIn } from './localized'
+import { directorId } from './people'
 
 /** Absolute URLs of a bundled film's generated artwork, on the worker that serves the request. */
 export const posterPath = (id: number) => `/images/posters/${id}.png`
@@ -71,6 +72,7 @@ export function toDetails(film: Film, films: readonly Film[], origin: string, la
     director: film.director,
     // The dataset names no actors; an empty cast hides the section rather than inventing one.
     cast: [],
+    crew: film.director ? [{ id: directorId(film.director)!, name: film.director, job: 'Director' }] : [],
     trailer: null,
     similar: similarOf(film, films).map((other) => toMovie(other, origin, language)),
   }

@@ -3,6 +3,7 @@ import type { Catalog, CatalogOptions, Genre, MoviePage } from '../types'
 import { filmIndex, type Film } from './data'
 import { toDetails, toMovie, toTmdbMovie } from './details'
 import { genreNameIn } from './localized'
+import { bundledPeople } from './people'
 import { inGenre, nowPlaying, paginate, popular, topRated, trending, upcoming } from './rank'
 import { rememberedSearch } from './search-memo'
 
@@ -43,6 +44,7 @@ export function createBundledCatalog({ origin, today }: BundledCatalogOptions): 
   return {
     source: 'bundled',
     version: bundledCatalogVersion(today),
+    ...bundledPeople(origin),
     async list(kind, options) {
       const list =
         kind === 'popular'
