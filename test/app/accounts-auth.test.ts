@@ -14,7 +14,7 @@ describe('sign-up', { timeout: 120_000 }, () => {
     const res = await api('/auth/signup', { body: { email: `  ${email.toUpperCase()} `, password: 'long enough password' } })
     expect(res.status).toBe(201)
     const body = (await res.json()) as { token: string; user: Record<string, unknown> }
-    expect(Object.keys(body.user).sort()).toEqual(['created_at', 'display_name', 'email', 'email_verified', 'id', 'language'])
+    expect(Object.keys(body.user).sort()).toEqual(['created_at', 'display_name', 'email', 'email_verified', 'id', 'language', 'region'])
     expect(body.user.email).toBe(email.toLowerCase())
     expect(body.user.language).toBe('en')
     expect(body.user.display_name).toMatch(/^Viewer \d{4}$/)

@@ -118,6 +118,7 @@ describe('system routes', () => {
       'POST /api/v1/admin/videos/{id}/cancel', 'POST /api/v1/admin/videos/{id}/retry', 'PUT /api/v1/admin/videos/{id}/subtitles/{lang}',
       'POST /api/v1/movies/{id}/playback',
       'PUT /api/v1/me/progress/{movieId}', 'POST /api/v1/me/progress/{movieId}', 'DELETE /api/v1/me/progress/{movieId}', 'GET /api/v1/me/continue-watching', 'POST /api/v1/me/playback-events',
+      'GET /api/v1/movies/{id}/providers', 'GET /api/v1/people/{id}',
     ]
     expect(listed.filter((op) => !contract.includes(op))).toEqual([])
     expect(contract.filter((op) => !listed.includes(op))).toEqual([])
