@@ -24,6 +24,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FilmData, FilmRow } from '../src/catalog/bundled/data'
+import { fnv1a } from '../src/shared/fnv1a'
 
 const LATEST_PLAUSIBLE_YEAR = 2012
 const FIRST_ID = 900_000_000
@@ -107,18 +108,8 @@ interface SourceRecord {
   Source: unknown
 }
 
-
 const num = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : null)
 const str = (value: unknown) => (typeof value === 'string' && value.trim() ? fixMacRomanMojibake(value.trim()) : null)
-
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5
-  for (const byte of new TextEncoder().encode(text)) {
-    hash ^= byte
-    hash = Math.imul(hash, 0x01000193) >>> 0
-  }
-  return hash
-}
 
 export function buildRows(records: SourceRecord[]): FilmRow[] {
   const byKey = new Map<string, FilmData>()

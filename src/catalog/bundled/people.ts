@@ -2,6 +2,7 @@ import type { PeopleCatalog, Person, PersonSummary } from '../people-types'
 import { newestFirst, nameHasEveryWord } from '../tmdb-people'
 import { filmIndex, type Film } from './data'
 import { toMovie } from './details'
+import { fnv1a } from '../../shared/fnv1a'
 
 /**
  * The bundled catalog's people: its directors (the dataset names no actors). A director's id is a stable hash of
@@ -12,15 +13,6 @@ import { toMovie } from './details'
 
 const FIRST_ID = 1_000_000_000
 const SPAN = 1_000_000_000
-
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5
-  for (const byte of new TextEncoder().encode(text)) {
-    hash ^= byte
-    hash = Math.imul(hash, 0x01000193) >>> 0
-  }
-  return hash
-}
 
 interface Directors {
   idOf: ReadonlyMap<string, number>
