@@ -2,6 +2,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** The endpoints of the local servers the app tests talk to, as bindings (test/support/global-servers.ts). */
     workerBindings: Record<string, string>
+    /** A folder for the run's throwaway files, removed by the global setup's teardown (test/support/global-servers.ts). */
+    testScratch: string
   }
 }
 

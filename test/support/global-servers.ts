@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { startFakeTmdb } from './fake-tmdb'
 import { startLocalAws } from '../../scripts/local-aws'
@@ -48,6 +51,7 @@ interface Shared {
   bindings: Promise<Record<string, string>>
   users: number
   stop(): Promise<void>
+  scratch: string
 }
 const SHARED = Symbol.for('flixpeek.test.servers')
 const registry = globalThis as unknown as { [SHARED]?: Shared }
@@ -75,15 +79,23 @@ export default async function setup(project: TestProject) {
   let shared = registry[SHARED]
   if (!shared) {
     const starting = startAll()
+    // Throwaway files of the run (the Node runtime's media folders): a worker process killed at the end of the run
+    // never sees its own 'exit', so they are removed here, once, with the servers.
+    const scratch = mkdtempSync(join(tmpdir(), 'flixpeek-test-scratch-'))
     shared = registry[SHARED] = {
       bindings: starting.then((servers) => servers.bindings),
+      scratch,
       users: 0,
-      stop: async () => (await starting).stop(),
+      stop: async () => {
+        rmSync(scratch, { recursive: true, force: true })
+        await (await starting).stop()
+      },
     }
     starting.catch(() => delete registry[SHARED])
   }
   shared.users++
   project.provide('workerBindings', await shared.bindings)
+  project.provide('testScratch', shared.scratch)
   return async () => {
     if (--shared.users > 0) return
     delete registry[SHARED]

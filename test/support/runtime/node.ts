@@ -38,7 +38,8 @@ const PEER = '127.0.0.1'
 let mediaDir: string | undefined
 function testMediaDir(): string {
   if (!mediaDir) {
-    const dir = (mediaDir = mkdtempSync(join(tmpdir(), 'flixpeek-app-media-')))
+    // Inside the run's scratch folder, which the global setup removes: a worker killed at the end never sees 'exit'.
+    const dir = (mediaDir = mkdtempSync(join(inject('testScratch') ?? tmpdir(), 'app-media-')))
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
   }
   return mediaDir
