@@ -18,7 +18,11 @@ export const drainEventQueue: Job = async (services) => {
   else {
     // Security notices first, whatever waits on the notifications queue (audit 3, M4). A security queue that cannot
     // be read (a deployment older than it) must not hold back the notifications.
-    if (securityQueue) await drainLogged('drain-security-queue', () => drainEvents({ queue: securityQueue, handlers, once, maxMillis: 5_000 }))
+    if (securityQueue) {
+      await drainLogged('drain-security-queue', () => drainEvents({ queue: securityQueue, handlers, once, maxMillis: 5_000 })).catch((error: unknown) =>
+        console.error('drain-security-queue failed', error instanceof Error ? error.name : 'error'),
+      )
+    }
     await drainLogged('drain-event-queue', () => drainEvents({ queue, handlers, once }))
   }
   // After the notifications: deleted videos' files can wait, people's notifications should not.
@@ -27,13 +31,8 @@ export const drainEventQueue: Job = async (services) => {
 
 async function drainLogged(job: string, drain: () => Promise<DrainReport>): Promise<void> {
   const started = Date.now()
-  try {
-    const report = await drain()
-    console.log(JSON.stringify({ job, ...report, elapsed_ms: Date.now() - started }))
-  } catch (error) {
-    if (job === 'drain-event-queue') throw error
-    console.error(`${job} failed`, error instanceof Error ? error.name : 'error')
-  }
+  const report = await drain()
+  console.log(JSON.stringify({ job, ...report, elapsed_ms: Date.now() - started }))
 }
 
 /** Deleted videos' objects, ≤ 1,000 at a time (every 5 minutes, with the drain): never inside a request. A failure waits for the next run. */

@@ -47,9 +47,6 @@ export interface RecipientCounter {
   reserve(address: string): Promise<unknown>
 }
 
-/** Why a mail was not sent; logged by reason and template only (never the address). */
-export type DropReason = 'recipient-budget'
-
 /**
  * Caps what any one address receives, whatever asks for the mail (audit 3, M3): past the day's budget a mail is
  * dropped, not failed, so the event is done and nothing retries it. Addresses are counted normalised (trimmed, lower
@@ -62,8 +59,8 @@ export function budgetedMailer(inner: Mailer, counter: RecipientCounter, log: (l
         await counter.reserve(message.to.trim().toLowerCase())
       } catch (error) {
         if (!(error instanceof RateLimited)) throw error
-        const reason: DropReason = 'recipient-budget'
-        return log(JSON.stringify({ mail: message.template, dropped: reason }))
+        // By template only: never the address.
+        return log(JSON.stringify({ mail: message.template, dropped: 'recipient-budget' }))
       }
       await inner.send(message)
     },
