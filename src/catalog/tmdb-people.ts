@@ -2,25 +2,15 @@ import { z } from 'zod'
 import type { Freshness } from './cache'
 import type { Query } from './tmdb'
 import { image, toMovie, type ImageUrls } from './tmdb-map'
-import { TmdbMovieSchema } from './tmdb-schemas'
+import { TmdbMovieSchema, lenientArray, optionalText } from './tmdb-schemas'
 import type { CastCredit, CrewCredit, PeopleCatalog, Person } from './people-types'
 import type { CatalogOptions } from './types'
 import { foldForSearch } from './bundled/data'
 
 /** TMDB's person endpoints (person/{id} with movie_credits appended, search/person) behind the catalog's KV cache. */
 
-const optionalText = z.string().nullish().transform((value) => (value ? value : null))
 
-/** An array whose unreadable items are left out (one odd credit never fails a filmography). */
-const lenient = <T extends z.ZodType>(item: T) =>
-  z
-    .array(z.unknown())
-    .nullish()
-    .transform((items) => (items ?? []).flatMap((raw) => {
-      const parsed = item.safeParse(raw)
-      return parsed.success ? [parsed.data as z.output<T>] : []
-    }))
-
+// One odd credit never fails a filmography: credit lists are read leniently.
 const CreditSchema = TmdbMovieSchema.extend({ adult: z.boolean().nullish(), character: optionalText, job: optionalText })
 
 export const TmdbPersonSchema = z.object({
@@ -34,14 +24,14 @@ export const TmdbPersonSchema = z.object({
   known_for_department: optionalText,
   imdb_id: optionalText,
   movie_credits: z
-    .object({ cast: lenient(CreditSchema), crew: lenient(CreditSchema) })
+    .object({ cast: lenientArray(CreditSchema), crew: lenientArray(CreditSchema) })
     .nullish()
     .transform((value) => value ?? { cast: [], crew: [] }),
 })
 type TmdbPerson = z.output<typeof TmdbPersonSchema>
 
 const TmdbPeoplePageSchema = z.object({
-  results: lenient(
+  results: lenientArray(
     z.object({ id: z.number().int().positive(), name: z.string(), profile_path: optionalText, known_for_department: optionalText, adult: z.boolean().nullish() }),
   ),
 })

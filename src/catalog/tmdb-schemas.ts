@@ -8,12 +8,12 @@ import { z } from 'zod'
 
 const text = z.string().nullish().transform((value) => value ?? '')
 /** '' and null both mean "unknown". */
-const optionalText = z.string().nullish().transform((value) => (value ? value : null))
+export const optionalText = z.string().nullish().transform((value) => (value ? value : null))
 const count = z.number().nullish().transform((value) => (value === null || value === undefined ? 0 : Math.max(0, Math.round(value))))
 const rating = z.number().nullish().transform((value) => value ?? 0)
 
 /** An array whose unreadable items are left out. */
-function lenientArray<T extends z.ZodType>(item: T) {
+export function lenientArray<T extends z.ZodType>(item: T) {
   return z
     .array(z.unknown())
     .nullish()

@@ -15,7 +15,7 @@ import { ProvidersBody } from '../../views/components/WhereToWatch'
 import { ProvidersPage } from '../../views/pages/ProvidersPage'
 import { regionOf, setRegionCookie } from '../http/region'
 import { RegionQuerySchema } from './schemas'
-import { isKnownRegion, whereToWatch } from './service'
+import { isKnownRegion, providersAnswer, whereToWatch } from './service'
 
 const RegionFormSchema = z.object({ region: RegionSchema })
 
@@ -29,11 +29,16 @@ export const whereToWatchPages = new Hono<AppEnv>()
 whereToWatchPages.get('/movies/:id/providers', cached(CACHE.page), validate('param', IdParamSchema), validate('query', RegionQuerySchema), async (c) => {
   const { id } = c.req.valid('param')
   const { region } = regionOf(c, c.req.valid('query').region)
-  const found = await whereToWatch(c.get('services'), id, region, catalogOptions(c))
+  const services = c.get('services')
+  // The film page's slot needs the offers alone; only the page of its own (no JS) shows the film too.
+  if (wantsFragment(c)) {
+    const offers = await providersAnswer(services, id, region)
+    if (!offers) throw errors.movieNotFound()
+    return render(c, <ProvidersBody offers={offers} unavailable={services.watchProviders.source === 'none'} />)
+  }
+  const found = await whereToWatch(services, id, region, catalogOptions(c))
   if (!found) throw errors.movieNotFound()
-  const body = { offers: found.offers, unavailable: found.unavailable }
-  if (wantsFragment(c)) return render(c, <ProvidersBody {...body} />)
-  return render(c, <ProvidersPage film={found.film} {...body} />, { films: true })
+  return render(c, <ProvidersPage film={found.film} offers={found.offers} unavailable={found.unavailable} />, { films: true })
 })
 
 /**

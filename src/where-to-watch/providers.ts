@@ -4,6 +4,7 @@ import type { CacheStore, Defer } from '../platform'
 import { CatalogUnavailable } from '../shared/errors'
 import { TmdbCache } from '../catalog/cache'
 import { TmdbClient, TmdbError } from '../catalog/tmdb'
+import { image } from '../catalog/tmdb-map'
 
 /**
  * Where a film can be watched, per region: TMDB's `movie/{id}/watch/providers` (JustWatch's data), one KV entry
@@ -17,7 +18,6 @@ export type OfferKind = (typeof OFFER_KINDS)[number]
 
 /** TMDB requires JustWatch's attribution wherever its provider data is shown. */
 export const ATTRIBUTION = 'Streaming availability data by JustWatch'
-export const JUSTWATCH_URL = 'https://www.justwatch.com'
 
 export const ProviderSchema = z.object({ id: z.number().int(), name: z.string(), logo_url: z.string().nullable() })
 export type Provider = z.infer<typeof ProviderSchema>
@@ -66,7 +66,7 @@ export function createWatchProviders(config: Config, ctx: WatchProvidersContext)
   if (!config.tmdbAuth) return { source: 'none', forFilm: async (_id, region) => empty(region), regions: async () => FIXED_REGIONS }
   const client = new TmdbClient({ baseUrl: config.TMDB_BASE_URL, auth: config.tmdbAuth, timeoutMs: ctx.timeoutMs })
   const cache = new TmdbCache({ store: ctx.cache, defer: ctx.defer, beforeMiss: ctx.beforeMiss })
-  const logo = (path: string | null | undefined) => (path ? `${config.TMDB_IMAGE_BASE_URL}/w92${path.startsWith('/') ? '' : '/'}${path}` : null)
+  const logo = (path: string | null | undefined) => image(config.TMDB_IMAGE_BASE_URL, 'w92', path ?? null)
 
   async function cached<S extends z.ZodType>(path: string, freshness: 'day' | 'static', schema: S, trim: (body: z.output<S>) => unknown): Promise<z.output<S> | null> {
     const key = `tmdb:v1:${path}?`
