@@ -162,7 +162,10 @@ describe('Web Push in Chromium', { timeout: 60_000 }, () => {
       expect(await toggle.isChecked()).toBe(false)
       // Saving the profile from here leaves the account's other browsers on.
       await profile.fill('#field-display_name', 'Push State')
-      await Promise.all([profile.waitForURL(/\/profile/), profile.locator('form[action="/profile"] button[type="submit"]').first().click()])
+      await Promise.all([
+        profile.waitForResponse((res) => res.url().endsWith('/profile') && res.request().method() === 'POST'),
+        profile.locator('form[action="/profile"] button[type="submit"]').first().click(),
+      ])
       const after = (await (await me()).json()) as { display_name: string; notifications: { push: boolean } }
       expect(after.display_name).toBe('Push State')
       expect(after.notifications.push).toBe(true)

@@ -26,7 +26,8 @@ describe('mail limits', { timeout: 60_000 }, () => {
     await waitForMail(user.email, /confirm your email/i)
     for (let i = 0; i < 4; i++) expect((await form('/profile/verify-email', {}, { cookie: user.token })).status).toBe(303)
     // The fifth mail action is an email change (counted with the resends); the sixth, a resend, is refused.
-    const changed = await api('/me', { method: 'PATCH', token: user.token, body: { email: uniqueEmail('changed'), current_password: user.password } })
+    const newEmail = uniqueEmail('changed')
+    const changed = await api('/me', { method: 'PATCH', token: user.token, body: { email: newEmail, current_password: user.password } })
     expect(changed.status).toBe(200)
     const { token } = (await changed.json()) as { token: string }
     const refused = await form('/profile/verify-email', {}, { cookie: token })
@@ -37,6 +38,9 @@ describe('mail limits', { timeout: 60_000 }, () => {
     // Sign-up's mail and four resends reached the first address, nothing more.
     await new Promise((resolve) => setTimeout(resolve, 300))
     expect((await mailTo(user.email)).filter((mail) => /confirm your email/i.test(mail.subject))).toHaveLength(5)
+    // The new address got the change's own confirmation, not the refused resend's.
+    await waitForMail(newEmail, /confirm your email/i)
+    expect((await mailTo(newEmail)).filter((mail) => /confirm your email/i.test(mail.subject))).toHaveLength(1)
   })
 
   it('should send no address more than 10 mails a day, whatever asks for them', async () => {
