@@ -126,7 +126,7 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   // A change of a user's list or ratings recomputes their picks after the response.
   const onChanged = (userId: string, language?: string) => recommendations().refreshSoon(userId, language ? { language } : {})
   const watchlist = lazy(() => new WatchlistService({ db: db(), table, catalog: catalog(), outbox: outbox(), cursors, defer, onChanged }))
-  const reviews = lazy(() => new ReviewService({ db: db(), table, catalog: catalog(), outbox: outbox(), cursors, onChanged, onRated: (userId, movieId) => recommendations().rated(userId, movieId) }))
+  const reviews = lazy(() => new ReviewService({ db: db(), table, catalog: catalog(), outbox: outbox(), cursors, onChanged, onRated: (userId, movieId, language) => recommendations().rated(userId, movieId, language ? { language } : {}) }))
   const sources = signalSources(watchlist, reviews, () => progress())
   // The picks' version is mirrored on the profile, which every signed-in request reads anyway (prefetched with the summary).
   const recommendationStore = lazy(() => new RecommendationStore(db(), table, versionSlot(db(), table, profileKey)))

@@ -71,7 +71,8 @@ export function outboxKey(event: Pick<DomainEvent, 'id' | 'occurred_at'>): { pk:
   return { pk: `OUTBOX#${shardOf(event.id)}`, sk: `${event.occurred_at}#${event.id}` }
 }
 
-async function publishAndDelete(options: OutboxOptions, event: DomainEvent): Promise<void> {
+/** Publishes the event, then deletes its outbox item (a failure leaves the item for the drain cron's flush). */
+export async function publishAndDelete(options: Omit<OutboxOptions, 'defer'>, event: DomainEvent): Promise<void> {
   await options.topic().publish(options.topicArn!, JSON.stringify(event), { type: event.type })
   await options.db.delete(options.table, outboxKey(event))
 }

@@ -1,5 +1,5 @@
 import type { DomainEvent } from './schema'
-import { outboxKey, type OutboxItem, type OutboxOptions } from './outbox'
+import { outboxKey, publishAndDelete, type OutboxItem, type OutboxOptions } from './outbox'
 
 // Apart from the outbox itself: only a job relays (the weekly digest), and what the transcoder imports (the outbox)
 // must not carry calls it never makes (its IAM grants follow its code: test/ops/cdktf-sources.test.ts).
@@ -17,15 +17,13 @@ export async function relayEvents(
   const items: OutboxItem[] = events.map((event) => ({ ...outboxKey(event), event: JSON.stringify(event) }))
   await options.db.batchWrite(options.table, items.map((item) => ({ put: item })))
   let published = 0
-  for (const [i, item] of items.entries()) {
-    if (opts.publish === false) break
+  for (const event of opts.publish === false ? [] : events) {
     try {
-      await options.topic().publish(options.topicArn, item.event, { type: events[i]!.type })
+      await publishAndDelete(options, event)
     } catch (error) {
       console.warn('outbox relay: publishing failed, the rest waits for the drain cron', error instanceof Error ? error.name : 'error')
       break
     }
-    await options.db.delete(options.table, { pk: item.pk, sk: item.sk })
     published++
   }
   return { staged: items.length, published }

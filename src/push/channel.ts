@@ -53,8 +53,8 @@ export function pushChannel(deps: PushChannelDeps): DeliveryChannel {
         notification.movie_id ? deps.catalog.many([notification.movie_id], { language: user.language }).then(([one]) => one, () => undefined) : undefined,
       ])
       const message = composeMessage(rendered, { base: deps.base, language: user.language, poster: film?.poster_url })
-      const options = message.type === 'security' ? SECURITY_OPTIONS : OPTIONS
       const security = message.type === 'security'
+      const options = security ? SECURITY_OPTIONS : OPTIONS
       const subscriptions = security ? all : all.filter((subscription) => !ended(subscription))
       if (!security) await Promise.all(all.filter(ended).map((subscription) => deps.subscriptions.remove(user.id, subscription.endpoint)))
       const results = await Promise.all(

@@ -86,7 +86,7 @@ export interface ReviewDeps {
   /** Told after a rating is written or deleted (recommendations recompute the user's picks). */
   onChanged?: (userId: string) => void
   /** A rating was stored: the film leaves the user's picks before the answer (the recomputation follows it). */
-  onRated?: (userId: string, movieId: number) => Promise<void>
+  onRated?: (userId: string, movieId: number, language?: string) => Promise<void>
 }
 
 export class ReviewService {
@@ -107,7 +107,7 @@ export class ReviewService {
    * Creates or replaces the user's review of an existing film, then publishes `review.posted`. With `offlineAt` (an
    * action made offline, replayed later) a review updated after that instant is newer: it is kept and returned, `kept`.
    */
-  async put(movieId: number, user: { id: string; display_name: string }, input: ReviewInput, offlineAt?: string): Promise<PutResult> {
+  async put(movieId: number, user: { id: string; display_name: string; language?: string }, input: ReviewInput, offlineAt?: string): Promise<PutResult> {
     await this.requireFilm(movieId)
     const staged = this.deps.outbox.stage(events.reviewPosted(user.id, movieId, input.rating))
     const result = await this.write(movieId, user, input, staged.writes, offlineAt)
@@ -115,7 +115,7 @@ export class ReviewService {
     staged.release()
     if (this.deps.onRated) {
       // The review is stored: picks that still show the film are a blemish, not a reason to fail the answer.
-      await this.deps.onRated(user.id, movieId).catch((error: unknown) => console.warn('picks: rated film not hidden', error instanceof Error ? error.name : 'error'))
+      await this.deps.onRated(user.id, movieId, user.language).catch((error: unknown) => console.warn('picks: rated film not hidden', error instanceof Error ? error.name : 'error'))
     } else this.deps.onChanged?.(user.id)
     return result
   }
