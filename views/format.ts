@@ -67,8 +67,31 @@ export const visibleText = (text: string): string => text.replace(INVISIBLE, '')
 /** A region's name in the page's language (Intl; "DE" → "Germany", "Allemagne"…), else its code. */
 export function regionName(code: string, locale: string): string {
   try {
-    return new Intl.DisplayNames([locale, 'en'], { type: 'region' }).of(code) ?? code
+    return regionNames(locale).of(code) ?? code
   } catch {
     return code
   }
+}
+
+// One DisplayNames per locale, and each menu's sorted list once per locale: the region menu is in every page's footer.
+const displayNames = new Map<string, Intl.DisplayNames>()
+const regionNames = (locale: string): Intl.DisplayNames => {
+  let names = displayNames.get(locale)
+  if (!names) displayNames.set(locale, (names = new Intl.DisplayNames([locale, 'en'], { type: 'region' })))
+  return names
+}
+const sortedLists = new Map<string, readonly { code: string; name: string }[]>()
+
+/** Region codes with their names in `locale`, sorted by name (remembered: the lists are few and fixed). */
+export function regionOptions(codes: readonly string[], locale: string): readonly { code: string; name: string }[] {
+  const key = `${locale}\u0000${codes.join(',')}`
+  let options = sortedLists.get(key)
+  if (!options) {
+    const collator = new Intl.Collator(locale)
+    options = codes.map((code) => ({ code, name: regionName(code, locale) })).sort((a, b) => collator.compare(a.name, b.name))
+    // Bounded: a viewer's own region may join the common ones, so a few variants per locale at most.
+    if (sortedLists.size >= 200) sortedLists.clear()
+    sortedLists.set(key, options)
+  }
+  return options
 }

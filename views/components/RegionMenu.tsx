@@ -1,4 +1,4 @@
-import { regionName } from '../format'
+import { regionOptions } from '../format'
 import { useT } from './I18nContext'
 import { useViewer } from './PageContext'
 
@@ -11,9 +11,7 @@ export function RegionMenu() {
   const t = useT()
   const { region: current, regions = [] } = useViewer()
   if (!current) return null
-  const codes = regions.includes(current) ? regions : [...regions, current]
-  const collator = new Intl.Collator(t.info.intl)
-  const options = codes.map((code) => ({ code, name: regionName(code, t.info.intl) })).sort((a, b) => collator.compare(a.name, b.name))
+  const options = regionOptions(regions.includes(current) ? regions : [...regions, current], t.info.intl)
   return (
     <form class="language-menu region-menu" action="/region" method="post">
       <label for="region-select">{t('regionMenu.label')}</label>
@@ -34,8 +32,7 @@ export function RegionMenu() {
 /** The profile's region field: "Automatic" (none: the menu, the location or the browser decide) or one region. */
 export function RegionSelect({ value, regions, error }: { value: string | null | undefined; regions: readonly string[]; error?: string | undefined }) {
   const t = useT()
-  const collator = new Intl.Collator(t.info.intl)
-  const options = regions.map((code) => ({ code, name: regionName(code, t.info.intl) })).sort((a, b) => collator.compare(a.name, b.name))
+  const options = regionOptions(regions, t.info.intl)
   const describedBy = ['field-region-hint', error ? 'field-region-error' : ''].filter(Boolean).join(' ')
   return (
     <div class={error ? 'field invalid' : 'field'}>
