@@ -42,8 +42,8 @@ export const authenticate = (): MiddlewareHandler<AppEnv> => async (c, next) => 
   const accounts = () => c.get('services').accounts
   const authorization = c.req.header('Authorization')
   if (authorization !== undefined) {
-    const match = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(authorization)
-    const profile = match ? await accounts().userForToken(match[1]!) : null
+    const token = bearerTokenOf(authorization)
+    const profile = token ? await accounts().userForToken(token) : null
     if (profile) c.set('user', sessionUser(profile, 'bearer'))
     else if (isApi(c)) throw errors.unauthorized('errors.unauthorized.bearer')
   } else {
@@ -60,6 +60,10 @@ export const authenticate = (): MiddlewareHandler<AppEnv> => async (c, next) => 
   }
   await next()
 }
+
+/** The token of an `Authorization: Bearer <jwt>` header, or undefined when the header is not one. */
+export const bearerTokenOf = (authorization: string | undefined): string | undefined =>
+  /^Bearer[ \t]+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(authorization ?? '')?.[1]
 
 /** The signed-in user; 401 unauthorized when there is none (for handlers behind requireApiUser/requirePageUser). */
 export function currentUser(c: Context<AppEnv>): SessionUser {

@@ -1,8 +1,7 @@
 import { Hono, type Context } from 'hono'
-import { getCookie } from 'hono/cookie'
-import { SESSION_COOKIE } from '../auth/session'
+import { sessionCookieOf } from '../auth/session'
 import { DEFAULT_NOTIFICATION_PREFS } from '../accounts/types'
-import { currentUser, requireApiUser } from '../auth/middleware'
+import { bearerTokenOf, currentUser, requireApiUser } from '../auth/middleware'
 import type { AppEnv } from '../context'
 import { CACHE } from '../http/cache'
 import { errors } from '../http/errors'
@@ -21,8 +20,7 @@ const TAGS = ['Web Push']
 export function sessionTokenOf(c: Context<AppEnv>): string | undefined {
   const user = c.get('user')
   if (!user) return undefined
-  if (user.via === 'bearer') return /^Bearer[ \t]+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(c.req.header('Authorization') ?? '')?.[1]
-  return getCookie(c, SESSION_COOKIE)
+  return user.via === 'bearer' ? bearerTokenOf(c.req.header('Authorization')) : sessionCookieOf(c)
 }
 
 const noStore = { 'Cache-Control': CACHE.noStore.cacheControl }
