@@ -7,7 +7,7 @@ import noHardCodedCopy from './eslint-rules/no-hard-coded-copy.js'
 import structure from './eslint-rules/structure.js'
 
 /** Feature folders: each owns its data and use cases. */
-export const FEATURES = ['videos', 'playback', 'progress', 'accounts', 'watchlist', 'reviews', 'notifications', 'catalog', 'recommendations', 'mail', 'events', 'jobs', 'push', 'browse', 'offline', 'health', 'where-to-watch']
+export const FEATURES = ['videos', 'playback', 'progress', 'accounts', 'watchlist', 'reviews', 'notifications', 'catalog', 'recommendations', 'mail', 'events', 'jobs', 'push', 'browse', 'offline', 'health', 'where-to-watch', 'downloads']
 
 /** Modules of a feature that may speak HTTP (Hono): its routes and its middleware. */
 const HTTP_MODULES = ['api.ts', 'pages.tsx', 'middleware.ts']
@@ -35,6 +35,7 @@ export const NAMED_CACHES = [
   'src/config.ts', // the development secret, one per process
   'src/main/node/platform.ts', // the Argon2 module, read once from disk
   'src/videos/ready-map.ts', // the films with a ready video, re-read every 30 s
+  'src/downloads/grants.ts', // download checks (record + video row), reused a minute
 ]
 
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] })

@@ -11,6 +11,8 @@ import { catalogApi, catalogImages, seedApi } from './catalog/api'
 import { providersApi } from './where-to-watch/api'
 import { whereToWatchPages } from './where-to-watch/pages'
 import { configFor } from './config'
+import { downloadsApi } from './downloads/api'
+import { downloadMedia } from './downloads/media/api'
 import type { AppEnv } from './context'
 import { healthApi } from './health/api'
 import { apiCors } from './http/cors'
@@ -77,6 +79,10 @@ export function createApp(options: AppOptions = {}) {
   // 0. A video's bytes for whoever holds a media token: no services, no session, no data-store read per segment, and
   // headers of their own (any origin may play them), so before the site's security headers.
   app.route('/', mediaBytes) // /media/t/:token/:videoId/* (GET, HEAD)
+  // A download's bytes: the same headers, but each request checks the download's record (a read a minute per
+  // isolate), so the request's services are built here for these paths alone; still no session, i18n or CSRF.
+  app.use('/media/d/*', withServices(makeServices))
+  app.route('/', downloadMedia) // /media/d/:token/:videoId/* (GET, HEAD)
   app.use(securityHeaders())
 
   // 1. Public bytes: no services, no session read.
@@ -142,6 +148,7 @@ export function createApp(options: AppOptions = {}) {
     api.route('/', notificationsApi) // /me/notifications, /me/notifications/:id/read, /me/notifications/read-all
     api.route('/', playbackApi) // /movies/:id/playback
     api.route('/', progressApi) // /me/progress/:movieId (PUT, POST, DELETE), /me/continue-watching, /me/playback-events
+    api.route('/', downloadsApi) // /me/downloads (POST, GET, DELETE ?device=), /me/downloads/:id (DELETE), /me/downloads/:id/renew
     api.route('/', videosApi) // /admin/videos, /admin/videos/:id, …/parts/:n, …/complete, …/cancel, …/retry, …/subtitles/:lang
     let openApi: object | undefined
     api.get(

@@ -46,6 +46,7 @@ import { lazy, withGetters } from './shared/lazy'
 import { WatchlistService, watchlistParticipant } from './watchlist'
 import { summaryKey } from './watchlist/summary'
 import { readyMapChanged, VideoService, VideoStore, videosParticipant } from './videos'
+import { DownloadService, DownloadStore, downloadsParticipant, videoChangedForDownloads } from './downloads'
 
 /** What routes and jobs use: domain services and ports, never AWS clients. Built per request (and cron run); tests pass their own factory to createApp. */
 export interface Services {
@@ -85,6 +86,8 @@ export interface Services {
   readonly playback: PlaybackService
   /** Where viewers stopped (src/progress/): the player's reports, Resume, Continue watching. */
   readonly progress: ProgressService
+  /** Films kept on devices (src/downloads/): limits, expiry, and the check of every /media/d/ request. */
+  readonly downloads: DownloadService
   /** Email beyond the per-event sends: the weekly digest cron, its signed unsubscribe links, sends after a response. */
   readonly mail: MailJobs
 }
@@ -143,15 +146,10 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
         config,
         outbox: outbox(),
         participants: () => [
-          reviewsParticipant(reviews()),
-          watchlistParticipant(watchlist()),
-          notificationsParticipant(notificationStore()),
+          reviewsParticipant(reviews()), watchlistParticipant(watchlist()), notificationsParticipant(notificationStore()),
           recommendationsParticipant(recommendationStore(), (userId) => collaborative().forget(userId)),
-          emailTokensParticipant(db(), table),
-          digestSubscribers().participant(),
-          pushParticipant(pushStore()),
-          videosParticipant(videoStore()),
-          progressParticipant(progress()),
+          emailTokensParticipant(db(), table), digestSubscribers().participant(), pushParticipant(pushStore()),
+          videosParticipant(videoStore()), progressParticipant(progress()), downloadsParticipant(downloads()),
         ],
         onDisplayNameChanged: (userId, name) => reviews().renameReviewer(userId, name),
         onDigestChanged: (userId, subscribed) => digestSubscribers().set(userId, subscribed),
@@ -177,11 +175,13 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
   )
   const deliverMail = (event: DomainEvent, hint?: MailHint) => mail().deliver(event, markers()(event, 'mail'), hint)
   const videoStore = lazy(() => new VideoStore(db(), table))
-  const videos = lazy(() => new VideoService({ store: videoStore(), media: platform.media, outbox: outbox(), catalog: catalog(), config, onChanged: readyMapChanged, deadlineMs: Number(platform.vars.RENDER_DEADLINE_MS) || undefined }))
+  const videos = lazy(() => new VideoService({ store: videoStore(), media: platform.media, outbox: outbox(), catalog: catalog(), config, onChanged: () => (readyMapChanged(), videoChangedForDownloads()), deadlineMs: Number(platform.vars.RENDER_DEADLINE_MS) || undefined }))
   const throttle = lazy(() => new Throttle(db(), table, Date.now, config.PASSWORD_PEPPER ?? config.jwtSecret))
   const progress = lazy(() => new ProgressService({ db: db(), table, videos: videos(), catalog: catalog(), throttle: throttle(), onWatched: onChanged, hasVideo: async (id) => (await videos().filmVideo(id)).video !== null }))
   const analytics = lazy(() => new PlaybackAnalytics({ db: db(), table, throttle: throttle(), isReady: async (id) => (await videoStore().get(id))?.status === 'ready', averageWatched: (...args) => progress().averageWatched(...args) }))
   const playback = lazy(() => new PlaybackService({ videos: videos(), throttle: throttle(), config, client, analytics: analytics(), resumeAt: (userId, movieId) => progress().resumeAt(userId, movieId) }))
+  // A download's files are checked against its record and the video row (src/downloads/grants.ts: a minute per isolate).
+  const downloads = lazy(() => new DownloadService({ store: new DownloadStore(db(), table), videos: videos(), media: platform.media, secret: config.jwtSecret }))
   const pushStore = lazy(() => new PushSubscriptionStore(db(), table))
   const pushService = lazy(() => new PushService({ store: pushStore(), publicKey: config.vapid?.publicKey ?? null, production: config.isProduction, allowedHosts: parseAllowedHosts(config.PUSH_ALLOWED_HOSTS) ?? [] }))
   // Where a notification goes (src/notifications/channels.ts): in-app, email (in the digest only), Web Push, and any a test adds.
@@ -215,6 +215,6 @@ export const createServices: ServicesFactory = ({ config, platform, origin, clie
       },
       flushOutbox: (opts) => flushOutbox({ db: db(), table, topicArn: config.SNS_TOPIC_ARN, topic }, opts),
     },
-    { catalog, watchProviders, accounts, watchlist, reviews, notifications, mailer, events, releaseAlerts, recommendations, push: pushService, collaborative, videos, playback, progress },
+    { catalog, watchProviders, accounts, watchlist, reviews, notifications, mailer, events, releaseAlerts, recommendations, push: pushService, collaborative, videos, playback, progress, downloads },
   )
 }

@@ -35,10 +35,11 @@ export function respondWithError(c: Context<AppEnv>, apiError: ApiError): Respon
 }
 
 /**
- * A path as logs may show it: a media token opens a video until it expires, so log retention would count as token
- * exposure (docs/watching.md). The token segment is masked; nothing else of the path is secret.
+ * A path as logs may show it: a media token opens a video until it expires, a download token a download's files (so
+ * log retention would count as token exposure: docs/watching.md, docs/downloads.md). The token segment is masked;
+ * nothing else of the path is secret.
  */
-export const loggablePath = (path: string) => path.replace(/^\/media\/t\/[^/]*/, '/media/t/***')
+export const loggablePath = (path: string) => path.replace(/^\/media\/([td])\/[^/]*/, '/media/$1/***')
 
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
   const apiError = toApiError(err)

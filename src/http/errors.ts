@@ -33,6 +33,7 @@ export type ErrorCode =
   | 'video_not_found'
   | 'email_taken'
   | 'list_full'
+  | 'download_limit'
   | 'rate_limited'
   | 'upstream_unavailable'
   | 'invalid_token'
@@ -77,6 +78,9 @@ export const errors = {
   tooLarge: (maxKb: number) => new ApiError(413, 'malformed_request', ref('errors.malformed.tooLarge', { max: maxKb })),
   csrf: () => new ApiError(403, 'csrf_rejected', ref('errors.csrf_rejected')),
   forbidden: (key: MessageKey = 'errors.forbidden') => new ApiError(403, 'forbidden', ref(key)),
+  /** Too many downloads or devices (src/downloads/limits.ts): `details` lists the active downloads to free. */
+  downloadLimit: (key: 'errors.download_limit.downloads' | 'errors.download_limit.devices', max: number, details: DetailRef[]) =>
+    new ApiError(409, 'download_limit', ref(key, { max }), details),
   internal: () => new ApiError(500, 'internal_error', ref('errors.internal_error')),
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { MovieSchema } from '../catalog/types'
 import { NOTIFICATION_TYPES } from '../notifications/store'
+import { DownloadSummarySchema } from '../downloads/schemas'
 import { VideoSchema } from '../videos/types'
 import { ProfileSchema } from './accounts'
 
@@ -103,4 +104,6 @@ export const ExportSchema = z.object({
   push_subscriptions: z.array(PushSubscriptionEntrySchema).optional().describe('Browsers registered for Web Push'),
   uploaded_videos: z.array(VideoSchema).optional().describe('Videos this account uploaded as an operator (they stay in the library when the account is deleted)'),
   watch_progress: z.array(WatchProgressSchema).optional().describe('Where you stopped in each film, newest first'),
+  downloads: z.array(DownloadSummarySchema).optional().describe('Films kept on your devices (expired ones until they are cleared), newest first'),
+  download_devices: z.array(z.object({ device: z.string(), last_active_at: z.string() })).optional().describe('Devices that downloaded, and when they last did'),
 })

@@ -8,6 +8,7 @@ export { toVideo } from './shape'
 export { VideoStore } from './store'
 export type { PlayableVideo, VideoLibrary } from './library'
 export type { FilmVideo } from './ready-map'
+export { downloadableOf, videoRowKey, type DownloadableVideo } from './downloadable'
 /** Passed to VideoService as `onChanged`: a state change in this isolate re-reads the ready-video map. */
 export const readyMapChanged = invalidateReadyVideos
 

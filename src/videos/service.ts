@@ -12,6 +12,7 @@ import { partPlan, toVideo } from './shape'
 import { VideoStateError, TooManyUploadsError, type VideoItem, type VideoStore } from './store'
 import { readyVideosWithin, type FilmVideo } from './ready-map'
 import { playableVideo } from './playable'
+import { downloadableVideo, type DownloadableVideo } from './downloadable'
 import { toWebVtt } from './subtitles'
 import { TranscodeJobs } from './transcode-jobs'
 import { MAX_UPLOADING_PER_OPERATOR, type CreateVideo, type UpdateVideo, type Video, type VideoStatus } from './types'
@@ -238,6 +239,11 @@ export class VideoService implements VideoLibrary {
   /** A film's video as a player starts it now (src/videos/playable.ts); null: none ready and published. */
   playable(movieId: number): Promise<PlayableVideo | null> {
     return playableVideo(this.deps.store, movieId)
+  }
+
+  /** A film's ready, published video with its HLS outputs, for downloads (src/videos/downloadable.ts); null: none. */
+  downloadable(movieId: number): Promise<DownloadableVideo | null> {
+    return downloadableVideo(this.deps.store, movieId)
   }
 
   /** The deletion job's run (the drain cron): nothing to do where no media store is configured. */

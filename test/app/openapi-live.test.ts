@@ -17,7 +17,7 @@ import { strictSchema, type JsonSchema } from '../support/harness/strict-schema'
 
 /**
  * The API document against the API's live answers (issue #41): a signed-in user with something in every part of their
- * account (a list item, a review, a notification, watch progress, a push subscription) and an operator with videos call
+ * account (a list item, a review, a notification, watch progress, a push subscription, a download) and an operator with videos call
  * every documented operation, and each answer is validated against the document's schema for its route and status
  * with Ajv (JSON Schema 2020-12, formats checked), every object closed unless the document itself leaves it open.
  */
@@ -27,6 +27,7 @@ const VIDEO_FILM = 950934472 // Army of Darkness
 const LIST_FILM = 937642949 // Beowulf
 const OTHER_FILM = 997913681 // City Hall
 const RETRY_FILM = 965812978 // Event Horizon
+const DOWNLOAD_DEVICE = 'openapi-device-0001'
 
 /** What a transcoder would report for a 2-minute film (no files are read by the routes called here). */
 const OUTPUTS: HlsOutputs = {
@@ -142,17 +143,28 @@ async function viewerData(viewer: TestUser): Promise<{ endpoint: string }> {
   return subscription
 }
 
-/** The viewer watches the ready video: a start, where they stopped, an event. */
+/** The viewer watches the ready video: a start, where they stopped, an event; then downloads it. */
 async function watching(viewer: TestUser, videoId: string) {
   const as = { token: viewer.token }
   await call('POST /api/v1/movies/{id}/playback', { ...as, params: { id: VIDEO_FILM } })
   await call('PUT /api/v1/me/progress/{movieId}', { ...as, params: { movieId: VIDEO_FILM }, body: { position: 30 } })
   await call('POST /api/v1/me/progress/{movieId}', { ...as, params: { movieId: VIDEO_FILM }, headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify({ position: 60 }) })
   await call('POST /api/v1/me/playback-events', { ...as, body: { video_id: videoId, event: 'start' } })
+  // A download reads the media playlists it lists the segments of: the transcoder would have written these.
+  const playlist = '#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:4\n#EXT-X-MAP:URI="init.mp4"\n#EXTINF:4.0,\nseg_00001.m4s\n#EXT-X-ENDLIST\n'
+  for (const name of ['v180/index.m3u8', 'a0/index.m3u8']) await platformFor(env).media!.put(`videos/${videoId}/v1/${name}`, playlist, { contentType: 'application/vnd.apple.mpegurl' })
+  const { body: download } = await call('POST /api/v1/me/downloads', { ...as, body: { movie_id: VIDEO_FILM, quality: '180p', device: DOWNLOAD_DEVICE } })
+  expect(download.files?.[0]).toMatch(/\/v1\/offline\.m3u8$/)
+  await call('POST /api/v1/me/downloads', { ...as, body: { movie_id: VIDEO_FILM, quality: '4320p', device: DOWNLOAD_DEVICE } }) // 422
+  await call('POST /api/v1/me/downloads', { ...as, body: { movie_id: OTHER_FILM, quality: '480p', device: DOWNLOAD_DEVICE } }) // 404
+  await call('POST /api/v1/me/downloads/{id}/renew', { ...as, params: { id: download.id } })
+  await call('POST /api/v1/me/downloads/{id}/renew', { ...as, params: { id: 'a'.repeat(24) } }) // 404
+  await call('GET /api/v1/me/downloads', as)
+  return download.id as string
 }
 
 /** Every read of the viewer's data, then every removal, and last the end of every session. */
-async function viewerReads(viewer: TestUser, subscription: { endpoint: string }) {
+async function viewerReads(viewer: TestUser, subscription: { endpoint: string }, download: string) {
   const as = { token: viewer.token }
   await Promise.all([
     call('GET /api/v1/me', as),
@@ -175,6 +187,8 @@ async function viewerReads(viewer: TestUser, subscription: { endpoint: string })
     call('DELETE /api/v1/me/push-subscriptions', { ...as, push: true, body: { endpoint: subscription.endpoint } }),
     call('DELETE /api/v1/movies/{id}/reviews', { ...as, params: { id: LIST_FILM } }),
     call('DELETE /api/v1/me/watchlist/{movieId}', { ...as, params: { movieId: LIST_FILM } }),
+    call('DELETE /api/v1/me/downloads/{id}', { ...as, params: { id: download } }),
+    call('DELETE /api/v1/me/downloads', { ...as, query: `device=${DOWNLOAD_DEVICE}` }),
   ])
   await call('POST /api/v1/auth/logout-all', as)
 }
@@ -222,13 +236,13 @@ async function publicRoutes() {
 beforeAll(async () => {
   const [operator, viewer] = [signUpOperator(OPERATOR_EMAILS.openapi), signUp()]
   // Four independent stories at once (most of the time is waiting on DynamoDB Local and Argon2).
-  const [subscription] = await Promise.all([
+  const [subscription, download] = await Promise.all([
     viewer.then(viewerData),
     Promise.all([operator.then(videoLibrary), viewer]).then(([video, user]) => watching(user, video)),
     publicRoutes(),
     accountLife(),
   ])
-  await viewerReads(await viewer, subscription)
+  await viewerReads(await viewer, subscription, download)
   doc = answers.find((answer) => answer.operation === 'GET /api/v1/openapi.json')!.json as typeof doc
 }, 60_000)
 

@@ -21,7 +21,7 @@ export const TEST_BINDINGS: Record<string, string> = {
   // On a loaded machine DynamoDB Local can take longer than the film page's reviews deadline (250 ms).
   RENDER_DEADLINE_MS: '5000',
   // The operators of the video library (test/support/harness/operators.ts: one address per test file).
-  ADMIN_EMAILS: 'operator@flixpeek.test,operator-api@flixpeek.test,operator-internal@flixpeek.test,operator-workerd@flixpeek.test,operator-runtimes@flixpeek.test,operator-erased@flixpeek.test,operator-cli@flixpeek.test,operator-transcoder@flixpeek.test,operator-transcoder-faults@flixpeek.test,operator-playback@flixpeek.test,operator-progress@flixpeek.test,operator-openapi@flixpeek.test',
+  ADMIN_EMAILS: 'operator@flixpeek.test,operator-api@flixpeek.test,operator-internal@flixpeek.test,operator-workerd@flixpeek.test,operator-runtimes@flixpeek.test,operator-erased@flixpeek.test,operator-cli@flixpeek.test,operator-transcoder@flixpeek.test,operator-transcoder-faults@flixpeek.test,operator-playback@flixpeek.test,operator-progress@flixpeek.test,operator-openapi@flixpeek.test,operator-downloads@flixpeek.test',
   // The fake push service (test/support/fake-push.ts) listens on loopback: listed, as a self-hosted one would be.
   PUSH_ALLOWED_HOSTS: '127.0.0.1',
   // Uploads in parts of 5 MiB (R2's and S3's smallest but the last), so a few seconds of video span several parts.

@@ -348,6 +348,9 @@ export const fr: Catalogue = {
   'errors.email_taken': 'Un compte existe déjà avec cette adresse e-mail.',
   'errors.rate_limited': 'Trop de tentatives. Veuillez patienter, puis réessayez.',
   'errors.list_full.max': { one: 'Votre liste est pleine\u00a0: elle peut contenir au maximum {count}\u00a0film. Retirez-en un pour en ajouter un autre.', many: 'Votre liste est pleine\u00a0: elle peut contenir au maximum {count}\u00a0films. Retirez-en un pour en ajouter un autre.', other: 'Votre liste est pleine\u00a0: elle peut contenir au maximum {count}\u00a0films. Retirez-en un pour en ajouter un autre.' },
+  'errors.download_limit.downloads': 'Vous avez {max}\u00a0téléchargements, le maximum pour un compte. Supprimez-en un pour en télécharger un autre.',
+  'errors.download_limit.devices': 'Vos téléchargements sont sur {max}\u00a0appareils, le maximum pour un compte. Retirez les téléchargements d’un appareil pour télécharger sur celui-ci.',
+  'downloads.limitDetail': 'Film {movie}, {quality}, sur l’appareil {device}',
   'errors.upstream_unavailable': 'Le catalogue de films est indisponible pour le moment. Veuillez réessayer dans quelques instants.',
   'errors.upstream_unavailable.store':
     'Les données de votre compte sont indisponibles pour le moment. Veuillez réessayer dans quelques instants.',
@@ -429,6 +432,8 @@ export const fr: Catalogue = {
   'profile.region.auto': 'Automatique',
   'profile.region.hint': 'Automatique utilise le menu de région, puis votre position ou votre navigateur.',
   'validation.region': 'doit être un code de région à deux lettres (ISO 3166-1), par ex. US',
+  'validation.downloadQuality': 'doit être une qualité proposée pour ce film\u00a0: {qualities}',
+  'validation.downloadDevice': 'doit compter de 16 à 64\u00a0lettres, chiffres, «\u00a0-\u00a0» ou «\u00a0_\u00a0»',
   'genre.28': 'Action',
   'genre.12': 'Aventure',
   'genre.16': 'Animation',

@@ -19,6 +19,7 @@ export const OPERATOR_EMAILS = {
   playback: 'operator-playback@flixpeek.test',
   progress: 'operator-progress@flixpeek.test',
   openapi: 'operator-openapi@flixpeek.test',
+  downloads: 'operator-downloads@flixpeek.test',
 } as const
 
 /** Signs `email` up and opens the verification link it was sent: ADMIN_EMAILS makes it an operator from then on. */
