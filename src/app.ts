@@ -39,6 +39,7 @@ import { describe } from './openapi/metadata'
 import { mediaBytes, playbackApi } from './playback/api'
 import { progressApi } from './progress/api'
 import { progressPages } from './progress/pages'
+import { downloadPages } from './downloads/pages'
 import { watchPages } from './playback/pages'
 import { pushApi } from './push/api'
 import { recommendationsApi } from './recommendations/api'
@@ -125,6 +126,7 @@ export function createApp(options: AppOptions = {}) {
   html.route('/', offlineApi) // /manifest.webmanifest, /sw.js
   html.route('/', watchPages) // /watch/:movieId
   html.route('/', progressPages) // /continue-watching/:movieId/remove (POST)
+  html.route('/', downloadPages) // /downloads, /movies/:id/download (the film page's control), /downloads/devices/remove (POST)
   html.route('/', videoPages) // /admin/videos, /admin/videos/upload, /admin/videos/:id/{publish,unpublish,cancel,retry,delete,subtitles}
   app.route('/', html)
 

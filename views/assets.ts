@@ -1,17 +1,21 @@
 /**
- * URLs of our static assets. app.css, app.js, offline.js, sw-core.js and upload.js carry a content hash in the
+ * URLs of our static assets. app.css, app.js, offline.js, the worker's parts, downloads.js and upload.js carry a content hash in the
  * query string so public/_headers can let browsers cache them for a year; the hashes are checked by
  * test/unit/assets.test.ts and rewritten by `npx tsx scripts/fingerprint-assets.ts` after editing
  * any of them. The service worker's version (src/offline/service-worker.ts) is derived from them,
  * so a deploy that changes any asset ships a new worker.
  */
 export const ASSET_HASHES = {
-  css: '6ea5eea839',
+  css: 'bd89717621',
   js: 'b8eb772ac1',
-  offline: '1b04732cb9',
-  sw: 'ee5f545db7',
+  offline: 'be9a4663ce',
+  sw: 'fe2b559a66',
+  swSaved: '48212fbef1',
+  swQueue: '1f3ed23305',
+  swDownloads: '1ca7f80aab',
+  downloads: '5c90294cf7',
   upload: '911f883a46',
-  player: '0417b65775',
+  player: '86e312b430',
   progress: '637258bbde',
 }
 
@@ -22,6 +26,14 @@ export const ASSETS = {
   offline: `/assets/offline.js?v=${ASSET_HASHES.offline}`,
   /** The service worker's logic, imported by /sw.js. */
   swCore: `/assets/sw-core.js?v=${ASSET_HASHES.sw}`,
+  /** The worker's saved pages (imported after sw-core.js). */
+  swSaved: `/assets/sw-saved.js?v=${ASSET_HASHES.swSaved}`,
+  /** The worker's offline actions and progress. */
+  swQueue: `/assets/sw-queue.js?v=${ASSET_HASHES.swQueue}`,
+  /** The worker's downloads (imported last). */
+  swDownloads: `/assets/sw-downloads.js?v=${ASSET_HASHES.swDownloads}`,
+  /** Downloads' page side: the Download button, /downloads, the offline page's list of downloaded films. */
+  downloads: `/assets/downloads.js?v=${ASSET_HASHES.downloads}`,
   /** The operators' browser uploader (parts, progress, resume), loaded by /admin/videos only. */
   upload: `/assets/upload.js?v=${ASSET_HASHES.upload}`,
   /** The player page's script (public/assets/player.js): hls.js on the video, its settings, keys, token refresh. */

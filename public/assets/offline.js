@@ -132,11 +132,17 @@
     try { sessionStorage.clear() } catch (e) { /* off */ }
     return ask({ type: 'purge' })
   }
+  // Films downloaded here go too: the viewer is warned first, then the worker releases them on the server and sends
+  // progress made offline while the session still works (at most 3 s).
   document.addEventListener('submit', function (event) {
     var form = event.target
     if (!sw.controller || form.getAttribute('action') !== '/logout') return
     event.preventDefault()
-    Promise.race([purge(), new Promise(function (done) { setTimeout(done, 1000) })]).then(function () { form.submit() })
+    ask({ type: 'logout', lang: document.documentElement.lang }).then(function (kept) {
+      if (kept && kept.count && !confirm(banner.getAttribute('data-logout').replace('{count}', kept.count).replace('{size}', kept.size))) return
+      try { sessionStorage.clear() } catch (e) { /* off */ }
+      Promise.race([ask({ type: 'release' }), new Promise(function (done) { setTimeout(done, 3000) })]).then(function () { form.submit() })
+    })
   })
   if (/(^|; )purge=1/.test(document.cookie)) purge().then(function () { document.cookie = 'purge=; Max-Age=0; Path=/' })
 

@@ -220,36 +220,61 @@
     })
   }
 
-  if (window.Hls && window.Hls.isSupported()) {
-    var Hls = window.Hls
-    // Where the member stopped (data-resume-at), or where the MP4 got to (a click before this script ran).
-    var at = Math.max(video.currentTime, Number(video.dataset.resumeAt) || 0)
-    var playing = !video.paused
-    hls = new Hls({
-      startPosition: at || -1,
-      xhrSetup: function (xhr, url) { xhr.open('GET', url.replace(TOKEN, token), true) },
+  // A film downloaded on this device (public/assets/sw-downloads.js) plays from the device, online or not: its own
+  // one-rendition master under a token-free URL, no token to renew, and where the viewer got to offline.
+  function downloaded() {
+    var controller = navigator.serviceWorker && navigator.serviceWorker.controller
+    if (!controller) return Promise.resolve(null)
+    return new Promise(function (resolve) {
+      var channel = new MessageChannel()
+      channel.port1.onmessage = function (event) { resolve(event.data) }
+      controller.postMessage({ type: 'download-play', movie: Number(page.dataset.movie) }, [channel.port2])
+      setTimeout(function () { resolve(null) }, 2000)
     })
-    video.removeAttribute('src')
-    hls.loadSource(video.dataset.hls)
-    hls.attachMedia(video)
-    hls.once(Hls.Events.MANIFEST_PARSED, function () {
-      if (at > 0) video.currentTime = at
-      if (playing) video.play().catch(function () {})
-    })
-    listen()
-    hls.on(Hls.Events.MANIFEST_PARSED, fillQuality)
-    hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, fillAudio)
-    hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, fillSubtitles)
-    hls.on(Hls.Events.ERROR, function (_, data) {
-      if (!data.fatal) return
-      failure.dataset.kind = data.type === Hls.ErrorTypes.MEDIA_ERROR ? 'media' : 'network'
-      fail(failure.dataset.kind)
-    })
-    refreshLater(video.dataset.expiresAt)
-    enhance()
-  } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
-    video.src = video.dataset.hls + (video.dataset.resumeAt > 0 ? '#t=' + video.dataset.resumeAt : '')
-    enhance()
   }
-  video.addEventListener('error', function () { if (!hls) fail('media') })
+  function begin(copy) {
+    var local = copy && copy.master
+    if (copy && copy.expired && !navigator.onLine) { failure.dataset.kind = 'expired'; fail('expired'); return }
+    var at = Math.max(video.currentTime, Number(video.dataset.resumeAt) || 0)
+    if (local) {
+      failure.hidden = true
+      video.poster = copy.poster
+      if (copy.position && !/[?&]from=start/.test(location.search)) at = copy.position
+    }
+    if (window.Hls && window.Hls.isSupported()) {
+      var Hls = window.Hls
+      // Where the member stopped (data-resume-at), or where the MP4 got to (a click before this script ran).
+      var playing = !video.paused
+      hls = new Hls({
+        startPosition: at || -1,
+        // A stored file keeps the URL it was fetched from (/media/d/<token>/…), which hls.js resolves the next from:
+        // back to the device's canonical URL for every file of a downloaded film.
+        xhrSetup: function (xhr, url) { xhr.open('GET', local ? url.replace(/\/media\/d\/[^/]+\//, '/media/o/') : url.replace(TOKEN, token), true) },
+      })
+      video.removeAttribute('src')
+      hls.loadSource(local || video.dataset.hls)
+      hls.attachMedia(video)
+      hls.once(Hls.Events.MANIFEST_PARSED, function () {
+        if (at > 0) video.currentTime = at
+        if (playing) video.play().catch(function () {})
+      })
+      listen()
+      hls.on(Hls.Events.MANIFEST_PARSED, fillQuality)
+      hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, fillAudio)
+      hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, fillSubtitles)
+      hls.on(Hls.Events.ERROR, function (_, data) {
+        if (!data.fatal) return
+        failure.dataset.kind = data.type === Hls.ErrorTypes.MEDIA_ERROR ? 'media' : 'network'
+        fail(failure.dataset.kind)
+      })
+      if (!local) refreshLater(video.dataset.expiresAt)
+      enhance()
+    } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
+      video.src = (local || video.dataset.hls) + (at > 0 ? '#t=' + at : '')
+      enhance()
+    }
+  }
+  downloaded().then(begin)
+  // (The MP4's own failure offline says nothing more once an expired download has said why.)
+  video.addEventListener('error', function () { if (!hls && failure.dataset.kind !== 'expired') fail('media') })
 })()

@@ -1,5 +1,8 @@
-// Flixpeek's service worker logic, imported by /sw.js, which sets self.FLIXPEEK (this build's version,
-// app shell, offline page, session lifetime). What is cached and its bounds: docs/offline.md.
+// Flixpeek's service worker, part 1 of 4, imported by /sw.js, which sets self.FLIXPEEK (this build's version, app
+// shell, offline page, session lifetime, the player's files) and then imports sw-saved.js (pages saved for offline),
+// sw-queue.js (actions and progress made offline) and sw-downloads.js (films kept for offline viewing). This part:
+// storage, install, the page, image, shell and API caches, and the routing. What is cached and its bounds:
+// docs/offline.md.
 'use strict'
 var S = self.FLIXPEEK
 var SHELL = 'shell-' + S.version
@@ -11,20 +14,30 @@ var MAX_PAGES = 100
 var MAX_SAVED = 100
 var MAX_IMAGES = 200
 var NETWORK_TIMEOUT = 3000
-var KEEP = /^\/(|movies\/\d+|watchlist|search|notifications)$/
+var KEEP = /^\/(|movies\/\d+|watchlist|search|notifications|downloads)$/
 var OWN_API = /^\/api\/v1\/me\/(watchlist|notifications)$/
 var QUEUED = /^\/(watchlist\/\d+(\/remove)?|notifications\/([\w-]+\/read|read-all)|movies\/\d+\/reviews)$/
 
-// --- IndexedDB: a key-value store (viewer, saved pages, the list switch) and the queue of offline actions.
+/** What the other parts answer, by message type (`{type}` from a page; the reply goes to its port). */
+var HANDLERS = {}
+
+// --- IndexedDB: a key-value store (viewer, saved pages, the list switch, this device's id, progress made offline),
+// the queue of offline actions, and the downloaded films (sw-downloads.js).
 var dbp
 function db() {
   return dbp || (dbp = new Promise(function (resolve, reject) {
-    var open = indexedDB.open('flixpeek-offline', 1)
+    var open = indexedDB.open('flixpeek-offline', 2)
     open.onupgradeneeded = function () {
-      open.result.createObjectStore('kv')
-      open.result.createObjectStore('queue', { autoIncrement: true })
+      var names = open.result.objectStoreNames
+      if (!names.contains('kv')) open.result.createObjectStore('kv')
+      if (!names.contains('queue')) open.result.createObjectStore('queue', { autoIncrement: true })
+      if (!names.contains('downloads')) open.result.createObjectStore('downloads', { keyPath: 'movie' })
     }
-    open.onsuccess = function () { resolve(open.result) }
+    open.onsuccess = function () {
+      // A newer worker upgrading the database: this one lets go (else the upgrade waits for it forever).
+      open.result.onversionchange = function () { open.result.close(); dbp = null }
+      resolve(open.result)
+    }
     open.onerror = function () { reject(open.error) }
   }))
 }
@@ -40,17 +53,12 @@ function tx(store, mode, work) {
 }
 function get(key) { return tx('kv', 'readonly', function (s) { return s.get(key) }) }
 function set(key, value) { return tx('kv', 'readwrite', function (s) { return s.put(value, key) }) }
-function queued() {
-  return tx('queue', 'readonly', function (s) { return s.getAll() }).then(function (items) {
-    return tx('queue', 'readonly', function (s) { return s.getAllKeys() }).then(function (keys) {
-      return keys.map(function (key, i) { return { key: key, item: items[i] } })
-    })
-  })
-}
-
 // --- Install, activate, update.
 self.addEventListener('install', function (event) {
-  event.waitUntil(caches.open(SHELL).then(function (cache) { return cache.addAll(S.shell) }).then(function () {
+  // The player's files too while films are downloaded: a new version must still play them offline.
+  event.waitUntil(caches.open(SHELL).then(function (cache) {
+    return cache.addAll(S.shell).then(function () { return downloadsKept() }).then(function (any) { return any && cache.addAll(S.player) })
+  }).then(function () {
     // The very first worker takes over at once; a new version waits until the page offers "Reload to update".
     if (!self.registration.active) return self.skipWaiting()
   }))
@@ -82,7 +90,7 @@ function noteViewer(viewer) {
             }))
           })
         })
-      }))
+      }).concat(dropDownloads(viewer)))
     })
   })
 }
@@ -156,51 +164,15 @@ function page(event, url) {
   })
   network.then(function () { kept() }, function () { kept() })
   network.catch(function () {}) // handled below; no unhandled rejection when the copy wins the race
-  var offline = function () { return cachedPage(key, true).then(function (copy) { return copy || caches.match(S.offline, { cacheName: SHELL }).then(marked) }) }
+  var offline = function () {
+    return cachedPage(key, true).then(function (copy) { return copy || downloadedPage(url) }).then(function (copy) {
+      return copy || caches.match(S.offline, { cacheName: SHELL }).then(marked)
+    })
+  }
   return withTimeout(network, NETWORK_TIMEOUT).catch(function (error) {
     // Slow is not down: a copy anyone may see now, else wait for the network; a private copy only once it has failed.
     if (error && error.message === 'timeout') return cachedPage(key, false).then(function (copy) { return copy || network.catch(offline) })
     return offline()
-  })
-}
-
-/** Saved pages follow their fresh copy; My List, with the device switch on, saves its films' pages. */
-function afterStore(key, body) {
-  return Promise.all([get('saved'), get('saveList')]).then(function (found) {
-    var saved = found[0] || []
-    var work = []
-    if (saved.indexOf(key) >= 0) {
-      work.push(Promise.all([caches.open(SAVED), caches.match(key, { cacheName: PAGES })]).then(function (r) { return r[1] && r[0].put(key, r[1]) }))
-    }
-    if (key === '/watchlist' && found[1]) {
-      var films = []
-      body.replace(/href="(\/movies\/\d+)"/g, function (_, href) { if (films.indexOf(href) < 0) films.push(href) })
-      work.push(set('listFilms', films.slice(0, MAX_SAVED)).then(function () { return saveAll(films.slice(0, MAX_SAVED)) }))
-    }
-    return Promise.all(work)
-  })
-}
-function saveAll(urls) {
-  return caches.open(SAVED).then(function (cache) {
-    return urls.reduce(function (chain, url) {
-      return chain.then(function () {
-        return cache.match(url).then(function (have) {
-          if (have) return
-          return fetch(url, { credentials: 'same-origin' }).then(function (r) { if (storable(r)) return store(SAVED, url, r) }, function () {})
-        })
-      })
-    }, Promise.resolve())
-  })
-}
-/** Drops saved copies nobody asks for any more (toggle off, film left the list, switch off). */
-function pruneSaved() {
-  return Promise.all([get('saved'), get('saveList'), get('listFilms')]).then(function (found) {
-    var keep = (found[0] || []).concat(found[1] ? found[2] || [] : [])
-    return caches.open(SAVED).then(function (cache) {
-      return cache.keys().then(function (keys) {
-        return Promise.all(keys.filter(function (k) { var u = new URL(k.url); return keep.indexOf(u.pathname + u.search) < 0 }).map(function (k) { return cache.delete(k) }))
-      })
-    })
   })
 }
 
@@ -239,152 +211,41 @@ function ownApi(event, url) {
   })
 }
 
-// --- Actions made offline: queued in IndexedDB, answered at once, replayed in order later.
-/**
- * Only what this site's own pages send is queued (audit 3, M1): the replay is a same-origin request with the session,
- * so queueing a cross-site form would launder it past SameSite and the Origin check. htmx sends HX-Request, which no
- * other site can set, from a window of this origin; a plain form here is a navigation whose referrer is this origin.
- */
-function ownPageSent(event, request) {
-  if (request.mode === 'navigate') return Promise.resolve(sameOrigin(request.referrer))
-  if (!request.headers.get('HX-Request') || !event.clientId) return Promise.resolve(false)
-  return self.clients.get(event.clientId).then(function (client) { return !!client && client.type === 'window' && sameOrigin(client.url) })
-}
-function sameOrigin(address) {
-  try { return !!address && new URL(address).origin === self.location.origin } catch (e) { return false }
-}
-function action(event, request, url) {
-  var copy = request.clone()
-  return fetch(request).catch(function (error) {
-    return ownPageSent(event, copy).then(function (own) {
-      if (own) return queueAction(copy, url)
-      // Not queued: a navigation gets the offline page, anything else the network error it met.
-      if (copy.mode === 'navigate') return caches.match(S.offline, { cacheName: SHELL }).then(function (r) { return r ? marked(r) : Response.error() })
-      throw error
-    })
-  })
-}
-function queueAction(copy, url) {
-  return copy.text().then(function (body) {
-    return get('viewer').then(function (viewer) {
-      var item = { method: copy.method, url: url.pathname, body: body, type: copy.headers.get('Content-Type') || '', viewer: viewer || 'anonymous', at: Date.now() }
-      return tx('queue', 'readwrite', function (s) { return s.add(item) })
-    })
-  }).then(function () {
-    notify({ type: 'queued', url: url.pathname })
-    // htmx: nothing to swap, the page marks the form pending. A plain form: back to where it was.
-    if (copy.headers.get('HX-Request')) return new Response(null, { status: 202, headers: { 'HX-Reswap': 'none', 'X-Offline-Queued': '1' } })
-    return Response.redirect(copy.referrer && copy.referrer !== 'about:client' ? copy.referrer : '/', 303)
-  })
-}
-
-var replaying = null
-/** Sends queued actions in order. Each is idempotent (add, remove, mark read, a rating); a refusal keeps the server's state. */
-function replay() {
-  return replaying || (replaying = get('viewer').then(function (viewer) {
-    return queued().then(function (entries) {
-      var sent = 0
-      var conflicts = 0
-      var kept = 0 // answered X-Offline-Conflict: a newer version was kept (issue 41)
-      var left = entries.length
-      return entries.reduce(function (chain, entry) {
-        return chain.then(function (stop) {
-          if (stop) return true
-          var item = entry.item
-          // Another account's action is never sent as this one.
-          var request = item.viewer !== viewer ? Promise.resolve(null) : fetch(item.url, {
-            method: item.method, body: item.body || undefined, credentials: 'same-origin',
-            headers: { 'Content-Type': item.type, 'HX-Request': 'true', 'X-Offline-At': new Date(item.at || Date.now()).toISOString() },
-          })
-          return request.then(function (response) {
-            if (response && response.status >= 500) return true
-            var ok = response && response.ok && !response.headers.get('HX-Redirect')
-            if (ok && response.headers.get('X-Offline-Conflict')) kept++
-            else if (ok) sent++
-            else conflicts++
-            left--
-            return tx('queue', 'readwrite', function (s) { return s.delete(entry.key) })
-          }, function () { return true })
-        })
-      }, Promise.resolve(false)).then(function () {
-        if (sent || conflicts || kept) notify({ type: 'replayed', sent: sent, conflicts: conflicts, kept: kept })
-        return { sent: sent, conflicts: conflicts, kept: kept, left: left }
-      })
-    })
-  }).then(function (result) { replaying = null; return result }, function (error) { replaying = null; throw error }))
-}
-
 function notify(message) {
   self.clients.matchAll({ type: 'window' }).then(function (clients) { clients.forEach(function (c) { c.postMessage(message) }) })
 }
 
-/** The pages saved on this device, newest first, with their titles (for the offline page). */
-function savedPages() {
-  return get('viewer').then(function (viewer) {
-    return Promise.all([SAVED, PAGES].map(function (name) {
-      return caches.open(name).then(function (cache) {
-        return cache.keys().then(function (keys) {
-          return Promise.all(keys.map(function (k) { return cache.match(k).then(function (r) { return r && usable(r, viewer) ? { url: new URL(k.url).pathname + new URL(k.url).search, title: decodeURIComponent(r.headers.get('X-Title') || ''), at: Number(r.headers.get('X-Stored-At')) } : null }) }))
-        })
-      })
-    })).then(function (lists) {
-      var seen = {}
-      return lists[0].concat(lists[1]).filter(function (p) { return p && !seen[p.url] && (seen[p.url] = true) }).sort(function (a, b) { return b.at - a.at })
-    })
-  })
-}
-
-function status(url) {
-  return Promise.all([queued(), get('saved'), get('saveList'), savedPages()]).then(function (found) {
-    return {
-      version: S.version,
-      pending: found[0].map(function (e) { return e.item.url }),
-      saved: (found[1] || []).indexOf(url) >= 0,
-      saveList: !!found[2],
-      pages: found[3],
-    }
-  })
-}
-
-function toggleSaved(url, on) {
-  return get('saved').then(function (saved) {
-    saved = (saved || []).filter(function (u) { return u !== url })
-    if (on) saved.unshift(url)
-    return set('saved', saved.slice(0, MAX_SAVED))
-  }).then(function () { return on ? saveAll([url]) : pruneSaved() })
-}
-
 /** Logout, for browsers that ignore its Clear-Site-Data (audit 3, L1): the last viewer's copies, kv and queue go. */
 function purge() {
-  return Promise.all([PAGES, SAVED, API].map(function (name) { return caches.delete(name) })).then(function () {
+  return Promise.all([PAGES, SAVED, API].map(function (name) { return caches.delete(name) }).concat(dropDownloads())).then(function () {
     return Promise.all([tx('kv', 'readwrite', function (s) { return s.clear() }), tx('queue', 'readwrite', function (s) { return s.clear() })])
   })
 }
 
+HANDLERS['skip-waiting'] = function () { return self.skipWaiting() }
+HANDLERS.purge = function () { return purge() }
 self.addEventListener('message', function (event) {
   var data = event.data || {}
   var reply = function (value) { if (event.ports[0]) event.ports[0].postMessage(value) }
-  var work
-  if (data.type === 'skip-waiting') work = self.skipWaiting()
-  else if (data.type === 'replay') work = replay()
-  else if (data.type === 'status') work = status(data.url)
-  else if (data.type === 'save') work = toggleSaved(data.url, !!data.on).then(function () { return status(data.url) })
-  else if (data.type === 'purge') work = purge()
-  else if (data.type === 'save-list') work = set('saveList', !!data.on).then(pruneSaved).then(function () { return status(data.url) })
-  if (work) event.waitUntil(work.then(reply, function () { reply(null) }))
+  var handler = Object.prototype.hasOwnProperty.call(HANDLERS, data.type) && HANDLERS[data.type]
+  if (handler) event.waitUntil(Promise.resolve().then(function () { return handler(data, event) }).then(reply, function () { reply(null) }))
 })
 
 // Background Sync, where the browser has it, is a bonus: the page also asks for a replay when it loads or comes online.
-self.addEventListener('sync', function (event) { if (event.tag === 'replay') event.waitUntil(replay()) })
+self.addEventListener('sync', function (event) { if (event.tag === 'replay') event.waitUntil(HANDLERS.replay()) })
 
 self.addEventListener('fetch', function (event) {
   var request = event.request
   var url = new URL(request.url)
   if (url.origin !== self.location.origin) return
-  // A video's bytes pass through untouched: tokenised URLs, ranges, and trickplay sprites that must not fill the image cache.
+  // A downloaded film's files come from this device only; every other video byte passes through untouched
+  // (tokenised URLs, ranges, and trickplay sprites that must not fill the image cache).
+  if (url.pathname.indexOf('/media/o/') === 0) return event.respondWith(downloadedMedia(url))
   if (url.pathname.indexOf('/media/') === 0) return
-  if (request.method === 'POST' || request.method === 'DELETE') {
-    if (QUEUED.test(url.pathname)) event.respondWith(action(event, request, url))
+  if (request.method === 'POST' || request.method === 'DELETE' || request.method === 'PUT') {
+    var film = PROGRESS.exec(url.pathname)
+    if (film && request.method !== 'DELETE') event.respondWith(progress(event, request, film[1]))
+    else if (QUEUED.test(url.pathname) && request.method !== 'PUT') event.respondWith(action(event, request, url))
     return
   }
   if (request.method !== 'GET') return

@@ -3,7 +3,7 @@ import { SESSION_TTL_SECONDS } from '../auth/tokens'
 
 /**
  * The text of `GET /sw.js`: a few lines naming this build's version and app shell, then the logic
- * (public/assets/sw-core.js, fingerprinted like every asset) and the Web Push hook (public/sw-push.js)
+ * (public/assets/sw-core.js, sw-saved.js, sw-queue.js and sw-downloads.js, fingerprinted like every asset) and the Web Push hook (public/sw-push.js)
  * through importScripts. The browser compares /sw.js byte for byte on every navigation, so any
  * changed asset hash gives a new version: the new worker precaches the new shell under its own cache
  * and deletes the old one when it takes over.
@@ -23,10 +23,13 @@ function fnv1a(text: string): string {
 export const OFFLINE_PATH = '/offline'
 
 /** What the worker precaches: the page shell's files and the offline page (htmx carries its version in its name). */
-export const SHELL = [ASSETS.css, ASSETS.js, ASSETS.offline, ASSETS.htmx, '/favicon.svg', ...Object.values(ICONS), OFFLINE_PATH]
+export const SHELL = [ASSETS.css, ASSETS.js, ASSETS.offline, ASSETS.downloads, ASSETS.htmx, '/favicon.svg', ...Object.values(ICONS), OFFLINE_PATH]
+
+/** The player's files: precached once a film is downloaded (hls.js is 600 KB: never for a device that keeps no film). */
+export const PLAYER_FILES = [ASSETS.hls, ASSETS.player, ASSETS.progress]
 
 /** This build's service worker version: changes whenever any fingerprinted asset or the shell list changes. */
-export const SW_VERSION = fnv1a(JSON.stringify([ASSET_HASHES, SHELL]))
+export const SW_VERSION = fnv1a(JSON.stringify([ASSET_HASHES, SHELL, PLAYER_FILES]))
 
 /**
  * The worker script. `build` (development only, see routes.tsx) stands for a new deploy in the browser
@@ -35,11 +38,12 @@ export const SW_VERSION = fnv1a(JSON.stringify([ASSET_HASHES, SHELL]))
 export function serviceWorkerScript(build = ''): string {
   const fingerprint = (url: string) => (build ? url.replace(/\?v=(\w+)$/, `?v=$1${build}`) : url)
   const version = SW_VERSION + build
-  const settings = { version, shell: SHELL.map(fingerprint), offline: OFFLINE_PATH, sessionSeconds: SESSION_TTL_SECONDS }
+  const settings = { version, shell: SHELL.map(fingerprint), player: PLAYER_FILES.map(fingerprint), offline: OFFLINE_PATH, sessionSeconds: SESSION_TTL_SECONDS }
+  const parts = [ASSETS.swCore, ASSETS.swSaved, ASSETS.swQueue, ASSETS.swDownloads].map((part) => JSON.stringify(fingerprint(part)))
   return [
-    `// Flixpeek service worker ${version}: settings of this build, then the logic (sw-core.js) and the Web Push hook (sw-push.js).`,
+    `// Flixpeek service worker ${version}: settings of this build, then the logic (sw-core.js, sw-saved.js, sw-queue.js, sw-downloads.js) and the Web Push hook (sw-push.js).`,
     `self.FLIXPEEK = ${JSON.stringify(settings)};`,
-    `importScripts(${JSON.stringify(fingerprint(ASSETS.swCore))}, '/sw-push.js');`,
+    `importScripts(${parts.join(', ')}, '/sw-push.js');`,
     '',
   ].join('\n')
 }

@@ -19,13 +19,15 @@ export const watchPages = new Hono<AppEnv>().get('/watch/:movieId', validate('pa
   const services = c.get('services')
   const user = c.get('user')
   if (!user && !services.playback.open) return c.redirect(loginUrl(`/watch/${movieId}`), 303)
-  const [movie, started, genres] = await Promise.all([
+  const [movie, started, genres, downloads] = await Promise.all([
     services.catalog.details(movieId, catalogOptions(c)),
     services.playback.start(user?.id ?? null, movieId),
     navGenres(c),
+    // A member's Download control: the qualities the video offers (a hiccup only hides the control).
+    user ? services.downloads.options(movieId).catch(() => null) : null,
   ])
   if (!movie) throw errors.movieNotFound()
   useCache(c, CACHE.personalPage)
   const startAt = c.req.query('from') === 'start' ? 0 : started.playback.resume_at
-  return render(c, <WatchPage movie={movie} started={started} startAt={startAt} member={Boolean(user)} genres={genres} />, { films: true })
+  return render(c, <WatchPage movie={movie} started={started} startAt={startAt} member={Boolean(user)} genres={genres} downloads={downloads?.qualities} />, { films: true })
 })

@@ -1,6 +1,6 @@
 import { SELF } from '@test/runtime'
 import { describe, expect, it } from 'vitest'
-import { ASSET_HASHES } from '../../views/assets'
+import { ASSET_HASHES, ASSETS } from '../../views/assets'
 import { en } from '../../src/i18n/messages/en'
 import { SW_VERSION } from '../../src/offline/service-worker'
 import { ORIGIN, api, signUp } from '../support/harness/accounts'
@@ -58,10 +58,15 @@ describe('offline: server side', () => {
     expect(res.headers.get('Content-Security-Policy')).toContain("connect-src 'self'")
     const script = await res.text()
     expect(script).toContain(`"version":"${SW_VERSION}"`)
-    expect(script).toContain(`importScripts("/assets/sw-core.js?v=${ASSET_HASHES.sw}", '/sw-push.js');`)
-    // Every page script of the shell, by its hash (not the operators' uploader nor the player and its progress reports: no offline page needs them).
-    const notInShell = [ASSET_HASHES.sw, ASSET_HASHES.upload, ASSET_HASHES.player, ASSET_HASHES.progress]
-    for (const hash of Object.values(ASSET_HASHES).filter((h) => !notInShell.includes(h))) expect(script).toContain(`?v=${hash}"`)
+    const parts = [ASSET_HASHES.sw, ASSET_HASHES.swSaved, ASSET_HASHES.swQueue, ASSET_HASHES.swDownloads]
+    const names = ['sw-core', 'sw-saved', 'sw-queue', 'sw-downloads']
+    expect(script).toContain(`importScripts(${parts.map((hash, i) => `"/assets/${names[i]}.js?v=${hash}"`).join(', ')}, '/sw-push.js');`)
+    // Every page script of the shell, by its hash (not the operators' uploader); the player and its progress reports
+    // only once a film is downloaded (the `player` list: hls.js is 600 KB).
+    const shell = JSON.parse(/self\.FLIXPEEK = (.*);/.exec(script)![1]!) as { shell: string[]; player: string[] }
+    const notInShell = [...parts, ASSET_HASHES.upload, ASSET_HASHES.player, ASSET_HASHES.progress]
+    for (const hash of Object.values(ASSET_HASHES).filter((h) => !notInShell.includes(h))) expect(shell.shell.join(' ')).toContain(`?v=${hash}`)
+    expect(shell.player).toEqual([ASSETS.hls, ASSETS.player, ASSETS.progress])
     expect(script).toContain('"/offline"')
   })
 

@@ -182,7 +182,7 @@ describe('offline in Chromium', { timeout: 120_000 }, () => {
       page.evaluate(
         () =>
           new Promise<number>((resolve, reject) => {
-            const open = indexedDB.open('flixpeek-offline', 1)
+            const open = indexedDB.open('flixpeek-offline', 2)
             open.onerror = () => reject(open.error)
             open.onsuccess = () => {
               const count = open.result.transaction('queue').objectStore('queue').count()
@@ -237,7 +237,7 @@ describe('offline in Chromium', { timeout: 120_000 }, () => {
       // What "Save for offline", the list switch and an action made offline leave on the device.
       await page.evaluate(async () => {
         await (await caches.open('saved')).put('/watchlist', (await caches.match('/watchlist', { cacheName: 'pages' }))!)
-        const db = await new Promise<IDBDatabase>((resolve) => (indexedDB.open('flixpeek-offline', 1).onsuccess = (e) => resolve((e.target as IDBOpenDBRequest).result)))
+        const db = await new Promise<IDBDatabase>((resolve) => (indexedDB.open('flixpeek-offline', 2).onsuccess = (e) => resolve((e.target as IDBOpenDBRequest).result)))
         const t = db.transaction(['kv', 'queue'], 'readwrite')
         for (const [key, value] of [['saved', ['/watchlist']], ['saveList', true], ['listFilms', ['/movies/550']]] as const) t.objectStore('kv').put(value, key)
         t.objectStore('queue').add({ method: 'POST', url: '/watchlist/550', body: '', type: '', viewer: 'x', at: Date.now() })
@@ -257,7 +257,7 @@ describe('offline in Chromium', { timeout: 120_000 }, () => {
         await page.locator('.account a[href="/login"]').waitFor()
         const device = () =>
           page.evaluate(async () => {
-            const db = await new Promise<IDBDatabase>((resolve) => (indexedDB.open('flixpeek-offline', 1).onsuccess = (e) => resolve((e.target as IDBOpenDBRequest).result)))
+            const db = await new Promise<IDBDatabase>((resolve) => (indexedDB.open('flixpeek-offline', 2).onsuccess = (e) => resolve((e.target as IDBOpenDBRequest).result)))
             const read = (store: string, work: (s: IDBObjectStore) => IDBRequest) => new Promise((resolve) => (work(db.transaction(store).objectStore(store)).onsuccess = (e) => resolve((e.target as IDBRequest).result)))
             const viewer = await read('kv', (s) => s.get('viewer'))
             const kv = ((await read('kv', (s) => s.getAllKeys())) as string[]).filter((key) => key !== 'viewer' || viewer !== 'anonymous')

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { screenshot, sharedBrowser, withPage } from '../support/browser'
 import { seriousAxeViolations } from '../support/axe'
-import { operatorToken } from '../support/e2e-operator'
+import { operatorToken, readyVideo } from '../support/e2e-operator'
 import { makeClip, makeSubtitles } from '../support/media'
 
 /**
@@ -23,28 +23,6 @@ let viewerToken: string
 async function json<T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
   const res = await fetch(`${baseUrl}${path}`, { ...init, headers: { 'Content-Type': 'application/json', ...init.headers } })
   return { status: res.status, body: (await res.json().catch(() => null)) as T }
-}
-
-/** Uploads `bytes` as the film's video (one part) and waits for the stack's transcoder to make it ready. */
-async function readyVideo(operator: string, movieId: number, bytes: Buffer, subtitles: Record<string, string>): Promise<void> {
-  const auth = { Authorization: `Bearer ${operator}` }
-  const created = await json<{ id: string }>('/api/v1/admin/videos', { method: 'POST', headers: auth, body: JSON.stringify({ movie_id: movieId, size: bytes.byteLength, license: 'CC0 (generated)', credit: 'Flixpeek tests' }) })
-  expect(created.status).toBe(201)
-  const id = created.body.id
-  const part = await fetch(`${baseUrl}/api/v1/admin/videos/${id}/parts/1`, { method: 'PUT', headers: { ...auth, 'Content-Type': 'application/octet-stream' }, body: new Uint8Array(bytes) })
-  expect(part.status).toBe(200)
-  expect((await json(`/api/v1/admin/videos/${id}/complete`, { method: 'POST', headers: auth })).status).toBe(202)
-  for (const [lang, text] of Object.entries(subtitles)) {
-    const put = await fetch(`${baseUrl}/api/v1/admin/videos/${id}/subtitles/${lang}`, { method: 'PUT', headers: { ...auth, 'Content-Type': 'text/plain' }, body: text })
-    expect(put.status).toBe(201)
-  }
-  // (In beforeAll, where expect.poll is not available.)
-  for (let waited = 0; ; waited += 250) {
-    const { status } = (await json<{ status: string }>(`/api/v1/admin/videos/${id}`, { headers: auth })).body
-    if (status === 'ready') return
-    if (status === 'failed' || waited > 60_000) throw new Error(`the clip did not become ready (${status})`)
-    await new Promise((resolve) => setTimeout(resolve, 250))
-  }
 }
 
 /** The player's position, read through DevTools (so it works with the page's JavaScript off too). */
@@ -67,7 +45,7 @@ beforeAll(async () => {
     json<{ results: { id: number; title: string }[] }>('/api/v1/movies/top_rated').then((r) => r.body.results[11]!),
     json<{ token: string }>('/api/v1/auth/signup', { method: 'POST', body: JSON.stringify({ email: `watcher-${crypto.randomUUID().slice(0, 8)}@example.com`, password: 'a long enough password' }) }).then((r) => r.body.token),
   ])
-  await readyVideo(operator, movie.id, readFileSync(clip), { ja: readFileSync(subtitles, 'utf8') })
+  await readyVideo(baseUrl, operator, movie.id, readFileSync(clip), { ja: readFileSync(subtitles, 'utf8') })
 }, 120_000)
 afterAll(async () => {
   await browser?.close()

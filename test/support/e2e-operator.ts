@@ -24,3 +24,32 @@ export async function operatorToken(baseUrl: string, mailUrl: string): Promise<s
   expect((await fetch(`${baseUrl}${verify.pathname}${verify.search}`)).status).toBe(200)
   return ((await signup.json()) as { token: string }).token
 }
+
+/**
+ * Uploads `bytes` as the film's video (one part) with the given subtitles (language → SubRip) as the operator holding
+ * `operator`, and waits for the stack's transcoder to make it ready. Returns the video's id.
+ */
+export async function readyVideo(baseUrl: string, operator: string, movieId: number, bytes: Buffer, subtitles: Record<string, string>): Promise<string> {
+  const auth = { Authorization: `Bearer ${operator}` }
+  const json = async <T>(path: string, init: RequestInit = {}) => {
+    const res = await fetch(`${baseUrl}${path}`, { ...init, headers: { 'Content-Type': 'application/json', ...auth, ...init.headers } })
+    return { status: res.status, body: (await res.json().catch(() => null)) as T }
+  }
+  const created = await json<{ id: string }>('/api/v1/admin/videos', { method: 'POST', body: JSON.stringify({ movie_id: movieId, size: bytes.byteLength, license: 'CC0 (generated)', credit: 'Flixpeek tests' }) })
+  expect(created.status).toBe(201)
+  const id = created.body.id
+  const part = await fetch(`${baseUrl}/api/v1/admin/videos/${id}/parts/1`, { method: 'PUT', headers: { ...auth, 'Content-Type': 'application/octet-stream' }, body: new Uint8Array(bytes) })
+  expect(part.status).toBe(200)
+  expect((await json(`/api/v1/admin/videos/${id}/complete`, { method: 'POST' })).status).toBe(202)
+  for (const [lang, text] of Object.entries(subtitles)) {
+    const put = await fetch(`${baseUrl}/api/v1/admin/videos/${id}/subtitles/${lang}`, { method: 'PUT', headers: { ...auth, 'Content-Type': 'text/plain' }, body: text })
+    expect(put.status).toBe(201)
+  }
+  // (Called from beforeAll, where expect.poll is not available.)
+  for (let waited = 0; ; waited += 250) {
+    const { status } = (await json<{ status: string }>(`/api/v1/admin/videos/${id}`)).body
+    if (status === 'ready') return id
+    if (status === 'failed' || waited > 90_000) throw new Error(`the clip did not become ready (${status})`)
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+}

@@ -48,6 +48,9 @@ export function AccountMenu({ user, unread = 0 }: AccountMenuProps) {
             <a href="/notifications">{t('account.notifications')}</a>
           </li>
           <li>
+            <a href="/downloads">{t('account.downloads')}</a>
+          </li>
+          <li>
             <form method="post" action="/logout">
               <button type="submit" class="menu-button">
                 {t('account.logOut')}

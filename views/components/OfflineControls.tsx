@@ -50,6 +50,7 @@ export function OfflineBanner() {
       data-pending={t('offline.pending')}
       data-update={t('offline.updateReady')}
       data-reload={t('offline.reload')}
+      data-logout={t('downloads.logoutWarning', { count: '{count}', size: '{size}' })}
     >
       <span class="offline-text"></span>
     </div>

@@ -17,6 +17,7 @@ import { PlayButton } from '../components/PlayButton'
 import { useWatched } from '../components/ListedContext'
 import { useViewer } from '../components/PageContext'
 import { WhereToWatchSlot } from '../components/WhereToWatch'
+import { DownloadSlot } from '../components/DownloadControl'
 
 export interface MoviePageProps extends Omit<LayoutProps, 'title' | 'children'> {
   movie: MovieDetails
@@ -40,7 +41,9 @@ export function MoviePage({ movie, inList, dismissed = null, reviews, overviewLa
   const t = useT()
   const watched = useWatched().has(movie.id)
   // The viewer's region (src/http/render.tsx): the providers' fragment URL names it.
-  const region = useViewer().region
+  const viewer = useViewer()
+  const region = viewer.region
+  const signedIn = Boolean(viewer.user)
   const rating = formatRating(movie.vote_average, movie.vote_count, t)
   const runtime = formatRuntime(movie.runtime, t)
   return (
@@ -110,6 +113,7 @@ export function MoviePage({ movie, inList, dismissed = null, reviews, overviewLa
               {dismissed === null ? null : <DismissButton movieId={movie.id} title={movie.title} dismissed={dismissed} />}
             </div>
             <SaveForOffline />
+            {playable && signedIn ? <DownloadSlot movieId={movie.id} /> : null}
           </div>
         </div>
         {region ? <WhereToWatchSlot movieId={movie.id} region={region} /> : null}

@@ -1,3 +1,4 @@
+import { ASSETS } from '../assets'
 import { Layout } from '../Layout'
 import { useT } from '../components/I18nContext'
 
@@ -15,6 +16,10 @@ export function OfflinePage() {
           {t('offline.title')}
         </h1>
         <p>{t('offline.description')}</p>
+        <section aria-labelledby="offline-downloads-heading" hidden>
+          <h2 id="offline-downloads-heading">{t('downloads.offlineHeading')}</h2>
+          <ul class="offline-saved" data-offline-downloads></ul>
+        </section>
         <h2 id="offline-saved-heading">{t('offline.savedPages')}</h2>
         <ul id="offline-saved" class="offline-saved" aria-labelledby="offline-saved-heading" data-empty={t('offline.noneSaved')}></ul>
         <p>
@@ -23,6 +28,7 @@ export function OfflinePage() {
           </a>
         </p>
       </section>
+      <script src={ASSETS.downloads} defer></script>
     </Layout>
   )
 }

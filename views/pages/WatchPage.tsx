@@ -3,6 +3,7 @@ import type { StartedPlayback } from '../../src/playback/service'
 import { ASSETS } from '../assets'
 import { Layout, type LayoutProps } from '../Layout'
 import { useT } from '../components/I18nContext'
+import { DownloadControl, type DownloadQualityView } from '../components/DownloadControl'
 
 export interface WatchPageProps extends Omit<LayoutProps, 'title' | 'children'> {
   movie: { id: number; title: string }
@@ -12,6 +13,8 @@ export interface WatchPageProps extends Omit<LayoutProps, 'title' | 'children'> 
   /** A member's player reports where they are (public/assets/watch-progress.js); a visitor's does not. */
   member: boolean
   genres?: Genre[]
+  /** The qualities a member may download (views/components/DownloadControl.tsx); absent: no Download control. */
+  downloads?: readonly DownloadQualityView[] | undefined
 }
 
 /** Playback speeds offered (1 is the default). */
@@ -22,7 +25,7 @@ const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 2]
  * off), the master playlist beside it in `data-hls` for the scripted player (public/assets/player.js: hls.js, the
  * settings below, keys, a fresh token before this one expires), and the video's licence and credit.
  */
-export function WatchPage({ movie, started, startAt, member, ...layout }: WatchPageProps) {
+export function WatchPage({ movie, started, startAt, member, downloads, ...layout }: WatchPageProps) {
   const t = useT()
   const { playback } = started
   // Without JavaScript the MP4's media fragment starts it there; the player hands the same point to hls.js.
@@ -83,6 +86,7 @@ export function WatchPage({ movie, started, startAt, member, ...layout }: WatchP
         <div class="player-error" role="alert" hidden data-player-error>
           <p data-error="network">{t('watch.errorNetwork')}</p>
           <p data-error="media">{t('watch.errorMedia')}</p>
+          <p data-error="expired">{t('downloads.expired')}</p>
           <button type="button" class="button primary" data-retry>
             {t('watch.retry')}
           </button>
@@ -127,16 +131,18 @@ export function WatchPage({ movie, started, startAt, member, ...layout }: WatchP
               </>
             ) : null}
           </p>
-          <p>
+          <p class="watch-actions">
             <a class="button secondary" href={`/movies/${movie.id}`}>
               {t('watch.back', { title: movie.title })}
             </a>
           </p>
+          {downloads?.length ? <DownloadControl movieId={movie.id} title={movie.title} qualities={downloads} /> : null}
         </div>
       </section>
       <script src={ASSETS.hls} defer></script>
       <script src={ASSETS.player} defer></script>
       {member ? <script src={ASSETS.progress} defer></script> : null}
+      {downloads?.length ? <script src={ASSETS.downloads} defer></script> : null}
     </Layout>
   )
 }

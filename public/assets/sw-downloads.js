@@ -1,0 +1,286 @@
+// Flixpeek's service worker, part 4 of 4 (imported by /sw.js after the other three): films kept on this
+// device for offline viewing (docs/offline.md, "Downloads"). One cache per film (`dl-<movieId>`) holds the files of
+// one rendition under canonical, token-free URLs (/media/o/<videoId>/<name>), stored exactly as the network sent them
+// (a re-wrapped Response breaks Chromium's native HLS), plus the film's page and its watch page; the record (who,
+// which film, files, bytes, expiry) is in IndexedDB `downloads`. Not DRM: expiry and deletion are this worker's job.
+'use strict'
+var DOWNLOADED = 'dl-'
+var RENEW_EVERY = 24 * 3600 * 1000
+var running = {} // movie → its loop, while one runs in this worker
+var pausing = {} // movie → true: the loop stops after the file it is on
+
+function records() { return tx('downloads', 'readonly', function (s) { return s.getAll() }) }
+function record(movie) { return tx('downloads', 'readonly', function (s) { return s.get(Number(movie)) }) }
+function saveRecord(r) { return tx('downloads', 'readwrite', function (s) { return s.put(r) }) }
+function filmCache(movie) { return caches.open(DOWNLOADED + movie) }
+
+/** `/media/d/<token>/<videoId>/<name>` → `/media/o/<videoId>/<name>`: the token never becomes part of a stored key. */
+function canonical(address) { return new URL(address, self.location.origin).pathname.replace(/^\/media\/d\/[^/]+\//, '/media/o/') }
+function expired(r) { return Date.parse(r.expires_at) <= Date.now() }
+
+/** A random id for this browser, kept until logout: the server counts devices by it, nothing more. */
+function deviceId() {
+  return get('device').then(function (id) {
+    if (id) return id
+    var bytes = crypto.getRandomValues(new Uint8Array(16))
+    id = btoa(String.fromCharCode.apply(null, bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+    return set('device', id).then(function () { return id })
+  })
+}
+
+/** What pages are told of a download. */
+function view(r) {
+  return { movie: r.movie, id: r.id, title: r.title, quality: r.quality, size: r.size, bytes: r.bytes, files: r.files.length, done: r.done, state: r.state, error: r.error || null, expires_at: r.expires_at }
+}
+var told = {}
+function announce(r, force) {
+  // Progress at most four times a second; every change of state at once.
+  if (!force && Date.now() - (told[r.movie] || 0) < 250) return
+  told[r.movie] = Date.now()
+  notify({ type: 'download', download: view(r) })
+}
+
+/** Drops a film's copy: its cache, its record, a background fetch still running. */
+function drop(movie) {
+  delete running[movie]
+  var id = DOWNLOADED + movie
+  var fetching = self.registration.backgroundFetch ? self.registration.backgroundFetch.get(id).then(function (f) { return f && f.abort() }).catch(function () {}) : null
+  return Promise.all([fetching, caches.delete(id), tx('downloads', 'readwrite', function (s) { return s.delete(Number(movie)) })])
+}
+/** Every download but `viewer`'s (all of them when no viewer is given): a new viewer never sees another's films. */
+function dropDownloads(viewer) {
+  return db().then(records).then(function (all) {
+    return Promise.all(all.filter(function (r) { return !viewer || r.viewer !== viewer }).map(function (r) { return drop(r.movie) }))
+  })
+}
+function downloadsKept() { return records().then(function (all) { return all.length > 0 }, function () { return false }) }
+
+/** A new download (the page has the server's answer, POST /api/v1/me/downloads): pages and player kept, then the files. */
+function start(data, event) {
+  var a = data.answer
+  return get('viewer').then(function (viewer) {
+    var files = a.files.map(function (url) { return { url: url, key: canonical(url) } })
+    var r = {
+      movie: a.movie_id, id: a.id, video: a.video_id, viewer: viewer || 'anonymous', title: data.title, quality: a.quality, size: a.size,
+      files: files, done: 0, bytes: 0, state: 'downloading', expires_at: a.expires_at, renewed_at: Date.now(), master: files[0].key, poster: files[files.length - 1].key,
+    }
+    // Another quality of the same film replaces the copy; the same one keeps the files it has.
+    return record(r.movie).then(function (old) { return old && old.quality !== r.quality && caches.delete(DOWNLOADED + r.movie) }).then(function () {
+      return saveRecord(r)
+    }).then(function () {
+      announce(r, true)
+      var keep = keepPages(r).catch(function () {})
+      // Background Fetch starts from a page only (Chromium refuses it in a worker): the page gets what is left to fetch.
+      if (data.background) {
+        event.waitUntil(keep)
+        return missing(r).then(function (urls) { return { download: view(r), fetch: urls } })
+      }
+      event.waitUntil(keep.then(function () { return loop(r.movie) }))
+      return { download: view(r) }
+    })
+  })
+}
+/** The film's page and its watch page, and the player's files in the shell, so the film opens and plays offline. */
+function keepPages(r) {
+  var pages = ['/movies/' + r.movie, '/watch/' + r.movie].map(function (path) {
+    return fetch(path, { credentials: 'same-origin' }).then(function (res) { return res.ok && store(DOWNLOADED + r.movie, path, res) })
+  })
+  return Promise.all(pages.concat(caches.open(SHELL).then(function (shell) { return shell.addAll(S.player) })))
+}
+
+/**
+ * The resumable loop: each file not yet in the film's cache is fetched and stored, in order; one that is there (a
+ * finished file of an earlier run, a reload, a restarted worker) is never fetched again. A network failure pauses it
+ * (resumed when the page is back online or opened again); a full disk or a revoked download stops it with a reason.
+ */
+function loop(movie) {
+  if (running[movie]) return running[movie]
+  var work = Promise.all([record(movie), filmCache(movie)]).then(function (found) {
+    var r = found[0]
+    var cache = found[1]
+    if (!r || r.state === 'done') return
+    r.state = 'downloading'
+    r.error = null
+    r.via = 'loop'
+    var i = 0
+    function finish() { return saveRecord(r).then(function () { announce(r, true) }) }
+    function next() {
+      if (running[movie] !== work) return // cancelled
+      if (pausing[movie]) {
+        delete pausing[movie]
+        r.state = 'paused'
+        r.error = 'paused'
+        return finish()
+      }
+      if (i >= r.files.length) {
+        r.state = 'done'
+        return finish()
+      }
+      var file = r.files[i]
+      return cache.match(file.key).then(function (have) {
+        if (have) {
+          if (i >= r.done) r.bytes += Number(have.headers.get('Content-Length')) || 0
+          r.done = Math.max(r.done, ++i)
+          return next()
+        }
+        return fetch(file.url, { credentials: 'omit' }).then(function (res) {
+          if (!res.ok) throw Object.assign(new Error('http'), { status: res.status })
+          var length = Number(res.headers.get('Content-Length')) || 0
+          return cache.put(file.key, res).then(function () {
+            r.bytes += length
+            r.done = ++i
+            return saveRecord(r).then(function () { announce(r) }).then(next)
+          })
+        })
+      })
+    }
+    announce(r, true)
+    return next().catch(function (error) {
+      var quota = error && error.name === 'QuotaExceededError'
+      r.state = quota || error.status ? 'failed' : 'paused'
+      r.error = quota ? 'quota' : error.status === 403 || error.status === 404 ? 'revoked' : 'network'
+      return finish()
+    })
+  })
+  running[movie] = work
+  return work.then(function () { if (running[movie] === work) delete running[movie] })
+}
+
+/** The files of a download not yet on the device (Background Fetch is handed these). */
+function missing(r) {
+  return filmCache(r.movie).then(function (cache) {
+    return Promise.all(r.files.map(function (f) { return cache.match(f.key).then(function (have) { return have ? null : f.url }) }))
+  }).then(function (left) { return left.filter(Boolean) })
+}
+/** Whatever arrived is stored under its canonical URL; what is missing is left to the loop. */
+function settle(event, state) {
+  var movie = Number(event.registration.id.slice(DOWNLOADED.length))
+  event.waitUntil(Promise.all([record(movie), filmCache(movie), event.registration.matchAll()]).then(function (found) {
+    var r = found[0]
+    if (!r) return
+    return Promise.all(found[2].map(function (item) {
+      return item.responseReady.then(function (res) { return res.ok && found[1].put(canonical(item.request.url), res) }, function () {})
+    })).then(function () {
+      r.state = state
+      // An abort is someone's choice (Pause, or the browser's own Cancel); a failure is the network's.
+      r.error = state === 'done' ? null : event.type === 'backgroundfetchabort' ? 'paused' : 'network'
+      if (state === 'done') r.done = r.files.length
+      return saveRecord(r)
+    }).then(function () {
+      announce(r, true)
+      if (state === 'done' && event.updateUI) return event.updateUI({ title: r.title }).catch(function () {})
+    })
+  }))
+}
+self.addEventListener('backgroundfetchsuccess', function (event) { settle(event, 'done') })
+self.addEventListener('backgroundfetchfail', function (event) { settle(event, 'paused') })
+self.addEventListener('backgroundfetchabort', function (event) { settle(event, 'paused') })
+self.addEventListener('backgroundfetchclick', function (event) { event.waitUntil(self.clients.openWindow('/downloads')) })
+
+/** A downloaded film's file, for its viewer, until it expires: never from the network. */
+function downloadedMedia(url) {
+  var video = url.pathname.split('/')[3]
+  return Promise.all([get('viewer'), records()]).then(function (found) {
+    var r = found[1].filter(function (d) { return d.video === video })[0]
+    if (!r || r.viewer !== found[0]) return new Response(null, { status: 404 })
+    if (expired(r)) return drop(r.movie).then(function () { return new Response(null, { status: 410 }) })
+    return caches.match(url.pathname, { cacheName: DOWNLOADED + r.movie }).then(function (res) { return res || new Response(null, { status: 404 }) })
+  })
+}
+/**
+ * The film's page or watch page from its download, when the network has failed (sw-core.js page()): an expired one's
+ * too, whose player then says it expired (play() drops it).
+ */
+function downloadedPage(url) {
+  var path = /^\/(watch|movies)\/(\d+)$/.exec(url.pathname)
+  if (!path) return Promise.resolve(null)
+  return Promise.all([get('viewer'), record(path[2])]).then(function (found) {
+    if (!found[1] || found[1].viewer !== found[0]) return null
+    return caches.match(url.pathname, { cacheName: DOWNLOADED + path[2] }).then(function (res) { return res ? marked(res) : null })
+  })
+}
+
+/** What the player plays: the device's copy when complete and this viewer's; renewed on the server once a day online. */
+function play(data, event) {
+  return Promise.all([get('viewer'), record(data.movie), keptProgress(data.movie)]).then(function (found) {
+    var r = found[1]
+    if (!r || r.viewer !== found[0] || r.state !== 'done') return null
+    if (expired(r)) {
+      event.waitUntil(drop(r.movie))
+      return { expired: true }
+    }
+    if (Date.now() - r.renewed_at > RENEW_EVERY) renew(r)
+    return { master: r.master, poster: r.poster, position: found[2] && found[2].position }
+  })
+}
+function renew(r) {
+  return fetch('/api/v1/me/downloads/' + r.id + '/renew', { method: 'POST', credentials: 'same-origin' }).then(function (res) {
+    // Released elsewhere (another device removed this one, the account deleted it): the copy goes too.
+    if (res.status === 404) return drop(r.movie)
+    return res.ok && res.json().then(function (renewed) {
+      r.expires_at = renewed.expires_at
+      r.renewed_at = Date.now()
+      return saveRecord(r)
+    })
+  }).catch(function () {})
+}
+
+/** This viewer's downloads, expired ones dropped on the way. */
+function listDownloads() {
+  return Promise.all([get('viewer'), records(), deviceId()]).then(function (found) {
+    var mine = found[1].filter(function (r) { return r.viewer === found[0] })
+    var gone = mine.filter(expired)
+    return Promise.all(gone.map(function (r) { return drop(r.movie) })).then(function () {
+      return { device: found[2], downloads: mine.filter(function (r) { return !expired(r) }).map(view) }
+    })
+  })
+}
+/** Logout: this device's downloads released on the server and progress sent, while the session is still good; then the purge. */
+function release() {
+  return deviceId().then(function (device) {
+    return fetch('/api/v1/me/downloads?device=' + encodeURIComponent(device), { method: 'DELETE', credentials: 'same-origin' }).catch(function () {})
+  }).then(function () { return HANDLERS.replay().catch(function () {}) }).then(purge)
+}
+
+HANDLERS.device = deviceId
+HANDLERS.downloads = listDownloads
+HANDLERS['download-start'] = start
+HANDLERS['download-play'] = play
+/** The page started a Background Fetch for the film: the browser fetches, settle() stores. */
+HANDLERS['download-background'] = function (data) {
+  return record(data.movie).then(function (r) {
+    if (!r) return
+    r.via = 'background'
+    return saveRecord(r)
+  })
+}
+HANDLERS['download-pause'] = function (data) {
+  pausing[data.movie] = !!running[data.movie]
+  var bg = self.registration.backgroundFetch
+  return (bg ? bg.get(DOWNLOADED + data.movie).then(function (f) { return f && f.abort() }) : Promise.resolve()).then(function () {
+    return running[data.movie] || record(data.movie).then(function (r) { if (r && r.state !== 'done') { r.state = 'paused'; r.error = 'paused'; return saveRecord(r).then(function () { announce(r, true) }) } })
+  })
+}
+HANDLERS['download-resume'] = function (data, event) { event.waitUntil(loop(Number(data.movie))) }
+/** Downloads the network interrupted (not those the viewer paused) go on when a page is back online or opens. */
+HANDLERS['downloads-resume'] = function (data, event) {
+  return Promise.all([get('viewer'), records()]).then(function (found) {
+    found[1].forEach(function (r) { if (r.viewer === found[0] && r.state === 'paused' && r.error === 'network' && !expired(r)) event.waitUntil(loop(r.movie)) })
+  })
+}
+HANDLERS['download-delete'] = function (data) {
+  return record(data.movie).then(function (r) {
+    if (!r) return
+    return drop(r.movie).then(function () { return fetch('/api/v1/me/downloads/' + r.id, { method: 'DELETE', credentials: 'same-origin' }).catch(function () {}) })
+  })
+}
+/** What logging out would remove, for the page's warning: how many films and their size in the page's language. */
+HANDLERS.logout = function (data) {
+  return listDownloads().then(function (list) {
+    var gb = list.downloads.reduce(function (sum, d) { return sum + (d.bytes || 0) }, 0) / 1073741824
+    var locale = data.lang === 'ar' ? 'ar-u-nu-latn' : data.lang || 'en'
+    var size = new Intl.NumberFormat(locale, { style: 'unit', unit: gb < 1 ? 'megabyte' : 'gigabyte', maximumFractionDigits: 1 }).format(gb < 1 ? gb * 1024 : gb)
+    return { count: list.downloads.length, size: size }
+  })
+}
+HANDLERS.release = release
