@@ -12,7 +12,7 @@ export const ASSET_HASHES = {
   sw: 'fe2b559a66',
   swSaved: '48212fbef1',
   swQueue: '1f3ed23305',
-  swDownloads: '1ca7f80aab',
+  swDownloads: '4fa04f99e9',
   downloads: '5c90294cf7',
   upload: '911f883a46',
   player: '86e312b430',

@@ -127,6 +127,7 @@ function loop(movie) {
           if (!res.ok) throw Object.assign(new Error('http'), { status: res.status })
           var length = Number(res.headers.get('Content-Length')) || 0
           return cache.put(file.key, res).then(function () {
+            if (running[movie] !== work) return // deleted meanwhile: its record stays gone
             r.bytes += length
             r.done = ++i
             return saveRecord(r).then(function () { announce(r) }).then(next)
@@ -218,9 +219,13 @@ function renew(r) {
     // Released elsewhere (another device removed this one, the account deleted it): the copy goes too.
     if (res.status === 404) return drop(r.movie)
     return res.ok && res.json().then(function (renewed) {
-      r.expires_at = renewed.expires_at
-      r.renewed_at = Date.now()
-      return saveRecord(r)
+      // Read again: the copy may have been deleted, or changed, while the network answered.
+      return record(r.movie).then(function (now) {
+        if (!now || now.id !== r.id) return
+        now.expires_at = renewed.expires_at
+        now.renewed_at = Date.now()
+        return saveRecord(now)
+      })
     })
   }).catch(function () {})
 }

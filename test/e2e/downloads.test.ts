@@ -65,19 +65,56 @@ async function download(page: Page, shot?: string) {
 }
 const status = (page: Page) => page.locator(`[data-download="${movie.id}"] [data-download-status]`)
 
-/** How the worker fetched the film's files (its IndexedDB record): Background Fetch, or its own loop. */
-function via(page: Page): Promise<string> {
+/** The film's download record on the device (IndexedDB `downloads`). */
+function recordOf(page: Page): Promise<{ via: string; expires_at: string }> {
   return page.evaluate(
     (id) =>
-      new Promise<string>((resolve, reject) => {
+      new Promise<{ via: string; expires_at: string }>((resolve, reject) => {
         const open = indexedDB.open('flixpeek-offline', 2)
         open.onsuccess = () => {
           const read = open.result.transaction('downloads').objectStore('downloads').get(id)
-          read.onsuccess = () => resolve((read.result as { via: string }).via)
+          read.onsuccess = () => resolve(read.result as { via: string; expires_at: string })
         }
         open.onerror = () => reject(open.error)
       }),
     movie.id,
+  )
+}
+/** How the worker fetched the film's files: Background Fetch, or its own loop. */
+const via = async (page: Page) => (await recordOf(page)).via
+
+/** The position the worker keeps for the film while offline (IndexedDB kv `progress`), null when none. */
+function keptProgress(page: Page): Promise<number | null> {
+  return page.evaluate(
+    (id) =>
+      new Promise<number | null>((resolve, reject) => {
+        const open = indexedDB.open('flixpeek-offline', 2)
+        open.onsuccess = () => {
+          const read = open.result.transaction('kv').objectStore('kv').get('progress')
+          read.onsuccess = () => resolve((read.result as Record<string, { position: number }> | undefined)?.[id]?.position ?? null)
+        }
+        open.onerror = () => reject(open.error)
+      }),
+    movie.id,
+  )
+}
+
+/** Changes the film's download record on the device (IndexedDB `downloads`), as time passing would. */
+function changeRecord(page: Page, change: Record<string, unknown>): Promise<void> {
+  return page.evaluate(
+    ({ id, change }) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('flixpeek-offline', 2)
+        open.onsuccess = () => {
+          const store = open.result.transaction('downloads', 'readwrite').objectStore('downloads')
+          const read = store.get(id)
+          read.onsuccess = () => {
+            store.put({ ...read.result, ...change }).onsuccess = () => resolve()
+          }
+        }
+        open.onerror = () => reject(open.error)
+      }),
+    { id: movie.id, change },
   )
 }
 
@@ -153,11 +190,17 @@ describe('downloading a film for offline viewing', () => {
     await expect.poll(async () => (await player(page)).time, { timeout: 20_000 }).toBeGreaterThan(13)
     expect((await player(page)).error).toBeNull()
     await screenshot(page, 'downloads-offline-watch')
+    // Paused offline: the report is kept on the device (the newest per film) and sent once the network is back.
+    await page.evaluate(() => document.querySelector('video')!.pause())
+    await expect.poll(() => keptProgress(page)).toBeGreaterThan(12)
 
     // The offline page lists the downloaded film first.
     await page.goto(`${baseUrl}/nowhere-cached`, { waitUntil: 'domcontentloaded' })
     await expect.poll(() => page.locator('[data-offline-downloads] a').first().textContent()).toBe(movie.title)
     await context.setOffline(false)
+    const resumable = async () => (await api<{ results: { id: number; position: number }[] }>('/api/v1/me/continue-watching', token)).body.results.find((film) => film.id === movie.id)?.position
+    await expect.poll(resumable, { timeout: 15_000 }).toBeGreaterThan(12)
+    await expect.poll(() => keptProgress(page)).toBeNull()
   })
 
   it('should warn before logout, then release the device on the server and remove the film from the device', async () => {
@@ -175,45 +218,51 @@ describe('downloading a film for offline viewing', () => {
     expect((await api<{ results: unknown[] }>('/api/v1/me/downloads', again.token)).body.results).toEqual([])
   })
 
-  it('should resume an interrupted download without fetching its finished files again, and stop playing once expired', async () => {
-    const { page, context } = await member({ backgroundFetch: false })
+  it('should resume an interrupted download without fetching its finished files again, pause and resume it, renew it online, and stop playing once expired', async () => {
+    const { page, context, token } = await member({ backgroundFetch: false })
     const fetched = new Map<string, number>()
     let allowed = 3
+    let slow = false
     await context.route('**/media/d/**', async (route) => {
       const name = new URL(route.request().url()).pathname.replace(/^\/media\/d\/[^/]+\//, '')
       if (allowed <= 0) return route.abort('internetdisconnected')
       allowed--
       fetched.set(name, (fetched.get(name) ?? 0) + 1)
+      if (slow) await new Promise((resolve) => setTimeout(resolve, 250))
       return route.continue()
     })
     await download(page)
     await expect.poll(() => status(page).textContent(), { timeout: 30_000 }).toMatch(/connection dropped/)
     expect([...fetched.keys()]).toHaveLength(3)
 
-    // Back online, after a reload: the loop starts again where it stopped.
+    // Back online, after a reload: the loop starts again where it stopped (slowed down, so Pause can be pressed).
     allowed = Infinity
+    slow = true
     await page.reload({ waitUntil: 'domcontentloaded' })
+    await expect.poll(() => status(page).textContent(), { timeout: 30_000 }).toMatch(/^Downloading/)
+    await page.locator(`[data-download="${movie.id}"] [data-download-action="pause"]`).click()
+    await expect.poll(() => status(page).textContent()).toBe('Paused')
+    const whenPaused = fetched.size
+    await page.waitForTimeout(1000)
+    expect(fetched.size).toBe(whenPaused)
+    slow = false
+    await page.locator(`[data-download="${movie.id}"] [data-download-action="resume"]`).click()
     await expect.poll(() => status(page).textContent(), { timeout: 60_000 }).toMatch(/^Downloaded/)
     expect(await via(page)).toBe('loop')
     expect([...fetched.values()].every((times) => times === 1), JSON.stringify([...fetched])).toBe(true)
     expect(fetched.size).toBeGreaterThan(10)
 
+    // Opened online a day after its last renewal: renewed on the server (a later expiry), and on the device.
+    const expiry = async () => (await api<{ results: { expires_at: string }[] }>('/api/v1/me/downloads', token)).body.results[0]!.expires_at
+    const before = await expiry()
+    await changeRecord(page, { renewed_at: Date.now() - 2 * 24 * 3600 * 1000, expires_at: new Date(Date.now() + 3600 * 1000).toISOString() })
+    await page.goto(`${baseUrl}/watch/${movie.id}`, { waitUntil: 'domcontentloaded' })
+    await expect.poll(expiry).not.toBe(before)
+    expect(Date.parse(await expiry())).toBeGreaterThan(Date.parse(before))
+    await expect.poll(async () => Date.parse((await recordOf(page)).expires_at)).toBeGreaterThan(Date.now() + 29 * 24 * 3600 * 1000)
+
     // 30 days later (the record's expiry moved into the past): the worker refuses to play it and drops it.
-    await page.evaluate(
-      (id) =>
-        new Promise<void>((resolve, reject) => {
-          const open = indexedDB.open('flixpeek-offline', 2)
-          open.onsuccess = () => {
-            const store = open.result.transaction('downloads', 'readwrite').objectStore('downloads')
-            const read = store.get(id)
-            read.onsuccess = () => {
-              store.put({ ...read.result, expires_at: new Date(Date.now() - 1000).toISOString() }).onsuccess = () => resolve()
-            }
-          }
-          open.onerror = () => reject(open.error)
-        }),
-      movie.id,
-    )
+    await changeRecord(page, { expires_at: new Date(Date.now() - 1000).toISOString() })
     await context.setOffline(true)
     await page.goto(`${baseUrl}/watch/${movie.id}`, { waitUntil: 'domcontentloaded' })
     await expect.poll(() => page.locator('[data-player-error]:not([hidden]) [data-error]:not([hidden])').getAttribute('data-error', { timeout: 1000 }).catch(() => null)).toBe('expired')
@@ -245,5 +294,16 @@ describe('downloading a film for offline viewing', () => {
     expect(await page.locator(`[data-download="${movie.id}"] [data-download-action="resume"]`).isVisible()).toBe(true)
     const server = await api<{ results: unknown[] }>('/api/v1/me/downloads', members.at(-1)!.token)
     expect(server.body.results).toHaveLength(1)
+  })
+
+  it('should say so when the account already keeps downloads on five other devices (download_limit)', async () => {
+    const { page, token } = await member()
+    for (let n = 0; n < 5; n++) {
+      const made = await api('/api/v1/me/downloads', token, { method: 'POST', body: JSON.stringify({ movie_id: movie.id, quality: '480p', device: `other-device-${n}-${crypto.randomUUID().slice(0, 8)}` }) })
+      expect(made.status).toBe(201)
+    }
+    await download(page)
+    await expect.poll(() => page.locator(`[data-download="${movie.id}"] [data-download-error]`).textContent()).toMatch(/^You have reached the download limit \(25 films on up to 5 devices\)/)
+    expect(await page.evaluate(async () => (await caches.keys()).filter((name) => name.startsWith('dl-')))).toEqual([])
   })
 })
