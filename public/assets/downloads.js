@@ -98,7 +98,8 @@
         if (!res.ok) return error(control, t.failed)
         return res.json().then(function (answer) {
           var background = 'BackgroundFetchManager' in window
-          return ask({ type: 'download-start', answer: answer, title: control.dataset.title, background: background }).then(function (started) {
+          var viewer = res.headers.get('X-Viewer')
+          return ask({ type: 'download-start', answer: answer, title: control.dataset.title, background: background, viewer: viewer }).then(function (started) {
             render(control, started.download)
             if (started.fetch) fetchInBackground(control, started)
           })
@@ -240,4 +241,6 @@
     if (navigator.onLine) ask({ type: 'downloads-resume' })
   })
   window.addEventListener('online', function () { ask({ type: 'downloads-resume' }) })
+  // A browser ends a worker's long event after some minutes: while a page is open, a stopped loop starts again.
+  setInterval(function () { if (navigator.onLine && document.querySelector('[data-download-action="pause"]:not([hidden])')) ask({ type: 'downloads-resume' }) }, 60000)
 })()

@@ -138,7 +138,8 @@
     var form = event.target
     if (!sw.controller || form.getAttribute('action') !== '/logout') return
     event.preventDefault()
-    ask({ type: 'logout', lang: document.documentElement.lang }).then(function (kept) {
+    // An older worker (before "Reload to update") never answers: no warning then, as before.
+    Promise.race([ask({ type: 'logout', lang: document.documentElement.lang }), new Promise(function (done) { setTimeout(done, 1000) })]).then(function (kept) {
       if (kept && kept.count && !confirm(banner.getAttribute('data-logout').replace('{count}', kept.count).replace('{size}', kept.size))) return
       try { sessionStorage.clear() } catch (e) { /* off */ }
       Promise.race([ask({ type: 'release' }), new Promise(function (done) { setTimeout(done, 3000) })]).then(function () { form.submit() })

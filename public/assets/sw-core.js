@@ -53,11 +53,34 @@ function tx(store, mode, work) {
 }
 function get(key) { return tx('kv', 'readonly', function (s) { return s.get(key) }) }
 function set(key, value) { return tx('kv', 'readwrite', function (s) { return s.put(value, key) }) }
+/**
+ * Reads, changes and writes one item in one transaction, so no other write comes between (two tabs, a loop and an
+ * event): `change` gets the stored value and returns the new one, or undefined to leave it. Resolves with the new one.
+ */
+function update(store, key, change) {
+  return db().then(function (d) {
+    return new Promise(function (resolve, reject) {
+      var t = d.transaction(store, 'readwrite')
+      var s = t.objectStore(store)
+      var next
+      var read = s.get(key)
+      read.onsuccess = function () {
+        next = change(read.result)
+        if (next !== undefined && store === 'kv') s.put(next, key)
+        else if (next !== undefined) s.put(next)
+      }
+      t.oncomplete = function () { resolve(next) }
+      t.onerror = function () { reject(t.error) }
+    })
+  })
+}
 // --- Install, activate, update.
 self.addEventListener('install', function (event) {
   // The player's files too while films are downloaded: a new version must still play them offline.
   event.waitUntil(caches.open(SHELL).then(function (cache) {
-    return cache.addAll(S.shell).then(function () { return downloadsKept() }).then(function (any) { return any && cache.addAll(S.player) })
+    return cache.addAll(S.shell).then(function () { return caches.keys() }).then(function (names) {
+      return names.some(function (n) { return n.indexOf('dl-') === 0 }) && cache.addAll(S.player)
+    })
   }).then(function () {
     // The very first worker takes over at once; a new version waits until the page offers "Reload to update".
     if (!self.registration.active) return self.skipWaiting()
@@ -90,7 +113,9 @@ function noteViewer(viewer) {
             }))
           })
         })
-      }).concat(dropDownloads(viewer)))
+      // A downloaded film goes only for another account: an expired session (anonymous) keeps it until the owner
+      // signs in again (nothing plays it meanwhile: every check wants its viewer).
+      }).concat(viewer === 'anonymous' ? [] : dropDownloads(viewer)))
     })
   })
 }
@@ -250,7 +275,7 @@ self.addEventListener('fetch', function (event) {
   }
   if (request.method !== 'GET') return
   if (request.mode === 'navigate') event.respondWith(page(event, url))
-  else if (S.shell.indexOf(url.pathname + url.search) >= 0 || url.pathname.indexOf('/assets/') === 0) event.respondWith(shell(request))
+  else if (S.shell.concat(S.player).indexOf(url.pathname + url.search) >= 0 || url.pathname.indexOf('/assets/') === 0) event.respondWith(shell(request))
   else if (request.destination === 'image') event.respondWith(image(request))
   else if (OWN_API.test(url.pathname)) event.respondWith(ownApi(event, url))
 })

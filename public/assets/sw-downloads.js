@@ -20,11 +20,10 @@ function expired(r) { return Date.parse(r.expires_at) <= Date.now() }
 
 /** A random id for this browser, kept until logout: the server counts devices by it, nothing more. */
 function deviceId() {
-  return get('device').then(function (id) {
+  return update('kv', 'device', function (id) {
     if (id) return id
     var bytes = crypto.getRandomValues(new Uint8Array(16))
-    id = btoa(String.fromCharCode.apply(null, bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-    return set('device', id).then(function () { return id })
+    return btoa(String.fromCharCode.apply(null, bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
   })
 }
 
@@ -53,19 +52,19 @@ function dropDownloads(viewer) {
     return Promise.all(all.filter(function (r) { return !viewer || r.viewer !== viewer }).map(function (r) { return drop(r.movie) }))
   })
 }
-function downloadsKept() { return records().then(function (all) { return all.length > 0 }, function () { return false }) }
 
 /** A new download (the page has the server's answer, POST /api/v1/me/downloads): pages and player kept, then the files. */
 function start(data, event) {
   var a = data.answer
-  return get('viewer').then(function (viewer) {
+  // The viewer the download was made for (the POST's X-Viewer): the worker may not have seen this account yet.
+  return (data.viewer ? noteViewer(data.viewer) : Promise.resolve()).then(function () { return get('viewer') }).then(function (viewer) {
     var files = a.files.map(function (url) { return { url: url, key: canonical(url) } })
     var r = {
       movie: a.movie_id, id: a.id, video: a.video_id, viewer: viewer || 'anonymous', title: data.title, quality: a.quality, size: a.size,
       files: files, done: 0, bytes: 0, state: 'downloading', expires_at: a.expires_at, renewed_at: Date.now(), master: files[0].key, poster: files[files.length - 1].key,
     }
-    // Another quality of the same film replaces the copy; the same one keeps the files it has.
-    return record(r.movie).then(function (old) { return old && old.quality !== r.quality && caches.delete(DOWNLOADED + r.movie) }).then(function () {
+    // Another quality or a new video of the same film replaces the copy; the same one keeps the files it has.
+    return record(r.movie).then(function (old) { return old && (old.quality !== r.quality || old.video !== r.video) && caches.delete(DOWNLOADED + r.movie) }).then(function () {
       return saveRecord(r)
     }).then(function () {
       announce(r, true)
@@ -103,7 +102,7 @@ function loop(movie) {
     r.error = null
     r.via = 'loop'
     var i = 0
-    function finish() { return saveRecord(r).then(function () { announce(r, true) }) }
+    function finish() { return running[movie] === work && saveRecord(r).then(function () { announce(r, true) }) }
     function next() {
       if (running[movie] !== work) return // cancelled
       if (pausing[movie]) {
@@ -138,8 +137,10 @@ function loop(movie) {
     announce(r, true)
     return next().catch(function (error) {
       var quota = error && error.name === 'QuotaExceededError'
-      r.state = quota || error.status ? 'failed' : 'paused'
-      r.error = quota ? 'quota' : error.status === 403 || error.status === 404 ? 'revoked' : 'network'
+      // Refused (403, 404: expired, deleted, revoked) is final; the network or a busy server (5xx, 429) is a pause.
+      var refused = error.status && error.status < 500 && error.status !== 429
+      r.state = quota || refused ? 'failed' : 'paused'
+      r.error = quota ? 'quota' : refused ? 'revoked' : 'network'
       return finish()
     })
   })
@@ -153,23 +154,37 @@ function missing(r) {
     return Promise.all(r.files.map(function (f) { return cache.match(f.key).then(function (have) { return have ? null : f.url }) }))
   }).then(function (left) { return left.filter(Boolean) })
 }
-/** Whatever arrived is stored under its canonical URL; what is missing is left to the loop. */
+/**
+ * Whatever arrived is stored under its canonical URL; what is missing is left to the loop. Sizes are added up from the
+ * stored files; a full disk (the copy needs room while it is made) or the browser's own quota failure say so.
+ */
 function settle(event, state) {
   var movie = Number(event.registration.id.slice(DOWNLOADED.length))
-  event.waitUntil(Promise.all([record(movie), filmCache(movie), event.registration.matchAll()]).then(function (found) {
-    var r = found[0]
-    if (!r) return
-    return Promise.all(found[2].map(function (item) {
-      return item.responseReady.then(function (res) { return res.ok && found[1].put(canonical(item.request.url), res) }, function () {})
+  var full = event.registration.failureReason === 'quota-exceeded'
+  event.waitUntil(Promise.all([filmCache(movie), event.registration.matchAll()]).then(function (found) {
+    var bytes = 0
+    return Promise.all(found[1].map(function (item) {
+      return item.responseReady.then(function (res) {
+        if (!res.ok) return
+        bytes += Number(res.headers.get('Content-Length')) || 0
+        return found[0].put(canonical(item.request.url), res).catch(function (error) { if (error && error.name === 'QuotaExceededError') full = true })
+      }, function () {})
     })).then(function () {
-      r.state = state
-      // An abort is someone's choice (Pause, or the browser's own Cancel); a failure is the network's.
-      r.error = state === 'done' ? null : event.type === 'backgroundfetchabort' ? 'paused' : 'network'
-      if (state === 'done') r.done = r.files.length
-      return saveRecord(r)
-    }).then(function () {
+      // The loop took over meanwhile (a Background Fetch that never started): its record is the one that counts.
+      if (running[movie]) return null
+      return update('downloads', movie, function (r) {
+        if (!r || r.via === 'loop') return
+        r.state = full ? 'failed' : state
+        // An abort is someone's choice (Pause, or the browser's own Cancel); a failure is the network's.
+        r.error = full ? 'quota' : state === 'done' ? null : event.type === 'backgroundfetchabort' ? 'paused' : 'network'
+        r.bytes = bytes
+        if (state === 'done' && !full) r.done = r.files.length
+        return r
+      })
+    }).then(function (r) {
+      if (!r) return
       announce(r, true)
-      if (state === 'done' && event.updateUI) return event.updateUI({ title: r.title }).catch(function () {})
+      if (r.state === 'done' && event.updateUI) return event.updateUI({ title: r.title }).catch(function () {})
     })
   }))
 }
@@ -219,12 +234,12 @@ function renew(r) {
     // Released elsewhere (another device removed this one, the account deleted it): the copy goes too.
     if (res.status === 404) return drop(r.movie)
     return res.ok && res.json().then(function (renewed) {
-      // Read again: the copy may have been deleted, or changed, while the network answered.
-      return record(r.movie).then(function (now) {
+      // In one transaction: the copy may have been deleted, or changed, while the network answered.
+      return update('downloads', r.movie, function (now) {
         if (!now || now.id !== r.id) return
         now.expires_at = renewed.expires_at
         now.renewed_at = Date.now()
-        return saveRecord(now)
+        return now
       })
     })
   }).catch(function () {})
@@ -242,8 +257,8 @@ function listDownloads() {
 }
 /** Logout: this device's downloads released on the server and progress sent, while the session is still good; then the purge. */
 function release() {
-  return deviceId().then(function (device) {
-    return fetch('/api/v1/me/downloads?device=' + encodeURIComponent(device), { method: 'DELETE', credentials: 'same-origin' }).catch(function () {})
+  return get('device').then(function (device) {
+    return device && fetch('/api/v1/me/downloads?device=' + encodeURIComponent(device), { method: 'DELETE', credentials: 'same-origin' }).catch(function () {})
   }).then(function () { return HANDLERS.replay().catch(function () {}) }).then(purge)
 }
 
@@ -253,24 +268,40 @@ HANDLERS['download-start'] = start
 HANDLERS['download-play'] = play
 /** The page started a Background Fetch for the film: the browser fetches, settle() stores. */
 HANDLERS['download-background'] = function (data) {
-  return record(data.movie).then(function (r) {
-    if (!r) return
+  return update('downloads', Number(data.movie), function (r) {
+    if (!r || running[r.movie]) return
     r.via = 'background'
-    return saveRecord(r)
+    return r
   })
 }
 HANDLERS['download-pause'] = function (data) {
   pausing[data.movie] = !!running[data.movie]
   var bg = self.registration.backgroundFetch
   return (bg ? bg.get(DOWNLOADED + data.movie).then(function (f) { return f && f.abort() }) : Promise.resolve()).then(function () {
-    return running[data.movie] || record(data.movie).then(function (r) { if (r && r.state !== 'done') { r.state = 'paused'; r.error = 'paused'; return saveRecord(r).then(function () { announce(r, true) }) } })
+    if (running[data.movie]) return running[data.movie]
+    return update('downloads', Number(data.movie), function (r) {
+      if (!r || r.state === 'done') return
+      r.state = 'paused'
+      r.error = 'paused'
+      return r
+    }).then(function (r) { if (r) announce(r, true) })
   })
 }
-HANDLERS['download-resume'] = function (data, event) { event.waitUntil(loop(Number(data.movie))) }
-/** Downloads the network interrupted (not those the viewer paused) go on when a page is back online or opens. */
+HANDLERS['download-resume'] = function (data, event) {
+  delete pausing[data.movie]
+  event.waitUntil(loop(Number(data.movie)))
+}
+/**
+ * Downloads the network interrupted (not those the viewer paused) go on when a page is back online or opens, and so do
+ * loops a stopped worker left "downloading" (a browser ends a worker's event after some minutes, or restarts).
+ */
 HANDLERS['downloads-resume'] = function (data, event) {
   return Promise.all([get('viewer'), records()]).then(function (found) {
-    found[1].forEach(function (r) { if (r.viewer === found[0] && r.state === 'paused' && r.error === 'network' && !expired(r)) event.waitUntil(loop(r.movie)) })
+    found[1].forEach(function (r) {
+      var interrupted = r.state === 'paused' && r.error === 'network'
+      var orphaned = r.state === 'downloading' && r.via !== 'background' && !running[r.movie]
+      if (r.viewer === found[0] && (interrupted || orphaned) && !expired(r)) event.waitUntil(loop(r.movie))
+    })
   })
 }
 HANDLERS['download-delete'] = function (data) {

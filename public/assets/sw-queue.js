@@ -96,14 +96,16 @@ function progress(event, request, movie) {
   return fetch(request).catch(function (error) {
     return ownWindow(event).then(function (own) {
       if (!own) throw error
-      return Promise.all([copy.text(), get('viewer'), get('progress')]).then(function (found) {
+      return Promise.all([copy.text(), get('viewer')]).then(function (found) {
         var report = JSON.parse(found[0])
-        var kept = found[2] || {}
         var at = report.at || new Date().toISOString()
-        var old = kept[movie]
-        if (old && old.viewer === found[1] && old.at > at) return
-        kept[movie] = { position: Number(report.position) || 0, at: at, viewer: found[1] || 'anonymous' }
-        return set('progress', kept)
+        return update('kv', 'progress', function (kept) {
+          kept = kept || {}
+          var old = kept[movie]
+          if (old && old.viewer === found[1] && old.at > at) return
+          kept[movie] = { position: Number(report.position) || 0, at: at, viewer: found[1] || 'anonymous' }
+          return kept
+        })
       }).then(function () { return new Response(null, { status: 202, headers: { 'X-Offline-Queued': '1' } }) })
     })
   })
@@ -133,10 +135,10 @@ function sendProgress() {
       }).then(function (res) { if (res.status < 500 && res.status !== 429) done.push(movie) }, function () {})
     })).then(function () {
       if (!done.length) return
-      return get('progress').then(function (now) {
+      return update('kv', 'progress', function (now) {
         now = now || {}
         done.forEach(function (movie) { if (now[movie] && kept[movie] && now[movie].at === kept[movie].at) delete now[movie] })
-        return set('progress', now)
+        return now
       })
     })
   })

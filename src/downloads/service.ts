@@ -208,6 +208,13 @@ export class DownloadService {
     const renewed = await this.deps.store.renew(userId, id, Math.floor(now.getTime() / 1000) + DOWNLOAD_TTL_SECONDS, now)
     if (!renewed) throw errors.notFound()
     forgetGrant(id)
+    // A download of a video deleted (or no longer ready) since is not renewed but released: the device drops its copy
+    // on the 404, and it stops counting towards the account's limits.
+    const video = downloadableOf((await this.deps.store.withItem(userId, id, videoRowKey(renewed.video_id))).other)
+    if (!video || video.status !== 'ready') {
+      await this.remove(userId, id)
+      throw errors.notFound()
+    }
     return toSummary(renewed)
   }
 

@@ -293,11 +293,14 @@ describe('reads and logs', () => {
 })
 
 describe('the video’s deletion', () => {
-  it('should revoke every download of the video at once', async () => {
+  it('should revoke every download of the video at once, and release it at its next renewal (the device drops its copy on the 404)', async () => {
     const mine = await created(viewer, VIEWER_DEVICE)
     expect((await get(mine.files[1]!)).status).toBe(200)
     expect((await api(`/admin/videos/${videoId}`, { method: 'DELETE', token: operator.token })).status).toBe(202)
     expect((await get(mine.files[1]!)).status).toBe(403)
     expect((await get(mine.files[0]!)).status).toBe(403)
+    expect((await api(`/me/downloads/${mine.id}/renew`, { method: 'POST', token: viewer.token })).status).toBe(404)
+    const listed = (await (await api('/me/downloads', { token: viewer.token })).json()) as { results: { id: string }[] }
+    expect(listed.results.map((d) => d.id)).not.toContain(mine.id)
   })
 })

@@ -161,18 +161,20 @@ describe('downloading a film for offline viewing', () => {
 
     await page.goto(`${baseUrl}/downloads`)
     const item = page.locator('.download-item', { hasText: movie.title })
-    await expect.poll(() => item.textContent()).toMatch(/480p · \d+(\.\d)? (kB|MB) · expires /)
+    await expect.poll(() => item.textContent()).toMatch(/480p · [1-9]\d*(\.\d)? MB · expires /)
     await expect.poll(() => page.locator('[data-downloads-space]').textContent()).toMatch(/^Downloads use \d/)
     for (const [width, height] of [[390, 844], [1280, 800]] as const) {
       await page.setViewportSize({ width, height })
       await screenshot(page, `downloads-${width < 600 ? 'phone' : 'desktop'}-en`)
     }
-    // And in Arabic, right to left (the member's language).
-    expect((await api('/api/v1/me', token, { method: 'PATCH', body: JSON.stringify({ language: 'ar' }) })).status).toBe(200)
+    // And in Arabic (right to left) and Japanese: the member's language.
     await page.setViewportSize({ width: 390, height: 844 })
-    await page.reload()
-    await expect.poll(() => item.textContent()).toMatch(/480p/)
-    await screenshot(page, 'downloads-phone-ar')
+    for (const language of ['ar', 'ja']) {
+      expect((await api('/api/v1/me', token, { method: 'PATCH', body: JSON.stringify({ language }) })).status).toBe(200)
+      await page.reload()
+      await expect.poll(() => item.textContent()).toMatch(/480p/)
+      await screenshot(page, `downloads-phone-${language}`)
+    }
     expect((await api('/api/v1/me', token, { method: 'PATCH', body: JSON.stringify({ language: 'en' }) })).status).toBe(200)
     await page.setViewportSize({ width: 1280, height: 720 })
 
@@ -210,7 +212,7 @@ describe('downloading a film for offline viewing', () => {
     await page.locator('.account-menu summary').click()
     void page.getByRole('button', { name: 'Log out' }).click()
     const warning = await dialog
-    expect(warning.message()).toMatch(/^Downloads on this device: 1 \(\d+(\.\d)? MB\)\. Logging out removes them\./)
+    expect(warning.message()).toMatch(/^Downloads on this device: 1 \([1-9]\d*(\.\d)? MB\)\. Logging out removes them\./)
     await Promise.all([page.waitForURL((url) => url.pathname === '/'), warning.accept()])
     await expect.poll(() => page.evaluate(async () => (await caches.keys()).filter((name) => name.startsWith('dl-')))).toEqual([])
     // Another session of the same account sees no download left (plain logout ended only the browser's session).
