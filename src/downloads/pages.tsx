@@ -21,7 +21,8 @@ export const downloadPages = new Hono<AppEnv>()
 
 downloadPages.get('/downloads', requirePageUser, async (c) => {
   const [list, genres] = await Promise.all([c.get('services').downloads.list(currentUser(c).id), navGenres(c)])
-  useCache(c, CACHE.personalPage)
+  // Kept by the service worker for this viewer (like My List), so /downloads opens offline too.
+  useCache(c, CACHE.ownPage)
   return render(c, <DownloadsPage devices={list.devices} genres={genres} />)
 })
 

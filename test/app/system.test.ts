@@ -119,6 +119,7 @@ describe('system routes', () => {
       'POST /api/v1/movies/{id}/playback',
       'PUT /api/v1/me/progress/{movieId}', 'POST /api/v1/me/progress/{movieId}', 'DELETE /api/v1/me/progress/{movieId}', 'GET /api/v1/me/continue-watching', 'POST /api/v1/me/playback-events',
       'GET /api/v1/movies/{id}/providers', 'GET /api/v1/people/{id}',
+      'POST /api/v1/me/downloads', 'GET /api/v1/me/downloads', 'DELETE /api/v1/me/downloads', 'DELETE /api/v1/me/downloads/{id}', 'POST /api/v1/me/downloads/{id}/renew',
     ]
     expect(listed.filter((op) => !contract.includes(op))).toEqual([])
     expect(contract.filter((op) => !listed.includes(op))).toEqual([])

@@ -27,7 +27,8 @@ export async function operatorToken(baseUrl: string, mailUrl: string): Promise<s
 
 /**
  * Uploads `bytes` as the film's video (one part) with the given subtitles (language → SubRip) as the operator holding
- * `operator`, and waits for the stack's transcoder to make it ready. Returns the video's id.
+ * `operator`, and waits for the stack's transcoder to make it ready and for the app to show it (its ready-video map is
+ * up to 30 s behind: until then the film has no Play button). Returns the video's id.
  */
 export async function readyVideo(baseUrl: string, operator: string, movieId: number, bytes: Buffer, subtitles: Record<string, string>): Promise<string> {
   const auth = { Authorization: `Bearer ${operator}` }
@@ -48,8 +49,15 @@ export async function readyVideo(baseUrl: string, operator: string, movieId: num
   // (Called from beforeAll, where expect.poll is not available.)
   for (let waited = 0; ; waited += 250) {
     const { status } = (await json<{ status: string }>(`/api/v1/admin/videos/${id}`)).body
-    if (status === 'ready') return id
+    if (status === 'ready') break
     if (status === 'failed' || waited > 90_000) throw new Error(`the clip did not become ready (${status})`)
     await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  // Signed in, so no shared copy of the answer stands in for the app's own view.
+  for (let waited = 0; ; waited += 500) {
+    const { body } = await json<{ video: unknown }>(`/api/v1/movies/${movieId}`)
+    if (body.video) return id
+    if (waited > 45_000) throw new Error('the app never showed the ready video')
+    await new Promise((resolve) => setTimeout(resolve, 500))
   }
 }
