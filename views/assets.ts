@@ -12,10 +12,10 @@ export const ASSET_HASHES = {
   sw: '741f678aa3',
   swSaved: '48212fbef1',
   swQueue: 'c3bc09d117',
-  swDownloads: '025938ddf0',
+  swDownloads: '9ccd5486ae',
   downloads: '30af1c2a0f',
   upload: '911f883a46',
-  player: '86e312b430',
+  player: '09e3402ae8',
   progress: '637258bbde',
 }
 

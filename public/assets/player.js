@@ -229,7 +229,8 @@
       var channel = new MessageChannel()
       channel.port1.onmessage = function (event) { resolve(event.data) }
       controller.postMessage({ type: 'download-play', movie: Number(page.dataset.movie) }, [channel.port2])
-      setTimeout(function () { resolve(null) }, 2000)
+      // Offline there is nothing else to play: the worker (perhaps just starting) gets longer to answer.
+      setTimeout(function () { resolve(null) }, navigator.onLine ? 2000 : 10000)
     })
   }
   function begin(copy) {

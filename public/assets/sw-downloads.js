@@ -1,8 +1,7 @@
-// Flixpeek's service worker, part 4 of 4 (imported by /sw.js after the other three): films kept on this
-// device for offline viewing (docs/offline.md, "Downloads"). One cache per film (`dl-<movieId>`) holds the files of
-// one rendition under canonical, token-free URLs (/media/o/<videoId>/<name>), stored exactly as the network sent them
-// (a re-wrapped Response breaks Chromium's native HLS), plus the film's page and its watch page; the record (who,
-// which film, files, bytes, expiry) is in IndexedDB `downloads`. Not DRM: expiry and deletion are this worker's job.
+// Flixpeek's service worker, part 4 of 4: films kept on this device for offline viewing (docs/downloads.md). One
+// cache per film (`dl-<movieId>`) holds one rendition's files under token-free URLs (/media/o/<videoId>/<name>), as
+// the network sent them (a re-wrapped Response breaks Chromium's native HLS), and the film's page and watch page; the
+// record (who, film, files, bytes, expiry) is in IndexedDB `downloads`. Not DRM: expiry and deletion are ours.
 'use strict'
 var DOWNLOADED = 'dl-'
 var RENEW_EVERY = 24 * 3600 * 1000
@@ -11,7 +10,18 @@ var pausing = {} // movie → true: the loop stops after the file it is on
 
 function records() { return tx('downloads', 'readonly', function (s) { return s.getAll() }) }
 function record(movie) { return tx('downloads', 'readonly', function (s) { return s.get(Number(movie)) }) }
-function saveRecord(r) { return tx('downloads', 'readwrite', function (s) { return s.put(r) }) }
+// Every write goes through these two, which forget the index below.
+function saveRecord(r) { known = null; return tx('downloads', 'readwrite', function (s) { return s.put(r) }) }
+function change(movie, fn) { known = null; return update('downloads', Number(movie), fn) }
+/** Video id → film, viewer, expiry: each /media/o/ request reads no record (a 2-hour film lists ~5,400 files). */
+var known = null
+function downloadOf(video) {
+  return (known ? Promise.resolve(known) : records().then(function (all) {
+    var index = {}
+    all.forEach(function (r) { index[r.video] = { movie: r.movie, viewer: r.viewer, expires_at: r.expires_at } })
+    return (known = index)
+  })).then(function (index) { return index[video] })
+}
 function filmCache(movie) { return caches.open(DOWNLOADED + movie) }
 
 /** `/media/d/<token>/<videoId>/<name>` → `/media/o/<videoId>/<name>`: the token never becomes part of a stored key. */
@@ -44,6 +54,7 @@ function drop(movie) {
   delete running[movie]
   var id = DOWNLOADED + movie
   var fetching = self.registration.backgroundFetch ? self.registration.backgroundFetch.get(id).then(function (f) { return f && f.abort() }).catch(function () {}) : null
+  known = null
   return Promise.all([fetching, caches.delete(id), tx('downloads', 'readwrite', function (s) { return s.delete(Number(movie)) })])
 }
 /** Every download but `viewer`'s (all of them when no viewer is given): a new viewer never sees another's films. */
@@ -102,6 +113,7 @@ function loop(movie) {
     r.error = null
     r.via = 'loop'
     var i = 0
+    var savedAt = 0
     function finish() { return running[movie] === work && saveRecord(r).then(function () { announce(r, true) }) }
     function next() {
       if (running[movie] !== work) return // cancelled
@@ -129,7 +141,12 @@ function loop(movie) {
             if (running[movie] !== work) return // deleted meanwhile: its record stays gone
             r.bytes += length
             r.done = ++i
-            return saveRecord(r).then(function () { announce(r) }).then(next)
+            announce(r)
+            // The record (its whole file list) is written every 2 s, not per file: a resumed loop finds the files
+            // stored since in the cache, and counts their bytes then.
+            if (Date.now() - savedAt < 2000) return next()
+            savedAt = Date.now()
+            return saveRecord(r).then(next)
           })
         })
       })
@@ -172,7 +189,7 @@ function settle(event, state) {
     })).then(function () {
       // The loop took over meanwhile (a Background Fetch that never started): its record is the one that counts.
       if (running[movie]) return null
-      return update('downloads', movie, function (r) {
+      return change(movie, function (r) {
         if (!r || r.via === 'loop') return
         r.state = full ? 'failed' : state
         // An abort is someone's choice (Pause, or the browser's own Cancel); a failure is the network's.
@@ -195,9 +212,8 @@ self.addEventListener('backgroundfetchclick', function (event) { event.waitUntil
 
 /** A downloaded film's file, for its viewer, until it expires: never from the network. */
 function downloadedMedia(url) {
-  var video = url.pathname.split('/')[3]
-  return Promise.all([get('viewer'), records()]).then(function (found) {
-    var r = found[1].filter(function (d) { return d.video === video })[0]
+  return Promise.all([get('viewer'), downloadOf(url.pathname.split('/')[3])]).then(function (found) {
+    var r = found[1]
     if (!r || r.viewer !== found[0]) return new Response(null, { status: 404 })
     if (expired(r)) return drop(r.movie).then(function () { return new Response(null, { status: 410 }) })
     return caches.match(url.pathname, { cacheName: DOWNLOADED + r.movie }).then(function (res) { return res || new Response(null, { status: 404 }) })
@@ -235,7 +251,7 @@ function renew(r) {
     if (res.status === 404) return drop(r.movie)
     return res.ok && res.json().then(function (renewed) {
       // In one transaction: the copy may have been deleted, or changed, while the network answered.
-      return update('downloads', r.movie, function (now) {
+      return change(r.movie, function (now) {
         if (!now || now.id !== r.id) return
         now.expires_at = renewed.expires_at
         now.renewed_at = Date.now()
@@ -268,7 +284,7 @@ HANDLERS['download-start'] = start
 HANDLERS['download-play'] = play
 /** The page started a Background Fetch for the film: the browser fetches, settle() stores. */
 HANDLERS['download-background'] = function (data) {
-  return update('downloads', Number(data.movie), function (r) {
+  return change(data.movie, function (r) {
     if (!r || running[r.movie]) return
     r.via = 'background'
     return r
@@ -279,7 +295,7 @@ HANDLERS['download-pause'] = function (data) {
   var bg = self.registration.backgroundFetch
   return (bg ? bg.get(DOWNLOADED + data.movie).then(function (f) { return f && f.abort() }) : Promise.resolve()).then(function () {
     if (running[data.movie]) return running[data.movie]
-    return update('downloads', Number(data.movie), function (r) {
+    return change(data.movie, function (r) {
       if (!r || r.state === 'done') return
       r.state = 'paused'
       r.error = 'paused'

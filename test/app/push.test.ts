@@ -76,9 +76,11 @@ describe('Web Push', { timeout: 60_000 }, () => {
     }
     const security = (inbox: Inbox) => inbox.messages.filter((m) => m.payload.type === 'security')
     let inbox = await inboxOf(sub)
-    for (let i = 0; i < 40 && security(inbox).length === 0 && inbox.errors.length === 0; i++) {
+    // Bounded by time, not by rounds: on a loaded machine the topic's fan-out to the queue can lag behind 40 quick drains.
+    for (const started = Date.now(); Date.now() - started < 20_000 && security(inbox).length === 0 && inbox.errors.length === 0; ) {
       await drainOnce()
       inbox = await inboxOf(sub)
+      if (security(inbox).length === 0) await new Promise((resolve) => setTimeout(resolve, 100))
     }
     expectValidVapid(inbox, sub)
     const [notice] = (await notificationsOf(token)).results.filter((n) => n.type === 'security')

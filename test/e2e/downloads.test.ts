@@ -267,7 +267,7 @@ describe('downloading a film for offline viewing', () => {
     await changeRecord(page, { expires_at: new Date(Date.now() - 1000).toISOString() })
     await context.setOffline(true)
     await page.goto(`${baseUrl}/watch/${movie.id}`, { waitUntil: 'domcontentloaded' })
-    await expect.poll(() => page.locator('[data-player-error]:not([hidden]) [data-error]:not([hidden])').getAttribute('data-error', { timeout: 1000 }).catch(() => null)).toBe('expired')
+    await expect.poll(() => page.locator('[data-player-error]:not([hidden]) [data-error]:not([hidden])').getAttribute('data-error', { timeout: 1000 }).catch(() => null), { timeout: 20_000 }).toBe('expired')
     expect((await player(page)).time).toBe(0)
     await context.setOffline(false)
     await page.goto(`${baseUrl}/downloads`)
