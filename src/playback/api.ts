@@ -7,7 +7,7 @@ import { validate } from '../http/validate'
 import { PLAYER_KEY, VIDEO_ID } from '../media/keys'
 import { describe } from '../openapi/metadata'
 import { ErrorBodySchema, IdParamSchema } from '../schemas/common'
-import { MEDIA_CORS_HEADERS, serveMedia } from './media'
+import { MEDIA_CORS_HEADERS, servePlatformMedia } from './media'
 import { verifyPlaybackToken } from './token'
 
 const PlaybackSchema = z.object({
@@ -65,19 +65,7 @@ export const mediaBytes = new Hono<AppEnv>()
     if (!VIDEO_ID.test(videoId) || !PLAYER_KEY.test(name)) throw errors.notFound()
     const claims = await verifyPlaybackToken(c.get('config').jwtSecret, token)
     if (!claims || claims.videoId !== videoId) throw errors.forbidden()
-    const store = c.env.platform.media
-    if (!store) throw errors.notFound()
-    const answer = await serveMedia(
-      { store, ...(c.env.platform.mediaCache ? { cache: c.env.platform.mediaCache } : {}) },
-      {
-        method: c.req.method === 'HEAD' ? 'HEAD' : 'GET',
-        videoId,
-        name,
-        range: c.req.header('Range'),
-        ifNoneMatch: c.req.header('If-None-Match'),
-        cacheKey: `${url.origin}/media/shared/${videoId}/${name}`,
-      },
-    )
+    const answer = await servePlatformMedia(c.env.platform, c.req.raw, videoId, name)
     if (!answer) throw errors.notFound()
     return answer
   })

@@ -57,6 +57,26 @@ export interface MediaDeps {
   cache?: MediaCache
 }
 
+/**
+ * A media route's answer for `name` of `videoId` once its token is checked (`/media/t/` and `/media/d/`), from the
+ * platform's store and edge cache; null when there is no store or no such object (the route's 404). One edge key for
+ * every route: a segment watched online and downloaded is one copy.
+ */
+export function servePlatformMedia(platform: { media?: MediaStore; mediaCache?: MediaCache }, request: Request, videoId: string, name: string): Promise<Response | null> {
+  if (!platform.media) return Promise.resolve(null)
+  return serveMedia(
+    { store: platform.media, ...(platform.mediaCache ? { cache: platform.mediaCache } : {}) },
+    {
+      method: request.method === 'HEAD' ? 'HEAD' : 'GET',
+      videoId,
+      name,
+      range: request.headers.get('Range') ?? undefined,
+      ifNoneMatch: request.headers.get('If-None-Match') ?? undefined,
+      cacheKey: `${new URL(request.url).origin}/media/shared/${videoId}/${name}`,
+    },
+  )
+}
+
 /** Null when the store has no such object (the route's 404). */
 export async function serveMedia(deps: MediaDeps, request: MediaRequest): Promise<Response | null> {
   const key = playerObjectKey(request.videoId, request.name)

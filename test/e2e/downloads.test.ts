@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchBrowser, screenshot } from '../support/browser'
+import { launchBrowser, playMuted, screenshot } from '../support/browser'
 import { operatorToken, readyVideo } from '../support/e2e-operator'
 import { makeClip, makeSubtitles } from '../support/media'
 
@@ -181,11 +181,7 @@ describe('downloading a film for offline viewing', () => {
     await context.setOffline(true)
     await page.goto(`${baseUrl}/watch/${movie.id}`, { waitUntil: 'domcontentloaded' })
     await page.locator('[data-player-settings]').waitFor({ state: 'visible' })
-    await page.evaluate(() => {
-      const video = document.querySelector('video')!
-      video.muted = true
-      return video.play()
-    })
+    await playMuted(page)
     await expect.poll(async () => (await player(page)).time, { timeout: 20_000 }).toBeGreaterThan(1)
     await expect.poll(async () => (await player(page)).cues.join(' '), { timeout: 20_000 }).toContain('Offline line')
     await page.evaluate(() => (document.querySelector('video')!.currentTime = 12))

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { screenshot, sharedBrowser, withPage } from '../support/browser'
+import { playMuted, screenshot, sharedBrowser, withPage } from '../support/browser'
 import { seriousAxeViolations } from '../support/axe'
 import { operatorToken, readyVideo } from '../support/e2e-operator'
 import { makeClip, makeSubtitles } from '../support/media'
@@ -67,11 +67,7 @@ describe('watching a film', () => {
       expect(answer.headers()['content-security-policy']).toMatch(/media-src 'self' blob: data:/)
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(movie.title)
       await page.locator('[data-player-settings]').waitFor({ state: 'visible' })
-      await page.evaluate(() => {
-        const video = document.querySelector('video')!
-        video.muted = true
-        return video.play()
-      })
+      await playMuted(page)
       await expect.poll(async () => (await position(page)).time, { timeout: 20_000 }).toBeGreaterThan(0.5)
       expect((await position(page)).error).toBeNull()
       await screenshot(page, 'watch-desktop')
@@ -98,11 +94,7 @@ describe('watching a film', () => {
       await page.goto(`${baseUrl}/watch/${movie.id}?from=start`, { waitUntil: 'domcontentloaded' })
       await page.locator('[data-player-settings]').waitFor({ state: 'visible' })
       expect(await page.evaluate(() => document.querySelector('video')!.currentSrc)).toMatch(/^blob:/)
-      await page.evaluate(() => {
-        const video = document.querySelector('video')!
-        video.muted = true
-        return video.play()
-      })
+      await playMuted(page)
       await expect.poll(async () => (await position(page)).time, { timeout: 20_000 }).toBeGreaterThan(0.3)
 
       const audio = page.locator('[data-control="audio"]')
@@ -268,11 +260,7 @@ describe('picking up where you stopped', () => {
     await withPage(browser, as(), async ({ page, problems }) => {
       await page.goto(`${baseUrl}/watch/${movie.id}`, { waitUntil: 'domcontentloaded' })
       await page.locator('[data-player-settings]').waitFor({ state: 'visible' })
-      await page.evaluate(() => {
-        const video = document.querySelector('video')!
-        video.muted = true
-        return video.play()
-      })
+      await playMuted(page)
       await expect.poll(() => current(page), { timeout: 20_000 }).toBeGreaterThan(1.5)
       const reported = page.waitForResponse((res) => res.url().endsWith(`/api/v1/me/progress/${movie.id}`) && res.request().method() === 'PUT')
       await page.keyboard.press('k')
@@ -294,11 +282,7 @@ describe('picking up where you stopped', () => {
       expect(await current(page)).toBeLessThan(stoppedAt + 0.5)
       // To the end: watched, so out of the row.
       const ended = page.waitForResponse((res) => res.url().endsWith(`/api/v1/me/progress/${movie.id}`) && JSON.parse(res.request().postData() ?? '{}').position > 3.6)
-      await page.evaluate(() => {
-        const video = document.querySelector('video')!
-        video.muted = true
-        return video.play()
-      })
+      await playMuted(page)
       expect((await ended).status()).toBe(204)
       await page.goto(baseUrl)
       expect(await page.getByRole('region', { name: 'Continue watching' }).count()).toBe(0)

@@ -77,6 +77,12 @@ export function recordProblems(page: Page): PageProblems {
   return problems
 }
 
+/** Starts the page's player muted (a headless browser allows muted autoplay only). */
+export function playMuted(page: Page): Promise<void> {
+  // A string: this module is type-checked without the DOM's types (tsconfig.node-runtime.json).
+  return page.evaluate("(() => { const video = document.querySelector('video'); video.muted = true; return video.play() })()")
+}
+
 /** A fresh context + page with problem recording attached. */
 export async function openPage(browser: Browser, options: BrowserContextOptions = {}): Promise<{ page: Page; problems: PageProblems; close(): Promise<void> }> {
   const context = await browser.newContext(options)

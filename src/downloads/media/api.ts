@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import type { AppEnv } from '../../context'
 import { errors } from '../../http/errors'
 import { PLAYER_KEY, VIDEO_ID } from '../../media/keys'
-import { MEDIA_CORS_HEADERS, serveMedia } from '../../playback/media'
+import { MEDIA_CORS_HEADERS, servePlatformMedia } from '../../playback/media'
 
 const MEDIA_PATH = /^\/media\/d\/([^/]+)\/([^/]+)\/(.+)$/
 const PLAYLIST_HEADERS = { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'private, max-age=60', 'X-Media-Cache': 'BYPASS' }
@@ -39,20 +39,8 @@ export const downloadMedia = new Hono<AppEnv>()
       const length = String(new TextEncoder().encode(text).byteLength)
       return new Response(c.req.method === 'HEAD' ? null : text, { headers: { ...PLAYLIST_HEADERS, 'Content-Length': length } })
     }
-    const store = c.env.platform.media
-    if (!store) throw errors.notFound()
-    const answer = await serveMedia(
-      { store, ...(c.env.platform.mediaCache ? { cache: c.env.platform.mediaCache } : {}) },
-      {
-        method: c.req.method === 'HEAD' ? 'HEAD' : 'GET',
-        videoId,
-        name,
-        range: c.req.header('Range'),
-        ifNoneMatch: c.req.header('If-None-Match'),
-        // The same key as /media/t/'s: a segment watched online and downloaded is one edge copy.
-        cacheKey: `${url.origin}/media/shared/${videoId}/${name}`,
-      },
-    )
+    // The same edge copy as /media/t/'s: a segment watched online and downloaded is one object.
+    const answer = await servePlatformMedia(c.env.platform, c.req.raw, videoId, name)
     if (!answer) throw errors.notFound()
     return answer
   })
