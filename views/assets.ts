@@ -12,7 +12,7 @@ export const ASSET_HASHES = {
   sw: '741f678aa3',
   swSaved: '48212fbef1',
   swQueue: 'c3bc09d117',
-  swDownloads: '9ccd5486ae',
+  swDownloads: '914793d030',
   downloads: '30af1c2a0f',
   upload: '911f883a46',
   player: '09e3402ae8',

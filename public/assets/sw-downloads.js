@@ -323,7 +323,13 @@ HANDLERS['downloads-resume'] = function (data, event) {
 HANDLERS['download-delete'] = function (data) {
   return record(data.movie).then(function (r) {
     if (!r) return
-    return drop(r.movie).then(function () { return fetch('/api/v1/me/downloads/' + r.id, { method: 'DELETE', credentials: 'same-origin' }).catch(function () {}) })
+    var url = '/api/v1/me/downloads/' + r.id
+    // Offline, the release waits in the queue of actions (sw-queue.js) and goes with the next replay.
+    return drop(r.movie).then(function () {
+      return fetch(url, { method: 'DELETE', credentials: 'same-origin' }).catch(function () {
+        return tx('queue', 'readwrite', function (s) { return s.add({ method: 'DELETE', url: url, body: '', type: '', viewer: r.viewer, at: Date.now() }) })
+      })
+    })
   })
 }
 /** What logging out would remove, for the page's warning: how many films and their size in the page's language. */

@@ -158,7 +158,7 @@ export class DownloadService {
       return (await this.deps.store.save(item, deviceItem(userId, input.device, now), userId, state.version)) || undefined
     })
     forgetGrant(id)
-    const token = await mintDownloadToken(this.deps.secret, { downloadId: id, userId, nonce: item.nonce })
+    const token = await mintDownloadToken(this.deps.secret, { downloadId: id, userId, nonce: item.nonce, videoId: item.video_id })
     return {
       id,
       movie_id: item.movie_id,
@@ -224,7 +224,7 @@ export class DownloadService {
    */
   async grant(token: string, videoId: string): Promise<DownloadGrant | null> {
     const claims = await verifyDownloadToken(this.deps.secret, token)
-    if (!claims) return null
+    if (!claims || claims.videoId !== videoId) return null
     const now = this.now()
     let checked = rememberedGrant(claims.downloadId, claims.nonce, videoId, now)
     if (!checked) {

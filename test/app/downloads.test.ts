@@ -273,6 +273,9 @@ describe('reads and logs', () => {
     expect(counted.reads.map((read) => read.op)).toEqual(['batchGet'])
     expect((await fetchVia(fresh.files[2]!)).status).toBe(200)
     expect(counted.reads).toHaveLength(1)
+    // The token names its video: a URL naming another is refused before any read (no read per request to force).
+    expect((await fetchVia(fresh.files[2]!.replace(`/${videoId}/`, `/${newVideoId()}/`))).status).toBe(403)
+    expect(counted.reads).toHaveLength(1)
     const { hls } = (await (await api(`/movies/${MOVIE}/playback`, { method: 'POST', token: viewer.token })).json()) as { hls: string }
     counted.reads.length = 0
     expect((await fetchVia(hls)).status).toBe(200)

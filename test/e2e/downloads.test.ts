@@ -304,4 +304,20 @@ describe('downloading a film for offline viewing', () => {
     await expect.poll(() => page.locator(`[data-download="${movie.id}"] [data-download-error]`).textContent()).toMatch(/^You have reached the download limit \(25 films on up to 5 devices\)/)
     expect(await page.evaluate(async () => (await caches.keys()).filter((name) => name.startsWith('dl-')))).toEqual([])
   })
+
+  it('should delete a film offline on /downloads, and release it on the server once back online', async () => {
+    const { page, context, token } = await member({ backgroundFetch: false })
+    await download(page)
+    await expect.poll(() => status(page).textContent(), { timeout: 60_000 }).toMatch(/^Downloaded/)
+    await page.goto(`${baseUrl}/downloads`)
+    await context.setOffline(true)
+    // The page itself comes from the worker's copy (it is kept like My List).
+    await page.goto(`${baseUrl}/downloads`, { waitUntil: 'domcontentloaded' })
+    const item = page.locator('.download-item', { hasText: movie.title })
+    await item.getByRole('button', { name: new RegExp(`^Delete · `) }).click()
+    await expect.poll(() => page.locator('[data-downloads-empty]').isVisible()).toBe(true)
+    expect((await api<{ results: unknown[] }>('/api/v1/me/downloads', token)).body.results).toHaveLength(1)
+    await context.setOffline(false)
+    await expect.poll(async () => (await api<{ results: unknown[] }>('/api/v1/me/downloads', token)).body.results, { timeout: 15_000 }).toEqual([])
+  })
 })
