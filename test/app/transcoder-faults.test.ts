@@ -1,13 +1,20 @@
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseEventMessage } from '../../src/events/schema'
 import { runJob, type MediaAccess } from '../../src/transcoder/job'
 import { SELF } from '@test/runtime'
 import { masterKey } from '../../src/media/keys'
 import { api, ORIGIN, type TestUser } from '../support/harness/accounts'
 import { privateQueue } from '../support/harness/notifications'
+
+/** The fault wrappers' and marks' folders, removed when the file is done. */
+const folders: string[] = []
+const made = (dir: string) => (folders.push(dir), dir)
+afterAll(() => {
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true })
+})
 import { OPERATOR_EMAILS, signUpOperator } from '../support/harness/operators'
 import { makeClip } from '../support/media'
 import { VideoStore } from '../../src/videos/store'
@@ -156,7 +163,7 @@ describe('the transcoder under faults', { timeout: 60_000 }, () => {
   it('runs a job again after ffmpeg was killed mid-way, to ready', async () => {
     const id = await upload(operator, clip)
     // An ffmpeg that is killed (SIGKILL, as the OOM killer would) the first time it runs, then the real one.
-    const marks = mkdtempSync(join(tmpdir(), 'flixpeek-ffmpeg-marks-'))
+    const marks = made(mkdtempSync(join(tmpdir(), 'flixpeek-ffmpeg-marks-')))
     chmodSync(marks, 0o777)
     const wrapper = ffmpegWrapper(`if [ ! -e ${marks}/crashed ]; then\n  touch ${marks}/crashed\n  ffmpeg "$@" & pid=$!\n  sleep 0.2\n  kill -9 $pid\n  kill -9 $$\nfi\nexec ffmpeg "$@"`)
     await expect(runJob(message(id), jobDeps({ ffmpeg: wrapper }))).rejects.toThrow('ffmpeg was killed (SIGKILL)')
@@ -177,7 +184,7 @@ describe('the transcoder under faults', { timeout: 60_000 }, () => {
 
 /** An executable `ffmpeg` in a folder of its own (readable by nobody, as the tools run under root) running `script`. */
 function ffmpegWrapper(script: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'flixpeek-ffmpeg-wrapper-'))
+  const dir = made(mkdtempSync(join(tmpdir(), 'flixpeek-ffmpeg-wrapper-')))
   chmodSync(dir, 0o755)
   const path = join(dir, 'ffmpeg')
   writeFileSync(path, `#!/bin/sh\n${script}\n`, { mode: 0o755 })

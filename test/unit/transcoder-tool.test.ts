@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -23,6 +23,7 @@ describe('running ffmpeg and ffprobe (src/transcoder/tool.ts)', () => {
     await expect(run).rejects.toBeInstanceOf(ToolTimeoutError)
     const grandchild = Number(readFileSync(pidFile, 'utf8'))
     await expect.poll(() => alive(grandchild)).toBe(false)
+    rmSync(dir, { recursive: true, force: true })
   })
 
   it('stops a run when the transcoder is stopped, and reports a failing tool with the end of its stderr', async () => {
