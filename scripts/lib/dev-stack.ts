@@ -3,7 +3,7 @@
  * `.dev.vars` refreshed, shell overrides applied, config validated, then `wrangler dev`.
  * Used by scripts/dev.ts and by the e2e test setup.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { tmpdir } from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -222,6 +222,8 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     timings: { awsMs, wranglerMs, totalMs: Date.now() - started },
     stop: async () => {
       await transcoder?.stop()
+      // Its jobs' folders go with each job; the scratch folder itself with the stack.
+      if (transcoder) rmSync(transcoderScratch(at.port), { recursive: true, force: true })
       await finalWrangler.stop()
       await aws.stop()
     },
@@ -235,12 +237,14 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
  * under the system's temporary folder (one per port), which the tools reach when they run as `nobody`; a data folder
  * may be closed to other users (the tests' are).
  */
+const transcoderScratch = (port: number) => join(tmpdir(), `flixpeek-transcoder-${port}`)
+
 function runTranscoder(vars: Record<string, string>, aws: Record<string, string>, at: { url: string; port: number; dataDir: string; echo: boolean; runtime: 'workerd' | 'node' }): Child {
   // As the Node server's: the stack's media folder unless the values name another (or a bucket).
   const media = at.runtime === 'node' ? { MEDIA_DIR: join(at.dataDir, 'media'), ...vars } : { ...vars, TRANSCODER_MEDIA_URL: at.url }
   return spawnGroup('transcoder', process.execPath, ['--import', 'tsx', join(ROOT, 'src/main/node/transcoder.ts')], {
     cwd: ROOT,
-    env: { ...process.env, ...media, TRANSCODE_QUEUE_URL: aws.TRANSCODE_QUEUE_URL!, TRANSCODE_SCRATCH_DIR: join(tmpdir(), `flixpeek-transcoder-${at.port}`) },
+    env: { ...process.env, ...media, TRANSCODE_QUEUE_URL: aws.TRANSCODE_QUEUE_URL!, TRANSCODE_SCRATCH_DIR: transcoderScratch(at.port) },
     echo: at.echo,
   })
 }

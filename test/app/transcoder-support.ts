@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { env, platformFor, SELF } from '@test/runtime'
 import { parse, types } from 'hls-parser/index.js'
-import { expect } from 'vitest'
+import { expect, inject } from 'vitest'
 import { Sns } from '../../src/aws/sns'
 import { createOutbox } from '../../src/events/outbox'
 import { ladderPrefix, masterKey } from '../../src/media/keys'
@@ -31,7 +31,8 @@ export const testOutbox = () => createOutbox({ db: aws.db, table: aws.table, top
 /** A job's dependencies on the test's servers; `playlists` stands in for the media store the master is written to. */
 export function jobDeps(overrides: Partial<JobDeps> = {}, playlists: Pick<MediaStore, 'put'> = media()): JobDeps & { jobs: TranscodeJobs } {
   const jobs = new TranscodeJobs({ store: new VideoStore(aws.db, aws.table), outbox: testOutbox(), media: playlists })
-  const scratchRoot = mkdtempSync(join(tmpdir(), 'flixpeek-transcoder-test-'))
+  // Inside the run's scratch folder, which the run removes (test/support/global-servers.ts).
+  const scratchRoot = mkdtempSync(join(inject('testScratch') ?? tmpdir(), 'transcoder-'))
   // The tools run as `nobody` under root (CI): they walk into the job's folder through this one.
   chmodSync(scratchRoot, 0o755)
   return { jobs, media: storeMediaAccess(media()), limits: DEFAULT_LIMITS, scratchRoot, ffmpeg: 'ffmpeg', ffprobe: 'ffprobe', log: () => {}, ...overrides } as JobDeps & { jobs: TranscodeJobs }

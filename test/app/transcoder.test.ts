@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SELF } from '@test/runtime'
 import { parse, types } from 'hls-parser/index.js'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, inject } from 'vitest'
 import { ladderPrefix, masterKey } from '../../src/media/keys'
 import { runJob } from '../../src/transcoder/job'
 import { ecsTaskProtection } from '../../src/transcoder/task-protection'
@@ -62,7 +62,7 @@ describe('the transcoder', { timeout: 60_000 }, () => {
     expect(master.variants[0]!.subtitles.map((s) => [s.language, s.name])).toEqual([['fr', 'Français'], ['ja', '日本語']])
 
     // Every rendition plays as what it claims: ffprobe of its playlist, segments within the target duration.
-    const folder = mkdtempSync(join(tmpdir(), 'flixpeek-transcoded-'))
+    const folder = mkdtempSync(join(inject('testScratch') ?? tmpdir(), 'transcoded-'))
     const keyFrames: number[][] = []
     const copy = async (key: string) => {
       const path = join(folder, key.slice(ladderPrefix(id, 1).length).replaceAll('/', '__'))

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
@@ -82,6 +82,8 @@ export default async function setup(project: TestProject) {
     // Throwaway files of the run (the Node runtime's media folders): a worker process killed at the end of the run
     // never sees its own 'exit', so they are removed here, once, with the servers.
     const scratch = mkdtempSync(join(tmpdir(), 'flixpeek-test-scratch-'))
+    // Others may pass through to a folder a test hands them (the transcoder's tools run as nobody under root), not list it.
+    chmodSync(scratch, 0o711)
     shared = registry[SHARED] = {
       bindings: starting.then((servers) => servers.bindings),
       scratch,
