@@ -1,6 +1,6 @@
 /**
  * Rewrites the content hashes in views/assets.ts from public/assets/app.css, app.js,
- * offline.js, sw-core.js, sw-saved.js, sw-queue.js, sw-downloads.js, downloads.js, upload.js, player.js and watch-progress.js, so the long-lived Cache-Control in public/_headers never serves a stale file.
+ * offline.js, sw-core.js, sw-saved.js, sw-queue.js, sw-downloads.js, sw-downloaded.js, downloads.js, upload.js, player.js and watch-progress.js, so the long-lived Cache-Control in public/_headers never serves a stale file.
  * Run after editing either file: `npx tsx scripts/fingerprint-assets.ts` (`--check` only verifies).
  */
 import { createHash } from 'node:crypto'
@@ -15,7 +15,7 @@ export function contentHash(path: string): string {
 }
 
 /** The fingerprinted files, by their key in views/assets.ts ASSET_HASHES. */
-const FILES = { css: 'app.css', js: 'app.js', offline: 'offline.js', sw: 'sw-core.js', swSaved: 'sw-saved.js', swQueue: 'sw-queue.js', swDownloads: 'sw-downloads.js', downloads: 'downloads.js', upload: 'upload.js', player: 'player.js', progress: 'watch-progress.js' } as const
+const FILES = { css: 'app.css', js: 'app.js', offline: 'offline.js', sw: 'sw-core.js', swSaved: 'sw-saved.js', swQueue: 'sw-queue.js', swDownloads: 'sw-downloads.js', swDownloaded: 'sw-downloaded.js', downloads: 'downloads.js', upload: 'upload.js', player: 'player.js', progress: 'watch-progress.js' } as const
 type Hashes = Record<keyof typeof FILES, string>
 
 export function expectedHashes(): Hashes {

@@ -9,10 +9,11 @@ export const ASSET_HASHES = {
   css: 'bd89717621',
   js: 'b8eb772ac1',
   offline: '5ba4449d6e',
-  sw: '741f678aa3',
-  swSaved: '48212fbef1',
-  swQueue: 'c3bc09d117',
-  swDownloads: '914793d030',
+  sw: '6f7f7dee00',
+  swSaved: '0175662a24',
+  swQueue: '7f47348818',
+  swDownloaded: '16632a380f',
+  swDownloads: 'be228d65e4',
   downloads: '30af1c2a0f',
   upload: '911f883a46',
   player: '09e3402ae8',
@@ -30,8 +31,10 @@ export const ASSETS = {
   swSaved: `/assets/sw-saved.js?v=${ASSET_HASHES.swSaved}`,
   /** The worker's offline actions and progress. */
   swQueue: `/assets/sw-queue.js?v=${ASSET_HASHES.swQueue}`,
-  /** The worker's downloads (imported last). */
+  /** The worker's downloading of films. */
   swDownloads: `/assets/sw-downloads.js?v=${ASSET_HASHES.swDownloads}`,
+  /** The worker's films kept: served, renewed, released (imported last). */
+  swDownloaded: `/assets/sw-downloaded.js?v=${ASSET_HASHES.swDownloaded}`,
   /** Downloads' page side: the Download button, /downloads, the offline page's list of downloaded films. */
   downloads: `/assets/downloads.js?v=${ASSET_HASHES.downloads}`,
   /** The operators' browser uploader (parts, progress, resume), loaded by /admin/videos only. */

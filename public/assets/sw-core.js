@@ -1,6 +1,7 @@
-// Flixpeek's service worker, part 1 of 4, imported by /sw.js, which sets self.FLIXPEEK (this build's version, app
+// Flixpeek's service worker, part 1 of 5, imported by /sw.js, which sets self.FLIXPEEK (this build's version, app
 // shell, offline page, session lifetime, the player's files) and then imports sw-saved.js (pages saved for offline),
-// sw-queue.js (actions and progress made offline) and sw-downloads.js (films kept for offline viewing). This part:
+// sw-queue.js (actions and progress made offline), sw-downloads.js and sw-downloaded.js (films kept for offline
+// viewing: downloading them, then serving, renewing and releasing them). This part:
 // storage, install, the page, image, shell and API caches, and the routing. What is cached and its bounds:
 // docs/offline.md.
 'use strict'

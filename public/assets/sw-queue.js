@@ -1,4 +1,4 @@
-// Flixpeek's service worker, part 3 of 4 (imported by /sw.js after sw-core.js, whose helpers it uses): actions made
+// Flixpeek's service worker, part 3 of 5 (imported by /sw.js after sw-core.js, whose helpers it uses): actions made
 // offline, kept in IndexedDB and replayed in order later; and where the viewer was in a film while offline (newest
 // per film), sent when the network is back (docs/offline.md).
 'use strict'

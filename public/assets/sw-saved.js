@@ -1,4 +1,4 @@
-// Flixpeek's service worker, part 2 of 4 (imported by /sw.js after sw-core.js, whose helpers it uses): pages kept
+// Flixpeek's service worker, part 2 of 5 (imported by /sw.js after sw-core.js, whose helpers it uses): pages kept
 // for reading offline past the page cache's eviction ("Save for offline", and My List's films with the device switch
 // on), and the status the offline layer's page script shows (docs/offline.md).
 'use strict'

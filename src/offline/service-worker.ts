@@ -3,7 +3,7 @@ import { SESSION_TTL_SECONDS } from '../auth/tokens'
 
 /**
  * The text of `GET /sw.js`: a few lines naming this build's version and app shell, then the logic
- * (public/assets/sw-core.js, sw-saved.js, sw-queue.js and sw-downloads.js, fingerprinted like every asset) and the Web Push hook (public/sw-push.js)
+ * (public/assets/sw-core.js, sw-saved.js, sw-queue.js, sw-downloads.js and sw-downloaded.js, fingerprinted like every asset) and the Web Push hook (public/sw-push.js)
  * through importScripts. The browser compares /sw.js byte for byte on every navigation, so any
  * changed asset hash gives a new version: the new worker precaches the new shell under its own cache
  * and deletes the old one when it takes over.
@@ -39,9 +39,9 @@ export function serviceWorkerScript(build = ''): string {
   const fingerprint = (url: string) => (build ? url.replace(/\?v=(\w+)$/, `?v=$1${build}`) : url)
   const version = SW_VERSION + build
   const settings = { version, shell: SHELL.map(fingerprint), player: PLAYER_FILES.map(fingerprint), offline: OFFLINE_PATH, sessionSeconds: SESSION_TTL_SECONDS }
-  const parts = [ASSETS.swCore, ASSETS.swSaved, ASSETS.swQueue, ASSETS.swDownloads].map((part) => JSON.stringify(fingerprint(part)))
+  const parts = [ASSETS.swCore, ASSETS.swSaved, ASSETS.swQueue, ASSETS.swDownloads, ASSETS.swDownloaded].map((part) => JSON.stringify(fingerprint(part)))
   return [
-    `// Flixpeek service worker ${version}: settings of this build, then the logic (sw-core.js, sw-saved.js, sw-queue.js, sw-downloads.js) and the Web Push hook (sw-push.js).`,
+    `// Flixpeek service worker ${version}: settings of this build, then the logic (sw-core.js, sw-saved.js, sw-queue.js, sw-downloads.js, sw-downloaded.js) and the Web Push hook (sw-push.js).`,
     `self.FLIXPEEK = ${JSON.stringify(settings)};`,
     `importScripts(${parts.join(', ')}, '/sw-push.js');`,
     '',

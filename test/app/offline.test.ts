@@ -58,8 +58,8 @@ describe('offline: server side', () => {
     expect(res.headers.get('Content-Security-Policy')).toContain("connect-src 'self'")
     const script = await res.text()
     expect(script).toContain(`"version":"${SW_VERSION}"`)
-    const parts = [ASSET_HASHES.sw, ASSET_HASHES.swSaved, ASSET_HASHES.swQueue, ASSET_HASHES.swDownloads]
-    const names = ['sw-core', 'sw-saved', 'sw-queue', 'sw-downloads']
+    const parts = [ASSET_HASHES.sw, ASSET_HASHES.swSaved, ASSET_HASHES.swQueue, ASSET_HASHES.swDownloads, ASSET_HASHES.swDownloaded]
+    const names = ['sw-core', 'sw-saved', 'sw-queue', 'sw-downloads', 'sw-downloaded']
     expect(script).toContain(`importScripts(${parts.map((hash, i) => `"/assets/${names[i]}.js?v=${hash}"`).join(', ')}, '/sw-push.js');`)
     // Every page script of the shell, by its hash (not the operators' uploader); the player and its progress reports
     // only once a film is downloaded (the `player` list: hls.js is 600 KB).

@@ -38,7 +38,7 @@ describe('static assets', () => {
     // worker alone, once per version, never by a page. 5.5 KB until the third audit (M1, L1), 6.25 KB until downloads
     // (the logout warns of the films it removes). downloads.js loads only on film, watch, /downloads and offline pages.
     expect(statSync('public/assets/offline.js').size).toBeLessThanOrEqual(7 * 1024)
-    for (const part of ['sw-core.js', 'sw-saved.js', 'sw-queue.js', 'sw-downloads.js']) expect(statSync(`public/assets/${part}`).size, part).toBeLessThanOrEqual(18 * 1024)
+    for (const part of ['sw-core.js', 'sw-saved.js', 'sw-queue.js', 'sw-downloads.js', 'sw-downloaded.js']) expect(statSync(`public/assets/${part}`).size, part).toBeLessThanOrEqual(18 * 1024)
     expect(statSync('public/assets/downloads.js').size).toBeLessThanOrEqual(12 * 1024)
   })
 
@@ -56,7 +56,7 @@ describe('static assets', () => {
 
   it('caches /vendor and the fingerprinted files for a year through public/_headers', () => {
     const headers = readFileSync('public/_headers', 'utf8')
-    for (const path of ['/vendor/*', '/assets/app.css', '/assets/app.js', '/assets/offline.js', '/assets/sw-core.js', '/assets/sw-saved.js', '/assets/sw-queue.js', '/assets/sw-downloads.js', '/assets/downloads.js', '/assets/upload.js']) {
+    for (const path of ['/vendor/*', '/assets/app.css', '/assets/app.js', '/assets/offline.js', '/assets/sw-core.js', '/assets/sw-saved.js', '/assets/sw-queue.js', '/assets/sw-downloads.js', '/assets/sw-downloaded.js', '/assets/downloads.js', '/assets/upload.js']) {
       expect(headers).toMatch(new RegExp(`^${path.replace(/[.*]/g, '\\$&')}\\n\\s+Cache-Control: public, max-age=31536000, immutable$`, 'm'))
     }
   })
