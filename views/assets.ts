@@ -11,7 +11,7 @@ export const ASSET_HASHES = {
   offline: '5ba4449d6e',
   sw: '6f7f7dee00',
   swSaved: '0175662a24',
-  swQueue: '7f47348818',
+  swQueue: 'b26d07eb80',
   swDownloaded: '16632a380f',
   swDownloads: 'be228d65e4',
   downloads: '30af1c2a0f',

@@ -121,7 +121,10 @@ function keptProgress(movie) {
     return report && report.viewer === found[0] ? report : null
   })
 }
-/** Sends the kept reports (another viewer's are dropped); the server keeps the newest `at`, so a late one changes nothing. */
+/**
+ * Sends the kept reports (another viewer's are dropped); the server keeps the newest `at`, so a late one changes
+ * nothing. Resolves with how many are left unsent.
+ */
 function sendProgress() {
   return Promise.all([get('viewer'), get('progress')]).then(function (found) {
     var kept = found[1] || {}
@@ -134,14 +137,20 @@ function sendProgress() {
         body: JSON.stringify({ position: report.position, at: report.at }),
       }).then(function (res) { if (res.status < 500 && res.status !== 429) done.push(movie) }, function () {})
     })).then(function () {
-      if (!done.length) return
+      var left = Object.keys(kept).length - done.length
+      if (!done.length) return left
       return update('kv', 'progress', function (now) {
         now = now || {}
         done.forEach(function (movie) { if (now[movie] && kept[movie] && now[movie].at === kept[movie].at) delete now[movie] })
         return now
-      })
+      }).then(function () { return left })
     })
   })
 }
 
-HANDLERS.replay = function () { return replay().then(function (result) { return sendProgress().then(function () { return result }) }) }
+// Reports not sent count as left: the page tries again while the network settles (offline.js replay()).
+HANDLERS.replay = function () {
+  return replay().then(function (result) {
+    return sendProgress().then(function (left) { return Object.assign({}, result, { left: result.left + left }) })
+  })
+}

@@ -197,7 +197,7 @@ describe('downloading a film for offline viewing', () => {
     await expect.poll(() => page.locator('[data-offline-downloads] a').first().textContent()).toBe(movie.title)
     await context.setOffline(false)
     const resumable = async () => (await api<{ results: { id: number; position: number }[] }>('/api/v1/me/continue-watching', token)).body.results.find((film) => film.id === movie.id)?.position
-    await expect.poll(resumable, { timeout: 15_000 }).toBeGreaterThan(12)
+    await expect.poll(resumable, { timeout: 30_000 }).toBeGreaterThan(12)
     await expect.poll(() => keptProgress(page)).toBeNull()
   })
 
