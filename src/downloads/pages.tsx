@@ -9,9 +9,8 @@ import { navGenres } from '../http/page-helpers'
 import { render } from '../http/render'
 import { validate } from '../http/validate'
 import { IdParamSchema } from '../schemas/common'
+import { DEVICE_ID } from './schemas'
 
-/** The ids browsers mint for themselves (public/assets/sw-downloads.js deviceId): anything else removes nothing. */
-const DEVICE = /^[A-Za-z0-9_-]{16,64}$/
 
 /**
  * Downloads' pages: /downloads (this device's films, filled in by the page's script; the account's devices, each
@@ -39,6 +38,7 @@ downloadPages.get('/movies/:id/download', validate('param', IdParamSchema), asyn
 
 downloadPages.post('/downloads/devices/remove', requirePageUser, async (c) => {
   const device = (await readForm(c)).device ?? ''
-  if (DEVICE.test(device)) await c.get('services').downloads.removeDevice(currentUser(c).id, device)
+  // Only an id browsers mint for themselves (public/assets/sw-downloads.js deviceId): anything else removes nothing.
+  if (DEVICE_ID.test(device)) await c.get('services').downloads.removeDevice(currentUser(c).id, device)
   return c.redirect('/downloads', 303)
 })

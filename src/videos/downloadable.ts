@@ -1,7 +1,6 @@
 import type { Key } from '../data/store'
 import type { HlsOutputs } from './hls'
 import { videoKey } from './keys'
-import { readyVideos } from './ready-map'
 import type { VideoItem } from './store'
 import type { VideoStatus } from './types'
 
@@ -24,8 +23,8 @@ export interface DownloadableVideo {
 export const videoRowKey = (videoId: string): Key => videoKey(videoId)
 
 /** A video row as downloads see it; null when it is not a video row or has no outputs (never transcoded). */
-export function downloadableOf(item: Record<string, unknown> | undefined): DownloadableVideo | null {
-  const row = item as VideoItem | undefined
+export function downloadableOf(item: Record<string, unknown> | VideoItem | null | undefined): DownloadableVideo | null {
+  const row = item as VideoItem | null | undefined
   if (!row || row.entity !== 'video' || !row.hls || !row.master_revision) return null
   return {
     videoId: row.id,
@@ -35,11 +34,4 @@ export function downloadableOf(item: Record<string, unknown> | undefined): Downl
     masterRevision: row.master_revision,
     masterSubtitles: row.master_subtitles ?? {},
   }
-}
-
-/** A film's ready, published video with its outputs (the ready-video map names it, the row read fresh says it still is); else null. */
-export async function downloadableVideo(store: { listShown(): Promise<VideoItem[]>; get(id: string): Promise<VideoItem | undefined> }, movieId: number): Promise<DownloadableVideo | null> {
-  const shown = (await readyVideos(() => store.listShown())).byMovie.get(movieId)
-  const video = downloadableOf(shown ? ((await store.get(shown.video_id)) as Record<string, unknown> | undefined) : undefined)
-  return video && video.status === 'ready' && video.published ? video : null
 }

@@ -11,8 +11,8 @@ import type { OperatorCandidate, PlayableVideo, VideoLibrary } from './library'
 import { partPlan, toVideo } from './shape'
 import { VideoStateError, TooManyUploadsError, type VideoItem, type VideoStore } from './store'
 import { readyVideosWithin, type FilmVideo } from './ready-map'
-import { playableVideo } from './playable'
-import { downloadableVideo, type DownloadableVideo } from './downloadable'
+import { playableOf, shownVideoRow } from './playable'
+import { downloadableOf, type DownloadableVideo } from './downloadable'
 import { toWebVtt } from './subtitles'
 import { TranscodeJobs } from './transcode-jobs'
 import { MAX_UPLOADING_PER_OPERATOR, type CreateVideo, type UpdateVideo, type Video, type VideoStatus } from './types'
@@ -44,6 +44,8 @@ const wrongState = (status: VideoStatus) => invalid('status', 'validation.videoS
 /** The video library's use cases (the VideoLibrary port); see src/videos/library.ts. */
 export class VideoService implements VideoLibrary {
   constructor(private readonly deps: VideoServiceDeps) {}
+  /** This request's reads of a film's shown video (src/videos/playable.ts): one, however many ask. */
+  private readonly shown = new Map<number, Promise<VideoItem | null>>()
 
   get partSize(): number {
     return this.media().partSize
@@ -237,13 +239,13 @@ export class VideoService implements VideoLibrary {
   }
 
   /** A film's video as a player starts it now (src/videos/playable.ts); null: none ready and published. */
-  playable(movieId: number): Promise<PlayableVideo | null> {
-    return playableVideo(this.deps.store, movieId)
+  async playable(movieId: number): Promise<PlayableVideo | null> {
+    return playableOf(await shownVideoRow(this.deps.store, movieId, this.shown))
   }
 
   /** A film's ready, published video with its HLS outputs, for downloads (src/videos/downloadable.ts); null: none. */
-  downloadable(movieId: number): Promise<DownloadableVideo | null> {
-    return downloadableVideo(this.deps.store, movieId)
+  async downloadable(movieId: number): Promise<DownloadableVideo | null> {
+    return downloadableOf(await shownVideoRow(this.deps.store, movieId, this.shown))
   }
 
   /** The deletion job's run (the drain cron): nothing to do where no media store is configured. */

@@ -263,6 +263,28 @@ describe('the account’s data', () => {
 describe('reads and logs', () => {
   afterEach(() => vi.restoreAllMocks())
 
+  it('should read the video row once for a member’s watch page, which both starts playback and offers the download', async () => {
+    let rowReads = 0
+    const row = JSON.stringify(videoKey(videoId))
+    const counted = new Proxy(aws.db, {
+      get(target, name) {
+        const value = Reflect.get(target, name) as unknown
+        if (name !== 'get') return typeof value === 'function' ? value.bind(target) : value
+        return (table: string, key: Record<string, unknown>, opts?: object) => {
+          if (JSON.stringify(key) === row) rowReads++
+          return target.get(table, key, opts)
+        }
+      },
+    })
+    const app = createApp({ services: (ctx) => createServices({ ...ctx, adapters: { db: () => counted } }) })
+    const res = await app.fetch(new Request(new URL(`/watch/${MOVIE}`, ORIGIN), { headers: { Cookie: `session=${viewer.token}` } }), { platform: platformFor(env) })
+    expect(res.status).toBe(200)
+    const html = await res.text()
+    expect(html).toContain(`data-download="${MOVIE}"`)
+    expect(html).toContain(`/media/t/`)
+    expect(rowReads).toBe(1)
+  })
+
   it('should check a download with one data-store call, then none for a minute; /media/t/ reads nothing', async () => {
     const counted = countingStore(aws.db)
     const app = createApp({ services: (ctx) => createServices({ ...ctx, adapters: { db: () => counted.store } }) })
